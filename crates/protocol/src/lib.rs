@@ -1,0 +1,23 @@
+//! Wire types and pure logic shared by the Weft app (wasm32) and server (native).
+//!
+//! Everything here serialises with serde to JSON; once shipped, the shapes are frozen
+//! (see the snapshot tests in `tests/`). No I/O, no async runtime: this crate must build
+//! for `wasm32-unknown-unknown` and natively.
+
+pub mod auth;
+pub mod chat;
+pub mod error;
+pub mod ids;
+pub mod live;
+
+pub use error::{ErrorBody, ErrorCode};
+pub use ids::{ClientId, ConversationId, MemberId, MessageId, SessionId};
+
+/// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";
+
+/// Milliseconds since the Unix epoch (UTC). Used for every timestamp on the wire.
+pub type Millis = i64;

@@ -1,0 +1,160 @@
+//! Snapshot tests: the JSON shape of every wire type is frozen once shipped.
+
+use uuid::Uuid;
+use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
+use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, SendMessageRequest};
+use weft_protocol::live::{ClientFrame, ServerFrame};
+use weft_protocol::{ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId};
+
+fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+fn message() -> Message {
+    Message {
+        id: MessageId(id(3)),
+        conversation_id: ConversationId(id(2)),
+        seq: 7,
+        sender_id: MemberId(id(1)),
+        sender_name: "张三".into(),
+        client_id: ClientId(id(4)),
+        text: "你好 <b>world</b>".into(),
+        sent_at: 1_764_000_000_000,
+    }
+}
+
+#[test]
+fn error_body() {
+    insta::assert_json_snapshot!(ErrorBody {
+        code: ErrorCode::InvalidField,
+        message: "text: a message cannot be empty".into()
+    }, @r#"
+    {
+      "code": "invalid_field",
+      "message": "text: a message cannot be empty"
+    }
+    "#);
+}
+
+#[test]
+fn login() {
+    insta::assert_json_snapshot!(LoginRequest {
+        username: "zhangsan".into(),
+        password: "secret".into(),
+        device: Some("Chromium on Linux".into()),
+    }, @r#"
+    {
+      "username": "zhangsan",
+      "password": "secret",
+      "device": "Chromium on Linux"
+    }
+    "#);
+    insta::assert_json_snapshot!(LoginResponse {
+        token: "tok".into(),
+        session_id: SessionId(id(9)),
+        me: MemberProfile {
+            id: MemberId(id(1)),
+            userid: "zhangsan".into(),
+            name: "张三".into(),
+            alias: "Zhang San".into(),
+            position: "工程师 Engineer".into(),
+            department: "研发部".into(),
+            role: Role::Member,
+        },
+    }, @r#"
+    {
+      "token": "tok",
+      "session_id": "00000000-0000-0000-0000-000000000009",
+      "me": {
+        "id": "00000000-0000-0000-0000-000000000001",
+        "userid": "zhangsan",
+        "name": "张三",
+        "alias": "Zhang San",
+        "position": "工程师 Engineer",
+        "department": "研发部",
+        "role": "member"
+      }
+    }
+    "#);
+}
+
+#[test]
+fn session_info() {
+    insta::assert_json_snapshot!(SessionInfo {
+        id: SessionId(id(9)),
+        device: "Chromium on Linux".into(),
+        created_at: 1,
+        last_seen_at: 2,
+        current: true,
+    }, @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000009",
+      "device": "Chromium on Linux",
+      "created_at": 1,
+      "last_seen_at": 2,
+      "current": true
+    }
+    "#);
+}
+
+#[test]
+fn conversation_and_message() {
+    insta::assert_json_snapshot!(ConversationSummary {
+        id: ConversationId(id(2)),
+        kind: ConversationKind::Group,
+        title: "研发部 Engineering".into(),
+        member_count: 5,
+        last_seq: 7,
+        last_message: Some(message()),
+        updated_at: 1_764_000_000_000,
+    }, @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000002",
+      "kind": "group",
+      "title": "研发部 Engineering",
+      "member_count": 5,
+      "last_seq": 7,
+      "last_message": {
+        "id": "00000000-0000-0000-0000-000000000003",
+        "conversation_id": "00000000-0000-0000-0000-000000000002",
+        "seq": 7,
+        "sender_id": "00000000-0000-0000-0000-000000000001",
+        "sender_name": "张三",
+        "client_id": "00000000-0000-0000-0000-000000000004",
+        "text": "你好 <b>world</b>",
+        "sent_at": 1764000000000
+      },
+      "updated_at": 1764000000000
+    }
+    "#);
+    insta::assert_json_snapshot!(SendMessageRequest {
+        client_id: ClientId(id(4)),
+        text: "hi".into(),
+    }, @r#"
+    {
+      "client_id": "00000000-0000-0000-0000-000000000004",
+      "text": "hi"
+    }
+    "#);
+}
+
+#[test]
+fn live_frames() {
+    insta::assert_json_snapshot!(ClientFrame::Auth { token: "tok".into() }, @r#"
+    {
+      "type": "auth",
+      "token": "tok"
+    }
+    "#);
+    insta::assert_json_snapshot!(ServerFrame::Ready { member_id: MemberId(id(1)) }, @r#"
+    {
+      "type": "ready",
+      "member_id": "00000000-0000-0000-0000-000000000001"
+    }
+    "#);
+    insta::assert_json_snapshot!(ServerFrame::SessionEnded, @r#"
+    {
+      "type": "session_ended"
+    }
+    "#);
+}

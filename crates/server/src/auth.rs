@@ -1,0 +1,134 @@
+//! Credentials and tokens: argon2id password hashes, opaque random session tokens (stored only as
+//! SHA-256 hashes), and the sign-in rate limiter.
+
+use rand_core::{OsRng, RngCore};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
+pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
+    let salt = SaltString::generate(&mut OsRng);
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+}
+
+/// Checks a password against a PHC string; a malformed hash counts as a mismatch.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .unwrap_or(false)
+}
+
+/// A fresh session token: 32 random bytes, hex-encoded. Shown to the client once.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    to_hex(&bytes)
+}
+
+/// The form a token is stored and looked up in.
+pub fn hash_token(token: &str) -> String {
+    to_hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
+}
+
+/// Counts failed sign-ins per account and per address within a window, and refuses further
+/// attempts once either passes its limit. Successful sign-ins clear the account's count.
+pub struct LoginLimiter {
+    window: Duration,
+    per_account: u32,
+    per_address: u32,
+    failures: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+impl LoginLimiter {
+    pub fn new(window: Duration, per_account: u32, per_address: u32) -> Self {
+        Self { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
+    }
+
+    fn keys(userid: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
+        (format!("user:{}", userid.to_lowercase()), ip.map(|ip| format!("ip:{ip}")))
+    }
+
+    /// `Err(seconds to wait)` when this account or address has failed too often recently.
+    pub fn check(&self, userid: &str, ip: Option<IpAddr>) -> Result<(), u64> {
+        let (user_key, ip_key) = Self::keys(userid, ip);
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        failures.retain(|_, (start, _)| now.duration_since(*start) < self.window);
+        let blocked = |key: &str, limit: u32| {
+            failures.get(key).filter(|(_, count)| *count >= limit).map(|(start, _)| {
+                self.window.saturating_sub(now.duration_since(*start)).as_secs().max(1)
+            })
+        };
+        if let Some(wait) = blocked(&user_key, self.per_account) {
+            return Err(wait);
+        }
+        if let Some(wait) = ip_key.as_deref().and_then(|key| blocked(key, self.per_address)) {
+            return Err(wait);
+        }
+        Ok(())
+    }
+
+    pub fn record_failure(&self, userid: &str, ip: Option<IpAddr>) {
+        let (user_key, ip_key) = Self::keys(userid, ip);
+        let now = Instant::now();
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        for key in std::iter::once(user_key).chain(ip_key) {
+            failures.entry(key).or_insert((now, 0)).1 += 1;
+        }
+    }
+
+    pub fn record_success(&self, userid: &str) {
+        let (user_key, _) = Self::keys(userid, None);
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&user_key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_round_trip() -> Result<(), argon2::password_hash::Error> {
+        let phc = hash_password("correct horse")?;
+        assert!(phc.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &phc));
+        assert!(!verify_password("wrong horse", &phc));
+        assert!(!verify_password("anything", "not a phc string"));
+        Ok(())
+    }
+
+    #[test]
+    fn tokens_are_unique_and_hashed_deterministically() {
+        let (a, b) = (new_token(), new_token());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_ne!(hash_token(&a), a);
+    }
+
+    #[test]
+    fn limiter_blocks_after_limit_and_success_clears_account() {
+        let limiter = LoginLimiter::new(Duration::from_secs(60), 3, 100);
+        for _ in 0..3 {
+            assert!(limiter.check("ZhangSan", None).is_ok());
+            limiter.record_failure("zhangsan", None);
+        }
+        assert!(limiter.check("zhangsan", None).is_err());
+        assert!(limiter.check("lisi", None).is_ok());
+        limiter.record_success("zhangsan");
+        assert!(limiter.check("zhangsan", None).is_ok());
+    }
+}

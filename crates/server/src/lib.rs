@@ -1,0 +1,92 @@
+//! The Weft workspace API server: `app(state)` builds the whole HTTP surface (API under
+//! `/api/v1`, the live socket, and the built app), so tests drive exactly what runs.
+
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod hub;
+mod routes;
+pub mod seed;
+pub mod static_files;
+pub mod store;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, Method, Uri, header};
+use error::ApiError;
+use hub::Hub;
+use static_files::Assets;
+use std::sync::Arc;
+use std::time::Duration;
+use store::{Store, StoreResult};
+use tower_http::compression::CompressionLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted by any route.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Everything a request handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub hub: Hub,
+    pub limiter: Arc<auth::LoginLimiter>,
+    pub assets: Arc<Assets>,
+}
+
+impl AppState {
+    /// State with the default sign-in limits: per 15 minutes, 10 failures per account and 50 per address.
+    pub fn new(store: Arc<dyn Store>, assets: Assets) -> Self {
+        Self {
+            store,
+            hub: Hub::new(),
+            limiter: Arc::new(auth::LoginLimiter::new(Duration::from_secs(15 * 60), 10, 50)),
+            assets: Arc::new(assets),
+        }
+    }
+
+    /// Runs a store call on the blocking pool (the store does synchronous I/O).
+    pub async fn db<T, F>(&self, call: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Store) -> StoreResult<T> + Send + 'static,
+    {
+        let store = Arc::clone(&self.store);
+        Ok(tokio::task::spawn_blocking(move || call(store.as_ref())).await??)
+    }
+}
+
+/// The whole server as one router.
+pub fn app(state: AppState) -> Router {
+    let csp = state.assets.csp();
+    let api = routes::api().layer(SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    ));
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(serve_app)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+}
+
+async fn serve_app(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    method: Method,
+    uri: Uri,
+) -> axum::response::Response {
+    state.assets.respond(&method, &uri)
+}
+
+/// Now, in milliseconds since the Unix epoch.
+pub fn now_millis() -> weft_protocol::Millis {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}

@@ -1,0 +1,102 @@
+//! `weft-server`: starts the workspace API server on an embedded SQLite database, seeding the
+//! demo organisation on first start, and serves the built app.
+//!
+//! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
+//! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use weft_server::static_files::Assets;
+use weft_server::store::SqliteStore;
+use weft_server::{AppState, app, now_millis};
+
+struct Options {
+    addr: String,
+    data_dir: PathBuf,
+    dist: PathBuf,
+}
+
+fn options() -> Result<Options, String> {
+    let env = |key: &str, default: &str| std::env::var(key).unwrap_or_else(|_| default.to_owned());
+    let mut options = Options {
+        addr: env("WEFT_ADDR", "127.0.0.1:8080"),
+        data_dir: env("WEFT_DATA_DIR", "data").into(),
+        dist: env("WEFT_DIST", "dist").into(),
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--addr" => options.addr = value()?,
+            "--data-dir" => options.data_dir = value()?.into(),
+            "--dist" => options.dist = value()?.into(),
+            "--help" | "-h" => return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR]".into()),
+            other => return Err(format!("unknown option {other}; see --help")),
+        }
+    }
+    Ok(options)
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .init();
+    match run().await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("weft-server: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), String> {
+    let options = options()?;
+    std::fs::create_dir_all(&options.data_dir)
+        .map_err(|err| format!("cannot create data folder {}: {err}", options.data_dir.display()))?;
+    let db_path = options.data_dir.join("weft.sqlite3");
+    let store = SqliteStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
+    let seeded = seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
+    let assets = Assets::load(&options.dist).map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
+    if assets.is_empty() {
+        tracing::warn!(dist = %options.dist.display(), "no built app found: serving the API only");
+    }
+    let state = AppState::new(Arc::new(store), assets);
+    let listener = tokio::net::TcpListener::bind(&options.addr)
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;
+    let local = listener.local_addr().map_err(|err| err.to_string())?;
+
+    println!("Weft is running at http://{local}/");
+    println!("  data: {}{}", db_path.display(), if seeded { " (demo organisation seeded)" } else { "" });
+    println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+    println!("  stop with Ctrl+C");
+
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| format!("server error: {err}"))
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

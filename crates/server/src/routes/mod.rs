@@ -1,0 +1,40 @@
+//! The one list of API routes. Each domain module exposes `router()`; unknown routes and wrong
+//! methods answer with JSON errors like every other failure.
+
+mod auth;
+mod conversations;
+mod live;
+
+use crate::AppState;
+use crate::error::ApiError;
+use axum::Router;
+use axum::http::StatusCode;
+use axum::routing::get;
+use weft_protocol::ErrorCode;
+
+/// Everything under `/api/v1`.
+pub fn api() -> Router<AppState> {
+    Router::new()
+        .route("/health", get(health))
+        .merge(auth::router())
+        .merge(conversations::router())
+        .merge(live::router())
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
+}
+
+async fn health() -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "status": "ok", "protocol": weft_protocol::PROTOCOL_VERSION }))
+}
+
+async fn unknown_route() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API route")
+}
+
+async fn wrong_method() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
+        "this route does not accept that method",
+    )
+}

@@ -1,0 +1,91 @@
+//! Versioned schema migrations for SQLite, tracked in `PRAGMA user_version`.
+//! Each entry upgrades from its index to index + 1; a shipped entry is never edited.
+
+use rusqlite::Connection;
+
+/// The schema, one step per version.
+const MIGRATIONS: &[&str] = &[
+    // 1: organisation, sessions, conversations and messages.
+    r#"
+    CREATE TABLE departments (
+        id         TEXT PRIMARY KEY,
+        name       TEXT NOT NULL,
+        parent_id  TEXT REFERENCES departments(id),
+        sort_order INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE members (
+        id            TEXT PRIMARY KEY,
+        userid        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name          TEXT NOT NULL,
+        alias         TEXT NOT NULL DEFAULT '',
+        position      TEXT NOT NULL DEFAULT '',
+        department_id TEXT NOT NULL REFERENCES departments(id),
+        role          TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+        status        TEXT NOT NULL CHECK (status IN ('active', 'disabled')),
+        password_hash TEXT NOT NULL
+    );
+    CREATE TABLE sessions (
+        id           TEXT PRIMARY KEY,
+        member_id    TEXT NOT NULL REFERENCES members(id),
+        token_hash   TEXT NOT NULL UNIQUE,
+        device       TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        last_seen_at INTEGER NOT NULL,
+        revoked_at   INTEGER
+    );
+    CREATE INDEX sessions_by_member ON sessions(member_id);
+    CREATE TABLE conversations (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('direct', 'group')),
+        name       TEXT NOT NULL,
+        owner_id   TEXT NOT NULL REFERENCES members(id),
+        last_seq   INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE participants (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        member_id       TEXT NOT NULL REFERENCES members(id),
+        PRIMARY KEY (conversation_id, member_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX participants_by_member ON participants(member_id);
+    CREATE TABLE messages (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        seq             INTEGER NOT NULL,
+        sender_id       TEXT NOT NULL REFERENCES members(id),
+        client_id       TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        sent_at         INTEGER NOT NULL,
+        UNIQUE (conversation_id, seq),
+        UNIQUE (sender_id, client_id)
+    );
+    "#,
+];
+
+/// Brings the database to the newest schema; returns the version it is at afterwards.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+    let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index + 1)?;
+        tx.commit()?;
+    }
+    Ok(MIGRATIONS.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_is_a_no_op() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        assert_eq!(version, MIGRATIONS.len());
+        Ok(())
+    }
+}
