@@ -1,1 +1,14 @@
-//! app
+//! Weft, the app: a Leptos single-page app compiled to WebAssembly. `main.rs` only mounts
+//! [`app::App`]; everything lives here so browser tests can import it.
+
+pub mod api;
+pub mod app;
+pub mod components;
+pub mod i18n;
+pub mod live;
+pub mod platform;
+pub mod pwa;
+pub mod routes;
+pub mod session;
+pub mod state;
+pub mod store;

@@ -1,6 +1,6 @@
 //! `TestApp`: the real router over a fresh in-memory SQLite database seeded with the demo
-#![allow(dead_code, reason = "shared by several test binaries; each uses only a part")]
 //! organisation, driven in-process with `oneshot`.
+#![allow(dead_code, reason = "shared by several test binaries; each uses only a part")]
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};

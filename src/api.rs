@@ -1,0 +1,112 @@
+//! Typed calls to the workspace API (`/api/v1`) with the protocol's types.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use weft_protocol::auth::{LoginRequest, LoginResponse};
+use weft_protocol::chat::{ConversationSummary, Message, MessagePage, SendMessageRequest};
+use weft_protocol::{ConversationId, ErrorBody, ErrorCode, API_PREFIX};
+
+/// Why an API call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// The request never got an answer: offline, server down, or the connection dropped.
+    Network,
+    /// The server answered with an error body.
+    Server { status: u16, body: ErrorBody },
+    /// The answer could not be read.
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Server { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+
+    /// True when the session is no longer valid and the member must sign in again.
+    pub fn is_unauthenticated(&self) -> bool {
+        self.code() == Some(ErrorCode::Unauthenticated)
+    }
+}
+
+async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return response.json::<T>().await.map_err(|err| ApiError::Decode(err.to_string()));
+    }
+    let body = response.json::<ErrorBody>().await.unwrap_or(ErrorBody {
+        code: if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest },
+        message: format!("HTTP {status}"),
+    });
+    Err(ApiError::Server { status, body })
+}
+
+fn url(path: &str) -> String {
+    format!("{API_PREFIX}{path}")
+}
+
+/// An API client for one session token (or none, for sign-in).
+#[derive(Debug, Clone)]
+pub struct Api {
+    token: Option<String>,
+}
+
+impl Api {
+    pub fn anonymous() -> Self {
+        Self { token: None }
+    }
+
+    pub fn with_token(token: &str) -> Self {
+        Self { token: Some(token.to_owned()) }
+    }
+
+    fn authorise(&self, request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+        match &self.token {
+            Some(token) => request.header("Authorization", &format!("Bearer {token}")),
+            None => request,
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        let response = self.authorise(gloo_net::http::Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
+        decode(response).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+        let request = self
+            .authorise(gloo_net::http::Request::post(&url(path)))
+            .json(body)
+            .map_err(|err| ApiError::Decode(err.to_string()))?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        decode(response).await
+    }
+
+    pub async fn login(&self, request: &LoginRequest) -> Result<LoginResponse, ApiError> {
+        self.post("/auth/login", request).await
+    }
+
+    /// Ends this session on the server. Answers 204 with no body.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let response = self
+            .authorise(gloo_net::http::Request::post(&url("/auth/logout")))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
+        if response.ok() { Ok(()) } else { decode::<()>(response).await }
+    }
+
+    pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ApiError> {
+        self.get("/conversations").await
+    }
+
+    pub async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<MessagePage, ApiError> {
+        let before = before.map(|seq| format!("&before={seq}")).unwrap_or_default();
+        self.get(&format!("/conversations/{conversation}/messages?limit={limit}{before}")).await
+    }
+
+    pub async fn send(&self, conversation: ConversationId, request: &SendMessageRequest) -> Result<Message, ApiError> {
+        self.post(&format!("/conversations/{conversation}/messages"), request).await
+    }
+}

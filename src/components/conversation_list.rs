@@ -1,0 +1,61 @@
+//! The list of conversations, most recent first, with the last message and its time.
+
+use crate::i18n::{Text, use_i18n};
+use crate::platform::clock_time;
+use crate::state::use_chat;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use weft_protocol::chat::ConversationSummary;
+
+fn preview(summary: &ConversationSummary) -> String {
+    summary
+        .last_message
+        .as_ref()
+        .map(|m| format!("{}: {}", m.sender_name, m.text.lines().next().unwrap_or_default()))
+        .unwrap_or_default()
+}
+
+#[component]
+pub fn ConversationList() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let location = use_location();
+    view! {
+        <nav class="conversation-list" aria-label=i18n.t(Text::Chats)>
+            <h2 class="visually-hidden">{i18n.t(Text::Chats)}</h2>
+            <Show when=move || chat.loaded.get() && chat.conversations.with(Vec::is_empty)>
+                <p class="hint">{i18n.t(Text::NoChats)}</p>
+            </Show>
+            <ul>
+                <For
+                    each=move || chat.conversations.get()
+                    key=|c| (c.id, c.last_seq, c.title.clone())
+                    let:summary
+                >
+                    {
+                        let href = format!("/c/{}", summary.id);
+                        let current_href = href.clone();
+                        let is_current = move || location.pathname.get() == current_href;
+                        let time = summary.last_message.as_ref().map(|m| clock_time(m.sent_at)).unwrap_or_default();
+                        view! {
+                            <li>
+                                <a
+                                    href=href
+                                    class="conversation-link"
+                                    aria-current=move || is_current().then_some("page")
+                                >
+                                    <span class="avatar" aria-hidden="true">{summary.title.chars().next().map(String::from).unwrap_or_default()}</span>
+                                    <span class="conversation-link__text">
+                                        <span class="conversation-link__title">{summary.title.clone()}</span>
+                                        <span class="conversation-link__preview">{preview(&summary)}</span>
+                                    </span>
+                                    <time class="conversation-link__time">{time}</time>
+                                </a>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,192 @@
+//! The app's wording in English and Chinese. Every text a person reads comes from [`Text`];
+//! the language follows the browser until the member picks one, and is remembered.
+
+use leptos::prelude::*;
+
+/// A display language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+const LANG_KEY: &str = "weft.lang";
+
+impl Lang {
+    /// The remembered choice, else the browser's preferred language.
+    pub fn detect() -> Self {
+        let stored = crate::platform::local_get(LANG_KEY);
+        let preferred = stored.or_else(|| web_sys::window().and_then(|w| w.navigator().language()));
+        match preferred.as_deref() {
+            Some(code) if code.starts_with("zh") => Lang::Zh,
+            _ => Lang::En,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::En => Lang::Zh,
+            Lang::Zh => Lang::En,
+        }
+    }
+
+    pub fn remember(self) {
+        crate::platform::local_set(LANG_KEY, self.code());
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("lang", self.code());
+        }
+    }
+}
+
+/// Every piece of UI text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    AppTagline,
+    Username,
+    Password,
+    SignIn,
+    SigningIn,
+    SignOut,
+    SwitchLanguage,
+    Chats,
+    NoChats,
+    PickAChat,
+    Back,
+    MessageLabel,
+    Send,
+    Sending,
+    NotSent,
+    Retry,
+    Online,
+    Connecting,
+    Offline,
+    OfflineHint,
+    EarlierMessages,
+    NoMessagesYet,
+    Members,
+    ErrorUsernameEmpty,
+    ErrorPasswordEmpty,
+    ErrorBadCredentials,
+    ErrorRateLimited,
+    ErrorDisabled,
+    ErrorNetwork,
+    ErrorServer,
+    ErrorTooLong,
+    ChatNotFound,
+    UpdateReady,
+    Reload,
+}
+
+impl Text {
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        use Text::*;
+        match (lang, self) {
+            (Lang::En, AppTagline) => "Your organisation's workspace",
+            (Lang::Zh, AppTagline) => "组织专属工作台",
+            (Lang::En, Username) => "Username",
+            (Lang::Zh, Username) => "用户名",
+            (Lang::En, Password) => "Password",
+            (Lang::Zh, Password) => "密码",
+            (Lang::En, SignIn) => "Sign in",
+            (Lang::Zh, SignIn) => "登录",
+            (Lang::En, SigningIn) => "Signing in…",
+            (Lang::Zh, SigningIn) => "正在登录…",
+            (Lang::En, SignOut) => "Sign out",
+            (Lang::Zh, SignOut) => "退出登录",
+            (Lang::En, SwitchLanguage) => "中文",
+            (Lang::Zh, SwitchLanguage) => "English",
+            (Lang::En, Chats) => "Chats",
+            (Lang::Zh, Chats) => "消息",
+            (Lang::En, NoChats) => "No chats yet.",
+            (Lang::Zh, NoChats) => "暂无会话。",
+            (Lang::En, PickAChat) => "Pick a chat to start.",
+            (Lang::Zh, PickAChat) => "选择一个会话开始聊天。",
+            (Lang::En, Back) => "Back to chats",
+            (Lang::Zh, Back) => "返回会话列表",
+            (Lang::En, MessageLabel) => "Message",
+            (Lang::Zh, MessageLabel) => "消息内容",
+            (Lang::En, Send) => "Send",
+            (Lang::Zh, Send) => "发送",
+            (Lang::En, Sending) => "Sending…",
+            (Lang::Zh, Sending) => "发送中…",
+            (Lang::En, NotSent) => "Not sent",
+            (Lang::Zh, NotSent) => "未发送",
+            (Lang::En, Retry) => "Retry",
+            (Lang::Zh, Retry) => "重试",
+            (Lang::En, Online) => "Online",
+            (Lang::Zh, Online) => "在线",
+            (Lang::En, Connecting) => "Connecting…",
+            (Lang::Zh, Connecting) => "连接中…",
+            (Lang::En, Offline) => "Offline",
+            (Lang::Zh, Offline) => "离线",
+            (Lang::En, OfflineHint) => "You are offline: showing what this device has saved.",
+            (Lang::Zh, OfflineHint) => "当前离线：显示本设备已保存的内容。",
+            (Lang::En, EarlierMessages) => "Load earlier messages",
+            (Lang::Zh, EarlierMessages) => "加载更早的消息",
+            (Lang::En, NoMessagesYet) => "No messages yet. Say hello!",
+            (Lang::Zh, NoMessagesYet) => "还没有消息，打个招呼吧！",
+            (Lang::En, Members) => "members",
+            (Lang::Zh, Members) => "位成员",
+            (Lang::En, ErrorUsernameEmpty) => "Enter your username.",
+            (Lang::Zh, ErrorUsernameEmpty) => "请输入用户名。",
+            (Lang::En, ErrorPasswordEmpty) => "Enter your password.",
+            (Lang::Zh, ErrorPasswordEmpty) => "请输入密码。",
+            (Lang::En, ErrorBadCredentials) => "Username or password is wrong.",
+            (Lang::Zh, ErrorBadCredentials) => "用户名或密码错误。",
+            (Lang::En, ErrorRateLimited) => "Too many attempts. Wait a few minutes and try again.",
+            (Lang::Zh, ErrorRateLimited) => "尝试次数过多，请几分钟后再试。",
+            (Lang::En, ErrorDisabled) => "This account is disabled. Ask your administrator.",
+            (Lang::Zh, ErrorDisabled) => "该账号已停用，请联系管理员。",
+            (Lang::En, ErrorNetwork) => "Cannot reach the server. Check your connection.",
+            (Lang::Zh, ErrorNetwork) => "无法连接服务器，请检查网络。",
+            (Lang::En, ErrorServer) => "The server could not do that. Try again.",
+            (Lang::Zh, ErrorServer) => "服务器暂时无法完成操作，请重试。",
+            (Lang::En, ErrorTooLong) => "The message is too long (at most 8 KB).",
+            (Lang::Zh, ErrorTooLong) => "消息过长（最多 8 KB）。",
+            (Lang::En, ChatNotFound) => "This chat is not available.",
+            (Lang::Zh, ChatNotFound) => "该会话不可用。",
+            (Lang::En, UpdateReady) => "A new version of Weft is ready.",
+            (Lang::Zh, UpdateReady) => "Weft 有新版本。",
+            (Lang::En, Reload) => "Reload",
+            (Lang::Zh, Reload) => "刷新",
+        }
+    }
+}
+
+/// The current language, shared through context.
+#[derive(Clone, Copy)]
+pub struct I18n {
+    pub lang: RwSignal<Lang>,
+}
+
+impl I18n {
+    pub fn provide() -> Self {
+        let i18n = Self { lang: RwSignal::new(Lang::detect()) };
+        i18n.lang.get_untracked().remember();
+        provide_context(i18n);
+        i18n
+    }
+
+    /// A reactive text: re-renders when the language changes.
+    pub fn t(self, text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || text.in_lang(lang.get())
+    }
+
+    pub fn toggle(self) {
+        self.lang.update(|lang| *lang = lang.other());
+        self.lang.get_untracked().remember();
+    }
+}
+
+/// The language context; provided by the app root.
+pub fn use_i18n() -> I18n {
+    use_context::<I18n>().expect("I18n context is provided by App; a component was mounted outside it")
+}

@@ -1,0 +1,20 @@
+//! One module per page.
+
+pub mod conversation;
+pub mod shell;
+pub mod sign_in;
+
+use crate::i18n::{Text, use_i18n};
+use leptos::prelude::*;
+
+/// Any address the app does not know.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <main class="not-found">
+            <h1>"404"</h1>
+            <a href="/">{i18n.t(Text::Back)}</a>
+        </main>
+    }
+}

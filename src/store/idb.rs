@@ -1,0 +1,134 @@
+//! The IndexedDB [`Store`] (through `indexed_db_futures`): one database per member, schema from
+//! [`super::migrations`].
+
+use super::migrations::{self, v1};
+use super::{Store, StoreError, sort_conversations};
+use indexed_db_futures::cursor::CursorDirection;
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::{Deserialize, Serialize};
+use weft_protocol::ConversationId;
+use weft_protocol::chat::{ConversationSummary, Message};
+
+pub struct IdbStore {
+    db: Database,
+}
+
+/// A message row: the message and its sortable key.
+#[derive(Serialize, Deserialize)]
+struct MessageRow {
+    key: String,
+    message: Message,
+}
+
+/// `"<conversation>:<seq as 20 digits>"`: sorts by conversation, then sequence number.
+fn message_key(conversation: ConversationId, seq: u64) -> String {
+    format!("{conversation}:{seq:020}")
+}
+
+impl IdbStore {
+    /// Opens (creating or upgrading) the named database.
+    pub async fn open(name: &str) -> Result<Self, StoreError> {
+        let db = Database::open(name)
+            .with_version(migrations::Version::CURRENT as u32)
+            .with_on_upgrade_needed(|event, db| {
+                let old = event.old_version() as u32;
+                migrations::upgrade(&db, old)?;
+                Ok(())
+            })
+            .await?;
+        Ok(Self { db })
+    }
+
+    /// Deletes a member's database (sign-out wipes the device's copy).
+    pub async fn delete(name: &str) -> Result<(), StoreError> {
+        Database::delete_by_name(name)?.await?;
+        Ok(())
+    }
+
+    pub fn close(self) {
+        self.db.close();
+    }
+}
+
+impl Store for IdbStore {
+    async fn replace_conversations(&self, list: &[ConversationSummary]) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([v1::CONVERSATIONS, v1::MESSAGES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let conversations = tx.object_store(v1::CONVERSATIONS)?;
+        let messages = tx.object_store(v1::MESSAGES)?;
+        let kept: std::collections::HashSet<String> = list.iter().map(|c| c.id.to_string()).collect();
+        let existing: Vec<String> = conversations.get_all_keys::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+        for gone in existing.iter().filter(|id| !kept.contains(*id)) {
+            conversations.delete(gone.as_str()).primitive()?.await?;
+            let range = format!("{gone}:")..format!("{gone};");
+            messages.delete(range).primitive()?.await?;
+        }
+        for conversation in list {
+            conversations.put(conversation).serde()?.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn put_conversation(&self, conversation: &ConversationSummary) -> Result<(), StoreError> {
+        let tx = self.db.transaction(v1::CONVERSATIONS).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(v1::CONVERSATIONS)?.put(conversation).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
+        let tx = self.db.transaction(v1::CONVERSATIONS).build()?;
+        let mut list: Vec<ConversationSummary> = tx
+            .object_store(v1::CONVERSATIONS)?
+            .get_all::<ConversationSummary>()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        sort_conversations(&mut list);
+        Ok(list)
+    }
+
+    async fn put_messages(&self, messages: &[Message]) -> Result<(), StoreError> {
+        if messages.is_empty() {
+            return Ok(());
+        }
+        let tx = self.db.transaction(v1::MESSAGES).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(v1::MESSAGES)?;
+        for message in messages {
+            let row = MessageRow { key: message_key(message.conversation_id, message.seq), message: message.clone() };
+            store.put(row).serde()?.await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<Vec<Message>, StoreError> {
+        let tx = self.db.transaction(v1::MESSAGES).build()?;
+        let store = tx.object_store(v1::MESSAGES)?;
+        let lower = message_key(conversation, 0);
+        let upper = message_key(conversation, before.unwrap_or(u64::MAX));
+        let cursor = store
+            .open_cursor()
+            .with_query(lower..upper)
+            .with_direction(CursorDirection::Prev)
+            .primitive()?
+            .await?;
+        let mut page = Vec::new();
+        if let Some(mut cursor) = cursor {
+            while page.len() < limit as usize {
+                match cursor.next_record_ser::<MessageRow>().await? {
+                    Some(row) => page.push(row.message),
+                    None => break,
+                }
+            }
+        }
+        page.reverse();
+        Ok(page)
+    }
+}

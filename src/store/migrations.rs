@@ -1,0 +1,52 @@
+//! Versioned schema of the offline database. Each version is a module naming the object stores
+//! and indexes it creates; `upgrade` runs every step between the stored and the current version.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+
+/// Schema versions, in order. Never edit a shipped version: add the next one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u32)]
+pub enum Version {
+    /// Conversations and messages.
+    V1 = 1,
+}
+
+impl Version {
+    pub const CURRENT: Version = Version::V1;
+
+    fn from_number(number: u32) -> Option<Self> {
+        match number {
+            1 => Some(Version::V1),
+            _ => None,
+        }
+    }
+}
+
+/// Version 1: conversations keyed by id; messages keyed by `"<conversation>:<seq, zero-padded>"`
+/// so a key range walks one conversation in sequence order.
+pub mod v1 {
+    use super::*;
+
+    pub const CONVERSATIONS: &str = "conversations";
+    pub const CONVERSATIONS_KEY: &str = "id";
+    pub const MESSAGES: &str = "messages";
+    pub const MESSAGES_KEY: &str = "key";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(CONVERSATIONS).with_key_path(CONVERSATIONS_KEY.into()).build()?;
+        db.create_object_store(MESSAGES).with_key_path(MESSAGES_KEY.into()).build()?;
+        Ok(())
+    }
+}
+
+/// Applies every schema step after `old` up to [`Version::CURRENT`].
+pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
+    for number in (old + 1)..=(Version::CURRENT as u32) {
+        match Version::from_number(number) {
+            Some(Version::V1) => v1::create_object_stores(db)?,
+            None => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,67 @@
+//! `cargo xtask bench`: prints the release app shell's size (raw, gzip, brotli) and, through a
+//! Playwright script, the time from navigation to an interactive conversation list, cold and
+//! warm offline. Figures, not pass/fail: record them in the README.
+
+use crate::tools::{CHROMIUM, ensure_browser, ensure_build_tools, path_with_tools};
+use crate::{XResult, app_build, root, run, step};
+use std::io::Write;
+use std::process::Command;
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().map(|v| v.len()).unwrap_or(0)
+}
+
+fn brotli_len(bytes: &[u8]) -> usize {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
+    out.len()
+}
+
+fn kib(bytes: usize) -> String {
+    format!("{:.1} KiB", bytes as f64 / 1024.0)
+}
+
+/// Prints one row per shell file kind and a total.
+fn print_sizes() -> XResult {
+    let dist = root().join("dist");
+    println!("\napp shell size (release build in dist/):");
+    println!("  {:<6} {:>12} {:>12} {:>12}", "kind", "raw", "gzip -9", "brotli 11");
+    let mut total = (0, 0, 0);
+    for kind in ["wasm", "js", "css", "html"] {
+        let mut sizes = (0, 0, 0);
+        for entry in std::fs::read_dir(&dist).map_err(|err| format!("cannot list dist: {err}"))?.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == kind) && path.file_name().is_some_and(|n| n != "sw.js") {
+                let bytes = std::fs::read(&path).map_err(|err| err.to_string())?;
+                sizes.0 += bytes.len();
+                sizes.1 += gzip_len(&bytes);
+                sizes.2 += brotli_len(&bytes);
+            }
+        }
+        println!("  {kind:<6} {:>12} {:>12} {:>12}", kib(sizes.0), kib(sizes.1), kib(sizes.2));
+        total = (total.0 + sizes.0, total.1 + sizes.1, total.2 + sizes.2);
+    }
+    println!("  {:<6} {:>12} {:>12} {:>12}", "total", kib(total.0), kib(total.1), kib(total.2));
+    Ok(())
+}
+
+pub fn bench() -> XResult {
+    ensure_build_tools()?;
+    ensure_browser()?;
+    app_build::build_app()?;
+    print_sizes()?;
+    let root = root();
+    step("building the server (release) for timing");
+    run(Command::new("cargo").args(["build", "--release", "-p", "weft-server"]).current_dir(&root))?;
+    step("start-up timing in headless Chromium");
+    run(Command::new("node")
+        .arg("tests/e2e/bench/startup.js")
+        .current_dir(&root)
+        .env("PATH", path_with_tools())
+        .env("WEFT_SERVER_BIN", root.join("target/release/weft-server"))
+        .env("WEFT_DIST", root.join("dist"))
+        .env("CHROMIUM", CHROMIUM))
+}

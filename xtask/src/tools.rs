@@ -1,0 +1,92 @@
+//! Installs what the build and tests need when it is missing (TOOLCHAIN.md): the wasm target,
+//! Trunk, the wasm-bindgen CLI at the exact version in Cargo.lock, npm packages (binaryen's
+//! wasm-opt, playwright-core), and Debian's Chromium with its driver.
+
+use crate::{XResult, root, run, step};
+use std::process::Command;
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).env("PATH", path_with_tools()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// PATH with cargo's bin folder and the project's npm tools in front.
+pub fn path_with_tools() -> String {
+    let mut parts = vec![root().join("node_modules/.bin").display().to_string()];
+    if let Ok(home) = std::env::var("CARGO_HOME") {
+        parts.push(format!("{home}/bin"));
+    } else if let Ok(home) = std::env::var("HOME") {
+        parts.push(format!("{home}/.cargo/bin"));
+    }
+    parts.push(std::env::var("PATH").unwrap_or_default());
+    parts.join(":")
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock.
+pub fn locked_wasm_bindgen() -> XResult<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock")).map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(version) = lines.next().and_then(|l| l.strip_prefix("version = \"")).and_then(|v| v.strip_suffix('"')) {
+                return Ok(version.to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+pub fn ensure_build_tools() -> XResult {
+    let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+        step("installing the wasm32-unknown-unknown target");
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
+    if trunk.trim() != format!("trunk {TRUNK_VERSION}") {
+        step(&format!("installing trunk {TRUNK_VERSION} (several minutes, once)"));
+        run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
+    }
+    let wanted = locked_wasm_bindgen()?;
+    let installed = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
+    if installed.trim() != format!("wasm-bindgen {wanted}") || !runner.contains(&wanted) {
+        step(&format!("installing wasm-bindgen-cli {wanted} (a few minutes, once)"));
+        // Not --locked: one of its locked dependencies is no longer on the registry.
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
+    }
+    ensure_npm_packages()
+}
+
+/// `npm ci` when node_modules is missing or older than package-lock.json.
+fn ensure_npm_packages() -> XResult {
+    let root = root();
+    let lock = root.join("package-lock.json");
+    let installed = root.join("node_modules/.package-lock.json");
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
+    if !fresh || !root.join("node_modules/.bin/wasm-opt").exists() {
+        step("installing npm packages (binaryen, playwright-core)");
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))?;
+    }
+    Ok(())
+}
+
+/// Chromium and ChromeDriver from Debian's packages (never a browser download).
+pub fn ensure_browser() -> XResult {
+    if std::path::Path::new(CHROMIUM).exists() && std::path::Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    step("installing Chromium and ChromeDriver from Debian's packages");
+    let apt = |args: &[&str]| {
+        let mut command = Command::new("apt-get");
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut command)
+    };
+    apt(&["update"])?;
+    apt(&["install", "-y", "chromium", "chromium-driver"])
+}
