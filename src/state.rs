@@ -109,6 +109,9 @@ impl ChatState {
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
             self.store.set_value(Some(Rc::clone(&store)));
+            for id in self.open.get_value() {
+                self.load_local(id).await;
+            }
             if let Ok(list) = store.conversations().await {
                 if !list.is_empty() {
                     self.conversations.set(list);
@@ -224,20 +227,24 @@ impl ChatState {
             }
         });
         spawn_local(async move {
-            if let Some(store) = self.local() {
-                if let Ok(messages) = store.messages(id, None, PAGE).await {
-                    self.timelines.update(|t| {
-                        let timeline = t.entry(id).or_default();
-                        timeline.has_more = messages.len() as u32 == PAGE;
-                        timeline.merge(&messages);
-                    });
-                }
-            } else {
-                self.timelines.update(|t| {
-                    t.entry(id).or_default();
-                });
-            }
+            self.load_local(id).await;
             self.fetch_latest(id).await;
+        });
+    }
+
+    /// Fills a timeline from the device copy (a no-op until the store is open; `start` calls it
+    /// again for every open conversation once it is).
+    async fn load_local(self, id: ConversationId) {
+        let messages = match self.local() {
+            Some(store) => store.messages(id, None, PAGE).await.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        self.timelines.update(|t| {
+            let timeline = t.entry(id).or_default();
+            if timeline.messages.is_empty() {
+                timeline.has_more = messages.len() as u32 == PAGE;
+            }
+            timeline.merge(&messages);
         });
     }
 

@@ -36,6 +36,9 @@ pub fn ConversationList() -> impl IntoView {
                         let href = format!("/c/{}", summary.id);
                         let current_href = href.clone();
                         let is_current = move || location.pathname.get() == current_href;
+                        let title_id = format!("conversation-title-{}", summary.id);
+                        let preview_id = format!("conversation-preview-{}", summary.id);
+                        let (title_ref, preview_ref) = (title_id.clone(), preview_id.clone());
                         let time = summary.last_message.as_ref().map(|m| clock_time(m.sent_at)).unwrap_or_default();
                         view! {
                             <li>
@@ -43,11 +46,13 @@ pub fn ConversationList() -> impl IntoView {
                                     href=href
                                     class="conversation-link"
                                     aria-current=move || is_current().then_some("page")
+                                    aria-labelledby=title_ref
+                                    aria-describedby=preview_ref
                                 >
                                     <span class="avatar" aria-hidden="true">{summary.title.chars().next().map(String::from).unwrap_or_default()}</span>
                                     <span class="conversation-link__text">
-                                        <span class="conversation-link__title">{summary.title.clone()}</span>
-                                        <span class="conversation-link__preview">{preview(&summary)}</span>
+                                        <span class="conversation-link__title" id=title_id>{summary.title.clone()}</span>
+                                        <span class="conversation-link__preview" id=preview_id>{preview(&summary)}</span>
                                     </span>
                                     <time class="conversation-link__time">{time}</time>
                                 </a>
