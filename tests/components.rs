@@ -1,0 +1,114 @@
+//! Browser tests of the app's pieces: the composer's keyboard rules and the timeline merge.
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use weft::components::composer::Composer;
+use weft::i18n::I18n;
+use weft::state::{PendingMessage, Timeline};
+use weft_protocol::chat::{Message, TextError, validate_text};
+use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("document")
+}
+
+/// Mounts a composer whose sends are collected, returning the textarea and the sent texts.
+fn mount_composer() -> (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web_sys::HtmlElement) {
+    let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
+    document().body().expect("body").append_child(&host).expect("append");
+    let sent = RwSignal::new(Vec::<String>::new());
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        I18n::provide();
+        let on_send = Callback::new(move |text: String| -> Result<(), TextError> {
+            validate_text(&text)?;
+            sent.update(|s| s.push(text));
+            Ok(())
+        });
+        view! { <Composer on_send=on_send/> }
+    });
+    handle.forget();
+    let textarea: web_sys::HtmlTextAreaElement = host.query_selector("textarea").expect("query").expect("textarea").unchecked_into();
+    (textarea, sent, host)
+}
+
+fn type_text(textarea: &web_sys::HtmlTextAreaElement, text: &str) {
+    textarea.set_value(text);
+    let event = web_sys::Event::new("input").expect("event");
+    textarea.dispatch_event(&event).expect("dispatch");
+}
+
+fn press_enter(textarea: &web_sys::HtmlTextAreaElement, shift: bool, composing: bool) {
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Enter");
+    init.set_shift_key(shift);
+    init.set_is_composing(composing);
+    init.set_cancelable(true);
+    init.set_bubbles(true);
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keyboard event");
+    textarea.dispatch_event(&event).expect("dispatch");
+}
+
+#[wasm_bindgen_test]
+async fn enter_sends_and_clears_the_composer() {
+    let (textarea, sent, _host) = mount_composer();
+    type_text(&textarea, "你好，世界");
+    press_enter(&textarea, false, false);
+    leptos::task::tick().await;
+    assert_eq!(sent.get_untracked(), vec!["你好，世界".to_owned()]);
+    assert_eq!(textarea.value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn shift_enter_and_input_method_composition_do_not_send() {
+    let (textarea, sent, _host) = mount_composer();
+    type_text(&textarea, "zhong");
+    press_enter(&textarea, false, true);
+    press_enter(&textarea, true, false);
+    leptos::task::tick().await;
+    assert!(sent.get_untracked().is_empty());
+    assert_eq!(textarea.value(), "zhong", "nothing typed is lost");
+}
+
+#[wasm_bindgen_test]
+async fn an_oversize_message_is_refused_next_to_the_field_and_kept() {
+    let (textarea, sent, host) = mount_composer();
+    let long = "长".repeat(3000);
+    type_text(&textarea, &long);
+    leptos::task::tick().await;
+    press_enter(&textarea, false, false);
+    leptos::task::tick().await;
+    assert!(sent.get_untracked().is_empty());
+    assert_eq!(textarea.value(), long);
+    let error = host.query_selector("#composer-error").expect("query").expect("error element");
+    assert!(error.text_content().unwrap_or_default().contains("8 KB"));
+    assert_eq!(textarea.get_attribute("aria-invalid").as_deref(), Some("true"));
+}
+
+fn message(seq: u64, client: u128) -> Message {
+    Message {
+        id: MessageId(uuid::Uuid::from_u128(seq.into())),
+        conversation_id: ConversationId(uuid::Uuid::from_u128(1)),
+        seq,
+        sender_id: MemberId(uuid::Uuid::from_u128(2)),
+        sender_name: "李四".into(),
+        client_id: ClientId(uuid::Uuid::from_u128(client)),
+        text: format!("m{seq}"),
+        sent_at: 0,
+    }
+}
+
+#[wasm_bindgen_test]
+fn merging_keeps_sequence_order_without_duplicates_and_settles_pending_sends() {
+    let mut timeline = Timeline::default();
+    timeline.pending.push(PendingMessage { client_id: ClientId(uuid::Uuid::from_u128(99)), text: "m5".into(), failed: true });
+    timeline.merge(&[message(3, 3), message(1, 1)]);
+    timeline.merge(&[message(2, 2), message(3, 3)]);
+    timeline.merge(&[message(5, 99)]);
+    let seqs: Vec<u64> = timeline.messages.iter().map(|m| m.seq).collect();
+    assert_eq!(seqs, vec![1, 2, 3, 5]);
+    assert!(timeline.pending.is_empty(), "the server's copy replaces the pending one");
+    assert_eq!(timeline.oldest_seq(), Some(1));
+}
