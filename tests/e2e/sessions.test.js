@@ -1,0 +1,84 @@
+// Sessions as a person meets them: data survives a server restart, signing out wipes this
+// device's copy, and a session ended from elsewhere signs the browser out.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, DEMO_PASSWORD } from "./support/server.js";
+import { launchBrowser } from "./support/browser.js";
+import { SignInPage, ChatsPage } from "./support/pages.js";
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  server?.cleanup();
+});
+
+async function signIn(username) {
+  const context = await browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  await new SignInPage(page, server.url).open();
+  await new SignInPage(page, server.url).signIn(username);
+  const chats = new ChatsPage(page, server.url);
+  await chats.waitForList();
+  return { context, page, chats };
+}
+
+test("messages survive a server restart on the same data folder", async () => {
+  const { context, chats } = await signIn("zhaoliu");
+  await chats.open("研发部 Engineering");
+  const text = `restart check ${Date.now()}`;
+  await chats.send(text);
+  await chats.page.locator("[data-pending=true]").waitFor({ state: "detached" });
+  await context.close();
+
+  const port = new URL(server.url).port;
+  await server.stop();
+  server = await startServer({ dataDir: server.dataDir, port });
+  const again = await signIn("yangfan");
+  await again.chats.open("研发部 Engineering");
+  await again.chats.timeline().getByText(text).waitFor();
+  await again.context.close();
+});
+
+test("signing out wipes this device's copy of the chats", async () => {
+  const { context, page } = await signIn("chenjing");
+  const databases = async () => (await page.evaluate(() => indexedDB.databases())).map((d) => d.name);
+  await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByLabel("Username").waitFor();
+  await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));
+  assert.deepEqual((await databases()).filter((n) => n.startsWith("weft-")), []);
+  assert.equal(await page.evaluate(() => localStorage.getItem("weft.session")), null);
+  await context.close();
+});
+
+test("a session ended from another device signs this browser out", async () => {
+  const { context, page } = await signIn("xuming");
+  const token = JSON.parse(await page.evaluate(() => localStorage.getItem("weft.session"))).token;
+  const other = await fetch(`${server.url}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username: "xuming", password: DEMO_PASSWORD, device: "phone" }),
+  }).then((r) => r.json());
+  const sessions = await fetch(`${server.url}/api/v1/auth/sessions`, {
+    headers: { authorization: `Bearer ${other.token}` },
+  }).then((r) => r.json());
+  const browserSession = sessions.find((s) => !s.current);
+  assert.ok(browserSession, "the browser's session is listed");
+  const revoked = await fetch(`${server.url}/api/v1/auth/sessions/${browserSession.id}`, {
+    method: "DELETE",
+    headers: { authorization: `Bearer ${other.token}` },
+  });
+  assert.equal(revoked.status, 204);
+  await page.getByLabel("Username").waitFor({ timeout: 10_000 });
+  const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(me.status, 401);
+  await context.close();
+});
