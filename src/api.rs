@@ -4,7 +4,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse};
 use weft_protocol::chat::{ConversationSummary, Message, MessagePage, SendMessageRequest};
-use weft_protocol::{ConversationId, ErrorBody, ErrorCode, API_PREFIX};
+use weft_protocol::{API_PREFIX, ConversationId, ErrorBody, ErrorCode};
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,10 +34,17 @@ impl ApiError {
 async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     if (200..300).contains(&status) {
-        return response.json::<T>().await.map_err(|err| ApiError::Decode(err.to_string()));
+        return response
+            .json::<T>()
+            .await
+            .map_err(|err| ApiError::Decode(err.to_string()));
     }
     let body = response.json::<ErrorBody>().await.unwrap_or(ErrorBody {
-        code: if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest },
+        code: if status >= 500 {
+            ErrorCode::Internal
+        } else {
+            ErrorCode::BadRequest
+        },
         message: format!("HTTP {status}"),
     });
     Err(ApiError::Server { status, body })
@@ -59,7 +66,9 @@ impl Api {
     }
 
     pub fn with_token(token: &str) -> Self {
-        Self { token: Some(token.to_owned()) }
+        Self {
+            token: Some(token.to_owned()),
+        }
     }
 
     fn authorise(&self, request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
@@ -70,11 +79,19 @@ impl Api {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let response = self.authorise(gloo_net::http::Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
+        let response = self
+            .authorise(gloo_net::http::Request::get(&url(path)))
+            .send()
+            .await
+            .map_err(|_| ApiError::Network)?;
         decode(response).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
         let request = self
             .authorise(gloo_net::http::Request::post(&url(path)))
             .json(body)
@@ -94,19 +111,38 @@ impl Api {
             .send()
             .await
             .map_err(|_| ApiError::Network)?;
-        if response.ok() { Ok(()) } else { decode::<()>(response).await }
+        if response.ok() {
+            Ok(())
+        } else {
+            decode::<()>(response).await
+        }
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ApiError> {
         self.get("/conversations").await
     }
 
-    pub async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<MessagePage, ApiError> {
-        let before = before.map(|seq| format!("&before={seq}")).unwrap_or_default();
-        self.get(&format!("/conversations/{conversation}/messages?limit={limit}{before}")).await
+    pub async fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<MessagePage, ApiError> {
+        let before = before
+            .map(|seq| format!("&before={seq}"))
+            .unwrap_or_default();
+        self.get(&format!(
+            "/conversations/{conversation}/messages?limit={limit}{before}"
+        ))
+        .await
     }
 
-    pub async fn send(&self, conversation: ConversationId, request: &SendMessageRequest) -> Result<Message, ApiError> {
-        self.post(&format!("/conversations/{conversation}/messages"), request).await
+    pub async fn send(
+        &self,
+        conversation: ConversationId,
+        request: &SendMessageRequest,
+    ) -> Result<Message, ApiError> {
+        self.post(&format!("/conversations/{conversation}/messages"), request)
+            .await
     }
 }

@@ -19,10 +19,10 @@ pub fn App() -> impl IntoView {
     // Start syncing whenever someone is signed in; stop when they sign out.
     Effect::new(move |previous: Option<Option<String>>| {
         let token = session.0.with(|s| s.as_ref().map(|s| s.token.clone()));
-        if token != previous.flatten() {
-            if let Some(current) = session.0.get_untracked() {
-                chat.start(current);
-            }
+        if token != previous.flatten()
+            && let Some(current) = session.0.get_untracked()
+        {
+            chat.start(current);
         }
         token
     });

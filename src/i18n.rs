@@ -39,7 +39,10 @@ impl Lang {
 
     pub fn remember(self) {
         crate::platform::local_set(LANG_KEY, self.code());
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("lang", self.code());
         }
     }
@@ -168,7 +171,9 @@ pub struct I18n {
 
 impl I18n {
     pub fn provide() -> Self {
-        let i18n = Self { lang: RwSignal::new(Lang::detect()) };
+        let i18n = Self {
+            lang: RwSignal::new(Lang::detect()),
+        };
         i18n.lang.get_untracked().remember();
         provide_context(i18n);
         i18n
@@ -188,5 +193,6 @@ impl I18n {
 
 /// The language context; provided by the app root.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>().expect("I18n context is provided by App; a component was mounted outside it")
+    use_context::<I18n>()
+        .expect("I18n context is provided by App; a component was mounted outside it")
 }

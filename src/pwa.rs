@@ -5,7 +5,9 @@ use wasm_bindgen_futures::JsFuture;
 
 /// Registers `/sw.js` for the whole origin. Failure (e.g. an old browser) only costs offline start.
 pub fn register_service_worker() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let container = window.navigator().service_worker();
     let promise = container.register("/sw.js");
     wasm_bindgen_futures::spawn_local(async move {

@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
 use std::rc::Rc;
-use weft_protocol::chat::{ConversationSummary, Message, SendMessageRequest, TextError, validate_text};
+use weft_protocol::chat::{
+    ConversationSummary, Message, SendMessageRequest, TextError, validate_text,
+};
 use weft_protocol::live::ServerFrame;
 use weft_protocol::{ClientId, ConversationId, ErrorCode};
 
@@ -76,7 +78,8 @@ pub struct ChatState {
 }
 
 pub fn use_chat() -> ChatState {
-    use_context::<ChatState>().expect("ChatState is provided by App; a component was mounted outside it")
+    use_context::<ChatState>()
+        .expect("ChatState is provided by App; a component was mounted outside it")
 }
 
 impl ChatState {
@@ -96,7 +99,9 @@ impl ChatState {
     }
 
     fn api(&self) -> Option<Api> {
-        self.session.0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
+        self.session
+            .0
+            .with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
     }
 
     fn local(&self) -> Option<Rc<LocalStore>> {
@@ -105,18 +110,22 @@ impl ChatState {
 
     /// Starts for a signed-in member: device copy first, then the server, then live updates.
     pub fn start(self, session: Session) {
-        self.connection.set(if crate::platform::browser_online() { Connection::Connecting } else { Connection::Offline });
+        self.connection.set(if crate::platform::browser_online() {
+            Connection::Connecting
+        } else {
+            Connection::Offline
+        });
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
             self.store.set_value(Some(Rc::clone(&store)));
             for id in self.open.get_value() {
                 self.load_local(id).await;
             }
-            if let Ok(list) = store.conversations().await {
-                if !list.is_empty() {
-                    self.conversations.set(list);
-                    self.loaded.set(true);
-                }
+            if let Ok(list) = store.conversations().await
+                && !list.is_empty()
+            {
+                self.conversations.set(list);
+                self.loaded.set(true);
             }
             self.refresh().await;
             let live = LiveSocket::start(session.token.clone(), move |event| self.on_live(event));
@@ -134,10 +143,8 @@ impl ChatState {
         self.timelines.set(HashMap::new());
         self.loaded.set(false);
         spawn_local(async move {
-            if let Some(store) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
-                if let LocalStore::Idb(idb) = store {
-                    idb.close();
-                }
+            if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
+                idb.close();
             }
             if let Some(name) = database {
                 let _ = IdbStore::delete(&name).await;
@@ -167,7 +174,10 @@ impl ChatState {
 
     /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
     fn session_ended(self) {
-        let database = self.session.0.with_untracked(|s| s.as_ref().map(Session::database_name));
+        let database = self
+            .session
+            .0
+            .with_untracked(|s| s.as_ref().map(Session::database_name));
         self.stop(database);
         Session::forget();
         self.session.0.set(None);
@@ -213,7 +223,8 @@ impl ChatState {
                 });
             }
             Err(ApiError::Server { status: 404, .. }) => {
-                self.timelines.update(|t| t.entry(id).or_default().missing = true);
+                self.timelines
+                    .update(|t| t.entry(id).or_default().missing = true);
             }
             Err(error) => self.on_error(&error),
         }
@@ -254,25 +265,33 @@ impl ChatState {
 
     /// Loads the page before the oldest loaded message: device first, then the server.
     pub fn load_older(self, id: ConversationId) {
-        let Some(before) = self.timelines.with_untracked(|t| t.get(&id).and_then(Timeline::oldest_seq)) else { return };
+        let Some(before) = self
+            .timelines
+            .with_untracked(|t| t.get(&id).and_then(Timeline::oldest_seq))
+        else {
+            return;
+        };
         spawn_local(async move {
             let mut older = match self.local() {
-                Some(store) => store.messages(id, Some(before), PAGE).await.unwrap_or_default(),
+                Some(store) => store
+                    .messages(id, Some(before), PAGE)
+                    .await
+                    .unwrap_or_default(),
                 None => Vec::new(),
             };
             let mut has_more = true;
-            if (older.len() as u32) < PAGE {
-                if let Some(api) = self.api() {
-                    match api.messages(id, Some(before), PAGE).await {
-                        Ok(page) => {
-                            if let Some(store) = self.local() {
-                                let _ = store.put_messages(&page.messages).await;
-                            }
-                            has_more = page.has_more;
-                            older = page.messages;
+            if (older.len() as u32) < PAGE
+                && let Some(api) = self.api()
+            {
+                match api.messages(id, Some(before), PAGE).await {
+                    Ok(page) => {
+                        if let Some(store) = self.local() {
+                            let _ = store.put_messages(&page.messages).await;
                         }
-                        Err(error) => self.on_error(&error),
+                        has_more = page.has_more;
+                        older = page.messages;
                     }
+                    Err(error) => self.on_error(&error),
                 }
             }
             self.timelines.update(|t| {
@@ -288,7 +307,11 @@ impl ChatState {
         validate_text(&text)?;
         let client_id = crate::platform::new_client_id();
         self.timelines.update(|t| {
-            t.entry(id).or_default().pending.push(PendingMessage { client_id, text: text.clone(), failed: false });
+            t.entry(id).or_default().pending.push(PendingMessage {
+                client_id,
+                text: text.clone(),
+                failed: false,
+            });
         });
         self.deliver(id, client_id, text);
         Ok(())
@@ -297,7 +320,11 @@ impl ChatState {
     /// Sends a failed message again with the same client id (the server de-duplicates).
     pub fn retry(self, id: ConversationId, client_id: ClientId) {
         let text = self.timelines.try_update(|t| {
-            let pending = t.get_mut(&id)?.pending.iter_mut().find(|p| p.client_id == client_id)?;
+            let pending = t
+                .get_mut(&id)?
+                .pending
+                .iter_mut()
+                .find(|p| p.client_id == client_id)?;
             pending.failed = false;
             Some(pending.text.clone())
         });
@@ -313,7 +340,10 @@ impl ChatState {
                 Ok(message) => self.accept(message).await,
                 Err(error) => {
                     self.timelines.update(|t| {
-                        if let Some(p) = t.get_mut(&id).and_then(|t| t.pending.iter_mut().find(|p| p.client_id == client_id)) {
+                        if let Some(p) = t
+                            .get_mut(&id)
+                            .and_then(|t| t.pending.iter_mut().find(|p| p.client_id == client_id))
+                        {
                             p.failed = true;
                         }
                     });
@@ -391,7 +421,13 @@ impl ChatState {
     fn resend_failed(self) {
         let failed: Vec<(ConversationId, ClientId)> = self.timelines.with_untracked(|t| {
             t.iter()
-                .flat_map(|(id, timeline)| timeline.pending.iter().filter(|p| p.failed).map(|p| (*id, p.client_id)))
+                .flat_map(|(id, timeline)| {
+                    timeline
+                        .pending
+                        .iter()
+                        .filter(|p| p.failed)
+                        .map(|p| (*id, p.client_id))
+                })
                 .collect()
         });
         for (id, client_id) in failed {

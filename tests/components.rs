@@ -12,13 +12,26 @@ use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window().and_then(|w| w.document()).expect("document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("document")
 }
 
 /// Mounts a composer whose sends are collected, returning the textarea and the sent texts.
-fn mount_composer() -> (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web_sys::HtmlElement) {
-    let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
-    document().body().expect("body").append_child(&host).expect("append");
+fn mount_composer() -> (
+    web_sys::HtmlTextAreaElement,
+    RwSignal<Vec<String>>,
+    web_sys::HtmlElement,
+) {
+    let host: web_sys::HtmlElement = document()
+        .create_element("div")
+        .expect("div")
+        .unchecked_into();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&host)
+        .expect("append");
     let sent = RwSignal::new(Vec::<String>::new());
     let handle = leptos::mount::mount_to(host.clone(), move || {
         I18n::provide();
@@ -30,7 +43,11 @@ fn mount_composer() -> (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web
         view! { <Composer on_send=on_send/> }
     });
     handle.forget();
-    let textarea: web_sys::HtmlTextAreaElement = host.query_selector("textarea").expect("query").expect("textarea").unchecked_into();
+    let textarea: web_sys::HtmlTextAreaElement = host
+        .query_selector("textarea")
+        .expect("query")
+        .expect("textarea")
+        .unchecked_into();
     (textarea, sent, host)
 }
 
@@ -47,7 +64,8 @@ fn press_enter(textarea: &web_sys::HtmlTextAreaElement, shift: bool, composing: 
     init.set_is_composing(composing);
     init.set_cancelable(true);
     init.set_bubbles(true);
-    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keyboard event");
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
+        .expect("keyboard event");
     textarea.dispatch_event(&event).expect("dispatch");
 }
 
@@ -82,9 +100,15 @@ async fn an_oversize_message_is_refused_next_to_the_field_and_kept() {
     leptos::task::tick().await;
     assert!(sent.get_untracked().is_empty());
     assert_eq!(textarea.value(), long);
-    let error = host.query_selector("#composer-error").expect("query").expect("error element");
+    let error = host
+        .query_selector("#composer-error")
+        .expect("query")
+        .expect("error element");
     assert!(error.text_content().unwrap_or_default().contains("8 KB"));
-    assert_eq!(textarea.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        textarea.get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
 }
 
 fn message(seq: u64, client: u128) -> Message {
@@ -103,12 +127,19 @@ fn message(seq: u64, client: u128) -> Message {
 #[wasm_bindgen_test]
 fn merging_keeps_sequence_order_without_duplicates_and_settles_pending_sends() {
     let mut timeline = Timeline::default();
-    timeline.pending.push(PendingMessage { client_id: ClientId(uuid::Uuid::from_u128(99)), text: "m5".into(), failed: true });
+    timeline.pending.push(PendingMessage {
+        client_id: ClientId(uuid::Uuid::from_u128(99)),
+        text: "m5".into(),
+        failed: true,
+    });
     timeline.merge(&[message(3, 3), message(1, 1)]);
     timeline.merge(&[message(2, 2), message(3, 3)]);
     timeline.merge(&[message(5, 99)]);
     let seqs: Vec<u64> = timeline.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 5]);
-    assert!(timeline.pending.is_empty(), "the server's copy replaces the pending one");
+    assert!(
+        timeline.pending.is_empty(),
+        "the server's copy replaces the pending one"
+    );
     assert_eq!(timeline.oldest_seq(), Some(1));
 }

@@ -42,7 +42,11 @@ fn seqs(messages: &[Message]) -> Vec<u64> {
 }
 
 fn unique_name() -> String {
-    format!("weft-test-{}-{}", js_sys::Date::now(), js_sys::Math::random())
+    format!(
+        "weft-test-{}-{}",
+        js_sys::Date::now(),
+        js_sys::Math::random()
+    )
 }
 
 macro_rules! store_suite {
@@ -124,19 +128,38 @@ macro_rules! store_suite {
 }
 
 store_suite!(memory, MemoryStore::default());
-store_suite!(indexed_db, IdbStore::open(&unique_name()).await.expect("open IndexedDB"));
+store_suite!(
+    indexed_db,
+    IdbStore::open(&unique_name())
+        .await
+        .expect("open IndexedDB")
+);
 
 #[wasm_bindgen_test]
 async fn indexed_db_keeps_data_across_reopening_and_delete_wipes_it() {
     let name = unique_name();
     let store = IdbStore::open(&name).await.expect("open");
-    store.replace_conversations(&[conversation(1, 1)]).await.expect("replace");
-    store.put_messages(&[message(1, 1), message(1, 2)]).await.expect("put");
+    store
+        .replace_conversations(&[conversation(1, 1)])
+        .await
+        .expect("replace");
+    store
+        .put_messages(&[message(1, 1), message(1, 2)])
+        .await
+        .expect("put");
     store.close();
 
     let reopened = IdbStore::open(&name).await.expect("reopen");
     assert_eq!(reopened.conversations().await.expect("list").len(), 1);
-    assert_eq!(seqs(&reopened.messages(ConversationId(id(1)), None, 50).await.expect("messages")), vec![1, 2]);
+    assert_eq!(
+        seqs(
+            &reopened
+                .messages(ConversationId(id(1)), None, 50)
+                .await
+                .expect("messages")
+        ),
+        vec![1, 2]
+    );
     reopened.close();
 
     IdbStore::delete(&name).await.expect("delete");
@@ -148,7 +171,10 @@ async fn indexed_db_keeps_data_across_reopening_and_delete_wipes_it() {
 async fn opening_a_newer_database_keeps_the_dom_exception_name() {
     use indexed_db_futures::database::Database;
     let name = unique_name();
-    let newer = Database::open(name.as_str()).with_version(99u32).await.expect("open at version 99");
+    let newer = Database::open(name.as_str())
+        .with_version(99u32)
+        .await
+        .expect("open at version 99");
     newer.close();
     match IdbStore::open(&name).await {
         Err(StoreError::Database { name, .. }) => assert_eq!(name, "VersionError"),

@@ -17,7 +17,9 @@ pub fn ConversationPage() -> impl IntoView {
     let chat = use_chat();
     let session = use_session();
     let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
+    let id = Memo::new(move |_| {
+        params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok()))
+    });
 
     // Load whenever the selected conversation changes.
     Effect::new(move |previous: Option<Option<ConversationId>>| {
@@ -38,11 +40,17 @@ pub fn ConversationPage() -> impl IntoView {
 
     let me = move || session.0.with(|s| s.as_ref().map(|s| s.me.id));
     let timeline = move || -> Timeline {
-        id.get().and_then(|id| chat.timelines.with(|t| t.get(&id).cloned())).unwrap_or_default()
+        id.get()
+            .and_then(|id| chat.timelines.with(|t| t.get(&id).cloned()))
+            .unwrap_or_default()
     };
     let title = move || {
         let id = id.get()?;
-        chat.conversations.with(|list| list.iter().find(|c| c.id == id).map(|c| (c.title.clone(), c.member_count)))
+        chat.conversations.with(|list| {
+            list.iter()
+                .find(|c| c.id == id)
+                .map(|c| (c.title.clone(), c.member_count))
+        })
     };
 
     // Keep the newest message in view as messages arrive.

@@ -32,10 +32,16 @@ fn SignedIn() -> impl IntoView {
     let chat = use_chat();
     let location = use_location();
     let in_conversation = move || location.pathname.get().starts_with("/c/");
-    let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
+    let my_name = move || {
+        session
+            .0
+            .with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default())
+    };
 
     let sign_out = move |_| {
-        let Some(current) = session.0.get_untracked() else { return };
+        let Some(current) = session.0.get_untracked() else {
+            return;
+        };
         // Wipe this device's copy at once; tell the server when it can be reached.
         chat.stop(Some(current.database_name()));
         Session::forget();

@@ -61,8 +61,13 @@ impl Store for IdbStore {
             .build()?;
         let conversations = tx.object_store(v1::CONVERSATIONS)?;
         let messages = tx.object_store(v1::MESSAGES)?;
-        let kept: std::collections::HashSet<String> = list.iter().map(|c| c.id.to_string()).collect();
-        let existing: Vec<String> = conversations.get_all_keys::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
+        let kept: std::collections::HashSet<String> =
+            list.iter().map(|c| c.id.to_string()).collect();
+        let existing: Vec<String> = conversations
+            .get_all_keys::<String>()
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
         for gone in existing.iter().filter(|id| !kept.contains(*id)) {
             conversations.delete(gone.as_str()).primitive()?.await?;
             let range = format!("{gone}:")..format!("{gone};");
@@ -76,8 +81,15 @@ impl Store for IdbStore {
     }
 
     async fn put_conversation(&self, conversation: &ConversationSummary) -> Result<(), StoreError> {
-        let tx = self.db.transaction(v1::CONVERSATIONS).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(v1::CONVERSATIONS)?.put(conversation).serde()?.await?;
+        let tx = self
+            .db
+            .transaction(v1::CONVERSATIONS)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(v1::CONVERSATIONS)?
+            .put(conversation)
+            .serde()?
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -98,17 +110,29 @@ impl Store for IdbStore {
         if messages.is_empty() {
             return Ok(());
         }
-        let tx = self.db.transaction(v1::MESSAGES).with_mode(TransactionMode::Readwrite).build()?;
+        let tx = self
+            .db
+            .transaction(v1::MESSAGES)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
         let store = tx.object_store(v1::MESSAGES)?;
         for message in messages {
-            let row = MessageRow { key: message_key(message.conversation_id, message.seq), message: message.clone() };
+            let row = MessageRow {
+                key: message_key(message.conversation_id, message.seq),
+                message: message.clone(),
+            };
             store.put(row).serde()?.await?;
         }
         tx.commit().await?;
         Ok(())
     }
 
-    async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<Vec<Message>, StoreError> {
+    async fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
         let tx = self.db.transaction(v1::MESSAGES).build()?;
         let store = tx.object_store(v1::MESSAGES)?;
         let lower = message_key(conversation, 0);

@@ -18,12 +18,16 @@ impl Store for MemoryStore {
         let mut conversations = self.conversations.borrow_mut();
         conversations.clear();
         conversations.extend(list.iter().map(|c| (c.id, c.clone())));
-        self.messages.borrow_mut().retain(|id, _| conversations.contains_key(id));
+        self.messages
+            .borrow_mut()
+            .retain(|id, _| conversations.contains_key(id));
         Ok(())
     }
 
     async fn put_conversation(&self, conversation: &ConversationSummary) -> Result<(), StoreError> {
-        self.conversations.borrow_mut().insert(conversation.id, conversation.clone());
+        self.conversations
+            .borrow_mut()
+            .insert(conversation.id, conversation.clone());
         Ok(())
     }
 
@@ -36,14 +40,24 @@ impl Store for MemoryStore {
     async fn put_messages(&self, messages: &[Message]) -> Result<(), StoreError> {
         let mut stored = self.messages.borrow_mut();
         for message in messages {
-            stored.entry(message.conversation_id).or_default().insert(message.seq, message.clone());
+            stored
+                .entry(message.conversation_id)
+                .or_default()
+                .insert(message.seq, message.clone());
         }
         Ok(())
     }
 
-    async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<Vec<Message>, StoreError> {
+    async fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
         let stored = self.messages.borrow();
-        let Some(messages) = stored.get(&conversation) else { return Ok(Vec::new()) };
+        let Some(messages) = stored.get(&conversation) else {
+            return Ok(Vec::new());
+        };
         let mut page: Vec<Message> = messages
             .range(..before.unwrap_or(u64::MAX))
             .rev()

@@ -34,8 +34,12 @@ pub mod v1 {
     pub const MESSAGES_KEY: &str = "key";
 
     pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
-        db.create_object_store(CONVERSATIONS).with_key_path(CONVERSATIONS_KEY.into()).build()?;
-        db.create_object_store(MESSAGES).with_key_path(MESSAGES_KEY.into()).build()?;
+        db.create_object_store(CONVERSATIONS)
+            .with_key_path(CONVERSATIONS_KEY.into())
+            .build()?;
+        db.create_object_store(MESSAGES)
+            .with_key_path(MESSAGES_KEY.into())
+            .build()?;
         Ok(())
     }
 }

@@ -16,7 +16,10 @@ use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
 
 /// What the app keeps on the device. Futures are not `Send`: browsers are single-threaded.
-#[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
+#[allow(
+    async_fn_in_trait,
+    reason = "used only on the browser's single thread, never as dyn"
+)]
 pub trait Store {
     /// Replaces the whole conversation list (conversations the member left disappear with
     /// their messages).
@@ -28,7 +31,12 @@ pub trait Store {
     /// Inserts or replaces messages (by conversation and sequence number).
     async fn put_messages(&self, messages: &[Message]) -> Result<(), StoreError>;
     /// The newest `limit` messages of a conversation with `seq < before` (or the newest), oldest first.
-    async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<Vec<Message>, StoreError>;
+    async fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -72,7 +80,12 @@ impl Store for LocalStore {
             LocalStore::Memory(s) => s.put_messages(messages).await,
         }
     }
-    async fn messages(&self, conversation: ConversationId, before: Option<u64>, limit: u32) -> Result<Vec<Message>, StoreError> {
+    async fn messages(
+        &self,
+        conversation: ConversationId,
+        before: Option<u64>,
+        limit: u32,
+    ) -> Result<Vec<Message>, StoreError> {
         match self {
             LocalStore::Idb(s) => s.messages(conversation, before, limit).await,
             LocalStore::Memory(s) => s.messages(conversation, before, limit).await,
@@ -82,5 +95,9 @@ impl Store for LocalStore {
 
 /// Sorts conversations by last activity, newest first (ties by id, so the order is stable).
 pub(crate) fn sort_conversations(list: &mut [ConversationSummary]) {
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.id.cmp(&b.id)));
+    list.sort_by(|a, b| {
+        b.updated_at
+            .cmp(&a.updated_at)
+            .then_with(|| a.id.cmp(&b.id))
+    });
 }

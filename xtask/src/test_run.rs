@@ -19,18 +19,33 @@ pub fn parse_counts(line: &str) -> Counts {
     let line = line.trim();
     let number_before = |text: &str, word: &str| -> u64 {
         text.split(';')
-            .find_map(|part| part.trim().trim_start_matches("test result: ok.").trim_start_matches("test result: FAILED.").trim().strip_suffix(word))
+            .find_map(|part| {
+                part.trim()
+                    .trim_start_matches("test result: ok.")
+                    .trim_start_matches("test result: FAILED.")
+                    .trim()
+                    .strip_suffix(word)
+            })
             .and_then(|n| n.trim().parse().ok())
             .unwrap_or(0)
     };
     if line.starts_with("test result:") {
-        return Counts { passed: number_before(line, "passed"), failed: number_before(line, "failed") };
+        return Counts {
+            passed: number_before(line, "passed"),
+            failed: number_before(line, "failed"),
+        };
     }
     if let Some(n) = line.strip_prefix("# pass ") {
-        return Counts { passed: n.trim().parse().unwrap_or(0), failed: 0 };
+        return Counts {
+            passed: n.trim().parse().unwrap_or(0),
+            failed: 0,
+        };
     }
     if let Some(n) = line.strip_prefix("# fail ") {
-        return Counts { passed: 0, failed: n.trim().parse().unwrap_or(0) };
+        return Counts {
+            passed: 0,
+            failed: n.trim().parse().unwrap_or(0),
+        };
     }
     Counts::default()
 }
@@ -38,7 +53,9 @@ pub fn parse_counts(line: &str) -> Counts {
 /// Runs a suite, echoing its output, and returns its counts and whether it exited cleanly.
 fn run_suite(name: &str, command: &mut Command) -> (Counts, bool) {
     step(name);
-    command.stdout(Stdio::piped()).env("PATH", path_with_tools());
+    command
+        .stdout(Stdio::piped())
+        .env("PATH", path_with_tools());
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {
@@ -62,8 +79,18 @@ fn run_suite(name: &str, command: &mut Command) -> (Counts, bool) {
 /// Runs a check that has no test counts (formatting, lints); it counts as one test.
 fn run_check(name: &str, command: &mut Command) -> (Counts, bool) {
     step(name);
-    let ok = command.env("PATH", path_with_tools()).status().map(|s| s.success()).unwrap_or(false);
-    (Counts { passed: u64::from(ok), failed: u64::from(!ok) }, ok)
+    let ok = command
+        .env("PATH", path_with_tools())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    (
+        Counts {
+            passed: u64::from(ok),
+            failed: u64::from(!ok),
+        },
+        ok,
+    )
 }
 
 pub fn test_all() -> XResult {
@@ -76,21 +103,78 @@ pub fn test_all() -> XResult {
         command
     };
     let mut results: Vec<(&str, Counts, bool)> = Vec::new();
-    let mut record = |name: &'static str, (counts, ok): (Counts, bool)| results.push((name, counts, ok));
+    let mut record =
+        |name: &'static str, (counts, ok): (Counts, bool)| results.push((name, counts, ok));
 
-    record("format", run_check("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"])));
+    record(
+        "format",
+        run_check(
+            "cargo fmt --check",
+            &mut cargo(&["fmt", "--all", "--check"]),
+        ),
+    );
     record(
         "clippy (native)",
-        run_check("clippy: protocol, server, xtask", &mut cargo(&["clippy", "-p", "weft-protocol", "-p", "weft-server", "-p", "xtask", "--all-targets", "--", "-D", "warnings"])),
+        run_check(
+            "clippy: protocol, server, xtask",
+            &mut cargo(&[
+                "clippy",
+                "-p",
+                "weft-protocol",
+                "-p",
+                "weft-server",
+                "-p",
+                "xtask",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
     );
     record(
         "clippy (app)",
-        run_check("clippy: the app (wasm32)", &mut cargo(&["clippy", "-p", "weft", "--target", "wasm32-unknown-unknown", "--all-targets", "--", "-D", "warnings"])),
+        run_check(
+            "clippy: the app (wasm32)",
+            &mut cargo(&[
+                "clippy",
+                "-p",
+                "weft",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        ),
     );
-    record("native tests", run_suite("native tests: protocol, server, xtask", &mut cargo(&["test", "-p", "weft-protocol", "-p", "weft-server", "-p", "xtask"])));
+    record(
+        "native tests",
+        run_suite(
+            "native tests: protocol, server, xtask",
+            &mut cargo(&[
+                "test",
+                "-p",
+                "weft-protocol",
+                "-p",
+                "weft-server",
+                "-p",
+                "xtask",
+            ]),
+        ),
+    );
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);
-    browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
-    record("browser tests", run_suite("browser tests of the app (wasm-bindgen-test in headless Chromium)", &mut browser));
+    browser
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    record(
+        "browser tests",
+        run_suite(
+            "browser tests of the app (wasm-bindgen-test in headless Chromium)",
+            &mut browser,
+        ),
+    );
 
     let built = app_build::build_app().and_then(|()| {
         step("building the server for end-to-end tests");
@@ -99,7 +183,9 @@ pub fn test_all() -> XResult {
     match built {
         Ok(()) => {
             let mut e2e = Command::new("node");
-            e2e.arg("--test").arg("--test-reporter=tap").arg("--test-concurrency=1");
+            e2e.arg("--test")
+                .arg("--test-reporter=tap")
+                .arg("--test-concurrency=1");
             for file in e2e_files()? {
                 e2e.arg(file);
             }
@@ -107,11 +193,26 @@ pub fn test_all() -> XResult {
                 .env("WEFT_SERVER_BIN", root.join("target/debug/weft-server"))
                 .env("WEFT_DIST", root.join("dist"))
                 .env("CHROMIUM", CHROMIUM);
-            record("end-to-end tests", run_suite("end-to-end tests (Playwright, real server, headless Chromium)", &mut e2e));
+            record(
+                "end-to-end tests",
+                run_suite(
+                    "end-to-end tests (Playwright, real server, headless Chromium)",
+                    &mut e2e,
+                ),
+            );
         }
         Err(err) => {
             println!("build for end-to-end tests failed: {err}");
-            record("end-to-end tests", (Counts { passed: 0, failed: 1 }, false));
+            record(
+                "end-to-end tests",
+                (
+                    Counts {
+                        passed: 0,
+                        failed: 1,
+                    },
+                    false,
+                ),
+            );
         }
     }
 
@@ -119,7 +220,12 @@ pub fn test_all() -> XResult {
     let mut total = Counts::default();
     let mut all_ok = true;
     for (name, counts, ok) in &results {
-        println!("  {name:<18} {:>4} passed, {:>3} failed{}", counts.passed, counts.failed, if *ok { "" } else { "  (FAILED)" });
+        println!(
+            "  {name:<18} {:>4} passed, {:>3} failed{}",
+            counts.passed,
+            counts.failed,
+            if *ok { "" } else { "  (FAILED)" }
+        );
         total.passed += counts.passed;
         total.failed += counts.failed;
         // A suite that exits non-zero without a counted failure (e.g. a compile error) still fails.
@@ -129,7 +235,11 @@ pub fn test_all() -> XResult {
         all_ok &= *ok;
     }
     println!("{} passed, {} failed", total.passed, total.failed);
-    if all_ok && total.failed == 0 { Ok(()) } else { Err("some checks or tests failed (see above)".into()) }
+    if all_ok && total.failed == 0 {
+        Ok(())
+    } else {
+        Err("some checks or tests failed (see above)".into())
+    }
 }
 
 fn e2e_files() -> XResult<Vec<String>> {
@@ -150,10 +260,36 @@ mod tests {
 
     #[test]
     fn reads_libtest_and_tap_counts() {
-        assert_eq!(parse_counts("test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.1s"), Counts { passed: 12, failed: 0 });
-        assert_eq!(parse_counts("test result: FAILED. 3 passed; 2 failed; 0 ignored"), Counts { passed: 3, failed: 2 });
-        assert_eq!(parse_counts("# pass 7"), Counts { passed: 7, failed: 0 });
-        assert_eq!(parse_counts("# fail 1"), Counts { passed: 0, failed: 1 });
+        assert_eq!(
+            parse_counts(
+                "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.1s"
+            ),
+            Counts {
+                passed: 12,
+                failed: 0
+            }
+        );
+        assert_eq!(
+            parse_counts("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
+            Counts {
+                passed: 3,
+                failed: 2
+            }
+        );
+        assert_eq!(
+            parse_counts("# pass 7"),
+            Counts {
+                passed: 7,
+                failed: 0
+            }
+        );
+        assert_eq!(
+            parse_counts("# fail 1"),
+            Counts {
+                passed: 0,
+                failed: 1
+            }
+        );
         assert_eq!(parse_counts("ok 1 - signs in"), Counts::default());
     }
 }

@@ -114,6 +114,9 @@ mod tests {
     fn limit_counts_bytes_not_characters() {
         // 张 is three bytes in UTF-8.
         let cjk = "张".repeat(MAX_TEXT_BYTES / 3 + 1);
-        assert!(matches!(validate_text(&cjk), Err(TextError::TooLong { .. })));
+        assert!(matches!(
+            validate_text(&cjk),
+            Err(TextError::TooLong { .. })
+        ));
     }
 }

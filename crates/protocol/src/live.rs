@@ -20,9 +20,13 @@ pub enum ClientFrame {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
     /// Authentication succeeded; live events follow.
-    Ready { member_id: MemberId },
+    Ready {
+        member_id: MemberId,
+    },
     /// A new message in a conversation the member belongs to.
-    Message { message: Message },
+    Message {
+        message: Message,
+    },
     Pong,
     /// The session ended (signed out, revoked, or the member was disabled).
     SessionEnded,

@@ -4,7 +4,9 @@ use uuid::Uuid;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, SendMessageRequest};
 use weft_protocol::live::{ClientFrame, ServerFrame};
-use weft_protocol::{ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId};
+use weft_protocol::{
+    ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
+};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)

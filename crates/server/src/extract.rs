@@ -42,7 +42,10 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 ErrorCode::PayloadTooLarge,
-                format!("the body is larger than the server accepts ({} bytes)", crate::MAX_BODY_BYTES),
+                format!(
+                    "the body is larger than the server accepts ({} bytes)",
+                    crate::MAX_BODY_BYTES
+                ),
             )
         }
         other => ApiError::bad_request(other.body_text()),
@@ -106,7 +109,10 @@ pub struct AuthUser {
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -117,7 +123,9 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        authenticate(state, token).await?.ok_or_else(ApiError::unauthenticated)
+        authenticate(state, token)
+            .await?
+            .ok_or_else(ApiError::unauthenticated)
     }
 }
 
@@ -125,6 +133,11 @@ impl FromRequestParts<AppState> for AuthUser {
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthUser>, ApiError> {
     let token_hash = hash_token(token);
     let now = crate::now_millis();
-    let session = state.db(move |store| store.session_by_token(&token_hash, now)).await?;
-    Ok(session.map(|session| AuthUser { member_id: session.member_id, session_id: session.id }))
+    let session = state
+        .db(move |store| store.session_by_token(&token_hash, now))
+        .await?;
+    Ok(session.map(|session| AuthUser {
+        member_id: session.member_id,
+        session_id: session.id,
+    }))
 }

@@ -10,7 +10,10 @@ use weft_protocol::{MemberId, SessionId};
 #[derive(Debug, Clone)]
 pub enum HubEvent {
     /// A frame for the listed members' sockets.
-    ToMembers { members: Arc<Vec<MemberId>>, frame: Arc<ServerFrame> },
+    ToMembers {
+        members: Arc<Vec<MemberId>>,
+        frame: Arc<ServerFrame>,
+    },
     /// A session ended: its sockets close.
     SessionEnded { session: SessionId },
 }

@@ -31,7 +31,10 @@ const API_ONLY_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 impl Assets {
     /// An empty set: the API works, the app is not served.
     pub fn none() -> Self {
-        Self { files: HashMap::new(), csp: HeaderValue::from_static(API_ONLY_CSP) }
+        Self {
+            files: HashMap::new(),
+            csp: HeaderValue::from_static(API_ONLY_CSP),
+        }
     }
 
     /// Loads every file under `dir`. A missing directory gives [`Assets::none`].
@@ -48,12 +51,18 @@ impl Assets {
                     pending.push(path);
                     continue;
                 }
-                let Ok(relative) = path.strip_prefix(dir) else { continue };
+                let Ok(relative) = path.strip_prefix(dir) else {
+                    continue;
+                };
                 let key = relative.to_string_lossy().replace('\\', "/");
                 let bytes = std::fs::read(&path)?;
                 files.insert(
                     key.clone(),
-                    Asset { bytes: bytes.into(), content_type: content_type(&key), cache_control: cache_control(&key) },
+                    Asset {
+                        bytes: bytes.into(),
+                        content_type: content_type(&key),
+                        cache_control: cache_control(&key),
+                    },
                 );
             }
         }
@@ -61,7 +70,10 @@ impl Assets {
             .get("index.html")
             .map(|index| csp_for(&String::from_utf8_lossy(&index.bytes)))
             .unwrap_or_else(|| API_ONLY_CSP.to_owned());
-        Ok(Self { files, csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_ONLY_CSP)) })
+        Ok(Self {
+            files,
+            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_ONLY_CSP)),
+        })
     }
 
     pub fn csp(&self) -> HeaderValue {
@@ -75,25 +87,46 @@ impl Assets {
     /// Answers a GET/HEAD for a non-API path.
     pub fn respond(&self, method: &Method, uri: &Uri) -> Response {
         if method != Method::GET && method != Method::HEAD {
-            return ApiError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "only GET and HEAD are served here")
-                .into_response();
+            return ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                ErrorCode::MethodNotAllowed,
+                "only GET and HEAD are served here",
+            )
+            .into_response();
         }
         let path = uri.path().trim_start_matches('/');
         if path == "api" || path.starts_with("api/") {
-            return ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API route").into_response();
+            return ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                "no such API route",
+            )
+            .into_response();
         }
         let key = if path.is_empty() { "index.html" } else { path };
         let asset = self.files.get(key).or_else(|| {
             // App routes (`/c/<id>`) are deep links into the single page: serve the shell.
             let last = key.rsplit('/').next().unwrap_or(key);
-            (!last.contains('.')).then(|| self.files.get("index.html")).flatten()
+            (!last.contains('.'))
+                .then(|| self.files.get("index.html"))
+                .flatten()
         });
         match asset {
             Some(asset) => {
-                let mut response = Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(asset.bytes.clone()) });
+                let mut response = Response::new(if method == Method::HEAD {
+                    Body::empty()
+                } else {
+                    Body::from(asset.bytes.clone())
+                });
                 let headers = response.headers_mut();
-                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
-                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(asset.cache_control));
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static(asset.content_type),
+                );
+                headers.insert(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static(asset.cache_control),
+                );
                 response
             }
             None if self.files.is_empty() => ApiError::new(
@@ -143,7 +176,12 @@ fn cache_control(name: &str) -> &'static str {
 fn csp_for(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
         .into_iter()
-        .map(|script| format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))))
+        .map(|script| {
+            format!(
+                "'sha256-{}'",
+                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
+            )
+        })
         .collect();
     format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; img-src 'self' data: blob:; \
@@ -159,10 +197,14 @@ fn inline_scripts(html: &str) -> Vec<&str> {
     let mut rest = html;
     while let Some(start) = rest.find("<script") {
         let after_tag_name = &rest[start..];
-        let Some(open_end) = after_tag_name.find('>') else { break };
+        let Some(open_end) = after_tag_name.find('>') else {
+            break;
+        };
         let open_tag = &after_tag_name[..open_end];
         let body_and_rest = &after_tag_name[open_end + 1..];
-        let Some(close) = body_and_rest.find("</script>") else { break };
+        let Some(close) = body_and_rest.find("</script>") else {
+            break;
+        };
         if !open_tag.contains("src=") {
             scripts.push(&body_and_rest[..close]);
         }
@@ -188,8 +230,14 @@ mod tests {
 
     #[test]
     fn hashed_names_are_immutable_and_shell_is_revalidated() {
-        assert_eq!(cache_control("weft-0123456789abcdef_bg.wasm"), "public, max-age=31536000, immutable");
-        assert_eq!(cache_control("main-0123456789abcdef.css"), "public, max-age=31536000, immutable");
+        assert_eq!(
+            cache_control("weft-0123456789abcdef_bg.wasm"),
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            cache_control("main-0123456789abcdef.css"),
+            "public, max-age=31536000, immutable"
+        );
         assert_eq!(cache_control("index.html"), "no-cache");
         assert_eq!(cache_control("sw.js"), "no-cache");
         assert_eq!(cache_control("icons/icon-192.png"), "public, max-age=86400");

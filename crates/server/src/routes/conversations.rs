@@ -11,9 +11,11 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::sync::Arc;
-use weft_protocol::chat::{ConversationSummary, MAX_PAGE, Message, MessagePage, SendMessageRequest, validate_text};
-use weft_protocol::live::ServerFrame;
 use weft_protocol::ConversationId;
+use weft_protocol::chat::{
+    ConversationSummary, MAX_PAGE, Message, MessagePage, SendMessageRequest, validate_text,
+};
+use weft_protocol::live::ServerFrame;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -21,14 +23,31 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}/messages", get(history).post(send))
 }
 
-async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
-    Ok(Json(state.db(move |store| store.conversations_of(user.member_id)).await?))
+async fn list(
+    State(state): State<AppState>,
+    user: AuthUser,
+) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
+    Ok(Json(
+        state
+            .db(move |store| store.conversations_of(user.member_id))
+            .await?,
+    ))
 }
 
 /// Refuses callers who do not take part in the conversation, without revealing whether it exists.
-async fn require_participant(state: &AppState, conversation: ConversationId, user: AuthUser) -> Result<(), ApiError> {
-    let allowed = state.db(move |store| store.is_participant(conversation, user.member_id)).await?;
-    if allowed { Ok(()) } else { Err(ApiError::not_found("conversation")) }
+async fn require_participant(
+    state: &AppState,
+    conversation: ConversationId,
+    user: AuthUser,
+) -> Result<(), ApiError> {
+    let allowed = state
+        .db(move |store| store.is_participant(conversation, user.member_id))
+        .await?;
+    if allowed {
+        Ok(())
+    } else {
+        Err(ApiError::not_found("conversation"))
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,10 +66,16 @@ async fn history(
 ) -> Result<Json<MessagePage>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PAGE}")));
+        return Err(ApiError::invalid_field(format!(
+            "limit: between 1 and {MAX_PAGE}"
+        )));
     }
     require_participant(&state, id, user).await?;
-    Ok(Json(state.db(move |store| store.messages(id, query.before, limit)).await?))
+    Ok(Json(
+        state
+            .db(move |store| store.messages(id, query.before, limit))
+            .await?,
+    ))
 }
 
 async fn send(
@@ -64,7 +89,8 @@ async fn send(
     let now = crate::now_millis();
     let (stored, participants) = state
         .db(move |store| {
-            let stored = store.append_message(id, user.member_id, request.client_id, &request.text, now)?;
+            let stored =
+                store.append_message(id, user.member_id, request.client_id, &request.text, now)?;
             let participants = store.participants(id)?;
             Ok((stored, participants))
         })
@@ -75,7 +101,9 @@ async fn send(
     }
     state.hub.publish(HubEvent::ToMembers {
         members: Arc::new(participants),
-        frame: Arc::new(ServerFrame::Message { message: stored.message.clone() }),
+        frame: Arc::new(ServerFrame::Message {
+            message: stored.message.clone(),
+        }),
     });
     Ok((StatusCode::CREATED, Json(stored.message)))
 }

@@ -4,10 +4,10 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::authenticate;
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use crate::hub::HubEvent;
 use axum::Router;
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
@@ -29,9 +29,14 @@ async fn upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let ws = ws.map_err(|rejection| {
-        ApiError::bad_request(format!("this route takes a WebSocket upgrade: {}", rejection.body_text()))
+        ApiError::bad_request(format!(
+            "this route takes a WebSocket upgrade: {}",
+            rejection.body_text()
+        ))
     })?;
-    Ok(ws.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| serve(state, socket)))
+    Ok(ws
+        .max_message_size(MAX_CLIENT_FRAME)
+        .on_upgrade(move |socket| serve(state, socket)))
 }
 
 fn encode(frame: &ServerFrame) -> WsMessage {
@@ -56,7 +61,13 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             return;
         }
     };
-    if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
+    if socket
+        .send(encode(&ServerFrame::Ready {
+            member_id: user.member_id,
+        }))
+        .await
+        .is_err()
+    {
         return;
     }
     loop {

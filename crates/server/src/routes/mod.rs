@@ -28,7 +28,11 @@ async fn health() -> axum::Json<serde_json::Value> {
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API route")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such API route",
+    )
 }
 
 async fn wrong_method() -> ApiError {

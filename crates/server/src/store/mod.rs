@@ -72,24 +72,63 @@ pub trait Store: Send + Sync + 'static {
     /// True when no member exists yet (first start: seed the demo organisation).
     fn is_empty(&self) -> StoreResult<bool>;
 
-    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()>;
+    fn insert_department(
+        &self,
+        id: &str,
+        name: &str,
+        parent: Option<&str>,
+        order: i64,
+    ) -> StoreResult<()>;
     fn insert_member(&self, member: &NewMember) -> StoreResult<()>;
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>>;
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>>;
 
-    fn create_session(&self, id: SessionId, member: MemberId, token_hash: &str, device: &str, now: Millis) -> StoreResult<()>;
+    fn create_session(
+        &self,
+        id: SessionId,
+        member: MemberId,
+        token_hash: &str,
+        device: &str,
+        now: Millis,
+    ) -> StoreResult<()>;
     /// The live (not revoked) session with this token hash; marks it as seen at `now`.
-    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>>;
+    fn session_by_token(&self, token_hash: &str, now: Millis)
+    -> StoreResult<Option<ActiveSession>>;
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>>;
     /// Revokes one of the member's sessions; false when it is not theirs or already ended.
-    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool>;
+    fn revoke_session(
+        &self,
+        member: MemberId,
+        session: SessionId,
+        now: Millis,
+    ) -> StoreResult<bool>;
 
-    fn create_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()>;
+    fn create_conversation(
+        &self,
+        id: ConversationId,
+        kind: ConversationKind,
+        name: &str,
+        owner: MemberId,
+        members: &[MemberId],
+        now: Millis,
+    ) -> StoreResult<()>;
     fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>>;
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool>;
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>>;
     /// Messages before `before_seq` (or the newest), oldest first, at most `limit`.
-    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage>;
+    fn messages(
+        &self,
+        conversation: ConversationId,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<MessagePage>;
     /// Appends a message with the next sequence number, de-duplicated on (sender, client id).
-    fn append_message(&self, conversation: ConversationId, sender: MemberId, client_id: ClientId, text: &str, now: Millis) -> StoreResult<StoredMessage>;
+    fn append_message(
+        &self,
+        conversation: ConversationId,
+        sender: MemberId,
+        client_id: ClientId,
+        text: &str,
+        now: Millis,
+    ) -> StoreResult<StoredMessage>;
 }

@@ -45,7 +45,9 @@ impl SqliteStore {
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is safe to keep using.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -78,7 +80,11 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 }
 
 fn role_from(text: &str) -> Role {
-    if text == "admin" { Role::Admin } else { Role::Member }
+    if text == "admin" {
+        Role::Admin
+    } else {
+        Role::Member
+    }
 }
 
 fn role_name(role: Role) -> &'static str {
@@ -95,13 +101,21 @@ fn kind_name(kind: ConversationKind) -> &'static str {
     }
 }
 
-fn message_by_seq(conn: &Connection, conversation: ConversationId, seq: u64) -> StoreResult<Option<Message>> {
+fn message_by_seq(
+    conn: &Connection,
+    conversation: ConversationId,
+    seq: u64,
+) -> StoreResult<Option<Message>> {
     let sql = format!(
         "SELECT {MESSAGE_COLUMNS} FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
          WHERE msg.conversation_id = ?1 AND msg.seq = ?2"
     );
     Ok(conn
-        .query_row(&sql, params![conversation.to_string(), seq as i64], message_from_row)
+        .query_row(
+            &sql,
+            params![conversation.to_string(), seq as i64],
+            message_from_row,
+        )
         .optional()?)
 }
 
@@ -114,11 +128,19 @@ fn unique_violation(err: &rusqlite::Error) -> bool {
 
 impl Store for SqliteStore {
     fn is_empty(&self) -> StoreResult<bool> {
-        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
+        let count: i64 = self
+            .conn()
+            .query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
         Ok(count == 0)
     }
 
-    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()> {
+    fn insert_department(
+        &self,
+        id: &str,
+        name: &str,
+        parent: Option<&str>,
+        order: i64,
+    ) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO departments (id, name, parent_id, sort_order) VALUES (?1, ?2, ?3, ?4)",
             params![id, name, parent, order],
@@ -158,7 +180,11 @@ impl Store for SqliteStore {
                     Ok(Credentials {
                         member_id: MemberId(uuid_at(row, 0)?),
                         password_hash: row.get(1)?,
-                        status: if status == "active" { MemberStatus::Active } else { MemberStatus::Disabled },
+                        status: if status == "active" {
+                            MemberStatus::Active
+                        } else {
+                            MemberStatus::Disabled
+                        },
                     })
                 },
             )
@@ -190,7 +216,14 @@ impl Store for SqliteStore {
         Ok(found)
     }
 
-    fn create_session(&self, id: SessionId, member: MemberId, token_hash: &str, device: &str, now: Millis) -> StoreResult<()> {
+    fn create_session(
+        &self,
+        id: SessionId,
+        member: MemberId,
+        token_hash: &str,
+        device: &str,
+        now: Millis,
+    ) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -199,7 +232,11 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>> {
+    fn session_by_token(
+        &self,
+        token_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Option<ActiveSession>> {
         let conn = self.conn();
         let found = conn
             .query_row(
@@ -242,7 +279,12 @@ impl Store for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool> {
+    fn revoke_session(
+        &self,
+        member: MemberId,
+        session: SessionId,
+        now: Millis,
+    ) -> StoreResult<bool> {
         let changed = self.conn().execute(
             "UPDATE sessions SET revoked_at = ?3 WHERE id = ?1 AND member_id = ?2 AND revoked_at IS NULL",
             params![session.to_string(), member.to_string(), now],
@@ -250,7 +292,15 @@ impl Store for SqliteStore {
         Ok(changed == 1)
     }
 
-    fn create_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()> {
+    fn create_conversation(
+        &self,
+        id: ConversationId,
+        kind: ConversationKind,
+        name: &str,
+        owner: MemberId,
+        members: &[MemberId],
+        now: Millis,
+    ) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         tx.execute(
@@ -279,7 +329,11 @@ impl Store for SqliteStore {
         )?;
         let rows = stmt.query_map([member.to_string()], |row| {
             let kind: String = row.get(1)?;
-            let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
+            let kind = if kind == "direct" {
+                ConversationKind::Direct
+            } else {
+                ConversationKind::Group
+            };
             let name: String = row.get(2)?;
             let other: Option<String> = row.get(6)?;
             let count: i64 = row.get(5)?;
@@ -320,12 +374,20 @@ impl Store for SqliteStore {
 
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
         let conn = self.conn();
-        let mut stmt = conn.prepare("SELECT member_id FROM participants WHERE conversation_id = ?1")?;
-        let rows = stmt.query_map([conversation.to_string()], |row| Ok(MemberId(uuid_at(row, 0)?)))?;
+        let mut stmt =
+            conn.prepare("SELECT member_id FROM participants WHERE conversation_id = ?1")?;
+        let rows = stmt.query_map([conversation.to_string()], |row| {
+            Ok(MemberId(uuid_at(row, 0)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage> {
+    fn messages(
+        &self,
+        conversation: ConversationId,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<MessagePage> {
         let conn = self.conn();
         let before = before_seq.map_or(i64::MAX, |seq| i64::try_from(seq).unwrap_or(i64::MAX));
         let sql = format!(
@@ -334,7 +396,10 @@ impl Store for SqliteStore {
         );
         let mut stmt = conn.prepare(&sql)?;
         // One extra row tells whether older history exists.
-        let rows = stmt.query_map(params![conversation.to_string(), before, i64::from(limit) + 1], message_from_row)?;
+        let rows = stmt.query_map(
+            params![conversation.to_string(), before, i64::from(limit) + 1],
+            message_from_row,
+        )?;
         let mut messages: Vec<Message> = rows.collect::<Result<_, _>>()?;
         let has_more = messages.len() > limit as usize;
         messages.truncate(limit as usize);
@@ -342,7 +407,14 @@ impl Store for SqliteStore {
         Ok(MessagePage { messages, has_more })
     }
 
-    fn append_message(&self, conversation: ConversationId, sender: MemberId, client_id: ClientId, text: &str, now: Millis) -> StoreResult<StoredMessage> {
+    fn append_message(
+        &self,
+        conversation: ConversationId,
+        sender: MemberId,
+        client_id: ClientId,
+        text: &str,
+        now: Millis,
+    ) -> StoreResult<StoredMessage> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let existing: Option<(String, i64)> = tx
@@ -357,7 +429,10 @@ impl Store for SqliteStore {
                 .map_err(|err| StoreError::Corrupt(err.to_string()))?;
             let message = message_by_seq(&tx, conversation_id, u64::try_from(seq).unwrap_or(0))?
                 .ok_or_else(|| StoreError::Corrupt("de-duplicated message vanished".into()))?;
-            return Ok(StoredMessage { message, created: false });
+            return Ok(StoredMessage {
+                message,
+                created: false,
+            });
         }
         let seq: i64 = tx.query_row(
             "UPDATE conversations SET last_seq = last_seq + 1, updated_at = ?2 WHERE id = ?1 RETURNING last_seq",
@@ -368,11 +443,22 @@ impl Store for SqliteStore {
         tx.execute(
             "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![id.to_string(), conversation.to_string(), seq, sender.to_string(), client_id.to_string(), text, now],
+            params![
+                id.to_string(),
+                conversation.to_string(),
+                seq,
+                sender.to_string(),
+                client_id.to_string(),
+                text,
+                now
+            ],
         )?;
         let message = message_by_seq(&tx, conversation, u64::try_from(seq).unwrap_or(0))?
             .ok_or_else(|| StoreError::Corrupt("inserted message vanished".into()))?;
         tx.commit()?;
-        Ok(StoredMessage { message, created: true })
+        Ok(StoredMessage {
+            message,
+            created: true,
+        })
     }
 }
