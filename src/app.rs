@@ -29,8 +29,20 @@ pub fn App() -> impl IntoView {
     let _online = window_event_listener_untyped("online", move |_| chat.network_back());
     let _offline = window_event_listener_untyped("offline", move |_| chat.network_lost());
     crate::pwa::register_service_worker();
+    let update_ready = RwSignal::new(false);
+    crate::pwa::watch_for_updates(update_ready);
+    let i18n = crate::i18n::use_i18n();
 
     view! {
+        <Show when=move || update_ready.get()>
+            <div class="update-banner" role="status">
+                {i18n.t(crate::i18n::Text::UpdateReady)}
+                " "
+                <button type="button" class="link" on:click=|_| crate::pwa::reload()>
+                    {i18n.t(crate::i18n::Text::Reload)}
+                </button>
+            </div>
+        </Show>
         <Router>
             <Routes fallback=|| view! { <crate::routes::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>

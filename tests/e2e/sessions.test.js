@@ -1,34 +1,12 @@
 // Sessions as a person meets them: data survives a server restart, signing out wipes this
 // device's copy, and a session ended from elsewhere signs the browser out.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, DEMO_PASSWORD } from "./support/server.js";
-import { launchBrowser } from "./support/browser.js";
-import { SignInPage, ChatsPage } from "./support/pages.js";
+import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
-
-async function signIn(username) {
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  await new SignInPage(page, server.url).open();
-  await new SignInPage(page, server.url).signIn(username);
-  const chats = new ChatsPage(page, server.url);
-  await chats.waitForList();
-  return { context, page, chats };
-}
+const fixture = useServerAndBrowser();
+const signIn = (username) => signedIn(fixture, username);
 
 test("messages survive a server restart on the same data folder", async () => {
   const { context, chats } = await signIn("zhaoliu");
@@ -38,9 +16,9 @@ test("messages survive a server restart on the same data folder", async () => {
   await chats.page.locator("[data-pending=true]").waitFor({ state: "detached" });
   await context.close();
 
-  const port = new URL(server.url).port;
-  await server.stop();
-  server = await startServer({ dataDir: server.dataDir, port });
+  const port = new URL(fixture.server.url).port;
+  await fixture.server.stop();
+  fixture.server = await startServer({ dataDir: fixture.server.dataDir, port });
   const again = await signIn("yangfan");
   await again.chats.open("研发部 Engineering");
   await again.chats.timeline().getByText(text).waitFor();
@@ -62,23 +40,23 @@ test("signing out wipes this device's copy of the chats", async () => {
 test("a session ended from another device signs this browser out", async () => {
   const { context, page } = await signIn("xuming");
   const token = JSON.parse(await page.evaluate(() => localStorage.getItem("weft.session"))).token;
-  const other = await fetch(`${server.url}/api/v1/auth/login`, {
+  const other = await fetch(`${fixture.server.url}/api/v1/auth/login`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username: "xuming", password: DEMO_PASSWORD, device: "phone" }),
   }).then((r) => r.json());
-  const sessions = await fetch(`${server.url}/api/v1/auth/sessions`, {
+  const sessions = await fetch(`${fixture.server.url}/api/v1/auth/sessions`, {
     headers: { authorization: `Bearer ${other.token}` },
   }).then((r) => r.json());
   const browserSession = sessions.find((s) => !s.current);
   assert.ok(browserSession, "the browser's session is listed");
-  const revoked = await fetch(`${server.url}/api/v1/auth/sessions/${browserSession.id}`, {
+  const revoked = await fetch(`${fixture.server.url}/api/v1/auth/sessions/${browserSession.id}`, {
     method: "DELETE",
     headers: { authorization: `Bearer ${other.token}` },
   });
   assert.equal(revoked.status, 204);
   await page.getByLabel("Username").waitFor({ timeout: 10_000 });
-  const me = await fetch(`${server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+  const me = await fetch(`${fixture.server.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
   assert.equal(me.status, 401);
   await context.close();
 });

@@ -1,41 +1,17 @@
 // The walking skeleton, end to end: sign in, see the seeded chats, talk in real time between
 // two members, and keep working after a reload with the network cut.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "./support/server.js";
-import { launchBrowser, watchErrors } from "./support/browser.js";
-import { SignInPage, ChatsPage } from "./support/pages.js";
+import { useServerAndBrowser, signedIn as signedInAs } from "./support/fixtures.js";
+import { SignInPage } from "./support/pages.js";
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-  server?.cleanup();
-});
-
-async function signedIn(username) {
-  const context = await browser.newContext({ locale: "en-US" });
-  const page = await context.newPage();
-  const errors = watchErrors(page);
-  const signIn = new SignInPage(page, server.url);
-  await signIn.open();
-  await signIn.signIn(username);
-  const chats = new ChatsPage(page, server.url);
-  await chats.waitForList();
-  return { context, page, chats, errors };
-}
+const fixture = useServerAndBrowser();
+const signedIn = (username) => signedInAs(fixture, username);
 
 test("a wrong password shows an error and keeps the username", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await fixture.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, fixture.server.url);
   await signIn.open();
   await signIn.signIn("zhangsan", "wrong-password");
   await assert.doesNotReject(page.getByText("Username or password is wrong.").waitFor());
@@ -44,9 +20,9 @@ test("a wrong password shows an error and keeps the username", async () => {
 });
 
 test("empty fields get a message next to the field", async () => {
-  const context = await browser.newContext({ locale: "en-US" });
+  const context = await fixture.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
-  const signIn = new SignInPage(page, server.url);
+  const signIn = new SignInPage(page, fixture.server.url);
   await signIn.open();
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByText("Enter your username.").waitFor();

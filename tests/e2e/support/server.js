@@ -10,10 +10,13 @@ const DIST = process.env.WEFT_DIST ?? "dist";
 
 export const DEMO_PASSWORD = "weft-demo";
 
-/** Starts a server; resolves once it prints its address. `dataDir` reuses a folder (restart). */
-export async function startServer({ dataDir, port = 0 } = {}) {
+/**
+ * Starts a server; resolves once it prints its address. `dataDir` reuses a folder (restart),
+ * `port` a port (same origin), `dist` serves another build.
+ */
+export async function startServer({ dataDir, port = 0, dist = DIST } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "weft-e2e-"));
-  const child = spawn(BIN, ["--addr", `127.0.0.1:${port}`, "--data-dir", dir, "--dist", DIST], {
+  const child = spawn(BIN, ["--addr", `127.0.0.1:${port}`, "--data-dir", dir, "--dist", dist], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });
