@@ -17,12 +17,19 @@ pub struct ConversationSummary {
     pub id: ConversationId,
     pub kind: ConversationKind,
     pub title: String,
+    pub owner_id: MemberId,
     pub member_count: u32,
     /// Sequence number of the newest message (0 when empty).
     pub last_seq: u64,
     pub last_message: Option<Message>,
     /// Time of the last activity, for sorting the list.
     pub updated_at: Millis,
+    /// The viewer's read position: every message up to this `seq` has been seen.
+    #[serde(default)]
+    pub read_seq: u64,
+    /// Messages from others after `read_seq` that are not recalled.
+    #[serde(default)]
+    pub unread: u32,
 }
 
 /// A message as stored and delivered. `seq` orders messages within their conversation.
@@ -34,9 +41,35 @@ pub struct Message {
     pub sender_id: MemberId,
     pub sender_name: String,
     pub client_id: ClientId,
+    /// Empty once recalled.
     pub text: String,
     pub sent_at: Millis,
+    /// The sender took the message back; only a "message recalled" marker remains.
+    #[serde(default)]
+    pub recalled: bool,
+    /// The message this one answers, if any.
+    #[serde(default)]
+    pub reply_to: Option<ReplyPreview>,
+    /// Members mentioned with @.
+    #[serde(default)]
+    pub mentions: Vec<MemberId>,
+    /// @all: everyone in the group is mentioned.
+    #[serde(default)]
+    pub mention_all: bool,
 }
+
+/// What a reply shows of the message it answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReplyPreview {
+    pub seq: u64,
+    pub sender_name: String,
+    /// The start of the quoted text (empty when that message was recalled).
+    pub excerpt: String,
+    pub recalled: bool,
+}
+
+/// Longest quoted excerpt, in characters.
+pub const REPLY_EXCERPT_CHARS: usize = 80;
 
 /// `POST /api/v1/conversations/{id}/messages`. Retrying with the same `client_id` returns the
 /// message already stored instead of sending it twice.
@@ -44,6 +77,106 @@ pub struct Message {
 pub struct SendMessageRequest {
     pub client_id: ClientId,
     pub text: String,
+    #[serde(default)]
+    pub reply_to: Option<u64>,
+    #[serde(default)]
+    pub mentions: Vec<MemberId>,
+    #[serde(default)]
+    pub mention_all: bool,
+}
+
+/// `POST /api/v1/conversations/{id}/read`: everything up to `seq` has been seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MarkReadRequest {
+    pub seq: u64,
+}
+
+/// A participant as a conversation shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub id: MemberId,
+    pub name: String,
+    pub alias: String,
+    /// How far this participant has read.
+    pub read_seq: u64,
+}
+
+/// `GET /api/v1/conversations/{id}`: the summary, who takes part, and how far each has read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationDetail {
+    pub summary: ConversationSummary,
+    pub participants: Vec<Participant>,
+}
+
+impl ConversationDetail {
+    /// How many participants other than the sender have read message `seq` ("read by 3 of 5").
+    pub fn read_count(&self, seq: u64, sender: MemberId) -> (usize, usize) {
+        let others = self.participants.iter().filter(|p| p.id != sender);
+        let total = others.clone().count();
+        let read = others.filter(|p| p.read_seq >= seq).count();
+        (read, total)
+    }
+}
+
+/// `POST /api/v1/conversations`: a new group with the creator as owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateGroupRequest {
+    pub client_id: ClientId,
+    pub name: String,
+    pub members: Vec<MemberId>,
+}
+
+/// `POST /api/v1/conversations/direct`: the one direct chat with `member` (created on first use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDirectRequest {
+    pub member: MemberId,
+}
+
+/// `PATCH /api/v1/conversations/{id}`: rename a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RenameRequest {
+    pub name: String,
+}
+
+/// `POST /api/v1/conversations/{id}/members`: add members to a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddMembersRequest {
+    pub members: Vec<MemberId>,
+}
+
+/// `POST /api/v1/conversations/{id}/owner`: hand the group to another participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferOwnerRequest {
+    pub member: MemberId,
+}
+
+/// Longest group name, in characters.
+pub const MAX_GROUP_NAME_CHARS: usize = 60;
+
+/// Checks a group name: not blank, at most [`MAX_GROUP_NAME_CHARS`] characters.
+pub fn validate_group_name(name: &str) -> Result<(), String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err("name: a group needs a name".into());
+    }
+    if trimmed.chars().count() > MAX_GROUP_NAME_CHARS {
+        return Err(format!("name: at most {MAX_GROUP_NAME_CHARS} characters"));
+    }
+    Ok(())
+}
+
+/// The quoted start of a text, cut at a character boundary.
+pub fn excerpt(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(REPLY_EXCERPT_CHARS).collect();
+    if chars.next().is_some() { format!("{head}…") } else { head }
+}
+
+/// One search hit: the message and the conversation's title for the viewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHit {
+    pub conversation_title: String,
+    pub message: Message,
 }
 
 /// A page of history, newest last. `has_more` says whether older messages exist.

@@ -20,6 +20,8 @@ pub enum ErrorCode {
     Forbidden,
     /// No such route or resource (or not visible to the caller).
     NotFound,
+    /// The request conflicts with the current state (e.g. recalling after the window).
+    Conflict,
     /// The method is not supported on this route.
     MethodNotAllowed,
     /// The body is larger than the server accepts.

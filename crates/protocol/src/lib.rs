@@ -9,6 +9,7 @@ pub mod chat;
 pub mod error;
 pub mod ids;
 pub mod live;
+pub mod sync;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ClientId, ConversationId, MemberId, MessageId, SessionId};

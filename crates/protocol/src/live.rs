@@ -4,14 +4,21 @@
 //! [`ClientFrame::Auth`] with its session token; the server closes the socket if it does not
 //! arrive promptly or is not valid.
 
-use crate::{MemberId, chat::Message};
+use crate::MemberId;
+use crate::sync::ChangeEnvelope;
 use serde::{Deserialize, Serialize};
 
 /// Frames the client sends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientFrame {
-    Auth { token: String },
+    /// `cursor`: the position of the last change this device applied; changes after it are
+    /// sent first, then live ones. Without a cursor only live changes are sent.
+    Auth {
+        token: String,
+        #[serde(default)]
+        cursor: Option<u64>,
+    },
     Ping,
 }
 
@@ -23,9 +30,10 @@ pub enum ServerFrame {
     Ready {
         member_id: MemberId,
     },
-    /// A new message in a conversation the member belongs to.
-    Message {
-        message: Message,
+    /// Changes in feed order, and the cursor after the last of them.
+    Changes {
+        changes: Vec<ChangeEnvelope>,
+        cursor: u64,
     },
     Pong,
     /// The session ended (signed out, revoked, or the member was disabled).

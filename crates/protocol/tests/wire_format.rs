@@ -2,7 +2,8 @@
 
 use uuid::Uuid;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
-use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, SendMessageRequest};
+use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest};
+use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::{
     ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
@@ -22,6 +23,15 @@ fn message() -> Message {
         client_id: ClientId(id(4)),
         text: "你好 <b>world</b>".into(),
         sent_at: 1_764_000_000_000,
+        recalled: false,
+        reply_to: Some(ReplyPreview {
+            seq: 6,
+            sender_name: "李四".into(),
+            excerpt: "需求文档".into(),
+            recalled: false,
+        }),
+        mentions: vec![MemberId(id(5))],
+        mention_all: false,
     }
 }
 
@@ -105,15 +115,19 @@ fn conversation_and_message() {
         id: ConversationId(id(2)),
         kind: ConversationKind::Group,
         title: "研发部 Engineering".into(),
+        owner_id: MemberId(id(1)),
         member_count: 5,
         last_seq: 7,
         last_message: Some(message()),
         updated_at: 1_764_000_000_000,
+        read_seq: 6,
+        unread: 1,
     }, @r#"
     {
       "id": "00000000-0000-0000-0000-000000000002",
       "kind": "group",
       "title": "研发部 Engineering",
+      "owner_id": "00000000-0000-0000-0000-000000000001",
       "member_count": 5,
       "last_seq": 7,
       "last_message": {
@@ -124,28 +138,48 @@ fn conversation_and_message() {
         "sender_name": "张三",
         "client_id": "00000000-0000-0000-0000-000000000004",
         "text": "你好 <b>world</b>",
-        "sent_at": 1764000000000
+        "sent_at": 1764000000000,
+        "recalled": false,
+        "reply_to": {
+          "seq": 6,
+          "sender_name": "李四",
+          "excerpt": "需求文档",
+          "recalled": false
+        },
+        "mentions": [
+          "00000000-0000-0000-0000-000000000005"
+        ],
+        "mention_all": false
       },
-      "updated_at": 1764000000000
+      "updated_at": 1764000000000,
+      "read_seq": 6,
+      "unread": 1
     }
     "#);
     insta::assert_json_snapshot!(SendMessageRequest {
         client_id: ClientId(id(4)),
         text: "hi".into(),
+        reply_to: None,
+        mentions: vec![],
+        mention_all: false,
     }, @r#"
     {
       "client_id": "00000000-0000-0000-0000-000000000004",
-      "text": "hi"
+      "text": "hi",
+      "reply_to": null,
+      "mentions": [],
+      "mention_all": false
     }
     "#);
 }
 
 #[test]
 fn live_frames() {
-    insta::assert_json_snapshot!(ClientFrame::Auth { token: "tok".into() }, @r#"
+    insta::assert_json_snapshot!(ClientFrame::Auth { token: "tok".into(), cursor: Some(42) }, @r#"
     {
       "type": "auth",
-      "token": "tok"
+      "token": "tok",
+      "cursor": 42
     }
     "#);
     insta::assert_json_snapshot!(ServerFrame::Ready { member_id: MemberId(id(1)) }, @r#"
@@ -157,6 +191,59 @@ fn live_frames() {
     insta::assert_json_snapshot!(ServerFrame::SessionEnded, @r#"
     {
       "type": "session_ended"
+    }
+    "#);
+}
+
+#[test]
+fn change_feed() {
+    insta::assert_json_snapshot!(PullResponse {
+        changes: vec![
+            ChangeEnvelope {
+                position: 41,
+                change: Change::Recalled { conversation_id: ConversationId(id(2)), seq: 7 },
+            },
+            ChangeEnvelope {
+                position: 42,
+                change: Change::Read { conversation_id: ConversationId(id(2)), member_id: MemberId(id(5)), seq: 7 },
+            },
+            ChangeEnvelope {
+                position: 43,
+                change: Change::Removed { conversation_id: ConversationId(id(2)) },
+            },
+        ],
+        cursor: 43,
+        has_more: false,
+    }, @r#"
+    {
+      "changes": [
+        {
+          "position": 41,
+          "change": {
+            "type": "recalled",
+            "conversation_id": "00000000-0000-0000-0000-000000000002",
+            "seq": 7
+          }
+        },
+        {
+          "position": 42,
+          "change": {
+            "type": "read",
+            "conversation_id": "00000000-0000-0000-0000-000000000002",
+            "member_id": "00000000-0000-0000-0000-000000000005",
+            "seq": 7
+          }
+        },
+        {
+          "position": 43,
+          "change": {
+            "type": "removed",
+            "conversation_id": "00000000-0000-0000-0000-000000000002"
+          }
+        }
+      ],
+      "cursor": 43,
+      "has_more": false
     }
     "#);
 }

@@ -1,19 +1,16 @@
-//! Live fan-out on one node: every accepted change is published once and each open socket
-//! forwards what concerns its member. (Across nodes this becomes a NATS subject.)
+//! Live fan-out on one node: every accepted change wakes the sockets of the members it concerns,
+//! and each socket pulls its member's feed from its own cursor, so nothing is skipped or sent
+//! twice. (Across nodes this becomes a NATS subject.)
 
 use std::sync::Arc;
 use tokio::sync::broadcast;
-use weft_protocol::live::ServerFrame;
 use weft_protocol::{MemberId, SessionId};
 
 /// Something that happened, with who may hear of it.
 #[derive(Debug, Clone)]
 pub enum HubEvent {
-    /// A frame for the listed members' sockets.
-    ToMembers {
-        members: Arc<Vec<MemberId>>,
-        frame: Arc<ServerFrame>,
-    },
+    /// The change feed moved for these members: their sockets pull what is new.
+    Changed { members: Arc<Vec<MemberId>> },
     /// A session ended: its sockets close.
     SessionEnded { session: SessionId },
 }
@@ -33,6 +30,13 @@ impl Hub {
     pub fn new() -> Self {
         let (sender, _) = broadcast::channel(1024);
         Self { sender }
+    }
+
+    /// Wakes the sockets of `members` (nothing to do for an empty list).
+    pub fn changed(&self, members: Vec<MemberId>) {
+        if !members.is_empty() {
+            self.publish(HubEvent::Changed { members: Arc::new(members) });
+        }
     }
 
     pub fn publish(&self, event: HubEvent) {

@@ -32,6 +32,7 @@ pub struct AppState {
     pub hub: Hub,
     pub limiter: Arc<auth::LoginLimiter>,
     pub assets: Arc<Assets>,
+    pub limits: store::Limits,
 }
 
 impl AppState {
@@ -46,6 +47,7 @@ impl AppState {
                 50,
             )),
             assets: Arc::new(assets),
+            limits: store::Limits::default(),
         }
     }
 

@@ -2,7 +2,7 @@
 //! twenty members with Chinese names and English aliases, and a few chats with history.
 
 use crate::auth::hash_password;
-use crate::store::{NewMember, Store, StoreError, StoreResult};
+use crate::store::{NewMember, NewMessage, Store, StoreError, StoreResult};
 use uuid::Uuid;
 use weft_protocol::auth::Role;
 use weft_protocol::chat::ConversationKind;
@@ -242,13 +242,16 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
      -> StoreResult<()> {
         for (sender, text) in messages {
             clock.set(clock.get() + 3 * 60 * 1000);
-            store.append_message(
+            store.append_message(NewMessage {
                 conversation,
-                id_of(sender)?,
-                ClientId(Uuid::new_v4()),
+                sender: id_of(sender)?,
+                client_id: ClientId(Uuid::new_v4()),
                 text,
-                clock.get(),
-            )?;
+                reply_to: None,
+                mentions: &[],
+                mention_all: false,
+                now: clock.get(),
+            })?;
         }
         Ok(())
     };
@@ -263,7 +266,7 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
         };
         let id = ConversationId(Uuid::now_v7());
         let owner = id_of(messages.first().map_or("admin", |(sender, _)| sender))?;
-        store.create_conversation(
+        store.seed_conversation(
             id,
             ConversationKind::Group,
             name,
@@ -275,7 +278,7 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
     }
     for (a, b, messages) in DIRECTS {
         let id = ConversationId(Uuid::now_v7());
-        store.create_conversation(
+        store.seed_conversation(
             id,
             ConversationKind::Direct,
             "",

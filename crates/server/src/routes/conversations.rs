@@ -1,109 +1,117 @@
-//! Conversations and their messages. Every route checks that the caller takes part in the
-//! conversation; to anyone else it does not exist (404).
+//! Conversations: listing, creating groups, opening direct chats, and managing group membership.
+//! To anyone who does not take part, a conversation does not exist (404).
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
-use crate::hub::HubEvent;
+use crate::extract::{ApiJson, ApiPath, AuthUser};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::{Json, Router};
-use serde::Deserialize;
-use std::sync::Arc;
-use weft_protocol::ConversationId;
 use weft_protocol::chat::{
-    ConversationSummary, MAX_PAGE, Message, MessagePage, SendMessageRequest, validate_text,
+    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest, OpenDirectRequest, RenameRequest,
+    TransferOwnerRequest,
 };
-use weft_protocol::live::ServerFrame;
+use weft_protocol::{ConversationId, MemberId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/conversations", get(list))
-        .route("/conversations/{id}/messages", get(history).post(send))
+        .route("/conversations", get(list).post(create_group))
+        .route("/conversations/direct", post(open_direct))
+        .route("/conversations/{id}", get(detail).patch(rename))
+        .route("/conversations/{id}/members", post(add_members))
+        .route("/conversations/{id}/members/{member}", delete(remove_member))
+        .route("/conversations/{id}/leave", post(leave))
+        .route("/conversations/{id}/owner", post(transfer_owner))
 }
 
-async fn list(
+async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
+    Ok(Json(state.db(move |store| store.conversations_of(user.member_id)).await?))
+}
+
+/// The caller's view of one conversation.
+async fn detail_of(state: &AppState, id: ConversationId, user: AuthUser) -> Result<ConversationDetail, ApiError> {
+    state.db(move |store| store.conversation_detail(id, user.member_id)).await
+}
+
+async fn detail(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<ConversationId>) -> Result<Json<ConversationDetail>, ApiError> {
+    Ok(Json(detail_of(&state, id, user).await?))
+}
+
+async fn create_group(
     State(state): State<AppState>,
     user: AuthUser,
-) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
-    Ok(Json(
-        state
-            .db(move |store| store.conversations_of(user.member_id))
-            .await?,
-    ))
-}
-
-/// Refuses callers who do not take part in the conversation, without revealing whether it exists.
-async fn require_participant(
-    state: &AppState,
-    conversation: ConversationId,
-    user: AuthUser,
-) -> Result<(), ApiError> {
-    let allowed = state
-        .db(move |store| store.is_participant(conversation, user.member_id))
+    ApiJson(request): ApiJson<CreateGroupRequest>,
+) -> Result<(StatusCode, Json<ConversationDetail>), ApiError> {
+    let (limits, now) = (state.limits, crate::now_millis());
+    let (id, recipients) = state
+        .db(move |store| store.create_group(user.member_id, request.client_id, &request.name, &request.members, limits, now))
         .await?;
-    if allowed {
-        Ok(())
-    } else {
-        Err(ApiError::not_found("conversation"))
-    }
+    state.hub.changed(recipients);
+    Ok((StatusCode::CREATED, Json(detail_of(&state, id, user).await?)))
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HistoryQuery {
-    /// Return messages with a sequence number below this one (default: the newest).
-    before: Option<u64>,
-    limit: Option<u32>,
-}
-
-async fn history(
+async fn open_direct(
     State(state): State<AppState>,
     user: AuthUser,
-    ApiPath(id): ApiPath<ConversationId>,
-    ApiQuery(query): ApiQuery<HistoryQuery>,
-) -> Result<Json<MessagePage>, ApiError> {
-    let limit = query.limit.unwrap_or(50);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::invalid_field(format!(
-            "limit: between 1 and {MAX_PAGE}"
-        )));
-    }
-    require_participant(&state, id, user).await?;
-    Ok(Json(
-        state
-            .db(move |store| store.messages(id, query.before, limit))
-            .await?,
-    ))
-}
-
-async fn send(
-    State(state): State<AppState>,
-    user: AuthUser,
-    ApiPath(id): ApiPath<ConversationId>,
-    ApiJson(request): ApiJson<SendMessageRequest>,
-) -> Result<(StatusCode, Json<Message>), ApiError> {
-    validate_text(&request.text).map_err(|err| ApiError::invalid_field(err.to_string()))?;
-    require_participant(&state, id, user).await?;
+    ApiJson(request): ApiJson<OpenDirectRequest>,
+) -> Result<Json<ConversationDetail>, ApiError> {
     let now = crate::now_millis();
-    let (stored, participants) = state
-        .db(move |store| {
-            let stored =
-                store.append_message(id, user.member_id, request.client_id, &request.text, now)?;
-            let participants = store.participants(id)?;
-            Ok((stored, participants))
-        })
-        .await?;
-    if !stored.created {
-        // A retry of a message already stored: answer as before, publish nothing new.
-        return Ok((StatusCode::OK, Json(stored.message)));
-    }
-    state.hub.publish(HubEvent::ToMembers {
-        members: Arc::new(participants),
-        frame: Arc::new(ServerFrame::Message {
-            message: stored.message.clone(),
-        }),
-    });
-    Ok((StatusCode::CREATED, Json(stored.message)))
+    let (id, recipients) = state.db(move |store| store.open_direct(user.member_id, request.member, now)).await?;
+    state.hub.changed(recipients);
+    Ok(Json(detail_of(&state, id, user).await?))
+}
+
+async fn rename(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<RenameRequest>,
+) -> Result<Json<ConversationDetail>, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.rename_group(id, user.member_id, &request.name, now)).await?;
+    state.hub.changed(recipients);
+    Ok(Json(detail_of(&state, id, user).await?))
+}
+
+async fn add_members(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<AddMembersRequest>,
+) -> Result<Json<ConversationDetail>, ApiError> {
+    let (limits, now) = (state.limits, crate::now_millis());
+    let recipients = state.db(move |store| store.add_members(id, user.member_id, &request.members, limits, now)).await?;
+    state.hub.changed(recipients);
+    Ok(Json(detail_of(&state, id, user).await?))
+}
+
+async fn remove_member(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, member)): ApiPath<(ConversationId, MemberId)>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.remove_member(id, user.member_id, member, now)).await?;
+    state.hub.changed(recipients);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn leave(State(state): State<AppState>, user: AuthUser, ApiPath(id): ApiPath<ConversationId>) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.remove_member(id, user.member_id, user.member_id, now)).await?;
+    state.hub.changed(recipients);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn transfer_owner(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<TransferOwnerRequest>,
+) -> Result<Json<ConversationDetail>, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.transfer_owner(id, user.member_id, request.member, now)).await?;
+    state.hub.changed(recipients);
+    Ok(Json(detail_of(&state, id, user).await?))
 }

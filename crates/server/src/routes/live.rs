@@ -1,5 +1,6 @@
-//! The live WebSocket: authenticate with the first frame, then receive every change that
-//! concerns the member until the session ends or the socket closes.
+//! The live WebSocket: authenticate with the first frame (carrying the device's cursor), receive
+//! the changes after that cursor, then every new change of the member's feed as it happens, until
+//! the session ends or the socket closes.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -13,7 +14,9 @@ use axum::response::Response;
 use axum::routing::get;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use weft_protocol::MemberId;
 use weft_protocol::live::{ClientFrame, ServerFrame};
+use weft_protocol::sync::MAX_PULL;
 
 /// How long a new socket may take to send its auth frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -43,13 +46,32 @@ fn encode(frame: &ServerFrame) -> WsMessage {
     WsMessage::Text(serde_json::to_string(frame).unwrap_or_default().into())
 }
 
+/// Sends the member's changes after `cursor` in pages; returns the new cursor, or `None` when
+/// the socket is gone or the store failed (the socket then closes and the client reconnects).
+async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId, mut cursor: u64) -> Option<u64> {
+    loop {
+        let page = state.db(move |store| store.pull(member, cursor, MAX_PULL)).await.ok()?;
+        let has_more = page.has_more;
+        if page.cursor != cursor {
+            cursor = page.cursor;
+            if !page.changes.is_empty() {
+                let frame = ServerFrame::Changes { changes: page.changes, cursor };
+                socket.send(encode(&frame)).await.ok()?;
+            }
+        }
+        if !has_more {
+            return Some(cursor);
+        }
+    }
+}
+
 async fn serve(state: AppState, mut socket: WebSocket) {
     // Subscribe before authenticating so nothing published meanwhile is missed.
     let mut events = state.hub.subscribe();
     let first = tokio::time::timeout(AUTH_TIMEOUT, socket.recv()).await;
-    let token = match first {
+    let (token, cursor) = match first {
         Ok(Some(Ok(WsMessage::Text(text)))) => match serde_json::from_str::<ClientFrame>(&text) {
-            Ok(ClientFrame::Auth { token }) => token,
+            Ok(ClientFrame::Auth { token, cursor }) => (token, cursor),
             _ => return,
         },
         _ => return,
@@ -61,15 +83,20 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             return;
         }
     };
-    if socket
-        .send(encode(&ServerFrame::Ready {
-            member_id: user.member_id,
-        }))
-        .await
-        .is_err()
-    {
+    if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
         return;
     }
+    // Catch up from the client's cursor; without one, start at the present.
+    let mut cursor = match cursor {
+        Some(cursor) => match send_changes(&state, &mut socket, user.member_id, cursor).await {
+            Some(cursor) => cursor,
+            None => return,
+        },
+        None => match state.db(|store| store.current_position()).await {
+            Ok(position) => position,
+            Err(_) => return,
+        },
+    };
     loop {
         tokio::select! {
             incoming = socket.recv() => match incoming {
@@ -84,9 +111,12 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                 Some(Ok(_)) => {}
             },
             event = events.recv() => match event {
-                Ok(HubEvent::ToMembers { members, frame }) => {
-                    if members.contains(&user.member_id) && socket.send(encode(&frame)).await.is_err() {
-                        return;
+                Ok(HubEvent::Changed { members }) => {
+                    if members.contains(&user.member_id) {
+                        match send_changes(&state, &mut socket, user.member_id, cursor).await {
+                            Some(next) => cursor = next,
+                            None => return,
+                        }
                     }
                 }
                 Ok(HubEvent::SessionEnded { session }) => {
@@ -95,7 +125,7 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                         return;
                     }
                 }
-                // Fell behind: close, and the client catches up by fetching after reconnecting.
+                // Fell behind on wake-ups: close; the client reconnects with its cursor.
                 Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return,
             },
         }

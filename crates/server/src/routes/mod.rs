@@ -4,6 +4,8 @@
 mod auth;
 mod conversations;
 mod live;
+mod messages;
+mod sync;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -18,6 +20,8 @@ pub fn api() -> Router<AppState> {
         .route("/health", get(health))
         .merge(auth::router())
         .merge(conversations::router())
+        .merge(messages::router())
+        .merge(sync::router())
         .merge(live::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)

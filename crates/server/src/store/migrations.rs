@@ -61,6 +61,40 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (sender_id, client_id)
     );
     "#,
+    // 2: the change feed, read positions, recall, replies and mentions, one direct chat per pair,
+    //    idempotent group creation.
+    r#"
+    ALTER TABLE conversations ADD COLUMN direct_key TEXT;
+    ALTER TABLE conversations ADD COLUMN client_id TEXT;
+    UPDATE conversations SET direct_key = (
+        SELECT MIN(member_id) || ':' || MAX(member_id) FROM participants
+        WHERE participants.conversation_id = conversations.id
+    ) WHERE kind = 'direct';
+    CREATE UNIQUE INDEX conversations_direct ON conversations(direct_key) WHERE direct_key IS NOT NULL;
+    CREATE UNIQUE INDEX conversations_client ON conversations(owner_id, client_id) WHERE client_id IS NOT NULL;
+    ALTER TABLE participants ADD COLUMN joined_at INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE messages ADD COLUMN recalled_at INTEGER;
+    ALTER TABLE messages ADD COLUMN reply_to_seq INTEGER;
+    ALTER TABLE messages ADD COLUMN mentions TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE messages ADD COLUMN mention_all INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE read_positions (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        member_id       TEXT NOT NULL REFERENCES members(id),
+        seq             INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, member_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE changes (
+        position         INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id  TEXT,
+        target_member_id TEXT,
+        kind             TEXT NOT NULL,
+        payload          TEXT NOT NULL DEFAULT '{}',
+        created_at       INTEGER NOT NULL
+    );
+    CREATE INDEX changes_by_conversation ON changes(conversation_id, position);
+    CREATE INDEX changes_by_target ON changes(target_member_id, position);
+    CREATE INDEX messages_by_sent ON messages(conversation_id, sent_at);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -1,6 +1,9 @@
-//! The server's persistent state behind one trait, so SQLite (embedded default) and, later,
+//! The server's persistent state behind traits, so SQLite (embedded default) and, later,
 //! PostgreSQL share one conformance suite. Methods are synchronous: handlers call them through
 //! [`crate::AppState::db`], which runs them on the blocking pool.
+//!
+//! `StoreError` is the one error type of this layer: domain refusals (`NotFound`, `Forbidden`,
+//! `Invalid`, `Conflict`) carry a message for the member; the rest are internal failures.
 
 mod migrations;
 mod sqlite;
@@ -8,10 +11,12 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
-use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, MessagePage};
+use weft_protocol::chat::{
+    ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit,
+};
+use weft_protocol::sync::PullResponse;
 use weft_protocol::{ClientId, ConversationId, MemberId, Millis, SessionId};
 
-/// Errors of the storage layer. Never shown to clients: the API maps them to `internal`.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("sqlite: {0}")]
@@ -20,6 +25,18 @@ pub enum StoreError {
     Corrupt(String),
     #[error("{0} already exists")]
     Duplicate(&'static str),
+    /// The thing does not exist, or the caller may not know it does.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The caller may see it but not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// A field is wrong; the message starts with the field's name.
+    #[error("{0}")]
+    Invalid(String),
+    /// The request conflicts with the current state (e.g. recall after the window).
+    #[error("{0}")]
+    Conflict(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -59,76 +76,111 @@ pub struct ActiveSession {
     pub member_id: MemberId,
 }
 
+/// Who must hear that the feed moved: their sockets pull what is new.
+pub type Recipients = Vec<MemberId>;
+
 /// The result of storing a message: `created` is false when the client id had been seen before
 /// and the earlier message is returned instead.
 #[derive(Debug, Clone)]
 pub struct StoredMessage {
     pub message: Message,
     pub created: bool,
+    pub recipients: Recipients,
 }
 
-/// Everything the API needs from persistence.
-pub trait Store: Send + Sync + 'static {
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub conversation: ConversationId,
+    pub sender: MemberId,
+    pub client_id: ClientId,
+    pub text: &'a str,
+    pub reply_to: Option<u64>,
+    pub mentions: &'a [MemberId],
+    pub mention_all: bool,
+    pub now: Millis,
+}
+
+/// Limits that are configuration, not schema.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// How long after sending a message its sender may recall it.
+    pub recall_window_ms: i64,
+    /// Most participants a group may have.
+    pub max_group_size: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self { recall_window_ms: 24 * 60 * 60 * 1000, max_group_size: 500 }
+    }
+}
+
+/// Accounts and departments.
+pub trait MemberStore {
     /// True when no member exists yet (first start: seed the demo organisation).
     fn is_empty(&self) -> StoreResult<bool>;
-
-    fn insert_department(
-        &self,
-        id: &str,
-        name: &str,
-        parent: Option<&str>,
-        order: i64,
-    ) -> StoreResult<()>;
+    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()>;
     fn insert_member(&self, member: &NewMember) -> StoreResult<()>;
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>>;
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>>;
+    /// Every active member (the directory issue narrows this by visibility rules).
+    fn active_members(&self) -> StoreResult<Vec<MemberProfile>>;
+}
 
-    fn create_session(
-        &self,
-        id: SessionId,
-        member: MemberId,
-        token_hash: &str,
-        device: &str,
-        now: Millis,
-    ) -> StoreResult<()>;
+/// Signed-in sessions.
+pub trait SessionStore {
+    fn create_session(&self, id: SessionId, member: MemberId, token_hash: &str, device: &str, now: Millis) -> StoreResult<()>;
     /// The live (not revoked) session with this token hash; marks it as seen at `now`.
-    fn session_by_token(&self, token_hash: &str, now: Millis)
-    -> StoreResult<Option<ActiveSession>>;
+    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>>;
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>>;
     /// Revokes one of the member's sessions; false when it is not theirs or already ended.
-    fn revoke_session(
-        &self,
-        member: MemberId,
-        session: SessionId,
-        now: Millis,
-    ) -> StoreResult<bool>;
+    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool>;
+}
 
-    fn create_conversation(
-        &self,
-        id: ConversationId,
-        kind: ConversationKind,
-        name: &str,
-        owner: MemberId,
-        members: &[MemberId],
-        now: Millis,
-    ) -> StoreResult<()>;
+/// Conversations and who takes part in them.
+pub trait ConversationStore {
+    /// Creates a conversation as seeded data (no permission checks, no change recorded).
+    fn seed_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()>;
+    /// A new group owned by `creator`; a retry with the same client id returns the same group.
+    fn create_group(&self, creator: MemberId, client_id: ClientId, name: &str, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<(ConversationId, Recipients)>;
+    /// The direct chat between two members, created on first use.
+    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)>;
     fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>>;
+    /// `NotFound` unless `viewer` takes part.
+    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail>;
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool>;
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>>;
-    /// Messages before `before_seq` (or the newest), oldest first, at most `limit`.
-    fn messages(
-        &self,
-        conversation: ConversationId,
-        before_seq: Option<u64>,
-        limit: u32,
-    ) -> StoreResult<MessagePage>;
-    /// Appends a message with the next sequence number, de-duplicated on (sender, client id).
-    fn append_message(
-        &self,
-        conversation: ConversationId,
-        sender: MemberId,
-        client_id: ClientId,
-        text: &str,
-        now: Millis,
-    ) -> StoreResult<StoredMessage>;
+    fn rename_group(&self, conversation: ConversationId, actor: MemberId, name: &str, now: Millis) -> StoreResult<Recipients>;
+    fn add_members(&self, conversation: ConversationId, actor: MemberId, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<Recipients>;
+    /// Removes `member` (by the owner or an admin), or the actor themself when leaving.
+    fn remove_member(&self, conversation: ConversationId, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Recipients>;
+    fn transfer_owner(&self, conversation: ConversationId, actor: MemberId, new_owner: MemberId, now: Millis) -> StoreResult<Recipients>;
 }
+
+/// Messages, read positions and search.
+pub trait MessageStore {
+    /// Messages before `before_seq` (or the newest), oldest first, at most `limit`.
+    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage>;
+    /// Appends a message with the next sequence number, de-duplicated on (sender, client id).
+    fn append_message(&self, message: NewMessage<'_>) -> StoreResult<StoredMessage>;
+    /// Recalls the sender's own message within the window; recalling it again changes nothing.
+    fn recall_message(&self, conversation: ConversationId, seq: u64, actor: MemberId, limits: Limits, now: Millis) -> StoreResult<Recipients>;
+    /// Moves the member's read position forward (never back, never past the newest message).
+    fn mark_read(&self, conversation: ConversationId, member: MemberId, seq: u64, now: Millis) -> StoreResult<Recipients>;
+    /// Messages containing `query` (case-insensitive for Latin letters; any script), newest first.
+    fn search(&self, member: MemberId, query: &str, limit: u32) -> StoreResult<Vec<SearchHit>>;
+}
+
+/// The per-member change feed.
+pub trait ChangeFeed {
+    /// Changes visible to `member` after position `after`, in order, at most `limit`.
+    fn pull(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse>;
+    /// The newest position in the feed (where a fresh client starts).
+    fn current_position(&self) -> StoreResult<u64>;
+}
+
+/// Everything the API needs from persistence.
+pub trait Store: MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static {}
+
+impl<T> Store for T where T: MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static {}

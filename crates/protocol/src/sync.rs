@@ -1,0 +1,50 @@
+//! The change feed: every change the server accepts gets a position in the member's feed.
+//! The app keeps the position of the last change it applied (its cursor) and asks for what came
+//! after it, over HTTP (`GET /api/v1/changes?after=`) or the live socket. Applying a change twice
+//! has no further effect, so a replay after a lost acknowledgement is harmless.
+
+use crate::chat::{ConversationSummary, Message};
+use crate::{ConversationId, MemberId};
+use serde::{Deserialize, Serialize};
+
+/// One change, as the viewing member sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// A new message (or its current state, if it was since recalled).
+    Message { message: Message },
+    /// A message was recalled: its text is gone, a marker stays.
+    Recalled { conversation_id: ConversationId, seq: u64 },
+    /// A conversation was created, renamed, or its members changed: its current summary.
+    Conversation { summary: ConversationSummary },
+    /// The member no longer takes part (removed or left): drop the conversation and its messages.
+    Removed { conversation_id: ConversationId },
+    /// A participant's read position moved forward.
+    Read { conversation_id: ConversationId, member_id: MemberId, seq: u64 },
+}
+
+/// A change and its position in the feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeEnvelope {
+    pub position: u64,
+    pub change: Change,
+}
+
+/// `GET /api/v1/changes?after=<cursor>&limit=<n>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PullResponse {
+    pub changes: Vec<ChangeEnvelope>,
+    /// The position to ask after next time (the last change's, or `after` when there is none).
+    pub cursor: u64,
+    pub has_more: bool,
+}
+
+/// `GET /api/v1/sync/bootstrap`: the conversation list and the cursor it is current at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bootstrap {
+    pub conversations: Vec<ConversationSummary>,
+    pub cursor: u64,
+}
+
+/// Largest page of changes one pull returns.
+pub const MAX_PULL: u32 = 500;

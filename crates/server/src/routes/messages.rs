@@ -1,0 +1,121 @@
+//! Messages: history, sending (idempotent on the client id), recall, read positions, search.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use crate::store::NewMessage;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use weft_protocol::ConversationId;
+use weft_protocol::chat::{MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_text};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/conversations/{id}/messages", get(history).post(send))
+        .route("/conversations/{id}/messages/{seq}/recall", post(recall))
+        .route("/conversations/{id}/read", post(mark_read))
+        .route("/search/messages", get(search))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryQuery {
+    /// Return messages with a sequence number below this one (default: the newest).
+    before: Option<u64>,
+    limit: Option<u32>,
+}
+
+async fn history(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiQuery(query): ApiQuery<HistoryQuery>,
+) -> Result<Json<MessagePage>, ApiError> {
+    let limit = query.limit.unwrap_or(50);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PAGE}")));
+    }
+    let allowed = state.db(move |store| store.is_participant(id, user.member_id)).await?;
+    if !allowed {
+        return Err(ApiError::not_found("conversation"));
+    }
+    Ok(Json(state.db(move |store| store.messages(id, query.before, limit)).await?))
+}
+
+async fn send(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<SendMessageRequest>,
+) -> Result<(StatusCode, Json<Message>), ApiError> {
+    validate_text(&request.text).map_err(|err| ApiError::invalid_field(err.to_string()))?;
+    let now = crate::now_millis();
+    let stored = state
+        .db(move |store| {
+            store.append_message(NewMessage {
+                conversation: id,
+                sender: user.member_id,
+                client_id: request.client_id,
+                text: &request.text,
+                reply_to: request.reply_to,
+                mentions: &request.mentions,
+                mention_all: request.mention_all,
+                now,
+            })
+        })
+        .await?;
+    if !stored.created {
+        // A retry of a message already stored: answer as before, publish nothing new.
+        return Ok((StatusCode::OK, Json(stored.message)));
+    }
+    state.hub.changed(stored.recipients);
+    Ok((StatusCode::CREATED, Json(stored.message)))
+}
+
+async fn recall(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath((id, seq)): ApiPath<(ConversationId, u64)>,
+) -> Result<StatusCode, ApiError> {
+    let (limits, now) = (state.limits, crate::now_millis());
+    let recipients = state.db(move |store| store.recall_message(id, seq, user.member_id, limits, now)).await?;
+    state.hub.changed(recipients);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(request): ApiJson<MarkReadRequest>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.mark_read(id, user.member_id, request.seq, now)).await?;
+    state.hub.changed(recipients);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SearchQuery {
+    q: String,
+    limit: Option<u32>,
+}
+
+/// Longest search query, in characters.
+const MAX_QUERY_CHARS: usize = 100;
+
+async fn search(State(state): State<AppState>, user: AuthUser, ApiQuery(query): ApiQuery<SearchQuery>) -> Result<Json<Vec<SearchHit>>, ApiError> {
+    let text = query.q.trim().to_owned();
+    if text.is_empty() {
+        return Err(ApiError::invalid_field("q: enter something to search for"));
+    }
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Err(ApiError::invalid_field(format!("q: at most {MAX_QUERY_CHARS} characters")));
+    }
+    let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
+    Ok(Json(state.db(move |store| store.search(user.member_id, &text, limit)).await?))
+}

@@ -1,0 +1,334 @@
+//! Conversations and participation in SQLite, with the permission rules of groups: any
+//! participant may add people; the owner or a workspace admin renames, removes and hands over;
+//! anyone may leave (an owner who leaves hands the group to the longest-standing participant).
+
+use super::changes::{StoredChange, record};
+use super::{SqliteStore, message_by_seq, seq_at, unique_violation, uuid_at};
+use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResult};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::str::FromStr;
+use uuid::Uuid;
+use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Participant, validate_group_name};
+use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
+
+fn kind_name(kind: ConversationKind) -> &'static str {
+    match kind {
+        ConversationKind::Direct => "direct",
+        ConversationKind::Group => "group",
+    }
+}
+
+/// Summaries of the viewer's conversations (or just `only`), most recent first.
+pub(super) fn summaries(conn: &Connection, viewer: MemberId, only: Option<ConversationId>) -> StoreResult<Vec<ConversationSummary>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, c.kind, c.name, c.owner_id, c.last_seq, c.updated_at, \
+           (SELECT COUNT(*) FROM participants p2 WHERE p2.conversation_id = c.id), \
+           (SELECT m.name FROM participants p3 JOIN members m ON m.id = p3.member_id \
+              WHERE p3.conversation_id = c.id AND p3.member_id <> ?1 LIMIT 1), \
+           COALESCE(r.seq, 0), \
+           (SELECT COUNT(*) FROM messages um WHERE um.conversation_id = c.id AND um.seq > COALESCE(r.seq, 0) \
+              AND um.sender_id <> ?1 AND um.recalled_at IS NULL) \
+         FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1 \
+         LEFT JOIN read_positions r ON r.conversation_id = c.id AND r.member_id = ?1 \
+         WHERE (?2 IS NULL OR c.id = ?2) \
+         ORDER BY c.updated_at DESC, c.id",
+    )?;
+    let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
+        let kind: String = row.get(1)?;
+        let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
+        let name: String = row.get(2)?;
+        let other: Option<String> = row.get(7)?;
+        let count: i64 = row.get(6)?;
+        let unread: i64 = row.get(9)?;
+        Ok(ConversationSummary {
+            id: ConversationId(uuid_at(row, 0)?),
+            kind,
+            title: match kind {
+                ConversationKind::Direct => other.unwrap_or(name),
+                ConversationKind::Group => name,
+            },
+            owner_id: MemberId(uuid_at(row, 3)?),
+            member_count: u32::try_from(count).unwrap_or(u32::MAX),
+            last_seq: seq_at(row, 4)?,
+            last_message: None,
+            updated_at: row.get(5)?,
+            read_seq: seq_at(row, 8)?,
+            unread: u32::try_from(unread).unwrap_or(u32::MAX),
+        })
+    })?;
+    let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;
+    drop(stmt);
+    for summary in &mut list {
+        if summary.last_seq > 0 {
+            summary.last_message = message_by_seq(conn, summary.id, summary.last_seq)?;
+        }
+    }
+    Ok(list)
+}
+
+pub(super) fn participant_ids(conn: &Connection, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
+    let mut stmt = conn.prepare_cached("SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id")?;
+    let rows = stmt.query_map([conversation.to_string()], |row| Ok(MemberId(uuid_at(row, 0)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+pub(super) fn require_participant(conn: &Connection, conversation: ConversationId, member: MemberId) -> StoreResult<()> {
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
+            params![conversation.to_string(), member.to_string()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    found.map(|_| ()).ok_or(StoreError::NotFound("conversation"))
+}
+
+fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
+    let role: Option<String> = conn
+        .query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
+        .optional()?;
+    Ok(role.as_deref() == Some("admin"))
+}
+
+/// The conversation's kind and owner, for a participant; `NotFound` for anyone else.
+fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
+    require_participant(conn, conversation, actor)?;
+    let (kind, owner): (String, String) = conn.query_row(
+        "SELECT kind, owner_id FROM conversations WHERE id = ?1",
+        [conversation.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?)),
+    )?;
+    if kind != "group" {
+        return Err(StoreError::Conflict("a direct chat always has exactly its two members".into()));
+    }
+    MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))
+}
+
+fn require_manager(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
+    let owner = group_of(conn, conversation, actor)?;
+    if owner != actor && !is_admin(conn, actor)? {
+        return Err(StoreError::Forbidden("only the group's owner or an administrator can do this".into()));
+    }
+    Ok(owner)
+}
+
+/// Refuses ids that are not active members.
+fn require_active_members(conn: &Connection, members: &[MemberId]) -> StoreResult<()> {
+    for member in members {
+        let active: Option<String> = conn
+            .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
+            .optional()?;
+        if active.as_deref() != Some("active") {
+            return Err(StoreError::Invalid(format!("members: {member} is not an active member")));
+        }
+    }
+    Ok(())
+}
+
+fn insert_participants(conn: &Connection, conversation: ConversationId, members: &[MemberId], now: Millis) -> StoreResult<()> {
+    for member in members {
+        conn.execute(
+            "INSERT OR IGNORE INTO participants (conversation_id, member_id, joined_at) VALUES (?1, ?2, ?3)",
+            params![conversation.to_string(), member.to_string(), now],
+        )?;
+    }
+    Ok(())
+}
+
+fn touch(conn: &Connection, conversation: ConversationId, now: Millis) -> StoreResult<()> {
+    conn.execute("UPDATE conversations SET updated_at = MAX(updated_at, ?2) WHERE id = ?1", params![conversation.to_string(), now])?;
+    Ok(())
+}
+
+fn direct_key(a: MemberId, b: MemberId) -> String {
+    let (low, high) = if a.to_string() <= b.to_string() { (a, b) } else { (b, a) };
+    format!("{low}:{high}")
+}
+
+impl ConversationStore for SqliteStore {
+    fn seed_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let key = match (kind, members) {
+            (ConversationKind::Direct, [a, b]) => Some(direct_key(*a, *b)),
+            _ => None,
+        };
+        tx.execute(
+            "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+            params![id.to_string(), kind_name(kind), name, owner.to_string(), now, key],
+        )?;
+        insert_participants(&tx, id, members, now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn create_group(&self, creator: MemberId, client_id: ClientId, name: &str, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
+        validate_group_name(name).map_err(StoreError::Invalid)?;
+        let mut everyone: Vec<MemberId> = std::iter::once(creator).chain(members.iter().copied()).collect();
+        everyone.sort();
+        everyone.dedup();
+        if everyone.len() < 2 {
+            return Err(StoreError::Invalid("members: pick at least one other member".into()));
+        }
+        if everyone.len() > limits.max_group_size {
+            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM conversations WHERE owner_id = ?1 AND client_id = ?2",
+                params![creator.to_string(), client_id.to_string()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            let recipients = participant_ids(&tx, id)?;
+            return Ok((id, recipients));
+        }
+        require_active_members(&tx, &everyone)?;
+        let id = ConversationId(Uuid::now_v7());
+        tx.execute(
+            "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, client_id) VALUES (?1, 'group', ?2, ?3, ?4, ?4, ?5)",
+            params![id.to_string(), name.trim(), creator.to_string(), now, client_id.to_string()],
+        )?;
+        insert_participants(&tx, id, &everyone, now)?;
+        record(&tx, id, None, &StoredChange::Conversation, now)?;
+        tx.commit()?;
+        Ok((id, everyone))
+    }
+
+    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
+        if me == other {
+            return Err(StoreError::Invalid("member: a direct chat needs another member".into()));
+        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        require_active_members(&tx, &[other]).map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
+        let key = direct_key(me, other);
+        let existing: Option<String> = tx
+            .query_row("SELECT id FROM conversations WHERE direct_key = ?1", [&key], |row| row.get(0))
+            .optional()?;
+        if let Some(id) = existing {
+            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            return Ok((id, Vec::new()));
+        }
+        let id = ConversationId(Uuid::now_v7());
+        let inserted = tx.execute(
+            "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) VALUES (?1, 'direct', '', ?2, ?3, ?3, ?4)",
+            params![id.to_string(), me.to_string(), now, key],
+        );
+        if let Err(err) = inserted {
+            return Err(if unique_violation(&err) { StoreError::Conflict("the direct chat was just created; try again".into()) } else { err.into() });
+        }
+        insert_participants(&tx, id, &[me, other], now)?;
+        record(&tx, id, None, &StoredChange::Conversation, now)?;
+        tx.commit()?;
+        Ok((id, vec![me, other]))
+    }
+
+    fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>> {
+        summaries(&self.conn(), member, None)
+    }
+
+    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail> {
+        let conn = self.conn();
+        require_participant(&conn, conversation, viewer)?;
+        let summary = summaries(&conn, viewer, Some(conversation))?.into_iter().next().ok_or(StoreError::NotFound("conversation"))?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT m.id, m.name, m.alias, COALESCE(r.seq, 0) FROM participants p JOIN members m ON m.id = p.member_id \
+             LEFT JOIN read_positions r ON r.conversation_id = p.conversation_id AND r.member_id = p.member_id \
+             WHERE p.conversation_id = ?1 ORDER BY p.joined_at, m.userid",
+        )?;
+        let rows = stmt.query_map([conversation.to_string()], |row| {
+            Ok(Participant { id: MemberId(uuid_at(row, 0)?), name: row.get(1)?, alias: row.get(2)?, read_seq: seq_at(row, 3)? })
+        })?;
+        let participants = rows.collect::<Result<_, _>>()?;
+        Ok(ConversationDetail { summary, participants })
+    }
+
+    fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool> {
+        match require_participant(&self.conn(), conversation, member) {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
+    }
+
+    fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
+        participant_ids(&self.conn(), conversation)
+    }
+
+    fn rename_group(&self, conversation: ConversationId, actor: MemberId, name: &str, now: Millis) -> StoreResult<Recipients> {
+        validate_group_name(name).map_err(StoreError::Invalid)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        require_manager(&tx, conversation, actor)?;
+        tx.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![conversation.to_string(), name.trim()])?;
+        touch(&tx, conversation, now)?;
+        record(&tx, conversation, None, &StoredChange::Conversation, now)?;
+        let recipients = participant_ids(&tx, conversation)?;
+        tx.commit()?;
+        Ok(recipients)
+    }
+
+    fn add_members(&self, conversation: ConversationId, actor: MemberId, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<Recipients> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        group_of(&tx, conversation, actor)?;
+        require_active_members(&tx, members)?;
+        let mut after = participant_ids(&tx, conversation)?;
+        after.extend(members.iter().copied());
+        after.sort();
+        after.dedup();
+        if after.len() > limits.max_group_size {
+            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
+        }
+        insert_participants(&tx, conversation, members, now)?;
+        touch(&tx, conversation, now)?;
+        record(&tx, conversation, None, &StoredChange::Conversation, now)?;
+        tx.commit()?;
+        Ok(after)
+    }
+
+    fn remove_member(&self, conversation: ConversationId, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Recipients> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let owner = if actor == member { group_of(&tx, conversation, actor)? } else { require_manager(&tx, conversation, actor)? };
+        require_participant(&tx, conversation, member).map_err(|_| StoreError::Invalid("member: not in this group".into()))?;
+        if member == owner && actor != member {
+            return Err(StoreError::Conflict("hand the group to someone else before removing its owner".into()));
+        }
+        tx.execute(
+            "DELETE FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
+            params![conversation.to_string(), member.to_string()],
+        )?;
+        tx.execute(
+            "DELETE FROM read_positions WHERE conversation_id = ?1 AND member_id = ?2",
+            params![conversation.to_string(), member.to_string()],
+        )?;
+        let remaining = participant_ids(&tx, conversation)?;
+        if member == owner && let Some(successor) = remaining.first() {
+            tx.execute("UPDATE conversations SET owner_id = ?2 WHERE id = ?1", params![conversation.to_string(), successor.to_string()])?;
+        }
+        touch(&tx, conversation, now)?;
+        record(&tx, conversation, Some(member), &StoredChange::Removed, now)?;
+        record(&tx, conversation, None, &StoredChange::Conversation, now)?;
+        tx.commit()?;
+        Ok(remaining.into_iter().chain(std::iter::once(member)).collect())
+    }
+
+    fn transfer_owner(&self, conversation: ConversationId, actor: MemberId, new_owner: MemberId, now: Millis) -> StoreResult<Recipients> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        require_manager(&tx, conversation, actor)?;
+        require_participant(&tx, conversation, new_owner).map_err(|_| StoreError::Invalid("member: the new owner must be in the group".into()))?;
+        tx.execute("UPDATE conversations SET owner_id = ?2 WHERE id = ?1", params![conversation.to_string(), new_owner.to_string()])?;
+        touch(&tx, conversation, now)?;
+        record(&tx, conversation, None, &StoredChange::Conversation, now)?;
+        let recipients = participant_ids(&tx, conversation)?;
+        tx.commit()?;
+        Ok(recipients)
+    }
+}

@@ -1,0 +1,145 @@
+//! Accounts and sessions in SQLite.
+
+use super::{SqliteStore, unique_violation, uuid_at};
+use crate::store::{ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreError, StoreResult};
+use rusqlite::{OptionalExtension, Row, params};
+use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
+use weft_protocol::{MemberId, Millis, SessionId};
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Member => "member",
+    }
+}
+
+const PROFILE_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, m.role \
+     FROM members m JOIN departments d ON d.id = m.department_id";
+
+fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<MemberProfile> {
+    let role: String = row.get(6)?;
+    Ok(MemberProfile {
+        id: MemberId(uuid_at(row, 0)?),
+        userid: row.get(1)?,
+        name: row.get(2)?,
+        alias: row.get(3)?,
+        position: row.get(4)?,
+        department: row.get(5)?,
+        role: if role == "admin" { Role::Admin } else { Role::Member },
+    })
+}
+
+impl MemberStore for SqliteStore {
+    fn is_empty(&self) -> StoreResult<bool> {
+        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
+        Ok(count == 0)
+    }
+
+    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES (?1, ?2, ?3, ?4)",
+            params![id, name, parent, order],
+        )?;
+        Ok(())
+    }
+
+    fn insert_member(&self, member: &NewMember) -> StoreResult<()> {
+        let result = self.conn().execute(
+            "INSERT INTO members (id, userid, name, alias, position, department_id, role, status, password_hash) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8)",
+            params![
+                member.id.to_string(),
+                member.userid,
+                member.name,
+                member.alias,
+                member.position,
+                member.department_id,
+                role_name(member.role),
+                member.password_hash
+            ],
+        );
+        match result {
+            Err(err) if unique_violation(&err) => Err(StoreError::Duplicate("userid")),
+            other => other.map(|_| ()).map_err(StoreError::from),
+        }
+    }
+
+    fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>> {
+        let found = self
+            .conn()
+            .query_row("SELECT id, password_hash, status FROM members WHERE userid = ?1", [userid], |row| {
+                let status: String = row.get(2)?;
+                Ok(Credentials {
+                    member_id: MemberId(uuid_at(row, 0)?),
+                    password_hash: row.get(1)?,
+                    status: if status == "active" { MemberStatus::Active } else { MemberStatus::Disabled },
+                })
+            })
+            .optional()?;
+        Ok(found)
+    }
+
+    fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>> {
+        let sql = format!("{PROFILE_SELECT} WHERE m.id = ?1");
+        Ok(self.conn().query_row(&sql, [id.to_string()], profile_from_row).optional()?)
+    }
+
+    fn active_members(&self) -> StoreResult<Vec<MemberProfile>> {
+        let conn = self.conn();
+        let sql = format!("{PROFILE_SELECT} WHERE m.status = 'active' ORDER BY d.sort_order, m.userid");
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map([], profile_from_row)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl SessionStore for SqliteStore {
+    fn create_session(&self, id: SessionId, member: MemberId, token_hash: &str, device: &str, now: Millis) -> StoreResult<()> {
+        self.conn().execute(
+            "INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+            params![id.to_string(), member.to_string(), token_hash, device, now],
+        )?;
+        Ok(())
+    }
+
+    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>> {
+        let conn = self.conn();
+        let found = conn
+            .query_row(
+                "SELECT s.id, s.member_id FROM sessions s JOIN members m ON m.id = s.member_id \
+                 WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND m.status = 'active'",
+                [token_hash],
+                |row| Ok(ActiveSession { id: SessionId(uuid_at(row, 0)?), member_id: MemberId(uuid_at(row, 1)?) }),
+            )
+            .optional()?;
+        if let Some(session) = found {
+            conn.execute(
+                "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2 - 60000",
+                params![session.id.to_string(), now],
+            )?;
+        }
+        Ok(found)
+    }
+
+    fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT id, device, created_at, last_seen_at FROM sessions \
+             WHERE member_id = ?1 AND revoked_at IS NULL ORDER BY last_seen_at DESC",
+        )?;
+        let rows = stmt.query_map([member.to_string()], |row| {
+            let id = SessionId(uuid_at(row, 0)?);
+            Ok(SessionInfo { id, device: row.get(1)?, created_at: row.get(2)?, last_seen_at: row.get(3)?, current: id == current })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool> {
+        let changed = self.conn().execute(
+            "UPDATE sessions SET revoked_at = ?3 WHERE id = ?1 AND member_id = ?2 AND revoked_at IS NULL",
+            params![session.to_string(), member.to_string(), now],
+        )?;
+        Ok(changed == 1)
+    }
+}

@@ -1,0 +1,127 @@
+//! The embedded SQLite implementation of the store traits: one file in the data folder, WAL mode.
+//! Each trait is implemented in its own module; this one opens the database and holds the row
+//! mapping they share.
+
+mod changes;
+mod conversations;
+mod members;
+mod messages;
+
+use super::{StoreError, StoreResult, migrations};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::path::Path;
+use std::str::FromStr;
+use std::sync::{Mutex, MutexGuard};
+use uuid::Uuid;
+use weft_protocol::chat::{Message, ReplyPreview, excerpt};
+use weft_protocol::{ClientId, ConversationId, MemberId, MessageId, Millis};
+
+/// SQLite-backed store. One connection behind a mutex: SQLite serialises writers anyway, and
+/// the workloads of one node are small enough that readers waiting briefly is fine.
+pub struct SqliteStore {
+    conn: Mutex<Connection>,
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and brings its schema up to date.
+    pub fn open(path: &Path) -> StoreResult<Self> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::with_connection(conn)
+    }
+
+    /// A private database in memory, for tests.
+    pub fn open_in_memory() -> StoreResult<Self> {
+        Self::with_connection(Connection::open_in_memory()?)
+    }
+
+    fn with_connection(mut conn: Connection) -> StoreResult<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        migrations::migrate(&mut conn)?;
+        Ok(Self { conn: Mutex::new(conn) })
+    }
+
+    fn conn(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written (transactions roll
+        // back), so a poisoned lock is safe to keep using.
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+pub(super) fn uuid_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Uuid> {
+    let text: String = row.get(index)?;
+    Uuid::from_str(&text).map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
+    })
+}
+
+pub(super) fn seq_at(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
+    let value: i64 = row.get(index)?;
+    Ok(u64::try_from(value).unwrap_or(0))
+}
+
+pub(super) fn to_sql_seq(seq: u64) -> i64 {
+    i64::try_from(seq).unwrap_or(i64::MAX)
+}
+
+/// `SELECT … FROM …` for messages with their sender and the message they reply to;
+/// callers add `WHERE` and `ORDER BY`.
+pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg.seq, msg.sender_id, sender.name, \
+     msg.client_id, msg.body, msg.sent_at, msg.recalled_at, msg.mentions, msg.mention_all, \
+     msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at \
+     FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
+     LEFT JOIN messages replied ON replied.conversation_id = msg.conversation_id AND replied.seq = msg.reply_to_seq \
+     LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id";
+
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+    let recalled_at: Option<Millis> = row.get(8)?;
+    let mentions: String = row.get(9)?;
+    let mention_all: i64 = row.get(10)?;
+    let reply_seq: Option<i64> = row.get(11)?;
+    let reply_to = match reply_seq {
+        Some(seq) => {
+            let sender_name: Option<String> = row.get(12)?;
+            let body: Option<String> = row.get(13)?;
+            let replied_recalled: Option<Millis> = row.get(14)?;
+            Some(ReplyPreview {
+                seq: u64::try_from(seq).unwrap_or(0),
+                sender_name: sender_name.unwrap_or_default(),
+                excerpt: if replied_recalled.is_some() { String::new() } else { excerpt(&body.unwrap_or_default()) },
+                recalled: replied_recalled.is_some(),
+            })
+        }
+        None => None,
+    };
+    Ok(Message {
+        id: MessageId(uuid_at(row, 0)?),
+        conversation_id: ConversationId(uuid_at(row, 1)?),
+        seq: seq_at(row, 2)?,
+        sender_id: MemberId(uuid_at(row, 3)?),
+        sender_name: row.get(4)?,
+        client_id: ClientId(uuid_at(row, 5)?),
+        text: row.get(6)?,
+        sent_at: row.get(7)?,
+        recalled: recalled_at.is_some(),
+        reply_to,
+        mentions: serde_json::from_str(&mentions).unwrap_or_default(),
+        mention_all: mention_all != 0,
+    })
+}
+
+pub(super) fn message_by_seq(conn: &Connection, conversation: ConversationId, seq: u64) -> StoreResult<Option<Message>> {
+    let sql = format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
+    Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
+}
+
+pub(super) fn unique_violation(err: &rusqlite::Error) -> bool {
+    matches!(
+        err,
+        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation
+    )
+}
+
+pub(super) fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(what.to_owned())
+}
