@@ -169,7 +169,11 @@ pub fn validate_group_name(name: &str) -> Result<(), String> {
 pub fn excerpt(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(REPLY_EXCERPT_CHARS).collect();
-    if chars.next().is_some() { format!("{head}…") } else { head }
+    if chars.next().is_some() {
+        format!("{head}…")
+    } else {
+        head
+    }
 }
 
 /// One search hit: the message and the conversation's title for the viewer.

@@ -2,9 +2,11 @@
 
 use uuid::Uuid;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
-use weft_protocol::chat::{ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest};
-use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
+use weft_protocol::chat::{
+    ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest,
+};
 use weft_protocol::live::{ClientFrame, ServerFrame};
+use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
 use weft_protocol::{
     ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
 };

@@ -76,10 +76,18 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound(what) => Self::not_found(what),
-            StoreError::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message),
+            StoreError::Forbidden(message) => {
+                Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
+            }
             StoreError::Invalid(message) => Self::invalid_field(message),
-            StoreError::Conflict(message) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
-            StoreError::Duplicate(what) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{what} already exists")),
+            StoreError::Conflict(message) => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
+            }
+            StoreError::Duplicate(what) => Self::new(
+                StatusCode::CONFLICT,
+                ErrorCode::Conflict,
+                format!("{what} already exists"),
+            ),
             internal @ (StoreError::Sqlite(_) | StoreError::Corrupt(_)) => {
                 tracing::error!(error = %internal, "store failure");
                 Self::internal()

@@ -166,15 +166,29 @@ async fn sign_out_ends_the_session() {
 #[tokio::test]
 async fn no_self_sign_up_route_exists() {
     let app = TestApp::new();
-    for path in ["/api/v1/auth/register", "/api/v1/auth/signup", "/api/v1/members/new"] {
+    for path in [
+        "/api/v1/auth/register",
+        "/api/v1/auth/signup",
+        "/api/v1/members/new",
+    ] {
         let reply = app
-            .call(Method::POST, path, None, Some(json!({"username": "eve", "password": "x"})))
+            .call(
+                Method::POST,
+                path,
+                None,
+                Some(json!({"username": "eve", "password": "x"})),
+            )
             .await;
         assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
     }
     // The member list is read-only.
     let reply = app
-        .call(Method::POST, "/api/v1/members", None, Some(json!({"username": "eve", "password": "x"})))
+        .call(
+            Method::POST,
+            "/api/v1/members",
+            None,
+            Some(json!({"username": "eve", "password": "x"})),
+        )
         .await;
     assert_error(&reply, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 }

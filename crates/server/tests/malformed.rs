@@ -23,6 +23,70 @@ fn routes(conversation: &str, session: &str) -> Vec<(Method, String, bool, bool)
         ),
         (Method::GET, "/api/v1/me".into(), false, true),
         (Method::GET, "/api/v1/conversations".into(), false, true),
+        (Method::POST, "/api/v1/conversations".into(), true, true),
+        (
+            Method::POST,
+            "/api/v1/conversations/direct".into(),
+            true,
+            true,
+        ),
+        (
+            Method::GET,
+            format!("/api/v1/conversations/{conversation}"),
+            false,
+            true,
+        ),
+        (
+            Method::PATCH,
+            format!("/api/v1/conversations/{conversation}"),
+            true,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/members"),
+            true,
+            true,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/conversations/{conversation}/members/{session}"),
+            false,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/leave"),
+            false,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/owner"),
+            true,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/messages/1/recall"),
+            false,
+            true,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/conversations/{conversation}/read"),
+            true,
+            true,
+        ),
+        (
+            Method::GET,
+            "/api/v1/search/messages?q=x".into(),
+            false,
+            true,
+        ),
+        (Method::GET, "/api/v1/sync/bootstrap".into(), false, true),
+        (Method::GET, "/api/v1/changes?after=0".into(), false, true),
+        (Method::GET, "/api/v1/members".into(), false, true),
         (
             Method::GET,
             format!("/api/v1/conversations/{conversation}/messages"),
@@ -128,17 +192,10 @@ async fn every_route_answers_bad_input_with_a_json_4xx() {
             }
         }
         // A method the route does not take.
-        let (status, bytes) = send(
-            &app,
-            Method::PATCH,
-            &path,
-            Some(&token),
-            None,
-            Body::empty(),
-        )
-        .await;
-        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{what}: PATCH");
-        assert_json_error(status, &bytes, &format!("{what}: PATCH"));
+        let (status, bytes) =
+            send(&app, Method::PUT, &path, Some(&token), None, Body::empty()).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{what}: PUT");
+        assert_json_error(status, &bytes, &format!("{what}: PUT"));
     }
 }
 

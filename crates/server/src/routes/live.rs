@@ -48,14 +48,25 @@ fn encode(frame: &ServerFrame) -> WsMessage {
 
 /// Sends the member's changes after `cursor` in pages; returns the new cursor, or `None` when
 /// the socket is gone or the store failed (the socket then closes and the client reconnects).
-async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId, mut cursor: u64) -> Option<u64> {
+async fn send_changes(
+    state: &AppState,
+    socket: &mut WebSocket,
+    member: MemberId,
+    mut cursor: u64,
+) -> Option<u64> {
     loop {
-        let page = state.db(move |store| store.pull(member, cursor, MAX_PULL)).await.ok()?;
+        let page = state
+            .db(move |store| store.pull(member, cursor, MAX_PULL))
+            .await
+            .ok()?;
         let has_more = page.has_more;
         if page.cursor != cursor {
             cursor = page.cursor;
             if !page.changes.is_empty() {
-                let frame = ServerFrame::Changes { changes: page.changes, cursor };
+                let frame = ServerFrame::Changes {
+                    changes: page.changes,
+                    cursor,
+                };
                 socket.send(encode(&frame)).await.ok()?;
             }
         }
@@ -83,7 +94,13 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             return;
         }
     };
-    if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
+    if socket
+        .send(encode(&ServerFrame::Ready {
+            member_id: user.member_id,
+        }))
+        .await
+        .is_err()
+    {
         return;
     }
     // Catch up from the client's cursor; without one, start at the present.

@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use weft_protocol::ConversationId;
-use weft_protocol::chat::{MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_text};
+use weft_protocol::chat::{
+    MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_text,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,13 +38,21 @@ async fn history(
 ) -> Result<Json<MessagePage>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PAGE}")));
+        return Err(ApiError::invalid_field(format!(
+            "limit: between 1 and {MAX_PAGE}"
+        )));
     }
-    let allowed = state.db(move |store| store.is_participant(id, user.member_id)).await?;
+    let allowed = state
+        .db(move |store| store.is_participant(id, user.member_id))
+        .await?;
     if !allowed {
         return Err(ApiError::not_found("conversation"));
     }
-    Ok(Json(state.db(move |store| store.messages(id, query.before, limit)).await?))
+    Ok(Json(
+        state
+            .db(move |store| store.messages(id, query.before, limit))
+            .await?,
+    ))
 }
 
 async fn send(
@@ -81,7 +91,9 @@ async fn recall(
     ApiPath((id, seq)): ApiPath<(ConversationId, u64)>,
 ) -> Result<StatusCode, ApiError> {
     let (limits, now) = (state.limits, crate::now_millis());
-    let recipients = state.db(move |store| store.recall_message(id, seq, user.member_id, limits, now)).await?;
+    let recipients = state
+        .db(move |store| store.recall_message(id, seq, user.member_id, limits, now))
+        .await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -93,7 +105,9 @@ async fn mark_read(
     ApiJson(request): ApiJson<MarkReadRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let recipients = state.db(move |store| store.mark_read(id, user.member_id, request.seq, now)).await?;
+    let recipients = state
+        .db(move |store| store.mark_read(id, user.member_id, request.seq, now))
+        .await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -108,14 +122,24 @@ struct SearchQuery {
 /// Longest search query, in characters.
 const MAX_QUERY_CHARS: usize = 100;
 
-async fn search(State(state): State<AppState>, user: AuthUser, ApiQuery(query): ApiQuery<SearchQuery>) -> Result<Json<Vec<SearchHit>>, ApiError> {
+async fn search(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiQuery(query): ApiQuery<SearchQuery>,
+) -> Result<Json<Vec<SearchHit>>, ApiError> {
     let text = query.q.trim().to_owned();
     if text.is_empty() {
         return Err(ApiError::invalid_field("q: enter something to search for"));
     }
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::invalid_field(format!("q: at most {MAX_QUERY_CHARS} characters")));
+        return Err(ApiError::invalid_field(format!(
+            "q: at most {MAX_QUERY_CHARS} characters"
+        )));
     }
     let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    Ok(Json(state.db(move |store| store.search(user.member_id, &text, limit)).await?))
+    Ok(Json(
+        state
+            .db(move |store| store.search(user.member_id, &text, limit))
+            .await?,
+    ))
 }

@@ -112,7 +112,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { recall_window_ms: 24 * 60 * 60 * 1000, max_group_size: 500 }
+        Self {
+            recall_window_ms: 24 * 60 * 60 * 1000,
+            max_group_size: 500,
+        }
     }
 }
 
@@ -120,7 +123,13 @@ impl Default for Limits {
 pub trait MemberStore {
     /// True when no member exists yet (first start: seed the demo organisation).
     fn is_empty(&self) -> StoreResult<bool>;
-    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()>;
+    fn insert_department(
+        &self,
+        id: &str,
+        name: &str,
+        parent: Option<&str>,
+        order: i64,
+    ) -> StoreResult<()>;
     fn insert_member(&self, member: &NewMember) -> StoreResult<()>;
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>>;
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>>;
@@ -130,44 +139,125 @@ pub trait MemberStore {
 
 /// Signed-in sessions.
 pub trait SessionStore {
-    fn create_session(&self, id: SessionId, member: MemberId, token_hash: &str, device: &str, now: Millis) -> StoreResult<()>;
+    fn create_session(
+        &self,
+        id: SessionId,
+        member: MemberId,
+        token_hash: &str,
+        device: &str,
+        now: Millis,
+    ) -> StoreResult<()>;
     /// The live (not revoked) session with this token hash; marks it as seen at `now`.
-    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>>;
+    fn session_by_token(&self, token_hash: &str, now: Millis)
+    -> StoreResult<Option<ActiveSession>>;
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>>;
     /// Revokes one of the member's sessions; false when it is not theirs or already ended.
-    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool>;
+    fn revoke_session(
+        &self,
+        member: MemberId,
+        session: SessionId,
+        now: Millis,
+    ) -> StoreResult<bool>;
 }
 
 /// Conversations and who takes part in them.
 pub trait ConversationStore {
     /// Creates a conversation as seeded data (no permission checks, no change recorded).
-    fn seed_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()>;
+    fn seed_conversation(
+        &self,
+        id: ConversationId,
+        kind: ConversationKind,
+        name: &str,
+        owner: MemberId,
+        members: &[MemberId],
+        now: Millis,
+    ) -> StoreResult<()>;
     /// A new group owned by `creator`; a retry with the same client id returns the same group.
-    fn create_group(&self, creator: MemberId, client_id: ClientId, name: &str, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<(ConversationId, Recipients)>;
+    fn create_group(
+        &self,
+        creator: MemberId,
+        client_id: ClientId,
+        name: &str,
+        members: &[MemberId],
+        limits: Limits,
+        now: Millis,
+    ) -> StoreResult<(ConversationId, Recipients)>;
     /// The direct chat between two members, created on first use.
-    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)>;
+    fn open_direct(
+        &self,
+        me: MemberId,
+        other: MemberId,
+        now: Millis,
+    ) -> StoreResult<(ConversationId, Recipients)>;
     fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>>;
     /// `NotFound` unless `viewer` takes part.
-    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail>;
+    fn conversation_detail(
+        &self,
+        conversation: ConversationId,
+        viewer: MemberId,
+    ) -> StoreResult<ConversationDetail>;
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool>;
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>>;
-    fn rename_group(&self, conversation: ConversationId, actor: MemberId, name: &str, now: Millis) -> StoreResult<Recipients>;
-    fn add_members(&self, conversation: ConversationId, actor: MemberId, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<Recipients>;
+    fn rename_group(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        name: &str,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
+    fn add_members(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        members: &[MemberId],
+        limits: Limits,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
     /// Removes `member` (by the owner or an admin), or the actor themself when leaving.
-    fn remove_member(&self, conversation: ConversationId, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Recipients>;
-    fn transfer_owner(&self, conversation: ConversationId, actor: MemberId, new_owner: MemberId, now: Millis) -> StoreResult<Recipients>;
+    fn remove_member(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        member: MemberId,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
+    fn transfer_owner(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        new_owner: MemberId,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
 }
 
 /// Messages, read positions and search.
 pub trait MessageStore {
     /// Messages before `before_seq` (or the newest), oldest first, at most `limit`.
-    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage>;
+    fn messages(
+        &self,
+        conversation: ConversationId,
+        before_seq: Option<u64>,
+        limit: u32,
+    ) -> StoreResult<MessagePage>;
     /// Appends a message with the next sequence number, de-duplicated on (sender, client id).
     fn append_message(&self, message: NewMessage<'_>) -> StoreResult<StoredMessage>;
     /// Recalls the sender's own message within the window; recalling it again changes nothing.
-    fn recall_message(&self, conversation: ConversationId, seq: u64, actor: MemberId, limits: Limits, now: Millis) -> StoreResult<Recipients>;
+    fn recall_message(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+        actor: MemberId,
+        limits: Limits,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
     /// Moves the member's read position forward (never back, never past the newest message).
-    fn mark_read(&self, conversation: ConversationId, member: MemberId, seq: u64, now: Millis) -> StoreResult<Recipients>;
+    fn mark_read(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+        seq: u64,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
     /// Messages containing `query` (case-insensitive for Latin letters; any script), newest first.
     fn search(&self, member: MemberId, query: &str, limit: u32) -> StoreResult<Vec<SearchHit>>;
 }
@@ -181,6 +271,19 @@ pub trait ChangeFeed {
 }
 
 /// Everything the API needs from persistence.
-pub trait Store: MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static {}
+pub trait Store:
+    MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static
+{
+}
 
-impl<T> Store for T where T: MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static {}
+impl<T> Store for T where
+    T: MemberStore
+        + SessionStore
+        + ConversationStore
+        + MessageStore
+        + ChangeFeed
+        + Send
+        + Sync
+        + 'static
+{
+}

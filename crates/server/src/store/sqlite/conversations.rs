@@ -8,7 +8,9 @@ use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResul
 use rusqlite::{Connection, OptionalExtension, params};
 use std::str::FromStr;
 use uuid::Uuid;
-use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Participant, validate_group_name};
+use weft_protocol::chat::{
+    ConversationDetail, ConversationKind, ConversationSummary, Participant, validate_group_name,
+};
 use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
 
 fn kind_name(kind: ConversationKind) -> &'static str {
@@ -19,7 +21,11 @@ fn kind_name(kind: ConversationKind) -> &'static str {
 }
 
 /// Summaries of the viewer's conversations (or just `only`), most recent first.
-pub(super) fn summaries(conn: &Connection, viewer: MemberId, only: Option<ConversationId>) -> StoreResult<Vec<ConversationSummary>> {
+pub(super) fn summaries(
+    conn: &Connection,
+    viewer: MemberId,
+    only: Option<ConversationId>,
+) -> StoreResult<Vec<ConversationSummary>> {
     let mut stmt = conn.prepare_cached(
         "SELECT c.id, c.kind, c.name, c.owner_id, c.last_seq, c.updated_at, \
            (SELECT COUNT(*) FROM participants p2 WHERE p2.conversation_id = c.id), \
@@ -33,29 +39,36 @@ pub(super) fn summaries(conn: &Connection, viewer: MemberId, only: Option<Conver
          WHERE (?2 IS NULL OR c.id = ?2) \
          ORDER BY c.updated_at DESC, c.id",
     )?;
-    let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
-        let kind: String = row.get(1)?;
-        let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
-        let name: String = row.get(2)?;
-        let other: Option<String> = row.get(7)?;
-        let count: i64 = row.get(6)?;
-        let unread: i64 = row.get(9)?;
-        Ok(ConversationSummary {
-            id: ConversationId(uuid_at(row, 0)?),
-            kind,
-            title: match kind {
-                ConversationKind::Direct => other.unwrap_or(name),
-                ConversationKind::Group => name,
-            },
-            owner_id: MemberId(uuid_at(row, 3)?),
-            member_count: u32::try_from(count).unwrap_or(u32::MAX),
-            last_seq: seq_at(row, 4)?,
-            last_message: None,
-            updated_at: row.get(5)?,
-            read_seq: seq_at(row, 8)?,
-            unread: u32::try_from(unread).unwrap_or(u32::MAX),
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![viewer.to_string(), only.map(|id| id.to_string())],
+        |row| {
+            let kind: String = row.get(1)?;
+            let kind = if kind == "direct" {
+                ConversationKind::Direct
+            } else {
+                ConversationKind::Group
+            };
+            let name: String = row.get(2)?;
+            let other: Option<String> = row.get(7)?;
+            let count: i64 = row.get(6)?;
+            let unread: i64 = row.get(9)?;
+            Ok(ConversationSummary {
+                id: ConversationId(uuid_at(row, 0)?),
+                kind,
+                title: match kind {
+                    ConversationKind::Direct => other.unwrap_or(name),
+                    ConversationKind::Group => name,
+                },
+                owner_id: MemberId(uuid_at(row, 3)?),
+                member_count: u32::try_from(count).unwrap_or(u32::MAX),
+                last_seq: seq_at(row, 4)?,
+                last_message: None,
+                updated_at: row.get(5)?,
+                read_seq: seq_at(row, 8)?,
+                unread: u32::try_from(unread).unwrap_or(u32::MAX),
+            })
+        },
+    )?;
     let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;
     drop(stmt);
     for summary in &mut list {
@@ -66,13 +79,22 @@ pub(super) fn summaries(conn: &Connection, viewer: MemberId, only: Option<Conver
     Ok(list)
 }
 
-pub(super) fn participant_ids(conn: &Connection, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
+pub(super) fn participant_ids(
+    conn: &Connection,
+    conversation: ConversationId,
+) -> StoreResult<Vec<MemberId>> {
     let mut stmt = conn.prepare_cached("SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id")?;
-    let rows = stmt.query_map([conversation.to_string()], |row| Ok(MemberId(uuid_at(row, 0)?)))?;
+    let rows = stmt.query_map([conversation.to_string()], |row| {
+        Ok(MemberId(uuid_at(row, 0)?))
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub(super) fn require_participant(conn: &Connection, conversation: ConversationId, member: MemberId) -> StoreResult<()> {
+pub(super) fn require_participant(
+    conn: &Connection,
+    conversation: ConversationId,
+    member: MemberId,
+) -> StoreResult<()> {
     let found: Option<i64> = conn
         .query_row(
             "SELECT 1 FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
@@ -80,18 +102,28 @@ pub(super) fn require_participant(conn: &Connection, conversation: ConversationI
             |row| row.get(0),
         )
         .optional()?;
-    found.map(|_| ()).ok_or(StoreError::NotFound("conversation"))
+    found
+        .map(|_| ())
+        .ok_or(StoreError::NotFound("conversation"))
 }
 
 fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
     let role: Option<String> = conn
-        .query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
+        .query_row(
+            "SELECT role FROM members WHERE id = ?1",
+            [member.to_string()],
+            |row| row.get(0),
+        )
         .optional()?;
     Ok(role.as_deref() == Some("admin"))
 }
 
 /// The conversation's kind and owner, for a participant; `NotFound` for anyone else.
-fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
+fn group_of(
+    conn: &Connection,
+    conversation: ConversationId,
+    actor: MemberId,
+) -> StoreResult<MemberId> {
     require_participant(conn, conversation, actor)?;
     let (kind, owner): (String, String) = conn.query_row(
         "SELECT kind, owner_id FROM conversations WHERE id = ?1",
@@ -99,15 +131,23 @@ fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) ->
         |row| Ok((row.get(0)?, row.get(1)?)),
     )?;
     if kind != "group" {
-        return Err(StoreError::Conflict("a direct chat always has exactly its two members".into()));
+        return Err(StoreError::Conflict(
+            "a direct chat always has exactly its two members".into(),
+        ));
     }
     MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))
 }
 
-fn require_manager(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
+fn require_manager(
+    conn: &Connection,
+    conversation: ConversationId,
+    actor: MemberId,
+) -> StoreResult<MemberId> {
     let owner = group_of(conn, conversation, actor)?;
     if owner != actor && !is_admin(conn, actor)? {
-        return Err(StoreError::Forbidden("only the group's owner or an administrator can do this".into()));
+        return Err(StoreError::Forbidden(
+            "only the group's owner or an administrator can do this".into(),
+        ));
     }
     Ok(owner)
 }
@@ -116,16 +156,27 @@ fn require_manager(conn: &Connection, conversation: ConversationId, actor: Membe
 fn require_active_members(conn: &Connection, members: &[MemberId]) -> StoreResult<()> {
     for member in members {
         let active: Option<String> = conn
-            .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
+            .query_row(
+                "SELECT status FROM members WHERE id = ?1",
+                [member.to_string()],
+                |row| row.get(0),
+            )
             .optional()?;
         if active.as_deref() != Some("active") {
-            return Err(StoreError::Invalid(format!("members: {member} is not an active member")));
+            return Err(StoreError::Invalid(format!(
+                "members: {member} is not an active member"
+            )));
         }
     }
     Ok(())
 }
 
-fn insert_participants(conn: &Connection, conversation: ConversationId, members: &[MemberId], now: Millis) -> StoreResult<()> {
+fn insert_participants(
+    conn: &Connection,
+    conversation: ConversationId,
+    members: &[MemberId],
+    now: Millis,
+) -> StoreResult<()> {
     for member in members {
         conn.execute(
             "INSERT OR IGNORE INTO participants (conversation_id, member_id, joined_at) VALUES (?1, ?2, ?3)",
@@ -136,17 +187,32 @@ fn insert_participants(conn: &Connection, conversation: ConversationId, members:
 }
 
 fn touch(conn: &Connection, conversation: ConversationId, now: Millis) -> StoreResult<()> {
-    conn.execute("UPDATE conversations SET updated_at = MAX(updated_at, ?2) WHERE id = ?1", params![conversation.to_string(), now])?;
+    conn.execute(
+        "UPDATE conversations SET updated_at = MAX(updated_at, ?2) WHERE id = ?1",
+        params![conversation.to_string(), now],
+    )?;
     Ok(())
 }
 
 fn direct_key(a: MemberId, b: MemberId) -> String {
-    let (low, high) = if a.to_string() <= b.to_string() { (a, b) } else { (b, a) };
+    let (low, high) = if a.to_string() <= b.to_string() {
+        (a, b)
+    } else {
+        (b, a)
+    };
     format!("{low}:{high}")
 }
 
 impl ConversationStore for SqliteStore {
-    fn seed_conversation(&self, id: ConversationId, kind: ConversationKind, name: &str, owner: MemberId, members: &[MemberId], now: Millis) -> StoreResult<()> {
+    fn seed_conversation(
+        &self,
+        id: ConversationId,
+        kind: ConversationKind,
+        name: &str,
+        owner: MemberId,
+        members: &[MemberId],
+        now: Millis,
+    ) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let key = match (kind, members) {
@@ -162,16 +228,31 @@ impl ConversationStore for SqliteStore {
         Ok(())
     }
 
-    fn create_group(&self, creator: MemberId, client_id: ClientId, name: &str, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
+    fn create_group(
+        &self,
+        creator: MemberId,
+        client_id: ClientId,
+        name: &str,
+        members: &[MemberId],
+        limits: Limits,
+        now: Millis,
+    ) -> StoreResult<(ConversationId, Recipients)> {
         validate_group_name(name).map_err(StoreError::Invalid)?;
-        let mut everyone: Vec<MemberId> = std::iter::once(creator).chain(members.iter().copied()).collect();
+        let mut everyone: Vec<MemberId> = std::iter::once(creator)
+            .chain(members.iter().copied())
+            .collect();
         everyone.sort();
         everyone.dedup();
         if everyone.len() < 2 {
-            return Err(StoreError::Invalid("members: pick at least one other member".into()));
+            return Err(StoreError::Invalid(
+                "members: pick at least one other member".into(),
+            ));
         }
         if everyone.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
+            return Err(StoreError::Invalid(format!(
+                "members: a group has at most {} members",
+                limits.max_group_size
+            )));
         }
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -183,7 +264,8 @@ impl ConversationStore for SqliteStore {
             )
             .optional()?;
         if let Some(id) = existing {
-            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            let id =
+                ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
             let recipients = participant_ids(&tx, id)?;
             return Ok((id, recipients));
         }
@@ -199,19 +281,32 @@ impl ConversationStore for SqliteStore {
         Ok((id, everyone))
     }
 
-    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
+    fn open_direct(
+        &self,
+        me: MemberId,
+        other: MemberId,
+        now: Millis,
+    ) -> StoreResult<(ConversationId, Recipients)> {
         if me == other {
-            return Err(StoreError::Invalid("member: a direct chat needs another member".into()));
+            return Err(StoreError::Invalid(
+                "member: a direct chat needs another member".into(),
+            ));
         }
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        require_active_members(&tx, &[other]).map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
+        require_active_members(&tx, &[other])
+            .map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
         let key = direct_key(me, other);
         let existing: Option<String> = tx
-            .query_row("SELECT id FROM conversations WHERE direct_key = ?1", [&key], |row| row.get(0))
+            .query_row(
+                "SELECT id FROM conversations WHERE direct_key = ?1",
+                [&key],
+                |row| row.get(0),
+            )
             .optional()?;
         if let Some(id) = existing {
-            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            let id =
+                ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
             return Ok((id, Vec::new()));
         }
         let id = ConversationId(Uuid::now_v7());
@@ -220,7 +315,11 @@ impl ConversationStore for SqliteStore {
             params![id.to_string(), me.to_string(), now, key],
         );
         if let Err(err) = inserted {
-            return Err(if unique_violation(&err) { StoreError::Conflict("the direct chat was just created; try again".into()) } else { err.into() });
+            return Err(if unique_violation(&err) {
+                StoreError::Conflict("the direct chat was just created; try again".into())
+            } else {
+                err.into()
+            });
         }
         insert_participants(&tx, id, &[me, other], now)?;
         record(&tx, id, None, &StoredChange::Conversation, now)?;
@@ -232,20 +331,35 @@ impl ConversationStore for SqliteStore {
         summaries(&self.conn(), member, None)
     }
 
-    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail> {
+    fn conversation_detail(
+        &self,
+        conversation: ConversationId,
+        viewer: MemberId,
+    ) -> StoreResult<ConversationDetail> {
         let conn = self.conn();
         require_participant(&conn, conversation, viewer)?;
-        let summary = summaries(&conn, viewer, Some(conversation))?.into_iter().next().ok_or(StoreError::NotFound("conversation"))?;
+        let summary = summaries(&conn, viewer, Some(conversation))?
+            .into_iter()
+            .next()
+            .ok_or(StoreError::NotFound("conversation"))?;
         let mut stmt = conn.prepare_cached(
             "SELECT m.id, m.name, m.alias, COALESCE(r.seq, 0) FROM participants p JOIN members m ON m.id = p.member_id \
              LEFT JOIN read_positions r ON r.conversation_id = p.conversation_id AND r.member_id = p.member_id \
              WHERE p.conversation_id = ?1 ORDER BY p.joined_at, m.userid",
         )?;
         let rows = stmt.query_map([conversation.to_string()], |row| {
-            Ok(Participant { id: MemberId(uuid_at(row, 0)?), name: row.get(1)?, alias: row.get(2)?, read_seq: seq_at(row, 3)? })
+            Ok(Participant {
+                id: MemberId(uuid_at(row, 0)?),
+                name: row.get(1)?,
+                alias: row.get(2)?,
+                read_seq: seq_at(row, 3)?,
+            })
         })?;
         let participants = rows.collect::<Result<_, _>>()?;
-        Ok(ConversationDetail { summary, participants })
+        Ok(ConversationDetail {
+            summary,
+            participants,
+        })
     }
 
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool> {
@@ -260,12 +374,21 @@ impl ConversationStore for SqliteStore {
         participant_ids(&self.conn(), conversation)
     }
 
-    fn rename_group(&self, conversation: ConversationId, actor: MemberId, name: &str, now: Millis) -> StoreResult<Recipients> {
+    fn rename_group(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        name: &str,
+        now: Millis,
+    ) -> StoreResult<Recipients> {
         validate_group_name(name).map_err(StoreError::Invalid)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_manager(&tx, conversation, actor)?;
-        tx.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![conversation.to_string(), name.trim()])?;
+        tx.execute(
+            "UPDATE conversations SET name = ?2 WHERE id = ?1",
+            params![conversation.to_string(), name.trim()],
+        )?;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         let recipients = participant_ids(&tx, conversation)?;
@@ -273,7 +396,14 @@ impl ConversationStore for SqliteStore {
         Ok(recipients)
     }
 
-    fn add_members(&self, conversation: ConversationId, actor: MemberId, members: &[MemberId], limits: Limits, now: Millis) -> StoreResult<Recipients> {
+    fn add_members(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        members: &[MemberId],
+        limits: Limits,
+        now: Millis,
+    ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         group_of(&tx, conversation, actor)?;
@@ -283,7 +413,10 @@ impl ConversationStore for SqliteStore {
         after.sort();
         after.dedup();
         if after.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
+            return Err(StoreError::Invalid(format!(
+                "members: a group has at most {} members",
+                limits.max_group_size
+            )));
         }
         insert_participants(&tx, conversation, members, now)?;
         touch(&tx, conversation, now)?;
@@ -292,13 +425,26 @@ impl ConversationStore for SqliteStore {
         Ok(after)
     }
 
-    fn remove_member(&self, conversation: ConversationId, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Recipients> {
+    fn remove_member(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        member: MemberId,
+        now: Millis,
+    ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let owner = if actor == member { group_of(&tx, conversation, actor)? } else { require_manager(&tx, conversation, actor)? };
-        require_participant(&tx, conversation, member).map_err(|_| StoreError::Invalid("member: not in this group".into()))?;
+        let owner = if actor == member {
+            group_of(&tx, conversation, actor)?
+        } else {
+            require_manager(&tx, conversation, actor)?
+        };
+        require_participant(&tx, conversation, member)
+            .map_err(|_| StoreError::Invalid("member: not in this group".into()))?;
         if member == owner && actor != member {
-            return Err(StoreError::Conflict("hand the group to someone else before removing its owner".into()));
+            return Err(StoreError::Conflict(
+                "hand the group to someone else before removing its owner".into(),
+            ));
         }
         tx.execute(
             "DELETE FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
@@ -309,22 +455,41 @@ impl ConversationStore for SqliteStore {
             params![conversation.to_string(), member.to_string()],
         )?;
         let remaining = participant_ids(&tx, conversation)?;
-        if member == owner && let Some(successor) = remaining.first() {
-            tx.execute("UPDATE conversations SET owner_id = ?2 WHERE id = ?1", params![conversation.to_string(), successor.to_string()])?;
+        if member == owner
+            && let Some(successor) = remaining.first()
+        {
+            tx.execute(
+                "UPDATE conversations SET owner_id = ?2 WHERE id = ?1",
+                params![conversation.to_string(), successor.to_string()],
+            )?;
         }
         touch(&tx, conversation, now)?;
         record(&tx, conversation, Some(member), &StoredChange::Removed, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         tx.commit()?;
-        Ok(remaining.into_iter().chain(std::iter::once(member)).collect())
+        Ok(remaining
+            .into_iter()
+            .chain(std::iter::once(member))
+            .collect())
     }
 
-    fn transfer_owner(&self, conversation: ConversationId, actor: MemberId, new_owner: MemberId, now: Millis) -> StoreResult<Recipients> {
+    fn transfer_owner(
+        &self,
+        conversation: ConversationId,
+        actor: MemberId,
+        new_owner: MemberId,
+        now: Millis,
+    ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_manager(&tx, conversation, actor)?;
-        require_participant(&tx, conversation, new_owner).map_err(|_| StoreError::Invalid("member: the new owner must be in the group".into()))?;
-        tx.execute("UPDATE conversations SET owner_id = ?2 WHERE id = ?1", params![conversation.to_string(), new_owner.to_string()])?;
+        require_participant(&tx, conversation, new_owner).map_err(|_| {
+            StoreError::Invalid("member: the new owner must be in the group".into())
+        })?;
+        tx.execute(
+            "UPDATE conversations SET owner_id = ?2 WHERE id = ?1",
+            params![conversation.to_string(), new_owner.to_string()],
+        )?;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         let recipients = participant_ids(&tx, conversation)?;

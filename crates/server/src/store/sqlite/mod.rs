@@ -40,13 +40,17 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is safe to keep using.
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -88,7 +92,11 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             Some(ReplyPreview {
                 seq: u64::try_from(seq).unwrap_or(0),
                 sender_name: sender_name.unwrap_or_default(),
-                excerpt: if replied_recalled.is_some() { String::new() } else { excerpt(&body.unwrap_or_default()) },
+                excerpt: if replied_recalled.is_some() {
+                    String::new()
+                } else {
+                    excerpt(&body.unwrap_or_default())
+                },
                 recalled: replied_recalled.is_some(),
             })
         }
@@ -110,9 +118,19 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     })
 }
 
-pub(super) fn message_by_seq(conn: &Connection, conversation: ConversationId, seq: u64) -> StoreResult<Option<Message>> {
+pub(super) fn message_by_seq(
+    conn: &Connection,
+    conversation: ConversationId,
+    seq: u64,
+) -> StoreResult<Option<Message>> {
     let sql = format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
-    Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
+    Ok(conn
+        .query_row(
+            &sql,
+            params![conversation.to_string(), to_sql_seq(seq)],
+            message_from_row,
+        )
+        .optional()?)
 }
 
 pub(super) fn unique_violation(err: &rusqlite::Error) -> bool {
