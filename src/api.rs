@@ -2,8 +2,12 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use weft_protocol::auth::{LoginRequest, LoginResponse};
-use weft_protocol::chat::{ConversationSummary, Message, MessagePage, SendMessageRequest};
+use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
+use weft_protocol::chat::{
+    ConversationDetail, ConversationSummary, CreateGroupRequest, MarkReadRequest, Message,
+    MessagePage, SearchHit, SendMessageRequest,
+};
+use weft_protocol::sync::Bootstrap;
 use weft_protocol::{API_PREFIX, ConversationId, ErrorBody, ErrorCode};
 
 /// Why an API call failed.
@@ -104,18 +108,73 @@ impl Api {
         self.post("/auth/login", request).await
     }
 
-    /// Ends this session on the server. Answers 204 with no body.
-    pub async fn logout(&self) -> Result<(), ApiError> {
-        let response = self
-            .authorise(gloo_net::http::Request::post(&url("/auth/logout")))
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
+    /// A POST whose success has no body (204).
+    async fn post_empty<B: Serialize>(&self, path: &str, body: Option<&B>) -> Result<(), ApiError> {
+        let request = self.authorise(gloo_net::http::Request::post(&url(path)));
+        let sent = match body {
+            Some(body) => {
+                request
+                    .json(body)
+                    .map_err(|err| ApiError::Decode(err.to_string()))?
+                    .send()
+                    .await
+            }
+            None => request.send().await,
+        };
+        let response = sent.map_err(|_| ApiError::Network)?;
         if response.ok() {
             Ok(())
         } else {
             decode::<()>(response).await
         }
+    }
+
+    /// Ends this session on the server.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        self.post_empty::<()>("/auth/logout", None).await
+    }
+
+    pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {
+        self.get("/sync/bootstrap").await
+    }
+
+    pub async fn detail(
+        &self,
+        conversation: ConversationId,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.get(&format!("/conversations/{conversation}")).await
+    }
+
+    pub async fn recall(&self, conversation: ConversationId, seq: u64) -> Result<(), ApiError> {
+        self.post_empty::<()>(
+            &format!("/conversations/{conversation}/messages/{seq}/recall"),
+            None,
+        )
+        .await
+    }
+
+    pub async fn mark_read(&self, conversation: ConversationId, seq: u64) -> Result<(), ApiError> {
+        self.post_empty(
+            &format!("/conversations/{conversation}/read"),
+            Some(&MarkReadRequest { seq }),
+        )
+        .await
+    }
+
+    pub async fn members(&self) -> Result<Vec<MemberProfile>, ApiError> {
+        self.get("/members").await
+    }
+
+    pub async fn create_group(
+        &self,
+        request: &CreateGroupRequest,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.post("/conversations", request).await
+    }
+
+    pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {
+        let encoded = js_sys::encode_uri_component(query);
+        self.get(&format!("/search/messages?q={encoded}")).await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ApiError> {

@@ -1,5 +1,5 @@
 //! The live connection: a WebSocket to `/api/v1/live` that authenticates with the session
-//! token, hands every server frame to the chat state, and reconnects with backoff (1 s doubling
+//! token and the device's feed cursor, hands every server frame to the chat state, and reconnects with backoff (1 s doubling
 //! to 30 s; at once when the browser reports it is back online).
 
 use std::cell::RefCell;
@@ -16,9 +16,12 @@ pub enum LiveEvent {
 }
 
 type Handler = Rc<dyn Fn(LiveEvent)>;
+type CursorSource = Rc<dyn Fn() -> Option<u64>>;
 
 struct Inner {
     token: String,
+    /// Read at each (re)connect: the server replays the feed after it.
+    cursor: CursorSource,
     handler: Handler,
     socket: Option<web_sys::WebSocket>,
     /// Keeps the current socket's callbacks alive for as long as the socket.
@@ -50,9 +53,14 @@ fn live_url() -> Option<String> {
 }
 
 impl LiveSocket {
-    pub fn start(token: String, handler: impl Fn(LiveEvent) + 'static) -> Self {
+    pub fn start(
+        token: String,
+        cursor: impl Fn() -> Option<u64> + 'static,
+        handler: impl Fn(LiveEvent) + 'static,
+    ) -> Self {
         let live = Self(Rc::new(RefCell::new(Inner {
             token,
+            cursor: Rc::new(cursor),
             handler: Rc::new(handler),
             socket: None,
             callbacks: Vec::new(),
@@ -112,6 +120,7 @@ impl LiveSocket {
                 let inner = live.0.borrow();
                 let auth = ClientFrame::Auth {
                     token: inner.token.clone(),
+                    cursor: (inner.cursor)(),
                 };
                 if let (Some(socket), Ok(text)) = (&inner.socket, serde_json::to_string(&auth)) {
                     let _ = socket.send_with_str(&text);

@@ -1,20 +1,19 @@
-//! The chat state: reactive conversations and timelines built from the offline store and the
-//! server. It reads the device copy first (so the app shows something at once, offline too),
-//! then refreshes from the server and follows the live socket.
+//! The chat state: reactive conversations, timelines, receipts and the outbox, built from the
+//! device copy and kept current by the sync engine (`crate::sync::engine`). It reads the device
+//! first, so the app shows something at once, offline too.
 
 use crate::api::{Api, ApiError};
-use crate::live::{LiveEvent, LiveSocket};
+use crate::live::LiveSocket;
 use crate::session::{Session, SessionContext};
 use crate::store::{IdbStore, LocalStore, Store};
+use crate::sync::outbox::OutboxEntry;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
-use weft_protocol::chat::{
-    ConversationSummary, Message, SendMessageRequest, TextError, validate_text,
-};
-use weft_protocol::live::ServerFrame;
-use weft_protocol::{ClientId, ConversationId, ErrorCode};
+use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
+use weft_protocol::sync::ChangeEnvelope;
+use weft_protocol::{ConversationId, ErrorCode, MemberId};
 
 /// How many messages one page of history holds.
 pub const PAGE: u32 = 50;
@@ -27,33 +26,23 @@ pub enum Connection {
     Offline,
 }
 
-/// A message typed here and not yet confirmed by the server.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PendingMessage {
-    pub client_id: ClientId,
-    pub text: String,
-    pub failed: bool,
-}
-
-/// One conversation's loaded messages (ordered by `seq`) and its pending sends.
+/// One conversation's loaded messages, ordered by `seq`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Timeline {
     pub messages: Vec<Message>,
-    pub pending: Vec<PendingMessage>,
     pub has_more: bool,
-    /// The server said this member cannot see the conversation.
+    /// The server said this member cannot see the conversation (never was, or was removed).
     pub missing: bool,
 }
 
 impl Timeline {
-    /// Adds messages, keeping `seq` order without duplicates, and settles pending sends they confirm.
+    /// Adds or replaces messages, keeping `seq` order without duplicates.
     pub fn merge(&mut self, incoming: &[Message]) {
         for message in incoming {
             match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
                 Ok(at) => self.messages[at] = message.clone(),
                 Err(at) => self.messages.insert(at, message.clone()),
             }
-            self.pending.retain(|p| p.client_id != message.client_id);
         }
     }
 
@@ -69,12 +58,24 @@ pub struct ChatState {
     /// True once the list came from the device or the server.
     pub loaded: RwSignal<bool>,
     pub timelines: RwSignal<HashMap<ConversationId, Timeline>>,
+    /// Participants and read positions of opened conversations (for receipts).
+    pub details: RwSignal<HashMap<ConversationId, ConversationDetail>>,
+    /// Writes not yet accepted by the server, in delivery order.
+    pub outbox: RwSignal<Vec<OutboxEntry>>,
     pub connection: RwSignal<Connection>,
-    session: SessionContext,
-    store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
-    live: StoredValue<Option<LiveSocket>, LocalStorage>,
-    /// Conversations whose history is currently shown (refreshed after a reconnect).
-    open: StoredValue<Vec<ConversationId>>,
+    pub(crate) session: SessionContext,
+    pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
+    pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
+    /// Conversations whose history is on screen.
+    pub(crate) open: StoredValue<Vec<ConversationId>>,
+    /// Position of the last change applied (mirrors the device store).
+    pub(crate) cursor: StoredValue<Option<u64>>,
+    /// Change frames waiting to be applied, one batch at a time.
+    pub(crate) incoming: StoredValue<VecDeque<(Vec<ChangeEnvelope>, u64)>>,
+    pub(crate) applying: StoredValue<bool>,
+    pub(crate) flushing: StoredValue<bool>,
+    pub(crate) retry_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+    pub(crate) order_counter: StoredValue<u32>,
 }
 
 pub fn use_chat() -> ChatState {
@@ -88,27 +89,42 @@ impl ChatState {
             conversations: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
             timelines: RwSignal::new(HashMap::new()),
+            details: RwSignal::new(HashMap::new()),
+            outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
             open: StoredValue::new(Vec::new()),
+            cursor: StoredValue::new(None),
+            incoming: StoredValue::new(VecDeque::new()),
+            applying: StoredValue::new(false),
+            flushing: StoredValue::new(false),
+            retry_timer: StoredValue::new_local(None),
+            order_counter: StoredValue::new(0),
         };
         provide_context(state);
         state
     }
 
-    fn api(&self) -> Option<Api> {
+    pub(crate) fn api(&self) -> Option<Api> {
         self.session
             .0
             .with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
     }
 
-    fn local(&self) -> Option<Rc<LocalStore>> {
+    pub(crate) fn me(&self) -> Option<MemberId> {
+        self.session
+            .0
+            .with_untracked(|s| s.as_ref().map(|s| s.me.id))
+    }
+
+    pub(crate) fn local(&self) -> Option<Rc<LocalStore>> {
         self.store.with_value(|s| s.clone())
     }
 
-    /// Starts for a signed-in member: device copy first, then the server, then live updates.
+    /// Starts for a signed-in member: device copy first, then the server, then live updates,
+    /// then whatever the outbox still holds.
     pub fn start(self, session: Session) {
         self.connection.set(if crate::platform::browser_online() {
             Connection::Connecting
@@ -118,6 +134,8 @@ impl ChatState {
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
             self.store.set_value(Some(Rc::clone(&store)));
+            self.outbox.set(store.outbox().await.unwrap_or_default());
+            self.cursor.set_value(store.cursor().await.ok().flatten());
             for id in self.open.get_value() {
                 self.load_local(id).await;
             }
@@ -127,20 +145,32 @@ impl ChatState {
                 self.conversations.set(list);
                 self.loaded.set(true);
             }
-            self.refresh().await;
-            let live = LiveSocket::start(session.token.clone(), move |event| self.on_live(event));
+            if self.cursor.get_value().is_none() {
+                self.bootstrap().await;
+            }
+            let cursor = self.cursor;
+            let live = LiveSocket::start(
+                session.token.clone(),
+                move || cursor.try_get_value().flatten(),
+                move |event| self.on_live(event),
+            );
             self.live.set_value(Some(live));
+            self.flush().await;
         });
     }
 
-    /// Tears everything down; with `wipe`, deletes the device copy as well.
+    /// Tears everything down; with `database`, deletes the device copy as well.
     pub fn stop(self, database: Option<String>) {
         if let Some(live) = self.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
         }
+        self.retry_timer.set_value(None);
         let store = self.store.try_update_value(|s| s.take()).flatten();
         self.conversations.set(Vec::new());
         self.timelines.set(HashMap::new());
+        self.details.set(HashMap::new());
+        self.outbox.set(Vec::new());
+        self.cursor.set_value(None);
         self.loaded.set(false);
         spawn_local(async move {
             if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
@@ -152,19 +182,20 @@ impl ChatState {
         });
     }
 
-    /// The browser says the network is back: reconnect and catch up.
+    /// The browser says the network is back: reconnect, catch up, deliver the outbox.
     pub fn network_back(self) {
         if let Some(live) = self.live.with_value(|l| l.clone()) {
             self.connection.set(Connection::Connecting);
             live.reconnect_now();
         }
+        spawn_local(self.flush());
     }
 
     pub fn network_lost(self) {
         self.connection.set(Connection::Offline);
     }
 
-    fn on_error(self, error: &ApiError) {
+    pub(crate) fn on_error(self, error: &ApiError) {
         if error.is_unauthenticated() {
             self.session_ended();
         } else if *error == ApiError::Network {
@@ -173,7 +204,7 @@ impl ChatState {
     }
 
     /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
-    fn session_ended(self) {
+    pub(crate) fn session_ended(self) {
         let database = self
             .session
             .0
@@ -183,21 +214,23 @@ impl ChatState {
         self.session.0.set(None);
     }
 
-    /// Fetches the conversation list and the newest page of each conversation into the device copy.
-    pub async fn refresh(self) {
+    /// First start on this device: the conversation list, the cursor it is current at, and the
+    /// newest page of every conversation so each opens offline.
+    pub(crate) async fn bootstrap(self) {
         let Some(api) = self.api() else { return };
-        match api.conversations().await {
-            Ok(list) => {
+        match api.bootstrap().await {
+            Ok(snapshot) => {
                 if let Some(store) = self.local() {
-                    let _ = store.replace_conversations(&list).await;
+                    let _ = store.replace_conversations(&snapshot.conversations).await;
                 }
-                let ids: Vec<ConversationId> = list.iter().map(|c| c.id).collect();
-                self.conversations.set(list);
+                let ids: Vec<ConversationId> =
+                    snapshot.conversations.iter().map(|c| c.id).collect();
+                self.conversations.set(snapshot.conversations);
                 self.loaded.set(true);
-                // Keep recent history on the device so every chat opens offline.
                 for id in ids {
                     self.fetch_latest(id).await;
                 }
+                self.advance_cursor(snapshot.cursor).await;
             }
             Err(error) => {
                 self.loaded.set(true);
@@ -206,7 +239,8 @@ impl ChatState {
         }
     }
 
-    async fn fetch_latest(self, id: ConversationId) {
+    /// Fetches the newest page of a conversation into the device copy and the timeline.
+    pub(crate) async fn fetch_latest(self, id: ConversationId) {
         let Some(api) = self.api() else { return };
         match api.messages(id, None, PAGE).await {
             Ok(page) => {
@@ -230,7 +264,16 @@ impl ChatState {
         }
     }
 
-    /// Shows a conversation: the device copy at once, then the server's newest page.
+    async fn fetch_detail(self, id: ConversationId) {
+        let Some(api) = self.api() else { return };
+        if let Ok(detail) = api.detail(id).await {
+            self.details.update(|d| {
+                d.insert(id, detail);
+            });
+        }
+    }
+
+    /// Shows a conversation: the device copy at once, then the server's newest page and receipts.
     pub fn open(self, id: ConversationId) {
         self.open.update_value(|open| {
             if !open.contains(&id) {
@@ -240,6 +283,7 @@ impl ChatState {
         spawn_local(async move {
             self.load_local(id).await;
             self.fetch_latest(id).await;
+            self.fetch_detail(id).await;
         });
     }
 
@@ -300,139 +344,6 @@ impl ChatState {
                 timeline.has_more = has_more && !older.is_empty();
             });
         });
-    }
-
-    /// Sends a message; it shows at once as pending and turns into the server's copy on success.
-    pub fn send(self, id: ConversationId, text: String) -> Result<(), TextError> {
-        validate_text(&text)?;
-        let client_id = crate::platform::new_client_id();
-        self.timelines.update(|t| {
-            t.entry(id).or_default().pending.push(PendingMessage {
-                client_id,
-                text: text.clone(),
-                failed: false,
-            });
-        });
-        self.deliver(id, client_id, text);
-        Ok(())
-    }
-
-    /// Sends a failed message again with the same client id (the server de-duplicates).
-    pub fn retry(self, id: ConversationId, client_id: ClientId) {
-        let text = self.timelines.try_update(|t| {
-            let pending = t
-                .get_mut(&id)?
-                .pending
-                .iter_mut()
-                .find(|p| p.client_id == client_id)?;
-            pending.failed = false;
-            Some(pending.text.clone())
-        });
-        if let Some(Some(text)) = text {
-            self.deliver(id, client_id, text);
-        }
-    }
-
-    fn deliver(self, id: ConversationId, client_id: ClientId, text: String) {
-        let Some(api) = self.api() else { return };
-        spawn_local(async move {
-            match api.send(id, &SendMessageRequest { client_id, text }).await {
-                Ok(message) => self.accept(message).await,
-                Err(error) => {
-                    self.timelines.update(|t| {
-                        if let Some(p) = t
-                            .get_mut(&id)
-                            .and_then(|t| t.pending.iter_mut().find(|p| p.client_id == client_id))
-                        {
-                            p.failed = true;
-                        }
-                    });
-                    self.on_error(&error);
-                }
-            }
-        });
-    }
-
-    /// Records a message from the server (own send, or live from others).
-    async fn accept(self, message: Message) {
-        if let Some(store) = self.local() {
-            let _ = store.put_messages(std::slice::from_ref(&message)).await;
-        }
-        self.timelines.update(|t| {
-            if let Some(timeline) = t.get_mut(&message.conversation_id) {
-                timeline.merge(std::slice::from_ref(&message));
-            }
-        });
-        let mut known = false;
-        let mut updated = None;
-        self.conversations.update(|list| {
-            if let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id) {
-                known = true;
-                if message.seq >= summary.last_seq {
-                    summary.last_seq = message.seq;
-                    summary.updated_at = message.sent_at.max(summary.updated_at);
-                    summary.last_message = Some(message.clone());
-                    updated = Some(summary.clone());
-                }
-                crate::store::sort_conversations(list);
-            }
-        });
-        if let (Some(summary), Some(store)) = (updated, self.local()) {
-            let _ = store.put_conversation(&summary).await;
-        }
-        if !known {
-            // A conversation this device has not seen yet (e.g. a new group): fetch the list.
-            self.refresh().await;
-        }
-    }
-
-    fn on_live(self, event: LiveEvent) {
-        match event {
-            LiveEvent::Frame(ServerFrame::Ready { .. }) => {
-                let was_offline = self.connection.get_untracked() != Connection::Online;
-                self.connection.set(Connection::Online);
-                if was_offline {
-                    // Catch up on whatever happened while the socket was down.
-                    spawn_local(async move {
-                        self.refresh().await;
-                        let open = self.open.get_value();
-                        for id in open {
-                            self.fetch_latest(id).await;
-                        }
-                        self.resend_failed();
-                    });
-                }
-            }
-            LiveEvent::Frame(ServerFrame::Message { message }) => spawn_local(self.accept(message)),
-            LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(),
-            LiveEvent::Frame(ServerFrame::Pong) => {}
-            LiveEvent::Disconnected => {
-                if self.connection.get_untracked() == Connection::Online {
-                    self.connection.set(Connection::Connecting);
-                }
-                if !crate::platform::browser_online() {
-                    self.connection.set(Connection::Offline);
-                }
-            }
-        }
-    }
-
-    /// After reconnecting, sends again what failed while offline (same client ids: no duplicates).
-    fn resend_failed(self) {
-        let failed: Vec<(ConversationId, ClientId)> = self.timelines.with_untracked(|t| {
-            t.iter()
-                .flat_map(|(id, timeline)| {
-                    timeline
-                        .pending
-                        .iter()
-                        .filter(|p| p.failed)
-                        .map(|p| (*id, p.client_id))
-                })
-                .collect()
-        });
-        for (id, client_id) in failed {
-            self.retry(id, client_id);
-        }
     }
 }
 

@@ -5,7 +5,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use weft::components::composer::Composer;
 use weft::i18n::I18n;
-use weft::state::{PendingMessage, Timeline};
+use weft::state::Timeline;
+use weft::sync::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
 use weft_protocol::chat::{Message, TextError, validate_text};
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 
@@ -121,25 +122,63 @@ fn message(seq: u64, client: u128) -> Message {
         client_id: ClientId(uuid::Uuid::from_u128(client)),
         text: format!("m{seq}"),
         sent_at: 0,
+        recalled: false,
+        reply_to: None,
+        mentions: vec![],
+        mention_all: false,
     }
 }
 
 #[wasm_bindgen_test]
-fn merging_keeps_sequence_order_without_duplicates_and_settles_pending_sends() {
+fn merging_keeps_sequence_order_without_duplicates() {
     let mut timeline = Timeline::default();
-    timeline.pending.push(PendingMessage {
-        client_id: ClientId(uuid::Uuid::from_u128(99)),
-        text: "m5".into(),
-        failed: true,
-    });
     timeline.merge(&[message(3, 3), message(1, 1)]);
     timeline.merge(&[message(2, 2), message(3, 3)]);
-    timeline.merge(&[message(5, 99)]);
+    let mut recalled = message(5, 99);
+    timeline.merge(&[recalled.clone()]);
+    recalled.recalled = true;
+    recalled.text.clear();
+    timeline.merge(&[recalled]);
     let seqs: Vec<u64> = timeline.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 5]);
     assert!(
-        timeline.pending.is_empty(),
-        "the server's copy replaces the pending one"
+        timeline.messages[3].recalled,
+        "a replayed change replaces the stored copy"
     );
     assert_eq!(timeline.oldest_seq(), Some(1));
+}
+
+fn entry(order: f64, failed: bool) -> OutboxEntry {
+    let mut entry = OutboxEntry::new(
+        ConversationId(uuid::Uuid::from_u128(1)),
+        ClientId(uuid::Uuid::from_u128(order as u128)),
+        OutboxAction::Send {
+            text: format!("m{order}"),
+            reply_to: None,
+            mentions: vec![],
+            mention_all: false,
+        },
+        order,
+    );
+    entry.failed = failed.then(|| "refused".to_owned());
+    entry
+}
+
+#[wasm_bindgen_test]
+fn the_outbox_delivers_oldest_first_and_skips_refused_entries() {
+    let entries = vec![entry(30.0, false), entry(10.0, true), entry(20.0, false)];
+    assert_eq!(next_deliverable(&entries).map(|e| e.order), Some(20.0));
+    assert_eq!(next_deliverable(&[entry(1.0, true)]).map(|e| e.order), None);
+    let request = entries[0].send_request().expect("a send");
+    assert_eq!(request.client_id, entries[0].client_id());
+    assert_eq!(request.text, "m30");
+}
+
+#[wasm_bindgen_test]
+fn retries_back_off_up_to_thirty_seconds() {
+    assert_eq!(backoff_ms(0), 1_000);
+    assert_eq!(backoff_ms(1), 2_000);
+    assert_eq!(backoff_ms(4), 16_000);
+    assert_eq!(backoff_ms(5), 30_000);
+    assert_eq!(backoff_ms(40), 30_000);
 }

@@ -3,6 +3,7 @@
 
 use wasm_bindgen_test::*;
 use weft::store::{IdbStore, MemoryStore, Store, StoreError};
+use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message};
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 
@@ -17,10 +18,13 @@ fn conversation(n: u128, updated_at: i64) -> ConversationSummary {
         id: ConversationId(id(n)),
         kind: ConversationKind::Group,
         title: format!("群聊 {n}"),
+        owner_id: MemberId(id(7)),
         member_count: 3,
         last_seq: 0,
         last_message: None,
         updated_at,
+        read_seq: 0,
+        unread: 0,
     }
 }
 
@@ -34,6 +38,10 @@ fn message(conversation: u128, seq: u64) -> Message {
         client_id: ClientId(id(conversation * 1_000_000 + u128::from(seq) + 500_000)),
         text: format!("消息 {seq} <b>not bold</b>"),
         sent_at: 1_700_000_000_000 + seq as i64,
+        recalled: false,
+        reply_to: None,
+        mentions: vec![],
+        mention_all: false,
     }
 }
 
@@ -113,6 +121,53 @@ macro_rules! store_suite {
                 store.put_messages(&[edited.clone()]).await.expect("put again");
                 let stored = store.messages(ConversationId(id(1)), None, 50).await.expect("messages");
                 assert_eq!(stored, vec![edited]);
+            }
+
+            #[wasm_bindgen_test]
+            async fn one_message_can_be_read_and_a_conversation_removed_with_its_messages() {
+                let store = $open;
+                store.replace_conversations(&[conversation(1, 1), conversation(2, 2)]).await.expect("replace");
+                store.put_messages(&[message(1, 1), message(1, 2), message(2, 1)]).await.expect("put");
+                assert_eq!(store.message(ConversationId(id(1)), 2).await.expect("get"), Some(message(1, 2)));
+                assert_eq!(store.message(ConversationId(id(1)), 3).await.expect("get"), None);
+                store.remove_conversation(ConversationId(id(1))).await.expect("remove");
+                assert_eq!(store.conversations().await.expect("list").len(), 1);
+                assert!(store.messages(ConversationId(id(1)), None, 50).await.expect("messages").is_empty());
+                assert_eq!(seqs(&store.messages(ConversationId(id(2)), None, 50).await.expect("messages")), vec![1]);
+            }
+
+            #[wasm_bindgen_test]
+            async fn the_cursor_is_kept() {
+                let store = $open;
+                assert_eq!(store.cursor().await.expect("cursor"), None);
+                store.set_cursor(41).await.expect("set");
+                store.set_cursor(42).await.expect("set");
+                assert_eq!(store.cursor().await.expect("cursor"), Some(42));
+            }
+
+            #[wasm_bindgen_test]
+            async fn the_outbox_keeps_entries_in_delivery_order_until_deleted() {
+                let store = $open;
+                let entry = |n: u128, order: f64| {
+                    OutboxEntry::new(
+                        ConversationId(id(1)),
+                        ClientId(id(n)),
+                        OutboxAction::Send { text: format!("待发送 {n}"), reply_to: None, mentions: vec![], mention_all: false },
+                        order,
+                    )
+                };
+                store.put_outbox(&entry(3, 3000.0)).await.expect("put");
+                store.put_outbox(&entry(1, 1000.0)).await.expect("put");
+                store.put_outbox(&entry(2, 2000.0)).await.expect("put");
+                let mut refused = entry(2, 2000.0);
+                refused.failed = Some("text: too long".into());
+                store.put_outbox(&refused).await.expect("update");
+                let stored = store.outbox().await.expect("outbox");
+                let orders: Vec<f64> = stored.iter().map(|e| e.order).collect();
+                assert_eq!(orders, vec![1000.0, 2000.0, 3000.0]);
+                assert_eq!(stored[1].failed.as_deref(), Some("text: too long"));
+                store.delete_outbox(&entry(1, 0.0).client_id).await.expect("delete");
+                assert_eq!(store.outbox().await.expect("outbox").len(), 2);
             }
 
             #[wasm_bindgen_test]

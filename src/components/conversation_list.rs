@@ -35,7 +35,7 @@ pub fn ConversationList() -> impl IntoView {
             <ul>
                 <For
                     each=move || chat.conversations.get()
-                    key=|c| (c.id, c.last_seq, c.title.clone())
+                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.last_message.as_ref().map(|m| m.recalled))
                     let:summary
                 >
                     {
@@ -60,7 +60,14 @@ pub fn ConversationList() -> impl IntoView {
                                         <span class="conversation-link__title" id=title_id>{summary.title.clone()}</span>
                                         <span class="conversation-link__preview" id=preview_id>{preview(&summary)}</span>
                                     </span>
-                                    <time class="conversation-link__time">{time}</time>
+                                    <span class="conversation-link__side">
+                                        <time class="conversation-link__time">{time}</time>
+                                        {(summary.unread > 0).then(|| {
+                                            let count = if summary.unread > 99 { "99+".to_owned() } else { summary.unread.to_string() };
+                                            let label = format!("{} {}", summary.unread, Text::Unread.in_lang(i18n.lang.get_untracked()));
+                                            view! { <span class="unread-badge" data-testid="unread" aria-label=label>{count}</span> }
+                                        })}
+                                    </span>
                                 </a>
                             </li>
                         }

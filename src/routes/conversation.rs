@@ -1,15 +1,18 @@
 //! One conversation: its history (device copy first, then the server), older pages on demand,
-//! live messages as they arrive, and the composer.
+//! live messages as they arrive, pending and refused sends from the outbox, replies, recall,
+//! receipts on the member's own messages, and the composer. Opening it marks it read.
 
 use crate::components::composer::Composer;
 use crate::components::message_item::{MessageItem, PendingItem};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{Timeline, use_chat};
+use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use weft_protocol::ConversationId;
+use weft_protocol::chat::{ConversationKind, Message};
 
 #[component]
 pub fn ConversationPage() -> impl IntoView {
@@ -20,6 +23,7 @@ pub fn ConversationPage() -> impl IntoView {
     let id = Memo::new(move |_| {
         params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok()))
     });
+    let replying = RwSignal::new(None::<Message>);
 
     // Load whenever the selected conversation changes.
     Effect::new(move |previous: Option<Option<ConversationId>>| {
@@ -27,6 +31,7 @@ pub fn ConversationPage() -> impl IntoView {
         if let Some(Some(old)) = previous {
             chat.close(old);
         }
+        replying.set(None);
         if let Some(current) = current {
             chat.open(current);
         }
@@ -39,52 +44,110 @@ pub fn ConversationPage() -> impl IntoView {
     });
 
     let me = move || session.0.with(|s| s.as_ref().map(|s| s.me.id));
-    let timeline = move || -> Timeline {
+    let timeline = Memo::new(move |_| -> Timeline {
         id.get()
             .and_then(|id| chat.timelines.with(|t| t.get(&id).cloned()))
             .unwrap_or_default()
-    };
-    let title = move || {
+    });
+    let summary = Memo::new(move |_| {
         let id = id.get()?;
-        chat.conversations.with(|list| {
-            list.iter()
-                .find(|c| c.id == id)
-                .map(|c| (c.title.clone(), c.member_count))
+        chat.conversations
+            .with(|list| list.iter().find(|c| c.id == id).cloned())
+    });
+    let queued = Memo::new(move |_| -> Vec<OutboxEntry> {
+        let Some(id) = id.get() else {
+            return Vec::new();
+        };
+        chat.outbox.with(|o| {
+            o.iter()
+                .filter(|e| e.conversation_id == id)
+                .cloned()
+                .collect()
         })
+    });
+    let pending = move || {
+        queued
+            .get()
+            .into_iter()
+            .filter(|e| matches!(e.action, OutboxAction::Send { .. }))
+            .collect::<Vec<_>>()
     };
+    let refused_actions = move || {
+        queued
+            .get()
+            .into_iter()
+            .filter(|e| e.failed.is_some() && !matches!(e.action, OutboxAction::Send { .. }))
+            .collect::<Vec<_>>()
+    };
+
+    // Seeing the newest message marks the conversation read.
+    Effect::new(move |_| {
+        if let (Some(id), Some(summary)) = (id.get(), summary.get())
+            && summary.last_seq > summary.read_seq
+        {
+            chat.mark_read(id);
+        }
+    });
 
     // Keep the newest message in view as messages arrive.
     let log_ref = NodeRef::<html::Ol>::new();
     Effect::new(move |_| {
-        let count = timeline().messages.len() + timeline().pending.len();
+        let _count = timeline.with(|t| t.messages.len()) + queued.with(Vec::len);
         if let Some(log) = log_ref.get() {
-            let _ = count;
             log.set_scroll_top(log.scroll_height());
         }
     });
 
+    let receipt_for = move |message: &Message| -> Signal<Option<String>> {
+        let (seq, sender) = (message.seq, message.sender_id);
+        Signal::derive(move || {
+            let id = id.get()?;
+            let detail = chat.details.with(|d| d.get(&id).cloned())?;
+            let (read, total) = detail.read_count(seq, sender);
+            let lang = i18n.lang.get();
+            Some(match detail.summary.kind {
+                ConversationKind::Direct => if read == total {
+                    Text::Read
+                } else {
+                    Text::Unread
+                }
+                .in_lang(lang)
+                .to_owned(),
+                ConversationKind::Group => format!("{read}/{total} {}", Text::ReadOf.in_lang(lang)),
+            })
+        })
+    };
+
     let on_send = Callback::new(move |text: String| match id.get_untracked() {
-        Some(id) => chat.send(id, text),
+        Some(id) => {
+            let reply_to = replying.get_untracked().map(|m| m.seq);
+            chat.send(id, text, reply_to)
+                .inspect(|()| replying.set(None))
+        }
         None => Ok(()),
+    });
+    let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
+    let on_recall = Callback::new(move |seq: u64| {
+        if let Some(id) = id.get_untracked() {
+            chat.recall(id, seq);
+        }
     });
 
     view! {
         <section class="conversation" aria-labelledby="conversation-title">
             <header class="conversation__header">
                 <a class="back" href="/" aria-label=i18n.t(Text::Back)>"‹"</a>
-                <h2 id="conversation-title">
-                    {move || title().map(|(t, _)| t).unwrap_or_default()}
-                </h2>
+                <h2 id="conversation-title">{move || summary.get().map(|s| s.title).unwrap_or_default()}</h2>
                 <span class="conversation__members">
-                    {move || title().map(|(_, n)| format!("{n} {}", Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
+                    {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
                 </span>
             </header>
             <Show
-                when=move || !(timeline().missing || (id.get().is_none()))
+                when=move || !(timeline.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
             >
                 <ol class="timeline" role="log" aria-live="polite" aria-label=i18n.t(Text::Chats) node_ref=log_ref tabindex="0">
-                    <Show when=move || timeline().has_more>
+                    <Show when=move || timeline.with(|t| t.has_more)>
                         <li class="timeline__more">
                             <button type="button" class="link" on:click=move |_| {
                                 if let Some(id) = id.get_untracked() {
@@ -93,27 +156,52 @@ pub fn ConversationPage() -> impl IntoView {
                             }>{i18n.t(Text::EarlierMessages)}</button>
                         </li>
                     </Show>
-                    <Show when=move || timeline().messages.is_empty() && timeline().pending.is_empty()>
+                    <Show when=move || timeline.with(|t| t.messages.is_empty()) && pending().is_empty()>
                         <li class="hint">{i18n.t(Text::NoMessagesYet)}</li>
                     </Show>
-                    <For each=move || timeline().messages key=|m| (m.id, m.seq) let:message>
+                    <For each=move || timeline.get().messages key=|m| (m.id, m.seq, m.recalled) let:message>
                         {
                             let mine = me() == Some(message.sender_id);
-                            view! { <MessageItem message=message mine=mine/> }
+                            let receipt = if mine { receipt_for(&message) } else { Signal::derive(|| None) };
+                            view! { <MessageItem message=message mine=mine receipt=receipt on_reply=on_reply on_recall=on_recall/> }
                         }
                     </For>
-                    <For each=move || timeline().pending key=|p| (p.client_id, p.failed) let:pending>
+                    <For each=pending key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
                         {
-                            let client_id = pending.client_id;
-                            let on_retry = Callback::new(move |()| {
-                                if let Some(id) = id.get_untracked() {
-                                    chat.retry(id, client_id);
-                                }
-                            });
-                            view! { <PendingItem text=pending.text failed=pending.failed on_retry=on_retry/> }
+                            let (retry_id, delete_id) = (entry.client_id.clone(), entry.client_id.clone());
+                            let text = match &entry.action {
+                                OutboxAction::Send { text, .. } => text.clone(),
+                                _ => String::new(),
+                            };
+                            view! {
+                                <PendingItem
+                                    text=text
+                                    failed=entry.failed.clone()
+                                    on_retry=Callback::new(move |()| chat.retry(retry_id.clone()))
+                                    on_delete=Callback::new(move |()| chat.discard(delete_id.clone()))
+                                />
+                            }
                         }
                     </For>
                 </ol>
+                <For each=refused_actions key=|e| e.client_id.clone() let:entry>
+                    {
+                        let client_id = entry.client_id.clone();
+                        view! {
+                            <p class="action-error" role="alert">
+                                {i18n.t(Text::ActionFailed)}" "{entry.failed.clone().unwrap_or_default()}" "
+                                <button type="button" class="link" on:click=move |_| chat.discard(client_id.clone())>{i18n.t(Text::Dismiss)}</button>
+                            </p>
+                        }
+                    }
+                </For>
+                <Show when=move || replying.with(Option::is_some)>
+                    <div class="reply-banner">
+                        <span>{i18n.t(Text::ReplyingTo)}" "<bdi>{move || replying.get().map(|m| m.sender_name).unwrap_or_default()}</bdi>": "
+                            {move || replying.get().map(|m| weft_protocol::chat::excerpt(&m.text)).unwrap_or_default()}</span>
+                        <button type="button" class="link" aria-label=i18n.t(Text::CancelReply) on:click=move |_| replying.set(None)>"×"</button>
+                    </div>
+                </Show>
                 <Composer on_send=on_send/>
             </Show>
         </section>

@@ -1,8 +1,9 @@
 //! The IndexedDB [`Store`] (through `indexed_db_futures`): one database per member, schema from
 //! [`super::migrations`].
 
-use super::migrations::{self, v1};
-use super::{Store, StoreError, sort_conversations};
+use super::migrations::{self, v1, v2};
+use super::{Store, StoreError, sort_conversations, sort_outbox};
+use crate::sync::outbox::OutboxEntry;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -20,6 +21,13 @@ pub struct IdbStore {
 struct MessageRow {
     key: String,
     message: Message,
+}
+
+/// A `meta` row.
+#[derive(Serialize, Deserialize)]
+struct MetaRow {
+    name: String,
+    value: u64,
 }
 
 /// `"<conversation>:<seq as 20 digits>"`: sorts by conversation, then sequence number.
@@ -154,5 +162,98 @@ impl Store for IdbStore {
         }
         page.reverse();
         Ok(page)
+    }
+
+    async fn message(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+    ) -> Result<Option<Message>, StoreError> {
+        let tx = self.db.transaction(v1::MESSAGES).build()?;
+        let row: Option<MessageRow> = tx
+            .object_store(v1::MESSAGES)?
+            .get(message_key(conversation, seq))
+            .serde()?
+            .await?;
+        Ok(row.map(|r| r.message))
+    }
+
+    async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction([v1::CONVERSATIONS, v1::MESSAGES])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(v1::CONVERSATIONS)?
+            .delete(conversation.to_string())
+            .primitive()?
+            .await?;
+        let range = format!("{conversation}:")..format!("{conversation};");
+        tx.object_store(v1::MESSAGES)?
+            .delete(range)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn cursor(&self) -> Result<Option<u64>, StoreError> {
+        let tx = self.db.transaction(v2::META).build()?;
+        let row: Option<MetaRow> = tx.object_store(v2::META)?.get(v2::CURSOR).serde()?.await?;
+        Ok(row.map(|r| r.value))
+    }
+
+    async fn set_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(v2::META)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(v2::META)?
+            .put(MetaRow {
+                name: v2::CURSOR.into(),
+                value: cursor,
+            })
+            .serde()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let tx = self.db.transaction(v2::OUTBOX).build()?;
+        let mut entries: Vec<OutboxEntry> = tx
+            .object_store(v2::OUTBOX)?
+            .get_all::<OutboxEntry>()
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        sort_outbox(&mut entries);
+        Ok(entries)
+    }
+
+    async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(v2::OUTBOX)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(v2::OUTBOX)?.put(entry).serde()?.await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
+        let tx = self
+            .db
+            .transaction(v2::OUTBOX)
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        tx.object_store(v2::OUTBOX)?
+            .delete(client_id)
+            .primitive()?
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! An in-memory [`Store`]: the fallback when IndexedDB is unavailable, and the reference the
 //! IndexedDB store is tested against.
 
-use super::{Store, StoreError, sort_conversations};
+use super::{Store, StoreError, sort_conversations, sort_outbox};
+use crate::sync::outbox::OutboxEntry;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use weft_protocol::ConversationId;
@@ -11,6 +12,8 @@ use weft_protocol::chat::{ConversationSummary, Message};
 pub struct MemoryStore {
     conversations: RefCell<HashMap<ConversationId, ConversationSummary>>,
     messages: RefCell<HashMap<ConversationId, BTreeMap<u64, Message>>>,
+    cursor: RefCell<Option<u64>>,
+    outbox: RefCell<HashMap<String, OutboxEntry>>,
 }
 
 impl Store for MemoryStore {
@@ -66,5 +69,51 @@ impl Store for MemoryStore {
             .collect();
         page.reverse();
         Ok(page)
+    }
+
+    async fn message(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+    ) -> Result<Option<Message>, StoreError> {
+        Ok(self
+            .messages
+            .borrow()
+            .get(&conversation)
+            .and_then(|m| m.get(&seq))
+            .cloned())
+    }
+
+    async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
+        self.conversations.borrow_mut().remove(&conversation);
+        self.messages.borrow_mut().remove(&conversation);
+        Ok(())
+    }
+
+    async fn cursor(&self) -> Result<Option<u64>, StoreError> {
+        Ok(*self.cursor.borrow())
+    }
+
+    async fn set_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        *self.cursor.borrow_mut() = Some(cursor);
+        Ok(())
+    }
+
+    async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        let mut entries: Vec<_> = self.outbox.borrow().values().cloned().collect();
+        sort_outbox(&mut entries);
+        Ok(entries)
+    }
+
+    async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        self.outbox
+            .borrow_mut()
+            .insert(entry.client_id.clone(), entry.clone());
+        Ok(())
+    }
+
+    async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
+        self.outbox.borrow_mut().remove(client_id);
+        Ok(())
     }
 }

@@ -10,14 +10,17 @@ use indexed_db_futures::prelude::*;
 pub enum Version {
     /// Conversations and messages.
     V1 = 1,
+    /// The outbox and the feed cursor.
+    V2 = 2,
 }
 
 impl Version {
-    pub const CURRENT: Version = Version::V1;
+    pub const CURRENT: Version = Version::V2;
 
     fn from_number(number: u32) -> Option<Self> {
         match number {
             1 => Some(Version::V1),
+            2 => Some(Version::V2),
             _ => None,
         }
     }
@@ -44,11 +47,34 @@ pub mod v1 {
     }
 }
 
+/// Version 2: the outbox keyed by client id, and `meta` rows (`{name, value}`) for the cursor.
+pub mod v2 {
+    use super::*;
+
+    pub const OUTBOX: &str = "outbox";
+    pub const OUTBOX_KEY: &str = "client_id";
+    pub const META: &str = "meta";
+    pub const META_KEY: &str = "name";
+    /// The `meta` row holding the feed cursor.
+    pub const CURSOR: &str = "cursor";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(OUTBOX)
+            .with_key_path(OUTBOX_KEY.into())
+            .build()?;
+        db.create_object_store(META)
+            .with_key_path(META_KEY.into())
+            .build()?;
+        Ok(())
+    }
+}
+
 /// Applies every schema step after `old` up to [`Version::CURRENT`].
 pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
     for number in (old + 1)..=(Version::CURRENT as u32) {
         match Version::from_number(number) {
             Some(Version::V1) => v1::create_object_stores(db)?,
+            Some(Version::V2) => v2::create_object_stores(db)?,
             None => {}
         }
     }

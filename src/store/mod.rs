@@ -12,6 +12,7 @@ pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;
 
+use crate::sync::outbox::OutboxEntry;
 use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
 
@@ -37,6 +38,21 @@ pub trait Store {
         before: Option<u64>,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
+    /// One message by its sequence number.
+    async fn message(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+    ) -> Result<Option<Message>, StoreError>;
+    /// Deletes a conversation and its messages (the member left or was removed).
+    async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError>;
+    /// The position of the last change applied from the server's feed.
+    async fn cursor(&self) -> Result<Option<u64>, StoreError>;
+    async fn set_cursor(&self, cursor: u64) -> Result<(), StoreError>;
+    /// Queued writes, in delivery order.
+    async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError>;
+    async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
+    async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -55,30 +71,28 @@ impl LocalStore {
     }
 }
 
+/// Forwards each call to whichever store is in use.
+macro_rules! delegate {
+    ($self:ident, $store:ident => $call:expr) => {
+        match $self {
+            LocalStore::Idb($store) => $call.await,
+            LocalStore::Memory($store) => $call.await,
+        }
+    };
+}
+
 impl Store for LocalStore {
     async fn replace_conversations(&self, list: &[ConversationSummary]) -> Result<(), StoreError> {
-        match self {
-            LocalStore::Idb(s) => s.replace_conversations(list).await,
-            LocalStore::Memory(s) => s.replace_conversations(list).await,
-        }
+        delegate!(self, s => s.replace_conversations(list))
     }
     async fn put_conversation(&self, conversation: &ConversationSummary) -> Result<(), StoreError> {
-        match self {
-            LocalStore::Idb(s) => s.put_conversation(conversation).await,
-            LocalStore::Memory(s) => s.put_conversation(conversation).await,
-        }
+        delegate!(self, s => s.put_conversation(conversation))
     }
     async fn conversations(&self) -> Result<Vec<ConversationSummary>, StoreError> {
-        match self {
-            LocalStore::Idb(s) => s.conversations().await,
-            LocalStore::Memory(s) => s.conversations().await,
-        }
+        delegate!(self, s => s.conversations())
     }
     async fn put_messages(&self, messages: &[Message]) -> Result<(), StoreError> {
-        match self {
-            LocalStore::Idb(s) => s.put_messages(messages).await,
-            LocalStore::Memory(s) => s.put_messages(messages).await,
-        }
+        delegate!(self, s => s.put_messages(messages))
     }
     async fn messages(
         &self,
@@ -86,15 +100,42 @@ impl Store for LocalStore {
         before: Option<u64>,
         limit: u32,
     ) -> Result<Vec<Message>, StoreError> {
-        match self {
-            LocalStore::Idb(s) => s.messages(conversation, before, limit).await,
-            LocalStore::Memory(s) => s.messages(conversation, before, limit).await,
-        }
+        delegate!(self, s => s.messages(conversation, before, limit))
+    }
+    async fn message(
+        &self,
+        conversation: ConversationId,
+        seq: u64,
+    ) -> Result<Option<Message>, StoreError> {
+        delegate!(self, s => s.message(conversation, seq))
+    }
+    async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
+        delegate!(self, s => s.remove_conversation(conversation))
+    }
+    async fn cursor(&self) -> Result<Option<u64>, StoreError> {
+        delegate!(self, s => s.cursor())
+    }
+    async fn set_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        delegate!(self, s => s.set_cursor(cursor))
+    }
+    async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError> {
+        delegate!(self, s => s.outbox())
+    }
+    async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_outbox(entry))
+    }
+    async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_outbox(client_id))
     }
 }
 
+/// Sorts outbox entries into delivery order.
+pub(crate) fn sort_outbox(entries: &mut [OutboxEntry]) {
+    entries.sort_by(|a, b| a.order.total_cmp(&b.order));
+}
+
 /// Sorts conversations by last activity, newest first (ties by id, so the order is stable).
-pub(crate) fn sort_conversations(list: &mut [ConversationSummary]) {
+pub fn sort_conversations(list: &mut [ConversationSummary]) {
     list.sort_by(|a, b| {
         b.updated_at
             .cmp(&a.updated_at)

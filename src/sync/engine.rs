@@ -1,0 +1,483 @@
+//! The sync engine's two directions. Down: change frames from the live socket are applied in
+//! order to the device copy and the reactive state, then the cursor is saved; applying a change
+//! again has no further effect, so a replay after a crash is harmless. Up: the outbox is delivered
+//! one entry at a time in order, retried with backoff while the server cannot be reached, and
+//! kept with the server's reason when it refuses.
+
+use super::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
+use crate::api::ApiError;
+use crate::live::LiveEvent;
+use crate::state::{ChatState, Connection};
+use crate::store::{Store, sort_conversations};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use weft_protocol::chat::{ConversationSummary, Message, TextError, validate_text};
+use weft_protocol::live::ServerFrame;
+use weft_protocol::sync::{Change, ChangeEnvelope};
+use weft_protocol::{ConversationId, ErrorCode};
+
+/// How a delivery attempt ended.
+enum Delivery {
+    Done,
+    /// Could not reach the server (or it was busy): keep the entry, try again later.
+    Retry,
+    /// The server refused: keep the entry with this reason until the member retries or deletes it.
+    Refused(String),
+    SessionEnded,
+}
+
+fn classify(error: &ApiError) -> Delivery {
+    match error {
+        ApiError::Network => Delivery::Retry,
+        ApiError::Server { status: 401, .. } => Delivery::SessionEnded,
+        ApiError::Server { status, .. } if *status == 429 || *status >= 500 => Delivery::Retry,
+        ApiError::Server { body, .. } if body.code == ErrorCode::Internal => Delivery::Retry,
+        ApiError::Server { body, .. } => Delivery::Refused(body.message.clone()),
+        ApiError::Decode(message) => Delivery::Refused(message.clone()),
+    }
+}
+
+impl ChatState {
+    pub(crate) fn on_live(self, event: LiveEvent) {
+        match event {
+            LiveEvent::Frame(ServerFrame::Ready { .. }) => {
+                self.connection.set(Connection::Online);
+                spawn_local(async move {
+                    if self.cursor.get_value().is_none() {
+                        self.bootstrap().await;
+                    }
+                    self.flush().await;
+                });
+            }
+            LiveEvent::Frame(ServerFrame::Changes { changes, cursor }) => {
+                self.incoming
+                    .update_value(|queue| queue.push_back((changes, cursor)));
+                spawn_local(self.apply_incoming());
+            }
+            LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(),
+            LiveEvent::Frame(ServerFrame::Pong) => {}
+            LiveEvent::Disconnected => {
+                self.connection.set(if crate::platform::browser_online() {
+                    Connection::Connecting
+                } else {
+                    Connection::Offline
+                });
+            }
+        }
+    }
+
+    /// Applies queued change frames one after another (never two at once).
+    async fn apply_incoming(self) {
+        if self.applying.get_value() {
+            return;
+        }
+        self.applying.set_value(true);
+        while let Some((changes, cursor)) =
+            self.incoming.try_update_value(|q| q.pop_front()).flatten()
+        {
+            for ChangeEnvelope { change, .. } in changes {
+                self.apply(change).await;
+            }
+            self.advance_cursor(cursor).await;
+        }
+        self.applying.set_value(false);
+    }
+
+    /// Saves the cursor if it moved forward.
+    pub(crate) async fn advance_cursor(self, cursor: u64) {
+        if self
+            .cursor
+            .get_value()
+            .is_some_and(|current| current >= cursor)
+        {
+            return;
+        }
+        self.cursor.set_value(Some(cursor));
+        if let Some(store) = self.local() {
+            let _ = store.set_cursor(cursor).await;
+        }
+    }
+
+    async fn apply(self, change: Change) {
+        match change {
+            Change::Message { message } => self.apply_message(message).await,
+            Change::Recalled {
+                conversation_id,
+                seq,
+            } => self.apply_recall(conversation_id, seq).await,
+            Change::Conversation { summary } => self.apply_summary(summary).await,
+            Change::Removed { conversation_id } => {
+                if let Some(store) = self.local() {
+                    let _ = store.remove_conversation(conversation_id).await;
+                }
+                self.conversations
+                    .update(|list| list.retain(|c| c.id != conversation_id));
+                self.timelines.update(|t| {
+                    t.insert(
+                        conversation_id,
+                        crate::state::Timeline {
+                            missing: true,
+                            ..Default::default()
+                        },
+                    );
+                });
+                let dropped: Vec<String> = self.outbox.with_untracked(|o| {
+                    o.iter()
+                        .filter(|e| e.conversation_id == conversation_id)
+                        .map(|e| e.client_id.clone())
+                        .collect()
+                });
+                for client_id in dropped {
+                    self.forget_entry(&client_id).await;
+                }
+            }
+            Change::Read {
+                conversation_id,
+                member_id,
+                seq,
+            } => {
+                if Some(member_id) == self.me() {
+                    self.set_own_read(conversation_id, seq).await;
+                } else {
+                    self.details.update(|d| {
+                        if let Some(p) = d
+                            .get_mut(&conversation_id)
+                            .and_then(|d| d.participants.iter_mut().find(|p| p.id == member_id))
+                        {
+                            p.read_seq = p.read_seq.max(seq);
+                        }
+                    });
+                }
+            }
+        }
+    }
+
+    /// A conversation's current summary replaces what the device had.
+    async fn apply_summary(self, summary: ConversationSummary) {
+        if let Some(store) = self.local() {
+            let _ = store.put_conversation(&summary).await;
+        }
+        let id = summary.id;
+        self.conversations.update(|list| {
+            list.retain(|c| c.id != id);
+            list.push(summary);
+            sort_conversations(list);
+        });
+        if self.details.with_untracked(|d| d.contains_key(&id)) {
+            self.refresh_detail(id);
+        }
+    }
+
+    fn refresh_detail(self, id: ConversationId) {
+        let Some(api) = self.api() else { return };
+        spawn_local(async move {
+            if let Ok(detail) = api.detail(id).await {
+                self.details.update(|d| {
+                    d.insert(id, detail);
+                });
+            }
+        });
+    }
+
+    /// Records a message from the server (an own send or anyone's, live or replayed).
+    pub(crate) async fn apply_message(self, message: Message) {
+        if let Some(store) = self.local() {
+            let _ = store.put_messages(std::slice::from_ref(&message)).await;
+        }
+        self.timelines.update(|t| {
+            if let Some(timeline) = t.get_mut(&message.conversation_id) {
+                timeline.merge(std::slice::from_ref(&message));
+            }
+        });
+        // The server has it: whatever the outbox still holds for it is done.
+        let client_id = message.client_id.to_string();
+        if self
+            .outbox
+            .with_untracked(|o| o.iter().any(|e| e.client_id == client_id))
+        {
+            self.forget_entry(&client_id).await;
+        }
+        let me = self.me();
+        let mut known = false;
+        let mut updated = None;
+        self.conversations.update(|list| {
+            if let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id) {
+                known = true;
+                if message.seq > summary.last_seq {
+                    if Some(message.sender_id) != me
+                        && message.seq > summary.read_seq
+                        && !message.recalled
+                    {
+                        summary.unread += 1;
+                    }
+                    if Some(message.sender_id) == me {
+                        summary.read_seq = summary.read_seq.max(message.seq);
+                        summary.unread = 0;
+                    }
+                    summary.last_seq = message.seq;
+                    summary.updated_at = summary.updated_at.max(message.sent_at);
+                }
+                if message.seq >= summary.last_seq {
+                    summary.last_message = Some(message.clone());
+                }
+                updated = Some(summary.clone());
+                sort_conversations(list);
+            }
+        });
+        match (updated, self.local()) {
+            (Some(summary), Some(store)) => {
+                let _ = store.put_conversation(&summary).await;
+            }
+            _ if !known => self.fetch_summary(message.conversation_id).await,
+            _ => {}
+        }
+    }
+
+    /// A conversation this device has not seen yet: fetch its summary.
+    async fn fetch_summary(self, id: ConversationId) {
+        let Some(api) = self.api() else { return };
+        if let Ok(detail) = api.detail(id).await {
+            self.apply_summary(detail.summary).await;
+        }
+    }
+
+    async fn apply_recall(self, conversation: ConversationId, seq: u64) {
+        let Some(store) = self.local() else { return };
+        let Ok(Some(mut message)) = store.message(conversation, seq).await else {
+            // Not on this device: a later fetch brings it already recalled.
+            return;
+        };
+        if message.recalled {
+            return;
+        }
+        message.recalled = true;
+        message.text.clear();
+        let _ = store.put_messages(std::slice::from_ref(&message)).await;
+        self.timelines.update(|t| {
+            if let Some(timeline) = t.get_mut(&conversation) {
+                timeline.merge(std::slice::from_ref(&message));
+            }
+        });
+        let me = self.me();
+        let mut updated = None;
+        self.conversations.update(|list| {
+            if let Some(summary) = list.iter_mut().find(|c| c.id == conversation) {
+                if summary.last_message.as_ref().is_some_and(|m| m.seq == seq) {
+                    summary.last_message = Some(message.clone());
+                }
+                if Some(message.sender_id) != me && seq > summary.read_seq {
+                    summary.unread = summary.unread.saturating_sub(1);
+                }
+                updated = Some(summary.clone());
+            }
+        });
+        if let Some(summary) = updated {
+            let _ = store.put_conversation(&summary).await;
+        }
+    }
+
+    async fn set_own_read(self, conversation: ConversationId, seq: u64) {
+        let mut updated = None;
+        self.conversations.update(|list| {
+            if let Some(summary) = list.iter_mut().find(|c| c.id == conversation)
+                && seq > summary.read_seq
+            {
+                summary.read_seq = seq;
+                if seq >= summary.last_seq {
+                    summary.unread = 0;
+                }
+                updated = Some(summary.clone());
+            }
+        });
+        if let (Some(summary), Some(store)) = (updated, self.local()) {
+            let _ = store.put_conversation(&summary).await;
+        }
+    }
+
+    /// Queues a message; it shows at once as pending and is delivered when possible.
+    pub fn send(
+        self,
+        id: ConversationId,
+        text: String,
+        reply_to: Option<u64>,
+    ) -> Result<(), TextError> {
+        validate_text(&text)?;
+        let action = OutboxAction::Send {
+            text,
+            reply_to,
+            mentions: Vec::new(),
+            mention_all: false,
+        };
+        self.enqueue(OutboxEntry::new(
+            id,
+            crate::platform::new_client_id(),
+            action,
+            self.next_order(),
+        ));
+        Ok(())
+    }
+
+    /// Queues recalling one of the member's own messages.
+    pub fn recall(self, id: ConversationId, seq: u64) {
+        self.enqueue(OutboxEntry::new(
+            id,
+            crate::platform::new_client_id(),
+            OutboxAction::Recall { seq },
+            self.next_order(),
+        ));
+    }
+
+    /// Marks everything in a conversation as read (at most one such entry per conversation waits).
+    pub fn mark_read(self, id: ConversationId) {
+        let Some((last, read)) = self.conversations.with_untracked(|l| {
+            l.iter()
+                .find(|c| c.id == id)
+                .map(|c| (c.last_seq, c.read_seq))
+        }) else {
+            return;
+        };
+        if last <= read {
+            return;
+        }
+        spawn_local(self.set_own_read(id, last));
+        let mut entry = OutboxEntry::new(
+            id,
+            crate::platform::new_client_id(),
+            OutboxAction::Read { seq: last },
+            self.next_order(),
+        );
+        entry.client_id = format!("read-{id}");
+        self.enqueue(entry);
+    }
+
+    fn next_order(self) -> f64 {
+        let counter = self.order_counter.try_update_value(|c| {
+            *c = (*c + 1) % 1000;
+            *c
+        });
+        crate::platform::now_millis() as f64 * 1000.0 + f64::from(counter.unwrap_or(0))
+    }
+
+    fn enqueue(self, entry: OutboxEntry) {
+        self.outbox.update(|o| {
+            o.retain(|e| e.client_id != entry.client_id);
+            o.push(entry.clone());
+        });
+        spawn_local(async move {
+            // Stored before the first attempt: a reload or crash from here on loses nothing.
+            if let Some(store) = self.local() {
+                let _ = store.put_outbox(&entry).await;
+            }
+            self.flush().await;
+        });
+    }
+
+    /// Sends a refused entry again (same client id, so never twice).
+    pub fn retry(self, client_id: String) {
+        let entry = self.outbox.try_update(|o| {
+            let entry = o.iter_mut().find(|e| e.client_id == client_id)?;
+            entry.failed = None;
+            entry.attempts = 0;
+            Some(entry.clone())
+        });
+        if let Some(Some(entry)) = entry {
+            spawn_local(async move {
+                if let Some(store) = self.local() {
+                    let _ = store.put_outbox(&entry).await;
+                }
+                self.flush().await;
+            });
+        }
+    }
+
+    /// Deletes a queued entry the member gave up on.
+    pub fn discard(self, client_id: String) {
+        spawn_local(async move { self.forget_entry(&client_id).await });
+    }
+
+    async fn forget_entry(self, client_id: &str) {
+        self.outbox
+            .update(|o| o.retain(|e| e.client_id != client_id));
+        if let Some(store) = self.local() {
+            let _ = store.delete_outbox(client_id).await;
+        }
+    }
+
+    /// Delivers the outbox in order until it is empty, the server is out of reach, or the
+    /// session ended. Only one delivery runs at a time.
+    pub(crate) async fn flush(self) {
+        if self.flushing.get_value() || self.local().is_none() {
+            return;
+        }
+        self.flushing.set_value(true);
+        while let Some(entry) = self.outbox.with_untracked(|o| next_deliverable(o).cloned()) {
+            match self.deliver(&entry).await {
+                Delivery::Done => self.forget_entry(&entry.client_id).await,
+                Delivery::Retry => {
+                    let mut waiting = entry.clone();
+                    waiting.attempts += 1;
+                    self.replace_entry(&waiting).await;
+                    self.schedule_retry(backoff_ms(waiting.attempts));
+                    break;
+                }
+                Delivery::Refused(reason) => {
+                    let mut refused = entry.clone();
+                    refused.failed = Some(reason);
+                    self.replace_entry(&refused).await;
+                }
+                Delivery::SessionEnded => {
+                    self.session_ended();
+                    break;
+                }
+            }
+        }
+        self.flushing.set_value(false);
+    }
+
+    async fn replace_entry(self, entry: &OutboxEntry) {
+        self.outbox.update(|o| {
+            if let Some(slot) = o.iter_mut().find(|e| e.client_id == entry.client_id) {
+                *slot = entry.clone();
+            }
+        });
+        if let Some(store) = self.local() {
+            let _ = store.put_outbox(entry).await;
+        }
+    }
+
+    fn schedule_retry(self, delay_ms: u32) {
+        let timer =
+            gloo_timers::callback::Timeout::new(delay_ms, move || spawn_local(self.flush()));
+        self.retry_timer.set_value(Some(timer));
+    }
+
+    async fn deliver(self, entry: &OutboxEntry) -> Delivery {
+        let Some(api) = self.api() else {
+            return Delivery::SessionEnded;
+        };
+        let id = entry.conversation_id;
+        let result = match &entry.action {
+            OutboxAction::Send { .. } => match entry.send_request() {
+                Some(request) => match api.send(id, &request).await {
+                    Ok(message) => {
+                        self.apply_message(message).await;
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                },
+                None => Ok(()),
+            },
+            OutboxAction::Recall { seq } => api.recall(id, *seq).await,
+            OutboxAction::Read { seq } => api.mark_read(id, *seq).await,
+        };
+        match result {
+            Ok(()) => Delivery::Done,
+            Err(error) => {
+                if error == ApiError::Network {
+                    self.connection.set(Connection::Offline);
+                }
+                classify(&error)
+            }
+        }
+    }
+}

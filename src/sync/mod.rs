@@ -1,0 +1,4 @@
+//! The sync engine: the outbox of writes and the change feed applied to the device copy.
+
+pub mod engine;
+pub mod outbox;

@@ -1,0 +1,95 @@
+//! The outbox: every write the member makes is stored on the device first, with a client id,
+//! and delivered in order when the server can be reached. The server de-duplicates on the client
+//! id, so a retry after a lost answer never applies twice.
+
+use serde::{Deserialize, Serialize};
+use weft_protocol::chat::SendMessageRequest;
+use weft_protocol::{ClientId, ConversationId, MemberId};
+
+/// What to do on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum OutboxAction {
+    Send {
+        text: String,
+        #[serde(default)]
+        reply_to: Option<u64>,
+        #[serde(default)]
+        mentions: Vec<MemberId>,
+        #[serde(default)]
+        mention_all: bool,
+    },
+    Recall {
+        seq: u64,
+    },
+    Read {
+        seq: u64,
+    },
+}
+
+/// One queued write. `client_id` is its key in the device store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub client_id: String,
+    /// Delivery order: milliseconds at creation × 1000 + a counter.
+    pub order: f64,
+    pub conversation_id: ConversationId,
+    pub action: OutboxAction,
+    pub attempts: u32,
+    /// Why the server refused it (shown with "Retry" and "Delete"); `None` while it will be retried.
+    pub failed: Option<String>,
+}
+
+impl OutboxEntry {
+    pub fn new(
+        conversation_id: ConversationId,
+        client_id: ClientId,
+        action: OutboxAction,
+        order: f64,
+    ) -> Self {
+        Self {
+            client_id: client_id.to_string(),
+            order,
+            conversation_id,
+            action,
+            attempts: 0,
+            failed: None,
+        }
+    }
+
+    pub fn client_id(&self) -> ClientId {
+        ClientId(self.client_id.parse().unwrap_or_default())
+    }
+
+    /// The send request, for `Send` entries.
+    pub fn send_request(&self) -> Option<SendMessageRequest> {
+        match &self.action {
+            OutboxAction::Send {
+                text,
+                reply_to,
+                mentions,
+                mention_all,
+            } => Some(SendMessageRequest {
+                client_id: self.client_id(),
+                text: text.clone(),
+                reply_to: *reply_to,
+                mentions: mentions.clone(),
+                mention_all: *mention_all,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// The next entry to deliver: the oldest that has not failed for good.
+pub fn next_deliverable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
+    entries
+        .iter()
+        .filter(|e| e.failed.is_none())
+        .min_by(|a, b| a.order.total_cmp(&b.order))
+}
+
+/// Wait before retry number `attempts` (1 s doubling, at most 30 s).
+pub fn backoff_ms(attempts: u32) -> u32 {
+    1_000u32.saturating_mul(1 << attempts.min(5)).min(30_000)
+}
