@@ -159,7 +159,7 @@ pub fn ConversationPage() -> impl IntoView {
                     <Show when=move || timeline.with(|t| t.messages.is_empty()) && pending().is_empty()>
                         <li class="hint">{i18n.t(Text::NoMessagesYet)}</li>
                     </Show>
-                    <For each=move || timeline.get().messages key=|m| (m.id, m.seq, m.recalled) let:message>
+                    <For each=move || timeline.get().messages key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled)) let:message>
                         {
                             let mine = me() == Some(message.sender_id);
                             let receipt = if mine { receipt_for(&message) } else { Signal::derive(|| None) };

@@ -252,12 +252,25 @@ impl ChatState {
         }
         message.recalled = true;
         message.text.clear();
-        let _ = store.put_messages(std::slice::from_ref(&message)).await;
+        // Quotes of it lose the text too.
+        let mut changed = vec![message.clone()];
         self.timelines.update(|t| {
             if let Some(timeline) = t.get_mut(&conversation) {
                 timeline.merge(std::slice::from_ref(&message));
+                for quoting in timeline.messages.iter_mut() {
+                    if let Some(reply) = quoting
+                        .reply_to
+                        .as_mut()
+                        .filter(|r| r.seq == seq && !r.recalled)
+                    {
+                        reply.recalled = true;
+                        reply.excerpt.clear();
+                        changed.push(quoting.clone());
+                    }
+                }
             }
         });
+        let _ = store.put_messages(&changed).await;
         let me = self.me();
         let mut updated = None;
         self.conversations.update(|list| {
