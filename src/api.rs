@@ -4,11 +4,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
 use weft_protocol::chat::{
-    ConversationDetail, ConversationSummary, CreateGroupRequest, MarkReadRequest, Message,
-    MessagePage, SearchHit, SendMessageRequest,
+    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest,
+    MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit,
+    SendMessageRequest, TransferOwnerRequest,
 };
 use weft_protocol::sync::Bootstrap;
-use weft_protocol::{API_PREFIX, ConversationId, ErrorBody, ErrorCode};
+use weft_protocol::{API_PREFIX, ConversationId, ErrorBody, ErrorCode, MemberId};
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -170,6 +171,85 @@ impl Api {
         request: &CreateGroupRequest,
     ) -> Result<ConversationDetail, ApiError> {
         self.post("/conversations", request).await
+    }
+
+    pub async fn open_direct(&self, member: MemberId) -> Result<ConversationDetail, ApiError> {
+        self.post("/conversations/direct", &OpenDirectRequest { member })
+            .await
+    }
+
+    async fn send_json<B: Serialize, T: DeserializeOwned>(
+        &self,
+        request: gloo_net::http::RequestBuilder,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let request = self
+            .authorise(request)
+            .json(body)
+            .map_err(|err| ApiError::Decode(err.to_string()))?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        decode(response).await
+    }
+
+    pub async fn rename(
+        &self,
+        conversation: ConversationId,
+        name: &str,
+    ) -> Result<ConversationDetail, ApiError> {
+        let request =
+            gloo_net::http::Request::patch(&url(&format!("/conversations/{conversation}")));
+        self.send_json(
+            request,
+            &RenameRequest {
+                name: name.to_owned(),
+            },
+        )
+        .await
+    }
+
+    pub async fn add_members(
+        &self,
+        conversation: ConversationId,
+        members: Vec<MemberId>,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.post(
+            &format!("/conversations/{conversation}/members"),
+            &AddMembersRequest { members },
+        )
+        .await
+    }
+
+    pub async fn remove_member(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+    ) -> Result<(), ApiError> {
+        let request = self.authorise(gloo_net::http::Request::delete(&url(&format!(
+            "/conversations/{conversation}/members/{member}"
+        ))));
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if response.ok() {
+            Ok(())
+        } else {
+            decode::<()>(response).await
+        }
+    }
+
+    pub async fn leave(&self, conversation: ConversationId) -> Result<(), ApiError> {
+        self.post_empty::<()>(&format!("/conversations/{conversation}/leave"), None)
+            .await
+    }
+
+    pub async fn transfer_owner(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.post(
+            &format!("/conversations/{conversation}/owner"),
+            &TransferOwnerRequest { member },
+        )
+        .await
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {

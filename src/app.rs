@@ -2,7 +2,10 @@
 //! reactions to signing in and out and to the network coming and going.
 
 use crate::i18n::I18n;
-use crate::routes::{conversation::ConversationPage, shell::Shell, sign_in::SignInPage};
+use crate::routes::{
+    conversation::ConversationPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
+    search::SearchPage, shell::Shell, sign_in::SignInPage,
+};
 use crate::session::{Session, SessionContext};
 use crate::state::ChatState;
 use leptos::prelude::*;
@@ -49,6 +52,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=NoConversationSelected/>
                     <Route path=path!("c/:id") view=ConversationPage/>
+                    <Route path=path!("c/:id/settings") view=GroupSettingsPage/>
+                    <Route path=path!("new") view=NewChatPage/>
+                    <Route path=path!("search") view=SearchPage/>
                 </ParentRoute>
             </Routes>
         </Router>

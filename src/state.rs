@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
+use weft_protocol::auth::MemberProfile;
 use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
 use weft_protocol::sync::ChangeEnvelope;
 use weft_protocol::{ConversationId, ErrorCode, MemberId};
@@ -63,6 +64,8 @@ pub struct ChatState {
     /// Writes not yet accepted by the server, in delivery order.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
     pub connection: RwSignal<Connection>,
+    /// Colleagues one can start a chat with (fetched when first needed).
+    pub members: RwSignal<Vec<MemberProfile>>,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
@@ -92,6 +95,7 @@ impl ChatState {
             details: RwSignal::new(HashMap::new()),
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
+            members: RwSignal::new(Vec::new()),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
@@ -344,6 +348,37 @@ impl ChatState {
                 timeline.has_more = has_more && !older.is_empty();
             });
         });
+    }
+}
+
+impl ChatState {
+    /// Fetches the colleagues list once (again if it came back empty).
+    pub fn load_members(self) {
+        if !self.members.with_untracked(Vec::is_empty) {
+            return;
+        }
+        let Some(api) = self.api() else { return };
+        spawn_local(async move {
+            match api.members().await {
+                Ok(list) => self.members.set(list),
+                Err(error) => self.on_error(&error),
+            }
+        });
+    }
+
+    /// Takes a conversation the server just created or changed into the list and receipts.
+    pub fn adopt(self, detail: ConversationDetail) {
+        let id = detail.summary.id;
+        let summary = detail.summary.clone();
+        self.details.update(|d| {
+            d.insert(id, detail);
+        });
+        spawn_local(self.apply_summary(summary));
+    }
+
+    /// Forgets a conversation the member just left.
+    pub fn forget_conversation(self, id: ConversationId) {
+        spawn_local(self.apply_removed(id));
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod composer;
 pub mod connection_badge;
 pub mod conversation_list;
+pub mod member_picker;
 pub mod message_item;

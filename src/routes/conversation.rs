@@ -138,6 +138,11 @@ pub fn ConversationPage() -> impl IntoView {
             <header class="conversation__header">
                 <a class="back" href="/" aria-label=i18n.t(Text::Back)>"‹"</a>
                 <h2 id="conversation-title">{move || summary.get().map(|s| s.title).unwrap_or_default()}</h2>
+                <Show when=move || summary.get().is_some_and(|s| s.kind == ConversationKind::Group)>
+                    <a class="conversation__settings" href=move || id.get().map(|id| format!("/c/{id}/settings")).unwrap_or_default()>
+                        {i18n.t(Text::GroupSettings)}
+                    </a>
+                </Show>
                 <span class="conversation__members">
                     {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
                 </span>

@@ -1,6 +1,9 @@
 //! One module per page.
 
 pub mod conversation;
+pub mod group_settings;
+pub mod new_chat;
+pub mod search;
 pub mod shell;
 pub mod sign_in;
 

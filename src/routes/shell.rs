@@ -31,7 +31,7 @@ fn SignedIn() -> impl IntoView {
     let session = use_session();
     let chat = use_chat();
     let location = use_location();
-    let in_conversation = move || location.pathname.get().starts_with("/c/");
+    let in_conversation = move || location.pathname.get() != "/";
     let my_name = move || {
         session
             .0
@@ -69,7 +69,13 @@ fn SignedIn() -> impl IntoView {
                 <p class="offline-banner" role="status">{i18n.t(Text::OfflineHint)}</p>
             </Show>
             <div class="shell__body">
-                <ConversationList/>
+                <div class="sidebar">
+                    <div class="sidebar__actions">
+                        <a class="button" href="/new">{i18n.t(Text::NewChat)}</a>
+                        <a class="button" href="/search">{i18n.t(Text::Search)}</a>
+                    </div>
+                    <ConversationList/>
+                </div>
                 <Outlet/>
             </div>
         </div>

@@ -2,7 +2,7 @@
 //! [`super::migrations`].
 
 use super::migrations::{self, v1, v2};
-use super::{Store, StoreError, sort_conversations, sort_outbox};
+use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use crate::sync::outbox::OutboxEntry;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::Database;
@@ -255,5 +255,21 @@ impl Store for IdbStore {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError> {
+        let query = query.to_lowercase();
+        let tx = self.db.transaction(v1::MESSAGES).build()?;
+        let store = tx.object_store(v1::MESSAGES)?;
+        let mut hits = Vec::new();
+        if let Some(mut cursor) = store.open_cursor().await? {
+            while let Some(row) = cursor.next_record_ser::<MessageRow>().await? {
+                if message_matches(&row.message, &query) {
+                    hits.push(row.message);
+                }
+            }
+        }
+        newest_first(&mut hits, limit);
+        Ok(hits)
     }
 }

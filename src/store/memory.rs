@@ -1,7 +1,7 @@
 //! An in-memory [`Store`]: the fallback when IndexedDB is unavailable, and the reference the
 //! IndexedDB store is tested against.
 
-use super::{Store, StoreError, sort_conversations, sort_outbox};
+use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use crate::sync::outbox::OutboxEntry;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -115,5 +115,19 @@ impl Store for MemoryStore {
     async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
         self.outbox.borrow_mut().remove(client_id);
         Ok(())
+    }
+
+    async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError> {
+        let query = query.to_lowercase();
+        let mut hits: Vec<Message> = self
+            .messages
+            .borrow()
+            .values()
+            .flat_map(|m| m.values())
+            .filter(|m| message_matches(m, &query))
+            .cloned()
+            .collect();
+        newest_first(&mut hits, limit);
+        Ok(hits)
     }
 }

@@ -53,6 +53,8 @@ pub trait Store {
     async fn outbox(&self) -> Result<Vec<OutboxEntry>, StoreError>;
     async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError>;
     async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError>;
+    /// Saved messages containing `query` (case-insensitive), newest first, at most `limit`.
+    async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -127,6 +129,20 @@ impl Store for LocalStore {
     async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
         delegate!(self, s => s.delete_outbox(client_id))
     }
+    async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError> {
+        delegate!(self, s => s.search_messages(query, limit))
+    }
+}
+
+/// True when a saved message matches a search (case-insensitive; recalled messages never do).
+pub fn message_matches(message: &Message, query_lower: &str) -> bool {
+    !message.recalled && message.text.to_lowercase().contains(query_lower)
+}
+
+/// Newest first, then cut to `limit`.
+pub(crate) fn newest_first(hits: &mut Vec<Message>, limit: usize) {
+    hits.sort_by(|a, b| b.sent_at.cmp(&a.sent_at).then_with(|| b.seq.cmp(&a.seq)));
+    hits.truncate(limit);
 }
 
 /// Sorts outbox entries into delivery order.

@@ -106,31 +106,7 @@ impl ChatState {
                 seq,
             } => self.apply_recall(conversation_id, seq).await,
             Change::Conversation { summary } => self.apply_summary(summary).await,
-            Change::Removed { conversation_id } => {
-                if let Some(store) = self.local() {
-                    let _ = store.remove_conversation(conversation_id).await;
-                }
-                self.conversations
-                    .update(|list| list.retain(|c| c.id != conversation_id));
-                self.timelines.update(|t| {
-                    t.insert(
-                        conversation_id,
-                        crate::state::Timeline {
-                            missing: true,
-                            ..Default::default()
-                        },
-                    );
-                });
-                let dropped: Vec<String> = self.outbox.with_untracked(|o| {
-                    o.iter()
-                        .filter(|e| e.conversation_id == conversation_id)
-                        .map(|e| e.client_id.clone())
-                        .collect()
-                });
-                for client_id in dropped {
-                    self.forget_entry(&client_id).await;
-                }
-            }
+            Change::Removed { conversation_id } => self.apply_removed(conversation_id).await,
             Change::Read {
                 conversation_id,
                 member_id,
@@ -152,8 +128,35 @@ impl ChatState {
         }
     }
 
+    /// The member no longer takes part: drop the conversation, its messages and queued writes.
+    pub(crate) async fn apply_removed(self, conversation_id: ConversationId) {
+        if let Some(store) = self.local() {
+            let _ = store.remove_conversation(conversation_id).await;
+        }
+        self.conversations
+            .update(|list| list.retain(|c| c.id != conversation_id));
+        self.timelines.update(|t| {
+            t.insert(
+                conversation_id,
+                crate::state::Timeline {
+                    missing: true,
+                    ..Default::default()
+                },
+            );
+        });
+        let dropped: Vec<String> = self.outbox.with_untracked(|o| {
+            o.iter()
+                .filter(|e| e.conversation_id == conversation_id)
+                .map(|e| e.client_id.clone())
+                .collect()
+        });
+        for client_id in dropped {
+            self.forget_entry(&client_id).await;
+        }
+    }
+
     /// A conversation's current summary replaces what the device had.
-    async fn apply_summary(self, summary: ConversationSummary) {
+    pub(crate) async fn apply_summary(self, summary: ConversationSummary) {
         if let Some(store) = self.local() {
             let _ = store.put_conversation(&summary).await;
         }
