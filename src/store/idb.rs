@@ -124,14 +124,20 @@ impl Store for IdbStore {
             .with_mode(TransactionMode::Readwrite)
             .build()?;
         let store = tx.object_store(v1::MESSAGES)?;
+        // Requests go out as they are built; waiting on each in turn would cost a round trip
+        // through the event loop per message. Issue them all, commit, then collect the results.
+        let mut requests = Vec::with_capacity(messages.len());
         for message in messages {
             let row = MessageRow {
                 key: message_key(message.conversation_id, message.seq),
                 message: message.clone(),
             };
-            store.put(row).serde()?.await?;
+            requests.push(store.put(row).serde()?);
         }
         tx.commit().await?;
+        for request in requests {
+            request.await?;
+        }
         Ok(())
     }
 

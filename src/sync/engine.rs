@@ -75,9 +75,18 @@ impl ChatState {
         while let Some((changes, cursor)) =
             self.incoming.try_update_value(|q| q.pop_front()).flatten()
         {
+            // Runs of messages (the common case) are stored in one go.
+            let mut messages = Vec::new();
             for ChangeEnvelope { change, .. } in changes {
-                self.apply(change).await;
+                match change {
+                    Change::Message { message } => messages.push(message),
+                    other => {
+                        self.apply_messages(std::mem::take(&mut messages)).await;
+                        self.apply(other).await;
+                    }
+                }
             }
+            self.apply_messages(messages).await;
             self.advance_cursor(cursor).await;
         }
         self.applying.set_value(false);
@@ -184,28 +193,51 @@ impl ChatState {
 
     /// Records a message from the server (an own send or anyone's, live or replayed).
     pub(crate) async fn apply_message(self, message: Message) {
+        self.apply_messages(vec![message]).await;
+    }
+
+    /// Records a batch of messages: one device-store transaction for the messages, one reactive
+    /// update for the timelines and one for the list, whatever the batch size.
+    pub(crate) async fn apply_messages(self, messages: Vec<Message>) {
+        if messages.is_empty() {
+            return;
+        }
         if let Some(store) = self.local() {
-            let _ = store.put_messages(std::slice::from_ref(&message)).await;
+            let _ = store.put_messages(&messages).await;
         }
         self.timelines.update(|t| {
-            if let Some(timeline) = t.get_mut(&message.conversation_id) {
-                timeline.merge(std::slice::from_ref(&message));
+            for message in &messages {
+                if let Some(timeline) = t.get_mut(&message.conversation_id) {
+                    timeline.merge(std::slice::from_ref(message));
+                }
             }
         });
-        // The server has it: whatever the outbox still holds for it is done.
-        let client_id = message.client_id.to_string();
-        if self
-            .outbox
-            .with_untracked(|o| o.iter().any(|e| e.client_id == client_id))
-        {
+        // The server has them: whatever the outbox still holds for them is done.
+        let settled: Vec<String> = self.outbox.with_untracked(|o| {
+            o.iter()
+                .filter(|e| {
+                    messages
+                        .iter()
+                        .any(|m| m.client_id.to_string() == e.client_id)
+                })
+                .map(|e| e.client_id.clone())
+                .collect()
+        });
+        for client_id in settled {
             self.forget_entry(&client_id).await;
         }
         let me = self.me();
-        let mut known = false;
-        let mut updated = None;
+        let mut updated: Vec<ConversationSummary> = Vec::new();
+        let mut unknown: Vec<ConversationId> = Vec::new();
         self.conversations.update(|list| {
-            if let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id) {
-                known = true;
+            for message in &messages {
+                let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id)
+                else {
+                    if !unknown.contains(&message.conversation_id) {
+                        unknown.push(message.conversation_id);
+                    }
+                    continue;
+                };
                 if message.seq > summary.last_seq {
                     if Some(message.sender_id) != me
                         && message.seq > summary.read_seq
@@ -223,16 +255,18 @@ impl ChatState {
                 if message.seq >= summary.last_seq {
                     summary.last_message = Some(message.clone());
                 }
-                updated = Some(summary.clone());
-                sort_conversations(list);
+                updated.retain(|u| u.id != summary.id);
+                updated.push(summary.clone());
             }
+            sort_conversations(list);
         });
-        match (updated, self.local()) {
-            (Some(summary), Some(store)) => {
-                let _ = store.put_conversation(&summary).await;
+        if let Some(store) = self.local() {
+            for summary in &updated {
+                let _ = store.put_conversation(summary).await;
             }
-            _ if !known => self.fetch_summary(message.conversation_id).await,
-            _ => {}
+        }
+        for id in unknown {
+            self.fetch_summary(id).await;
         }
     }
 

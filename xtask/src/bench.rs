@@ -1,6 +1,7 @@
-//! `cargo xtask bench`: prints the release app shell's size (raw, gzip, brotli) and, through a
-//! Playwright script, the time from navigation to an interactive conversation list, cold and
-//! warm offline. Figures, not pass/fail: record them in the README.
+//! `cargo xtask bench`: prints the release app shell's size (raw, gzip, brotli); through
+//! Playwright scripts, start-up times (cold and warm offline) and messaging figures (feed pull,
+//! catch-up after offline, first paint of a 10,000-message chat); and IndexedDB ingest rates from
+//! a release wasm-bindgen-test. Figures, not pass/fail: record them in the README.
 
 use crate::tools::{CHROMIUM, ensure_browser, ensure_build_tools, path_with_tools};
 use crate::{XResult, app_build, root, run, step};
@@ -80,12 +81,38 @@ pub fn bench() -> XResult {
     run(Command::new("cargo")
         .args(["build", "--release", "-p", "weft-server"])
         .current_dir(&root))?;
+    let node_bench = |script: &str| {
+        run(Command::new("node")
+            .arg(script)
+            .current_dir(&root)
+            .env("PATH", path_with_tools())
+            .env("WEFT_SERVER_BIN", root.join("target/release/weft-server"))
+            .env("WEFT_DIST", root.join("dist"))
+            .env("CHROMIUM", CHROMIUM))
+    };
     step("start-up timing in headless Chromium");
-    run(Command::new("node")
-        .arg("tests/e2e/bench/startup.js")
+    node_bench("tests/e2e/bench/startup.js")?;
+    step("messaging: feed, catch-up and first paint with 10,000 messages");
+    node_bench("tests/e2e/bench/messaging.js")?;
+    step(
+        "offline store: IndexedDB ingest of 10,000 and 100,000 messages (release build, headless Chromium)",
+    );
+    run(Command::new("cargo")
+        .args([
+            "test",
+            "--release",
+            "-p",
+            "weft",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "store_bench",
+            "--",
+            "--include-ignored",
+            "--nocapture",
+        ])
         .current_dir(&root)
         .env("PATH", path_with_tools())
-        .env("WEFT_SERVER_BIN", root.join("target/release/weft-server"))
-        .env("WEFT_DIST", root.join("dist"))
-        .env("CHROMIUM", CHROMIUM))
+        .env("CHROMEDRIVER", crate::tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "900"))
 }
