@@ -1,6 +1,6 @@
 //! Conversations and messages: the shapes on the wire and the text rules both sides enforce.
 
-use crate::{ClientId, ConversationId, MemberId, MessageId, Millis};
+use crate::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 use serde::{Deserialize, Serialize};
 
 /// Direct chats have exactly two members; groups have a name and an owner.
@@ -56,6 +56,57 @@ pub struct Message {
     /// @all: everyone in the group is mentioned.
     #[serde(default)]
     pub mention_all: bool,
+    /// A file or image sent with the message (gone once recalled).
+    #[serde(default)]
+    pub attachment: Option<Attachment>,
+}
+
+/// An uploaded file as messages show it. The bytes are fetched through a short-lived signed URL
+/// (`GET /api/v1/attachments/{id}/url`), which only participants of a conversation holding the
+/// file (and its uploader) can obtain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub id: AttachmentId,
+    pub file_name: String,
+    /// Decided by the server from the file's first bytes, never from the uploader's claim.
+    pub content_type: String,
+    pub size: u64,
+}
+
+impl Attachment {
+    /// Images are shown inline; everything else is offered as a download.
+    pub fn is_image(&self) -> bool {
+        self.content_type.starts_with("image/")
+    }
+}
+
+/// `GET /api/v1/attachments/{id}/url`: where to fetch the bytes, until `expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedUrl {
+    pub url: String,
+    pub expires_at: Millis,
+}
+
+/// Largest file one upload may carry.
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// Longest file name kept, in characters.
+pub const MAX_FILE_NAME_CHARS: usize = 120;
+
+/// A file name safe to store and show: no folders (`../`, `C:\`), no control or bidirectional
+/// override characters, at most [`MAX_FILE_NAME_CHARS`]; "file" when nothing is left.
+pub fn sanitize_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let cleaned: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
+        .take(MAX_FILE_NAME_CHARS)
+        .collect();
+    let trimmed = cleaned.trim().trim_start_matches('.').trim();
+    if trimmed.is_empty() {
+        "file".to_owned()
+    } else {
+        trimmed.to_owned()
+    }
 }
 
 /// What a reply shows of the message it answers.
@@ -83,6 +134,9 @@ pub struct SendMessageRequest {
     pub mentions: Vec<MemberId>,
     #[serde(default)]
     pub mention_all: bool,
+    /// A file uploaded first with `POST /api/v1/attachments`.
+    #[serde(default)]
+    pub attachment_id: Option<AttachmentId>,
 }
 
 /// `POST /api/v1/conversations/{id}/read`: everything up to `seq` has been seen.
@@ -214,6 +268,14 @@ impl std::fmt::Display for TextError {
     }
 }
 
+/// Checks a message body: text may be empty only when a file goes with it.
+pub fn validate_body(text: &str, has_attachment: bool) -> Result<(), TextError> {
+    if has_attachment && text.trim().is_empty() {
+        return Ok(());
+    }
+    validate_text(text)
+}
+
 /// Checks a message text: not blank, at most [`MAX_TEXT_BYTES`]. Used by the composer and the server.
 pub fn validate_text(text: &str) -> Result<(), TextError> {
     if text.trim().is_empty() {
@@ -228,6 +290,26 @@ pub fn validate_text(text: &str) -> Result<(), TextError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_lose_folders_controls_and_overrides() {
+        assert_eq!(sanitize_file_name("../../etc/passwd"), "passwd");
+        assert_eq!(sanitize_file_name("C:\\Users\\me\\报告.pdf"), "报告.pdf");
+        assert_eq!(sanitize_file_name("evil\u{202E}gnp.exe"), "evilgnp.exe");
+        assert_eq!(sanitize_file_name("a\nb\0c.txt"), "abc.txt");
+        assert_eq!(sanitize_file_name("..."), "file");
+        assert_eq!(sanitize_file_name(".hidden"), "hidden");
+        assert_eq!(
+            sanitize_file_name(&"长".repeat(300)).chars().count(),
+            MAX_FILE_NAME_CHARS
+        );
+    }
+
+    #[test]
+    fn a_file_may_go_without_text() {
+        assert_eq!(validate_body("", true), Ok(()));
+        assert_eq!(validate_body(" ", false), Err(TextError::Empty));
+    }
 
     #[test]
     fn blank_text_is_refused() {

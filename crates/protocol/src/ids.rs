@@ -47,3 +47,7 @@ typed_id!(
     /// A client-generated id carried by every mutation, so retries are de-duplicated.
     ClientId
 );
+typed_id!(
+    /// An uploaded file.
+    AttachmentId
+);

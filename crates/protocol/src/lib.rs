@@ -12,7 +12,7 @@ pub mod live;
 pub mod sync;
 
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{ClientId, ConversationId, MemberId, MessageId, SessionId};
+pub use ids::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId};
 
 /// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 1;

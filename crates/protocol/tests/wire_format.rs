@@ -3,12 +3,12 @@
 use uuid::Uuid;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::{
-    ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest,
+    Attachment, ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest,
 };
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
 use weft_protocol::{
-    ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
+    AttachmentId, ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
 };
 
 fn id(n: u128) -> Uuid {
@@ -34,6 +34,12 @@ fn message() -> Message {
         }),
         mentions: vec![MemberId(id(5))],
         mention_all: false,
+        attachment: Some(Attachment {
+            id: AttachmentId(id(8)),
+            file_name: "报告.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 1024,
+        }),
     }
 }
 
@@ -151,7 +157,13 @@ fn conversation_and_message() {
         "mentions": [
           "00000000-0000-0000-0000-000000000005"
         ],
-        "mention_all": false
+        "mention_all": false,
+        "attachment": {
+          "id": "00000000-0000-0000-0000-000000000008",
+          "file_name": "报告.pdf",
+          "content_type": "application/pdf",
+          "size": 1024
+        }
       },
       "updated_at": 1764000000000,
       "read_seq": 6,
@@ -164,13 +176,15 @@ fn conversation_and_message() {
         reply_to: None,
         mentions: vec![],
         mention_all: false,
+        attachment_id: None,
     }, @r#"
     {
       "client_id": "00000000-0000-0000-0000-000000000004",
       "text": "hi",
       "reply_to": null,
       "mentions": [],
-      "mention_all": false
+      "mention_all": false,
+      "attachment_id": null
     }
     "#);
 }

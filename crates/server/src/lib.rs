@@ -2,6 +2,7 @@
 //! `/api/v1`, the live socket, and the built app), so tests drive exactly what runs.
 
 pub mod auth;
+pub mod blobs;
 pub mod error;
 pub mod extract;
 pub mod hub;
@@ -33,11 +34,15 @@ pub struct AppState {
     pub limiter: Arc<auth::LoginLimiter>,
     pub assets: Arc<Assets>,
     pub limits: store::Limits,
+    /// Uploaded files' bytes.
+    pub blobs: Arc<blobs::BlobStore>,
+    /// Signs download links (random per process).
+    pub url_key: Arc<[u8; 32]>,
 }
 
 impl AppState {
     /// State with the default sign-in limits: per 15 minutes, 10 failures per account and 50 per address.
-    pub fn new(store: Arc<dyn Store>, assets: Assets) -> Self {
+    pub fn new(store: Arc<dyn Store>, assets: Assets, blobs: blobs::BlobStore) -> Self {
         Self {
             store,
             hub: Hub::new(),
@@ -48,6 +53,8 @@ impl AppState {
             )),
             assets: Arc::new(assets),
             limits: store::Limits::default(),
+            blobs: Arc::new(blobs),
+            url_key: Arc::new(auth::new_signing_key()),
         }
     }
 
@@ -75,7 +82,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             csp,
         ))

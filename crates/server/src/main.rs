@@ -7,6 +7,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use weft_server::blobs::BlobStore;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use weft_server::static_files::Assets;
 use weft_server::store::SqliteStore;
@@ -78,7 +79,9 @@ async fn run() -> Result<(), String> {
     if assets.is_empty() {
         tracing::warn!(dist = %options.dist.display(), "no built app found: serving the API only");
     }
-    let state = AppState::new(Arc::new(store), assets);
+    let blobs = BlobStore::open(&options.data_dir.join("blobs"))
+        .map_err(|err| format!("cannot open the file store: {err}"))?;
+    let state = AppState::new(Arc::new(store), assets, blobs);
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;

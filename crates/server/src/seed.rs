@@ -250,6 +250,7 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
                 reply_to: None,
                 mentions: &[],
                 mention_all: false,
+                attachment: None,
                 now: clock.get(),
             })?;
         }

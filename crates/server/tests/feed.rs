@@ -221,6 +221,7 @@ async fn recall_is_refused_after_the_window() {
             reply_to: None,
             mentions: &[],
             mention_all: false,
+            attachment: None,
             now: 2_000_000_000,
         })
         .expect("append");

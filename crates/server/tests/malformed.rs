@@ -87,6 +87,9 @@ fn routes(conversation: &str, session: &str) -> Vec<(Method, String, bool, bool)
         (Method::GET, "/api/v1/sync/bootstrap".into(), false, true),
         (Method::GET, "/api/v1/changes?after=0".into(), false, true),
         (Method::GET, "/api/v1/members".into(), false, true),
+        (Method::POST, "/api/v1/attachments".into(), false, true),
+        (Method::GET, format!("/api/v1/attachments/{session}/url"), false, true),
+        (Method::GET, format!("/api/v1/files/{session}"), false, false),
         (
             Method::GET,
             format!("/api/v1/conversations/{conversation}/messages"),

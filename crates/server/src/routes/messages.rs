@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use weft_protocol::ConversationId;
 use weft_protocol::chat::{
-    MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_text,
+    MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_body,
 };
 
 pub fn router() -> Router<AppState> {
@@ -61,7 +61,8 @@ async fn send(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(request): ApiJson<SendMessageRequest>,
 ) -> Result<(StatusCode, Json<Message>), ApiError> {
-    validate_text(&request.text).map_err(|err| ApiError::invalid_field(err.to_string()))?;
+    validate_body(&request.text, request.attachment_id.is_some())
+        .map_err(|err| ApiError::invalid_field(err.to_string()))?;
     let now = crate::now_millis();
     let stored = state
         .db(move |store| {
@@ -73,6 +74,7 @@ async fn send(
                 reply_to: request.reply_to,
                 mentions: &request.mentions,
                 mention_all: request.mention_all,
+                attachment: request.attachment_id,
                 now,
             })
         })

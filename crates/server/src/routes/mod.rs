@@ -1,6 +1,7 @@
 //! The one list of API routes. Each domain module exposes `router()`; unknown routes and wrong
 //! methods answer with JSON errors like every other failure.
 
+mod attachments;
 mod auth;
 mod conversations;
 mod live;
@@ -19,6 +20,7 @@ pub fn api() -> Router<AppState> {
     Router::new()
         .route("/health", get(health))
         .merge(auth::router())
+        .merge(attachments::router())
         .merge(conversations::router())
         .merge(messages::router())
         .merge(sync::router())

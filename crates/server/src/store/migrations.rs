@@ -95,6 +95,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX changes_by_target ON changes(target_member_id, position);
     CREATE INDEX messages_by_sent ON messages(conversation_id, sent_at);
     "#,
+    // 3: uploaded files (bytes are content-addressed in the data folder's `blobs/`).
+    r#"
+    CREATE TABLE attachments (
+        id           TEXT PRIMARY KEY,
+        owner_id     TEXT NOT NULL REFERENCES members(id),
+        client_id    TEXT NOT NULL,
+        sha256       TEXT NOT NULL,
+        size         INTEGER NOT NULL,
+        content_type TEXT NOT NULL,
+        file_name    TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        UNIQUE (owner_id, client_id)
+    );
+    ALTER TABLE messages ADD COLUMN attachment_id TEXT REFERENCES attachments(id);
+    CREATE INDEX messages_by_attachment ON messages(attachment_id) WHERE attachment_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -11,11 +11,12 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
+use weft_protocol::chat::Attachment;
 use weft_protocol::chat::{
     ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit,
 };
 use weft_protocol::sync::PullResponse;
-use weft_protocol::{ClientId, ConversationId, MemberId, Millis, SessionId};
+use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -98,7 +99,15 @@ pub struct NewMessage<'a> {
     pub reply_to: Option<u64>,
     pub mentions: &'a [MemberId],
     pub mention_all: bool,
+    pub attachment: Option<AttachmentId>,
     pub now: Millis,
+}
+
+/// An uploaded file's record: what messages show, and where its bytes are.
+#[derive(Debug, Clone)]
+pub struct StoredAttachment {
+    pub attachment: Attachment,
+    pub sha256: String,
 }
 
 /// Limits that are configuration, not schema.
@@ -262,6 +271,26 @@ pub trait MessageStore {
     fn search(&self, member: MemberId, query: &str, limit: u32) -> StoreResult<Vec<SearchHit>>;
 }
 
+/// Uploaded files.
+pub trait AttachmentStore {
+    /// Records an upload; a retry with the same (owner, client id) returns the first record.
+    fn create_attachment(
+        &self,
+        owner: MemberId,
+        client_id: ClientId,
+        file: &StoredAttachment,
+        now: Millis,
+    ) -> StoreResult<Attachment>;
+    /// The file, if `viewer` uploaded it or takes part in a conversation where it was sent.
+    fn attachment_for(
+        &self,
+        id: AttachmentId,
+        viewer: MemberId,
+    ) -> StoreResult<Option<StoredAttachment>>;
+    /// The file by id, with no access check (for serving a URL that was signed after one).
+    fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
+}
+
 /// The per-member change feed.
 pub trait ChangeFeed {
     /// Changes visible to `member` after position `after`, in order, at most `limit`.
@@ -272,7 +301,15 @@ pub trait ChangeFeed {
 
 /// Everything the API needs from persistence.
 pub trait Store:
-    MemberStore + SessionStore + ConversationStore + MessageStore + ChangeFeed + Send + Sync + 'static
+    MemberStore
+    + SessionStore
+    + ConversationStore
+    + MessageStore
+    + AttachmentStore
+    + ChangeFeed
+    + Send
+    + Sync
+    + 'static
 {
 }
 
@@ -281,6 +318,7 @@ impl<T> Store for T where
         + SessionStore
         + ConversationStore
         + MessageStore
+        + AttachmentStore
         + ChangeFeed
         + Send
         + Sync

@@ -40,8 +40,12 @@ impl TestApp {
     pub fn with_assets(assets: Assets) -> Self {
         let store = SqliteStore::open_in_memory().expect("in-memory database");
         seed_demo(&store, now_millis()).expect("seed");
+        let blobs = weft_server::blobs::BlobStore::open(
+            &std::env::temp_dir().join(format!("weft-test-blobs-{}", uuid::Uuid::new_v4())),
+        )
+        .expect("blob folder");
         Self {
-            state: AppState::new(Arc::new(store), assets),
+            state: AppState::new(Arc::new(store), assets, blobs),
         }
     }
 

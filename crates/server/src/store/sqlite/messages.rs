@@ -94,6 +94,20 @@ impl MessageStore for SqliteStore {
                 ));
             }
         }
+        if let Some(attachment) = new.attachment {
+            let owner: Option<String> = tx
+                .query_row(
+                    "SELECT owner_id FROM attachments WHERE id = ?1",
+                    [attachment.to_string()],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if owner.as_deref() != Some(new.sender.to_string().as_str()) {
+                return Err(StoreError::Invalid(
+                    "attachment_id: upload the file first".into(),
+                ));
+            }
+        }
         let seq: i64 = tx.query_row(
             "UPDATE conversations SET last_seq = last_seq + 1, updated_at = MAX(updated_at, ?2) WHERE id = ?1 RETURNING last_seq",
             params![new.conversation.to_string(), new.now],
@@ -103,8 +117,8 @@ impl MessageStore for SqliteStore {
         let mentions_json =
             serde_json::to_string(&mentions).map_err(|err| super::corrupt(&err.to_string()))?;
         tx.execute(
-            "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, reply_to_seq, mentions, mention_all) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, reply_to_seq, mentions, mention_all, attachment_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             params![
                 id.to_string(),
                 new.conversation.to_string(),
@@ -115,7 +129,8 @@ impl MessageStore for SqliteStore {
                 new.now,
                 new.reply_to.map(to_sql_seq),
                 mentions_json,
-                i64::from(new.mention_all)
+                i64::from(new.mention_all),
+                new.attachment.map(|a| a.to_string())
             ],
         )?;
         // Sending implies having read everything before.
@@ -170,7 +185,7 @@ impl MessageStore for SqliteStore {
             )));
         }
         tx.execute(
-            "UPDATE messages SET body = '', recalled_at = ?3 WHERE conversation_id = ?1 AND seq = ?2",
+            "UPDATE messages SET body = '', attachment_id = NULL, recalled_at = ?3 WHERE conversation_id = ?1 AND seq = ?2",
             params![conversation.to_string(), to_sql_seq(seq), now],
         )?;
         record(

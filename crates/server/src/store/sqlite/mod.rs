@@ -2,6 +2,7 @@
 //! Each trait is implemented in its own module; this one opens the database and holds the row
 //! mapping they share.
 
+mod attachments;
 mod changes;
 mod conversations;
 mod members;
@@ -13,8 +14,8 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
-use weft_protocol::chat::{Message, ReplyPreview, excerpt};
-use weft_protocol::{ClientId, ConversationId, MemberId, MessageId, Millis};
+use weft_protocol::chat::{Attachment, Message, ReplyPreview, excerpt};
+use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 
 /// SQLite-backed store. One connection behind a mutex: SQLite serialises writers anyway, and
 /// the workloads of one node are small enough that readers waiting briefly is fine.
@@ -74,10 +75,12 @@ pub(super) fn to_sql_seq(seq: u64) -> i64 {
 /// callers add `WHERE` and `ORDER BY`.
 pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg.seq, msg.sender_id, sender.name, \
      msg.client_id, msg.body, msg.sent_at, msg.recalled_at, msg.mentions, msg.mention_all, \
-     msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at \
+     msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at, \
+     file.id, file.file_name, file.content_type, file.size \
      FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
      LEFT JOIN messages replied ON replied.conversation_id = msg.conversation_id AND replied.seq = msg.reply_to_seq \
-     LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id";
+     LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id \
+     LEFT JOIN attachments file ON file.id = msg.attachment_id";
 
 pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     let recalled_at: Option<Millis> = row.get(8)?;
@@ -115,7 +118,24 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         reply_to,
         mentions: serde_json::from_str(&mentions).unwrap_or_default(),
         mention_all: mention_all != 0,
+        attachment: attachment_at(row, 15)?,
     })
+}
+
+/// The attachment columns starting at `index` (`id, file_name, content_type, size`), if any.
+pub(super) fn attachment_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Attachment>> {
+    let id: Option<String> = row.get(index)?;
+    let Some(id) = id else { return Ok(None) };
+    let id = AttachmentId::from_str(&id).map_err(|err| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
+    })?;
+    let size: i64 = row.get(index + 3)?;
+    Ok(Some(Attachment {
+        id,
+        file_name: row.get(index + 1)?,
+        content_type: row.get(index + 2)?,
+        size: u64::try_from(size).unwrap_or(0),
+    }))
 }
 
 pub(super) fn message_by_seq(

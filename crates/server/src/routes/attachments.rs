@@ -1,0 +1,234 @@
+//! Files: upload (raw body, at most 10 MiB, type decided from the bytes, name sanitised), a
+//! short-lived signed URL for those allowed to see the file, and serving the bytes behind it.
+//! Signed URLs let `<img src>` work without the bearer token, and expire after five minutes.
+
+use crate::AppState;
+use crate::auth::{same_signature, sign};
+use crate::blobs::sniff_content_type;
+use crate::error::ApiError;
+use crate::extract::{ApiPath, AuthUser};
+use crate::store::StoredAttachment;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use uuid::Uuid;
+use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES, SignedUrl, sanitize_file_name};
+use weft_protocol::{AttachmentId, ClientId, ErrorCode};
+
+/// How long a signed URL works.
+const URL_LIFETIME_MS: i64 = 5 * 60 * 1000;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/attachments",
+            post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
+        )
+        .route("/attachments/{id}/url", get(signed_url))
+        .route("/files/{id}", get(download))
+}
+
+/// Decodes `%XX` escapes; bytes that are not UTF-8 become U+FFFD instead of failing.
+fn percent_decode_lossy(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 3;
+                    }
+                    Err(_) => {
+                        out.push(b'%');
+                        i += 1;
+                    }
+                }
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            other => {
+                out.push(other);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `key` from a raw query string, decoded leniently.
+fn query_param(query: Option<&str>, key: &str) -> Option<String> {
+    query?.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (k == key).then(|| percent_decode_lossy(v))
+    })
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: AuthUser,
+    RawQuery(query): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(StatusCode, Json<Attachment>), ApiError> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!("file: at most {} MiB", MAX_ATTACHMENT_BYTES / (1024 * 1024)),
+            )
+        } else {
+            ApiError::bad_request(rejection.body_text())
+        }
+    })?;
+    if bytes.is_empty() {
+        return Err(ApiError::invalid_field("file: the file is empty"));
+    }
+    let client_id = query_param(query.as_deref(), "client_id")
+        .and_then(|id| id.parse::<Uuid>().ok())
+        .map(ClientId)
+        .ok_or_else(|| ApiError::invalid_field("client_id: a UUID naming this upload"))?;
+    let file_name = sanitize_file_name(&query_param(query.as_deref(), "name").unwrap_or_default());
+    let content_type = sniff_content_type(&bytes).to_owned();
+    let blobs = state.blobs.clone();
+    let size = bytes.len() as u64;
+    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes))
+        .await?
+        .map_err(|err| {
+            tracing::error!(error = %err, "storing an upload failed");
+            ApiError::internal()
+        })?;
+    let file = StoredAttachment {
+        attachment: Attachment {
+            id: AttachmentId(Uuid::now_v7()),
+            file_name,
+            content_type,
+            size,
+        },
+        sha256,
+    };
+    let now = crate::now_millis();
+    let stored = state
+        .db(move |store| store.create_attachment(user.member_id, client_id, &file, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+async fn signed_url(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<AttachmentId>,
+) -> Result<Json<SignedUrl>, ApiError> {
+    let visible = state
+        .db(move |store| store.attachment_for(id, user.member_id))
+        .await?;
+    if visible.is_none() {
+        return Err(ApiError::not_found("file"));
+    }
+    let expires_at = crate::now_millis() + URL_LIFETIME_MS;
+    let signature = sign(&state.url_key, &format!("{id}:{expires_at}"));
+    Ok(Json(SignedUrl {
+        url: format!(
+            "{}/files/{id}?exp={expires_at}&sig={signature}",
+            weft_protocol::API_PREFIX
+        ),
+        expires_at,
+    }))
+}
+
+fn link_refused() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden,
+        "this file link is invalid or has expired; open the message again",
+    )
+}
+
+async fn download(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<AttachmentId>,
+    RawQuery(query): RawQuery,
+) -> Result<Response, ApiError> {
+    let expires_at: i64 = query_param(query.as_deref(), "exp")
+        .and_then(|e| e.parse().ok())
+        .ok_or_else(link_refused)?;
+    let signature = query_param(query.as_deref(), "sig").ok_or_else(link_refused)?;
+    if !same_signature(
+        &signature,
+        &sign(&state.url_key, &format!("{id}:{expires_at}")),
+    ) || expires_at < crate::now_millis()
+    {
+        return Err(link_refused());
+    }
+    let file = state
+        .db(move |store| store.attachment(id))
+        .await?
+        .ok_or_else(|| ApiError::not_found("file"))?;
+    let blobs = state.blobs.clone();
+    let sha256 = file.sha256.clone();
+    let bytes = tokio::task::spawn_blocking(move || blobs.get(&sha256))
+        .await?
+        .map_err(|err| {
+            tracing::error!(error = %err, "reading a stored file failed");
+            ApiError::internal()
+        })?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    let content_type = HeaderValue::from_str(&file.attachment.content_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, content_type);
+    // A file is never a page: nothing in it may run, even if a browser were to render it.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; img-src 'self'; sandbox"),
+    );
+    if !file.attachment.is_image() {
+        let encoded: String = file
+            .attachment
+            .file_name
+            .bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect();
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}"))
+        {
+            headers.insert(header::CONTENT_DISPOSITION, value);
+        }
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_values_decode_leniently() {
+        assert_eq!(percent_decode_lossy("%E6%8A%A5%E5%91%8A.pdf"), "报告.pdf");
+        assert_eq!(percent_decode_lossy("a+b%2"), "a b%2");
+        assert_eq!(
+            percent_decode_lossy("bad%FF%FEname"),
+            "bad\u{FFFD}\u{FFFD}name"
+        );
+        assert_eq!(
+            query_param(Some("client_id=x&name=..%2F..%2Fetc%2Fpasswd"), "name").as_deref(),
+            Some("../../etc/passwd")
+        );
+    }
+}
