@@ -4,12 +4,12 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
 use weft_protocol::chat::{
-    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest,
-    MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit,
-    SendMessageRequest, TransferOwnerRequest,
+    AddMembersRequest, Attachment, ConversationDetail, ConversationSummary, CreateGroupRequest, MarkReadRequest,
+    Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit, SendMessageRequest, SignedUrl,
+    TransferOwnerRequest,
 };
 use weft_protocol::sync::Bootstrap;
-use weft_protocol::{API_PREFIX, ConversationId, ErrorBody, ErrorCode, MemberId};
+use weft_protocol::{API_PREFIX, AttachmentId, ConversationId, ErrorBody, ErrorCode, MemberId};
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,17 +39,10 @@ impl ApiError {
 async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     if (200..300).contains(&status) {
-        return response
-            .json::<T>()
-            .await
-            .map_err(|err| ApiError::Decode(err.to_string()));
+        return response.json::<T>().await.map_err(|err| ApiError::Decode(err.to_string()));
     }
     let body = response.json::<ErrorBody>().await.unwrap_or(ErrorBody {
-        code: if status >= 500 {
-            ErrorCode::Internal
-        } else {
-            ErrorCode::BadRequest
-        },
+        code: if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest },
         message: format!("HTTP {status}"),
     });
     Err(ApiError::Server { status, body })
@@ -71,9 +64,7 @@ impl Api {
     }
 
     pub fn with_token(token: &str) -> Self {
-        Self {
-            token: Some(token.to_owned()),
-        }
+        Self { token: Some(token.to_owned()) }
     }
 
     fn authorise(&self, request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
@@ -84,19 +75,12 @@ impl Api {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        let response = self
-            .authorise(gloo_net::http::Request::get(&url(path)))
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
+        let response =
+            self.authorise(gloo_net::http::Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
         decode(response).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(
-        &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ApiError> {
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
         let request = self
             .authorise(gloo_net::http::Request::post(&url(path)))
             .json(body)
@@ -113,21 +97,11 @@ impl Api {
     async fn post_empty<B: Serialize>(&self, path: &str, body: Option<&B>) -> Result<(), ApiError> {
         let request = self.authorise(gloo_net::http::Request::post(&url(path)));
         let sent = match body {
-            Some(body) => {
-                request
-                    .json(body)
-                    .map_err(|err| ApiError::Decode(err.to_string()))?
-                    .send()
-                    .await
-            }
+            Some(body) => request.json(body).map_err(|err| ApiError::Decode(err.to_string()))?.send().await,
             None => request.send().await,
         };
         let response = sent.map_err(|_| ApiError::Network)?;
-        if response.ok() {
-            Ok(())
-        } else {
-            decode::<()>(response).await
-        }
+        if response.ok() { Ok(()) } else { decode::<()>(response).await }
     }
 
     /// Ends this session on the server.
@@ -139,43 +113,28 @@ impl Api {
         self.get("/sync/bootstrap").await
     }
 
-    pub async fn detail(
-        &self,
-        conversation: ConversationId,
-    ) -> Result<ConversationDetail, ApiError> {
+    pub async fn detail(&self, conversation: ConversationId) -> Result<ConversationDetail, ApiError> {
         self.get(&format!("/conversations/{conversation}")).await
     }
 
     pub async fn recall(&self, conversation: ConversationId, seq: u64) -> Result<(), ApiError> {
-        self.post_empty::<()>(
-            &format!("/conversations/{conversation}/messages/{seq}/recall"),
-            None,
-        )
-        .await
+        self.post_empty::<()>(&format!("/conversations/{conversation}/messages/{seq}/recall"), None).await
     }
 
     pub async fn mark_read(&self, conversation: ConversationId, seq: u64) -> Result<(), ApiError> {
-        self.post_empty(
-            &format!("/conversations/{conversation}/read"),
-            Some(&MarkReadRequest { seq }),
-        )
-        .await
+        self.post_empty(&format!("/conversations/{conversation}/read"), Some(&MarkReadRequest { seq })).await
     }
 
     pub async fn members(&self) -> Result<Vec<MemberProfile>, ApiError> {
         self.get("/members").await
     }
 
-    pub async fn create_group(
-        &self,
-        request: &CreateGroupRequest,
-    ) -> Result<ConversationDetail, ApiError> {
+    pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
         self.post("/conversations", request).await
     }
 
     pub async fn open_direct(&self, member: MemberId) -> Result<ConversationDetail, ApiError> {
-        self.post("/conversations/direct", &OpenDirectRequest { member })
-            .await
+        self.post("/conversations/direct", &OpenDirectRequest { member }).await
     }
 
     async fn send_json<B: Serialize, T: DeserializeOwned>(
@@ -183,28 +142,14 @@ impl Api {
         request: gloo_net::http::RequestBuilder,
         body: &B,
     ) -> Result<T, ApiError> {
-        let request = self
-            .authorise(request)
-            .json(body)
-            .map_err(|err| ApiError::Decode(err.to_string()))?;
+        let request = self.authorise(request).json(body).map_err(|err| ApiError::Decode(err.to_string()))?;
         let response = request.send().await.map_err(|_| ApiError::Network)?;
         decode(response).await
     }
 
-    pub async fn rename(
-        &self,
-        conversation: ConversationId,
-        name: &str,
-    ) -> Result<ConversationDetail, ApiError> {
-        let request =
-            gloo_net::http::Request::patch(&url(&format!("/conversations/{conversation}")));
-        self.send_json(
-            request,
-            &RenameRequest {
-                name: name.to_owned(),
-            },
-        )
-        .await
+    pub async fn rename(&self, conversation: ConversationId, name: &str) -> Result<ConversationDetail, ApiError> {
+        let request = gloo_net::http::Request::patch(&url(&format!("/conversations/{conversation}")));
+        self.send_json(request, &RenameRequest { name: name.to_owned() }).await
     }
 
     pub async fn add_members(
@@ -212,32 +157,19 @@ impl Api {
         conversation: ConversationId,
         members: Vec<MemberId>,
     ) -> Result<ConversationDetail, ApiError> {
-        self.post(
-            &format!("/conversations/{conversation}/members"),
-            &AddMembersRequest { members },
-        )
-        .await
+        self.post(&format!("/conversations/{conversation}/members"), &AddMembersRequest { members }).await
     }
 
-    pub async fn remove_member(
-        &self,
-        conversation: ConversationId,
-        member: MemberId,
-    ) -> Result<(), ApiError> {
+    pub async fn remove_member(&self, conversation: ConversationId, member: MemberId) -> Result<(), ApiError> {
         let request = self.authorise(gloo_net::http::Request::delete(&url(&format!(
             "/conversations/{conversation}/members/{member}"
         ))));
         let response = request.send().await.map_err(|_| ApiError::Network)?;
-        if response.ok() {
-            Ok(())
-        } else {
-            decode::<()>(response).await
-        }
+        if response.ok() { Ok(()) } else { decode::<()>(response).await }
     }
 
     pub async fn leave(&self, conversation: ConversationId) -> Result<(), ApiError> {
-        self.post_empty::<()>(&format!("/conversations/{conversation}/leave"), None)
-            .await
+        self.post_empty::<()>(&format!("/conversations/{conversation}/leave"), None).await
     }
 
     pub async fn transfer_owner(
@@ -245,11 +177,23 @@ impl Api {
         conversation: ConversationId,
         member: MemberId,
     ) -> Result<ConversationDetail, ApiError> {
-        self.post(
-            &format!("/conversations/{conversation}/owner"),
-            &TransferOwnerRequest { member },
-        )
-        .await
+        self.post(&format!("/conversations/{conversation}/owner"), &TransferOwnerRequest { member }).await
+    }
+
+    /// Uploads a file's bytes; the client id makes a retried upload the same file.
+    pub async fn upload(&self, client_id: &str, name: &str, file: &web_sys::Blob) -> Result<Attachment, ApiError> {
+        let path = format!("/attachments?client_id={client_id}&name={}", js_sys::encode_uri_component(name));
+        let request = self
+            .authorise(gloo_net::http::Request::post(&url(&path)))
+            .body(wasm_bindgen::JsValue::from(file.clone()))
+            .map_err(|err| ApiError::Decode(err.to_string()))?;
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        decode(response).await
+    }
+
+    /// A short-lived link to a file's bytes.
+    pub async fn attachment_url(&self, id: AttachmentId) -> Result<SignedUrl, ApiError> {
+        self.get(&format!("/attachments/{id}/url")).await
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {
@@ -267,21 +211,11 @@ impl Api {
         before: Option<u64>,
         limit: u32,
     ) -> Result<MessagePage, ApiError> {
-        let before = before
-            .map(|seq| format!("&before={seq}"))
-            .unwrap_or_default();
-        self.get(&format!(
-            "/conversations/{conversation}/messages?limit={limit}{before}"
-        ))
-        .await
+        let before = before.map(|seq| format!("&before={seq}")).unwrap_or_default();
+        self.get(&format!("/conversations/{conversation}/messages?limit={limit}{before}")).await
     }
 
-    pub async fn send(
-        &self,
-        conversation: ConversationId,
-        request: &SendMessageRequest,
-    ) -> Result<Message, ApiError> {
-        self.post(&format!("/conversations/{conversation}/messages"), request)
-            .await
+    pub async fn send(&self, conversation: ConversationId, request: &SendMessageRequest) -> Result<Message, ApiError> {
+        self.post(&format!("/conversations/{conversation}/messages"), request).await
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::i18n::I18n;
 use crate::routes::{
-    conversation::ConversationPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
-    search::SearchPage, shell::Shell, sign_in::SignInPage,
+    conversation::ConversationPage, group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage,
+    shell::Shell, sign_in::SignInPage,
 };
 use crate::session::{Session, SessionContext};
 use crate::state::ChatState;

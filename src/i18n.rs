@@ -39,10 +39,7 @@ impl Lang {
 
     pub fn remember(self) {
         crate::platform::local_set(LANG_KEY, self.code());
-        if let Some(root) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-        {
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
             let _ = root.set_attribute("lang", self.code());
         }
     }
@@ -116,6 +113,9 @@ pub enum Text {
     SearchMessages,
     NoResults,
     SearchOffline,
+    Attach,
+    FileTooLarge,
+    FileEmpty,
 }
 
 impl Text {
@@ -252,6 +252,12 @@ impl Text {
             (Lang::Zh, NoResults) => "没有找到消息。",
             (Lang::En, SearchOffline) => "Offline: showing matches saved on this device.",
             (Lang::Zh, SearchOffline) => "离线：仅显示本设备保存的结果。",
+            (Lang::En, Attach) => "Attach a file",
+            (Lang::Zh, Attach) => "添加附件",
+            (Lang::En, FileTooLarge) => "The file is too large (at most 10 MB).",
+            (Lang::Zh, FileTooLarge) => "文件过大（最多 10 MB）。",
+            (Lang::En, FileEmpty) => "The file is empty.",
+            (Lang::Zh, FileEmpty) => "文件为空。",
         }
     }
 }
@@ -264,9 +270,7 @@ pub struct I18n {
 
 impl I18n {
     pub fn provide() -> Self {
-        let i18n = Self {
-            lang: RwSignal::new(Lang::detect()),
-        };
+        let i18n = Self { lang: RwSignal::new(Lang::detect()) };
         i18n.lang.get_untracked().remember();
         provide_context(i18n);
         i18n
@@ -286,6 +290,5 @@ impl I18n {
 
 /// The language context; provided by the app root.
 pub fn use_i18n() -> I18n {
-    use_context::<I18n>()
-        .expect("I18n context is provided by App; a component was mounted outside it")
+    use_context::<I18n>().expect("I18n context is provided by App; a component was mounted outside it")
 }

@@ -40,16 +40,8 @@ const MAX_RETRY_MS: u32 = 30_000;
 
 fn live_url() -> Option<String> {
     let location = web_sys::window()?.location();
-    let scheme = if location.protocol().ok()? == "https:" {
-        "wss"
-    } else {
-        "ws"
-    };
-    Some(format!(
-        "{scheme}://{}{}/live",
-        location.host().ok()?,
-        weft_protocol::API_PREFIX
-    ))
+    let scheme = if location.protocol().ok()? == "https:" { "wss" } else { "ws" };
+    Some(format!("{scheme}://{}{}/live", location.host().ok()?, weft_protocol::API_PREFIX))
 }
 
 impl LiveSocket {
@@ -91,10 +83,7 @@ impl LiveSocket {
     pub fn reconnect_now(&self) {
         let open = {
             let inner = self.0.borrow();
-            inner
-                .socket
-                .as_ref()
-                .is_some_and(|s| s.ready_state() <= web_sys::WebSocket::OPEN)
+            inner.socket.as_ref().is_some_and(|s| s.ready_state() <= web_sys::WebSocket::OPEN)
         };
         if !open {
             let mut inner = self.0.borrow_mut();
@@ -118,10 +107,7 @@ impl LiveSocket {
             let live = self.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
                 let inner = live.0.borrow();
-                let auth = ClientFrame::Auth {
-                    token: inner.token.clone(),
-                    cursor: (inner.cursor)(),
-                };
+                let auth = ClientFrame::Auth { token: inner.token.clone(), cursor: (inner.cursor)() };
                 if let (Some(socket), Ok(text)) = (&inner.socket, serde_json::to_string(&auth)) {
                     let _ = socket.send_with_str(&text);
                 }
@@ -130,10 +116,7 @@ impl LiveSocket {
         let on_message = {
             let live = self.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
-                let Some(text) = event
-                    .dyn_ref::<web_sys::MessageEvent>()
-                    .and_then(|m| m.data().as_string())
-                else {
+                let Some(text) = event.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else {
                     return;
                 };
                 let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
@@ -180,8 +163,6 @@ impl LiveSocket {
         let delay = inner.retry_delay_ms;
         inner.retry_delay_ms = (delay * 2).min(MAX_RETRY_MS);
         let live = self.clone();
-        inner.retry_timer = Some(gloo_timers::callback::Timeout::new(delay, move || {
-            live.connect()
-        }));
+        inner.retry_timer = Some(gloo_timers::callback::Timeout::new(delay, move || live.connect()));
     }
 }

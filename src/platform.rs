@@ -43,16 +43,12 @@ pub fn clock_time(at: Millis) -> String {
 
 /// True when the browser believes it has a network.
 pub fn browser_online() -> bool {
-    web_sys::window()
-        .map(|w| w.navigator().on_line())
-        .unwrap_or(true)
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
 }
 
 /// A short description of this browser for the session list.
 pub fn device_label() -> String {
-    let agent = web_sys::window()
-        .and_then(|w| w.navigator().user_agent().ok())
-        .unwrap_or_default();
+    let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
     let browser = ["Edg/", "Chrome/", "Firefox/", "Safari/"]
         .iter()
         .find(|marker| agent.contains(*marker))

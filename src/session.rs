@@ -43,6 +43,5 @@ impl Session {
 pub struct SessionContext(pub RwSignal<Option<Session>>);
 
 pub fn use_session() -> SessionContext {
-    use_context::<SessionContext>()
-        .expect("SessionContext is provided by App; a component was mounted outside it")
+    use_context::<SessionContext>().expect("SessionContext is provided by App; a component was mounted outside it")
 }

@@ -82,8 +82,7 @@ pub struct ChatState {
 }
 
 pub fn use_chat() -> ChatState {
-    use_context::<ChatState>()
-        .expect("ChatState is provided by App; a component was mounted outside it")
+    use_context::<ChatState>().expect("ChatState is provided by App; a component was mounted outside it")
 }
 
 impl ChatState {
@@ -112,15 +111,11 @@ impl ChatState {
     }
 
     pub(crate) fn api(&self) -> Option<Api> {
-        self.session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
+        self.session.0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
     }
 
     pub(crate) fn me(&self) -> Option<MemberId> {
-        self.session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| s.me.id))
+        self.session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id))
     }
 
     pub(crate) fn local(&self) -> Option<Rc<LocalStore>> {
@@ -209,10 +204,7 @@ impl ChatState {
 
     /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
     pub(crate) fn session_ended(self) {
-        let database = self
-            .session
-            .0
-            .with_untracked(|s| s.as_ref().map(Session::database_name));
+        let database = self.session.0.with_untracked(|s| s.as_ref().map(Session::database_name));
         self.stop(database);
         Session::forget();
         self.session.0.set(None);
@@ -227,8 +219,7 @@ impl ChatState {
                 if let Some(store) = self.local() {
                     let _ = store.replace_conversations(&snapshot.conversations).await;
                 }
-                let ids: Vec<ConversationId> =
-                    snapshot.conversations.iter().map(|c| c.id).collect();
+                let ids: Vec<ConversationId> = snapshot.conversations.iter().map(|c| c.id).collect();
                 self.conversations.set(snapshot.conversations);
                 self.loaded.set(true);
                 for id in ids {
@@ -261,8 +252,7 @@ impl ChatState {
                 });
             }
             Err(ApiError::Server { status: 404, .. }) => {
-                self.timelines
-                    .update(|t| t.entry(id).or_default().missing = true);
+                self.timelines.update(|t| t.entry(id).or_default().missing = true);
             }
             Err(error) => self.on_error(&error),
         }
@@ -313,18 +303,12 @@ impl ChatState {
 
     /// Loads the page before the oldest loaded message: device first, then the server.
     pub fn load_older(self, id: ConversationId) {
-        let Some(before) = self
-            .timelines
-            .with_untracked(|t| t.get(&id).and_then(Timeline::oldest_seq))
-        else {
+        let Some(before) = self.timelines.with_untracked(|t| t.get(&id).and_then(Timeline::oldest_seq)) else {
             return;
         };
         spawn_local(async move {
             let mut older = match self.local() {
-                Some(store) => store
-                    .messages(id, Some(before), PAGE)
-                    .await
-                    .unwrap_or_default(),
+                Some(store) => store.messages(id, Some(before), PAGE).await.unwrap_or_default(),
                 None => Vec::new(),
             };
             let mut has_more = true;

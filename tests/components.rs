@@ -13,26 +13,13 @@ use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("document")
+    web_sys::window().and_then(|w| w.document()).expect("document")
 }
 
 /// Mounts a composer whose sends are collected, returning the textarea and the sent texts.
-fn mount_composer() -> (
-    web_sys::HtmlTextAreaElement,
-    RwSignal<Vec<String>>,
-    web_sys::HtmlElement,
-) {
-    let host: web_sys::HtmlElement = document()
-        .create_element("div")
-        .expect("div")
-        .unchecked_into();
-    document()
-        .body()
-        .expect("body")
-        .append_child(&host)
-        .expect("append");
+fn mount_composer() -> (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web_sys::HtmlElement) {
+    let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
+    document().body().expect("body").append_child(&host).expect("append");
     let sent = RwSignal::new(Vec::<String>::new());
     let handle = leptos::mount::mount_to(host.clone(), move || {
         I18n::provide();
@@ -44,11 +31,8 @@ fn mount_composer() -> (
         view! { <Composer on_send=on_send/> }
     });
     handle.forget();
-    let textarea: web_sys::HtmlTextAreaElement = host
-        .query_selector("textarea")
-        .expect("query")
-        .expect("textarea")
-        .unchecked_into();
+    let textarea: web_sys::HtmlTextAreaElement =
+        host.query_selector("textarea").expect("query").expect("textarea").unchecked_into();
     (textarea, sent, host)
 }
 
@@ -65,8 +49,7 @@ fn press_enter(textarea: &web_sys::HtmlTextAreaElement, shift: bool, composing: 
     init.set_is_composing(composing);
     init.set_cancelable(true);
     init.set_bubbles(true);
-    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init)
-        .expect("keyboard event");
+    let event = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("keyboard event");
     textarea.dispatch_event(&event).expect("dispatch");
 }
 
@@ -101,15 +84,9 @@ async fn an_oversize_message_is_refused_next_to_the_field_and_kept() {
     leptos::task::tick().await;
     assert!(sent.get_untracked().is_empty());
     assert_eq!(textarea.value(), long);
-    let error = host
-        .query_selector("#composer-error")
-        .expect("query")
-        .expect("error element");
+    let error = host.query_selector("#composer-error").expect("query").expect("error element");
     assert!(error.text_content().unwrap_or_default().contains("8 KB"));
-    assert_eq!(
-        textarea.get_attribute("aria-invalid").as_deref(),
-        Some("true")
-    );
+    assert_eq!(textarea.get_attribute("aria-invalid").as_deref(), Some("true"));
 }
 
 fn message(seq: u64, client: u128) -> Message {
@@ -126,6 +103,7 @@ fn message(seq: u64, client: u128) -> Message {
         reply_to: None,
         mentions: vec![],
         mention_all: false,
+        attachment: None,
     }
 }
 
@@ -141,10 +119,7 @@ fn merging_keeps_sequence_order_without_duplicates() {
     timeline.merge(&[recalled]);
     let seqs: Vec<u64> = timeline.messages.iter().map(|m| m.seq).collect();
     assert_eq!(seqs, vec![1, 2, 3, 5]);
-    assert!(
-        timeline.messages[3].recalled,
-        "a replayed change replaces the stored copy"
-    );
+    assert!(timeline.messages[3].recalled, "a replayed change replaces the stored copy");
     assert_eq!(timeline.oldest_seq(), Some(1));
 }
 
@@ -152,12 +127,7 @@ fn entry(order: f64, failed: bool) -> OutboxEntry {
     let mut entry = OutboxEntry::new(
         ConversationId(uuid::Uuid::from_u128(1)),
         ClientId(uuid::Uuid::from_u128(order as u128)),
-        OutboxAction::Send {
-            text: format!("m{order}"),
-            reply_to: None,
-            mentions: vec![],
-            mention_all: false,
-        },
+        OutboxAction::Send { text: format!("m{order}"), reply_to: None, mentions: vec![], mention_all: false, file: None },
         order,
     );
     entry.failed = failed.then(|| "refused".to_owned());

@@ -42,6 +42,7 @@ fn message(conversation: u128, seq: u64) -> Message {
         reply_to: None,
         mentions: vec![],
         mention_all: false,
+        attachment: None,
     }
 }
 
@@ -50,11 +51,7 @@ fn seqs(messages: &[Message]) -> Vec<u64> {
 }
 
 fn unique_name() -> String {
-    format!(
-        "weft-test-{}-{}",
-        js_sys::Date::now(),
-        js_sys::Math::random()
-    )
+    format!("weft-test-{}-{}", js_sys::Date::now(), js_sys::Math::random())
 }
 
 macro_rules! store_suite {
@@ -72,7 +69,10 @@ macro_rules! store_suite {
             #[wasm_bindgen_test]
             async fn conversations_come_back_most_recent_first() {
                 let store = $open;
-                store.replace_conversations(&[conversation(1, 10), conversation(2, 30), conversation(3, 20)]).await.expect("replace");
+                store
+                    .replace_conversations(&[conversation(1, 10), conversation(2, 30), conversation(3, 20)])
+                    .await
+                    .expect("replace");
                 let order: Vec<_> = store.conversations().await.expect("list").iter().map(|c| c.updated_at).collect();
                 assert_eq!(order, vec![30, 20, 10]);
                 let mut bumped = conversation(1, 40);
@@ -152,7 +152,13 @@ macro_rules! store_suite {
                     OutboxEntry::new(
                         ConversationId(id(1)),
                         ClientId(id(n)),
-                        OutboxAction::Send { text: format!("待发送 {n}"), reply_to: None, mentions: vec![], mention_all: false },
+                        OutboxAction::Send {
+                            text: format!("待发送 {n}"),
+                            reply_to: None,
+                            mentions: vec![],
+                            mention_all: false,
+                            file: None,
+                        },
                         order,
                     )
                 };
@@ -171,6 +177,21 @@ macro_rules! store_suite {
             }
 
             #[wasm_bindgen_test]
+            async fn queued_file_bytes_are_kept_until_deleted() {
+                let store = $open;
+                let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str("文件内容 file bytes"));
+                let blob = web_sys::Blob::new_with_str_sequence(&parts).expect("blob");
+                store.put_upload("entry-1", &blob).await.expect("put");
+                let kept = store.upload("entry-1").await.expect("get").expect("kept");
+                assert_eq!(kept.size(), blob.size());
+                let text = wasm_bindgen_futures::JsFuture::from(kept.text()).await.expect("text");
+                assert_eq!(text.as_string().as_deref(), Some("文件内容 file bytes"));
+                assert!(store.upload("entry-2").await.expect("get").is_none());
+                store.delete_upload("entry-1").await.expect("delete");
+                assert!(store.upload("entry-1").await.expect("get").is_none());
+            }
+
+            #[wasm_bindgen_test]
             async fn text_round_trips_exactly() {
                 let store = $open;
                 let mut odd = message(1, 1);
@@ -183,38 +204,19 @@ macro_rules! store_suite {
 }
 
 store_suite!(memory, MemoryStore::default());
-store_suite!(
-    indexed_db,
-    IdbStore::open(&unique_name())
-        .await
-        .expect("open IndexedDB")
-);
+store_suite!(indexed_db, IdbStore::open(&unique_name()).await.expect("open IndexedDB"));
 
 #[wasm_bindgen_test]
 async fn indexed_db_keeps_data_across_reopening_and_delete_wipes_it() {
     let name = unique_name();
     let store = IdbStore::open(&name).await.expect("open");
-    store
-        .replace_conversations(&[conversation(1, 1)])
-        .await
-        .expect("replace");
-    store
-        .put_messages(&[message(1, 1), message(1, 2)])
-        .await
-        .expect("put");
+    store.replace_conversations(&[conversation(1, 1)]).await.expect("replace");
+    store.put_messages(&[message(1, 1), message(1, 2)]).await.expect("put");
     store.close();
 
     let reopened = IdbStore::open(&name).await.expect("reopen");
     assert_eq!(reopened.conversations().await.expect("list").len(), 1);
-    assert_eq!(
-        seqs(
-            &reopened
-                .messages(ConversationId(id(1)), None, 50)
-                .await
-                .expect("messages")
-        ),
-        vec![1, 2]
-    );
+    assert_eq!(seqs(&reopened.messages(ConversationId(id(1)), None, 50).await.expect("messages")), vec![1, 2]);
     reopened.close();
 
     IdbStore::delete(&name).await.expect("delete");
@@ -226,10 +228,7 @@ async fn indexed_db_keeps_data_across_reopening_and_delete_wipes_it() {
 async fn opening_a_newer_database_keeps_the_dom_exception_name() {
     use indexed_db_futures::database::Database;
     let name = unique_name();
-    let newer = Database::open(name.as_str())
-        .with_version(99u32)
-        .await
-        .expect("open at version 99");
+    let newer = Database::open(name.as_str()).with_version(99u32).await.expect("open at version 99");
     newer.close();
     match IdbStore::open(&name).await {
         Err(StoreError::Database { name, .. }) => assert_eq!(name, "VersionError"),

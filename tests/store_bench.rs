@@ -28,6 +28,7 @@ fn message(conversation: ConversationId, seq: u64) -> Message {
         reply_to: None,
         mentions: vec![],
         mention_all: false,
+        attachment: None,
     }
 }
 
@@ -39,9 +40,7 @@ async fn ingest(count: u64) {
     let started = now();
     let mut seq = 1;
     while seq <= count {
-        let batch: Vec<Message> = (seq..(seq + BATCH).min(count + 1))
-            .map(|s| message(conversation, s))
-            .collect();
+        let batch: Vec<Message> = (seq..(seq + BATCH).min(count + 1)).map(|s| message(conversation, s)).collect();
         store.put_messages(&batch).await.expect("put");
         seq += BATCH;
     }

@@ -7,7 +7,12 @@ use leptos::prelude::*;
 use weft_protocol::chat::{MAX_TEXT_BYTES, TextError};
 
 #[component]
-pub fn Composer(on_send: Callback<String, Result<(), TextError>>) -> impl IntoView {
+pub fn Composer(
+    on_send: Callback<String, Result<(), TextError>>,
+    /// Called with each chosen file; an error is shown next to the composer.
+    #[prop(optional)]
+    on_attach: Option<Callback<web_sys::File, Result<(), Text>>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let draft = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Text>);
@@ -55,6 +60,31 @@ pub fn Composer(on_send: Callback<String, Result<(), TextError>>) -> impl IntoVi
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="composer-error"
             ></textarea>
+            {on_attach.map(|on_attach| view! {
+                <input
+                    id="composer-file"
+                    class="visually-hidden"
+                    type="file"
+                    multiple=true
+                    on:change=move |ev| {
+                        let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) else { return };
+                        if let Some(files) = input.files() {
+                            for index in 0..files.length() {
+                                if let Some(file) = files.get(index)
+                                    && let Err(problem) = on_attach.run(file)
+                                {
+                                    error.set(Some(problem));
+                                }
+                            }
+                        }
+                        input.set_value("");
+                    }
+                />
+                <label class="attach" for="composer-file">
+                    <span class="visually-hidden">{i18n.t(Text::Attach)}</span>
+                    <span aria-hidden="true">"📎"</span>
+                </label>
+            })}
             <button type="submit" class="primary" disabled=move || draft.with(|d| d.trim().is_empty()) || too_long()>
                 {i18n.t(Text::Send)}
             </button>

@@ -11,13 +11,7 @@ fn preview(summary: &ConversationSummary) -> String {
     summary
         .last_message
         .as_ref()
-        .map(|m| {
-            format!(
-                "{}: {}",
-                m.sender_name,
-                m.text.lines().next().unwrap_or_default()
-            )
-        })
+        .map(|m| format!("{}: {}", m.sender_name, m.text.lines().next().unwrap_or_default()))
         .unwrap_or_default()
 }
 

@@ -8,15 +8,10 @@ use weft_protocol::auth::MemberProfile;
 
 /// True when `member` matches every word of `filter` in one of its fields (case-insensitive).
 pub fn matches(member: &MemberProfile, filter: &str) -> bool {
-    let haystack = format!(
-        "{} {} {} {} {}",
-        member.name, member.alias, member.userid, member.position, member.department
-    )
-    .to_lowercase();
-    filter
-        .to_lowercase()
-        .split_whitespace()
-        .all(|word| haystack.contains(word))
+    let haystack =
+        format!("{} {} {} {} {}", member.name, member.alias, member.userid, member.position, member.department)
+            .to_lowercase();
+    filter.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
 }
 
 #[component]
@@ -34,11 +29,7 @@ pub fn MemberPicker(
     let shown = move || {
         let filter = filter.get();
         let exclude = exclude.get();
-        members
-            .get()
-            .into_iter()
-            .filter(|m| !exclude.contains(&m.id) && matches(m, &filter))
-            .collect::<Vec<_>>()
+        members.get().into_iter().filter(|m| !exclude.contains(&m.id) && matches(m, &filter)).collect::<Vec<_>>()
     };
     view! {
         <div class="member-picker">

@@ -2,6 +2,7 @@
 //! rendered as text, never as HTML; bidirectional overrides are isolated so they cannot reorder
 //! the surrounding UI), actions (reply, recall) and, on the member's own messages, receipts.
 
+use crate::components::attachment::AttachmentView;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
 use leptos::prelude::*;
@@ -48,7 +49,13 @@ pub fn MessageItem(
                 <time>{clock_time(message.sent_at)}</time>
             </div>
             {quoted}
-            <bdi class="message__text">{message.text.clone()}</bdi>
+            {message.attachment.clone().map(|file| view! { <AttachmentView file=file/> })}
+            <Show when={
+                let empty = message.text.is_empty();
+                move || !empty
+            }>
+                <bdi class="message__text">{message.text.clone()}</bdi>
+            </Show>
             <div class="message__actions">
                 <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
                 {can_recall.then(|| view! {

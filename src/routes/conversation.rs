@@ -7,6 +7,7 @@ use crate::components::message_item::{MessageItem, PendingItem};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{Timeline, use_chat};
+use crate::sync::engine::FileError;
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::html;
 use leptos::prelude::*;
@@ -20,9 +21,7 @@ pub fn ConversationPage() -> impl IntoView {
     let chat = use_chat();
     let session = use_session();
     let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok()))
-    });
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
     let replying = RwSignal::new(None::<Message>);
 
     // Load whenever the selected conversation changes.
@@ -45,33 +44,20 @@ pub fn ConversationPage() -> impl IntoView {
 
     let me = move || session.0.with(|s| s.as_ref().map(|s| s.me.id));
     let timeline = Memo::new(move |_| -> Timeline {
-        id.get()
-            .and_then(|id| chat.timelines.with(|t| t.get(&id).cloned()))
-            .unwrap_or_default()
+        id.get().and_then(|id| chat.timelines.with(|t| t.get(&id).cloned())).unwrap_or_default()
     });
     let summary = Memo::new(move |_| {
         let id = id.get()?;
-        chat.conversations
-            .with(|list| list.iter().find(|c| c.id == id).cloned())
+        chat.conversations.with(|list| list.iter().find(|c| c.id == id).cloned())
     });
     let queued = Memo::new(move |_| -> Vec<OutboxEntry> {
         let Some(id) = id.get() else {
             return Vec::new();
         };
-        chat.outbox.with(|o| {
-            o.iter()
-                .filter(|e| e.conversation_id == id)
-                .cloned()
-                .collect()
-        })
+        chat.outbox.with(|o| o.iter().filter(|e| e.conversation_id == id).cloned().collect())
     });
-    let pending = move || {
-        queued
-            .get()
-            .into_iter()
-            .filter(|e| matches!(e.action, OutboxAction::Send { .. }))
-            .collect::<Vec<_>>()
-    };
+    let pending =
+        move || queued.get().into_iter().filter(|e| matches!(e.action, OutboxAction::Send { .. })).collect::<Vec<_>>();
     let refused_actions = move || {
         queued
             .get()
@@ -106,13 +92,9 @@ pub fn ConversationPage() -> impl IntoView {
             let (read, total) = detail.read_count(seq, sender);
             let lang = i18n.lang.get();
             Some(match detail.summary.kind {
-                ConversationKind::Direct => if read == total {
-                    Text::Read
-                } else {
-                    Text::Unread
+                ConversationKind::Direct => {
+                    if read == total { Text::Read } else { Text::Unread }.in_lang(lang).to_owned()
                 }
-                .in_lang(lang)
-                .to_owned(),
                 ConversationKind::Group => format!("{read}/{total} {}", Text::ReadOf.in_lang(lang)),
             })
         })
@@ -121,9 +103,15 @@ pub fn ConversationPage() -> impl IntoView {
     let on_send = Callback::new(move |text: String| match id.get_untracked() {
         Some(id) => {
             let reply_to = replying.get_untracked().map(|m| m.seq);
-            chat.send(id, text, reply_to)
-                .inspect(|()| replying.set(None))
+            chat.send(id, text, reply_to).inspect(|()| replying.set(None))
         }
+        None => Ok(()),
+    });
+    let on_attach = Callback::new(move |file: web_sys::File| match id.get_untracked() {
+        Some(id) => chat.send_file(id, file).map_err(|problem| match problem {
+            FileError::Empty => Text::FileEmpty,
+            FileError::TooLarge => Text::FileTooLarge,
+        }),
         None => Ok(()),
     });
     let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
@@ -175,6 +163,7 @@ pub fn ConversationPage() -> impl IntoView {
                         {
                             let (retry_id, delete_id) = (entry.client_id.clone(), entry.client_id.clone());
                             let text = match &entry.action {
+                                OutboxAction::Send { file: Some(file), .. } => format!("📎 {} ({})", file.file_name, crate::components::attachment::human_size(file.size)),
                                 OutboxAction::Send { text, .. } => text.clone(),
                                 _ => String::new(),
                             };
@@ -207,7 +196,7 @@ pub fn ConversationPage() -> impl IntoView {
                         <button type="button" class="link" aria-label=i18n.t(Text::CancelReply) on:click=move |_| replying.set(None)>"×"</button>
                     </div>
                 </Show>
-                <Composer on_send=on_send/>
+                <Composer on_send=on_send on_attach=on_attach/>
             </Show>
         </section>
     }

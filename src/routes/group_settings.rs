@@ -17,12 +17,8 @@ use weft_protocol::chat::ConversationDetail;
 use weft_protocol::{ConversationId, MemberId};
 
 /// One change to a group on the server; `Some(detail)` when the server answers with the new state.
-type GroupCall = Box<
-    dyn FnOnce(
-        Api,
-        ConversationId,
-    ) -> Pin<Box<dyn Future<Output = Result<Option<ConversationDetail>, ApiError>>>>,
->;
+type GroupCall =
+    Box<dyn FnOnce(Api, ConversationId) -> Pin<Box<dyn Future<Output = Result<Option<ConversationDetail>, ApiError>>>>>;
 
 #[component]
 pub fn GroupSettingsPage() -> impl IntoView {
@@ -31,13 +27,8 @@ pub fn GroupSettingsPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let params = use_params_map();
-    let id = Memo::new(move |_| {
-        params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok()))
-    });
-    let detail = Memo::new(move |_| {
-        id.get()
-            .and_then(|id| chat.details.with(|d| d.get(&id).cloned()))
-    });
+    let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
+    let detail = Memo::new(move |_| id.get().and_then(|id| chat.details.with(|d| d.get(&id).cloned())));
     let error = RwSignal::new(None::<Text>);
     let new_name = RwSignal::new(String::new());
     let adding = RwSignal::new(Vec::<MemberId>::new());
@@ -60,11 +51,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
         (Some((me, role)), Some(detail)) => detail.summary.owner_id == me || role == Role::Admin,
         _ => false,
     };
-    let api = move || {
-        session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
-    };
+    let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)));
     // Runs one change on the server and takes the result in; errors show above the form.
     let act = move |call: GroupCall| {
         let (Some(api), Some(id)) = (api(), id.get_untracked()) else {
@@ -84,9 +71,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
     let rename = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let name = new_name.get_untracked();
-        act(Box::new(move |api, id| {
-            Box::pin(async move { api.rename(id, &name).await.map(Some) })
-        }));
+        act(Box::new(move |api, id| Box::pin(async move { api.rename(id, &name).await.map(Some) })));
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -95,9 +80,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
             return;
         }
         adding.set(Vec::new());
-        act(Box::new(move |api, id| {
-            Box::pin(async move { api.add_members(id, members).await.map(Some) })
-        }));
+        act(Box::new(move |api, id| Box::pin(async move { api.add_members(id, members).await.map(Some) })));
     };
     let leave = {
         let navigate = navigate.clone();
@@ -118,12 +101,8 @@ pub fn GroupSettingsPage() -> impl IntoView {
             });
         }
     };
-    let in_group = Signal::derive(move || {
-        detail
-            .get()
-            .map(|d| d.participants.iter().map(|p| p.id).collect())
-            .unwrap_or_default()
-    });
+    let in_group =
+        Signal::derive(move || detail.get().map(|d| d.participants.iter().map(|p| p.id).collect()).unwrap_or_default());
 
     view! {
         <section class="conversation page" aria-labelledby="settings-title">

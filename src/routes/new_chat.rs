@@ -26,11 +26,7 @@ pub fn NewChatPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     // One client id per attempt, so pressing twice never makes two groups.
     let client_id = StoredValue::new(crate::platform::new_client_id());
-    let me = Signal::derive(move || {
-        session
-            .0
-            .with(|s| s.as_ref().map(|s| vec![s.me.id]).unwrap_or_default())
-    });
+    let me = Signal::derive(move || session.0.with(|s| s.as_ref().map(|s| vec![s.me.id]).unwrap_or_default()));
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -39,14 +35,10 @@ pub fn NewChatPage() -> impl IntoView {
         pick_error.set(picked.is_empty().then_some(Text::PickSomeone));
         name_error.set((picked.len() > 1 && group_name.is_empty()).then_some(Text::NameNeeded));
         form_error.set(None);
-        if picked.is_empty() || (picked.len() > 1 && group_name.is_empty()) || busy.get_untracked()
-        {
+        if picked.is_empty() || (picked.len() > 1 && group_name.is_empty()) || busy.get_untracked() {
             return;
         }
-        let Some(api) = session
-            .0
-            .with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)))
-        else {
+        let Some(api) = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token))) else {
             return;
         };
         busy.set(true);
@@ -55,11 +47,8 @@ pub fn NewChatPage() -> impl IntoView {
             let result = if picked.len() == 1 && group_name.is_empty() {
                 api.open_direct(picked[0]).await
             } else {
-                let request = CreateGroupRequest {
-                    client_id: client_id.get_value(),
-                    name: group_name,
-                    members: picked,
-                };
+                let request =
+                    CreateGroupRequest { client_id: client_id.get_value(), name: group_name, members: picked };
                 api.create_group(&request).await
             };
             busy.set(false);
@@ -75,9 +64,7 @@ pub fn NewChatPage() -> impl IntoView {
         });
     };
 
-    let show = move |error: RwSignal<Option<Text>>| {
-        move || error.get().map(|t| t.in_lang(i18n.lang.get()))
-    };
+    let show = move |error: RwSignal<Option<Text>>| move || error.get().map(|t| t.in_lang(i18n.lang.get()));
     view! {
         <section class="conversation page" aria-labelledby="new-chat-title">
             <header class="conversation__header">

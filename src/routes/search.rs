@@ -59,34 +59,21 @@ pub fn SearchPage() -> impl IntoView {
         }
         spawn_local(async move {
             let titles = chat.conversations.with_untracked(|list| {
-                list.iter()
-                    .map(|c| (c.id, c.title.clone()))
-                    .collect::<std::collections::HashMap<_, _>>()
+                list.iter().map(|c| (c.id, c.title.clone())).collect::<std::collections::HashMap<_, _>>()
             });
             let local: Vec<Hit> = match chat.local() {
-                Some(store) => store
-                    .search_messages(&text, LIMIT)
-                    .await
-                    .unwrap_or_default(),
+                Some(store) => store.search_messages(&text, LIMIT).await.unwrap_or_default(),
                 None => Vec::new(),
             }
             .into_iter()
-            .map(|message| Hit {
-                title: titles
-                    .get(&message.conversation_id)
-                    .cloned()
-                    .unwrap_or_default(),
-                message,
-            })
+            .map(|message| Hit { title: titles.get(&message.conversation_id).cloned().unwrap_or_default(), message })
             .collect();
             if generation.get_value() != this.unwrap_or(0) {
                 return;
             }
             hits.set(local.clone());
             searched.set(true);
-            let api = session
-                .0
-                .with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
+            let api = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
             let Some(api) = api else { return };
             match api.search(&text).await {
                 Ok(found) => {
@@ -94,10 +81,7 @@ pub fn SearchPage() -> impl IntoView {
                         offline.set(false);
                         let server = found
                             .into_iter()
-                            .map(|h| Hit {
-                                title: h.conversation_title,
-                                message: h.message,
-                            })
+                            .map(|h| Hit { title: h.conversation_title, message: h.message })
                             .collect();
                         hits.set(merge(local, server));
                     }

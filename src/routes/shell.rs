@@ -32,11 +32,7 @@ fn SignedIn() -> impl IntoView {
     let chat = use_chat();
     let location = use_location();
     let in_conversation = move || location.pathname.get() != "/";
-    let my_name = move || {
-        session
-            .0
-            .with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default())
-    };
+    let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
 
     let sign_out = move |_| {
         let Some(current) = session.0.get_untracked() else {

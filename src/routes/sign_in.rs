@@ -36,18 +36,11 @@ pub fn SignInPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let request = LoginRequest {
-                username: name,
-                password: secret,
-                device: Some(crate::platform::device_label()),
-            };
+            let request =
+                LoginRequest { username: name, password: secret, device: Some(crate::platform::device_label()) };
             match Api::anonymous().login(&request).await {
                 Ok(reply) => {
-                    let signed_in = Session {
-                        token: reply.token,
-                        session_id: reply.session_id,
-                        me: reply.me,
-                    };
+                    let signed_in = Session { token: reply.token, session_id: reply.session_id, me: reply.me };
                     signed_in.save();
                     password.set(String::new());
                     session.0.set(Some(signed_in));

@@ -28,16 +28,10 @@ impl From<indexed_db_futures::error::Error> for StoreError {
         match err {
             Error::DomException(exception) => {
                 let exception = web_sys::DomException::from(exception);
-                StoreError::Database {
-                    name: exception.name(),
-                    message: exception.message(),
-                }
+                StoreError::Database { name: exception.name(), message: exception.message() }
             }
             Error::Serialisation(inner) => StoreError::Serialization(inner.to_string()),
-            other => StoreError::Database {
-                name: "Error".into(),
-                message: other.to_string(),
-            },
+            other => StoreError::Database { name: "Error".into(), message: other.to_string() },
         }
     }
 }
@@ -47,10 +41,7 @@ impl From<indexed_db_futures::error::OpenDbError> for StoreError {
         use indexed_db_futures::error::OpenDbError;
         match err {
             OpenDbError::Base(inner) => inner.into(),
-            other => StoreError::Database {
-                name: "OpenError".into(),
-                message: other.to_string(),
-            },
+            other => StoreError::Database { name: "OpenError".into(), message: other.to_string() },
         }
     }
 }

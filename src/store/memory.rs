@@ -14,6 +14,7 @@ pub struct MemoryStore {
     messages: RefCell<HashMap<ConversationId, BTreeMap<u64, Message>>>,
     cursor: RefCell<Option<u64>>,
     outbox: RefCell<HashMap<String, OutboxEntry>>,
+    uploads: RefCell<HashMap<String, web_sys::Blob>>,
 }
 
 impl Store for MemoryStore {
@@ -21,16 +22,12 @@ impl Store for MemoryStore {
         let mut conversations = self.conversations.borrow_mut();
         conversations.clear();
         conversations.extend(list.iter().map(|c| (c.id, c.clone())));
-        self.messages
-            .borrow_mut()
-            .retain(|id, _| conversations.contains_key(id));
+        self.messages.borrow_mut().retain(|id, _| conversations.contains_key(id));
         Ok(())
     }
 
     async fn put_conversation(&self, conversation: &ConversationSummary) -> Result<(), StoreError> {
-        self.conversations
-            .borrow_mut()
-            .insert(conversation.id, conversation.clone());
+        self.conversations.borrow_mut().insert(conversation.id, conversation.clone());
         Ok(())
     }
 
@@ -43,10 +40,7 @@ impl Store for MemoryStore {
     async fn put_messages(&self, messages: &[Message]) -> Result<(), StoreError> {
         let mut stored = self.messages.borrow_mut();
         for message in messages {
-            stored
-                .entry(message.conversation_id)
-                .or_default()
-                .insert(message.seq, message.clone());
+            stored.entry(message.conversation_id).or_default().insert(message.seq, message.clone());
         }
         Ok(())
     }
@@ -61,27 +55,14 @@ impl Store for MemoryStore {
         let Some(messages) = stored.get(&conversation) else {
             return Ok(Vec::new());
         };
-        let mut page: Vec<Message> = messages
-            .range(..before.unwrap_or(u64::MAX))
-            .rev()
-            .take(limit as usize)
-            .map(|(_, m)| m.clone())
-            .collect();
+        let mut page: Vec<Message> =
+            messages.range(..before.unwrap_or(u64::MAX)).rev().take(limit as usize).map(|(_, m)| m.clone()).collect();
         page.reverse();
         Ok(page)
     }
 
-    async fn message(
-        &self,
-        conversation: ConversationId,
-        seq: u64,
-    ) -> Result<Option<Message>, StoreError> {
-        Ok(self
-            .messages
-            .borrow()
-            .get(&conversation)
-            .and_then(|m| m.get(&seq))
-            .cloned())
+    async fn message(&self, conversation: ConversationId, seq: u64) -> Result<Option<Message>, StoreError> {
+        Ok(self.messages.borrow().get(&conversation).and_then(|m| m.get(&seq)).cloned())
     }
 
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
@@ -106,9 +87,7 @@ impl Store for MemoryStore {
     }
 
     async fn put_outbox(&self, entry: &OutboxEntry) -> Result<(), StoreError> {
-        self.outbox
-            .borrow_mut()
-            .insert(entry.client_id.clone(), entry.clone());
+        self.outbox.borrow_mut().insert(entry.client_id.clone(), entry.clone());
         Ok(())
     }
 
@@ -129,5 +108,19 @@ impl Store for MemoryStore {
             .collect();
         newest_first(&mut hits, limit);
         Ok(hits)
+    }
+
+    async fn put_upload(&self, key: &str, file: &web_sys::Blob) -> Result<(), StoreError> {
+        self.uploads.borrow_mut().insert(key.to_owned(), file.clone());
+        Ok(())
+    }
+
+    async fn upload(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError> {
+        Ok(self.uploads.borrow().get(key).cloned())
+    }
+
+    async fn delete_upload(&self, key: &str) -> Result<(), StoreError> {
+        self.uploads.borrow_mut().remove(key);
+        Ok(())
     }
 }

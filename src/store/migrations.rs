@@ -12,15 +12,18 @@ pub enum Version {
     V1 = 1,
     /// The outbox and the feed cursor.
     V2 = 2,
+    /// Files waiting to be uploaded.
+    V3 = 3,
 }
 
 impl Version {
-    pub const CURRENT: Version = Version::V2;
+    pub const CURRENT: Version = Version::V3;
 
     fn from_number(number: u32) -> Option<Self> {
         match number {
             1 => Some(Version::V1),
             2 => Some(Version::V2),
+            3 => Some(Version::V3),
             _ => None,
         }
     }
@@ -37,12 +40,8 @@ pub mod v1 {
     pub const MESSAGES_KEY: &str = "key";
 
     pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
-        db.create_object_store(CONVERSATIONS)
-            .with_key_path(CONVERSATIONS_KEY.into())
-            .build()?;
-        db.create_object_store(MESSAGES)
-            .with_key_path(MESSAGES_KEY.into())
-            .build()?;
+        db.create_object_store(CONVERSATIONS).with_key_path(CONVERSATIONS_KEY.into()).build()?;
+        db.create_object_store(MESSAGES).with_key_path(MESSAGES_KEY.into()).build()?;
         Ok(())
     }
 }
@@ -59,12 +58,21 @@ pub mod v2 {
     pub const CURSOR: &str = "cursor";
 
     pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
-        db.create_object_store(OUTBOX)
-            .with_key_path(OUTBOX_KEY.into())
-            .build()?;
-        db.create_object_store(META)
-            .with_key_path(META_KEY.into())
-            .build()?;
+        db.create_object_store(OUTBOX).with_key_path(OUTBOX_KEY.into()).build()?;
+        db.create_object_store(META).with_key_path(META_KEY.into()).build()?;
+        Ok(())
+    }
+}
+
+/// Version 3: `uploads`, the bytes of files queued in the outbox (Blobs, keyed by the entry's
+/// client id, out of line).
+pub mod v3 {
+    use super::*;
+
+    pub const UPLOADS: &str = "uploads";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(UPLOADS).build()?;
         Ok(())
     }
 }
@@ -75,6 +83,7 @@ pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
         match Version::from_number(number) {
             Some(Version::V1) => v1::create_object_stores(db)?,
             Some(Version::V2) => v2::create_object_stores(db)?,
+            Some(Version::V3) => v3::create_object_stores(db)?,
             None => {}
         }
     }

@@ -17,10 +17,7 @@ use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
 
 /// What the app keeps on the device. Futures are not `Send`: browsers are single-threaded.
-#[allow(
-    async_fn_in_trait,
-    reason = "used only on the browser's single thread, never as dyn"
-)]
+#[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
 pub trait Store {
     /// Replaces the whole conversation list (conversations the member left disappear with
     /// their messages).
@@ -39,11 +36,7 @@ pub trait Store {
         limit: u32,
     ) -> Result<Vec<Message>, StoreError>;
     /// One message by its sequence number.
-    async fn message(
-        &self,
-        conversation: ConversationId,
-        seq: u64,
-    ) -> Result<Option<Message>, StoreError>;
+    async fn message(&self, conversation: ConversationId, seq: u64) -> Result<Option<Message>, StoreError>;
     /// Deletes a conversation and its messages (the member left or was removed).
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError>;
     /// The position of the last change applied from the server's feed.
@@ -55,6 +48,10 @@ pub trait Store {
     async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError>;
     /// Saved messages containing `query` (case-insensitive), newest first, at most `limit`.
     async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError>;
+    /// Keeps a file's bytes until its upload succeeds.
+    async fn put_upload(&self, key: &str, file: &web_sys::Blob) -> Result<(), StoreError>;
+    async fn upload(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError>;
+    async fn delete_upload(&self, key: &str) -> Result<(), StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -104,11 +101,7 @@ impl Store for LocalStore {
     ) -> Result<Vec<Message>, StoreError> {
         delegate!(self, s => s.messages(conversation, before, limit))
     }
-    async fn message(
-        &self,
-        conversation: ConversationId,
-        seq: u64,
-    ) -> Result<Option<Message>, StoreError> {
+    async fn message(&self, conversation: ConversationId, seq: u64) -> Result<Option<Message>, StoreError> {
         delegate!(self, s => s.message(conversation, seq))
     }
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
@@ -132,6 +125,15 @@ impl Store for LocalStore {
     async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError> {
         delegate!(self, s => s.search_messages(query, limit))
     }
+    async fn put_upload(&self, key: &str, file: &web_sys::Blob) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_upload(key, file))
+    }
+    async fn upload(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError> {
+        delegate!(self, s => s.upload(key))
+    }
+    async fn delete_upload(&self, key: &str) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_upload(key))
+    }
 }
 
 /// True when a saved message matches a search (case-insensitive; recalled messages never do).
@@ -152,9 +154,5 @@ pub(crate) fn sort_outbox(entries: &mut [OutboxEntry]) {
 
 /// Sorts conversations by last activity, newest first (ties by id, so the order is stable).
 pub fn sort_conversations(list: &mut [ConversationSummary]) {
-    list.sort_by(|a, b| {
-        b.updated_at
-            .cmp(&a.updated_at)
-            .then_with(|| a.id.cmp(&b.id))
-    });
+    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.id.cmp(&b.id)));
 }

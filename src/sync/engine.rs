@@ -4,17 +4,26 @@
 //! one entry at a time in order, retried with backoff while the server cannot be reached, and
 //! kept with the server's reason when it refuses.
 
-use super::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
+use super::outbox::{OutboxAction, OutboxEntry, PendingFile, backoff_ms, next_deliverable};
 use crate::api::ApiError;
 use crate::live::LiveEvent;
 use crate::state::{ChatState, Connection};
 use crate::store::{Store, sort_conversations};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use weft_protocol::chat::{ConversationSummary, Message, TextError, validate_text};
+use weft_protocol::chat::{
+    ConversationSummary, MAX_ATTACHMENT_BYTES, Message, TextError, sanitize_file_name, validate_text,
+};
 use weft_protocol::live::ServerFrame;
 use weft_protocol::sync::{Change, ChangeEnvelope};
 use weft_protocol::{ConversationId, ErrorCode};
+
+/// Why a file cannot be queued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileError {
+    Empty,
+    TooLarge,
+}
 
 /// How a delivery attempt ended.
 enum Delivery {
@@ -50,8 +59,7 @@ impl ChatState {
                 });
             }
             LiveEvent::Frame(ServerFrame::Changes { changes, cursor }) => {
-                self.incoming
-                    .update_value(|queue| queue.push_back((changes, cursor)));
+                self.incoming.update_value(|queue| queue.push_back((changes, cursor)));
                 spawn_local(self.apply_incoming());
             }
             LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(),
@@ -72,9 +80,7 @@ impl ChatState {
             return;
         }
         self.applying.set_value(true);
-        while let Some((changes, cursor)) =
-            self.incoming.try_update_value(|q| q.pop_front()).flatten()
-        {
+        while let Some((changes, cursor)) = self.incoming.try_update_value(|q| q.pop_front()).flatten() {
             // Runs of messages (the common case) are stored in one go.
             let mut messages = Vec::new();
             for ChangeEnvelope { change, .. } in changes {
@@ -94,11 +100,7 @@ impl ChatState {
 
     /// Saves the cursor if it moved forward.
     pub(crate) async fn advance_cursor(self, cursor: u64) {
-        if self
-            .cursor
-            .get_value()
-            .is_some_and(|current| current >= cursor)
-        {
+        if self.cursor.get_value().is_some_and(|current| current >= cursor) {
             return;
         }
         self.cursor.set_value(Some(cursor));
@@ -110,17 +112,10 @@ impl ChatState {
     async fn apply(self, change: Change) {
         match change {
             Change::Message { message } => self.apply_message(message).await,
-            Change::Recalled {
-                conversation_id,
-                seq,
-            } => self.apply_recall(conversation_id, seq).await,
+            Change::Recalled { conversation_id, seq } => self.apply_recall(conversation_id, seq).await,
             Change::Conversation { summary } => self.apply_summary(summary).await,
             Change::Removed { conversation_id } => self.apply_removed(conversation_id).await,
-            Change::Read {
-                conversation_id,
-                member_id,
-                seq,
-            } => {
+            Change::Read { conversation_id, member_id, seq } => {
                 if Some(member_id) == self.me() {
                     self.set_own_read(conversation_id, seq).await;
                 } else {
@@ -142,22 +137,12 @@ impl ChatState {
         if let Some(store) = self.local() {
             let _ = store.remove_conversation(conversation_id).await;
         }
-        self.conversations
-            .update(|list| list.retain(|c| c.id != conversation_id));
+        self.conversations.update(|list| list.retain(|c| c.id != conversation_id));
         self.timelines.update(|t| {
-            t.insert(
-                conversation_id,
-                crate::state::Timeline {
-                    missing: true,
-                    ..Default::default()
-                },
-            );
+            t.insert(conversation_id, crate::state::Timeline { missing: true, ..Default::default() });
         });
         let dropped: Vec<String> = self.outbox.with_untracked(|o| {
-            o.iter()
-                .filter(|e| e.conversation_id == conversation_id)
-                .map(|e| e.client_id.clone())
-                .collect()
+            o.iter().filter(|e| e.conversation_id == conversation_id).map(|e| e.client_id.clone()).collect()
         });
         for client_id in dropped {
             self.forget_entry(&client_id).await;
@@ -215,11 +200,7 @@ impl ChatState {
         // The server has them: whatever the outbox still holds for them is done.
         let settled: Vec<String> = self.outbox.with_untracked(|o| {
             o.iter()
-                .filter(|e| {
-                    messages
-                        .iter()
-                        .any(|m| m.client_id.to_string() == e.client_id)
-                })
+                .filter(|e| messages.iter().any(|m| m.client_id.to_string() == e.client_id))
                 .map(|e| e.client_id.clone())
                 .collect()
         });
@@ -231,18 +212,14 @@ impl ChatState {
         let mut unknown: Vec<ConversationId> = Vec::new();
         self.conversations.update(|list| {
             for message in &messages {
-                let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id)
-                else {
+                let Some(summary) = list.iter_mut().find(|c| c.id == message.conversation_id) else {
                     if !unknown.contains(&message.conversation_id) {
                         unknown.push(message.conversation_id);
                     }
                     continue;
                 };
                 if message.seq > summary.last_seq {
-                    if Some(message.sender_id) != me
-                        && message.seq > summary.read_seq
-                        && !message.recalled
-                    {
+                    if Some(message.sender_id) != me && message.seq > summary.read_seq && !message.recalled {
                         summary.unread += 1;
                     }
                     if Some(message.sender_id) == me {
@@ -295,11 +272,7 @@ impl ChatState {
             if let Some(timeline) = t.get_mut(&conversation) {
                 timeline.merge(std::slice::from_ref(&message));
                 for quoting in timeline.messages.iter_mut() {
-                    if let Some(reply) = quoting
-                        .reply_to
-                        .as_mut()
-                        .filter(|r| r.seq == seq && !r.recalled)
-                    {
+                    if let Some(reply) = quoting.reply_to.as_mut().filter(|r| r.seq == seq && !r.recalled) {
                         reply.recalled = true;
                         reply.excerpt.clear();
                         changed.push(quoting.clone());
@@ -345,25 +318,39 @@ impl ChatState {
     }
 
     /// Queues a message; it shows at once as pending and is delivered when possible.
-    pub fn send(
-        self,
-        id: ConversationId,
-        text: String,
-        reply_to: Option<u64>,
-    ) -> Result<(), TextError> {
+    pub fn send(self, id: ConversationId, text: String, reply_to: Option<u64>) -> Result<(), TextError> {
         validate_text(&text)?;
+        let action = OutboxAction::Send { text, reply_to, mentions: Vec::new(), mention_all: false, file: None };
+        self.enqueue(OutboxEntry::new(id, crate::platform::new_client_id(), action, self.next_order()));
+        Ok(())
+    }
+
+    /// Queues a file: its bytes are kept on the device until uploaded, then the message is sent
+    /// (upload first, then send: a retry never uploads twice or sends without the file).
+    pub fn send_file(self, id: ConversationId, file: web_sys::File) -> Result<(), FileError> {
+        let size = file.size() as u64;
+        if size == 0 {
+            return Err(FileError::Empty);
+        }
+        if size > MAX_ATTACHMENT_BYTES as u64 {
+            return Err(FileError::TooLarge);
+        }
+        let client_id = crate::platform::new_client_id();
+        let pending = PendingFile { file_name: sanitize_file_name(&file.name()), size, uploaded: None };
         let action = OutboxAction::Send {
-            text,
-            reply_to,
+            text: String::new(),
+            reply_to: None,
             mentions: Vec::new(),
             mention_all: false,
+            file: Some(pending),
         };
-        self.enqueue(OutboxEntry::new(
-            id,
-            crate::platform::new_client_id(),
-            action,
-            self.next_order(),
-        ));
+        let entry = OutboxEntry::new(id, client_id, action, self.next_order());
+        spawn_local(async move {
+            if let Some(store) = self.local() {
+                let _ = store.put_upload(&entry.client_id, &file).await;
+            }
+            self.enqueue(entry);
+        });
         Ok(())
     }
 
@@ -379,23 +366,17 @@ impl ChatState {
 
     /// Marks everything in a conversation as read (at most one such entry per conversation waits).
     pub fn mark_read(self, id: ConversationId) {
-        let Some((last, read)) = self.conversations.with_untracked(|l| {
-            l.iter()
-                .find(|c| c.id == id)
-                .map(|c| (c.last_seq, c.read_seq))
-        }) else {
+        let Some((last, read)) =
+            self.conversations.with_untracked(|l| l.iter().find(|c| c.id == id).map(|c| (c.last_seq, c.read_seq)))
+        else {
             return;
         };
         if last <= read {
             return;
         }
         spawn_local(self.set_own_read(id, last));
-        let mut entry = OutboxEntry::new(
-            id,
-            crate::platform::new_client_id(),
-            OutboxAction::Read { seq: last },
-            self.next_order(),
-        );
+        let mut entry =
+            OutboxEntry::new(id, crate::platform::new_client_id(), OutboxAction::Read { seq: last }, self.next_order());
         entry.client_id = format!("read-{id}");
         self.enqueue(entry);
     }
@@ -446,8 +427,7 @@ impl ChatState {
     }
 
     async fn forget_entry(self, client_id: &str) {
-        self.outbox
-            .update(|o| o.retain(|e| e.client_id != client_id));
+        self.outbox.update(|o| o.retain(|e| e.client_id != client_id));
         if let Some(store) = self.local() {
             let _ = store.delete_outbox(client_id).await;
         }
@@ -462,7 +442,12 @@ impl ChatState {
         self.flushing.set_value(true);
         while let Some(entry) = self.outbox.with_untracked(|o| next_deliverable(o).cloned()) {
             match self.deliver(&entry).await {
-                Delivery::Done => self.forget_entry(&entry.client_id).await,
+                Delivery::Done => {
+                    self.forget_entry(&entry.client_id).await;
+                    if let Some(store) = self.local() {
+                        let _ = store.delete_upload(&entry.client_id).await;
+                    }
+                }
                 Delivery::Retry => {
                     let mut waiting = entry.clone();
                     waiting.attempts += 1;
@@ -496,9 +481,34 @@ impl ChatState {
     }
 
     fn schedule_retry(self, delay_ms: u32) {
-        let timer =
-            gloo_timers::callback::Timeout::new(delay_ms, move || spawn_local(self.flush()));
+        let timer = gloo_timers::callback::Timeout::new(delay_ms, move || spawn_local(self.flush()));
         self.retry_timer.set_value(Some(timer));
+    }
+
+    /// Uploads an entry's file (same client id: a retried upload is the same file on the server)
+    /// and records the result in the entry, so delivery continues with the message.
+    async fn upload(self, entry: &OutboxEntry, file: &PendingFile) -> Result<(), ApiError> {
+        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        let Some(store) = self.local() else { return Err(ApiError::Network) };
+        let Ok(Some(blob)) = store.upload(&entry.client_id).await else {
+            return Err(ApiError::Decode("the file is no longer on this device; delete and attach it again".into()));
+        };
+        let attachment = api.upload(&entry.client_id, &file.file_name, &blob).await?;
+        let mut updated = entry.clone();
+        if let OutboxAction::Send { file: Some(pending), .. } = &mut updated.action {
+            pending.uploaded = Some(attachment);
+        }
+        self.replace_entry(&updated).await;
+        Ok(())
+    }
+
+    /// Delivers an entry again after its file was uploaded (reads the updated entry).
+    async fn deliver_uploaded(self, entry: &OutboxEntry) -> Delivery {
+        let current = self.outbox.with_untracked(|o| o.iter().find(|e| e.client_id == entry.client_id).cloned());
+        match current {
+            Some(current) => self.deliver(&current).await,
+            None => Delivery::Done,
+        }
     }
 
     async fn deliver(self, entry: &OutboxEntry) -> Delivery {
@@ -507,6 +517,12 @@ impl ChatState {
         };
         let id = entry.conversation_id;
         let result = match &entry.action {
+            OutboxAction::Send { file: Some(file), .. } if file.uploaded.is_none() => {
+                match self.upload(entry, file).await {
+                    Ok(()) => return Box::pin(self.deliver_uploaded(entry)).await,
+                    Err(error) => Err(error),
+                }
+            }
             OutboxAction::Send { .. } => match entry.send_request() {
                 Some(request) => match api.send(id, &request).await {
                     Ok(message) => {

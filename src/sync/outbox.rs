@@ -3,7 +3,7 @@
 //! id, so a retry after a lost answer never applies twice.
 
 use serde::{Deserialize, Serialize};
-use weft_protocol::chat::SendMessageRequest;
+use weft_protocol::chat::{Attachment, SendMessageRequest};
 use weft_protocol::{ClientId, ConversationId, MemberId};
 
 /// What to do on the server.
@@ -18,6 +18,9 @@ pub enum OutboxAction {
         mentions: Vec<MemberId>,
         #[serde(default)]
         mention_all: bool,
+        /// A file to upload first; its bytes wait in the device store under the entry's client id.
+        #[serde(default)]
+        file: Option<PendingFile>,
     },
     Recall {
         seq: u64,
@@ -25,6 +28,16 @@ pub enum OutboxAction {
     Read {
         seq: u64,
     },
+}
+
+/// A file waiting to go with a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingFile {
+    pub file_name: String,
+    pub size: u64,
+    /// Set once the upload succeeded (so a retry sends the message without uploading again).
+    #[serde(default)]
+    pub uploaded: Option<Attachment>,
 }
 
 /// One queued write. `client_id` is its key in the device store.
@@ -41,20 +54,8 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    pub fn new(
-        conversation_id: ConversationId,
-        client_id: ClientId,
-        action: OutboxAction,
-        order: f64,
-    ) -> Self {
-        Self {
-            client_id: client_id.to_string(),
-            order,
-            conversation_id,
-            action,
-            attempts: 0,
-            failed: None,
-        }
+    pub fn new(conversation_id: ConversationId, client_id: ClientId, action: OutboxAction, order: f64) -> Self {
+        Self { client_id: client_id.to_string(), order, conversation_id, action, attempts: 0, failed: None }
     }
 
     pub fn client_id(&self) -> ClientId {
@@ -64,17 +65,13 @@ impl OutboxEntry {
     /// The send request, for `Send` entries.
     pub fn send_request(&self) -> Option<SendMessageRequest> {
         match &self.action {
-            OutboxAction::Send {
-                text,
-                reply_to,
-                mentions,
-                mention_all,
-            } => Some(SendMessageRequest {
+            OutboxAction::Send { text, reply_to, mentions, mention_all, file } => Some(SendMessageRequest {
                 client_id: self.client_id(),
                 text: text.clone(),
                 reply_to: *reply_to,
                 mentions: mentions.clone(),
                 mention_all: *mention_all,
+                attachment_id: file.as_ref().and_then(|f| f.uploaded.as_ref()).map(|a| a.id),
             }),
             _ => None,
         }
@@ -83,10 +80,7 @@ impl OutboxEntry {
 
 /// The next entry to deliver: the oldest that has not failed for good.
 pub fn next_deliverable(entries: &[OutboxEntry]) -> Option<&OutboxEntry> {
-    entries
-        .iter()
-        .filter(|e| e.failed.is_none())
-        .min_by(|a, b| a.order.total_cmp(&b.order))
+    entries.iter().filter(|e| e.failed.is_none()).min_by(|a, b| a.order.total_cmp(&b.order))
 }
 
 /// Wait before retry number `attempts` (1 s doubling, at most 30 s).

@@ -9,10 +9,27 @@ const fixture = useServerAndBrowser();
 
 /** Texts of the conversation's confirmed messages, in timeline order. */
 async function confirmedTexts(chats) {
-  return chats.timeline().locator(".message:not(.message--pending) .message__text").allInnerTexts();
+  return chats.timeline().locator(".message:not(.message--pending) .message__text").allTextContents();
 }
 
-test("messages typed offline survive a reload and arrive exactly once, in order", async () => {
+// A 1×1 PNG.
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+/** What each confirmed message shows: its text, or "image:<name>" for a picture. */
+async function confirmedItems(chats) {
+  return chats.timeline().locator(".message:not(.message--pending)").evaluateAll((items) =>
+    items.map((item) => {
+      const image = item.querySelector("img.message__image");
+      if (image) return `image:${image.alt}`;
+      return item.querySelector(".message__text")?.textContent ?? item.textContent;
+    }),
+  );
+}
+
+test("three messages and an image sent offline survive a reload and arrive exactly once, in order", async () => {
   const a = await signedIn(fixture, "zhangsan");
   const b = await signedIn(fixture, "lisi");
   await a.chats.open("李四");
@@ -23,27 +40,33 @@ test("messages typed offline survive a reload and arrive exactly once, in order"
   await a.chats.connection().and(a.page.locator("[data-state=offline]")).waitFor();
   const texts = ["离线一 first", "离线二 second", "离线三 third"];
   for (const text of texts) await a.chats.send(text);
-  await a.page.locator("[data-pending=true]").nth(2).waitFor();
+  await a.page.getByLabel("Attach a file").setInputFiles({ name: "午饭 lunch.png", mimeType: "image/png", buffer: PNG });
+  await a.page.locator("[data-pending=true]").nth(3).waitFor();
 
-  // Reload while still offline: the three are still there, pending, in order.
+  // Reload while still offline: all four are still there, pending, in order.
   await a.page.reload();
   await a.chats.waitForList();
   const pending = a.chats.timeline().locator("[data-pending=true] .message__text");
-  await pending.nth(2).waitFor();
-  assert.deepEqual(await pending.allInnerTexts(), texts);
+  await pending.nth(3).waitFor();
+  assert.deepEqual(await pending.allInnerTexts(), [...texts, "📎 午饭 lunch.png (70 B)"]);
 
   await a.context.setOffline(false);
   await a.page.evaluate(() => window.dispatchEvent(new Event("online")));
   await a.page.locator("[data-pending=true]").first().waitFor({ state: "detached", timeout: 20_000 });
   for (const text of texts) await b.chats.timeline().getByText(text).waitFor({ timeout: 15_000 });
-  const seen = (await confirmedTexts(b.chats)).filter((t) => texts.includes(t));
-  assert.deepEqual(seen, texts, "B has each exactly once, in order");
+  await b.chats.timeline().getByRole("img", { name: "午饭 lunch.png" }).waitFor({ timeout: 15_000 });
+  const seen = (await confirmedItems(b.chats)).filter((t) => texts.includes(t) || t.startsWith("image:"));
+  assert.deepEqual(seen, [...texts, "image:午饭 lunch.png"], "B has each exactly once, in order");
+  // The picture really loads (through its signed link).
+  const loaded = await b.chats.timeline().getByRole("img", { name: "午饭 lunch.png" }).evaluate((img) => img.complete && img.naturalWidth);
+  assert.equal(loaded, 1);
   // And so does the server's history.
   const token = JSON.parse(await b.page.evaluate(() => localStorage.getItem("weft.session"))).token;
   const list = await (await fetch(`${fixture.server.url}/api/v1/conversations`, { headers: { authorization: `Bearer ${token}` } })).json();
   const direct = list.find((c) => c.title === "张三");
   const page = await (await fetch(`${fixture.server.url}/api/v1/conversations/${direct.id}/messages?limit=200`, { headers: { authorization: `Bearer ${token}` } })).json();
   assert.deepEqual(page.messages.map((m) => m.text).filter((t) => texts.includes(t)), texts);
+  assert.equal(page.messages.filter((m) => m.attachment?.file_name === "午饭 lunch.png").length, 1);
   await a.context.close();
   await b.context.close();
 });

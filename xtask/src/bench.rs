@@ -16,10 +16,7 @@ fn gzip_len(bytes: &[u8]) -> usize {
 
 fn brotli_len(bytes: &[u8]) -> usize {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams {
-        quality: 11,
-        ..Default::default()
-    };
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
     out.len()
 }
@@ -32,42 +29,23 @@ fn kib(bytes: usize) -> String {
 fn print_sizes() -> XResult {
     let dist = root().join("dist");
     println!("\napp shell size (release build in dist/):");
-    println!(
-        "  {:<6} {:>12} {:>12} {:>12}",
-        "kind", "raw", "gzip -9", "brotli 11"
-    );
+    println!("  {:<6} {:>12} {:>12} {:>12}", "kind", "raw", "gzip -9", "brotli 11");
     let mut total = (0, 0, 0);
     for kind in ["wasm", "js", "css", "html"] {
         let mut sizes = (0, 0, 0);
-        for entry in std::fs::read_dir(&dist)
-            .map_err(|err| format!("cannot list dist: {err}"))?
-            .flatten()
-        {
+        for entry in std::fs::read_dir(&dist).map_err(|err| format!("cannot list dist: {err}"))?.flatten() {
             let path = entry.path();
-            if path.extension().is_some_and(|e| e == kind)
-                && path.file_name().is_some_and(|n| n != "sw.js")
-            {
+            if path.extension().is_some_and(|e| e == kind) && path.file_name().is_some_and(|n| n != "sw.js") {
                 let bytes = std::fs::read(&path).map_err(|err| err.to_string())?;
                 sizes.0 += bytes.len();
                 sizes.1 += gzip_len(&bytes);
                 sizes.2 += brotli_len(&bytes);
             }
         }
-        println!(
-            "  {kind:<6} {:>12} {:>12} {:>12}",
-            kib(sizes.0),
-            kib(sizes.1),
-            kib(sizes.2)
-        );
+        println!("  {kind:<6} {:>12} {:>12} {:>12}", kib(sizes.0), kib(sizes.1), kib(sizes.2));
         total = (total.0 + sizes.0, total.1 + sizes.1, total.2 + sizes.2);
     }
-    println!(
-        "  {:<6} {:>12} {:>12} {:>12}",
-        "total",
-        kib(total.0),
-        kib(total.1),
-        kib(total.2)
-    );
+    println!("  {:<6} {:>12} {:>12} {:>12}", "total", kib(total.0), kib(total.1), kib(total.2));
     Ok(())
 }
 
@@ -78,9 +56,7 @@ pub fn bench() -> XResult {
     print_sizes()?;
     let root = root();
     step("building the server (release) for timing");
-    run(Command::new("cargo")
-        .args(["build", "--release", "-p", "weft-server"])
-        .current_dir(&root))?;
+    run(Command::new("cargo").args(["build", "--release", "-p", "weft-server"]).current_dir(&root))?;
     let node_bench = |script: &str| {
         run(Command::new("node")
             .arg(script)
@@ -94,9 +70,7 @@ pub fn bench() -> XResult {
     node_bench("tests/e2e/bench/startup.js")?;
     step("messaging: feed, catch-up and first paint with 10,000 messages");
     node_bench("tests/e2e/bench/messaging.js")?;
-    step(
-        "offline store: IndexedDB ingest of 10,000 and 100,000 messages (release build, headless Chromium)",
-    );
+    step("offline store: IndexedDB ingest of 10,000 and 100,000 messages (release build, headless Chromium)");
     run(Command::new("cargo")
         .args([
             "test",

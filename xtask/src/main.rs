@@ -18,10 +18,7 @@ use std::process::{Command, ExitCode};
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// A failure to report and stop with.
@@ -29,14 +26,8 @@ pub type XResult<T = ()> = Result<T, String>;
 
 /// Runs a command to completion; a non-zero exit is an error naming the command.
 pub fn run(command: &mut Command) -> XResult {
-    let status = command
-        .status()
-        .map_err(|err| format!("cannot start {command:?}: {err}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{command:?} failed with {status}"))
-    }
+    let status = command.status().map_err(|err| format!("cannot start {command:?}: {err}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{command:?} failed with {status}")) }
 }
 
 /// Prints a step heading so long runs show where they are.

@@ -30,22 +30,13 @@ pub fn parse_counts(line: &str) -> Counts {
             .unwrap_or(0)
     };
     if line.starts_with("test result:") {
-        return Counts {
-            passed: number_before(line, "passed"),
-            failed: number_before(line, "failed"),
-        };
+        return Counts { passed: number_before(line, "passed"), failed: number_before(line, "failed") };
     }
     if let Some(n) = line.strip_prefix("# pass ") {
-        return Counts {
-            passed: n.trim().parse().unwrap_or(0),
-            failed: 0,
-        };
+        return Counts { passed: n.trim().parse().unwrap_or(0), failed: 0 };
     }
     if let Some(n) = line.strip_prefix("# fail ") {
-        return Counts {
-            passed: 0,
-            failed: n.trim().parse().unwrap_or(0),
-        };
+        return Counts { passed: 0, failed: n.trim().parse().unwrap_or(0) };
     }
     Counts::default()
 }
@@ -53,9 +44,7 @@ pub fn parse_counts(line: &str) -> Counts {
 /// Runs a suite, echoing its output, and returns its counts and whether it exited cleanly.
 fn run_suite(name: &str, command: &mut Command) -> (Counts, bool) {
     step(name);
-    command
-        .stdout(Stdio::piped())
-        .env("PATH", path_with_tools());
+    command.stdout(Stdio::piped()).env("PATH", path_with_tools());
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(err) => {
@@ -79,18 +68,8 @@ fn run_suite(name: &str, command: &mut Command) -> (Counts, bool) {
 /// Runs a check that has no test counts (formatting, lints); it counts as one test.
 fn run_check(name: &str, command: &mut Command) -> (Counts, bool) {
     step(name);
-    let ok = command
-        .env("PATH", path_with_tools())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
-    (
-        Counts {
-            passed: u64::from(ok),
-            failed: u64::from(!ok),
-        },
-        ok,
-    )
+    let ok = command.env("PATH", path_with_tools()).status().map(|s| s.success()).unwrap_or(false);
+    (Counts { passed: u64::from(ok), failed: u64::from(!ok) }, ok)
 }
 
 pub fn test_all() -> XResult {
@@ -103,16 +82,9 @@ pub fn test_all() -> XResult {
         command
     };
     let mut results: Vec<(&str, Counts, bool)> = Vec::new();
-    let mut record =
-        |name: &'static str, (counts, ok): (Counts, bool)| results.push((name, counts, ok));
+    let mut record = |name: &'static str, (counts, ok): (Counts, bool)| results.push((name, counts, ok));
 
-    record(
-        "format",
-        run_check(
-            "cargo fmt --check",
-            &mut cargo(&["fmt", "--all", "--check"]),
-        ),
-    );
+    record("format", run_check("cargo fmt --check", &mut cargo(&["fmt", "--all", "--check"])));
     record(
         "clippy (native)",
         run_check(
@@ -153,27 +125,14 @@ pub fn test_all() -> XResult {
         "native tests",
         run_suite(
             "native tests: protocol, server, xtask",
-            &mut cargo(&[
-                "test",
-                "-p",
-                "weft-protocol",
-                "-p",
-                "weft-server",
-                "-p",
-                "xtask",
-            ]),
+            &mut cargo(&["test", "-p", "weft-protocol", "-p", "weft-server", "-p", "xtask"]),
         ),
     );
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);
-    browser
-        .env("CHROMEDRIVER", CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     record(
         "browser tests",
-        run_suite(
-            "browser tests of the app (wasm-bindgen-test in headless Chromium)",
-            &mut browser,
-        ),
+        run_suite("browser tests of the app (wasm-bindgen-test in headless Chromium)", &mut browser),
     );
 
     let built = app_build::build_app().and_then(|()| {
@@ -183,9 +142,7 @@ pub fn test_all() -> XResult {
     match built {
         Ok(()) => {
             let mut e2e = Command::new("node");
-            e2e.arg("--test")
-                .arg("--test-reporter=tap")
-                .arg("--test-concurrency=1");
+            e2e.arg("--test").arg("--test-reporter=tap").arg("--test-concurrency=1");
             for file in e2e_files()? {
                 e2e.arg(file);
             }
@@ -195,24 +152,12 @@ pub fn test_all() -> XResult {
                 .env("CHROMIUM", CHROMIUM);
             record(
                 "end-to-end tests",
-                run_suite(
-                    "end-to-end tests (Playwright, real server, headless Chromium)",
-                    &mut e2e,
-                ),
+                run_suite("end-to-end tests (Playwright, real server, headless Chromium)", &mut e2e),
             );
         }
         Err(err) => {
             println!("build for end-to-end tests failed: {err}");
-            record(
-                "end-to-end tests",
-                (
-                    Counts {
-                        passed: 0,
-                        failed: 1,
-                    },
-                    false,
-                ),
-            );
+            record("end-to-end tests", (Counts { passed: 0, failed: 1 }, false));
         }
     }
 
@@ -235,11 +180,7 @@ pub fn test_all() -> XResult {
         all_ok &= *ok;
     }
     println!("{} passed, {} failed", total.passed, total.failed);
-    if all_ok && total.failed == 0 {
-        Ok(())
-    } else {
-        Err("some checks or tests failed (see above)".into())
-    }
+    if all_ok && total.failed == 0 { Ok(()) } else { Err("some checks or tests failed (see above)".into()) }
 }
 
 fn e2e_files() -> XResult<Vec<String>> {
@@ -264,32 +205,11 @@ mod tests {
             parse_counts(
                 "test result: ok. 12 passed; 0 failed; 0 ignored; 0 measured; 0 filtered out; finished in 0.1s"
             ),
-            Counts {
-                passed: 12,
-                failed: 0
-            }
+            Counts { passed: 12, failed: 0 }
         );
-        assert_eq!(
-            parse_counts("test result: FAILED. 3 passed; 2 failed; 0 ignored"),
-            Counts {
-                passed: 3,
-                failed: 2
-            }
-        );
-        assert_eq!(
-            parse_counts("# pass 7"),
-            Counts {
-                passed: 7,
-                failed: 0
-            }
-        );
-        assert_eq!(
-            parse_counts("# fail 1"),
-            Counts {
-                passed: 0,
-                failed: 1
-            }
-        );
+        assert_eq!(parse_counts("test result: FAILED. 3 passed; 2 failed; 0 ignored"), Counts { passed: 3, failed: 2 });
+        assert_eq!(parse_counts("# pass 7"), Counts { passed: 7, failed: 0 });
+        assert_eq!(parse_counts("# fail 1"), Counts { passed: 0, failed: 1 });
         assert_eq!(parse_counts("ok 1 - signs in"), Counts::default());
     }
 }

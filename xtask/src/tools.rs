@@ -10,15 +10,8 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program)
-        .args(args)
-        .env("PATH", path_with_tools())
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let output = Command::new(program).args(args).env("PATH", path_with_tools()).output().ok()?;
+    output.status.success().then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// PATH with cargo's bin folder and the project's npm tools in front.
@@ -35,8 +28,8 @@ pub fn path_with_tools() -> String {
 
 /// The wasm-bindgen version pinned in Cargo.lock.
 pub fn locked_wasm_bindgen() -> XResult<String> {
-    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
+    let lock =
+        std::fs::read_to_string(root().join("Cargo.lock")).map_err(|err| format!("cannot read Cargo.lock: {err}"))?;
     let lines: Vec<&str> = lock.lines().collect();
     lines
         .windows(2)
@@ -49,41 +42,22 @@ pub fn locked_wasm_bindgen() -> XResult<String> {
 
 pub fn ensure_build_tools() -> XResult {
     let targets = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
-    if !targets
-        .lines()
-        .any(|t| t.trim() == "wasm32-unknown-unknown")
-    {
+    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
         step("installing the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
     let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
     if trunk.trim() != format!("trunk {TRUNK_VERSION}") {
-        step(&format!(
-            "installing trunk {TRUNK_VERSION} (several minutes, once)"
-        ));
-        run(Command::new("cargo").args([
-            "install",
-            "trunk",
-            "--version",
-            TRUNK_VERSION,
-            "--locked",
-        ]))?;
+        step(&format!("installing trunk {TRUNK_VERSION} (several minutes, once)"));
+        run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
     }
     let wanted = locked_wasm_bindgen()?;
     let installed = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
     let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
     if installed.trim() != format!("wasm-bindgen {wanted}") || !runner.contains(&wanted) {
-        step(&format!(
-            "installing wasm-bindgen-cli {wanted} (a few minutes, once)"
-        ));
+        step(&format!("installing wasm-bindgen-cli {wanted} (a few minutes, once)"));
         // Not --locked: one of its locked dependencies is no longer on the registry.
-        run(Command::new("cargo").args([
-            "install",
-            "wasm-bindgen-cli",
-            "--version",
-            &wanted,
-            "--force",
-        ]))?;
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
     }
     ensure_npm_packages()
 }
@@ -97,9 +71,7 @@ fn ensure_npm_packages() -> XResult {
     let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
     if !fresh || !root.join("node_modules/.bin/wasm-opt").exists() {
         step("installing npm packages (binaryen, playwright-core)");
-        run(Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&root))?;
+        run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))?;
     }
     Ok(())
 }

@@ -98,15 +98,13 @@ pub fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}'))
+        .filter(|c| {
+            !c.is_control() && !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+        })
         .take(MAX_FILE_NAME_CHARS)
         .collect();
     let trimmed = cleaned.trim().trim_start_matches('.').trim();
-    if trimmed.is_empty() {
-        "file".to_owned()
-    } else {
-        trimmed.to_owned()
-    }
+    if trimmed.is_empty() { "file".to_owned() } else { trimmed.to_owned() }
 }
 
 /// What a reply shows of the message it answers.
@@ -223,11 +221,7 @@ pub fn validate_group_name(name: &str) -> Result<(), String> {
 pub fn excerpt(text: &str) -> String {
     let mut chars = text.chars();
     let head: String = chars.by_ref().take(REPLY_EXCERPT_CHARS).collect();
-    if chars.next().is_some() {
-        format!("{head}…")
-    } else {
-        head
-    }
+    if chars.next().is_some() { format!("{head}…") } else { head }
 }
 
 /// One search hit: the message and the conversation's title for the viewer.
@@ -260,10 +254,9 @@ impl std::fmt::Display for TextError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TextError::Empty => f.write_str("text: a message cannot be empty"),
-            TextError::TooLong { bytes } => write!(
-                f,
-                "text: a message is at most {MAX_TEXT_BYTES} bytes (this one is {bytes})"
-            ),
+            TextError::TooLong { bytes } => {
+                write!(f, "text: a message is at most {MAX_TEXT_BYTES} bytes (this one is {bytes})")
+            }
         }
     }
 }
@@ -299,10 +292,7 @@ mod tests {
         assert_eq!(sanitize_file_name("a\nb\0c.txt"), "abc.txt");
         assert_eq!(sanitize_file_name("..."), "file");
         assert_eq!(sanitize_file_name(".hidden"), "hidden");
-        assert_eq!(
-            sanitize_file_name(&"长".repeat(300)).chars().count(),
-            MAX_FILE_NAME_CHARS
-        );
+        assert_eq!(sanitize_file_name(&"长".repeat(300)).chars().count(), MAX_FILE_NAME_CHARS);
     }
 
     #[test]
@@ -321,21 +311,13 @@ mod tests {
         let at_limit = "a".repeat(MAX_TEXT_BYTES);
         assert_eq!(validate_text(&at_limit), Ok(()));
         let over = format!("{at_limit}b");
-        assert_eq!(
-            validate_text(&over),
-            Err(TextError::TooLong {
-                bytes: MAX_TEXT_BYTES + 1
-            })
-        );
+        assert_eq!(validate_text(&over), Err(TextError::TooLong { bytes: MAX_TEXT_BYTES + 1 }));
     }
 
     #[test]
     fn limit_counts_bytes_not_characters() {
         // 张 is three bytes in UTF-8.
         let cjk = "张".repeat(MAX_TEXT_BYTES / 3 + 1);
-        assert!(matches!(
-            validate_text(&cjk),
-            Err(TextError::TooLong { .. })
-        ));
+        assert!(matches!(validate_text(&cjk), Err(TextError::TooLong { .. })));
     }
 }

@@ -14,20 +14,13 @@ pub enum Change {
     /// A new message (or its current state, if it was since recalled).
     Message { message: Message },
     /// A message was recalled: its text is gone, a marker stays.
-    Recalled {
-        conversation_id: ConversationId,
-        seq: u64,
-    },
+    Recalled { conversation_id: ConversationId, seq: u64 },
     /// A conversation was created, renamed, or its members changed: its current summary.
     Conversation { summary: ConversationSummary },
     /// The member no longer takes part (removed or left): drop the conversation and its messages.
     Removed { conversation_id: ConversationId },
     /// A participant's read position moved forward.
-    Read {
-        conversation_id: ConversationId,
-        member_id: MemberId,
-        seq: u64,
-    },
+    Read { conversation_id: ConversationId, member_id: MemberId, seq: u64 },
 }
 
 /// A change and its position in the feed.

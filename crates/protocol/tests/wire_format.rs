@@ -7,9 +7,7 @@ use weft_protocol::chat::{
 };
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
-use weft_protocol::{
-    AttachmentId, ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId,
-};
+use weft_protocol::{AttachmentId, ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)

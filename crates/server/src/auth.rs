@@ -13,19 +13,13 @@ use std::time::{Duration, Instant};
 /// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default()
-        .hash_password(password.as_bytes(), &salt)?
-        .to_string())
+    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
 }
 
 /// Checks a password against a PHC string; a malformed hash counts as a mismatch.
 pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
+        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
 }
 
@@ -43,12 +37,10 @@ pub fn hash_token(token: &str) -> String {
 
 fn to_hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, byte| {
+        let _ = write!(out, "{byte:02x}");
+        out
+    })
 }
 
 /// Counts failed sign-ins per account and per address within a window, and refuses further
@@ -62,19 +54,11 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(window: Duration, per_account: u32, per_address: u32) -> Self {
-        Self {
-            window,
-            per_account,
-            per_address,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Self { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
     }
 
     fn keys(userid: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
-        (
-            format!("user:{}", userid.to_lowercase()),
-            ip.map(|ip| format!("ip:{ip}")),
-        )
+        (format!("user:{}", userid.to_lowercase()), ip.map(|ip| format!("ip:{ip}")))
     }
 
     /// `Err(seconds to wait)` when this account or address has failed too often recently.
@@ -87,20 +71,12 @@ impl LoginLimiter {
             failures
                 .get(key)
                 .filter(|(_, count)| *count >= limit)
-                .map(|(start, _)| {
-                    self.window
-                        .saturating_sub(now.duration_since(*start))
-                        .as_secs()
-                        .max(1)
-                })
+                .map(|(start, _)| self.window.saturating_sub(now.duration_since(*start)).as_secs().max(1))
         };
         if let Some(wait) = blocked(&user_key, self.per_account) {
             return Err(wait);
         }
-        if let Some(wait) = ip_key
-            .as_deref()
-            .and_then(|key| blocked(key, self.per_address))
-        {
+        if let Some(wait) = ip_key.as_deref().and_then(|key| blocked(key, self.per_address)) {
             return Err(wait);
         }
         Ok(())
@@ -117,10 +93,7 @@ impl LoginLimiter {
 
     pub fn record_success(&self, userid: &str) {
         let (user_key, _) = Self::keys(userid, None);
-        self.failures
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&user_key);
+        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&user_key);
     }
 }
 
@@ -169,25 +142,13 @@ pub fn sign(key: &[u8; 32], message: &str) -> String {
         inner_key[i] ^= byte;
         outer_key[i] ^= byte;
     }
-    let inner = Sha256::new()
-        .chain_update(inner_key)
-        .chain_update(message.as_bytes())
-        .finalize();
-    to_hex(
-        &Sha256::new()
-            .chain_update(outer_key)
-            .chain_update(inner)
-            .finalize(),
-    )
+    let inner = Sha256::new().chain_update(inner_key).chain_update(message.as_bytes()).finalize();
+    to_hex(&Sha256::new().chain_update(outer_key).chain_update(inner).finalize())
 }
 
 /// Compares two signatures without leaking where they differ through timing.
 pub fn same_signature(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// A fresh random key for signing links (per server process: links live for minutes).

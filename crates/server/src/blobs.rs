@@ -17,14 +17,11 @@ fn to_hex(bytes: &[u8]) -> String {
 impl BlobStore {
     pub fn open(dir: &Path) -> std::io::Result<Self> {
         std::fs::create_dir_all(dir)?;
-        Ok(Self {
-            dir: dir.to_path_buf(),
-        })
+        Ok(Self { dir: dir.to_path_buf() })
     }
 
     fn path(&self, sha256: &str) -> Option<PathBuf> {
-        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit()))
-            .then(|| self.dir.join(sha256))
+        (sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_hexdigit())).then(|| self.dir.join(sha256))
     }
 
     /// Stores bytes; returns their SHA-256 (hex), which is also their name.
@@ -44,9 +41,7 @@ impl BlobStore {
     }
 
     pub fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
-        let path = self
-            .path(sha256)
-            .ok_or_else(|| std::io::Error::other("bad digest"))?;
+        let path = self.path(sha256).ok_or_else(|| std::io::Error::other("bad digest"))?;
         std::fs::read(path)
     }
 }
@@ -57,21 +52,7 @@ pub fn sniff_content_type(bytes: &[u8]) -> &'static str {
         [0x89, b'P', b'N', b'G', ..] => "image/png",
         [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
         [b'G', b'I', b'F', b'8', ..] => "image/gif",
-        [
-            b'R',
-            b'I',
-            b'F',
-            b'F',
-            _,
-            _,
-            _,
-            _,
-            b'W',
-            b'E',
-            b'B',
-            b'P',
-            ..,
-        ] => "image/webp",
+        [b'R', b'I', b'F', b'F', _, _, _, _, b'W', b'E', b'B', b'P', ..] => "image/webp",
         [b'%', b'P', b'D', b'F', ..] => "application/pdf",
         [b'P', b'K', 3, 4, ..] => "application/zip",
         _ if std::str::from_utf8(bytes).is_ok() => "text/plain; charset=utf-8",
@@ -86,14 +67,8 @@ mod tests {
     #[test]
     fn sniffing_ignores_names_and_claims() {
         assert_eq!(sniff_content_type(b"\x89PNG\r\n\x1a\n...."), "image/png");
-        assert_eq!(
-            sniff_content_type(b"<script>alert(1)</script>"),
-            "text/plain; charset=utf-8"
-        );
-        assert_eq!(
-            sniff_content_type(&[0, 159, 146, 150]),
-            "application/octet-stream"
-        );
+        assert_eq!(sniff_content_type(b"<script>alert(1)</script>"), "text/plain; charset=utf-8");
+        assert_eq!(sniff_content_type(&[0, 159, 146, 150]), "application/octet-stream");
         assert_eq!(sniff_content_type(b"RIFF\0\0\0\0WEBPVP8 "), "image/webp");
     }
 

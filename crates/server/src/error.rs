@@ -17,11 +17,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-        }
+        Self { status, code, message: message.into() }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -30,11 +26,7 @@ impl ApiError {
 
     /// A field failed validation; `message` should start with the field's name.
     pub fn invalid_field(message: impl Into<String>) -> Self {
-        Self::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorCode::InvalidField,
-            message,
-        )
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField, message)
     }
 
     pub fn unauthenticated() -> Self {
@@ -46,11 +38,7 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            format!("{what} not found"),
-        )
+        Self::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, format!("{what} not found"))
     }
 
     pub fn internal() -> Self {
@@ -64,10 +52,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            code: self.code,
-            message: self.message,
-        };
+        let body = ErrorBody { code: self.code, message: self.message };
         (self.status, Json(body)).into_response()
     }
 }
@@ -76,18 +61,12 @@ impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {
         match err {
             StoreError::NotFound(what) => Self::not_found(what),
-            StoreError::Forbidden(message) => {
-                Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message)
-            }
+            StoreError::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message),
             StoreError::Invalid(message) => Self::invalid_field(message),
-            StoreError::Conflict(message) => {
-                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message)
+            StoreError::Conflict(message) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
+            StoreError::Duplicate(what) => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{what} already exists"))
             }
-            StoreError::Duplicate(what) => Self::new(
-                StatusCode::CONFLICT,
-                ErrorCode::Conflict,
-                format!("{what} already exists"),
-            ),
             internal @ (StoreError::Sqlite(_) | StoreError::Corrupt(_)) => {
                 tracing::error!(error = %internal, "store failure");
                 Self::internal()

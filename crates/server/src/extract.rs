@@ -38,16 +38,11 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
         JsonRejection::JsonSyntaxError(err) => {
             ApiError::bad_request(format!("the body is not valid JSON: {}", err.body_text()))
         }
-        JsonRejection::BytesRejection(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                ErrorCode::PayloadTooLarge,
-                format!(
-                    "the body is larger than the server accepts ({} bytes)",
-                    crate::MAX_BODY_BYTES
-                ),
-            )
-        }
+        JsonRejection::BytesRejection(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("the body is larger than the server accepts ({} bytes)", crate::MAX_BODY_BYTES),
+        ),
         other => ApiError::bad_request(other.body_text()),
     }
 }
@@ -91,10 +86,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
+        let addr = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
         Ok(Self(addr))
     }
 }
@@ -109,10 +101,7 @@ pub struct AuthUser {
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -123,9 +112,7 @@ impl FromRequestParts<AppState> for AuthUser {
             .map(str::trim)
             .filter(|token| !token.is_empty())
             .ok_or_else(ApiError::unauthenticated)?;
-        authenticate(state, token)
-            .await?
-            .ok_or_else(ApiError::unauthenticated)
+        authenticate(state, token).await?.ok_or_else(ApiError::unauthenticated)
     }
 }
 
@@ -133,11 +120,6 @@ impl FromRequestParts<AppState> for AuthUser {
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthUser>, ApiError> {
     let token_hash = hash_token(token);
     let now = crate::now_millis();
-    let session = state
-        .db(move |store| store.session_by_token(&token_hash, now))
-        .await?;
-    Ok(session.map(|session| AuthUser {
-        member_id: session.member_id,
-        session_id: session.id,
-    }))
+    let session = state.db(move |store| store.session_by_token(&token_hash, now)).await?;
+    Ok(session.map(|session| AuthUser { member_id: session.member_id, session_id: session.id }))
 }

@@ -35,9 +35,7 @@ impl Hub {
     /// Wakes the sockets of `members` (nothing to do for an empty list).
     pub fn changed(&self, members: Vec<MemberId>) {
         if !members.is_empty() {
-            self.publish(HubEvent::Changed {
-                members: Arc::new(members),
-            });
+            self.publish(HubEvent::Changed { members: Arc::new(members) });
         }
     }
 

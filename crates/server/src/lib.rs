@@ -46,11 +46,7 @@ impl AppState {
         Self {
             store,
             hub: Hub::new(),
-            limiter: Arc::new(auth::LoginLimiter::new(
-                Duration::from_secs(15 * 60),
-                10,
-                50,
-            )),
+            limiter: Arc::new(auth::LoginLimiter::new(Duration::from_secs(15 * 60), 10, 50)),
             assets: Arc::new(assets),
             limits: store::Limits::default(),
             blobs: Arc::new(blobs),
@@ -72,32 +68,18 @@ impl AppState {
 /// The whole server as one router.
 pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
-    let api = routes::api().layer(SetResponseHeaderLayer::overriding(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("no-store"),
-    ));
+    let api = routes::api()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     Router::new()
         .nest("/api/v1", api)
         .fallback(serve_app)
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CONTENT_SECURITY_POLICY,
-            csp,
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
 }
 
 async fn serve_app(

@@ -34,9 +34,7 @@ fn options() -> Result<Options, String> {
             "--data-dir" => options.data_dir = value()?.into(),
             "--dist" => options.dist = value()?.into(),
             "--help" | "-h" => {
-                return Err(
-                    "usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR]".into(),
-                );
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -48,8 +46,7 @@ fn options() -> Result<Options, String> {
 async fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
         )
         .init();
     match run().await {
@@ -63,24 +60,18 @@ async fn main() -> std::process::ExitCode {
 
 async fn run() -> Result<(), String> {
     let options = options()?;
-    std::fs::create_dir_all(&options.data_dir).map_err(|err| {
-        format!(
-            "cannot create data folder {}: {err}",
-            options.data_dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(&options.data_dir)
+        .map_err(|err| format!("cannot create data folder {}: {err}", options.data_dir.display()))?;
     let db_path = options.data_dir.join("weft.sqlite3");
-    let store = SqliteStore::open(&db_path)
-        .map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
-    let seeded = seed_demo(&store, now_millis())
-        .map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
-    let assets = Assets::load(&options.dist)
-        .map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
+    let store = SqliteStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
+    let seeded =
+        seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
+    let assets = Assets::load(&options.dist).map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
     if assets.is_empty() {
         tracing::warn!(dist = %options.dist.display(), "no built app found: serving the API only");
     }
-    let blobs = BlobStore::open(&options.data_dir.join("blobs"))
-        .map_err(|err| format!("cannot open the file store: {err}"))?;
+    let blobs =
+        BlobStore::open(&options.data_dir.join("blobs")).map_err(|err| format!("cannot open the file store: {err}"))?;
     let state = AppState::new(Arc::new(store), assets, blobs);
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
@@ -88,28 +79,14 @@ async fn run() -> Result<(), String> {
     let local = listener.local_addr().map_err(|err| err.to_string())?;
 
     println!("Weft is running at http://{local}/");
-    println!(
-        "  data: {}{}",
-        db_path.display(),
-        if seeded {
-            " (demo organisation seeded)"
-        } else {
-            ""
-        }
-    );
-    println!(
-        "  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}",
-        DEMO_USERS.join(", ")
-    );
+    println!("  data: {}{}", db_path.display(), if seeded { " (demo organisation seeded)" } else { "" });
+    println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
     println!("  stop with Ctrl+C");
 
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .map_err(|err| format!("server error: {err}"))
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| format!("server error: {err}"))
 }
 
 async fn shutdown_signal() {
@@ -118,9 +95,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut signal) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             signal.recv().await;
         }
     };

@@ -26,108 +26,32 @@ const DEPARTMENTS: &[(&str, &str, Option<&str>)] = &[
 
 /// (userid, name, alias, position, department)
 const MEMBERS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "zhangsan",
-        "张三",
-        "Zhang San",
-        "前端工程师 Frontend Engineer",
-        "eng",
-    ),
-    (
-        "lisi",
-        "李四",
-        "Li Si",
-        "产品经理 Product Manager",
-        "product",
-    ),
-    (
-        "wangwu",
-        "王五",
-        "Wang Wu",
-        "研发总监 Head of Engineering",
-        "eng",
-    ),
-    (
-        "zhaoliu",
-        "赵六",
-        "Zhao Liu",
-        "后端工程师 Backend Engineer",
-        "eng",
-    ),
+    ("zhangsan", "张三", "Zhang San", "前端工程师 Frontend Engineer", "eng"),
+    ("lisi", "李四", "Li Si", "产品经理 Product Manager", "product"),
+    ("wangwu", "王五", "Wang Wu", "研发总监 Head of Engineering", "eng"),
+    ("zhaoliu", "赵六", "Zhao Liu", "后端工程师 Backend Engineer", "eng"),
     ("chenjing", "陈静", "Chen Jing", "人事经理 HR Manager", "hr"),
-    (
-        "liuyang",
-        "刘洋",
-        "Liu Yang",
-        "销售经理 Sales Manager",
-        "sales",
-    ),
-    (
-        "yangfan",
-        "杨帆",
-        "Yang Fan",
-        "测试工程师 QA Engineer",
-        "eng",
-    ),
-    (
-        "huangli",
-        "黄丽",
-        "Huang Li",
-        "财务主管 Finance Lead",
-        "finance",
-    ),
-    (
-        "zhoujie",
-        "周杰",
-        "Zhou Jie",
-        "客户经理 Account Manager",
-        "sales",
-    ),
+    ("liuyang", "刘洋", "Liu Yang", "销售经理 Sales Manager", "sales"),
+    ("yangfan", "杨帆", "Yang Fan", "测试工程师 QA Engineer", "eng"),
+    ("huangli", "黄丽", "Huang Li", "财务主管 Finance Lead", "finance"),
+    ("zhoujie", "周杰", "Zhou Jie", "客户经理 Account Manager", "sales"),
     ("wuxia", "吴霞", "Wu Xia", "会计 Accountant", "finance"),
     ("xuming", "徐明", "Xu Ming", "设计师 Designer", "product"),
     ("sunli", "孙丽", "Sun Li", "招聘专员 Recruiter", "hr"),
     ("maqiang", "马强", "Ma Qiang", "运维工程师 SRE", "eng"),
-    (
-        "zhuhong",
-        "朱红",
-        "Zhu Hong",
-        "销售代表 Sales Representative",
-        "sales",
-    ),
-    (
-        "hulin",
-        "胡琳",
-        "Hu Lin",
-        "产品运营 Product Operations",
-        "product",
-    ),
+    ("zhuhong", "朱红", "Zhu Hong", "销售代表 Sales Representative", "sales"),
+    ("hulin", "胡琳", "Hu Lin", "产品运营 Product Operations", "product"),
     ("guojun", "郭军", "Guo Jun", "架构师 Architect", "eng"),
-    (
-        "linfeng",
-        "林峰",
-        "Lin Feng",
-        "销售总监 Head of Sales",
-        "sales",
-    ),
+    ("linfeng", "林峰", "Lin Feng", "销售总监 Head of Sales", "sales"),
     ("heyun", "何芸", "He Yun", "出纳 Cashier", "finance"),
     ("gaoyuan", "高远", "Gao Yuan", "首席执行官 CEO", "root"),
-    (
-        "admin",
-        "管理员",
-        "Administrator",
-        "系统管理员 IT Administrator",
-        "root",
-    ),
+    ("admin", "管理员", "Administrator", "系统管理员 IT Administrator", "root"),
 ];
 
 /// A seeded message: (sender's userid, text).
 type SeedMessage = (&'static str, &'static str);
 /// A seeded group: (name, members by userid — empty means everyone, history).
-type SeedChat = (
-    &'static str,
-    &'static [&'static str],
-    &'static [SeedMessage],
-);
+type SeedChat = (&'static str, &'static [&'static str], &'static [SeedMessage]);
 /// A seeded direct chat: (one userid, the other, history).
 type SeedDirect = (&'static str, &'static str, &'static [SeedMessage]);
 
@@ -136,31 +60,17 @@ const GROUPS: &[SeedChat] = &[
         "全员群 All hands",
         &[],
         &[
-            (
-                "gaoyuan",
-                "欢迎大家使用 Weft！Welcome to Weft, our own workspace.",
-            ),
-            (
-                "chenjing",
-                "本周五下午三点全员会议，地点：大会议室。All-hands on Friday 3 pm, main room.",
-            ),
+            ("gaoyuan", "欢迎大家使用 Weft！Welcome to Weft, our own workspace."),
+            ("chenjing", "本周五下午三点全员会议，地点：大会议室。All-hands on Friday 3 pm, main room."),
             ("liuyang", "收到 👍"),
-            (
-                "huangli",
-                "提醒：报销单请在月底前提交。Expense claims are due by month end.",
-            ),
+            ("huangli", "提醒：报销单请在月底前提交。Expense claims are due by month end."),
         ],
     ),
     (
         "研发部 Engineering",
+        &["zhangsan", "lisi", "wangwu", "zhaoliu", "yangfan", "maqiang", "guojun"],
         &[
-            "zhangsan", "lisi", "wangwu", "zhaoliu", "yangfan", "maqiang", "guojun",
-        ],
-        &[
-            (
-                "wangwu",
-                "今天下午发布 v2.3，请大家提前合并代码。Release v2.3 this afternoon — please merge early.",
-            ),
+            ("wangwu", "今天下午发布 v2.3，请大家提前合并代码。Release v2.3 this afternoon — please merge early."),
             ("zhaoliu", "接口已经部署到预发环境。The API is on staging."),
             ("yangfan", "回归测试通过 ✅ Regression suite is green."),
             ("zhangsan", "前端也准备好了。Frontend is ready too."),
@@ -182,21 +92,11 @@ const DIRECTS: &[SeedDirect] = &[
         "zhangsan",
         "lisi",
         &[
-            (
-                "lisi",
-                "张三，需求文档更新了，有空看一下。The spec is updated, have a look when you can.",
-            ),
+            ("lisi", "张三，需求文档更新了，有空看一下。The spec is updated, have a look when you can."),
             ("zhangsan", "好的，我下午看。Will do this afternoon."),
         ],
     ),
-    (
-        "zhangsan",
-        "wangwu",
-        &[(
-            "wangwu",
-            "代码评审我已经留言了。I left comments on your review.",
-        )],
-    ),
+    ("zhangsan", "wangwu", &[("wangwu", "代码评审我已经留言了。I left comments on your review.")]),
 ];
 
 /// Seeds the demo organisation if the store has no members yet. Returns whether it seeded.
@@ -208,8 +108,7 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
         store.insert_department(id, name, *parent, order as i64)?;
     }
     // The demo password is public, so one hash serves every demo account.
-    let password_hash =
-        hash_password(DEMO_PASSWORD).map_err(|err| StoreError::Corrupt(err.to_string()))?;
+    let password_hash = hash_password(DEMO_PASSWORD).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     let mut ids = std::collections::HashMap::new();
     for (userid, name, alias, position, department) in MEMBERS {
         let id = MemberId(Uuid::now_v7());
@@ -221,25 +120,16 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
             alias: (*alias).into(),
             position: (*position).into(),
             department_id: (*department).into(),
-            role: if *userid == DEMO_ADMIN {
-                Role::Admin
-            } else {
-                Role::Member
-            },
+            role: if *userid == DEMO_ADMIN { Role::Admin } else { Role::Member },
             password_hash: password_hash.clone(),
         })?;
     }
     let id_of = |userid: &str| {
-        ids.get(userid)
-            .copied()
-            .ok_or_else(|| StoreError::Corrupt(format!("unknown demo member {userid}")))
+        ids.get(userid).copied().ok_or_else(|| StoreError::Corrupt(format!("unknown demo member {userid}")))
     };
     // History starts two hours ago, one message a few minutes apart.
     let clock = std::cell::Cell::new(now - 2 * 60 * 60 * 1000);
-    let post = |store: &dyn Store,
-                conversation: ConversationId,
-                messages: &[(&str, &str)]|
-     -> StoreResult<()> {
+    let post = |store: &dyn Store, conversation: ConversationId, messages: &[(&str, &str)]| -> StoreResult<()> {
         for (sender, text) in messages {
             clock.set(clock.get() + 3 * 60 * 1000);
             store.append_message(NewMessage {
@@ -260,33 +150,16 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
         let members: Vec<MemberId> = if userids.is_empty() {
             ids.values().copied().collect()
         } else {
-            userids
-                .iter()
-                .map(|u| id_of(u))
-                .collect::<StoreResult<_>>()?
+            userids.iter().map(|u| id_of(u)).collect::<StoreResult<_>>()?
         };
         let id = ConversationId(Uuid::now_v7());
         let owner = id_of(messages.first().map_or("admin", |(sender, _)| sender))?;
-        store.seed_conversation(
-            id,
-            ConversationKind::Group,
-            name,
-            owner,
-            &members,
-            clock.get(),
-        )?;
+        store.seed_conversation(id, ConversationKind::Group, name, owner, &members, clock.get())?;
         post(store, id, messages)?;
     }
     for (a, b, messages) in DIRECTS {
         let id = ConversationId(Uuid::now_v7());
-        store.seed_conversation(
-            id,
-            ConversationKind::Direct,
-            "",
-            id_of(a)?,
-            &[id_of(a)?, id_of(b)?],
-            clock.get(),
-        )?;
+        store.seed_conversation(id, ConversationKind::Direct, "", id_of(a)?, &[id_of(a)?, id_of(b)?], clock.get())?;
         post(store, id, messages)?;
     }
     Ok(true)

@@ -31,10 +31,7 @@ const API_ONLY_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 impl Assets {
     /// An empty set: the API works, the app is not served.
     pub fn none() -> Self {
-        Self {
-            files: HashMap::new(),
-            csp: HeaderValue::from_static(API_ONLY_CSP),
-        }
+        Self { files: HashMap::new(), csp: HeaderValue::from_static(API_ONLY_CSP) }
     }
 
     /// Loads every file under `dir`. A missing directory gives [`Assets::none`].
@@ -58,11 +55,7 @@ impl Assets {
                 let bytes = std::fs::read(&path)?;
                 files.insert(
                     key.clone(),
-                    Asset {
-                        bytes: bytes.into(),
-                        content_type: content_type(&key),
-                        cache_control: cache_control(&key),
-                    },
+                    Asset { bytes: bytes.into(), content_type: content_type(&key), cache_control: cache_control(&key) },
                 );
             }
         }
@@ -70,10 +63,7 @@ impl Assets {
             .get("index.html")
             .map(|index| csp_for(&String::from_utf8_lossy(&index.bytes)))
             .unwrap_or_else(|| API_ONLY_CSP.to_owned());
-        Ok(Self {
-            files,
-            csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_ONLY_CSP)),
-        })
+        Ok(Self { files, csp: HeaderValue::from_str(&csp).unwrap_or(HeaderValue::from_static(API_ONLY_CSP)) })
     }
 
     pub fn csp(&self) -> HeaderValue {
@@ -96,37 +86,21 @@ impl Assets {
         }
         let path = uri.path().trim_start_matches('/');
         if path == "api" || path.starts_with("api/") {
-            return ApiError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                "no such API route",
-            )
-            .into_response();
+            return ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API route").into_response();
         }
         let key = if path.is_empty() { "index.html" } else { path };
         let asset = self.files.get(key).or_else(|| {
             // App routes (`/c/<id>`) are deep links into the single page: serve the shell.
             let last = key.rsplit('/').next().unwrap_or(key);
-            (!last.contains('.'))
-                .then(|| self.files.get("index.html"))
-                .flatten()
+            (!last.contains('.')).then(|| self.files.get("index.html")).flatten()
         });
         match asset {
             Some(asset) => {
-                let mut response = Response::new(if method == Method::HEAD {
-                    Body::empty()
-                } else {
-                    Body::from(asset.bytes.clone())
-                });
+                let mut response =
+                    Response::new(if method == Method::HEAD { Body::empty() } else { Body::from(asset.bytes.clone()) });
                 let headers = response.headers_mut();
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(asset.content_type),
-                );
-                headers.insert(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static(asset.cache_control),
-                );
+                headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(asset.cache_control));
                 response
             }
             None if self.files.is_empty() => ApiError::new(
@@ -159,8 +133,7 @@ fn content_type(name: &str) -> &'static str {
 /// True for Trunk's content-hashed names such as `weft-0123456789abcdef_bg.wasm`.
 fn is_hashed(name: &str) -> bool {
     let file = name.rsplit('/').next().unwrap_or(name);
-    file.split(['-', '_', '.'])
-        .any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
+    file.split(['-', '_', '.']).any(|part| part.len() == 16 && part.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 fn cache_control(name: &str) -> &'static str {
@@ -177,10 +150,7 @@ fn csp_for(html: &str) -> String {
     let hashes: Vec<String> = inline_scripts(html)
         .into_iter()
         .map(|script| {
-            format!(
-                "'sha256-{}'",
-                base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes()))
-            )
+            format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(script.as_bytes())))
         })
         .collect();
     format!(
@@ -230,14 +200,8 @@ mod tests {
 
     #[test]
     fn hashed_names_are_immutable_and_shell_is_revalidated() {
-        assert_eq!(
-            cache_control("weft-0123456789abcdef_bg.wasm"),
-            "public, max-age=31536000, immutable"
-        );
-        assert_eq!(
-            cache_control("main-0123456789abcdef.css"),
-            "public, max-age=31536000, immutable"
-        );
+        assert_eq!(cache_control("weft-0123456789abcdef_bg.wasm"), "public, max-age=31536000, immutable");
+        assert_eq!(cache_control("main-0123456789abcdef.css"), "public, max-age=31536000, immutable");
         assert_eq!(cache_control("index.html"), "no-cache");
         assert_eq!(cache_control("sw.js"), "no-cache");
         assert_eq!(cache_control("icons/icon-192.png"), "public, max-age=86400");

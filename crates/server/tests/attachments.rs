@@ -24,13 +24,7 @@ async fn upload(app: &TestApp, token: &str, query: &str, bytes: &[u8]) -> (Statu
 }
 
 async fn get_raw(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    app.raw(
-        Request::builder()
-            .uri(path)
-            .body(Body::empty())
-            .expect("request"),
-    )
-    .await
+    app.raw(Request::builder().uri(path).body(Body::empty()).expect("request")).await
 }
 
 #[tokio::test]
@@ -42,13 +36,8 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
     let direct = app.conversation_id(&zhangsan, "李四").await;
 
     // The uploader's claimed type (image/png header, .exe name) is ignored for the bytes' real type.
-    let (status, file) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={}&name=..%2F..%2Fphoto.png", Uuid::new_v4()),
-        PNG,
-    )
-    .await;
+    let (status, file) =
+        upload(&app, &zhangsan, &format!("client_id={}&name=..%2F..%2Fphoto.png", Uuid::new_v4()), PNG).await;
     assert_eq!(status, StatusCode::CREATED, "{file}");
     assert_eq!(file["content_type"], "image/png");
     assert_eq!(file["file_name"], "photo.png");
@@ -56,17 +45,8 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
 
     // Before it is sent, only the uploader can fetch it.
     let url_path = format!("/api/v1/attachments/{id}/url");
-    assert_eq!(
-        app.call(Method::GET, &url_path, Some(&zhangsan), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_error(
-        &app.call(Method::GET, &url_path, Some(&lisi), None).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    assert_eq!(app.call(Method::GET, &url_path, Some(&zhangsan), None).await.status, StatusCode::OK);
+    assert_error(&app.call(Method::GET, &url_path, Some(&lisi), None).await, StatusCode::NOT_FOUND, "not_found");
 
     let sent = app
         .call(
@@ -84,30 +64,18 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
         let reply = app.call(Method::GET, &url_path, Some(token), None).await;
         if allowed {
             assert_eq!(reply.status, StatusCode::OK);
-            let (status, headers, bytes) =
-                get_raw(&app, reply.body["url"].as_str().expect("url")).await;
+            let (status, headers, bytes) = get_raw(&app, reply.body["url"].as_str().expect("url")).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(bytes, PNG);
             assert_eq!(headers[header::CONTENT_TYPE], "image/png");
-            assert!(
-                headers[header::CONTENT_SECURITY_POLICY]
-                    .to_str()
-                    .unwrap_or("")
-                    .contains("sandbox")
-            );
+            assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap_or("").contains("sandbox"));
         } else {
             assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
         }
     }
 
     // A forged or altered link is refused.
-    let url = app
-        .call(Method::GET, &url_path, Some(&lisi), None)
-        .await
-        .body["url"]
-        .as_str()
-        .expect("url")
-        .to_owned();
+    let url = app.call(Method::GET, &url_path, Some(&lisi), None).await.body["url"].as_str().expect("url").to_owned();
     let forged = url.replace("sig=", "sig=0");
     assert_eq!(get_raw(&app, &forged).await.0, StatusCode::FORBIDDEN);
     let extended = url.replacen("exp=", "exp=9", 1);
@@ -118,19 +86,10 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
     // Recalling the message takes the file away from the other participant.
     let seq = sent.body["seq"].as_u64().expect("seq");
     let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"),
-            Some(&zhangsan),
-            None,
-        )
+        .call(Method::POST, &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"), Some(&zhangsan), None)
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    assert_error(
-        &app.call(Method::GET, &url_path, Some(&lisi), None).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    );
+    assert_error(&app.call(Method::GET, &url_path, Some(&lisi), None).await, StatusCode::NOT_FOUND, "not_found");
 }
 
 #[tokio::test]
@@ -140,41 +99,24 @@ async fn other_files_download_with_a_safe_name() {
     let (status, file) = upload(
         &app,
         &zhangsan,
-        &format!(
-            "client_id={}&name=%E6%8A%A5%E5%91%8A%FF%E2%80%AE.txt",
-            Uuid::new_v4()
-        ),
+        &format!("client_id={}&name=%E6%8A%A5%E5%91%8A%FF%E2%80%AE.txt", Uuid::new_v4()),
         b"<script>alert(1)</script>",
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
-    assert_eq!(
-        file["content_type"], "text/plain; charset=utf-8",
-        "HTML is never served as HTML"
-    );
-    assert_eq!(
-        file["file_name"], "报告\u{FFFD}.txt",
-        "invalid UTF-8 replaced, RTL override removed"
-    );
+    assert_eq!(file["content_type"], "text/plain; charset=utf-8", "HTML is never served as HTML");
+    assert_eq!(file["file_name"], "报告\u{FFFD}.txt", "invalid UTF-8 replaced, RTL override removed");
     let url = app
         .call(
             Method::GET,
-            &format!(
-                "/api/v1/attachments/{}/url",
-                file["id"].as_str().expect("id")
-            ),
+            &format!("/api/v1/attachments/{}/url", file["id"].as_str().expect("id")),
             Some(&zhangsan),
             None,
         )
         .await;
     let (_, headers, _) = get_raw(&app, url.body["url"].as_str().expect("url")).await;
-    let disposition = headers[header::CONTENT_DISPOSITION]
-        .to_str()
-        .expect("ascii");
-    assert!(
-        disposition.starts_with("attachment; filename*=UTF-8''"),
-        "{disposition}"
-    );
+    let disposition = headers[header::CONTENT_DISPOSITION].to_str().expect("ascii");
+    assert!(disposition.starts_with("attachment; filename*=UTF-8''"), "{disposition}");
 }
 
 #[tokio::test]
@@ -182,43 +124,16 @@ async fn uploads_are_idempotent_bounded_and_validated() {
     let app = TestApp::new();
     let zhangsan = app.login("zhangsan").await;
     let client_id = Uuid::new_v4();
-    let (_, first) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={client_id}&name=a.png"),
-        PNG,
-    )
-    .await;
-    let (_, again) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={client_id}&name=a.png"),
-        PNG,
-    )
-    .await;
-    assert_eq!(
-        first["id"], again["id"],
-        "a retried upload is the same file"
-    );
+    let (_, first) = upload(&app, &zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+    let (_, again) = upload(&app, &zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+    assert_eq!(first["id"], again["id"], "a retried upload is the same file");
 
     let (status, body) = upload(&app, &zhangsan, "name=a.png", PNG).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={}", Uuid::new_v4()),
-        b"",
-    )
-    .await;
+    let (status, body) = upload(&app, &zhangsan, &format!("client_id={}", Uuid::new_v4()), b"").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let big = vec![0u8; weft_protocol::chat::MAX_ATTACHMENT_BYTES + 1];
-    let (status, body) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={}", Uuid::new_v4()),
-        &big,
-    )
-    .await;
+    let (status, body) = upload(&app, &zhangsan, &format!("client_id={}", Uuid::new_v4()), &big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["code"], "payload_too_large");
 

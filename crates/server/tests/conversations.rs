@@ -11,32 +11,15 @@ use uuid::Uuid;
 async fn members_see_their_seeded_chats_newest_first() {
     let app = TestApp::new();
     let token = app.login("zhangsan").await;
-    let reply = app
-        .call(Method::GET, "/api/v1/conversations", Some(&token), None)
-        .await;
+    let reply = app.call(Method::GET, "/api/v1/conversations", Some(&token), None).await;
     assert_eq!(reply.status, StatusCode::OK);
     let list = reply.body.as_array().expect("array");
     let titles: Vec<&str> = list.iter().filter_map(|c| c["title"].as_str()).collect();
-    for expected in [
-        "全员群 All hands",
-        "研发部 Engineering",
-        "午饭搭子 Lunch crew",
-        "李四",
-        "王五",
-    ] {
-        assert!(
-            titles.contains(&expected),
-            "{expected} missing from {titles:?}"
-        );
+    for expected in ["全员群 All hands", "研发部 Engineering", "午饭搭子 Lunch crew", "李四", "王五"] {
+        assert!(titles.contains(&expected), "{expected} missing from {titles:?}");
     }
-    let times: Vec<i64> = list
-        .iter()
-        .filter_map(|c| c["updated_at"].as_i64())
-        .collect();
-    assert!(
-        times.windows(2).all(|w| w[0] >= w[1]),
-        "not sorted by activity: {times:?}"
-    );
+    let times: Vec<i64> = list.iter().filter_map(|c| c["updated_at"].as_i64()).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "not sorted by activity: {times:?}");
     assert!(list.iter().all(|c| c["last_message"].is_object()));
 }
 
@@ -45,36 +28,16 @@ async fn history_pages_backwards_in_sequence_order() {
     let app = TestApp::new();
     let token = app.login("zhangsan").await;
     let id = app.conversation_id(&token, "Engineering").await;
-    let page = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{id}/messages?limit=2"),
-            Some(&token),
-            None,
-        )
-        .await;
-    let seqs: Vec<u64> = page.body["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["seq"].as_u64())
-        .collect();
+    let page = app.call(Method::GET, &format!("/api/v1/conversations/{id}/messages?limit=2"), Some(&token), None).await;
+    let seqs: Vec<u64> =
+        page.body["messages"].as_array().expect("messages").iter().filter_map(|m| m["seq"].as_u64()).collect();
     assert_eq!(seqs, vec![3, 4]);
     assert_eq!(page.body["has_more"], true);
     let older = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{id}/messages?before=3&limit=50"),
-            Some(&token),
-            None,
-        )
+        .call(Method::GET, &format!("/api/v1/conversations/{id}/messages?before=3&limit=50"), Some(&token), None)
         .await;
-    let seqs: Vec<u64> = older.body["messages"]
-        .as_array()
-        .expect("messages")
-        .iter()
-        .filter_map(|m| m["seq"].as_u64())
-        .collect();
+    let seqs: Vec<u64> =
+        older.body["messages"].as_array().expect("messages").iter().filter_map(|m| m["seq"].as_u64()).collect();
     assert_eq!(seqs, vec![1, 2]);
     assert_eq!(older.body["has_more"], false);
 }
@@ -86,45 +49,23 @@ async fn sending_assigns_the_next_sequence_and_retries_are_not_duplicated() {
     let id = app.conversation_id(&token, "李四").await;
     let client_id = Uuid::new_v4().to_string();
     let body = json!({ "client_id": client_id, "text": "<script>alert(1)</script> 你好" });
-    let first = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/messages"),
-            Some(&token),
-            Some(body.clone()),
-        )
-        .await;
+    let first =
+        app.call(Method::POST, &format!("/api/v1/conversations/{id}/messages"), Some(&token), Some(body.clone())).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(first.body["seq"], 3);
     assert_eq!(
         first.body["text"], "<script>alert(1)</script> 你好",
         "text is stored as given, escaped only when shown"
     );
-    let retry = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{id}/messages"),
-            Some(&token),
-            Some(body),
-        )
-        .await;
+    let retry = app.call(Method::POST, &format!("/api/v1/conversations/{id}/messages"), Some(&token), Some(body)).await;
     assert_eq!(retry.status, StatusCode::OK);
     assert_eq!(retry.body["id"], first.body["id"]);
-    let page = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{id}/messages"),
-            Some(&token),
-            None,
-        )
-        .await;
+    let page = app.call(Method::GET, &format!("/api/v1/conversations/{id}/messages"), Some(&token), None).await;
     assert_eq!(page.body["messages"].as_array().map(Vec::len), Some(3));
 
     // The other member sees it, newest in the list.
     let lisi = app.login("lisi").await;
-    let list = app
-        .call(Method::GET, "/api/v1/conversations", Some(&lisi), None)
-        .await;
+    let list = app.call(Method::GET, "/api/v1/conversations", Some(&lisi), None).await;
     assert_eq!(list.body[0]["id"], id.as_str());
     assert_eq!(list.body[0]["last_message"]["seq"], 3);
 }
@@ -137,19 +78,10 @@ async fn text_rules_are_enforced() {
     let path = format!("/api/v1/conversations/{id}/messages");
     for text in ["   ".to_owned(), "字".repeat(3000)] {
         let reply = app
-            .call(
-                Method::POST,
-                &path,
-                Some(&token),
-                Some(json!({ "client_id": Uuid::new_v4(), "text": text })),
-            )
+            .call(Method::POST, &path, Some(&token), Some(json!({ "client_id": Uuid::new_v4(), "text": text })))
             .await;
         assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
-        assert!(
-            reply.body["message"]
-                .as_str()
-                .is_some_and(|m| m.starts_with("text"))
-        );
+        assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("text")));
     }
 }
 
@@ -173,14 +105,8 @@ async fn only_participants_can_read_or_write_a_conversation() {
         (&huangli, &direct, false),
     ];
     for (token, conversation, allowed) in matrix {
-        let read = app
-            .call(
-                Method::GET,
-                &format!("/api/v1/conversations/{conversation}/messages"),
-                Some(token),
-                None,
-            )
-            .await;
+        let read =
+            app.call(Method::GET, &format!("/api/v1/conversations/{conversation}/messages"), Some(token), None).await;
         let write = app
             .call(
                 Method::POST,
@@ -197,15 +123,7 @@ async fn only_participants_can_read_or_write_a_conversation() {
             assert_error(&write, StatusCode::NOT_FOUND, "not_found");
         }
     }
-    let list = app
-        .call(Method::GET, "/api/v1/conversations", Some(&huangli), None)
-        .await;
-    let ids: Vec<&str> = list
-        .body
-        .as_array()
-        .expect("list")
-        .iter()
-        .filter_map(|c| c["id"].as_str())
-        .collect();
+    let list = app.call(Method::GET, "/api/v1/conversations", Some(&huangli), None).await;
+    let ids: Vec<&str> = list.body.as_array().expect("list").iter().filter_map(|c| c["id"].as_str()).collect();
     assert!(!ids.contains(&lunch.as_str()) && !ids.contains(&direct.as_str()));
 }

@@ -9,22 +9,13 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 async fn cursor(app: &TestApp, token: &str) -> u64 {
-    let reply = app
-        .call(Method::GET, "/api/v1/sync/bootstrap", Some(token), None)
-        .await;
+    let reply = app.call(Method::GET, "/api/v1/sync/bootstrap", Some(token), None).await;
     assert_eq!(reply.status, StatusCode::OK);
     reply.body["cursor"].as_u64().expect("cursor")
 }
 
 async fn pull(app: &TestApp, token: &str, after: u64) -> Value {
-    let reply = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/changes?after={after}"),
-            Some(token),
-            None,
-        )
-        .await;
+    let reply = app.call(Method::GET, &format!("/api/v1/changes?after={after}"), Some(token), None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     reply.body
 }
@@ -71,20 +62,13 @@ async fn messages_reach_participants_in_order_and_nobody_else() {
         .filter_map(|c| c["change"]["message"]["text"].as_str())
         .collect();
     assert_eq!(texts, vec!["第 1 条", "第 2 条", "第 3 条"]);
-    let positions: Vec<u64> = page["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["position"].as_u64())
-        .collect();
+    let positions: Vec<u64> =
+        page["changes"].as_array().expect("changes").iter().filter_map(|c| c["position"].as_u64()).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(page["cursor"].as_u64(), positions.last().copied());
 
     // Nothing for a non-participant, and nothing new after the returned cursor.
-    assert_eq!(
-        kinds(&pull(&app, &huangli, from_huangli).await),
-        Vec::<String>::new()
-    );
+    assert_eq!(kinds(&pull(&app, &huangli, from_huangli).await), Vec::<String>::new());
     let again = pull(&app, &lisi, page["cursor"].as_u64().expect("cursor")).await;
     assert_eq!(kinds(&again), Vec::<String>::new());
     assert_eq!(again["cursor"], page["cursor"]);
@@ -103,21 +87,10 @@ async fn pages_are_bounded_and_resume_where_they_stopped() {
     let mut after = start;
     let mut seen = Vec::new();
     loop {
-        let reply = app
-            .call(
-                Method::GET,
-                &format!("/api/v1/changes?after={after}&limit=3"),
-                Some(&lisi),
-                None,
-            )
-            .await;
+        let reply = app.call(Method::GET, &format!("/api/v1/changes?after={after}&limit=3"), Some(&lisi), None).await;
         let changes = reply.body["changes"].as_array().expect("changes").clone();
         assert!(changes.len() <= 3);
-        seen.extend(
-            changes
-                .iter()
-                .filter_map(|c| c["change"]["message"]["text"].as_str().map(str::to_owned)),
-        );
+        seen.extend(changes.iter().filter_map(|c| c["change"]["message"]["text"].as_str().map(str::to_owned)));
         after = reply.body["cursor"].as_u64().expect("cursor");
         if reply.body["has_more"] == false {
             break;
@@ -138,79 +111,38 @@ async fn a_recalled_message_replays_as_recalled() {
 
     // Only the sender may recall.
     let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"),
-            Some(&lisi),
-            None,
-        )
+        .call(Method::POST, &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"), Some(&lisi), None)
         .await;
     assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
     let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"),
-            Some(&zhangsan),
-            None,
-        )
+        .call(Method::POST, &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"), Some(&zhangsan), None)
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     // Recalling again is harmless (an outbox retry).
     let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"),
-            Some(&zhangsan),
-            None,
-        )
+        .call(Method::POST, &format!("/api/v1/conversations/{direct}/messages/{seq}/recall"), Some(&zhangsan), None)
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
 
     let page = pull(&app, &lisi, start).await;
     assert_eq!(kinds(&page), vec!["message", "recalled"]);
     assert_eq!(page["changes"][0]["change"]["message"]["recalled"], true);
-    assert_eq!(
-        page["changes"][0]["change"]["message"]["text"], "",
-        "recalled content is deleted"
-    );
-    let history = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{direct}/messages"),
-            Some(&lisi),
-            None,
-        )
-        .await;
-    let last = history.body["messages"]
-        .as_array()
-        .and_then(|m| m.last())
-        .expect("last");
+    assert_eq!(page["changes"][0]["change"]["message"]["text"], "", "recalled content is deleted");
+    let history = app.call(Method::GET, &format!("/api/v1/conversations/{direct}/messages"), Some(&lisi), None).await;
+    let last = history.body["messages"].as_array().and_then(|m| m.last()).expect("last");
     assert_eq!(last["recalled"], true);
     assert_eq!(last["text"], "");
     // A recalled message is not found by search.
-    let hits = app
-        .call(
-            Method::GET,
-            "/api/v1/search/messages?q=%E5%8F%91%E9%94%99",
-            Some(&lisi),
-            None,
-        )
-        .await;
+    let hits = app.call(Method::GET, "/api/v1/search/messages?q=%E5%8F%91%E9%94%99", Some(&lisi), None).await;
     assert_eq!(hits.body.as_array().map(Vec::len), Some(0));
 }
 
 #[tokio::test]
 async fn recall_is_refused_after_the_window() {
-    use weft_server::store::{
-        ConversationStore, Limits, MemberStore, MessageStore, NewMessage, SqliteStore,
-    };
+    use weft_server::store::{ConversationStore, Limits, MemberStore, MessageStore, NewMessage, SqliteStore};
     let store = SqliteStore::open_in_memory().expect("db");
     weft_server::seed::seed_demo(&store, 1_000_000_000).expect("seed");
-    let zhangsan = store
-        .credentials("zhangsan")
-        .expect("query")
-        .expect("account")
-        .member_id;
+    let zhangsan = store.credentials("zhangsan").expect("query").expect("account").member_id;
     let conversation = store.conversations_of(zhangsan).expect("list")[0].id;
     let sent = store
         .append_message(NewMessage {
@@ -225,28 +157,10 @@ async fn recall_is_refused_after_the_window() {
             now: 2_000_000_000,
         })
         .expect("append");
-    let limits = Limits {
-        recall_window_ms: 60_000,
-        ..Limits::default()
-    };
-    let late = store.recall_message(
-        conversation,
-        sent.message.seq,
-        zhangsan,
-        limits,
-        2_000_000_000 + 60_001,
-    );
-    assert!(
-        matches!(late, Err(weft_server::store::StoreError::Conflict(_))),
-        "{late:?}"
-    );
-    let in_time = store.recall_message(
-        conversation,
-        sent.message.seq,
-        zhangsan,
-        limits,
-        2_000_000_000 + 59_000,
-    );
+    let limits = Limits { recall_window_ms: 60_000, ..Limits::default() };
+    let late = store.recall_message(conversation, sent.message.seq, zhangsan, limits, 2_000_000_000 + 60_001);
+    assert!(matches!(late, Err(weft_server::store::StoreError::Conflict(_))), "{late:?}");
+    let in_time = store.recall_message(conversation, sent.message.seq, zhangsan, limits, 2_000_000_000 + 59_000);
     assert!(in_time.is_ok());
 }
 
@@ -260,42 +174,22 @@ async fn read_positions_drive_unread_counts_and_receipts() {
     let seq = sent["seq"].as_u64().expect("seq");
 
     let unread = |body: &Value| {
-        body.as_array()
-            .expect("list")
-            .iter()
-            .find(|c| c["id"] == direct.as_str())
-            .map(|c| c["unread"].clone())
+        body.as_array().expect("list").iter().find(|c| c["id"] == direct.as_str()).map(|c| c["unread"].clone())
     };
-    let list = app
-        .call(Method::GET, "/api/v1/conversations", Some(&lisi), None)
-        .await;
+    let list = app.call(Method::GET, "/api/v1/conversations", Some(&lisi), None).await;
     // 李四 has read up to their own seeded message; 张三's seeded reply and the new one are unread.
     assert_eq!(unread(&list.body), Some(json!(2)));
     let start = cursor(&app, &zhangsan).await;
     let reply = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{direct}/read"),
-            Some(&lisi),
-            Some(json!({ "seq": seq })),
-        )
+        .call(Method::POST, &format!("/api/v1/conversations/{direct}/read"), Some(&lisi), Some(json!({ "seq": seq })))
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
-    let list = app
-        .call(Method::GET, "/api/v1/conversations", Some(&lisi), None)
-        .await;
+    let list = app.call(Method::GET, "/api/v1/conversations", Some(&lisi), None).await;
     assert_eq!(unread(&list.body), Some(json!(0)));
 
     // The sender hears of it, and the detail shows who has read what.
     assert_eq!(kinds(&pull(&app, &zhangsan, start).await), vec!["read"]);
-    let detail = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{direct}"),
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{direct}"), Some(&zhangsan), None).await;
     let lisi_read = detail.body["participants"]
         .as_array()
         .expect("participants")
@@ -306,13 +200,8 @@ async fn read_positions_drive_unread_counts_and_receipts() {
 
     // Moving backwards or past the end changes nothing.
     let start = cursor(&app, &zhangsan).await;
-    app.call(
-        Method::POST,
-        &format!("/api/v1/conversations/{direct}/read"),
-        Some(&lisi),
-        Some(json!({ "seq": 1 })),
-    )
-    .await;
+    app.call(Method::POST, &format!("/api/v1/conversations/{direct}/read"), Some(&lisi), Some(json!({ "seq": 1 })))
+        .await;
     app.call(
         Method::POST,
         &format!("/api/v1/conversations/{direct}/read"),
@@ -320,10 +209,7 @@ async fn read_positions_drive_unread_counts_and_receipts() {
         Some(json!({ "seq": 999_999 })),
     )
     .await;
-    assert_eq!(
-        kinds(&pull(&app, &zhangsan, start).await),
-        Vec::<String>::new()
-    );
+    assert_eq!(kinds(&pull(&app, &zhangsan, start).await), Vec::<String>::new());
 }
 
 #[tokio::test]
@@ -332,51 +218,18 @@ async fn search_finds_chinese_inside_sentences_only_in_own_conversations() {
     let zhangsan = app.login("zhangsan").await;
     let huangli = app.login("huangli").await;
     // "回归" appears inside "回归测试通过" in the Engineering group, which 黄丽 is not in.
-    let hits = app
-        .call(
-            Method::GET,
-            "/api/v1/search/messages?q=%E5%9B%9E%E5%BD%92",
-            Some(&zhangsan),
-            None,
-        )
-        .await;
-    let found: Vec<&str> = hits
-        .body
-        .as_array()
-        .expect("hits")
-        .iter()
-        .filter_map(|h| h["message"]["text"].as_str())
-        .collect();
+    let hits = app.call(Method::GET, "/api/v1/search/messages?q=%E5%9B%9E%E5%BD%92", Some(&zhangsan), None).await;
+    let found: Vec<&str> =
+        hits.body.as_array().expect("hits").iter().filter_map(|h| h["message"]["text"].as_str()).collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].contains("回归测试通过"));
     assert_eq!(hits.body[0]["conversation_title"], "研发部 Engineering");
-    let hits = app
-        .call(
-            Method::GET,
-            "/api/v1/search/messages?q=%E5%9B%9E%E5%BD%92",
-            Some(&huangli),
-            None,
-        )
-        .await;
+    let hits = app.call(Method::GET, "/api/v1/search/messages?q=%E5%9B%9E%E5%BD%92", Some(&huangli), None).await;
     assert_eq!(hits.body.as_array().map(Vec::len), Some(0));
     // Latin text matches regardless of case.
-    let hits = app
-        .call(
-            Method::GET,
-            "/api/v1/search/messages?q=REGRESSION",
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let hits = app.call(Method::GET, "/api/v1/search/messages?q=REGRESSION", Some(&zhangsan), None).await;
     assert_eq!(hits.body.as_array().map(Vec::len), Some(1));
-    let empty = app
-        .call(
-            Method::GET,
-            "/api/v1/search/messages?q=%20",
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let empty = app.call(Method::GET, "/api/v1/search/messages?q=%20", Some(&zhangsan), None).await;
     assert_error(&empty, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
 }
 
@@ -385,9 +238,7 @@ async fn replies_and_mentions_are_validated_and_delivered() {
     let app = TestApp::new();
     let zhangsan = app.login("zhangsan").await;
     let lisi = app.login("lisi").await;
-    let detail = app
-        .call(Method::GET, "/api/v1/members", Some(&zhangsan), None)
-        .await;
+    let detail = app.call(Method::GET, "/api/v1/members", Some(&zhangsan), None).await;
     let id_of = |userid: &str| {
         detail
             .body
@@ -429,9 +280,7 @@ async fn replies_and_mentions_are_validated_and_delivered() {
         ),
     ];
     for (body, status, code) in cases {
-        let reply = app
-            .call(Method::POST, &path, Some(&zhangsan), Some(body))
-            .await;
+        let reply = app.call(Method::POST, &path, Some(&zhangsan), Some(body)).await;
         assert_error(&reply, status, code);
     }
     let reply = app
@@ -439,9 +288,7 @@ async fn replies_and_mentions_are_validated_and_delivered() {
             Method::POST,
             &path,
             Some(&lisi),
-            Some(
-                json!({ "client_id": Uuid::new_v4(), "text": "@all 吃饭了", "mention_all": true }),
-            ),
+            Some(json!({ "client_id": Uuid::new_v4(), "text": "@all 吃饭了", "mention_all": true })),
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);

@@ -9,21 +9,14 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 async fn member_ids(app: &TestApp, token: &str) -> std::collections::HashMap<String, String> {
-    let reply = app
-        .call(Method::GET, "/api/v1/members", Some(token), None)
-        .await;
+    let reply = app.call(Method::GET, "/api/v1/members", Some(token), None).await;
     assert_eq!(reply.status, StatusCode::OK);
     reply
         .body
         .as_array()
         .expect("members")
         .iter()
-        .filter_map(|m| {
-            Some((
-                m["userid"].as_str()?.to_owned(),
-                m["id"].as_str()?.to_owned(),
-            ))
-        })
+        .filter_map(|m| Some((m["userid"].as_str()?.to_owned(), m["id"].as_str()?.to_owned())))
         .collect()
 }
 
@@ -43,43 +36,19 @@ async fn creating_a_group_is_idempotent_and_shows_up_for_everyone_in_it() {
     let app = TestApp::new();
     let zhangsan = app.login("zhangsan").await;
     let ids = member_ids(&app, &zhangsan).await;
-    let body = json!({ "client_id": Uuid::new_v4(), "name": "  项目 Alpha  ", "members": [ids["lisi"], ids["wangwu"]] });
-    let first = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations",
-            Some(&zhangsan),
-            Some(body.clone()),
-        )
-        .await;
+    let body =
+        json!({ "client_id": Uuid::new_v4(), "name": "  项目 Alpha  ", "members": [ids["lisi"], ids["wangwu"]] });
+    let first = app.call(Method::POST, "/api/v1/conversations", Some(&zhangsan), Some(body.clone())).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     assert_eq!(first.body["summary"]["title"], "项目 Alpha");
     assert_eq!(first.body["summary"]["owner_id"], ids["zhangsan"].as_str());
     assert_eq!(participant_names(&first.body), vec!["张三", "李四", "王五"]);
-    let retry = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations",
-            Some(&zhangsan),
-            Some(body),
-        )
-        .await;
-    assert_eq!(
-        retry.body["summary"]["id"], first.body["summary"]["id"],
-        "a retry returns the same group"
-    );
+    let retry = app.call(Method::POST, "/api/v1/conversations", Some(&zhangsan), Some(body)).await;
+    assert_eq!(retry.body["summary"]["id"], first.body["summary"]["id"], "a retry returns the same group");
 
     let wangwu = app.login("wangwu").await;
-    let list = app
-        .call(Method::GET, "/api/v1/conversations", Some(&wangwu), None)
-        .await;
-    assert!(
-        list.body
-            .as_array()
-            .expect("list")
-            .iter()
-            .any(|c| c["title"] == "项目 Alpha")
-    );
+    let list = app.call(Method::GET, "/api/v1/conversations", Some(&wangwu), None).await;
+    assert!(list.body.as_array().expect("list").iter().any(|c| c["title"] == "项目 Alpha"));
 }
 
 #[tokio::test]
@@ -94,20 +63,10 @@ async fn bad_group_requests_name_the_field() {
         json!({ "client_id": Uuid::new_v4(), "name": "ghost", "members": [Uuid::new_v4()] }),
     ];
     for body in cases {
-        let reply = app
-            .call(
-                Method::POST,
-                "/api/v1/conversations",
-                Some(&zhangsan),
-                Some(body.clone()),
-            )
-            .await;
+        let reply = app.call(Method::POST, "/api/v1/conversations", Some(&zhangsan), Some(body.clone())).await;
         assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
         let field = reply.body["message"].as_str().unwrap_or_default();
-        assert!(
-            field.starts_with("name") || field.starts_with("members"),
-            "{body}: {field}"
-        );
+        assert!(field.starts_with("name") || field.starts_with("members"), "{body}: {field}");
     }
 }
 
@@ -131,50 +90,25 @@ async fn there_is_one_direct_chat_per_pair() {
     let ids = member_ids(&app, &zhangsan).await;
     let seeded = app.conversation_id(&zhangsan, "李四").await;
     let opened = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations/direct",
-            Some(&zhangsan),
-            Some(json!({ "member": ids["lisi"] })),
-        )
+        .call(Method::POST, "/api/v1/conversations/direct", Some(&zhangsan), Some(json!({ "member": ids["lisi"] })))
         .await;
     assert_eq!(opened.body["summary"]["id"], seeded.as_str());
     let from_other_side = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations/direct",
-            Some(&lisi),
-            Some(json!({ "member": ids["zhangsan"] })),
-        )
+        .call(Method::POST, "/api/v1/conversations/direct", Some(&lisi), Some(json!({ "member": ids["zhangsan"] })))
         .await;
     assert_eq!(from_other_side.body["summary"]["id"], seeded.as_str());
     let new = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations/direct",
-            Some(&zhangsan),
-            Some(json!({ "member": ids["huangli"] })),
-        )
+        .call(Method::POST, "/api/v1/conversations/direct", Some(&zhangsan), Some(json!({ "member": ids["huangli"] })))
         .await;
     assert_eq!(new.status, StatusCode::OK);
     assert_eq!(new.body["summary"]["title"], "黄丽");
     let myself = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations/direct",
-            Some(&zhangsan),
-            Some(json!({ "member": ids["zhangsan"] })),
-        )
+        .call(Method::POST, "/api/v1/conversations/direct", Some(&zhangsan), Some(json!({ "member": ids["zhangsan"] })))
         .await;
     assert_error(&myself, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
     // A direct chat cannot be renamed or grown.
     let rename = app
-        .call(
-            Method::PATCH,
-            &format!("/api/v1/conversations/{seeded}"),
-            Some(&zhangsan),
-            Some(json!({ "name": "x" })),
-        )
+        .call(Method::PATCH, &format!("/api/v1/conversations/{seeded}"), Some(&zhangsan), Some(json!({ "name": "x" })))
         .await;
     assert_error(&rename, StatusCode::CONFLICT, "conflict");
 }
@@ -193,110 +127,44 @@ async fn group_management_permission_matrix() {
     let path = format!("/api/v1/conversations/{lunch}");
 
     // (who, expected status for rename)
-    for (token, status) in [
-        (&zhangsan, StatusCode::FORBIDDEN),
-        (&huangli, StatusCode::NOT_FOUND),
-        (&lisi, StatusCode::OK),
-    ] {
-        let reply = app
-            .call(
-                Method::PATCH,
-                &path,
-                Some(token),
-                Some(rename("午饭 Lunch")),
-            )
-            .await;
+    for (token, status) in
+        [(&zhangsan, StatusCode::FORBIDDEN), (&huangli, StatusCode::NOT_FOUND), (&lisi, StatusCode::OK)]
+    {
+        let reply = app.call(Method::PATCH, &path, Some(token), Some(rename("午饭 Lunch"))).await;
         assert_eq!(reply.status, status, "{}", reply.body);
     }
     // Admins are not participants here, so the group does not exist for them.
-    let reply = app
-        .call(Method::PATCH, &path, Some(&admin), Some(rename("x")))
-        .await;
+    let reply = app.call(Method::PATCH, &path, Some(&admin), Some(rename("x"))).await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     // Any participant may add people; only the owner removes them.
     let added = app
-        .call(
-            Method::POST,
-            &format!("{path}/members"),
-            Some(&zhangsan),
-            Some(json!({ "members": [ids["huangli"]] })),
-        )
+        .call(Method::POST, &format!("{path}/members"), Some(&zhangsan), Some(json!({ "members": [ids["huangli"]] })))
         .await;
     assert_eq!(added.status, StatusCode::OK, "{}", added.body);
     assert!(participant_names(&added.body).contains(&"黄丽".to_owned()));
-    let refused = app
-        .call(
-            Method::DELETE,
-            &format!("{path}/members/{}", ids["huangli"]),
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let refused = app.call(Method::DELETE, &format!("{path}/members/{}", ids["huangli"]), Some(&zhangsan), None).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
-    let cursor = app
-        .call(Method::GET, "/api/v1/sync/bootstrap", Some(&huangli), None)
-        .await
-        .body["cursor"]
+    let cursor = app.call(Method::GET, "/api/v1/sync/bootstrap", Some(&huangli), None).await.body["cursor"]
         .as_u64()
         .expect("cursor");
-    let removed = app
-        .call(
-            Method::DELETE,
-            &format!("{path}/members/{}", ids["huangli"]),
-            Some(&lisi),
-            None,
-        )
-        .await;
+    let removed = app.call(Method::DELETE, &format!("{path}/members/{}", ids["huangli"]), Some(&lisi), None).await;
     assert_eq!(removed.status, StatusCode::NO_CONTENT);
     // The removed member is told, and can no longer read.
-    let feed = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/changes?after={cursor}"),
-            Some(&huangli),
-            None,
-        )
-        .await;
-    let kinds: Vec<&str> = feed.body["changes"]
-        .as_array()
-        .expect("changes")
-        .iter()
-        .filter_map(|c| c["change"]["type"].as_str())
-        .collect();
+    let feed = app.call(Method::GET, &format!("/api/v1/changes?after={cursor}"), Some(&huangli), None).await;
+    let kinds: Vec<&str> =
+        feed.body["changes"].as_array().expect("changes").iter().filter_map(|c| c["change"]["type"].as_str()).collect();
     assert_eq!(kinds, vec!["removed"]);
-    let read = app
-        .call(
-            Method::GET,
-            &format!("{path}/messages"),
-            Some(&huangli),
-            None,
-        )
-        .await;
+    let read = app.call(Method::GET, &format!("{path}/messages"), Some(&huangli), None).await;
     assert_error(&read, StatusCode::NOT_FOUND, "not_found");
 
     // The owner cannot be removed by others; handing over works; the old owner can then leave.
-    let refused = app
-        .call(
-            Method::DELETE,
-            &format!("{path}/members/{}", ids["lisi"]),
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let refused = app.call(Method::DELETE, &format!("{path}/members/{}", ids["lisi"]), Some(&zhangsan), None).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
-    let handed = app
-        .call(
-            Method::POST,
-            &format!("{path}/owner"),
-            Some(&lisi),
-            Some(json!({ "member": ids["zhangsan"] })),
-        )
-        .await;
+    let handed =
+        app.call(Method::POST, &format!("{path}/owner"), Some(&lisi), Some(json!({ "member": ids["zhangsan"] }))).await;
     assert_eq!(handed.body["summary"]["owner_id"], ids["zhangsan"].as_str());
-    let left = app
-        .call(Method::POST, &format!("{path}/leave"), Some(&lisi), None)
-        .await;
+    let left = app.call(Method::POST, &format!("{path}/leave"), Some(&lisi), None).await;
     assert_eq!(left.status, StatusCode::NO_CONTENT);
     let detail = app.call(Method::GET, &path, Some(&zhangsan), None).await;
     assert!(!participant_names(&detail.body).contains(&"李四".to_owned()));
@@ -308,32 +176,11 @@ async fn an_owner_who_leaves_hands_the_group_on() {
     let lisi = app.login("lisi").await;
     let zhangsan = app.login("zhangsan").await;
     let lunch = app.conversation_id(&lisi, "Lunch").await;
-    let left = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/conversations/{lunch}/leave"),
-            Some(&lisi),
-            None,
-        )
-        .await;
+    let left = app.call(Method::POST, &format!("/api/v1/conversations/{lunch}/leave"), Some(&lisi), None).await;
     assert_eq!(left.status, StatusCode::NO_CONTENT);
-    let detail = app
-        .call(
-            Method::GET,
-            &format!("/api/v1/conversations/{lunch}"),
-            Some(&zhangsan),
-            None,
-        )
-        .await;
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{lunch}"), Some(&zhangsan), None).await;
     let owner = detail.body["summary"]["owner_id"].as_str().expect("owner");
-    let participants: Vec<&str> = detail.body["participants"]
-        .as_array()
-        .expect("participants")
-        .iter()
-        .filter_map(|p| p["id"].as_str())
-        .collect();
-    assert!(
-        participants.contains(&owner),
-        "the new owner is a remaining participant"
-    );
+    let participants: Vec<&str> =
+        detail.body["participants"].as_array().expect("participants").iter().filter_map(|p| p["id"].as_str()).collect();
+    assert!(participants.contains(&owner), "the new owner is a remaining participant");
 }

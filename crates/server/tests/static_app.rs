@@ -21,25 +21,13 @@ fn dist() -> std::path::PathBuf {
     )
     .expect("write");
     std::fs::write(dir.join("weft-0123456789abcdef_bg.wasm"), b"\0asm").expect("write");
-    std::fs::write(
-        dir.join("weft-0123456789abcdef.js"),
-        "export default 1;".repeat(100),
-    )
-    .expect("write");
-    std::fs::write(
-        dir.join("sw.js"),
-        "self.addEventListener('fetch', () => {});",
-    )
-    .expect("write");
+    std::fs::write(dir.join("weft-0123456789abcdef.js"), "export default 1;".repeat(100)).expect("write");
+    std::fs::write(dir.join("sw.js"), "self.addEventListener('fetch', () => {});").expect("write");
     std::fs::write(dir.join("icons/icon-192.png"), b"png").expect("write");
     dir
 }
 
-async fn get(
-    app: &TestApp,
-    path: &str,
-    accept_encoding: Option<&str>,
-) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+async fn get(app: &TestApp, path: &str, accept_encoding: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
     let mut builder = Request::builder().uri(path);
     if let Some(encoding) = accept_encoding {
         builder = builder.header(header::ACCEPT_ENCODING, encoding);
@@ -53,9 +41,7 @@ async fn index_carries_a_strict_csp_with_the_loader_hash() {
     let (status, headers, body) = get(&app, "/", None).await;
     assert_eq!(status, StatusCode::OK);
     assert!(String::from_utf8_lossy(&body).contains(LOADER));
-    let csp = headers[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .expect("ascii");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
     let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(LOADER.as_bytes()));
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
     assert!(!csp.contains("unsafe-inline"), "{csp}");
@@ -69,10 +55,7 @@ async fn hashed_files_are_immutable_and_the_worker_is_revalidated() {
     let (status, headers, _) = get(&app, "/weft-0123456789abcdef_bg.wasm", None).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/wasm");
-    assert_eq!(
-        headers[header::CACHE_CONTROL],
-        "public, max-age=31536000, immutable"
-    );
+    assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
     let (_, headers, _) = get(&app, "/sw.js", None).await;
     assert_eq!(headers[header::CACHE_CONTROL], "no-cache");
 }
@@ -109,13 +92,7 @@ async fn path_traversal_never_leaves_the_dist_folder() {
     ] {
         let (status, _, body) = get(&app, path, None).await;
         let text = String::from_utf8_lossy(&body);
-        assert!(
-            !text.contains("[package]") && !text.contains("root:"),
-            "{path} leaked a file"
-        );
-        assert!(
-            status == StatusCode::NOT_FOUND || text.contains(LOADER),
-            "{path}: {status}"
-        );
+        assert!(!text.contains("[package]") && !text.contains("root:"), "{path} leaked a file");
+        assert!(status == StatusCode::NOT_FOUND || text.contains(LOADER), "{path}: {status}");
     }
 }

@@ -51,7 +51,7 @@ export class ChatsPage {
   }
 
   messageTexts() {
-    return this.timeline().locator(".message__text").allInnerTexts();
+    return this.timeline().locator(".message__text").allTextContents();
   }
 
   async send(text) {

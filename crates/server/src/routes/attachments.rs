@@ -24,10 +24,7 @@ const URL_LIFETIME_MS: i64 = 5 * 60 * 1000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route(
-            "/attachments",
-            post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)),
-        )
+        .route("/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)))
         .route("/attachments/{id}/url", get(signed_url))
         .route("/files/{id}", get(download))
 }
@@ -40,10 +37,7 @@ fn percent_decode_lossy(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
                     Ok(byte) => {
                         out.push(byte);
                         i += 3;
@@ -103,25 +97,16 @@ async fn upload(
     let content_type = sniff_content_type(&bytes).to_owned();
     let blobs = state.blobs.clone();
     let size = bytes.len() as u64;
-    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes))
-        .await?
-        .map_err(|err| {
-            tracing::error!(error = %err, "storing an upload failed");
-            ApiError::internal()
-        })?;
+    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes)).await?.map_err(|err| {
+        tracing::error!(error = %err, "storing an upload failed");
+        ApiError::internal()
+    })?;
     let file = StoredAttachment {
-        attachment: Attachment {
-            id: AttachmentId(Uuid::now_v7()),
-            file_name,
-            content_type,
-            size,
-        },
+        attachment: Attachment { id: AttachmentId(Uuid::now_v7()), file_name, content_type, size },
         sha256,
     };
     let now = crate::now_millis();
-    let stored = state
-        .db(move |store| store.create_attachment(user.member_id, client_id, &file, now))
-        .await?;
+    let stored = state.db(move |store| store.create_attachment(user.member_id, client_id, &file, now)).await?;
     Ok((StatusCode::CREATED, Json(stored)))
 }
 
@@ -130,19 +115,14 @@ async fn signed_url(
     user: AuthUser,
     ApiPath(id): ApiPath<AttachmentId>,
 ) -> Result<Json<SignedUrl>, ApiError> {
-    let visible = state
-        .db(move |store| store.attachment_for(id, user.member_id))
-        .await?;
+    let visible = state.db(move |store| store.attachment_for(id, user.member_id)).await?;
     if visible.is_none() {
         return Err(ApiError::not_found("file"));
     }
     let expires_at = crate::now_millis() + URL_LIFETIME_MS;
     let signature = sign(&state.url_key, &format!("{id}:{expires_at}"));
     Ok(Json(SignedUrl {
-        url: format!(
-            "{}/files/{id}?exp={expires_at}&sig={signature}",
-            weft_protocol::API_PREFIX
-        ),
+        url: format!("{}/files/{id}?exp={expires_at}&sig={signature}", weft_protocol::API_PREFIX),
         expires_at,
     }))
 }
@@ -160,29 +140,20 @@ async fn download(
     ApiPath(id): ApiPath<AttachmentId>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    let expires_at: i64 = query_param(query.as_deref(), "exp")
-        .and_then(|e| e.parse().ok())
-        .ok_or_else(link_refused)?;
+    let expires_at: i64 = query_param(query.as_deref(), "exp").and_then(|e| e.parse().ok()).ok_or_else(link_refused)?;
     let signature = query_param(query.as_deref(), "sig").ok_or_else(link_refused)?;
-    if !same_signature(
-        &signature,
-        &sign(&state.url_key, &format!("{id}:{expires_at}")),
-    ) || expires_at < crate::now_millis()
+    if !same_signature(&signature, &sign(&state.url_key, &format!("{id}:{expires_at}")))
+        || expires_at < crate::now_millis()
     {
         return Err(link_refused());
     }
-    let file = state
-        .db(move |store| store.attachment(id))
-        .await?
-        .ok_or_else(|| ApiError::not_found("file"))?;
+    let file = state.db(move |store| store.attachment(id)).await?.ok_or_else(|| ApiError::not_found("file"))?;
     let blobs = state.blobs.clone();
     let sha256 = file.sha256.clone();
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&sha256))
-        .await?
-        .map_err(|err| {
-            tracing::error!(error = %err, "reading a stored file failed");
-            ApiError::internal()
-        })?;
+    let bytes = tokio::task::spawn_blocking(move || blobs.get(&sha256)).await?.map_err(|err| {
+        tracing::error!(error = %err, "reading a stored file failed");
+        ApiError::internal()
+    })?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     let content_type = HeaderValue::from_str(&file.attachment.content_type)
@@ -206,8 +177,7 @@ async fn download(
                 }
             })
             .collect();
-        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}"))
-        {
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename*=UTF-8''{encoded}")) {
             headers.insert(header::CONTENT_DISPOSITION, value);
         }
     }
@@ -222,10 +192,7 @@ mod tests {
     fn query_values_decode_leniently() {
         assert_eq!(percent_decode_lossy("%E6%8A%A5%E5%91%8A.pdf"), "报告.pdf");
         assert_eq!(percent_decode_lossy("a+b%2"), "a b%2");
-        assert_eq!(
-            percent_decode_lossy("bad%FF%FEname"),
-            "bad\u{FFFD}\u{FFFD}name"
-        );
+        assert_eq!(percent_decode_lossy("bad%FF%FEname"), "bad\u{FFFD}\u{FFFD}name");
         assert_eq!(
             query_param(Some("client_id=x&name=..%2F..%2Fetc%2Fpasswd"), "name").as_deref(),
             Some("../../etc/passwd")

@@ -12,8 +12,7 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use uuid::Uuid;
 use weft_protocol::auth::{
-    LoginRequest, LoginResponse, MAX_DEVICE_LEN, MAX_PASSWORD_LEN, MAX_USERNAME_LEN, MemberProfile,
-    SessionInfo,
+    LoginRequest, LoginResponse, MAX_DEVICE_LEN, MAX_PASSWORD_LEN, MAX_USERNAME_LEN, MemberProfile, SessionInfo,
 };
 use weft_protocol::{ErrorCode, SessionId};
 
@@ -32,11 +31,7 @@ static DECOY_HASH: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| crate::auth::hash_password(&new_token()).unwrap_or_default());
 
 fn bad_credentials() -> ApiError {
-    ApiError::new(
-        StatusCode::UNAUTHORIZED,
-        ErrorCode::BadCredentials,
-        "username or password is wrong",
-    )
+    ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials, "username or password is wrong")
 }
 
 async fn login(
@@ -49,17 +44,13 @@ async fn login(
         return Err(ApiError::invalid_field("username: enter your username"));
     }
     if username.len() > MAX_USERNAME_LEN {
-        return Err(ApiError::invalid_field(format!(
-            "username: at most {MAX_USERNAME_LEN} bytes"
-        )));
+        return Err(ApiError::invalid_field(format!("username: at most {MAX_USERNAME_LEN} bytes")));
     }
     if request.password.is_empty() {
         return Err(ApiError::invalid_field("password: enter your password"));
     }
     if request.password.len() > MAX_PASSWORD_LEN {
-        return Err(ApiError::invalid_field(format!(
-            "password: at most {MAX_PASSWORD_LEN} bytes"
-        )));
+        return Err(ApiError::invalid_field(format!("password: at most {MAX_PASSWORD_LEN} bytes")));
     }
     if let Err(wait) = state.limiter.check(&username, ip) {
         return Err(ApiError::new(
@@ -72,9 +63,7 @@ async fn login(
     let lookup = username.clone();
     let credentials = state.db(move |store| store.credentials(&lookup)).await?;
     let password = request.password;
-    let phc = credentials
-        .as_ref()
-        .map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
+    let phc = credentials.as_ref().map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
     let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await?;
 
     let Some(credentials) = credentials.filter(|_| password_ok) else {
@@ -111,11 +100,7 @@ async fn login(
         })
         .await?
         .ok_or_else(ApiError::internal)?;
-    Ok(Json(LoginResponse {
-        token,
-        session_id,
-        me,
-    }))
+    Ok(Json(LoginResponse { token, session_id, me }))
 }
 
 async fn logout(
@@ -130,9 +115,7 @@ async fn me(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
 ) -> Result<Json<MemberProfile>, ApiError> {
-    let profile = state
-        .db(move |store| store.member_profile(user.member_id))
-        .await?;
+    let profile = state.db(move |store| store.member_profile(user.member_id)).await?;
     profile.map(Json).ok_or_else(ApiError::unauthenticated)
 }
 
@@ -140,9 +123,7 @@ async fn sessions(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
 ) -> Result<Json<Vec<SessionInfo>>, ApiError> {
-    let list = state
-        .db(move |store| store.sessions_of(user.member_id, user.session_id))
-        .await?;
+    let list = state.db(move |store| store.sessions_of(user.member_id, user.session_id)).await?;
     Ok(Json(list))
 }
 
@@ -158,9 +139,7 @@ async fn revoke(
 /// Revokes one of the caller's sessions and closes its live sockets.
 async fn end_session(state: &AppState, user: AuthUser, session: SessionId) -> Result<(), ApiError> {
     let now = crate::now_millis();
-    let revoked = state
-        .db(move |store| store.revoke_session(user.member_id, session, now))
-        .await?;
+    let revoked = state.db(move |store| store.revoke_session(user.member_id, session, now)).await?;
     if !revoked {
         return Err(ApiError::not_found("session"));
     }

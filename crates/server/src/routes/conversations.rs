@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::routing::{delete, get, post};
 use axum::{Json, Router};
 use weft_protocol::chat::{
-    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest,
-    OpenDirectRequest, RenameRequest, TransferOwnerRequest,
+    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest, OpenDirectRequest, RenameRequest,
+    TransferOwnerRequest,
 };
 use weft_protocol::{ConversationId, MemberId};
 
@@ -20,34 +20,18 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/direct", post(open_direct))
         .route("/conversations/{id}", get(detail).patch(rename))
         .route("/conversations/{id}/members", post(add_members))
-        .route(
-            "/conversations/{id}/members/{member}",
-            delete(remove_member),
-        )
+        .route("/conversations/{id}/members/{member}", delete(remove_member))
         .route("/conversations/{id}/leave", post(leave))
         .route("/conversations/{id}/owner", post(transfer_owner))
 }
 
-async fn list(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
-    Ok(Json(
-        state
-            .db(move |store| store.conversations_of(user.member_id))
-            .await?,
-    ))
+async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
+    Ok(Json(state.db(move |store| store.conversations_of(user.member_id)).await?))
 }
 
 /// The caller's view of one conversation.
-async fn detail_of(
-    state: &AppState,
-    id: ConversationId,
-    user: AuthUser,
-) -> Result<ConversationDetail, ApiError> {
-    state
-        .db(move |store| store.conversation_detail(id, user.member_id))
-        .await
+async fn detail_of(state: &AppState, id: ConversationId, user: AuthUser) -> Result<ConversationDetail, ApiError> {
+    state.db(move |store| store.conversation_detail(id, user.member_id)).await
 }
 
 async fn detail(
@@ -66,21 +50,11 @@ async fn create_group(
     let (limits, now) = (state.limits, crate::now_millis());
     let (id, recipients) = state
         .db(move |store| {
-            store.create_group(
-                user.member_id,
-                request.client_id,
-                &request.name,
-                &request.members,
-                limits,
-                now,
-            )
+            store.create_group(user.member_id, request.client_id, &request.name, &request.members, limits, now)
         })
         .await?;
     state.hub.changed(recipients);
-    Ok((
-        StatusCode::CREATED,
-        Json(detail_of(&state, id, user).await?),
-    ))
+    Ok((StatusCode::CREATED, Json(detail_of(&state, id, user).await?)))
 }
 
 async fn open_direct(
@@ -89,9 +63,7 @@ async fn open_direct(
     ApiJson(request): ApiJson<OpenDirectRequest>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
     let now = crate::now_millis();
-    let (id, recipients) = state
-        .db(move |store| store.open_direct(user.member_id, request.member, now))
-        .await?;
+    let (id, recipients) = state.db(move |store| store.open_direct(user.member_id, request.member, now)).await?;
     state.hub.changed(recipients);
     Ok(Json(detail_of(&state, id, user).await?))
 }
@@ -103,9 +75,7 @@ async fn rename(
     ApiJson(request): ApiJson<RenameRequest>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
     let now = crate::now_millis();
-    let recipients = state
-        .db(move |store| store.rename_group(id, user.member_id, &request.name, now))
-        .await?;
+    let recipients = state.db(move |store| store.rename_group(id, user.member_id, &request.name, now)).await?;
     state.hub.changed(recipients);
     Ok(Json(detail_of(&state, id, user).await?))
 }
@@ -117,9 +87,8 @@ async fn add_members(
     ApiJson(request): ApiJson<AddMembersRequest>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
     let (limits, now) = (state.limits, crate::now_millis());
-    let recipients = state
-        .db(move |store| store.add_members(id, user.member_id, &request.members, limits, now))
-        .await?;
+    let recipients =
+        state.db(move |store| store.add_members(id, user.member_id, &request.members, limits, now)).await?;
     state.hub.changed(recipients);
     Ok(Json(detail_of(&state, id, user).await?))
 }
@@ -130,9 +99,7 @@ async fn remove_member(
     ApiPath((id, member)): ApiPath<(ConversationId, MemberId)>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let recipients = state
-        .db(move |store| store.remove_member(id, user.member_id, member, now))
-        .await?;
+    let recipients = state.db(move |store| store.remove_member(id, user.member_id, member, now)).await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -143,9 +110,7 @@ async fn leave(
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let recipients = state
-        .db(move |store| store.remove_member(id, user.member_id, user.member_id, now))
-        .await?;
+    let recipients = state.db(move |store| store.remove_member(id, user.member_id, user.member_id, now)).await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -157,9 +122,7 @@ async fn transfer_owner(
     ApiJson(request): ApiJson<TransferOwnerRequest>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
     let now = crate::now_millis();
-    let recipients = state
-        .db(move |store| store.transfer_owner(id, user.member_id, request.member, now))
-        .await?;
+    let recipients = state.db(move |store| store.transfer_owner(id, user.member_id, request.member, now)).await?;
     state.hub.changed(recipients);
     Ok(Json(detail_of(&state, id, user).await?))
 }

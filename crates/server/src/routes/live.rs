@@ -32,14 +32,9 @@ async fn upgrade(
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Result<Response, ApiError> {
     let ws = ws.map_err(|rejection| {
-        ApiError::bad_request(format!(
-            "this route takes a WebSocket upgrade: {}",
-            rejection.body_text()
-        ))
+        ApiError::bad_request(format!("this route takes a WebSocket upgrade: {}", rejection.body_text()))
     })?;
-    Ok(ws
-        .max_message_size(MAX_CLIENT_FRAME)
-        .on_upgrade(move |socket| serve(state, socket)))
+    Ok(ws.max_message_size(MAX_CLIENT_FRAME).on_upgrade(move |socket| serve(state, socket)))
 }
 
 fn encode(frame: &ServerFrame) -> WsMessage {
@@ -48,25 +43,14 @@ fn encode(frame: &ServerFrame) -> WsMessage {
 
 /// Sends the member's changes after `cursor` in pages; returns the new cursor, or `None` when
 /// the socket is gone or the store failed (the socket then closes and the client reconnects).
-async fn send_changes(
-    state: &AppState,
-    socket: &mut WebSocket,
-    member: MemberId,
-    mut cursor: u64,
-) -> Option<u64> {
+async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId, mut cursor: u64) -> Option<u64> {
     loop {
-        let page = state
-            .db(move |store| store.pull(member, cursor, MAX_PULL))
-            .await
-            .ok()?;
+        let page = state.db(move |store| store.pull(member, cursor, MAX_PULL)).await.ok()?;
         let has_more = page.has_more;
         if page.cursor != cursor {
             cursor = page.cursor;
             if !page.changes.is_empty() {
-                let frame = ServerFrame::Changes {
-                    changes: page.changes,
-                    cursor,
-                };
+                let frame = ServerFrame::Changes { changes: page.changes, cursor };
                 socket.send(encode(&frame)).await.ok()?;
             }
         }
@@ -94,13 +78,7 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             return;
         }
     };
-    if socket
-        .send(encode(&ServerFrame::Ready {
-            member_id: user.member_id,
-        }))
-        .await
-        .is_err()
-    {
+    if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
         return;
     }
     // Catch up from the client's cursor; without one, start at the present.

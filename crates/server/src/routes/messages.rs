@@ -38,21 +38,13 @@ async fn history(
 ) -> Result<Json<MessagePage>, ApiError> {
     let limit = query.limit.unwrap_or(50);
     if limit == 0 || limit > MAX_PAGE {
-        return Err(ApiError::invalid_field(format!(
-            "limit: between 1 and {MAX_PAGE}"
-        )));
+        return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PAGE}")));
     }
-    let allowed = state
-        .db(move |store| store.is_participant(id, user.member_id))
-        .await?;
+    let allowed = state.db(move |store| store.is_participant(id, user.member_id)).await?;
     if !allowed {
         return Err(ApiError::not_found("conversation"));
     }
-    Ok(Json(
-        state
-            .db(move |store| store.messages(id, query.before, limit))
-            .await?,
-    ))
+    Ok(Json(state.db(move |store| store.messages(id, query.before, limit)).await?))
 }
 
 async fn send(
@@ -93,9 +85,7 @@ async fn recall(
     ApiPath((id, seq)): ApiPath<(ConversationId, u64)>,
 ) -> Result<StatusCode, ApiError> {
     let (limits, now) = (state.limits, crate::now_millis());
-    let recipients = state
-        .db(move |store| store.recall_message(id, seq, user.member_id, limits, now))
-        .await?;
+    let recipients = state.db(move |store| store.recall_message(id, seq, user.member_id, limits, now)).await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -107,9 +97,7 @@ async fn mark_read(
     ApiJson(request): ApiJson<MarkReadRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let recipients = state
-        .db(move |store| store.mark_read(id, user.member_id, request.seq, now))
-        .await?;
+    let recipients = state.db(move |store| store.mark_read(id, user.member_id, request.seq, now)).await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -134,14 +122,8 @@ async fn search(
         return Err(ApiError::invalid_field("q: enter something to search for"));
     }
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Err(ApiError::invalid_field(format!(
-            "q: at most {MAX_QUERY_CHARS} characters"
-        )));
+        return Err(ApiError::invalid_field(format!("q: at most {MAX_QUERY_CHARS} characters")));
     }
     let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    Ok(Json(
-        state
-            .db(move |store| store.search(user.member_id, &text, limit))
-            .await?,
-    ))
+    Ok(Json(state.db(move |store| store.search(user.member_id, &text, limit)).await?))
 }

@@ -34,17 +34,9 @@ async fn health() -> axum::Json<serde_json::Value> {
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        ErrorCode::NotFound,
-        "no such API route",
-    )
+    ApiError::new(StatusCode::NOT_FOUND, ErrorCode::NotFound, "no such API route")
 }
 
 async fn wrong_method() -> ApiError {
-    ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        ErrorCode::MethodNotAllowed,
-        "this route does not accept that method",
-    )
+    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, ErrorCode::MethodNotAllowed, "this route does not accept that method")
 }

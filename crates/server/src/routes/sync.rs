@@ -12,26 +12,17 @@ use weft_protocol::auth::MemberProfile;
 use weft_protocol::sync::{Bootstrap, MAX_PULL, PullResponse};
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/sync/bootstrap", get(bootstrap))
-        .route("/changes", get(pull))
-        .route("/members", get(members))
+    Router::new().route("/sync/bootstrap", get(bootstrap)).route("/changes", get(pull)).route("/members", get(members))
 }
 
-async fn bootstrap(
-    State(state): State<AppState>,
-    user: AuthUser,
-) -> Result<Json<Bootstrap>, ApiError> {
+async fn bootstrap(State(state): State<AppState>, user: AuthUser) -> Result<Json<Bootstrap>, ApiError> {
     // The cursor is read before the list: a change landing in between is delivered again
     // (harmless, applying is idempotent) rather than missed.
     let snapshot = state
         .db(move |store| {
             let cursor = store.current_position()?;
             let conversations = store.conversations_of(user.member_id)?;
-            Ok(Bootstrap {
-                conversations,
-                cursor,
-            })
+            Ok(Bootstrap { conversations, cursor })
         })
         .await?;
     Ok(Json(snapshot))
@@ -51,22 +42,13 @@ async fn pull(
 ) -> Result<Json<PullResponse>, ApiError> {
     let limit = query.limit.unwrap_or(MAX_PULL);
     if limit == 0 || limit > MAX_PULL {
-        return Err(ApiError::invalid_field(format!(
-            "limit: between 1 and {MAX_PULL}"
-        )));
+        return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PULL}")));
     }
-    Ok(Json(
-        state
-            .db(move |store| store.pull(user.member_id, query.after, limit))
-            .await?,
-    ))
+    Ok(Json(state.db(move |store| store.pull(user.member_id, query.after, limit)).await?))
 }
 
 /// The members a colleague can pick (for groups and direct chats). The directory issue adds
 /// visibility rules here.
-async fn members(
-    State(state): State<AppState>,
-    _user: AuthUser,
-) -> Result<Json<Vec<MemberProfile>>, ApiError> {
+async fn members(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<MemberProfile>>, ApiError> {
     Ok(Json(state.db(|store| store.active_members()).await?))
 }

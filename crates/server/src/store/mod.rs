@@ -12,9 +12,7 @@ pub use sqlite::SqliteStore;
 
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::Attachment;
-use weft_protocol::chat::{
-    ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit,
-};
+use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit};
 use weft_protocol::sync::PullResponse;
 use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId};
 
@@ -121,10 +119,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Self {
-            recall_window_ms: 24 * 60 * 60 * 1000,
-            max_group_size: 500,
-        }
+        Self { recall_window_ms: 24 * 60 * 60 * 1000, max_group_size: 500 }
     }
 }
 
@@ -132,13 +127,7 @@ impl Default for Limits {
 pub trait MemberStore {
     /// True when no member exists yet (first start: seed the demo organisation).
     fn is_empty(&self) -> StoreResult<bool>;
-    fn insert_department(
-        &self,
-        id: &str,
-        name: &str,
-        parent: Option<&str>,
-        order: i64,
-    ) -> StoreResult<()>;
+    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()>;
     fn insert_member(&self, member: &NewMember) -> StoreResult<()>;
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>>;
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>>;
@@ -157,16 +146,10 @@ pub trait SessionStore {
         now: Millis,
     ) -> StoreResult<()>;
     /// The live (not revoked) session with this token hash; marks it as seen at `now`.
-    fn session_by_token(&self, token_hash: &str, now: Millis)
-    -> StoreResult<Option<ActiveSession>>;
+    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>>;
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>>;
     /// Revokes one of the member's sessions; false when it is not theirs or already ended.
-    fn revoke_session(
-        &self,
-        member: MemberId,
-        session: SessionId,
-        now: Millis,
-    ) -> StoreResult<bool>;
+    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool>;
 }
 
 /// Conversations and who takes part in them.
@@ -192,19 +175,10 @@ pub trait ConversationStore {
         now: Millis,
     ) -> StoreResult<(ConversationId, Recipients)>;
     /// The direct chat between two members, created on first use.
-    fn open_direct(
-        &self,
-        me: MemberId,
-        other: MemberId,
-        now: Millis,
-    ) -> StoreResult<(ConversationId, Recipients)>;
+    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)>;
     fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>>;
     /// `NotFound` unless `viewer` takes part.
-    fn conversation_detail(
-        &self,
-        conversation: ConversationId,
-        viewer: MemberId,
-    ) -> StoreResult<ConversationDetail>;
+    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail>;
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool>;
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>>;
     fn rename_group(
@@ -242,12 +216,7 @@ pub trait ConversationStore {
 /// Messages, read positions and search.
 pub trait MessageStore {
     /// Messages before `before_seq` (or the newest), oldest first, at most `limit`.
-    fn messages(
-        &self,
-        conversation: ConversationId,
-        before_seq: Option<u64>,
-        limit: u32,
-    ) -> StoreResult<MessagePage>;
+    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage>;
     /// Appends a message with the next sequence number, de-duplicated on (sender, client id).
     fn append_message(&self, message: NewMessage<'_>) -> StoreResult<StoredMessage>;
     /// Recalls the sender's own message within the window; recalling it again changes nothing.
@@ -282,11 +251,7 @@ pub trait AttachmentStore {
         now: Millis,
     ) -> StoreResult<Attachment>;
     /// The file, if `viewer` uploaded it or takes part in a conversation where it was sent.
-    fn attachment_for(
-        &self,
-        id: AttachmentId,
-        viewer: MemberId,
-    ) -> StoreResult<Option<StoredAttachment>>;
+    fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>>;
     /// The file by id, with no access check (for serving a URL that was signed after one).
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
 }
@@ -301,15 +266,7 @@ pub trait ChangeFeed {
 
 /// Everything the API needs from persistence.
 pub trait Store:
-    MemberStore
-    + SessionStore
-    + ConversationStore
-    + MessageStore
-    + AttachmentStore
-    + ChangeFeed
-    + Send
-    + Sync
-    + 'static
+    MemberStore + SessionStore + ConversationStore + MessageStore + AttachmentStore + ChangeFeed + Send + Sync + 'static
 {
 }
 

@@ -1,9 +1,6 @@
 //! `TestApp`: the real router over a fresh in-memory SQLite database seeded with the demo
 //! organisation, driven in-process with `oneshot`.
-#![allow(
-    dead_code,
-    reason = "shared by several test binaries; each uses only a part"
-)]
+#![allow(dead_code, reason = "shared by several test binaries; each uses only a part")]
 
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
@@ -44,61 +41,31 @@ impl TestApp {
             &std::env::temp_dir().join(format!("weft-test-blobs-{}", uuid::Uuid::new_v4())),
         )
         .expect("blob folder");
-        Self {
-            state: AppState::new(Arc::new(store), assets, blobs),
-        }
+        Self { state: AppState::new(Arc::new(store), assets, blobs) }
     }
 
-    pub async fn raw(
-        &self,
-        request: Request<Body>,
-    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-        let response = app(self.state.clone())
-            .oneshot(request)
-            .await
-            .expect("infallible");
+    pub async fn raw(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let response = app(self.state.clone()).oneshot(request).await.expect("infallible");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
+        let bytes = response.into_body().collect().await.expect("body").to_bytes().to_vec();
         (status, headers, bytes)
     }
 
     /// Sends a request with an optional bearer token and JSON body; parses a JSON reply.
-    pub async fn call(
-        &self,
-        method: Method,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> Reply {
+    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
         let request = match body {
-            Some(json) => builder
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(json.to_string())),
+            Some(json) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_string())),
             None => builder.body(Body::empty()),
         }
         .expect("request");
         let (status, headers, bytes) = self.raw(request).await;
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null)
-        };
-        Reply {
-            status,
-            headers,
-            body,
-        }
+        let body = if bytes.is_empty() { Value::Null } else { serde_json::from_slice(&bytes).unwrap_or(Value::Null) };
+        Reply { status, headers, body }
     }
 
     pub async fn login(&self, username: &str) -> String {
@@ -110,20 +77,13 @@ impl TestApp {
                 Some(serde_json::json!({ "username": username, "password": DEMO_PASSWORD, "device": "test" })),
             )
             .await;
-        assert_eq!(
-            reply.status,
-            StatusCode::OK,
-            "login {username}: {}",
-            reply.body
-        );
+        assert_eq!(reply.status, StatusCode::OK, "login {username}: {}", reply.body);
         reply.body["token"].as_str().expect("token").to_owned()
     }
 
     /// The id of the first conversation of `token`'s member whose title contains `title`.
     pub async fn conversation_id(&self, token: &str, title: &str) -> String {
-        let reply = self
-            .call(Method::GET, "/api/v1/conversations", Some(token), None)
-            .await;
+        let reply = self.call(Method::GET, "/api/v1/conversations", Some(token), None).await;
         reply
             .body
             .as_array()
@@ -140,11 +100,5 @@ impl TestApp {
 pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "body: {}", reply.body);
     assert_eq!(reply.body["code"], code, "body: {}", reply.body);
-    assert!(
-        reply.body["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "message in {}",
-        reply.body
-    );
+    assert!(reply.body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {}", reply.body);
 }

@@ -9,22 +9,15 @@ use weft_protocol::{AttachmentId, ClientId, MemberId, Millis};
 
 const SELECT: &str = "SELECT file.id, file.file_name, file.content_type, file.size, file.sha256 FROM attachments file";
 
-fn stored(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-) -> StoreResult<Option<StoredAttachment>> {
-    let found = conn
-        .query_row(sql, params, |row| {
+fn stored(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Option<StoredAttachment>> {
+    let found =
+        conn.query_row(sql, params, |row| {
             Ok(attachment_at(row, 0)?.map(|attachment| (attachment, row.get::<_, String>(4))))
         })
         .optional()?
         .flatten();
     match found {
-        Some((attachment, sha256)) => Ok(Some(StoredAttachment {
-            attachment,
-            sha256: sha256?,
-        })),
+        Some((attachment, sha256)) => Ok(Some(StoredAttachment { attachment, sha256: sha256? })),
         None => Ok(None),
     }
 }
@@ -64,28 +57,16 @@ impl AttachmentStore for SqliteStore {
         Ok(a.clone())
     }
 
-    fn attachment_for(
-        &self,
-        id: AttachmentId,
-        viewer: MemberId,
-    ) -> StoreResult<Option<StoredAttachment>> {
+    fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>> {
         let sql = format!(
             "{SELECT} WHERE file.id = ?1 AND (file.owner_id = ?2 OR EXISTS ( \
                SELECT 1 FROM messages msg JOIN participants p ON p.conversation_id = msg.conversation_id \
                WHERE msg.attachment_id = file.id AND p.member_id = ?2))"
         );
-        stored(
-            &self.conn(),
-            &sql,
-            params![id.to_string(), viewer.to_string()],
-        )
+        stored(&self.conn(), &sql, params![id.to_string(), viewer.to_string()])
     }
 
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {
-        stored(
-            &self.conn(),
-            &format!("{SELECT} WHERE file.id = ?1"),
-            params![id.to_string()],
-        )
+        stored(&self.conn(), &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
     }
 }

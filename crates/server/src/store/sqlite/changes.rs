@@ -48,22 +48,13 @@ fn render(
         StoredChange::Message { seq } => {
             message_by_seq(conn, conversation, seq)?.map(|message| Change::Message { message })
         }
-        StoredChange::Recalled { seq } => Some(Change::Recalled {
-            conversation_id: conversation,
-            seq,
-        }),
+        StoredChange::Recalled { seq } => Some(Change::Recalled { conversation_id: conversation, seq }),
         StoredChange::Conversation => summaries(conn, viewer, Some(conversation))?
             .into_iter()
             .next()
             .map(|summary| Change::Conversation { summary }),
-        StoredChange::Removed => Some(Change::Removed {
-            conversation_id: conversation,
-        }),
-        StoredChange::Read { member_id, seq } => Some(Change::Read {
-            conversation_id: conversation,
-            member_id,
-            seq,
-        }),
+        StoredChange::Removed => Some(Change::Removed { conversation_id: conversation }),
+        StoredChange::Read { member_id, seq } => Some(Change::Read { conversation_id: conversation, member_id, seq }),
     })
 }
 
@@ -77,16 +68,9 @@ impl ChangeFeed for SqliteStore {
                  (SELECT conversation_id FROM participants WHERE member_id = ?2))) \
              ORDER BY c.position LIMIT ?3",
         )?;
-        let rows = stmt.query_map(
-            params![to_sql_seq(after), member.to_string(), i64::from(limit) + 1],
-            |row| {
-                Ok((
-                    seq_at(row, 0)?,
-                    ConversationId(uuid_at(row, 1)?),
-                    row.get::<_, String>(2)?,
-                ))
-            },
-        )?;
+        let rows = stmt.query_map(params![to_sql_seq(after), member.to_string(), i64::from(limit) + 1], |row| {
+            Ok((seq_at(row, 0)?, ConversationId(uuid_at(row, 1)?), row.get::<_, String>(2)?))
+        })?;
         let mut rows: Vec<(u64, ConversationId, String)> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
         let has_more = rows.len() > limit as usize;
@@ -100,17 +84,11 @@ impl ChangeFeed for SqliteStore {
                 changes.push(ChangeEnvelope { position, change });
             }
         }
-        Ok(PullResponse {
-            changes,
-            cursor,
-            has_more,
-        })
+        Ok(PullResponse { changes, cursor, has_more })
     }
 
     fn current_position(&self) -> StoreResult<u64> {
-        let position: Option<i64> =
-            self.conn()
-                .query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
+        let position: Option<i64> = self.conn().query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
         Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
     }
 }

@@ -39,36 +39,29 @@ pub(super) fn summaries(
          WHERE (?2 IS NULL OR c.id = ?2) \
          ORDER BY c.updated_at DESC, c.id",
     )?;
-    let rows = stmt.query_map(
-        params![viewer.to_string(), only.map(|id| id.to_string())],
-        |row| {
-            let kind: String = row.get(1)?;
-            let kind = if kind == "direct" {
-                ConversationKind::Direct
-            } else {
-                ConversationKind::Group
-            };
-            let name: String = row.get(2)?;
-            let other: Option<String> = row.get(7)?;
-            let count: i64 = row.get(6)?;
-            let unread: i64 = row.get(9)?;
-            Ok(ConversationSummary {
-                id: ConversationId(uuid_at(row, 0)?),
-                kind,
-                title: match kind {
-                    ConversationKind::Direct => other.unwrap_or(name),
-                    ConversationKind::Group => name,
-                },
-                owner_id: MemberId(uuid_at(row, 3)?),
-                member_count: u32::try_from(count).unwrap_or(u32::MAX),
-                last_seq: seq_at(row, 4)?,
-                last_message: None,
-                updated_at: row.get(5)?,
-                read_seq: seq_at(row, 8)?,
-                unread: u32::try_from(unread).unwrap_or(u32::MAX),
-            })
-        },
-    )?;
+    let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
+        let kind: String = row.get(1)?;
+        let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
+        let name: String = row.get(2)?;
+        let other: Option<String> = row.get(7)?;
+        let count: i64 = row.get(6)?;
+        let unread: i64 = row.get(9)?;
+        Ok(ConversationSummary {
+            id: ConversationId(uuid_at(row, 0)?),
+            kind,
+            title: match kind {
+                ConversationKind::Direct => other.unwrap_or(name),
+                ConversationKind::Group => name,
+            },
+            owner_id: MemberId(uuid_at(row, 3)?),
+            member_count: u32::try_from(count).unwrap_or(u32::MAX),
+            last_seq: seq_at(row, 4)?,
+            last_message: None,
+            updated_at: row.get(5)?,
+            read_seq: seq_at(row, 8)?,
+            unread: u32::try_from(unread).unwrap_or(u32::MAX),
+        })
+    })?;
     let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;
     drop(stmt);
     for summary in &mut list {
@@ -79,14 +72,11 @@ pub(super) fn summaries(
     Ok(list)
 }
 
-pub(super) fn participant_ids(
-    conn: &Connection,
-    conversation: ConversationId,
-) -> StoreResult<Vec<MemberId>> {
-    let mut stmt = conn.prepare_cached("SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id")?;
-    let rows = stmt.query_map([conversation.to_string()], |row| {
-        Ok(MemberId(uuid_at(row, 0)?))
-    })?;
+pub(super) fn participant_ids(conn: &Connection, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id",
+    )?;
+    let rows = stmt.query_map([conversation.to_string()], |row| Ok(MemberId(uuid_at(row, 0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -102,52 +92,32 @@ pub(super) fn require_participant(
             |row| row.get(0),
         )
         .optional()?;
-    found
-        .map(|_| ())
-        .ok_or(StoreError::NotFound("conversation"))
+    found.map(|_| ()).ok_or(StoreError::NotFound("conversation"))
 }
 
 fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
-    let role: Option<String> = conn
-        .query_row(
-            "SELECT role FROM members WHERE id = ?1",
-            [member.to_string()],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let role: Option<String> =
+        conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
     Ok(role.as_deref() == Some("admin"))
 }
 
 /// The conversation's kind and owner, for a participant; `NotFound` for anyone else.
-fn group_of(
-    conn: &Connection,
-    conversation: ConversationId,
-    actor: MemberId,
-) -> StoreResult<MemberId> {
+fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
     require_participant(conn, conversation, actor)?;
-    let (kind, owner): (String, String) = conn.query_row(
-        "SELECT kind, owner_id FROM conversations WHERE id = ?1",
-        [conversation.to_string()],
-        |row| Ok((row.get(0)?, row.get(1)?)),
-    )?;
+    let (kind, owner): (String, String) =
+        conn.query_row("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
     if kind != "group" {
-        return Err(StoreError::Conflict(
-            "a direct chat always has exactly its two members".into(),
-        ));
+        return Err(StoreError::Conflict("a direct chat always has exactly its two members".into()));
     }
     MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))
 }
 
-fn require_manager(
-    conn: &Connection,
-    conversation: ConversationId,
-    actor: MemberId,
-) -> StoreResult<MemberId> {
+fn require_manager(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
     let owner = group_of(conn, conversation, actor)?;
     if owner != actor && !is_admin(conn, actor)? {
-        return Err(StoreError::Forbidden(
-            "only the group's owner or an administrator can do this".into(),
-        ));
+        return Err(StoreError::Forbidden("only the group's owner or an administrator can do this".into()));
     }
     Ok(owner)
 }
@@ -156,16 +126,10 @@ fn require_manager(
 fn require_active_members(conn: &Connection, members: &[MemberId]) -> StoreResult<()> {
     for member in members {
         let active: Option<String> = conn
-            .query_row(
-                "SELECT status FROM members WHERE id = ?1",
-                [member.to_string()],
-                |row| row.get(0),
-            )
+            .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
             .optional()?;
         if active.as_deref() != Some("active") {
-            return Err(StoreError::Invalid(format!(
-                "members: {member} is not an active member"
-            )));
+            return Err(StoreError::Invalid(format!("members: {member} is not an active member")));
         }
     }
     Ok(())
@@ -195,11 +159,7 @@ fn touch(conn: &Connection, conversation: ConversationId, now: Millis) -> StoreR
 }
 
 fn direct_key(a: MemberId, b: MemberId) -> String {
-    let (low, high) = if a.to_string() <= b.to_string() {
-        (a, b)
-    } else {
-        (b, a)
-    };
+    let (low, high) = if a.to_string() <= b.to_string() { (a, b) } else { (b, a) };
     format!("{low}:{high}")
 }
 
@@ -238,21 +198,14 @@ impl ConversationStore for SqliteStore {
         now: Millis,
     ) -> StoreResult<(ConversationId, Recipients)> {
         validate_group_name(name).map_err(StoreError::Invalid)?;
-        let mut everyone: Vec<MemberId> = std::iter::once(creator)
-            .chain(members.iter().copied())
-            .collect();
+        let mut everyone: Vec<MemberId> = std::iter::once(creator).chain(members.iter().copied()).collect();
         everyone.sort();
         everyone.dedup();
         if everyone.len() < 2 {
-            return Err(StoreError::Invalid(
-                "members: pick at least one other member".into(),
-            ));
+            return Err(StoreError::Invalid("members: pick at least one other member".into()));
         }
         if everyone.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!(
-                "members: a group has at most {} members",
-                limits.max_group_size
-            )));
+            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
         }
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -264,8 +217,7 @@ impl ConversationStore for SqliteStore {
             )
             .optional()?;
         if let Some(id) = existing {
-            let id =
-                ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
             let recipients = participant_ids(&tx, id)?;
             return Ok((id, recipients));
         }
@@ -281,32 +233,19 @@ impl ConversationStore for SqliteStore {
         Ok((id, everyone))
     }
 
-    fn open_direct(
-        &self,
-        me: MemberId,
-        other: MemberId,
-        now: Millis,
-    ) -> StoreResult<(ConversationId, Recipients)> {
+    fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
         if me == other {
-            return Err(StoreError::Invalid(
-                "member: a direct chat needs another member".into(),
-            ));
+            return Err(StoreError::Invalid("member: a direct chat needs another member".into()));
         }
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_active_members(&tx, &[other])
             .map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
         let key = direct_key(me, other);
-        let existing: Option<String> = tx
-            .query_row(
-                "SELECT id FROM conversations WHERE direct_key = ?1",
-                [&key],
-                |row| row.get(0),
-            )
-            .optional()?;
+        let existing: Option<String> =
+            tx.query_row("SELECT id FROM conversations WHERE direct_key = ?1", [&key], |row| row.get(0)).optional()?;
         if let Some(id) = existing {
-            let id =
-                ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
+            let id = ConversationId::from_str(&id).map_err(|err| super::corrupt(&err.to_string()))?;
             return Ok((id, Vec::new()));
         }
         let id = ConversationId(Uuid::now_v7());
@@ -331,11 +270,7 @@ impl ConversationStore for SqliteStore {
         summaries(&self.conn(), member, None)
     }
 
-    fn conversation_detail(
-        &self,
-        conversation: ConversationId,
-        viewer: MemberId,
-    ) -> StoreResult<ConversationDetail> {
+    fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail> {
         let conn = self.conn();
         require_participant(&conn, conversation, viewer)?;
         let summary = summaries(&conn, viewer, Some(conversation))?
@@ -356,10 +291,7 @@ impl ConversationStore for SqliteStore {
             })
         })?;
         let participants = rows.collect::<Result<_, _>>()?;
-        Ok(ConversationDetail {
-            summary,
-            participants,
-        })
+        Ok(ConversationDetail { summary, participants })
     }
 
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool> {
@@ -385,10 +317,7 @@ impl ConversationStore for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_manager(&tx, conversation, actor)?;
-        tx.execute(
-            "UPDATE conversations SET name = ?2 WHERE id = ?1",
-            params![conversation.to_string(), name.trim()],
-        )?;
+        tx.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![conversation.to_string(), name.trim()])?;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         let recipients = participant_ids(&tx, conversation)?;
@@ -413,10 +342,7 @@ impl ConversationStore for SqliteStore {
         after.sort();
         after.dedup();
         if after.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!(
-                "members: a group has at most {} members",
-                limits.max_group_size
-            )));
+            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
         }
         insert_participants(&tx, conversation, members, now)?;
         touch(&tx, conversation, now)?;
@@ -442,9 +368,7 @@ impl ConversationStore for SqliteStore {
         require_participant(&tx, conversation, member)
             .map_err(|_| StoreError::Invalid("member: not in this group".into()))?;
         if member == owner && actor != member {
-            return Err(StoreError::Conflict(
-                "hand the group to someone else before removing its owner".into(),
-            ));
+            return Err(StoreError::Conflict("hand the group to someone else before removing its owner".into()));
         }
         tx.execute(
             "DELETE FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
@@ -467,10 +391,7 @@ impl ConversationStore for SqliteStore {
         record(&tx, conversation, Some(member), &StoredChange::Removed, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         tx.commit()?;
-        Ok(remaining
-            .into_iter()
-            .chain(std::iter::once(member))
-            .collect())
+        Ok(remaining.into_iter().chain(std::iter::once(member)).collect())
     }
 
     fn transfer_owner(
@@ -483,9 +404,8 @@ impl ConversationStore for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_manager(&tx, conversation, actor)?;
-        require_participant(&tx, conversation, new_owner).map_err(|_| {
-            StoreError::Invalid("member: the new owner must be in the group".into())
-        })?;
+        require_participant(&tx, conversation, new_owner)
+            .map_err(|_| StoreError::Invalid("member: the new owner must be in the group".into()))?;
         tx.execute(
             "UPDATE conversations SET owner_id = ?2 WHERE id = ?1",
             params![conversation.to_string(), new_owner.to_string()],

@@ -2,8 +2,7 @@
 
 use super::{SqliteStore, unique_violation, uuid_at};
 use crate::store::{
-    ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreError,
-    StoreResult,
+    ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreError, StoreResult,
 };
 use rusqlite::{OptionalExtension, Row, params};
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
@@ -28,29 +27,17 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<MemberProfile> {
         alias: row.get(3)?,
         position: row.get(4)?,
         department: row.get(5)?,
-        role: if role == "admin" {
-            Role::Admin
-        } else {
-            Role::Member
-        },
+        role: if role == "admin" { Role::Admin } else { Role::Member },
     })
 }
 
 impl MemberStore for SqliteStore {
     fn is_empty(&self) -> StoreResult<bool> {
-        let count: i64 = self
-            .conn()
-            .query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
+        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
         Ok(count == 0)
     }
 
-    fn insert_department(
-        &self,
-        id: &str,
-        name: &str,
-        parent: Option<&str>,
-        order: i64,
-    ) -> StoreResult<()> {
+    fn insert_department(&self, id: &str, name: &str, parent: Option<&str>, order: i64) -> StoreResult<()> {
         self.conn().execute(
             "INSERT INTO departments (id, name, parent_id, sort_order) VALUES (?1, ?2, ?3, ?4)",
             params![id, name, parent, order],
@@ -82,38 +69,26 @@ impl MemberStore for SqliteStore {
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>> {
         let found = self
             .conn()
-            .query_row(
-                "SELECT id, password_hash, status FROM members WHERE userid = ?1",
-                [userid],
-                |row| {
-                    let status: String = row.get(2)?;
-                    Ok(Credentials {
-                        member_id: MemberId(uuid_at(row, 0)?),
-                        password_hash: row.get(1)?,
-                        status: if status == "active" {
-                            MemberStatus::Active
-                        } else {
-                            MemberStatus::Disabled
-                        },
-                    })
-                },
-            )
+            .query_row("SELECT id, password_hash, status FROM members WHERE userid = ?1", [userid], |row| {
+                let status: String = row.get(2)?;
+                Ok(Credentials {
+                    member_id: MemberId(uuid_at(row, 0)?),
+                    password_hash: row.get(1)?,
+                    status: if status == "active" { MemberStatus::Active } else { MemberStatus::Disabled },
+                })
+            })
             .optional()?;
         Ok(found)
     }
 
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>> {
         let sql = format!("{PROFILE_SELECT} WHERE m.id = ?1");
-        Ok(self
-            .conn()
-            .query_row(&sql, [id.to_string()], profile_from_row)
-            .optional()?)
+        Ok(self.conn().query_row(&sql, [id.to_string()], profile_from_row).optional()?)
     }
 
     fn active_members(&self) -> StoreResult<Vec<MemberProfile>> {
         let conn = self.conn();
-        let sql =
-            format!("{PROFILE_SELECT} WHERE m.status = 'active' ORDER BY d.sort_order, m.userid");
+        let sql = format!("{PROFILE_SELECT} WHERE m.status = 'active' ORDER BY d.sort_order, m.userid");
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([], profile_from_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -137,23 +112,14 @@ impl SessionStore for SqliteStore {
         Ok(())
     }
 
-    fn session_by_token(
-        &self,
-        token_hash: &str,
-        now: Millis,
-    ) -> StoreResult<Option<ActiveSession>> {
+    fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>> {
         let conn = self.conn();
         let found = conn
             .query_row(
                 "SELECT s.id, s.member_id FROM sessions s JOIN members m ON m.id = s.member_id \
                  WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND m.status = 'active'",
                 [token_hash],
-                |row| {
-                    Ok(ActiveSession {
-                        id: SessionId(uuid_at(row, 0)?),
-                        member_id: MemberId(uuid_at(row, 1)?),
-                    })
-                },
+                |row| Ok(ActiveSession { id: SessionId(uuid_at(row, 0)?), member_id: MemberId(uuid_at(row, 1)?) }),
             )
             .optional()?;
         if let Some(session) = found {
@@ -184,12 +150,7 @@ impl SessionStore for SqliteStore {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn revoke_session(
-        &self,
-        member: MemberId,
-        session: SessionId,
-        now: Millis,
-    ) -> StoreResult<bool> {
+    fn revoke_session(&self, member: MemberId, session: SessionId, now: Millis) -> StoreResult<bool> {
         let changed = self.conn().execute(
             "UPDATE sessions SET revoked_at = ?3 WHERE id = ?1 AND member_id = ?2 AND revoked_at IS NULL",
             params![session.to_string(), member.to_string(), now],

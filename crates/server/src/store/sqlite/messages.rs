@@ -5,9 +5,7 @@
 use super::changes::{StoredChange, record};
 use super::conversations::{participant_ids, require_participant, summaries};
 use super::{MESSAGE_SELECT, SqliteStore, message_by_seq, message_from_row, to_sql_seq};
-use crate::store::{
-    Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage,
-};
+use crate::store::{Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage};
 use rusqlite::{OptionalExtension, params};
 use std::str::FromStr;
 use uuid::Uuid;
@@ -15,23 +13,14 @@ use weft_protocol::chat::{MessagePage, SearchHit};
 use weft_protocol::{ConversationId, MemberId, MessageId, Millis};
 
 impl MessageStore for SqliteStore {
-    fn messages(
-        &self,
-        conversation: ConversationId,
-        before_seq: Option<u64>,
-        limit: u32,
-    ) -> StoreResult<MessagePage> {
+    fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage> {
         let conn = self.conn();
         let before = before_seq.map_or(i64::MAX, to_sql_seq);
-        let sql = format!(
-            "{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq < ?2 ORDER BY msg.seq DESC LIMIT ?3"
-        );
+        let sql =
+            format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq < ?2 ORDER BY msg.seq DESC LIMIT ?3");
         let mut stmt = conn.prepare_cached(&sql)?;
         // One extra row tells whether older history exists.
-        let rows = stmt.query_map(
-            params![conversation.to_string(), before, i64::from(limit) + 1],
-            message_from_row,
-        )?;
+        let rows = stmt.query_map(params![conversation.to_string(), before, i64::from(limit) + 1], message_from_row)?;
         let mut messages: Vec<_> = rows.collect::<Result<_, _>>()?;
         let has_more = messages.len() > limit as usize;
         messages.truncate(limit as usize);
@@ -51,31 +40,23 @@ impl MessageStore for SqliteStore {
             )
             .optional()?;
         if let Some((conversation_id, seq)) = existing {
-            let conversation_id = ConversationId::from_str(&conversation_id)
-                .map_err(|err| super::corrupt(&err.to_string()))?;
+            let conversation_id =
+                ConversationId::from_str(&conversation_id).map_err(|err| super::corrupt(&err.to_string()))?;
             let message = message_by_seq(&tx, conversation_id, u64::try_from(seq).unwrap_or(0))?
                 .ok_or_else(|| super::corrupt("de-duplicated message vanished"))?;
-            return Ok(StoredMessage {
-                message,
-                created: false,
-                recipients: Vec::new(),
-            });
+            return Ok(StoredMessage { message, created: false, recipients: Vec::new() });
         }
         let participants = participant_ids(&tx, new.conversation)?;
         if let Some(reply) = new.reply_to
             && message_by_seq(&tx, new.conversation, reply)?.is_none()
         {
-            return Err(StoreError::Invalid(
-                "reply_to: no such message in this conversation".into(),
-            ));
+            return Err(StoreError::Invalid("reply_to: no such message in this conversation".into()));
         }
         let mut mentions = new.mentions.to_vec();
         mentions.sort();
         mentions.dedup();
         if let Some(stranger) = mentions.iter().find(|m| !participants.contains(m)) {
-            return Err(StoreError::Invalid(format!(
-                "mentions: {stranger} is not in this conversation"
-            )));
+            return Err(StoreError::Invalid(format!("mentions: {stranger} is not in this conversation")));
         }
         if new.mention_all {
             let (kind, owner): (String, String) = tx.query_row(
@@ -83,11 +64,8 @@ impl MessageStore for SqliteStore {
                 [new.conversation.to_string()],
                 |row| Ok((row.get(0)?, row.get(1)?)),
             )?;
-            let role: String = tx.query_row(
-                "SELECT role FROM members WHERE id = ?1",
-                [new.sender.to_string()],
-                |row| row.get(0),
-            )?;
+            let role: String =
+                tx.query_row("SELECT role FROM members WHERE id = ?1", [new.sender.to_string()], |row| row.get(0))?;
             if kind != "group" || (owner != new.sender.to_string() && role != "admin") {
                 return Err(StoreError::Forbidden(
                     "only the group's owner or an administrator can mention everyone".into(),
@@ -96,16 +74,10 @@ impl MessageStore for SqliteStore {
         }
         if let Some(attachment) = new.attachment {
             let owner: Option<String> = tx
-                .query_row(
-                    "SELECT owner_id FROM attachments WHERE id = ?1",
-                    [attachment.to_string()],
-                    |row| row.get(0),
-                )
+                .query_row("SELECT owner_id FROM attachments WHERE id = ?1", [attachment.to_string()], |row| row.get(0))
                 .optional()?;
             if owner.as_deref() != Some(new.sender.to_string().as_str()) {
-                return Err(StoreError::Invalid(
-                    "attachment_id: upload the file first".into(),
-                ));
+                return Err(StoreError::Invalid("attachment_id: upload the file first".into()));
             }
         }
         let seq: i64 = tx.query_row(
@@ -114,8 +86,7 @@ impl MessageStore for SqliteStore {
             |row| row.get(0),
         )?;
         let id = MessageId(Uuid::now_v7());
-        let mentions_json =
-            serde_json::to_string(&mentions).map_err(|err| super::corrupt(&err.to_string()))?;
+        let mentions_json = serde_json::to_string(&mentions).map_err(|err| super::corrupt(&err.to_string()))?;
         tx.execute(
             "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, reply_to_seq, mentions, mention_all, attachment_id) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -140,21 +111,11 @@ impl MessageStore for SqliteStore {
             params![new.conversation.to_string(), new.sender.to_string(), seq],
         )?;
         let seq = u64::try_from(seq).unwrap_or(0);
-        record(
-            &tx,
-            new.conversation,
-            None,
-            &StoredChange::Message { seq },
-            new.now,
-        )?;
-        let message = message_by_seq(&tx, new.conversation, seq)?
-            .ok_or_else(|| super::corrupt("inserted message vanished"))?;
+        record(&tx, new.conversation, None, &StoredChange::Message { seq }, new.now)?;
+        let message =
+            message_by_seq(&tx, new.conversation, seq)?.ok_or_else(|| super::corrupt("inserted message vanished"))?;
         tx.commit()?;
-        Ok(StoredMessage {
-            message,
-            created: true,
-            recipients: participants,
-        })
+        Ok(StoredMessage { message, created: true, recipients: participants })
     }
 
     fn recall_message(
@@ -168,33 +129,22 @@ impl MessageStore for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_participant(&tx, conversation, actor)?;
-        let message =
-            message_by_seq(&tx, conversation, seq)?.ok_or(StoreError::NotFound("message"))?;
+        let message = message_by_seq(&tx, conversation, seq)?.ok_or(StoreError::NotFound("message"))?;
         if message.sender_id != actor {
-            return Err(StoreError::Forbidden(
-                "only the sender can recall a message".into(),
-            ));
+            return Err(StoreError::Forbidden("only the sender can recall a message".into()));
         }
         if message.recalled {
             return Ok(Vec::new());
         }
         if now - message.sent_at > limits.recall_window_ms {
             let hours = limits.recall_window_ms / 3_600_000;
-            return Err(StoreError::Conflict(format!(
-                "a message can be recalled only within {hours} h of sending"
-            )));
+            return Err(StoreError::Conflict(format!("a message can be recalled only within {hours} h of sending")));
         }
         tx.execute(
             "UPDATE messages SET body = '', attachment_id = NULL, recalled_at = ?3 WHERE conversation_id = ?1 AND seq = ?2",
             params![conversation.to_string(), to_sql_seq(seq), now],
         )?;
-        record(
-            &tx,
-            conversation,
-            None,
-            &StoredChange::Recalled { seq },
-            now,
-        )?;
+        record(&tx, conversation, None, &StoredChange::Recalled { seq }, now)?;
         let recipients = participant_ids(&tx, conversation)?;
         tx.commit()?;
         Ok(recipients)
@@ -210,11 +160,10 @@ impl MessageStore for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_participant(&tx, conversation, member)?;
-        let last: i64 = tx.query_row(
-            "SELECT last_seq FROM conversations WHERE id = ?1",
-            [conversation.to_string()],
-            |row| row.get(0),
-        )?;
+        let last: i64 =
+            tx.query_row("SELECT last_seq FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
+                row.get(0)
+            })?;
         let target = to_sql_seq(seq).min(last);
         let current: Option<i64> = tx
             .query_row(
@@ -232,16 +181,7 @@ impl MessageStore for SqliteStore {
             params![conversation.to_string(), member.to_string(), target],
         )?;
         let seq = u64::try_from(target).unwrap_or(0);
-        record(
-            &tx,
-            conversation,
-            None,
-            &StoredChange::Read {
-                member_id: member,
-                seq,
-            },
-            now,
-        )?;
+        record(&tx, conversation, None, &StoredChange::Read { member_id: member, seq }, now)?;
         let recipients = participant_ids(&tx, conversation)?;
         tx.commit()?;
         Ok(recipients)
@@ -255,24 +195,15 @@ impl MessageStore for SqliteStore {
              ORDER BY msg.sent_at DESC, msg.seq DESC LIMIT ?3"
         );
         let mut stmt = conn.prepare_cached(&sql)?;
-        let rows = stmt.query_map(
-            params![member.to_string(), query, i64::from(limit)],
-            message_from_row,
-        )?;
+        let rows = stmt.query_map(params![member.to_string(), query, i64::from(limit)], message_from_row)?;
         let messages: Vec<_> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
         let titles: std::collections::HashMap<ConversationId, String> =
-            summaries(&conn, member, None)?
-                .into_iter()
-                .map(|s| (s.id, s.title))
-                .collect();
+            summaries(&conn, member, None)?.into_iter().map(|s| (s.id, s.title)).collect();
         Ok(messages
             .into_iter()
             .map(|message| SearchHit {
-                conversation_title: titles
-                    .get(&message.conversation_id)
-                    .cloned()
-                    .unwrap_or_default(),
+                conversation_title: titles.get(&message.conversation_id).cloned().unwrap_or_default(),
                 message,
             })
             .collect())

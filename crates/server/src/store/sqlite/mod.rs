@@ -41,25 +41,20 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
-        Ok(Self {
-            conn: Mutex::new(conn),
-        })
+        Ok(Self { conn: Mutex::new(conn) })
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is safe to keep using.
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
 pub(super) fn uuid_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Uuid> {
     let text: String = row.get(index)?;
-    Uuid::from_str(&text).map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
-    })
+    Uuid::from_str(&text)
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err)))
 }
 
 pub(super) fn seq_at(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
@@ -95,11 +90,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
             Some(ReplyPreview {
                 seq: u64::try_from(seq).unwrap_or(0),
                 sender_name: sender_name.unwrap_or_default(),
-                excerpt: if replied_recalled.is_some() {
-                    String::new()
-                } else {
-                    excerpt(&body.unwrap_or_default())
-                },
+                excerpt: if replied_recalled.is_some() { String::new() } else { excerpt(&body.unwrap_or_default()) },
                 recalled: replied_recalled.is_some(),
             })
         }
@@ -126,9 +117,8 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 pub(super) fn attachment_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Attachment>> {
     let id: Option<String> = row.get(index)?;
     let Some(id) = id else { return Ok(None) };
-    let id = AttachmentId::from_str(&id).map_err(|err| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err))
-    })?;
+    let id = AttachmentId::from_str(&id)
+        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err)))?;
     let size: i64 = row.get(index + 3)?;
     Ok(Some(Attachment {
         id,
@@ -144,13 +134,7 @@ pub(super) fn message_by_seq(
     seq: u64,
 ) -> StoreResult<Option<Message>> {
     let sql = format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
-    Ok(conn
-        .query_row(
-            &sql,
-            params![conversation.to_string(), to_sql_seq(seq)],
-            message_from_row,
-        )
-        .optional()?)
+    Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
 }
 
 pub(super) fn unique_violation(err: &rusqlite::Error) -> bool {
