@@ -127,7 +127,13 @@ fn entry(order: f64, failed: bool) -> OutboxEntry {
     let mut entry = OutboxEntry::new(
         ConversationId(uuid::Uuid::from_u128(1)),
         ClientId(uuid::Uuid::from_u128(order as u128)),
-        OutboxAction::Send { text: format!("m{order}"), reply_to: None, mentions: vec![], mention_all: false, file: None },
+        OutboxAction::Send {
+            text: format!("m{order}"),
+            reply_to: None,
+            mentions: vec![],
+            mention_all: false,
+            file: None,
+        },
         order,
     );
     entry.failed = failed.then(|| "refused".to_owned());
