@@ -4,8 +4,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
 use weft_protocol::chat::{
-    AddMembersRequest, Attachment, ConversationDetail, ConversationSummary, CreateGroupRequest, MarkReadRequest,
-    Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit, SendMessageRequest, SignedUrl,
+    AddMembersRequest, Attachment, ConversationDetail, ConversationPrefs, ConversationSummary, CreateGroupRequest,
+    MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit, SendMessageRequest, SignedUrl,
     TransferOwnerRequest,
 };
 use weft_protocol::sync::Bootstrap;
@@ -194,6 +194,11 @@ impl Api {
     /// A short-lived link to a file's bytes.
     pub async fn attachment_url(&self, id: AttachmentId) -> Result<SignedUrl, ApiError> {
         self.get(&format!("/attachments/{id}/url")).await
+    }
+
+    pub async fn set_prefs(&self, conversation: ConversationId, muted: bool, pinned: bool) -> Result<(), ApiError> {
+        let request = gloo_net::http::Request::put(&url(&format!("/conversations/{conversation}/prefs")));
+        self.send_json::<_, ConversationDetail>(request, &ConversationPrefs { muted, pinned }).await.map(|_| ())
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {

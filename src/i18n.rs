@@ -116,6 +116,12 @@ pub enum Text {
     Attach,
     FileTooLarge,
     FileEmpty,
+    Mute,
+    Unmute,
+    Pin,
+    Unpin,
+    Pinned,
+    Muted,
 }
 
 impl Text {
@@ -258,6 +264,18 @@ impl Text {
             (Lang::Zh, FileTooLarge) => "文件过大（最多 10 MB）。",
             (Lang::En, FileEmpty) => "The file is empty.",
             (Lang::Zh, FileEmpty) => "文件为空。",
+            (Lang::En, Mute) => "Mute",
+            (Lang::Zh, Mute) => "消息免打扰",
+            (Lang::En, Unmute) => "Unmute",
+            (Lang::Zh, Unmute) => "取消免打扰",
+            (Lang::En, Pin) => "Pin",
+            (Lang::Zh, Pin) => "置顶",
+            (Lang::En, Unpin) => "Unpin",
+            (Lang::Zh, Unpin) => "取消置顶",
+            (Lang::En, Pinned) => "Pinned",
+            (Lang::Zh, Pinned) => "已置顶",
+            (Lang::En, Muted) => "Muted",
+            (Lang::Zh, Muted) => "免打扰",
         }
     }
 }

@@ -25,6 +25,8 @@ fn conversation(n: u128, updated_at: i64) -> ConversationSummary {
         updated_at,
         read_seq: 0,
         unread: 0,
+        muted: false,
+        pinned: false,
     }
 }
 

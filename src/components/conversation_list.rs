@@ -29,7 +29,7 @@ pub fn ConversationList() -> impl IntoView {
             <ul>
                 <For
                     each=move || chat.conversations.get()
-                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.last_message.as_ref().map(|m| m.recalled))
+                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.muted, c.pinned, c.last_message.as_ref().map(|m| m.recalled))
                     let:summary
                 >
                     {
@@ -51,7 +51,11 @@ pub fn ConversationList() -> impl IntoView {
                                 >
                                     <span class="avatar" aria-hidden="true">{summary.title.chars().next().map(String::from).unwrap_or_default()}</span>
                                     <span class="conversation-link__text">
-                                        <span class="conversation-link__title" id=title_id>{summary.title.clone()}</span>
+                                        <span class="conversation-link__title" id=title_id>
+                                            {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
+                                            {summary.title.clone()}
+                                            {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
+                                        </span>
                                         <span class="conversation-link__preview" id=preview_id>{preview(&summary)}</span>
                                     </span>
                                     <span class="conversation-link__side">
@@ -59,7 +63,7 @@ pub fn ConversationList() -> impl IntoView {
                                         {(summary.unread > 0).then(|| {
                                             let count = if summary.unread > 99 { "99+".to_owned() } else { summary.unread.to_string() };
                                             let label = format!("{} {}", summary.unread, Text::Unread.in_lang(i18n.lang.get_untracked()));
-                                            view! { <span class="unread-badge" data-testid="unread" aria-label=label>{count}</span> }
+                                            view! { <span class="unread-badge" class:unread-badge--muted=summary.muted data-testid="unread" aria-label=label>{count}</span> }
                                         })}
                                     </span>
                                 </a>

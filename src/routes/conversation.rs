@@ -131,6 +131,30 @@ pub fn ConversationPage() -> impl IntoView {
                         {i18n.t(Text::GroupSettings)}
                     </a>
                 </Show>
+                <button
+                    type="button"
+                    class="link"
+                    aria-pressed=move || summary.get().is_some_and(|s| s.pinned).to_string()
+                    on:click=move |_| {
+                        if let Some(s) = summary.get_untracked() {
+                            chat.set_prefs(s.id, s.muted, !s.pinned);
+                        }
+                    }
+                >
+                    {move || if summary.get().is_some_and(|s| s.pinned) { Text::Unpin } else { Text::Pin }.in_lang(i18n.lang.get())}
+                </button>
+                <button
+                    type="button"
+                    class="link"
+                    aria-pressed=move || summary.get().is_some_and(|s| s.muted).to_string()
+                    on:click=move |_| {
+                        if let Some(s) = summary.get_untracked() {
+                            chat.set_prefs(s.id, !s.muted, s.pinned);
+                        }
+                    }
+                >
+                    {move || if summary.get().is_some_and(|s| s.muted) { Text::Unmute } else { Text::Mute }.in_lang(i18n.lang.get())}
+                </button>
                 <span class="conversation__members">
                     {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
                 </span>

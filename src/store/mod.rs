@@ -152,7 +152,10 @@ pub(crate) fn sort_outbox(entries: &mut [OutboxEntry]) {
     entries.sort_by(|a, b| a.order.total_cmp(&b.order));
 }
 
-/// Sorts conversations by last activity, newest first (ties by id, so the order is stable).
+/// Sorts conversations: pinned first, then by last activity, newest first (ties by id, so the
+/// order is stable).
 pub fn sort_conversations(list: &mut [ConversationSummary]) {
-    list.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.id.cmp(&b.id)));
+    list.sort_by(|a, b| {
+        b.pinned.cmp(&a.pinned).then_with(|| b.updated_at.cmp(&a.updated_at)).then_with(|| a.id.cmp(&b.id))
+    });
 }

@@ -381,6 +381,33 @@ impl ChatState {
         self.enqueue(entry);
     }
 
+    /// Mutes/unmutes or pins/unpins a conversation for this member (shown at once, saved
+    /// through the outbox; one such entry per conversation waits at a time).
+    pub fn set_prefs(self, id: ConversationId, muted: bool, pinned: bool) {
+        let mut updated = None;
+        self.conversations.update(|list| {
+            if let Some(summary) = list.iter_mut().find(|c| c.id == id) {
+                summary.muted = muted;
+                summary.pinned = pinned;
+                updated = Some(summary.clone());
+            }
+            sort_conversations(list);
+        });
+        if let (Some(summary), Some(store)) = (updated, self.local()) {
+            spawn_local(async move {
+                let _ = store.put_conversation(&summary).await;
+            });
+        }
+        let mut entry = OutboxEntry::new(
+            id,
+            crate::platform::new_client_id(),
+            OutboxAction::Prefs { muted, pinned },
+            self.next_order(),
+        );
+        entry.client_id = format!("prefs-{id}");
+        self.enqueue(entry);
+    }
+
     fn next_order(self) -> f64 {
         let counter = self.order_counter.try_update_value(|c| {
             *c = (*c + 1) % 1000;
@@ -535,6 +562,7 @@ impl ChatState {
             },
             OutboxAction::Recall { seq } => api.recall(id, *seq).await,
             OutboxAction::Read { seq } => api.mark_read(id, *seq).await,
+            OutboxAction::Prefs { muted, pinned } => api.set_prefs(id, *muted, *pinned).await,
         };
         match result {
             Ok(()) => Delivery::Done,

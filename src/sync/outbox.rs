@@ -28,6 +28,11 @@ pub enum OutboxAction {
     Read {
         seq: u64,
     },
+    /// The member's own mute/pin settings for the conversation.
+    Prefs {
+        muted: bool,
+        pinned: bool,
+    },
 }
 
 /// A file waiting to go with a message.

@@ -30,6 +30,12 @@ pub struct ConversationSummary {
     /// Messages from others after `read_seq` that are not recalled.
     #[serde(default)]
     pub unread: u32,
+    /// The viewer silenced it: no alerts, a grey badge.
+    #[serde(default)]
+    pub muted: bool,
+    /// The viewer keeps it at the top of the list.
+    #[serde(default)]
+    pub pinned: bool,
 }
 
 /// A message as stored and delivered. `seq` orders messages within their conversation.
@@ -135,6 +141,13 @@ pub struct SendMessageRequest {
     /// A file uploaded first with `POST /api/v1/attachments`.
     #[serde(default)]
     pub attachment_id: Option<AttachmentId>,
+}
+
+/// `PUT /api/v1/conversations/{id}/prefs`: the viewer's own settings for a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConversationPrefs {
+    pub muted: bool,
+    pub pinned: bool,
 }
 
 /// `POST /api/v1/conversations/{id}/read`: everything up to `seq` has been seen.

@@ -128,6 +128,8 @@ fn conversation_and_message() {
         updated_at: 1_764_000_000_000,
         read_seq: 6,
         unread: 1,
+        muted: false,
+        pinned: true,
     }, @r#"
     {
       "id": "00000000-0000-0000-0000-000000000002",
@@ -165,7 +167,9 @@ fn conversation_and_message() {
       },
       "updated_at": 1764000000000,
       "read_seq": 6,
-      "unread": 1
+      "unread": 1,
+      "muted": false,
+      "pinned": true
     }
     "#);
     insta::assert_json_snapshot!(SendMessageRequest {

@@ -184,3 +184,34 @@ async fn an_owner_who_leaves_hands_the_group_on() {
         detail.body["participants"].as_array().expect("participants").iter().filter_map(|p| p["id"].as_str()).collect();
     assert!(participants.contains(&owner), "the new owner is a remaining participant");
 }
+
+#[tokio::test]
+async fn mute_and_pin_are_each_members_own() {
+    let app = TestApp::new();
+    let zhangsan = app.login("zhangsan").await;
+    let lisi = app.login("lisi").await;
+    let huangli = app.login("huangli").await;
+    let lunch = app.conversation_id(&zhangsan, "Lunch").await;
+    let lisi_cursor = app.call(Method::GET, "/api/v1/sync/bootstrap", Some(&lisi), None).await.body["cursor"]
+        .as_u64()
+        .expect("cursor");
+    let path = format!("/api/v1/conversations/{lunch}/prefs");
+    let reply = app.call(Method::PUT, &path, Some(&zhangsan), Some(json!({ "muted": true, "pinned": true }))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body["summary"]["muted"], true);
+
+    // Pinned goes first for 张三, and only for 张三.
+    let mine = app.call(Method::GET, "/api/v1/conversations", Some(&zhangsan), None).await;
+    assert_eq!(mine.body[0]["id"], lunch.as_str());
+    assert_eq!(mine.body[0]["pinned"], true);
+    let theirs = app.call(Method::GET, "/api/v1/conversations", Some(&lisi), None).await;
+    let lunch_for_lisi =
+        theirs.body.as_array().expect("list").iter().find(|c| c["id"] == lunch.as_str()).cloned().expect("lunch");
+    assert_eq!(lunch_for_lisi["muted"], false);
+    assert_eq!(lunch_for_lisi["pinned"], false);
+    let feed = app.call(Method::GET, &format!("/api/v1/changes?after={lisi_cursor}"), Some(&lisi), None).await;
+    assert_eq!(feed.body["changes"].as_array().map(Vec::len), Some(0), "others hear nothing of it");
+
+    let stranger = app.call(Method::PUT, &path, Some(&huangli), Some(json!({ "muted": true, "pinned": false }))).await;
+    assert_error(&stranger, StatusCode::NOT_FOUND, "not_found");
+}

@@ -32,6 +32,7 @@ fn routes(conversation: &str, session: &str) -> Vec<(Method, String, bool, bool)
         (Method::GET, "/api/v1/sync/bootstrap".into(), false, true),
         (Method::GET, "/api/v1/changes?after=0".into(), false, true),
         (Method::GET, "/api/v1/members".into(), false, true),
+        (Method::PUT, format!("/api/v1/conversations/{conversation}/prefs"), true, true),
         (Method::POST, "/api/v1/attachments".into(), false, true),
         (Method::GET, format!("/api/v1/attachments/{session}/url"), false, true),
         (Method::GET, format!("/api/v1/files/{session}"), false, false),
@@ -104,9 +105,10 @@ async fn every_route_answers_bad_input_with_a_json_4xx() {
             }
         }
         // A method the route does not take.
-        let (status, bytes) = send(&app, Method::PUT, &path, Some(&token), None, Body::empty()).await;
-        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{what}: PUT");
-        assert_json_error(status, &bytes, &format!("{what}: PUT"));
+        let (status, bytes) =
+            send(&app, Method::from_bytes(b"PURGE").expect("method"), &path, Some(&token), None, Body::empty()).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{what}: PURGE");
+        assert_json_error(status, &bytes, &format!("{what}: PURGE"));
     }
 }
 

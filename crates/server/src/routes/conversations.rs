@@ -6,11 +6,11 @@ use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use weft_protocol::chat::{
-    AddMembersRequest, ConversationDetail, ConversationSummary, CreateGroupRequest, OpenDirectRequest, RenameRequest,
-    TransferOwnerRequest,
+    AddMembersRequest, ConversationDetail, ConversationPrefs, ConversationSummary, CreateGroupRequest,
+    OpenDirectRequest, RenameRequest, TransferOwnerRequest,
 };
 use weft_protocol::{ConversationId, MemberId};
 
@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
         .route("/conversations/{id}/members/{member}", delete(remove_member))
         .route("/conversations/{id}/leave", post(leave))
         .route("/conversations/{id}/owner", post(transfer_owner))
+        .route("/conversations/{id}/prefs", put(set_prefs))
 }
 
 async fn list(State(state): State<AppState>, user: AuthUser) -> Result<Json<Vec<ConversationSummary>>, ApiError> {
@@ -123,6 +124,18 @@ async fn transfer_owner(
 ) -> Result<Json<ConversationDetail>, ApiError> {
     let now = crate::now_millis();
     let recipients = state.db(move |store| store.transfer_owner(id, user.member_id, request.member, now)).await?;
+    state.hub.changed(recipients);
+    Ok(Json(detail_of(&state, id, user).await?))
+}
+
+async fn set_prefs(
+    State(state): State<AppState>,
+    user: AuthUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(prefs): ApiJson<ConversationPrefs>,
+) -> Result<Json<ConversationDetail>, ApiError> {
+    let now = crate::now_millis();
+    let recipients = state.db(move |store| store.set_prefs(id, user.member_id, prefs.muted, prefs.pinned, now)).await?;
     state.hub.changed(recipients);
     Ok(Json(detail_of(&state, id, user).await?))
 }

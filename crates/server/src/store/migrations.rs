@@ -111,6 +111,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE messages ADD COLUMN attachment_id TEXT REFERENCES attachments(id);
     CREATE INDEX messages_by_attachment ON messages(attachment_id) WHERE attachment_id IS NOT NULL;
     "#,
+    // 4: each member's own settings per conversation.
+    r#"
+    CREATE TABLE conversation_prefs (
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        member_id       TEXT NOT NULL REFERENCES members(id),
+        muted           INTEGER NOT NULL DEFAULT 0,
+        pinned          INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (conversation_id, member_id)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -204,6 +204,15 @@ pub trait ConversationStore {
         member: MemberId,
         now: Millis,
     ) -> StoreResult<Recipients>;
+    /// Saves the member's own mute/pin settings; only they hear of it.
+    fn set_prefs(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+        muted: bool,
+        pinned: bool,
+        now: Millis,
+    ) -> StoreResult<Recipients>;
     fn transfer_owner(
         &self,
         conversation: ConversationId,

@@ -33,11 +33,13 @@ pub(super) fn summaries(
               WHERE p3.conversation_id = c.id AND p3.member_id <> ?1 LIMIT 1), \
            COALESCE(r.seq, 0), \
            (SELECT COUNT(*) FROM messages um WHERE um.conversation_id = c.id AND um.seq > COALESCE(r.seq, 0) \
-              AND um.sender_id <> ?1 AND um.recalled_at IS NULL) \
+              AND um.sender_id <> ?1 AND um.recalled_at IS NULL), \
+           COALESCE(cp.muted, 0), COALESCE(cp.pinned, 0) \
          FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1 \
          LEFT JOIN read_positions r ON r.conversation_id = c.id AND r.member_id = ?1 \
+         LEFT JOIN conversation_prefs cp ON cp.conversation_id = c.id AND cp.member_id = ?1 \
          WHERE (?2 IS NULL OR c.id = ?2) \
-         ORDER BY c.updated_at DESC, c.id",
+         ORDER BY COALESCE(cp.pinned, 0) DESC, c.updated_at DESC, c.id",
     )?;
     let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
         let kind: String = row.get(1)?;
@@ -60,6 +62,8 @@ pub(super) fn summaries(
             updated_at: row.get(5)?,
             read_seq: seq_at(row, 8)?,
             unread: u32::try_from(unread).unwrap_or(u32::MAX),
+            muted: row.get::<_, i64>(10)? != 0,
+            pinned: row.get::<_, i64>(11)? != 0,
         })
     })?;
     let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;
@@ -392,6 +396,27 @@ impl ConversationStore for SqliteStore {
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
         tx.commit()?;
         Ok(remaining.into_iter().chain(std::iter::once(member)).collect())
+    }
+
+    fn set_prefs(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+        muted: bool,
+        pinned: bool,
+        now: Millis,
+    ) -> StoreResult<Recipients> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        require_participant(&tx, conversation, member)?;
+        tx.execute(
+            "INSERT INTO conversation_prefs (conversation_id, member_id, muted, pinned) VALUES (?1, ?2, ?3, ?4) \
+             ON CONFLICT (conversation_id, member_id) DO UPDATE SET muted = excluded.muted, pinned = excluded.pinned",
+            params![conversation.to_string(), member.to_string(), i64::from(muted), i64::from(pinned)],
+        )?;
+        record(&tx, conversation, Some(member), &StoredChange::Conversation, now)?;
+        tx.commit()?;
+        Ok(vec![member])
     }
 
     fn transfer_owner(
