@@ -122,6 +122,9 @@ pub enum Text {
     Unpin,
     Pinned,
     Muted,
+    NewMessages,
+    MentionSomeone,
+    Everyone,
 }
 
 impl Text {
@@ -276,6 +279,12 @@ impl Text {
             (Lang::Zh, Pinned) => "已置顶",
             (Lang::En, Muted) => "Muted",
             (Lang::Zh, Muted) => "免打扰",
+            (Lang::En, NewMessages) => "New messages",
+            (Lang::Zh, NewMessages) => "以下为新消息",
+            (Lang::En, MentionSomeone) => "Mention someone",
+            (Lang::Zh, MentionSomeone) => "提及成员",
+            (Lang::En, Everyone) => "everyone",
+            (Lang::Zh, Everyone) => "所有人",
         }
     }
 }

@@ -3,11 +3,11 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use weft::components::composer::Composer;
+use weft::components::composer::{Composer, Outgoing, mention_query};
 use weft::i18n::I18n;
 use weft::state::Timeline;
 use weft::sync::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
-use weft_protocol::chat::{Message, TextError, validate_text};
+use weft_protocol::chat::{Message, Participant, TextError, validate_text};
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -18,22 +18,35 @@ fn document() -> web_sys::Document {
 
 /// Mounts a composer whose sends are collected, returning the textarea and the sent texts.
 fn mount_composer() -> (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web_sys::HtmlElement) {
+    let (textarea, sent, host, _) = mount_composer_with(Vec::new());
+    (textarea, sent, host)
+}
+
+/// The textarea, the texts sent, the host element, and the mentions sent with each text.
+type MountedComposer =
+    (web_sys::HtmlTextAreaElement, RwSignal<Vec<String>>, web_sys::HtmlElement, RwSignal<Vec<Vec<MemberId>>>);
+
+/// Mounts a composer that offers `people` for @mentions; also returns the mentions sent.
+fn mount_composer_with(people: Vec<Participant>) -> MountedComposer {
     let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
     document().body().expect("body").append_child(&host).expect("append");
     let sent = RwSignal::new(Vec::<String>::new());
+    let mentioned = RwSignal::new(Vec::<Vec<MemberId>>::new());
     let handle = leptos::mount::mount_to(host.clone(), move || {
         I18n::provide();
-        let on_send = Callback::new(move |text: String| -> Result<(), TextError> {
-            validate_text(&text)?;
-            sent.update(|s| s.push(text));
+        let on_send = Callback::new(move |outgoing: Outgoing| -> Result<(), TextError> {
+            validate_text(&outgoing.text)?;
+            sent.update(|s| s.push(outgoing.text));
+            mentioned.update(|m| m.push(outgoing.mentions));
             Ok(())
         });
-        view! { <Composer on_send=on_send/> }
+        let people = Signal::derive(move || people.clone());
+        view! { <Composer on_send=on_send people=people/> }
     });
     handle.forget();
     let textarea: web_sys::HtmlTextAreaElement =
         host.query_selector("textarea").expect("query").expect("textarea").unchecked_into();
-    (textarea, sent, host)
+    (textarea, sent, host, mentioned)
 }
 
 fn type_text(textarea: &web_sys::HtmlTextAreaElement, text: &str) {
@@ -43,8 +56,12 @@ fn type_text(textarea: &web_sys::HtmlTextAreaElement, text: &str) {
 }
 
 fn press_enter(textarea: &web_sys::HtmlTextAreaElement, shift: bool, composing: bool) {
+    press_key(textarea, "Enter", shift, composing);
+}
+
+fn press_key(textarea: &web_sys::HtmlTextAreaElement, key: &str, shift: bool, composing: bool) {
     let init = web_sys::KeyboardEventInit::new();
-    init.set_key("Enter");
+    init.set_key(key);
     init.set_shift_key(shift);
     init.set_is_composing(composing);
     init.set_cancelable(true);
@@ -157,4 +174,60 @@ fn retries_back_off_up_to_thirty_seconds() {
     assert_eq!(backoff_ms(4), 16_000);
     assert_eq!(backoff_ms(5), 30_000);
     assert_eq!(backoff_ms(40), 30_000);
+}
+
+#[wasm_bindgen_test]
+async fn typing_at_offers_people_and_enter_picks_one_as_a_mention() {
+    let lisi = MemberId(uuid::Uuid::from_u128(42));
+    let people = vec![
+        Participant { id: lisi, name: "李四".into(), alias: "Li Si".into(), read_seq: 0 },
+        Participant {
+            id: MemberId(uuid::Uuid::from_u128(43)),
+            name: "王五".into(),
+            alias: "Wang Wu".into(),
+            read_seq: 0,
+        },
+    ];
+    let (textarea, sent, host, mentioned) = mount_composer_with(people);
+    type_text(&textarea, "@li");
+    leptos::task::tick().await;
+    let options = host.query_selector_all("[role=option]").expect("query");
+    assert_eq!(options.length(), 1, "only 李四 matches 'li'");
+    press_enter(&textarea, false, false);
+    leptos::task::tick().await;
+    assert_eq!(textarea.value(), "@李四 ", "Enter picks, it does not send");
+    assert!(sent.get_untracked().is_empty());
+    type_text(&textarea, "@李四 明天见");
+    press_enter(&textarea, false, false);
+    leptos::task::tick().await;
+    assert_eq!(sent.get_untracked(), vec!["@李四 明天见".to_owned()]);
+    assert_eq!(mentioned.get_untracked(), vec![vec![lisi]]);
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_suggestions() {
+    let people = vec![Participant {
+        id: MemberId(uuid::Uuid::from_u128(42)),
+        name: "李四".into(),
+        alias: "Li Si".into(),
+        read_seq: 0,
+    }];
+    let (textarea, sent, host, _) = mount_composer_with(people);
+    type_text(&textarea, "hi @l");
+    leptos::task::tick().await;
+    assert_eq!(host.query_selector_all("[role=option]").expect("query").length(), 1);
+    press_key(&textarea, "Escape", false, false);
+    leptos::task::tick().await;
+    assert_eq!(host.query_selector_all("[role=option]").expect("query").length(), 0);
+    press_enter(&textarea, false, false);
+    leptos::task::tick().await;
+    assert_eq!(sent.get_untracked(), vec!["hi @l".to_owned()]);
+}
+
+#[wasm_bindgen_test]
+fn the_mention_being_typed_is_found_at_the_end_only() {
+    assert_eq!(mention_query("hello @li"), Some("li"));
+    assert_eq!(mention_query("@"), Some(""));
+    assert_eq!(mention_query("mail me@example.com"), None);
+    assert_eq!(mention_query("@li done"), None);
 }

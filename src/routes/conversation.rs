@@ -2,7 +2,7 @@
 //! live messages as they arrive, pending and refused sends from the outbox, replies, recall,
 //! receipts on the member's own messages, and the composer. Opening it marks it read.
 
-use crate::components::composer::Composer;
+use crate::components::composer::{Composer, Outgoing};
 use crate::components::message_item::{MessageItem, PendingItem};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
@@ -75,14 +75,39 @@ pub fn ConversationPage() -> impl IntoView {
         }
     });
 
-    // Keep the newest message in view as messages arrive.
+    // Keep the newest message in view when a newer one arrives (not when older pages load above).
     let log_ref = NodeRef::<html::Ol>::new();
     Effect::new(move |_| {
-        let _count = timeline.with(|t| t.messages.len()) + queued.with(Vec::len);
+        let _newest = (timeline.with(|t| t.messages.last().map(|m| m.seq)), queued.with(Vec::len));
         if let Some(log) = log_ref.get() {
             log.set_scroll_top(log.scroll_height());
         }
     });
+    // Scrolling to the top loads the page before (device first, then the server), once per page.
+    let requested_before = StoredValue::new(None::<u64>);
+    let on_scroll = move |_| {
+        let Some(log) = log_ref.get_untracked() else { return };
+        let Some(id) = id.get_untracked() else { return };
+        let (has_more, oldest) = timeline.with_untracked(|t| (t.has_more, t.oldest_seq()));
+        if log.scroll_top() < 80 && has_more && oldest.is_some() && requested_before.get_value() != oldest {
+            requested_before.set_value(oldest);
+            chat.load_older(id);
+        }
+    };
+    // Where "new messages" start: the read position when the chat was opened.
+    let unread_from = StoredValue::new(None::<(ConversationId, u64)>);
+    Effect::new(move |_| {
+        if let (Some(id), Some(summary)) = (id.get(), summary.get())
+            && unread_from.get_value().is_none_or(|(seen, _)| seen != id)
+        {
+            unread_from.set_value(Some((id, summary.read_seq)));
+        }
+    });
+    let first_unread_seq = move || {
+        let (_, read) = unread_from.get_value()?;
+        let me = me();
+        timeline.with(|t| t.messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq))
+    };
 
     let receipt_for = move |message: &Message| -> Signal<Option<String>> {
         let (seq, sender) = (message.seq, message.sender_id);
@@ -100,12 +125,25 @@ pub fn ConversationPage() -> impl IntoView {
         })
     };
 
-    let on_send = Callback::new(move |text: String| match id.get_untracked() {
+    let on_send = Callback::new(move |outgoing: Outgoing| match id.get_untracked() {
         Some(id) => {
             let reply_to = replying.get_untracked().map(|m| m.seq);
-            chat.send(id, text, reply_to).inspect(|()| replying.set(None))
+            chat.send(id, outgoing, reply_to).inspect(|()| replying.set(None))
         }
         None => Ok(()),
+    });
+    let people = Signal::derive(move || {
+        let me = me();
+        id.get()
+            .and_then(|id| chat.details.with(|d| d.get(&id).map(|d| d.participants.clone())))
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| Some(p.id) != me)
+            .collect::<Vec<_>>()
+    });
+    let can_mention_all = Signal::derive(move || {
+        let admin = session.0.with(|s| s.as_ref().is_some_and(|s| s.me.role == weft_protocol::auth::Role::Admin));
+        summary.get().is_some_and(|s| s.kind == ConversationKind::Group && (Some(s.owner_id) == me() || admin))
     });
     let on_attach = Callback::new(move |file: web_sys::File| match id.get_untracked() {
         Some(id) => chat.send_file(id, file).map_err(|problem| match problem {
@@ -163,7 +201,7 @@ pub fn ConversationPage() -> impl IntoView {
                 when=move || !(timeline.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
             >
-                <ol class="timeline" role="log" aria-live="polite" aria-label=i18n.t(Text::Chats) node_ref=log_ref tabindex="0">
+                <ol class="timeline" role="log" aria-live="polite" aria-label=i18n.t(Text::Chats) node_ref=log_ref tabindex="0" on:scroll=on_scroll>
                     <Show when=move || timeline.with(|t| t.has_more)>
                         <li class="timeline__more">
                             <button type="button" class="link" on:click=move |_| {
@@ -180,7 +218,13 @@ pub fn ConversationPage() -> impl IntoView {
                         {
                             let mine = me() == Some(message.sender_id);
                             let receipt = if mine { receipt_for(&message) } else { Signal::derive(|| None) };
-                            view! { <MessageItem message=message mine=mine receipt=receipt on_reply=on_reply on_recall=on_recall/> }
+                            let seq = message.seq;
+                            view! {
+                                <Show when=move || first_unread_seq() == Some(seq)>
+                                    <li class="new-marker" role="separator">{i18n.t(Text::NewMessages)}</li>
+                                </Show>
+                                <MessageItem message=message mine=mine receipt=receipt on_reply=on_reply on_recall=on_recall/>
+                            }
                         }
                     </For>
                     <For each=pending key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
@@ -220,7 +264,7 @@ pub fn ConversationPage() -> impl IntoView {
                         <button type="button" class="link" aria-label=i18n.t(Text::CancelReply) on:click=move |_| replying.set(None)>"×"</button>
                     </div>
                 </Show>
-                <Composer on_send=on_send on_attach=on_attach/>
+                <Composer on_send=on_send on_attach=on_attach people=people can_mention_all=can_mention_all/>
             </Show>
         </section>
     }

@@ -6,6 +6,7 @@
 
 use super::outbox::{OutboxAction, OutboxEntry, PendingFile, backoff_ms, next_deliverable};
 use crate::api::ApiError;
+use crate::components::composer::Outgoing;
 use crate::live::LiveEvent;
 use crate::state::{ChatState, Connection};
 use crate::store::{Store, sort_conversations};
@@ -318,9 +319,10 @@ impl ChatState {
     }
 
     /// Queues a message; it shows at once as pending and is delivered when possible.
-    pub fn send(self, id: ConversationId, text: String, reply_to: Option<u64>) -> Result<(), TextError> {
-        validate_text(&text)?;
-        let action = OutboxAction::Send { text, reply_to, mentions: Vec::new(), mention_all: false, file: None };
+    pub fn send(self, id: ConversationId, outgoing: Outgoing, reply_to: Option<u64>) -> Result<(), TextError> {
+        validate_text(&outgoing.text)?;
+        let Outgoing { text, mentions, mention_all } = outgoing;
+        let action = OutboxAction::Send { text, reply_to, mentions, mention_all, file: None };
         self.enqueue(OutboxEntry::new(id, crate::platform::new_client_id(), action, self.next_order()));
         Ok(())
     }
