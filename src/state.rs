@@ -133,7 +133,17 @@ impl ChatState {
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
             self.store.set_value(Some(Rc::clone(&store)));
-            self.outbox.set(store.outbox().await.unwrap_or_default());
+            // Entries queued before the store opened are kept and saved alongside the stored ones.
+            let early = self.outbox.get_untracked();
+            for entry in &early {
+                let _ = store.put_outbox(entry).await;
+            }
+            let mut queued = store.outbox().await.unwrap_or_default();
+            queued.extend(
+                early.into_iter().filter(|e| !queued.iter().any(|q| q.client_id == e.client_id)).collect::<Vec<_>>(),
+            );
+            crate::store::sort_outbox(&mut queued);
+            self.outbox.set(queued);
             self.cursor.set_value(store.cursor().await.ok().flatten());
             for id in self.open.get_value() {
                 self.load_local(id).await;

@@ -18,6 +18,9 @@ pub fn MessageItem(
     /// "Read" / "2/4 read" for own messages, when known.
     #[prop(into)]
     receipt: Signal<Option<String>>,
+    /// Names of those who have read it (shown on hover and read out with the receipt).
+    #[prop(optional, into)]
+    readers: Signal<String>,
     on_reply: Callback<Message>,
     on_recall: Callback<u64>,
 ) -> impl IntoView {
@@ -61,7 +64,7 @@ pub fn MessageItem(
                 {can_recall.then(|| view! {
                     <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
                 })}
-                <span class="message__receipt" data-testid="receipt">{move || receipt.get()}</span>
+                <span class="message__receipt" data-testid="receipt" title=move || readers.get()>{move || receipt.get()}</span>
             </div>
         </li>
     }

@@ -109,6 +109,25 @@ pub fn ConversationPage() -> impl IntoView {
         timeline.with(|t| t.messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq))
     };
 
+    // Who has read one of the member's own messages, for the receipt's tooltip.
+    let readers_of = move |seq: u64, sender: weft_protocol::MemberId| -> Signal<String> {
+        Signal::derive(move || {
+            let Some(id) = id.get() else { return String::new() };
+            chat.details.with(|d| {
+                d.get(&id)
+                    .map(|detail| {
+                        detail
+                            .participants
+                            .iter()
+                            .filter(|p| p.id != sender && p.read_seq >= seq)
+                            .map(|p| p.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_default()
+            })
+        })
+    };
     let receipt_for = move |message: &Message| -> Signal<Option<String>> {
         let (seq, sender) = (message.seq, message.sender_id);
         Signal::derive(move || {
@@ -218,12 +237,13 @@ pub fn ConversationPage() -> impl IntoView {
                         {
                             let mine = me() == Some(message.sender_id);
                             let receipt = if mine { receipt_for(&message) } else { Signal::derive(|| None) };
+                            let readers = readers_of(message.seq, message.sender_id);
                             let seq = message.seq;
                             view! {
                                 <Show when=move || first_unread_seq() == Some(seq)>
                                     <li class="new-marker" role="separator">{i18n.t(Text::NewMessages)}</li>
                                 </Show>
-                                <MessageItem message=message mine=mine receipt=receipt on_reply=on_reply on_recall=on_recall/>
+                                <MessageItem message=message mine=mine receipt=receipt readers=readers on_reply=on_reply on_recall=on_recall/>
                             }
                         }
                     </For>

@@ -148,7 +148,7 @@ pub(crate) fn newest_first(hits: &mut Vec<Message>, limit: usize) {
 }
 
 /// Sorts outbox entries into delivery order.
-pub(crate) fn sort_outbox(entries: &mut [OutboxEntry]) {
+pub fn sort_outbox(entries: &mut [OutboxEntry]) {
     entries.sort_by(|a, b| a.order.total_cmp(&b.order));
 }
 

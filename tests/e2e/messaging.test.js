@@ -113,6 +113,7 @@ test("unread counts, read receipts, replies and recall work live between two mem
   // A's message shows it was read by B (group: "n/m read").
   const mine = a.chats.timeline().locator(".message--mine", { hasText: question });
   await mine.getByTestId("receipt").filter({ hasText: /[1-9]\/3 read/ }).waitFor({ timeout: 10_000 });
+  assert.match(await mine.getByTestId("receipt").getAttribute("title"), /徐明/, "and who read it");
 
   // B replies quoting A's message.
   await b.chats.timeline().locator(".message", { hasText: question }).hover();

@@ -2,7 +2,9 @@
 //! demo organisation on first start, and serves the built app.
 //!
 //! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
-//! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`).
+//! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
+//! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
+//! (`WEFT_MAX_GROUP_SIZE`, default 500).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -10,13 +12,18 @@ use std::sync::Arc;
 use weft_server::blobs::BlobStore;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use weft_server::static_files::Assets;
-use weft_server::store::SqliteStore;
+use weft_server::store::{Limits, SqliteStore};
 use weft_server::{AppState, app, now_millis};
 
 struct Options {
     addr: String,
     data_dir: PathBuf,
     dist: PathBuf,
+    limits: Limits,
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
+    value.parse().map_err(|_| format!("{flag} takes a whole number, not {value:?}"))
 }
 
 fn options() -> Result<Options, String> {
@@ -25,7 +32,14 @@ fn options() -> Result<Options, String> {
         addr: env("WEFT_ADDR", "127.0.0.1:8080"),
         data_dir: env("WEFT_DATA_DIR", "data").into(),
         dist: env("WEFT_DIST", "dist").into(),
+        limits: Limits::default(),
     };
+    if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
+        options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
+    }
+    if let Ok(size) = std::env::var("WEFT_MAX_GROUP_SIZE") {
+        options.limits.max_group_size = parse_number("WEFT_MAX_GROUP_SIZE", &size)?;
+    }
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -33,8 +47,12 @@ fn options() -> Result<Options, String> {
             "--addr" => options.addr = value()?,
             "--data-dir" => options.data_dir = value()?.into(),
             "--dist" => options.dist = value()?.into(),
+            "--recall-window-hours" => {
+                options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
+            }
+            "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR]".into());
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -72,7 +90,8 @@ async fn run() -> Result<(), String> {
     }
     let blobs =
         BlobStore::open(&options.data_dir.join("blobs")).map_err(|err| format!("cannot open the file store: {err}"))?;
-    let state = AppState::new(Arc::new(store), assets, blobs);
+    let mut state = AppState::new(Arc::new(store), assets, blobs);
+    state.limits = options.limits;
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;
