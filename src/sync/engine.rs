@@ -39,7 +39,7 @@ enum Delivery {
 fn classify(error: &ApiError) -> Delivery {
     match error {
         ApiError::Network => Delivery::Retry,
-        ApiError::Server { status: 401, .. } => Delivery::SessionEnded,
+        ApiError::Server { status: 401, body } if body.code == ErrorCode::Unauthenticated => Delivery::SessionEnded,
         ApiError::Server { status, .. } if *status == 429 || *status >= 500 => Delivery::Retry,
         ApiError::Server { body, .. } if body.code == ErrorCode::Internal => Delivery::Retry,
         ApiError::Server { body, .. } => Delivery::Refused(body.message.clone()),

@@ -73,10 +73,13 @@ async fn serve(state: AppState, mut socket: WebSocket) {
     };
     let user = match authenticate(&state, &token).await {
         Ok(Some(user)) => user,
-        _ => {
+        // Only a token the server knows to be invalid ends the session (the app then wipes its
+        // copy); a failure on our side just closes the socket and the app reconnects later.
+        Ok(None) => {
             let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;
             return;
         }
+        Err(_) => return,
     };
     if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
         return;
