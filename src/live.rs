@@ -1,6 +1,7 @@
 //! The live connection: a WebSocket to `/api/v1/live` that authenticates with the session
-//! token and the device's feed cursor, hands every server frame to the chat state, and reconnects with backoff (1 s doubling
-//! to 30 s; at once when the browser reports it is back online).
+//! token and the device's feed cursor, hands every server frame to the chat state, and
+//! reconnects with backoff (1 s doubling to 30 s; at once when the browser reports it is back
+//! online).
 
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -277,6 +277,11 @@ impl ChatState {
         }
     }
 
+    /// Fetches a conversation's participants and read positions (for pages that need only those).
+    pub fn load_detail(self, id: ConversationId) {
+        spawn_local(self.fetch_detail(id));
+    }
+
     /// Shows a conversation: the device copy at once, then the server's newest page and receipts.
     pub fn open(self, id: ConversationId) {
         self.open.update_value(|open| {

@@ -6,3 +6,5 @@ pub mod connection_badge;
 pub mod conversation_list;
 pub mod member_picker;
 pub mod message_item;
+pub mod text_field;
+pub mod toggle_button;

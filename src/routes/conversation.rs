@@ -4,6 +4,7 @@
 
 use crate::components::composer::{Composer, Outgoing};
 use crate::components::message_item::{MessageItem, PendingItem};
+use crate::components::toggle_button::ToggleButton;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{Timeline, use_chat};
@@ -172,6 +173,17 @@ pub fn ConversationPage() -> impl IntoView {
         None => Ok(()),
     });
     let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
+    let pinned = Signal::derive(move || summary.get().is_some_and(|s| s.pinned));
+    let muted = Signal::derive(move || summary.get().is_some_and(|s| s.muted));
+    // Flips pin (`true`) or mute (`false`), keeping the other as it is.
+    let toggle_prefs = move |pin: bool| {
+        Callback::new(move |()| {
+            if let Some(s) = summary.get_untracked() {
+                let (muted, pinned) = if pin { (s.muted, !s.pinned) } else { (!s.muted, s.pinned) };
+                chat.set_prefs(s.id, muted, pinned);
+            }
+        })
+    };
     let on_recall = Callback::new(move |seq: u64| {
         if let Some(id) = id.get_untracked() {
             chat.recall(id, seq);
@@ -188,30 +200,8 @@ pub fn ConversationPage() -> impl IntoView {
                         {i18n.t(Text::GroupSettings)}
                     </a>
                 </Show>
-                <button
-                    type="button"
-                    class="link"
-                    aria-pressed=move || summary.get().is_some_and(|s| s.pinned).to_string()
-                    on:click=move |_| {
-                        if let Some(s) = summary.get_untracked() {
-                            chat.set_prefs(s.id, s.muted, !s.pinned);
-                        }
-                    }
-                >
-                    {move || if summary.get().is_some_and(|s| s.pinned) { Text::Unpin } else { Text::Pin }.in_lang(i18n.lang.get())}
-                </button>
-                <button
-                    type="button"
-                    class="link"
-                    aria-pressed=move || summary.get().is_some_and(|s| s.muted).to_string()
-                    on:click=move |_| {
-                        if let Some(s) = summary.get_untracked() {
-                            chat.set_prefs(s.id, !s.muted, s.pinned);
-                        }
-                    }
-                >
-                    {move || if summary.get().is_some_and(|s| s.muted) { Text::Unmute } else { Text::Mute }.in_lang(i18n.lang.get())}
-                </button>
+                <ToggleButton pressed=pinned when_pressed=Text::Unpin otherwise=Text::Pin on_toggle=toggle_prefs(true)/>
+                <ToggleButton pressed=muted when_pressed=Text::Unmute otherwise=Text::Mute on_toggle=toggle_prefs(false)/>
                 <span class="conversation__members">
                     {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
                 </span>

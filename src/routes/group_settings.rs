@@ -34,7 +34,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
     let adding = RwSignal::new(Vec::<MemberId>::new());
     Effect::new(move |_| {
         if let Some(id) = id.get() {
-            chat.open(id);
+            chat.load_detail(id);
             chat.load_members();
         }
     });

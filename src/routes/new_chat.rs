@@ -2,6 +2,7 @@
 //! need the server (it assigns the conversation); offline, the page says so and keeps the choice.
 
 use crate::components::member_picker::MemberPicker;
+use crate::components::text_field::TextField;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{error_text, use_chat};
@@ -72,16 +73,7 @@ pub fn NewChatPage() -> impl IntoView {
                 <h2 id="new-chat-title">{i18n.t(Text::NewChat)}</h2>
             </header>
             <form class="page__body" on:submit=submit novalidate=true>
-                <label for="group-name">{i18n.t(Text::GroupName)}</label>
-                <input
-                    id="group-name"
-                    maxlength="60"
-                    prop:value=move || name.get()
-                    on:input=move |ev| name.set(event_target_value(&ev))
-                    aria-invalid=move || name_error.get().is_some().to_string()
-                    aria-describedby="group-name-error"
-                />
-                <p class="field-error" id="group-name-error">{show(name_error)}</p>
+                <TextField id="group-name" label=Text::GroupName value=name error=name_error maxlength=60/>
                 <MemberPicker members=chat.members exclude=me selected=selected/>
                 <p class="field-error" role="alert">{show(pick_error)}</p>
                 <p class="form-error" role="alert">{show(form_error)}</p>

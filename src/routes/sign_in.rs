@@ -2,6 +2,7 @@
 //! username and password, errors next to the field they concern, and the form kept on failure.
 
 use crate::api::Api;
+use crate::components::text_field::TextField;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Session, use_session};
 use crate::state::error_text;
@@ -51,14 +52,6 @@ pub fn SignInPage() -> impl IntoView {
         });
     };
 
-    let field_error = move |error: RwSignal<Option<Text>>, id: &'static str| {
-        move || {
-            error.get().map(|text| {
-                view! { <p class="field-error" id=id>{move || text.in_lang(i18n.lang.get())}</p> }
-            })
-        }
-    };
-
     view! {
         <Show when=move || session.0.with(Option::is_some)>
             <Redirect path="/"/>
@@ -72,31 +65,15 @@ pub fn SignInPage() -> impl IntoView {
                         <p>{i18n.t(Text::AppTagline)}</p>
                     </div>
                 </div>
-                <label for="username">{i18n.t(Text::Username)}</label>
-                <input
-                    id="username"
-                    name="username"
-                    autocomplete="username"
-                    autocapitalize="none"
-                    spellcheck="false"
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev))
-                    aria-invalid=move || username_error.get().is_some().to_string()
-                    aria-describedby="username-error"
-                />
-                {field_error(username_error, "username-error")}
-                <label for="password">{i18n.t(Text::Password)}</label>
-                <input
+                <TextField id="username" label=Text::Username value=username error=username_error autocomplete="username" verbatim=true/>
+                <TextField
                     id="password"
-                    name="password"
-                    type="password"
+                    label=Text::Password
+                    value=password
+                    error=password_error
+                    input_type="password"
                     autocomplete="current-password"
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                    aria-invalid=move || password_error.get().is_some().to_string()
-                    aria-describedby="password-error"
                 />
-                {field_error(password_error, "password-error")}
                 <p class="form-error" role="alert">
                     {move || form_error.get().map(|text| text.in_lang(i18n.lang.get()))}
                 </p>

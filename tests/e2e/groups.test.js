@@ -62,22 +62,27 @@ test("search finds Chinese inside sentences, and offline it searches what the de
   await a.context.close();
 });
 
-test("pinning and muting are a member's own and survive a reload", async () => {
+test("pinning and muting offline show at once, survive a reload offline, and reach the server when back", async () => {
   const a = await signedIn(fixture, "heyun");
   await a.chats.open("全员群 All hands");
+  await a.context.setOffline(true);
   await a.page.getByRole("button", { name: "Pin", exact: true }).click();
   await a.page.getByRole("button", { name: "Mute", exact: true }).click();
   await a.page.getByRole("button", { name: "Unpin" }).waitFor();
-  const first = a.chats.list().getByRole("link").first();
-  assert.match(await first.innerText(), /全员群 All hands/);
-  // Saved on the server: still pinned after a reload.
-  await a.page.waitForFunction(async () => {
-    const session = JSON.parse(localStorage.getItem("weft.session"));
-    const list = await (await fetch("/api/v1/conversations", { headers: { authorization: `Bearer ${session.token}` } })).json();
-    return list[0].title === "全员群 All hands" && list[0].pinned && list[0].muted;
-  });
+  assert.match(await a.chats.list().getByRole("link").first().innerText(), /全员群 All hands/);
+  // Still offline: the reload shows the device's copy, pinned first, muted.
   await a.page.reload();
   await a.chats.waitForList();
   assert.match(await a.chats.list().getByRole("link").first().innerText(), /全员群 All hands/);
+  await a.page.getByRole("button", { name: "Unmute" }).waitFor();
+  // Back online, the outbox delivers it to the server.
+  await a.context.setOffline(false);
+  await a.page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await a.page.waitForFunction(async () => {
+    const session = JSON.parse(localStorage.getItem("weft.session"));
+    const reply = await fetch("/api/v1/conversations", { headers: { authorization: `Bearer ${session.token}` } });
+    const list = await reply.json();
+    return list[0].title === "全员群 All hands" && list[0].pinned && list[0].muted;
+  }, null, { timeout: 15_000, polling: 500 });
   await a.context.close();
 });

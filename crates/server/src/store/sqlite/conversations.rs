@@ -20,17 +20,38 @@ fn kind_name(kind: ConversationKind) -> &'static str {
     }
 }
 
+/// A conversation's title as `?1` (the viewer) sees it: a group's name, or the other person's
+/// name in a direct chat. The one place this rule lives; `c` is the conversation.
+const TITLE_FOR_VIEWER: &str = "CASE c.kind WHEN 'direct' THEN COALESCE( \
+       (SELECT m.name FROM participants p3 JOIN members m ON m.id = p3.member_id \
+          WHERE p3.conversation_id = c.id AND p3.member_id <> ?1 LIMIT 1), c.name) \
+     ELSE c.name END";
+
+/// Titles of the viewer's conversations, without the cost of full summaries.
+pub(super) fn titles(
+    conn: &Connection,
+    viewer: MemberId,
+) -> StoreResult<std::collections::HashMap<ConversationId, String>> {
+    let sql = format!(
+        "SELECT c.id, {TITLE_FOR_VIEWER} FROM conversations c \
+         JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows =
+        stmt.query_map([viewer.to_string()], |row| Ok((ConversationId(uuid_at(row, 0)?), row.get::<_, String>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Summaries of the viewer's conversations (or just `only`), most recent first.
 pub(super) fn summaries(
     conn: &Connection,
     viewer: MemberId,
     only: Option<ConversationId>,
 ) -> StoreResult<Vec<ConversationSummary>> {
-    let mut stmt = conn.prepare_cached(
+    let sql = format!(
         "SELECT c.id, c.kind, c.name, c.owner_id, c.last_seq, c.updated_at, \
            (SELECT COUNT(*) FROM participants p2 WHERE p2.conversation_id = c.id), \
-           (SELECT m.name FROM participants p3 JOIN members m ON m.id = p3.member_id \
-              WHERE p3.conversation_id = c.id AND p3.member_id <> ?1 LIMIT 1), \
+           {TITLE_FOR_VIEWER}, \
            COALESCE(r.seq, 0), \
            (SELECT COUNT(*) FROM messages um WHERE um.conversation_id = c.id AND um.seq > COALESCE(r.seq, 0) \
               AND um.sender_id <> ?1 AND um.recalled_at IS NULL), \
@@ -39,22 +60,18 @@ pub(super) fn summaries(
          LEFT JOIN read_positions r ON r.conversation_id = c.id AND r.member_id = ?1 \
          LEFT JOIN conversation_prefs cp ON cp.conversation_id = c.id AND cp.member_id = ?1 \
          WHERE (?2 IS NULL OR c.id = ?2) \
-         ORDER BY COALESCE(cp.pinned, 0) DESC, c.updated_at DESC, c.id",
-    )?;
+         ORDER BY COALESCE(cp.pinned, 0) DESC, c.updated_at DESC, c.id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
         let kind: String = row.get(1)?;
         let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
-        let name: String = row.get(2)?;
-        let other: Option<String> = row.get(7)?;
         let count: i64 = row.get(6)?;
         let unread: i64 = row.get(9)?;
         Ok(ConversationSummary {
             id: ConversationId(uuid_at(row, 0)?),
             kind,
-            title: match kind {
-                ConversationKind::Direct => other.unwrap_or(name),
-                ConversationKind::Group => name,
-            },
+            title: row.get(7)?,
             owner_id: MemberId(uuid_at(row, 3)?),
             member_count: u32::try_from(count).unwrap_or(u32::MAX),
             last_seq: seq_at(row, 4)?,

@@ -3,7 +3,7 @@
 //! any script (a two-character Chinese query finds it inside a sentence).
 
 use super::changes::{StoredChange, record};
-use super::conversations::{participant_ids, require_participant, summaries};
+use super::conversations::{participant_ids, require_participant, titles};
 use super::{MESSAGE_SELECT, SqliteStore, message_by_seq, message_from_row, to_sql_seq};
 use crate::store::{Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage};
 use rusqlite::{OptionalExtension, params};
@@ -198,8 +198,7 @@ impl MessageStore for SqliteStore {
         let rows = stmt.query_map(params![member.to_string(), query, i64::from(limit)], message_from_row)?;
         let messages: Vec<_> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
-        let titles: std::collections::HashMap<ConversationId, String> =
-            summaries(&conn, member, None)?.into_iter().map(|s| (s.id, s.title)).collect();
+        let titles = titles(&conn, member)?;
         Ok(messages
             .into_iter()
             .map(|message| SearchHit {
