@@ -2,7 +2,7 @@
 //! the in-memory store and the real IndexedDB store (each test on a uniquely named database).
 
 use wasm_bindgen_test::*;
-use weft::store::{IdbStore, MemoryStore, Store, StoreError};
+use weft::store::{Cipher, IdbStore, MemoryStore, Store, StoreError};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message};
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
@@ -207,6 +207,162 @@ macro_rules! store_suite {
 
 store_suite!(memory, MemoryStore::default());
 store_suite!(indexed_db, IdbStore::open(&unique_name()).await.expect("open IndexedDB"));
+store_suite!(indexed_db_encrypted, IdbStore::open_encrypted(&unique_name()).await.expect("open encrypted IndexedDB"));
+
+/// Secrets written by [`fill_with_secrets`]; none may appear in an encrypted database's rows.
+const SECRETS: [&str; 4] = ["机密项目", "secret-message", "pending-secret", "file-secret"];
+
+fn secret_entry() -> OutboxEntry {
+    OutboxEntry::new(
+        ConversationId(id(1)),
+        ClientId(id(42)),
+        OutboxAction::Send {
+            text: "pending-secret".into(),
+            reply_to: None,
+            mentions: vec![],
+            mention_all: false,
+            file: None,
+        },
+        1.0,
+    )
+}
+
+fn secret_file() -> web_sys::Blob {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str("file-secret"));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/plain");
+    web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).expect("blob")
+}
+
+async fn fill_with_secrets(store: &IdbStore) {
+    let mut secret_conversation = conversation(1, 10);
+    secret_conversation.title = "机密项目".into();
+    store.replace_conversations(&[secret_conversation]).await.expect("replace");
+    let mut secret = message(1, 1);
+    secret.text = "secret-message".into();
+    store.put_messages(&[secret, message(1, 2)]).await.expect("put");
+    store.put_outbox(&secret_entry()).await.expect("queue");
+    store.put_upload(&secret_entry().client_id, &secret_file()).await.expect("file");
+}
+
+async fn assert_reads_back_secrets(store: &IdbStore) {
+    let list = store.conversations().await.expect("list");
+    assert_eq!(list.iter().map(|c| c.title.as_str()).collect::<Vec<_>>(), vec!["机密项目"]);
+    let page = store.messages(ConversationId(id(1)), None, 50).await.expect("messages");
+    assert_eq!(page[0].text, "secret-message");
+    assert_eq!(store.message(ConversationId(id(1)), 2).await.expect("one"), Some(message(1, 2)));
+    assert_eq!(store.outbox().await.expect("outbox"), vec![secret_entry()]);
+    let file = store.upload(&secret_entry().client_id).await.expect("get").expect("file kept");
+    assert_eq!(file.type_(), "text/plain");
+    let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.expect("text");
+    assert_eq!(text.as_string().as_deref(), Some("file-secret"));
+    assert_eq!(store.search_messages("SECRET-mess", 10).await.expect("search").len(), 1);
+}
+
+/// Every row of the sensitive object stores, as IndexedDB holds them on disk, in JSON (a Blob
+/// shows as `"[Blob]"`, so a file kept in clear can be told from a sealed one).
+async fn raw_rows_as_text(name: &str) -> Vec<String> {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use wasm_bindgen::JsCast;
+    let db = Database::open(name).await.expect("open raw");
+    let mut texts = Vec::new();
+    for store_name in ["conversations", "messages", "outbox", "uploads"] {
+        let tx = db.transaction(store_name).build().expect("tx");
+        let rows: Vec<wasm_bindgen::JsValue> = tx
+            .object_store(store_name)
+            .expect("store")
+            .get_all::<wasm_bindgen::JsValue>()
+            .primitive()
+            .expect("get all")
+            .await
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        for row in rows {
+            if let Some(blob) = row.dyn_ref::<web_sys::Blob>() {
+                let text = wasm_bindgen_futures::JsFuture::from(blob.text()).await.expect("text");
+                texts.push(format!("[Blob] {}", text.as_string().unwrap_or_default()));
+            } else {
+                texts.push(js_sys::JSON::stringify(&row).expect("json").as_string().unwrap_or_default());
+            }
+        }
+    }
+    db.close();
+    texts
+}
+
+fn leaked_secrets(rows: &[String]) -> Vec<&'static str> {
+    SECRETS.iter().copied().filter(|secret| rows.iter().any(|row| row.contains(secret))).collect()
+}
+
+#[wasm_bindgen_test]
+async fn an_encrypted_store_writes_no_plaintext_to_disk() {
+    let name = unique_name();
+    let store = IdbStore::open_encrypted(&name).await.expect("open");
+    assert!(store.is_encrypted());
+    fill_with_secrets(&store).await;
+    assert_reads_back_secrets(&store).await;
+    store.close();
+    let rows = raw_rows_as_text(&name).await;
+    assert_eq!(rows.len(), 5, "a conversation, two messages, an outbox entry and a file");
+    assert_eq!(leaked_secrets(&rows), Vec::<&str>::new());
+    assert!(rows.iter().all(|row| row.contains("\"sealed\"")), "{rows:?}");
+
+    // The same check sees every secret in a plain store, so it would catch a leak.
+    let plain_name = unique_name();
+    let plain = IdbStore::open(&plain_name).await.expect("open plain");
+    fill_with_secrets(&plain).await;
+    plain.close();
+    assert_eq!(leaked_secrets(&raw_rows_as_text(&plain_name).await), SECRETS.to_vec());
+}
+
+#[wasm_bindgen_test]
+async fn a_plain_database_is_sealed_when_opened_encrypted_and_nothing_is_lost() {
+    let name = unique_name();
+    let plain = IdbStore::open(&name).await.expect("open plain");
+    fill_with_secrets(&plain).await;
+    plain.close();
+
+    let encrypted = IdbStore::open_encrypted(&name).await.expect("open encrypted");
+    assert_reads_back_secrets(&encrypted).await;
+    encrypted.close();
+    assert_eq!(leaked_secrets(&raw_rows_as_text(&name).await), Vec::<&str>::new());
+
+    // The key stays with the database: reopening reads everything again.
+    let reopened = IdbStore::open_encrypted(&name).await.expect("reopen");
+    assert_reads_back_secrets(&reopened).await;
+    assert_eq!(reopened.cursor().await.expect("cursor"), None);
+}
+
+#[wasm_bindgen_test]
+async fn sealed_rows_are_unreadable_without_the_key() {
+    let name = unique_name();
+    let encrypted = IdbStore::open_encrypted(&name).await.expect("open");
+    fill_with_secrets(&encrypted).await;
+    encrypted.close();
+    let without_key = IdbStore::open(&name).await.expect("open plain");
+    assert!(matches!(without_key.messages(ConversationId(id(1)), None, 50).await, Err(StoreError::Cipher(_))));
+    assert!(matches!(without_key.outbox().await, Err(StoreError::Cipher(_))));
+    assert!(matches!(without_key.upload(&secret_entry().client_id).await, Err(StoreError::Cipher(_))));
+}
+
+#[wasm_bindgen_test]
+async fn the_cipher_refuses_altered_bytes_and_other_keys() {
+    let cipher = Cipher::generate().await.expect("key");
+    let first = cipher.seal("消息 text".as_bytes()).await.expect("seal");
+    let second = cipher.seal("消息 text".as_bytes()).await.expect("seal");
+    assert_ne!(first, second, "every value gets a fresh nonce");
+    assert_eq!(cipher.open(&first).await.expect("open"), "消息 text".as_bytes());
+
+    let mut altered = first.clone();
+    let last = altered.len() - 1;
+    altered[last] ^= 1;
+    assert!(matches!(cipher.open(&altered).await, Err(StoreError::Cipher(_))));
+    assert!(matches!(cipher.open(&first[..5]).await, Err(StoreError::Cipher(_))));
+    let other = Cipher::generate().await.expect("other key");
+    assert!(matches!(other.open(&first).await, Err(StoreError::Cipher(_))));
+}
 
 #[wasm_bindgen_test]
 async fn indexed_db_keeps_data_across_reopening_and_delete_wipes_it() {

@@ -1,6 +1,7 @@
 //! Offline-store ingest benchmark (figures, not assertions), run by `cargo xtask bench` in
 //! headless Chromium against real IndexedDB: messages stored per second for 10,000 and 100,000
-//! messages, and the time to read the newest page afterwards (what opening a chat costs).
+//! messages, and the time to read the newest page afterwards (what opening a chat costs), with
+//! values encrypted at rest (what the app uses) and plain (the cost of the cipher).
 //! Ignored in normal test runs.
 
 use wasm_bindgen_test::*;
@@ -32,9 +33,10 @@ fn message(conversation: ConversationId, seq: u64) -> Message {
     }
 }
 
-async fn ingest(count: u64) {
+async fn ingest(count: u64, encrypted: bool) {
     let name = format!("weft-bench-{}-{count}", now());
-    let store = IdbStore::open(&name).await.expect("open");
+    let store =
+        if encrypted { IdbStore::open_encrypted(&name).await } else { IdbStore::open(&name).await }.expect("open");
     let conversation = ConversationId(uuid::Uuid::from_u128(1));
     const BATCH: u64 = 1_000;
     let started = now();
@@ -50,7 +52,8 @@ async fn ingest(count: u64) {
     let read_ms = now() - read_started;
     assert_eq!(page.len(), 50);
     console_log!(
-        "BENCH ingest {count} messages: {:.0} ms, {:.0} messages/s; newest page of 50 afterwards: {:.1} ms",
+        "BENCH ingest {count} messages ({}): {:.0} ms, {:.0} messages/s; newest page of 50 afterwards: {:.1} ms",
+        if encrypted { "encrypted" } else { "plain" },
         elapsed,
         count as f64 / (elapsed / 1000.0),
         read_ms
@@ -62,11 +65,13 @@ async fn ingest(count: u64) {
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run by cargo xtask bench"]
 async fn bench_ingest_10k() {
-    ingest(10_000).await;
+    ingest(10_000, true).await;
+    ingest(10_000, false).await;
 }
 
 #[wasm_bindgen_test]
 #[ignore = "benchmark: run by cargo xtask bench"]
 async fn bench_ingest_100k() {
-    ingest(100_000).await;
+    ingest(100_000, true).await;
+    ingest(100_000, false).await;
 }

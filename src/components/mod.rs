@@ -7,4 +7,5 @@ pub mod conversation_list;
 pub mod member_picker;
 pub mod message_item;
 pub mod text_field;
+pub mod timeline_window;
 pub mod toggle_button;

@@ -1,13 +1,15 @@
-//! One conversation: its history (device copy first, then the server), older pages on demand,
-//! live messages as they arrive, pending and refused sends from the outbox, replies, recall,
-//! receipts on the member's own messages, and the composer. Opening it marks it read.
+//! One conversation: its history (device copy first, then the server) rendered through a
+//! moving window of at most `WINDOW` messages, older pages on demand, live messages as they
+//! arrive, pending and refused sends from the outbox, replies, recall, receipts on the member's
+//! own messages, and the composer. Opening it marks it read.
 
 use crate::components::composer::{Composer, Outgoing};
 use crate::components::message_item::{MessageItem, PendingItem};
+use crate::components::timeline_window::{TimelineWindow, WINDOW};
 use crate::components::toggle_button::ToggleButton;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use crate::state::{Timeline, use_chat};
+use crate::state::use_chat;
 use crate::sync::engine::FileError;
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::html;
@@ -24,6 +26,7 @@ pub fn ConversationPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
     let replying = RwSignal::new(None::<Message>);
+    let window = RwSignal::new(TimelineWindow::newest());
 
     // Load whenever the selected conversation changes.
     Effect::new(move |previous: Option<Option<ConversationId>>| {
@@ -32,6 +35,7 @@ pub fn ConversationPage() -> impl IntoView {
             chat.close(old);
         }
         replying.set(None);
+        window.set(TimelineWindow::newest());
         if let Some(current) = current {
             chat.open(current);
         }
@@ -44,8 +48,32 @@ pub fn ConversationPage() -> impl IntoView {
     });
 
     let me = move || session.0.with(|s| s.as_ref().map(|s| s.me.id));
-    let timeline = Memo::new(move |_| -> Timeline {
-        id.get().and_then(|id| chat.timelines.with(|t| t.get(&id).cloned())).unwrap_or_default()
+    // What the page needs of the loaded history, without copying all of it on every change.
+    let timeline = Memo::new(move |_| -> TimelineFacts {
+        let id = id.get();
+        chat.timelines.with(|t| {
+            id.and_then(|id| t.get(&id))
+                .map(|t| TimelineFacts {
+                    has_more: t.has_more,
+                    missing: t.missing,
+                    oldest: t.oldest_seq(),
+                    newest: t.messages.last().map(|m| m.seq),
+                })
+                .unwrap_or_default()
+        })
+    });
+    let seqs = Memo::new(move |_| -> Vec<u64> {
+        let id = id.get();
+        chat.timelines
+            .with(|t| id.and_then(|id| t.get(&id)).map(|t| t.messages.iter().map(|m| m.seq).collect()))
+            .unwrap_or_default()
+    });
+    let visible = Memo::new(move |_| -> Vec<Message> {
+        let id = id.get();
+        let range = window.with(|w| seqs.with(|seqs| w.range(seqs)));
+        chat.timelines
+            .with(|t| id.and_then(|id| t.get(&id)).and_then(|t| t.messages.get(range).map(<[Message]>::to_vec)))
+            .unwrap_or_default()
     });
     let summary = Memo::new(move |_| {
         let id = id.get()?;
@@ -76,23 +104,109 @@ pub fn ConversationPage() -> impl IntoView {
         }
     });
 
-    // Keep the newest message in view when a newer one arrives (not when older pages load above).
+    // Keep the newest message in view when a newer one arrives, while the window follows it
+    // (not when older pages load above, nor while the member reads further back).
     let log_ref = NodeRef::<html::Ol>::new();
-    Effect::new(move |_| {
-        let _newest = (timeline.with(|t| t.messages.last().map(|m| m.seq)), queued.with(Vec::len));
-        if let Some(log) = log_ref.get() {
+    let scroll_to_newest = move || {
+        if let Some(log) = log_ref.get_untracked() {
             log.set_scroll_top(log.scroll_height());
         }
+    };
+    Effect::new(move |_| {
+        let _newest = (timeline.with(|t| t.newest), queued.with(Vec::len));
+        if window.with_untracked(TimelineWindow::follows_newest) {
+            scroll_to_newest();
+        }
     });
-    // Scrolling to the top loads the page before (device first, then the server), once per page.
+    // Moving the window or loading older messages must not move what the member is reading:
+    // remember where one message that stays sits on screen, and put it back there once the page
+    // has been redrawn.
+    let anchor = StoredValue::new(None::<(u64, f64)>);
+    let screen_top = move |seq: u64| -> Option<f64> {
+        let log = log_ref.get_untracked()?;
+        let item = log.query_selector(&format!("li[data-seq=\"{seq}\"]")).ok()??;
+        Some(item.get_bounding_client_rect().top())
+    };
+    let hold = move |seq: Option<u64>| {
+        anchor.set_value(seq.and_then(|seq| screen_top(seq).map(|top| (seq, top))));
+    };
+    // Set from a move of the window until the page has been put back in place: scroll events in
+    // between come from the redraw, not from the member.
+    let redrawing = StoredValue::new(false);
+    let release = move || {
+        redrawing.set_value(true);
+        request_animation_frame(move || {
+            redrawing.set_value(false);
+            let Some((seq, before)) = anchor.get_value() else { return };
+            anchor.set_value(None);
+            if let (Some(log), Some(after)) = (log_ref.get_untracked(), screen_top(seq)) {
+                log.set_scroll_top(log.scroll_top() + (after - before).round() as i32);
+            }
+        });
+    };
+    // Reaching the top shows earlier messages: first those already loaded, then the page before
+    // (device first, then the server), requested once per page.
     let requested_before = StoredValue::new(None::<u64>);
+    let awaiting_older = StoredValue::new(false);
+    let show_earlier = move || {
+        let Some(id) = id.get_untracked() else { return };
+        let mut moved = window.get_untracked();
+        let first_shown = seqs.with_untracked(|seqs| seqs.get(moved.range(seqs).start).copied());
+        if seqs.with_untracked(|seqs| moved.earlier(seqs)) {
+            hold(first_shown);
+            window.set(moved);
+            release();
+            return;
+        }
+        let TimelineFacts { has_more, oldest, .. } = timeline.get_untracked();
+        if has_more && oldest.is_some() && requested_before.get_value() != oldest {
+            hold(first_shown);
+            requested_before.set_value(oldest);
+            awaiting_older.set_value(true);
+            chat.load_older(id);
+        }
+    };
+    // An older page arrived: show it above what is on screen.
+    Effect::new(move |previous: Option<Option<u64>>| {
+        let oldest = timeline.with(|t| t.oldest);
+        if previous.is_some_and(|p| p != oldest) && awaiting_older.get_value() {
+            awaiting_older.set_value(false);
+            let mut moved = window.get_untracked();
+            if seqs.with_untracked(|seqs| moved.earlier(seqs)) {
+                window.set(moved);
+            }
+            release();
+        }
+        oldest
+    });
+    let show_later = move || {
+        let mut moved = window.get_untracked();
+        let last_shown = seqs.with_untracked(|seqs| {
+            let range = moved.range(seqs);
+            range.end.checked_sub(1).and_then(|last| seqs.get(last).copied())
+        });
+        if seqs.with_untracked(|seqs| moved.later(seqs)) {
+            hold(last_shown);
+            window.set(moved);
+            release();
+        }
+    };
+    let jump_to_newest = move || {
+        window.set(TimelineWindow::newest());
+        request_animation_frame(scroll_to_newest);
+    };
+    const NEAR_EDGE_PX: i32 = 200;
     let on_scroll = move |_| {
         let Some(log) = log_ref.get_untracked() else { return };
-        let Some(id) = id.get_untracked() else { return };
-        let (has_more, oldest) = timeline.with_untracked(|t| (t.has_more, t.oldest_seq()));
-        if log.scroll_top() < 80 && has_more && oldest.is_some() && requested_before.get_value() != oldest {
-            requested_before.set_value(oldest);
-            chat.load_older(id);
+        if redrawing.get_value() {
+            return;
+        }
+        if log.scroll_top() < NEAR_EDGE_PX {
+            show_earlier();
+        } else if log.scroll_height() - log.scroll_top() - log.client_height() < NEAR_EDGE_PX
+            && !window.with_untracked(TimelineWindow::follows_newest)
+        {
+            show_later();
         }
     };
     // Where "new messages" start: the read position when the chat was opened.
@@ -107,7 +221,10 @@ pub fn ConversationPage() -> impl IntoView {
     let first_unread_seq = move || {
         let (_, read) = unread_from.get_value()?;
         let me = me();
-        timeline.with(|t| t.messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq))
+        chat.timelines.with(|t| {
+            let messages = &t.get(&unread_from.get_value()?.0)?.messages;
+            messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq)
+        })
     };
 
     // Who has read one of the member's own messages, for the receipt's tooltip.
@@ -148,7 +265,10 @@ pub fn ConversationPage() -> impl IntoView {
     let on_send = Callback::new(move |outgoing: Outgoing| match id.get_untracked() {
         Some(id) => {
             let reply_to = replying.get_untracked().map(|m| m.seq);
-            chat.send(id, outgoing, reply_to).inspect(|()| replying.set(None))
+            chat.send(id, outgoing, reply_to).inspect(|()| {
+                replying.set(None);
+                jump_to_newest();
+            })
         }
         None => Ok(()),
     });
@@ -210,20 +330,26 @@ pub fn ConversationPage() -> impl IntoView {
                 when=move || !(timeline.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
             >
-                <ol class="timeline" role="log" aria-live="polite" aria-label=i18n.t(Text::Chats) node_ref=log_ref tabindex="0" on:scroll=on_scroll>
-                    <Show when=move || timeline.with(|t| t.has_more)>
+                <ol
+                    class="timeline"
+                    role="log"
+                    aria-live="polite"
+                    aria-label=i18n.t(Text::Chats)
+                    node_ref=log_ref
+                    tabindex="0"
+                    on:scroll=on_scroll
+                    data-window=WINDOW
+                    data-follows-newest=move || window.get().follows_newest().to_string()
+                >
+                    <Show when=move || timeline.with(|t| t.has_more) || window.with(|w| seqs.with(|s| w.range(s).start > 0))>
                         <li class="timeline__more">
-                            <button type="button" class="link" on:click=move |_| {
-                                if let Some(id) = id.get_untracked() {
-                                    chat.load_older(id);
-                                }
-                            }>{i18n.t(Text::EarlierMessages)}</button>
+                            <button type="button" class="link" on:click=move |_| show_earlier()>{i18n.t(Text::EarlierMessages)}</button>
                         </li>
                     </Show>
-                    <Show when=move || timeline.with(|t| t.messages.is_empty()) && pending().is_empty()>
+                    <Show when=move || timeline.with(|t| t.newest.is_none()) && pending().is_empty()>
                         <li class="hint">{i18n.t(Text::NoMessagesYet)}</li>
                     </Show>
-                    <For each=move || timeline.get().messages key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled)) let:message>
+                    <For each=move || visible.get() key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled)) let:message>
                         {
                             let mine = me() == Some(message.sender_id);
                             let receipt = if mine { receipt_for(&message) } else { Signal::derive(|| None) };
@@ -237,7 +363,12 @@ pub fn ConversationPage() -> impl IntoView {
                             }
                         }
                     </For>
-                    <For each=pending key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
+                    <Show when=move || !window.with(TimelineWindow::follows_newest)>
+                        <li class="timeline__more">
+                            <button type="button" class="link" on:click=move |_| show_later()>{i18n.t(Text::LaterMessages)}</button>
+                        </li>
+                    </Show>
+                    <For each=move || if window.with(TimelineWindow::follows_newest) { pending() } else { Vec::new() } key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
                         {
                             let (retry_id, delete_id) = (entry.client_id.clone(), entry.client_id.clone());
                             let text = match &entry.action {
@@ -256,6 +387,9 @@ pub fn ConversationPage() -> impl IntoView {
                         }
                     </For>
                 </ol>
+                <Show when=move || !window.with(TimelineWindow::follows_newest)>
+                    <button type="button" class="jump-newest" on:click=move |_| jump_to_newest()>{i18n.t(Text::JumpToNewest)}</button>
+                </Show>
                 <For each=refused_actions key=|e| e.client_id.clone() let:entry>
                     {
                         let client_id = entry.client_id.clone();
@@ -278,4 +412,13 @@ pub fn ConversationPage() -> impl IntoView {
             </Show>
         </section>
     }
+}
+
+/// The facts about a conversation's loaded history that the page shows or acts on.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct TimelineFacts {
+    has_more: bool,
+    missing: bool,
+    oldest: Option<u64>,
+    newest: Option<u64>,
 }

@@ -9,6 +9,8 @@ pub enum StoreError {
     Database { name: String, message: String },
     /// A stored value could not be (de)serialised.
     Serialization(String),
+    /// WebCrypto refused: no secure context, a wrong key, or altered bytes.
+    Cipher(String),
 }
 
 impl fmt::Display for StoreError {
@@ -16,6 +18,7 @@ impl fmt::Display for StoreError {
         match self {
             StoreError::Database { name, message } => write!(f, "IndexedDB {name}: {message}"),
             StoreError::Serialization(message) => write!(f, "stored value unreadable: {message}"),
+            StoreError::Cipher(message) => write!(f, "encryption: {message}"),
         }
     }
 }

@@ -14,16 +14,19 @@ pub enum Version {
     V2 = 2,
     /// Files waiting to be uploaded.
     V3 = 3,
+    /// The device key for values encrypted at rest.
+    V4 = 4,
 }
 
 impl Version {
-    pub const CURRENT: Version = Version::V3;
+    pub const CURRENT: Version = Version::V4;
 
     fn from_number(number: u32) -> Option<Self> {
         match number {
             1 => Some(Version::V1),
             2 => Some(Version::V2),
             3 => Some(Version::V3),
+            4 => Some(Version::V4),
             _ => None,
         }
     }
@@ -77,6 +80,23 @@ pub mod v3 {
     }
 }
 
+/// Version 4: `keys`, holding the database's AES-GCM key as a non-extractable `CryptoKey`
+/// (out-of-line key `"device"`), and the `meta` row marking that every older plain row has been
+/// sealed.
+pub mod v4 {
+    use super::*;
+
+    pub const KEYS: &str = "keys";
+    pub const DEVICE_KEY: &str = "device";
+    /// The `meta` row written once rows from before encryption have been sealed.
+    pub const SEALED_ALL: &str = "sealed_all";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(KEYS).build()?;
+        Ok(())
+    }
+}
+
 /// Applies every schema step after `old` up to [`Version::CURRENT`].
 pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
     for number in (old + 1)..=(Version::CURRENT as u32) {
@@ -84,6 +104,7 @@ pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
             Some(Version::V1) => v1::create_object_stores(db)?,
             Some(Version::V2) => v2::create_object_stores(db)?,
             Some(Version::V3) => v3::create_object_stores(db)?,
+            Some(Version::V4) => v4::create_object_stores(db)?,
             None => {}
         }
     }

@@ -2,11 +2,13 @@
 //! without a network. One [`Store`] trait, two implementations ([`MemoryStore`] and
 //! [`IdbStore`]) that pass the same browser test suite (`tests/store.rs`).
 
+mod cipher;
 mod error;
 mod idb;
 mod memory;
 mod migrations;
 
+pub use cipher::Cipher;
 pub use error::StoreError;
 pub use idb::IdbStore;
 pub use memory::MemoryStore;
@@ -62,8 +64,12 @@ pub enum LocalStore {
 }
 
 impl LocalStore {
+    /// Opens the member's database, encrypted at rest wherever WebCrypto is available (every
+    /// secure context: https and localhost).
     pub async fn open(name: &str) -> Self {
-        match IdbStore::open(name).await {
+        let opened =
+            if Cipher::available() { IdbStore::open_encrypted(name).await } else { IdbStore::open(name).await };
+        match opened {
             Ok(store) => LocalStore::Idb(store),
             Err(_) => LocalStore::Memory(MemoryStore::default()),
         }
