@@ -5,8 +5,8 @@ use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
 use weft_protocol::chat::{
     AddMembersRequest, Attachment, ConversationDetail, ConversationPrefs, ConversationSummary, CreateGroupRequest,
-    MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit, SendMessageRequest, SignedUrl,
-    TransferOwnerRequest,
+    FileVariant, MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit,
+    SendMessageRequest, SignedUrl, TransferOwnerRequest,
 };
 use weft_protocol::sync::Bootstrap;
 use weft_protocol::{API_PREFIX, AttachmentId, ConversationId, ErrorBody, ErrorCode, MemberId};
@@ -191,9 +191,9 @@ impl Api {
         decode(response).await
     }
 
-    /// A short-lived link to a file's bytes.
-    pub async fn attachment_url(&self, id: AttachmentId) -> Result<SignedUrl, ApiError> {
-        self.get(&format!("/attachments/{id}/url")).await
+    /// A short-lived link to a file's bytes, or to its thumbnail.
+    pub async fn attachment_url(&self, id: AttachmentId, variant: FileVariant) -> Result<SignedUrl, ApiError> {
+        self.get(&format!("/attachments/{id}/url?variant={}", variant.as_str())).await
     }
 
     pub async fn set_prefs(&self, conversation: ConversationId, muted: bool, pinned: bool) -> Result<(), ApiError> {

@@ -77,12 +77,60 @@ pub struct Attachment {
     /// Decided by the server from the file's first bytes, never from the uploader's claim.
     pub content_type: String,
     pub size: u64,
+    /// The image's width in pixels as shown (after its EXIF orientation), when the server could
+    /// decode it; absent for other files and for files stored before thumbnails existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<u32>,
+    /// The image's height in pixels as shown; present exactly when `width` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u32>,
+    /// A small copy made by the server, fetched with `?variant=thumbnail` on the URL request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thumbnail: Option<Thumbnail>,
 }
+
+/// The size of an image's thumbnail: it fits in [`THUMBNAIL_MAX_SIDE`] on both sides, keeps the
+/// image's aspect ratio and is never larger than the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thumbnail {
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Longest side of a thumbnail, in pixels.
+pub const THUMBNAIL_MAX_SIDE: u32 = 320;
 
 impl Attachment {
     /// Images are shown inline; everything else is offered as a download.
     pub fn is_image(&self) -> bool {
         self.content_type.starts_with("image/")
+    }
+}
+
+/// Which bytes of an attachment a signed URL serves: the file as uploaded, or its thumbnail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FileVariant {
+    #[default]
+    Original,
+    Thumbnail,
+}
+
+impl FileVariant {
+    /// The name used in query strings (`?variant=thumbnail`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Original => "original",
+            Self::Thumbnail => "thumbnail",
+        }
+    }
+
+    /// Parses a query value; `None` for anything but the two names.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "original" => Some(Self::Original),
+            "thumbnail" => Some(Self::Thumbnail),
+            _ => None,
+        }
     }
 }
 

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::{
-    Attachment, ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest,
+    Attachment, ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest, Thumbnail,
 };
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
@@ -37,6 +37,9 @@ fn message() -> Message {
             file_name: "报告.pdf".into(),
             content_type: "application/pdf".into(),
             size: 1024,
+            width: None,
+            height: None,
+            thumbnail: None,
         }),
     }
 }
@@ -189,6 +192,42 @@ fn conversation_and_message() {
       "attachment_id": null
     }
     "#);
+}
+
+#[test]
+fn image_attachment() {
+    insta::assert_json_snapshot!(Attachment {
+        id: AttachmentId(id(8)),
+        file_name: "photo.jpg".into(),
+        content_type: "image/jpeg".into(),
+        size: 2_400_000,
+        width: Some(4000),
+        height: Some(3000),
+        thumbnail: Some(Thumbnail { width: 320, height: 240 }),
+    }, @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000008",
+      "file_name": "photo.jpg",
+      "content_type": "image/jpeg",
+      "size": 2400000,
+      "width": 4000,
+      "height": 3000,
+      "thumbnail": {
+        "width": 320,
+        "height": 240
+      }
+    }
+    "#);
+}
+
+#[test]
+fn attachments_stored_before_thumbnails_still_read() -> serde_json::Result<()> {
+    let old =
+        r#"{"id":"00000000-0000-0000-0000-000000000008","file_name":"a.png","content_type":"image/png","size":9}"#;
+    let file: Attachment = serde_json::from_str(old)?;
+    assert_eq!((file.width, file.height, file.thumbnail), (None, None, None));
+    assert_eq!(serde_json::to_string(&file)?, old, "absent fields stay absent");
+    Ok(())
 }
 
 #[test]

@@ -10,6 +10,7 @@ mod routes;
 pub mod seed;
 pub mod static_files;
 pub mod store;
+pub mod thumbnails;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -26,6 +27,9 @@ use tower_http::set_header::SetResponseHeaderLayer;
 /// Largest request body accepted by any route.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// Images decoded for thumbnails at once: each may hold up to `thumbnails::MAX_DECODE_BYTES`.
+pub const THUMBNAIL_DECODES: usize = 2;
+
 /// Everything a request handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -38,6 +42,8 @@ pub struct AppState {
     pub blobs: Arc<blobs::BlobStore>,
     /// Signs download links (random per process).
     pub url_key: Arc<[u8; 32]>,
+    /// Makes image thumbnails, a few at a time.
+    pub thumbnails: Arc<thumbnails::Thumbnailer>,
 }
 
 impl AppState {
@@ -51,6 +57,7 @@ impl AppState {
             limits: store::Limits::default(),
             blobs: Arc::new(blobs),
             url_key: Arc::new(auth::new_signing_key()),
+            thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
         }
     }
 

@@ -3,29 +3,12 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use common::{TestApp, assert_error};
-use serde_json::{Value, json};
+use serde_json::json;
 use uuid::Uuid;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
-
-async fn upload(app: &TestApp, token: &str, query: &str, bytes: &[u8]) -> (StatusCode, Value) {
-    let request = Request::builder()
-        .method(Method::POST)
-        .uri(format!("/api/v1/attachments?{query}"))
-        .header(header::AUTHORIZATION, format!("Bearer {token}"))
-        .header(header::CONTENT_TYPE, "image/png")
-        .body(Body::from(bytes.to_vec()))
-        .expect("request");
-    let (status, _, body) = app.raw(request).await;
-    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
-}
-
-async fn get_raw(app: &TestApp, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
-    app.raw(Request::builder().uri(path).body(Body::empty()).expect("request")).await
-}
 
 #[tokio::test]
 async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
@@ -37,7 +20,7 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
 
     // The uploader's claimed type (image/png header, .exe name) is ignored for the bytes' real type.
     let (status, file) =
-        upload(&app, &zhangsan, &format!("client_id={}&name=..%2F..%2Fphoto.png", Uuid::new_v4()), PNG).await;
+        app.upload(&zhangsan, &format!("client_id={}&name=..%2F..%2Fphoto.png", Uuid::new_v4()), PNG).await;
     assert_eq!(status, StatusCode::CREATED, "{file}");
     assert_eq!(file["content_type"], "image/png");
     assert_eq!(file["file_name"], "photo.png");
@@ -64,7 +47,7 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
         let reply = app.call(Method::GET, &url_path, Some(token), None).await;
         if allowed {
             assert_eq!(reply.status, StatusCode::OK);
-            let (status, headers, bytes) = get_raw(&app, reply.body["url"].as_str().expect("url")).await;
+            let (status, headers, bytes) = app.get_raw(reply.body["url"].as_str().expect("url")).await;
             assert_eq!(status, StatusCode::OK);
             assert_eq!(bytes, PNG);
             assert_eq!(headers[header::CONTENT_TYPE], "image/png");
@@ -77,11 +60,11 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
     // A forged or altered link is refused.
     let url = app.call(Method::GET, &url_path, Some(&lisi), None).await.body["url"].as_str().expect("url").to_owned();
     let forged = url.replace("sig=", "sig=0");
-    assert_eq!(get_raw(&app, &forged).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get_raw(&forged).await.0, StatusCode::FORBIDDEN);
     let extended = url.replacen("exp=", "exp=9", 1);
-    assert_eq!(get_raw(&app, &extended).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get_raw(&extended).await.0, StatusCode::FORBIDDEN);
     let bare = url.split('?').next().expect("path").to_owned();
-    assert_eq!(get_raw(&app, &bare).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(app.get_raw(&bare).await.0, StatusCode::FORBIDDEN);
 
     // Recalling the message takes the file away from the other participant.
     let seq = sent.body["seq"].as_u64().expect("seq");
@@ -96,13 +79,13 @@ async fn a_file_sent_in_a_chat_reaches_its_participants_only() {
 async fn other_files_download_with_a_safe_name() {
     let app = TestApp::new();
     let zhangsan = app.login("zhangsan").await;
-    let (status, file) = upload(
-        &app,
-        &zhangsan,
-        &format!("client_id={}&name=%E6%8A%A5%E5%91%8A%FF%E2%80%AE.txt", Uuid::new_v4()),
-        b"<script>alert(1)</script>",
-    )
-    .await;
+    let (status, file) = app
+        .upload(
+            &zhangsan,
+            &format!("client_id={}&name=%E6%8A%A5%E5%91%8A%FF%E2%80%AE.txt", Uuid::new_v4()),
+            b"<script>alert(1)</script>",
+        )
+        .await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(file["content_type"], "text/plain; charset=utf-8", "HTML is never served as HTML");
     assert_eq!(file["file_name"], "报告\u{FFFD}.txt", "invalid UTF-8 replaced, RTL override removed");
@@ -114,7 +97,7 @@ async fn other_files_download_with_a_safe_name() {
             None,
         )
         .await;
-    let (_, headers, _) = get_raw(&app, url.body["url"].as_str().expect("url")).await;
+    let (_, headers, _) = app.get_raw(url.body["url"].as_str().expect("url")).await;
     let disposition = headers[header::CONTENT_DISPOSITION].to_str().expect("ascii");
     assert!(disposition.starts_with("attachment; filename*=UTF-8''"), "{disposition}");
 }
@@ -124,16 +107,16 @@ async fn uploads_are_idempotent_bounded_and_validated() {
     let app = TestApp::new();
     let zhangsan = app.login("zhangsan").await;
     let client_id = Uuid::new_v4();
-    let (_, first) = upload(&app, &zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
-    let (_, again) = upload(&app, &zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+    let (_, first) = app.upload(&zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+    let (_, again) = app.upload(&zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
     assert_eq!(first["id"], again["id"], "a retried upload is the same file");
 
-    let (status, body) = upload(&app, &zhangsan, "name=a.png", PNG).await;
+    let (status, body) = app.upload(&zhangsan, "name=a.png", PNG).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (status, body) = upload(&app, &zhangsan, &format!("client_id={}", Uuid::new_v4()), b"").await;
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={}", Uuid::new_v4()), b"").await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     let big = vec![0u8; weft_protocol::chat::MAX_ATTACHMENT_BYTES + 1];
-    let (status, body) = upload(&app, &zhangsan, &format!("client_id={}", Uuid::new_v4()), &big).await;
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={}", Uuid::new_v4()), &big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert_eq!(body["code"], "payload_too_large");
 

@@ -1,13 +1,15 @@
-//! Files: upload (raw body, at most 10 MiB, type decided from the bytes, name sanitised), a
-//! short-lived signed URL for those allowed to see the file, and serving the bytes behind it.
-//! Signed URLs let `<img src>` work without the bearer token, and expire after five minutes.
+//! Files: upload (raw body, at most 10 MiB, type decided from the bytes, name sanitised, a
+//! thumbnail made for images), a short-lived signed URL for those allowed to see the file or its
+//! thumbnail, and serving the bytes behind it. Signed URLs let `<img src>` work without the bearer
+//! token, expire after five minutes, and name the variant they serve inside the signature.
 
 use crate::AppState;
 use crate::auth::{same_signature, sign};
 use crate::blobs::sniff_content_type;
 use crate::error::ApiError;
 use crate::extract::{ApiPath, AuthUser};
-use crate::store::StoredAttachment;
+use crate::store::{StoredAttachment, StoredThumbnail};
+use crate::thumbnails::ThumbnailError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
@@ -16,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
-use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES, SignedUrl, sanitize_file_name};
+use weft_protocol::chat::{Attachment, FileVariant, MAX_ATTACHMENT_BYTES, SignedUrl, Thumbnail, sanitize_file_name};
 use weft_protocol::{AttachmentId, ClientId, ErrorCode};
 
 /// How long a signed URL works.
@@ -97,32 +99,89 @@ async fn upload(
     let content_type = sniff_content_type(&bytes).to_owned();
     let blobs = state.blobs.clone();
     let size = bytes.len() as u64;
-    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&bytes)).await?.map_err(|err| {
+    let original = bytes.clone();
+    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&original)).await?.map_err(|err| {
         tracing::error!(error = %err, "storing an upload failed");
         ApiError::internal()
     })?;
-    let file = StoredAttachment {
-        attachment: Attachment { id: AttachmentId(Uuid::now_v7()), file_name, content_type, size },
-        sha256,
+    let mut attachment = Attachment {
+        id: AttachmentId(Uuid::now_v7()),
+        file_name,
+        content_type,
+        size,
+        width: None,
+        height: None,
+        thumbnail: None,
     };
+    let thumbnail = if attachment.is_image() { thumbnail(&state, bytes, &mut attachment).await? } else { None };
+    let file = StoredAttachment { attachment, sha256, thumbnail };
     let now = crate::now_millis();
     let stored = state.db(move |store| store.create_attachment(user.member_id, client_id, &file, now)).await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Makes and stores the thumbnail of an uploaded image, filling in its sizes. An image that cannot
+/// be decoded, or is over the decoding limits, is kept as a plain file without one.
+async fn thumbnail(
+    state: &AppState,
+    bytes: Bytes,
+    attachment: &mut Attachment,
+) -> Result<Option<StoredThumbnail>, ApiError> {
+    let made = match state.thumbnails.generate(bytes, attachment.content_type.clone()).await {
+        Ok(made) => made,
+        Err(err @ ThumbnailError::Panicked(_)) => {
+            tracing::error!(error = %err, "making a thumbnail failed; the upload is kept without one");
+            return Ok(None);
+        }
+        Err(err) => {
+            tracing::info!(error = %err, "no thumbnail for an upload; it is kept as a plain file");
+            return Ok(None);
+        }
+    };
+    let blobs = state.blobs.clone();
+    let thumbnail_bytes = made.bytes;
+    let sha256 = tokio::task::spawn_blocking(move || blobs.put(&thumbnail_bytes)).await?.map_err(|err| {
+        tracing::error!(error = %err, "storing a thumbnail failed");
+        ApiError::internal()
+    })?;
+    attachment.width = Some(made.original_width);
+    attachment.height = Some(made.original_height);
+    attachment.thumbnail = Some(Thumbnail { width: made.width, height: made.height });
+    Ok(Some(StoredThumbnail { sha256, content_type: made.content_type.to_owned() }))
+}
+
+/// What a download link's signature covers: the file, which of its variants, and until when.
+fn link_message(id: AttachmentId, variant: FileVariant, expires_at: i64) -> String {
+    format!("{id}:{}:{expires_at}", variant.as_str())
 }
 
 async fn signed_url(
     State(state): State<AppState>,
     user: AuthUser,
     ApiPath(id): ApiPath<AttachmentId>,
+    RawQuery(query): RawQuery,
 ) -> Result<Json<SignedUrl>, ApiError> {
+    let variant = match query_param(query.as_deref(), "variant") {
+        None => FileVariant::Original,
+        Some(name) => {
+            FileVariant::parse(&name).ok_or_else(|| ApiError::invalid_field("variant: either original or thumbnail"))?
+        }
+    };
     let visible = state.db(move |store| store.attachment_for(id, user.member_id)).await?;
-    if visible.is_none() {
+    let Some(file) = visible else {
         return Err(ApiError::not_found("file"));
+    };
+    if variant == FileVariant::Thumbnail && file.thumbnail.is_none() {
+        return Err(ApiError::not_found("thumbnail"));
     }
     let expires_at = crate::now_millis() + URL_LIFETIME_MS;
-    let signature = sign(&state.url_key, &format!("{id}:{expires_at}"));
+    let signature = sign(&state.url_key, &link_message(id, variant, expires_at));
     Ok(Json(SignedUrl {
-        url: format!("{}/files/{id}?exp={expires_at}&sig={signature}", weft_protocol::API_PREFIX),
+        url: format!(
+            "{}/files/{id}?variant={}&exp={expires_at}&sig={signature}",
+            weft_protocol::API_PREFIX,
+            variant.as_str()
+        ),
         expires_at,
     }))
 }
@@ -142,22 +201,30 @@ async fn download(
 ) -> Result<Response, ApiError> {
     let expires_at: i64 = query_param(query.as_deref(), "exp").and_then(|e| e.parse().ok()).ok_or_else(link_refused)?;
     let signature = query_param(query.as_deref(), "sig").ok_or_else(link_refused)?;
-    if !same_signature(&signature, &sign(&state.url_key, &format!("{id}:{expires_at}")))
+    let variant = match query_param(query.as_deref(), "variant") {
+        None => FileVariant::Original,
+        Some(name) => FileVariant::parse(&name).ok_or_else(link_refused)?,
+    };
+    if !same_signature(&signature, &sign(&state.url_key, &link_message(id, variant, expires_at)))
         || expires_at < crate::now_millis()
     {
         return Err(link_refused());
     }
     let file = state.db(move |store| store.attachment(id)).await?.ok_or_else(|| ApiError::not_found("file"))?;
+    let (sha256, content_type) = match (variant, &file.thumbnail) {
+        (FileVariant::Original, _) => (file.sha256.clone(), file.attachment.content_type.clone()),
+        (FileVariant::Thumbnail, Some(thumbnail)) => (thumbnail.sha256.clone(), thumbnail.content_type.clone()),
+        (FileVariant::Thumbnail, None) => return Err(ApiError::not_found("thumbnail")),
+    };
     let blobs = state.blobs.clone();
-    let sha256 = file.sha256.clone();
     let bytes = tokio::task::spawn_blocking(move || blobs.get(&sha256)).await?.map_err(|err| {
         tracing::error!(error = %err, "reading a stored file failed");
         ApiError::internal()
     })?;
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
-    let content_type = HeaderValue::from_str(&file.attachment.content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let content_type =
+        HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
     // A file is never a page: nothing in it may run, even if a browser were to render it.
     headers.insert(

@@ -121,6 +121,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (conversation_id, member_id)
     ) WITHOUT ROWID;
     "#,
+    // 5: image thumbnails (a blob like the file itself) and the image's size as shown. All NULL
+    // for other files, for images the server could not decode, and for files stored before.
+    r#"
+    ALTER TABLE attachments ADD COLUMN width INTEGER;
+    ALTER TABLE attachments ADD COLUMN height INTEGER;
+    ALTER TABLE attachments ADD COLUMN thumbnail_sha256 TEXT;
+    ALTER TABLE attachments ADD COLUMN thumbnail_type TEXT;
+    ALTER TABLE attachments ADD COLUMN thumbnail_width INTEGER;
+    ALTER TABLE attachments ADD COLUMN thumbnail_height INTEGER;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

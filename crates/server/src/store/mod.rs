@@ -106,6 +106,15 @@ pub struct NewMessage<'a> {
 pub struct StoredAttachment {
     pub attachment: Attachment,
     pub sha256: String,
+    /// Where the thumbnail's bytes are; present exactly when `attachment.thumbnail` is.
+    pub thumbnail: Option<StoredThumbnail>,
+}
+
+/// A thumbnail's bytes (a blob) and their type.
+#[derive(Debug, Clone)]
+pub struct StoredThumbnail {
+    pub sha256: String,
+    pub content_type: String,
 }
 
 /// Limits that are configuration, not schema.

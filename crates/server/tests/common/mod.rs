@@ -68,6 +68,25 @@ impl TestApp {
         Reply { status, headers, body }
     }
 
+    /// `POST /api/v1/attachments?{query}` with `bytes` as the body (claiming to be a PNG, which the
+    /// server must ignore); the status and the JSON reply.
+    pub async fn upload(&self, token: &str, query: &str, bytes: &[u8]) -> (StatusCode, Value) {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(format!("/api/v1/attachments?{query}"))
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "image/png")
+            .body(Body::from(bytes.to_vec()))
+            .expect("request");
+        let (status, _, body) = self.raw(request).await;
+        (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+    }
+
+    /// A plain GET without credentials (signed links).
+    pub async fn get_raw(&self, path: &str) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        self.raw(Request::builder().uri(path).body(Body::empty()).expect("request")).await
+    }
+
     pub async fn login(&self, username: &str) -> String {
         let reply = self
             .call(

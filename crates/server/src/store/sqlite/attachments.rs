@@ -2,24 +2,38 @@
 //! them: the uploader, and participants of any conversation where a message carries the file.
 
 use super::{SqliteStore, attachment_at};
-use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment};
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use weft_protocol::chat::Attachment;
 use weft_protocol::{AttachmentId, ClientId, MemberId, Millis};
 
-const SELECT: &str = "SELECT file.id, file.file_name, file.content_type, file.size, file.sha256 FROM attachments file";
+/// The columns `attachment_at` reads (0..=7), then where the bytes are (8..=10).
+const SELECT: &str = "SELECT file.id, file.file_name, file.content_type, file.size, file.width, file.height, \
+     file.thumbnail_width, file.thumbnail_height, file.sha256, file.thumbnail_sha256, file.thumbnail_type \
+     FROM attachments file";
+
+fn stored_at(row: &Row<'_>) -> rusqlite::Result<Option<StoredAttachment>> {
+    let Some(attachment) = attachment_at(row, 0)? else { return Ok(None) };
+    let thumbnail_sha256: Option<String> = row.get(9)?;
+    let thumbnail_type: Option<String> = row.get(10)?;
+    let thumbnail = match (thumbnail_sha256, thumbnail_type) {
+        (Some(sha256), Some(content_type)) if attachment.thumbnail.is_some() => {
+            Some(StoredThumbnail { sha256, content_type })
+        }
+        _ => None,
+    };
+    // What clients are told must match what can be served.
+    let attachment = Attachment { thumbnail: attachment.thumbnail.filter(|_| thumbnail.is_some()), ..attachment };
+    Ok(Some(StoredAttachment { attachment, sha256: row.get(8)?, thumbnail }))
+}
 
 fn stored(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Option<StoredAttachment>> {
-    let found =
-        conn.query_row(sql, params, |row| {
-            Ok(attachment_at(row, 0)?.map(|attachment| (attachment, row.get::<_, String>(4))))
-        })
-        .optional()?
-        .flatten();
-    match found {
-        Some((attachment, sha256)) => Ok(Some(StoredAttachment { attachment, sha256: sha256? })),
-        None => Ok(None),
-    }
+    Ok(conn.query_row(sql, params, stored_at).optional()?.flatten())
+}
+
+/// Pixel counts as SQLite integers (u32 always fits).
+fn to_sql_pixels(value: Option<u32>) -> Option<i64> {
+    value.map(i64::from)
 }
 
 impl AttachmentStore for SqliteStore {
@@ -40,9 +54,11 @@ impl AttachmentStore for SqliteStore {
             return Ok(existing.attachment);
         }
         let a = &file.attachment;
+        let thumbnail = file.thumbnail.as_ref().zip(a.thumbnail);
         conn.execute(
-            "INSERT INTO attachments (id, owner_id, client_id, sha256, size, content_type, file_name, created_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            "INSERT INTO attachments (id, owner_id, client_id, sha256, size, content_type, file_name, created_at, \
+               width, height, thumbnail_sha256, thumbnail_type, thumbnail_width, thumbnail_height) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             params![
                 a.id.to_string(),
                 owner.to_string(),
@@ -51,10 +67,16 @@ impl AttachmentStore for SqliteStore {
                 i64::try_from(a.size).map_err(|_| StoreError::Invalid("file: too large".into()))?,
                 a.content_type,
                 a.file_name,
-                now
+                now,
+                to_sql_pixels(a.width),
+                to_sql_pixels(a.height),
+                thumbnail.map(|(stored, _)| stored.sha256.as_str()),
+                thumbnail.map(|(stored, _)| stored.content_type.as_str()),
+                to_sql_pixels(thumbnail.map(|(_, size)| size.width)),
+                to_sql_pixels(thumbnail.map(|(_, size)| size.height)),
             ],
         )?;
-        Ok(a.clone())
+        Ok(Attachment { thumbnail: thumbnail.map(|(_, size)| size), ..a.clone() })
     }
 
     fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>> {

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Mutex, MutexGuard};
 use uuid::Uuid;
-use weft_protocol::chat::{Attachment, Message, ReplyPreview, excerpt};
+use weft_protocol::chat::{Attachment, Message, ReplyPreview, Thumbnail, excerpt};
 use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 
 /// SQLite-backed store. One connection behind a mutex: SQLite serialises writers anyway, and
@@ -71,7 +71,8 @@ pub(super) fn to_sql_seq(seq: u64) -> i64 {
 pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg.seq, msg.sender_id, sender.name, \
      msg.client_id, msg.body, msg.sent_at, msg.recalled_at, msg.mentions, msg.mention_all, \
      msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at, \
-     file.id, file.file_name, file.content_type, file.size \
+     file.id, file.file_name, file.content_type, file.size, file.width, file.height, \
+     file.thumbnail_width, file.thumbnail_height \
      FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
      LEFT JOIN messages replied ON replied.conversation_id = msg.conversation_id AND replied.seq = msg.reply_to_seq \
      LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id \
@@ -113,18 +114,28 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
     })
 }
 
-/// The attachment columns starting at `index` (`id, file_name, content_type, size`), if any.
+/// The attachment columns starting at `index` (`id, file_name, content_type, size, width, height,
+/// thumbnail_width, thumbnail_height`), if any.
 pub(super) fn attachment_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Attachment>> {
     let id: Option<String> = row.get(index)?;
     let Some(id) = id else { return Ok(None) };
     let id = AttachmentId::from_str(&id)
         .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err)))?;
     let size: i64 = row.get(index + 3)?;
+    let pixels = |at: usize| -> rusqlite::Result<Option<u32>> {
+        Ok(row.get::<_, Option<i64>>(index + at)?.and_then(|value| u32::try_from(value).ok()))
+    };
     Ok(Some(Attachment {
         id,
         file_name: row.get(index + 1)?,
         content_type: row.get(index + 2)?,
         size: u64::try_from(size).unwrap_or(0),
+        width: pixels(4)?,
+        height: pixels(5)?,
+        thumbnail: match (pixels(6)?, pixels(7)?) {
+            (Some(width), Some(height)) => Some(Thumbnail { width, height }),
+            _ => None,
+        },
     }))
 }
 
