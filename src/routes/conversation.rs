@@ -112,10 +112,13 @@ pub fn ConversationPage() -> impl IntoView {
             log.set_scroll_top(log.scroll_height());
         }
     };
+    // Its own memo, so an older page loading (which changes the facts) does not count as news.
+    let newest = Memo::new(move |_| timeline.with(|t| t.newest));
     Effect::new(move |_| {
-        let _newest = (timeline.with(|t| t.newest), queued.with(Vec::len));
+        let _newest = (newest.get(), queued.with(Vec::len));
         if window.with_untracked(TimelineWindow::follows_newest) {
-            scroll_to_newest();
+            // After the redraw that adds the message, or the list would not be tall enough yet.
+            request_animation_frame(scroll_to_newest);
         }
     });
     // Moving the window or loading older messages must not move what the member is reading:
