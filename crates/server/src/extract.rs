@@ -13,16 +13,20 @@ use std::net::{IpAddr, SocketAddr};
 use weft_protocol::auth::Role;
 use weft_protocol::{ErrorCode, MemberId, SessionId};
 
-/// JSON body whose rejections (wrong content type, malformed JSON, wrong types, too large)
-/// become clear 4xx API errors.
+/// JSON body whose rejections (wrong content type, malformed JSON, not an object, wrong types,
+/// too large) become clear 4xx API errors. Every request body of the API is a JSON object; serde
+/// would otherwise also read a struct from an array (`[]` as an empty update).
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) if value.is_object() => serde_json::from_value(value)
+                .map(Self)
+                .map_err(|err| ApiError::invalid_field(format!("the body does not fit: {err}"))),
+            Ok(_) => Err(ApiError::invalid_field("the body must be a JSON object")),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }

@@ -110,3 +110,46 @@ async fn a_member_made_admin_gets_in_and_one_demoted_is_refused_at_once() {
         "forbidden",
     );
 }
+
+#[tokio::test]
+async fn bad_input_to_admin_routes_gets_a_json_4xx() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let ids = app.member_ids(&admin).await;
+    let oversize = format!("{{\"name\": \"{}\"}}", "x".repeat(weft_server::MAX_BODY_BYTES + 1));
+    for (method, path, _) in
+        admin_routes(&ids["sunli"], &ids["heyun"]).into_iter().filter(|(_, _, body)| body.is_some())
+    {
+        for (content_type, body) in [
+            ("application/json", "{not json".to_owned()),
+            ("application/json", r#"{"name": 5, "departments": "x", "parent_id": [], "password": 1}"#.to_owned()),
+            ("application/json", "[]".to_owned()),
+            ("text/plain", "{}".to_owned()),
+            ("application/json", oversize.clone()),
+        ] {
+            let reply = app.send_bytes(method.clone(), &path, Some(&admin), content_type, body.into_bytes()).await;
+            assert!(reply.status.is_client_error(), "{method} {path}: {}", reply.status);
+            assert!(
+                reply.body["code"].is_string() && reply.body["message"].is_string(),
+                "{method} {path}: {}",
+                reply.body
+            );
+        }
+    }
+    for path in ["/api/v1/admin/members/not-a-uuid/disable", "/api/v1/admin/visibility/members/42"] {
+        let reply = app.call(Method::POST, path, Some(&admin), None).await;
+        assert!(reply.status.is_client_error(), "{path}: {}", reply.status);
+        assert!(reply.body["code"].is_string(), "{path}");
+    }
+    // The import: not UTF-8, nothing in it, and larger than 16 MiB.
+    let path = "/api/v1/admin/members/import";
+    for body in [vec![0xff, 0xfe, 0x00], Vec::new(), vec![b'a'; 16 * 1024 * 1024 + 1]] {
+        let size = body.len();
+        let reply = app.send_bytes(Method::POST, path, Some(&admin), "text/csv", body).await;
+        assert!(reply.status.is_client_error(), "{size} bytes: {}", reply.status);
+        assert!(reply.body["code"].is_string() && reply.body["message"].is_string(), "{}", reply.body);
+        if size > 16 * 1024 * 1024 {
+            assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
+        }
+    }
+}

@@ -219,3 +219,72 @@ async fn narrowing_past_the_listing_limit_sends_a_directory_reset() {
     assert_eq!(kinds, vec!["directory_reset"]);
     assert_eq!(directory_size(&app, &viewer).await, 3, "the snapshot to download holds only 财务部");
 }
+
+/// Measures a 20,000-member organisation: the import, the snapshot a new device downloads, a
+/// search, and the admin's rule change that recomputes everyone's directory. Run with
+/// `cargo test --release -p weft-server --test csv_import -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a measurement; run in release"]
+async fn twenty_thousand_members_measured() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let mut csv = big_file(19_980);
+    // Give a thousand of them passwords so they count as viewers when rules change.
+    csv = csv.replace(
+        "userid,name,alias,position,mobile,email,departments,direct_leader\n",
+        "userid,name,alias,position,mobile,email,departments,direct_leader,password\n",
+    );
+    let csv: String = csv
+        .lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                format!("{line}\n")
+            } else if i <= 1000 {
+                format!("{line},imported-pass-1\n")
+            } else {
+                format!("{line},\n")
+            }
+        })
+        .collect();
+    let started = Instant::now();
+    let reply = import(&app, &admin, csv).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    println!("import of 19,980 rows: {:?}", started.elapsed());
+    let viewer = app.login("zhangsan").await;
+    for round in 1..=3 {
+        let started = Instant::now();
+        let (status, _, bytes) = app
+            .raw(
+                axum::http::Request::builder()
+                    .uri("/api/v1/directory")
+                    .header("authorization", format!("Bearer {viewer}"))
+                    .body(axum::body::Body::empty())
+                    .expect("request"),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        println!("snapshot of 20,000 members, round {round}: {:?}, {} bytes of JSON", started.elapsed(), bytes.len());
+    }
+    let started = Instant::now();
+    let hits = app.call(Method::GET, "/api/v1/directory/search?q=zhang", Some(&viewer), None).await;
+    println!(
+        "search 'zhang' over 20,000: {:?} ({} hits returned)",
+        started.elapsed(),
+        hits.body.as_array().map_or(0, Vec::len)
+    );
+    let started = Instant::now();
+    let reply = app
+        .call(
+            Method::PUT,
+            "/api/v1/admin/visibility/departments/sales",
+            Some(&admin),
+            Some(json!({ "visible_department_ids": ["sales"] })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    println!("scope rule over 20,000 members and 1,020 active viewers: {:?}", started.elapsed());
+    let started = Instant::now();
+    let all = app.pull_all(&viewer, 0).await;
+    println!("feed pull from zero ({} changes): {:?}", all.len(), started.elapsed());
+}

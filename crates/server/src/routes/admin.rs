@@ -253,6 +253,9 @@ async fn update_department(
     ApiPath(id): ApiPath<DepartmentId>,
     ApiJson(mut request): ApiJson<UpdateDepartmentRequest>,
 ) -> Result<Json<Department>, ApiError> {
+    if request == UpdateDepartmentRequest::default() {
+        return Err(ApiError::invalid_field("name: send at least one of name, parent_id or order"));
+    }
     if let Some(name) = &mut request.name {
         *name = name.trim().to_owned();
         validate_department_name(name).map_err(ApiError::invalid_field)?;
