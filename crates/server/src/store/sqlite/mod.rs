@@ -10,6 +10,7 @@ mod directory_admin;
 mod import;
 mod members;
 mod messages;
+mod rules;
 
 use super::{StoreError, StoreResult, migrations};
 use rusqlite::{Connection, OptionalExtension, Row, params};
