@@ -416,3 +416,63 @@ async fn an_invited_member_gets_a_password_and_becomes_active() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn a_directory_change_reaches_live_sockets_of_those_who_may_see_it() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let ids = app.member_ids(&admin).await;
+    let address = serve(&app).await;
+    let mut sockets = Vec::new();
+    for userid in ["lisi", "huangli"] {
+        let token = app.login(userid).await;
+        let cursor = app.cursor(&token).await;
+        let (mut socket, _) =
+            tokio_tungstenite::connect_async(format!("ws://{address}/api/v1/live")).await.expect("socket");
+        socket
+            .send(WsMessage::text(json!({ "type": "auth", "token": token, "cursor": cursor }).to_string()))
+            .await
+            .expect("auth");
+        let ready = socket.next().await.expect("frame").expect("frame");
+        assert!(ready.to_text().unwrap_or("").contains("ready"));
+        sockets.push(socket);
+    }
+    // 财务部 sees only itself; then 张三 changes.
+    let reply = app
+        .call(
+            Method::PUT,
+            "/api/v1/admin/visibility/departments/finance",
+            Some(&admin),
+            Some(json!({ "visible_department_ids": ["finance"] })),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    let body =
+        json!({ "name": "张三丰", "departments": ["fe"], "leader_of": ["fe"], "direct_leader_id": ids["wangwu"] });
+    let reply =
+        app.call(Method::PUT, &format!("/api/v1/admin/members/{}", ids["zhangsan"]), Some(&admin), Some(body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    /// Change frames until one holds `needle` (or the time runs out).
+    async fn frames_until(
+        socket: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+        needle: &str,
+    ) -> String {
+        let mut seen = String::new();
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(3), async {
+            while let Some(Ok(frame)) = socket.next().await {
+                seen.push_str(frame.to_text().unwrap_or(""));
+                if seen.contains(needle) {
+                    return;
+                }
+            }
+        })
+        .await;
+        seen
+    }
+    let lisi = frames_until(&mut sockets[0], "张三丰").await;
+    assert!(lisi.contains("张三丰"), "{lisi}");
+    let huangli = frames_until(&mut sockets[1], "张三丰").await;
+    assert!(huangli.contains("member_removed"), "the narrowing reached her socket: {huangli}");
+    assert!(!huangli.contains("张三丰"), "{huangli}");
+}
