@@ -130,6 +130,14 @@ impl ChatState {
                     });
                 }
             }
+            // The directory's changes are applied once the app has a directory (a later issue);
+            // until then the app downloads nothing of it and skips them.
+            Change::Member { .. }
+            | Change::MemberRemoved { .. }
+            | Change::Department { .. }
+            | Change::DepartmentRemoved { .. }
+            | Change::DirectoryReset
+            | Change::Unknown => {}
         }
     }
 

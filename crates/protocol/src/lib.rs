@@ -6,11 +6,13 @@
 
 pub mod auth;
 pub mod chat;
+pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod live;
 pub mod sync;
 
+pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId};
 

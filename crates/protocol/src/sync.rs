@@ -4,7 +4,8 @@
 //! has no further effect, so a replay after a lost acknowledgement is harmless.
 
 use crate::chat::{ConversationSummary, Message};
-use crate::{ConversationId, MemberId};
+use crate::directory::{Department, DirectoryMember};
+use crate::{ConversationId, DepartmentId, MemberId};
 use serde::{Deserialize, Serialize};
 
 /// One change, as the viewing member sees it.
@@ -21,6 +22,21 @@ pub enum Change {
     Removed { conversation_id: ConversationId },
     /// A participant's read position moved forward.
     Read { conversation_id: ConversationId, member_id: MemberId, seq: u64 },
+    /// A directory member was added or changed (or became visible to the viewer): their card.
+    Member { member: DirectoryMember },
+    /// The member was deleted or is no longer visible to the viewer: drop them from the device.
+    MemberRemoved { member_id: MemberId },
+    /// A department was created or changed (or became visible): its current state.
+    Department { department: Department },
+    /// The department was deleted or is no longer visible to the viewer.
+    DepartmentRemoved { department_id: DepartmentId },
+    /// What the viewer may see changed too much to list: download `GET /api/v1/directory` again
+    /// and replace the device's copy of the directory with it; keep pulling the feed from this
+    /// change's position (directory changes after it replay harmlessly over the snapshot).
+    DirectoryReset,
+    /// A kind of change this build does not know (sent by a newer server): skip it.
+    #[serde(other)]
+    Unknown,
 }
 
 /// A change and its position in the feed.

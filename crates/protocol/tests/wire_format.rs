@@ -304,3 +304,332 @@ fn change_feed() {
     }
     "#);
 }
+
+mod directory {
+    use super::id;
+    use weft_protocol::auth::Role;
+    use weft_protocol::directory::{
+        CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DepartmentScope,
+        DirectoryMember, DirectorySnapshot, HiddenMember, HideMemberRequest, ImportSummary, MemberDepartment,
+        MemberFields, MemberStatus, SetDepartmentScopeRequest, SetPasswordRequest, UpdateDepartmentRequest,
+        VisibilityRules,
+    };
+    use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
+    use weft_protocol::{DepartmentId, ErrorCode, MemberId};
+
+    fn department() -> Department {
+        Department {
+            id: DepartmentId("fe".into()),
+            name: "前端组 Frontend".into(),
+            parent_id: Some(DepartmentId("eng".into())),
+            order: 1,
+            leaders: vec![MemberId(id(1))],
+        }
+    }
+
+    fn card() -> DirectoryMember {
+        DirectoryMember {
+            id: MemberId(id(1)),
+            userid: "zhangsan".into(),
+            name: "张三".into(),
+            alias: "Zhang San".into(),
+            position: "前端工程师".into(),
+            mobile: "13800000005".into(),
+            email: "zhangsan@weft.example".into(),
+            departments: vec![MemberDepartment { department_id: DepartmentId("fe".into()), is_leader: true }],
+            main_department_id: DepartmentId("fe".into()),
+            direct_leader_id: Some(MemberId(id(2))),
+            status: MemberStatus::Active,
+            role: Role::Member,
+            avatar: String::new(),
+            search_keys: vec!["张三".into(), "zhangsan".into(), "zs".into()],
+            version: 3,
+            updated_at: 1_764_000_000_000,
+        }
+    }
+
+    #[test]
+    fn snapshot_and_cards() {
+        insta::assert_json_snapshot!(DirectorySnapshot { departments: vec![department()], members: vec![card()], cursor: 42 }, @r#"
+        {
+          "departments": [
+            {
+              "id": "fe",
+              "name": "前端组 Frontend",
+              "parent_id": "eng",
+              "order": 1,
+              "leaders": [
+                "00000000-0000-0000-0000-000000000001"
+              ]
+            }
+          ],
+          "members": [
+            {
+              "id": "00000000-0000-0000-0000-000000000001",
+              "userid": "zhangsan",
+              "name": "张三",
+              "alias": "Zhang San",
+              "position": "前端工程师",
+              "mobile": "13800000005",
+              "email": "zhangsan@weft.example",
+              "departments": [
+                {
+                  "department_id": "fe",
+                  "is_leader": true
+                }
+              ],
+              "main_department_id": "fe",
+              "direct_leader_id": "00000000-0000-0000-0000-000000000002",
+              "status": "active",
+              "role": "member",
+              "avatar": "",
+              "search_keys": [
+                "张三",
+                "zhangsan",
+                "zs"
+              ],
+              "version": 3,
+              "updated_at": 1764000000000
+            }
+          ],
+          "cursor": 42
+        }
+        "#);
+    }
+
+    #[test]
+    fn directory_changes() {
+        let changes = vec![
+            ChangeEnvelope { position: 1, change: Change::Member { member: card() } },
+            ChangeEnvelope { position: 2, change: Change::MemberRemoved { member_id: MemberId(id(1)) } },
+            ChangeEnvelope { position: 3, change: Change::Department { department: department() } },
+            ChangeEnvelope {
+                position: 4,
+                change: Change::DepartmentRemoved { department_id: DepartmentId("fe".into()) },
+            },
+            ChangeEnvelope { position: 5, change: Change::DirectoryReset },
+        ];
+        insta::assert_json_snapshot!(PullResponse { changes, cursor: 5, has_more: false }, @r#"
+        {
+          "changes": [
+            {
+              "position": 1,
+              "change": {
+                "type": "member",
+                "member": {
+                  "id": "00000000-0000-0000-0000-000000000001",
+                  "userid": "zhangsan",
+                  "name": "张三",
+                  "alias": "Zhang San",
+                  "position": "前端工程师",
+                  "mobile": "13800000005",
+                  "email": "zhangsan@weft.example",
+                  "departments": [
+                    {
+                      "department_id": "fe",
+                      "is_leader": true
+                    }
+                  ],
+                  "main_department_id": "fe",
+                  "direct_leader_id": "00000000-0000-0000-0000-000000000002",
+                  "status": "active",
+                  "role": "member",
+                  "avatar": "",
+                  "search_keys": [
+                    "张三",
+                    "zhangsan",
+                    "zs"
+                  ],
+                  "version": 3,
+                  "updated_at": 1764000000000
+                }
+              }
+            },
+            {
+              "position": 2,
+              "change": {
+                "type": "member_removed",
+                "member_id": "00000000-0000-0000-0000-000000000001"
+              }
+            },
+            {
+              "position": 3,
+              "change": {
+                "type": "department",
+                "department": {
+                  "id": "fe",
+                  "name": "前端组 Frontend",
+                  "parent_id": "eng",
+                  "order": 1,
+                  "leaders": [
+                    "00000000-0000-0000-0000-000000000001"
+                  ]
+                }
+              }
+            },
+            {
+              "position": 4,
+              "change": {
+                "type": "department_removed",
+                "department_id": "fe"
+              }
+            },
+            {
+              "position": 5,
+              "change": {
+                "type": "directory_reset"
+              }
+            }
+          ],
+          "cursor": 5,
+          "has_more": false
+        }
+        "#);
+    }
+
+    #[test]
+    fn an_unknown_change_is_skipped_not_refused() {
+        let change: Change = serde_json::from_str(r#"{"type":"from_the_future","x":1}"#).expect("tolerated");
+        assert_eq!(change, Change::Unknown);
+    }
+
+    #[test]
+    fn admin_requests() {
+        insta::assert_json_snapshot!(CreateMemberRequest {
+            userid: "xintong".into(),
+            fields: MemberFields {
+                name: "新同".into(),
+                alias: "Xin Tong".into(),
+                position: "工程师".into(),
+                mobile: "13900000001".into(),
+                email: "xt@weft.example".into(),
+                departments: vec![DepartmentId("be".into()), DepartmentId("fe".into())],
+                main_department_id: Some(DepartmentId("be".into())),
+                leader_of: vec![DepartmentId("be".into())],
+                direct_leader_id: Some(MemberId(id(2))),
+                avatar: "https://cdn.example/a.png".into(),
+                role: Some(Role::Member),
+            },
+            password: Some("initial-pass".into()),
+        }, @r#"
+        {
+          "userid": "xintong",
+          "name": "新同",
+          "alias": "Xin Tong",
+          "position": "工程师",
+          "mobile": "13900000001",
+          "email": "xt@weft.example",
+          "departments": [
+            "be",
+            "fe"
+          ],
+          "main_department_id": "be",
+          "leader_of": [
+            "be"
+          ],
+          "direct_leader_id": "00000000-0000-0000-0000-000000000002",
+          "avatar": "https://cdn.example/a.png",
+          "role": "member",
+          "password": "initial-pass"
+        }
+        "#);
+        insta::assert_json_snapshot!(SetPasswordRequest { password: "welcome-2026".into() }, @r#"
+        {
+          "password": "welcome-2026"
+        }
+        "#);
+        insta::assert_json_snapshot!(CreateDepartmentRequest { name: "测试组".into(), parent_id: DepartmentId("eng".into()), order: None }, @r#"
+        {
+          "name": "测试组",
+          "parent_id": "eng",
+          "order": null
+        }
+        "#);
+        insta::assert_json_snapshot!(UpdateDepartmentRequest { name: None, parent_id: Some(DepartmentId("root".into())), order: Some(2) }, @r#"
+        {
+          "name": null,
+          "parent_id": "root",
+          "order": 2
+        }
+        "#);
+        insta::assert_json_snapshot!(SetDepartmentScopeRequest { visible_department_ids: vec![DepartmentId("finance".into())] }, @r#"
+        {
+          "visible_department_ids": [
+            "finance"
+          ]
+        }
+        "#);
+        insta::assert_json_snapshot!(HideMemberRequest { allowed_department_ids: vec![DepartmentId("ceo".into())], allowed_member_ids: vec![MemberId(id(3))] }, @r#"
+        {
+          "allowed_department_ids": [
+            "ceo"
+          ],
+          "allowed_member_ids": [
+            "00000000-0000-0000-0000-000000000003"
+          ]
+        }
+        "#);
+    }
+
+    #[test]
+    fn rules_and_import_results() {
+        insta::assert_json_snapshot!(VisibilityRules {
+            department_scopes: vec![DepartmentScope { department_id: DepartmentId("finance".into()), visible_department_ids: vec![DepartmentId("finance".into())] }],
+            hidden_members: vec![HiddenMember { member_id: MemberId(id(1)), allowed_department_ids: vec![DepartmentId("ceo".into())], allowed_member_ids: vec![MemberId(id(2))] }],
+        }, @r#"
+        {
+          "department_scopes": [
+            {
+              "department_id": "finance",
+              "visible_department_ids": [
+                "finance"
+              ]
+            }
+          ],
+          "hidden_members": [
+            {
+              "member_id": "00000000-0000-0000-0000-000000000001",
+              "allowed_department_ids": [
+                "ceo"
+              ],
+              "allowed_member_ids": [
+                "00000000-0000-0000-0000-000000000002"
+              ]
+            }
+          ]
+        }
+        "#);
+        insta::assert_json_snapshot!(CsvImportError {
+            code: ErrorCode::InvalidField,
+            message: "2 row(s) have problems; nothing was imported. Fix them and import the file again.".into(),
+            errors: vec![
+                CsvRowError { row: 3, field: "userid".into(), message: "userid: zhangsan is already in row 2".into() },
+                CsvRowError { row: 5, field: "departments".into(), message: "departments: there is no department \"织锦科技/不存在\"".into() },
+            ],
+        }, @r#"
+        {
+          "code": "invalid_field",
+          "message": "2 row(s) have problems; nothing was imported. Fix them and import the file again.",
+          "errors": [
+            {
+              "row": 3,
+              "field": "userid",
+              "message": "userid: zhangsan is already in row 2"
+            },
+            {
+              "row": 5,
+              "field": "departments",
+              "message": "departments: there is no department \"织锦科技/不存在\""
+            }
+          ]
+        }
+        "#);
+        insta::assert_json_snapshot!(ImportSummary { created: 10, updated: 2, unchanged: 8 }, @r#"
+        {
+          "created": 10,
+          "updated": 2,
+          "unchanged": 8
+        }
+        "#);
+    }
+}

@@ -64,8 +64,8 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message),
             StoreError::Invalid(message) => Self::invalid_field(message),
             StoreError::Conflict(message) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
-            StoreError::Duplicate(what) => {
-                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{what} already exists"))
+            StoreError::Duplicate(field) => {
+                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{field}: already used by another member"))
             }
             internal @ (StoreError::Sqlite(_) | StoreError::Corrupt(_)) => {
                 tracing::error!(error = %internal, "store failure");

@@ -10,18 +10,23 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
+use weft_protocol::auth::Role;
 use weft_protocol::{ErrorCode, MemberId, SessionId};
 
-/// JSON body whose rejections (wrong content type, malformed JSON, wrong types, too large)
-/// become clear 4xx API errors.
+/// JSON body whose rejections (wrong content type, malformed JSON, not an object, wrong types,
+/// too large) become clear 4xx API errors. Every request body of the API is a JSON object; serde
+/// would otherwise also read a struct from an array (`[]` as an empty update).
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
+        match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) if value.is_object() => serde_json::from_value(value)
+                .map(Self)
+                .map_err(|err| ApiError::invalid_field(format!("the body does not fit: {err}"))),
+            Ok(_) => Err(ApiError::invalid_field("the body must be a JSON object")),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
@@ -96,6 +101,25 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 pub struct AuthUser {
     pub member_id: MemberId,
     pub session_id: SessionId,
+    /// The member's role when the request arrived.
+    pub role: Role,
+}
+
+/// A signed-in administrator: 401 without a session, 403 for anyone else. Every admin route
+/// takes this, so the check happens on the server for every call.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for AdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        if user.role != Role::Admin {
+            return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "only administrators can do this"));
+        }
+        Ok(Self(user))
+    }
 }
 
 impl FromRequestParts<AppState> for AuthUser {
@@ -121,5 +145,5 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthUs
     let token_hash = hash_token(token);
     let now = crate::now_millis();
     let session = state.db(move |store| store.session_by_token(&token_hash, now)).await?;
-    Ok(session.map(|session| AuthUser { member_id: session.member_id, session_id: session.id }))
+    Ok(session.map(|session| AuthUser { member_id: session.member_id, session_id: session.id, role: session.role }))
 }

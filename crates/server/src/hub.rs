@@ -11,6 +11,8 @@ use weft_protocol::{MemberId, SessionId};
 pub enum HubEvent {
     /// The change feed moved for these members: their sockets pull what is new.
     Changed { members: Arc<Vec<MemberId>> },
+    /// The directory changed: every socket pulls (each sees only what its member may).
+    ChangedForEveryone,
     /// A session ended: its sockets close.
     SessionEnded { session: SessionId },
 }
@@ -37,6 +39,11 @@ impl Hub {
         if !members.is_empty() {
             self.publish(HubEvent::Changed { members: Arc::new(members) });
         }
+    }
+
+    /// Wakes every socket (after a directory change).
+    pub fn changed_for_everyone(&self) {
+        self.publish(HubEvent::ChangedForEveryone);
     }
 
     pub fn publish(&self, event: HubEvent) {

@@ -3,14 +3,18 @@
 
 pub mod auth;
 pub mod blobs;
+pub mod csv_io;
+pub mod directory;
 pub mod error;
 pub mod extract;
 pub mod hub;
 mod routes;
+pub mod search_keys;
 pub mod seed;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
+pub mod visibility;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

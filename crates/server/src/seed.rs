@@ -1,11 +1,14 @@
-//! The demo organisation seeded on first start: 织锦科技 (Weft Demo Co.), its departments,
-//! twenty members with Chinese names and English aliases, and a few chats with history.
+//! The demo organisation seeded on first start: 织锦科技 (Weft Demo Co.), a department tree
+//! (研发部 with 前端组 and 后端组, …) with leaders, twenty members with Chinese names and English
+//! aliases, direct leaders up to the CEO, mobiles and emails, and a few chats with history.
 
 use crate::auth::hash_password;
-use crate::store::{NewMember, NewMessage, Store, StoreError, StoreResult};
+use crate::store::{MemberInput, NewMember, NewMessage, Store, StoreError, StoreResult};
 use uuid::Uuid;
+use weft_protocol::DepartmentId;
 use weft_protocol::auth::Role;
 use weft_protocol::chat::ConversationKind;
+use weft_protocol::directory::MemberStatus;
 use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
 
 /// Every demo account's password. Printed at start; change it before real use.
@@ -17,35 +20,49 @@ pub const DEMO_ADMIN: &str = "admin";
 
 const DEPARTMENTS: &[(&str, &str, Option<&str>)] = &[
     ("root", "织锦科技 Weft Demo Co.", None),
+    ("ceo", "总经办 CEO Office", Some("root")),
     ("eng", "研发部 Engineering", Some("root")),
+    ("fe", "前端组 Frontend", Some("eng")),
+    ("be", "后端组 Backend", Some("eng")),
     ("product", "产品部 Product", Some("root")),
-    ("sales", "销售部 Sales", Some("root")),
-    ("hr", "人力资源部 HR", Some("root")),
+    ("sales", "市场部 Sales & Marketing", Some("root")),
+    ("hr", "人事部 HR", Some("root")),
     ("finance", "财务部 Finance", Some("root")),
 ];
 
-/// (userid, name, alias, position, department)
-const MEMBERS: &[(&str, &str, &str, &str, &str)] = &[
-    ("zhangsan", "张三", "Zhang San", "前端工程师 Frontend Engineer", "eng"),
-    ("lisi", "李四", "Li Si", "产品经理 Product Manager", "product"),
-    ("wangwu", "王五", "Wang Wu", "研发总监 Head of Engineering", "eng"),
-    ("zhaoliu", "赵六", "Zhao Liu", "后端工程师 Backend Engineer", "eng"),
-    ("chenjing", "陈静", "Chen Jing", "人事经理 HR Manager", "hr"),
-    ("liuyang", "刘洋", "Liu Yang", "销售经理 Sales Manager", "sales"),
-    ("yangfan", "杨帆", "Yang Fan", "测试工程师 QA Engineer", "eng"),
-    ("huangli", "黄丽", "Huang Li", "财务主管 Finance Lead", "finance"),
-    ("zhoujie", "周杰", "Zhou Jie", "客户经理 Account Manager", "sales"),
-    ("wuxia", "吴霞", "Wu Xia", "会计 Accountant", "finance"),
-    ("xuming", "徐明", "Xu Ming", "设计师 Designer", "product"),
-    ("sunli", "孙丽", "Sun Li", "招聘专员 Recruiter", "hr"),
-    ("maqiang", "马强", "Ma Qiang", "运维工程师 SRE", "eng"),
-    ("zhuhong", "朱红", "Zhu Hong", "销售代表 Sales Representative", "sales"),
-    ("hulin", "胡琳", "Hu Lin", "产品运营 Product Operations", "product"),
-    ("guojun", "郭军", "Guo Jun", "架构师 Architect", "eng"),
-    ("linfeng", "林峰", "Lin Feng", "销售总监 Head of Sales", "sales"),
-    ("heyun", "何芸", "He Yun", "出纳 Cashier", "finance"),
-    ("gaoyuan", "高远", "Gao Yuan", "首席执行官 CEO", "root"),
-    ("admin", "管理员", "Administrator", "系统管理员 IT Administrator", "root"),
+/// A demo member: userid, name, alias, position, departments (the first is the main one),
+/// departments they lead, direct leader (seeded before them).
+type SeedMember = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    Option<&'static str>,
+);
+
+const MEMBERS: &[SeedMember] = &[
+    ("gaoyuan", "高远", "Gao Yuan", "首席执行官 CEO", &["ceo"], &["ceo", "root"], None),
+    ("admin", "管理员", "Administrator", "系统管理员 IT Administrator", &["ceo"], &[], Some("gaoyuan")),
+    ("wangwu", "王五", "Wang Wu", "研发总监 Head of Engineering", &["eng"], &["eng"], Some("gaoyuan")),
+    ("guojun", "郭军", "Guo Jun", "架构师 Architect", &["be"], &["be"], Some("wangwu")),
+    ("zhangsan", "张三", "Zhang San", "前端工程师 Frontend Engineer", &["fe"], &["fe"], Some("wangwu")),
+    ("lisi", "李四", "Li Si", "产品经理 Product Manager", &["product", "fe"], &["product"], Some("gaoyuan")),
+    ("linfeng", "林峰", "Lin Feng", "销售总监 Head of Sales", &["sales"], &["sales"], Some("gaoyuan")),
+    ("liuyang", "刘洋", "Liu Yang", "销售经理 Sales Manager", &["sales"], &[], Some("linfeng")),
+    ("chenjing", "陈静", "Chen Jing", "人事经理 HR Manager", &["hr"], &["hr"], Some("gaoyuan")),
+    ("huangli", "黄丽", "Huang Li", "财务主管 Finance Lead", &["finance"], &["finance"], Some("gaoyuan")),
+    ("zhaoliu", "赵六", "Zhao Liu", "后端工程师 Backend Engineer", &["be"], &[], Some("guojun")),
+    ("yangfan", "杨帆", "Yang Fan", "测试工程师 QA Engineer", &["fe"], &[], Some("zhangsan")),
+    ("maqiang", "马强", "Ma Qiang", "运维工程师 SRE", &["be"], &[], Some("guojun")),
+    ("zhoujie", "周杰", "Zhou Jie", "客户经理 Account Manager", &["sales"], &[], Some("liuyang")),
+    ("zhuhong", "朱红", "Zhu Hong", "销售代表 Sales Representative", &["sales"], &[], Some("liuyang")),
+    ("wuxia", "吴霞", "Wu Xia", "会计 Accountant", &["finance"], &[], Some("huangli")),
+    ("heyun", "何芸", "He Yun", "出纳 Cashier", &["finance"], &[], Some("huangli")),
+    ("xuming", "徐明", "Xu Ming", "设计师 Designer", &["product"], &[], Some("lisi")),
+    ("hulin", "胡琳", "Hu Lin", "产品运营 Product Operations", &["product"], &[], Some("lisi")),
+    ("sunli", "孙丽", "Sun Li", "招聘专员 Recruiter", &["hr"], &[], Some("chenjing")),
 ];
 
 /// A seeded message: (sender's userid, text).
@@ -110,18 +127,36 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
     // The demo password is public, so one hash serves every demo account.
     let password_hash = hash_password(DEMO_PASSWORD).map_err(|err| StoreError::Corrupt(err.to_string()))?;
     let mut ids = std::collections::HashMap::new();
-    for (userid, name, alias, position, department) in MEMBERS {
+    for (n, (userid, name, alias, position, departments, leads, leader)) in MEMBERS.iter().enumerate() {
         let id = MemberId(Uuid::now_v7());
         ids.insert(*userid, id);
+        let department_ids: Vec<DepartmentId> = departments.iter().map(|d| DepartmentId::from(*d)).collect();
+        let direct_leader = match leader {
+            Some(leader) => Some(
+                ids.get(leader)
+                    .copied()
+                    .ok_or_else(|| StoreError::Corrupt(format!("seed leader {leader} comes later")))?,
+            ),
+            None => None,
+        };
         store.insert_member(&NewMember {
             id,
             userid: (*userid).into(),
-            name: (*name).into(),
-            alias: (*alias).into(),
-            position: (*position).into(),
-            department_id: (*department).into(),
-            role: if *userid == DEMO_ADMIN { Role::Admin } else { Role::Member },
+            input: MemberInput {
+                name: (*name).into(),
+                alias: (*alias).into(),
+                position: (*position).into(),
+                mobile: format!("1380000{:04}", n + 1),
+                email: format!("{userid}@weft.example"),
+                main_department: department_ids[0].clone(),
+                departments: department_ids,
+                leader_of: leads.iter().map(|d| DepartmentId::from(*d)).collect(),
+                direct_leader,
+                avatar: String::new(),
+                role: if *userid == DEMO_ADMIN { Role::Admin } else { Role::Member },
+            },
             password_hash: password_hash.clone(),
+            status: MemberStatus::Active,
         })?;
     }
     let id_of = |userid: &str| {

@@ -32,6 +32,9 @@ fn routes(conversation: &str, session: &str) -> Vec<(Method, String, bool, bool)
         (Method::GET, "/api/v1/sync/bootstrap".into(), false, true),
         (Method::GET, "/api/v1/changes?after=0".into(), false, true),
         (Method::GET, "/api/v1/members".into(), false, true),
+        (Method::GET, "/api/v1/directory".into(), false, true),
+        (Method::GET, "/api/v1/directory/search?q=x".into(), false, true),
+        (Method::GET, format!("/api/v1/directory/members/{session}"), false, true),
         (Method::PUT, format!("/api/v1/conversations/{conversation}/prefs"), true, true),
         (Method::POST, "/api/v1/attachments".into(), false, true),
         (Method::GET, format!("/api/v1/attachments/{session}/url"), false, true),
@@ -126,6 +129,10 @@ async fn malformed_ids_and_queries_are_refused() {
         (Method::GET, format!("/api/v1/conversations/{conversation}/messages?limit=100000")),
         (Method::GET, format!("/api/v1/conversations/{conversation}/messages?before=abc")),
         (Method::GET, format!("/api/v1/conversations/{conversation}/messages?evil=1")),
+        (Method::GET, "/api/v1/directory/members/not-a-uuid".to_owned()),
+        (Method::GET, "/api/v1/directory/search?q=x&limit=abc".to_owned()),
+        (Method::GET, "/api/v1/directory/search?evil=1".to_owned()),
+        (Method::GET, format!("/api/v1/directory/search?q={}", "长".repeat(65))),
     ];
     for (method, path) in cases {
         let (status, bytes) = send(&app, method.clone(), &path, Some(&token), None, Body::empty()).await;

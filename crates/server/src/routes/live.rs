@@ -117,6 +117,12 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                         }
                     }
                 }
+                Ok(HubEvent::ChangedForEveryone) => {
+                    match send_changes(&state, &mut socket, user.member_id, cursor).await {
+                        Some(next) => cursor = next,
+                        None => return,
+                    }
+                }
                 Ok(HubEvent::SessionEnded { session }) => {
                     if session == user.session_id {
                         let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;

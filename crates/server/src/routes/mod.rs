@@ -1,9 +1,11 @@
 //! The one list of API routes. Each domain module exposes `router()`; unknown routes and wrong
 //! methods answer with JSON errors like every other failure.
 
+mod admin;
 mod attachments;
 mod auth;
 mod conversations;
+mod directory;
 mod live;
 mod messages;
 mod sync;
@@ -22,6 +24,8 @@ pub fn api() -> Router<AppState> {
         .merge(auth::router())
         .merge(attachments::router())
         .merge(conversations::router())
+        .merge(directory::router())
+        .merge(admin::router())
         .merge(messages::router())
         .merge(sync::router())
         .merge(live::router())

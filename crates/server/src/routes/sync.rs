@@ -8,11 +8,10 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use weft_protocol::auth::MemberProfile;
 use weft_protocol::sync::{Bootstrap, MAX_PULL, PullResponse};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/bootstrap", get(bootstrap)).route("/changes", get(pull)).route("/members", get(members))
+    Router::new().route("/sync/bootstrap", get(bootstrap)).route("/changes", get(pull))
 }
 
 async fn bootstrap(State(state): State<AppState>, user: AuthUser) -> Result<Json<Bootstrap>, ApiError> {
@@ -45,10 +44,4 @@ async fn pull(
         return Err(ApiError::invalid_field(format!("limit: between 1 and {MAX_PULL}")));
     }
     Ok(Json(state.db(move |store| store.pull(user.member_id, query.after, limit)).await?))
-}
-
-/// The members a colleague can pick (for groups and direct chats). The directory issue adds
-/// visibility rules here.
-async fn members(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<MemberProfile>>, ApiError> {
-    Ok(Json(state.db(|store| store.active_members()).await?))
 }

@@ -1,7 +1,7 @@
 //! Versioned schema migrations for SQLite, tracked in `PRAGMA user_version`.
 //! Each entry upgrades from its index to index + 1; a shipped entry is never edited.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 
 /// The schema, one step per version.
 const MIGRATIONS: &[&str] = &[
@@ -131,18 +131,105 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE attachments ADD COLUMN thumbnail_width INTEGER;
     ALTER TABLE attachments ADD COLUMN thumbnail_height INTEGER;
     "#,
+    // 6: the organisation directory. `members` is rebuilt (a CHECK cannot be altered in place) to
+    //    allow the `invited` and `deleted` statuses and to gain contact fields, the direct leader,
+    //    an avatar, search keys (filled in by `SqliteStore::open`, which computes pinyin) and a
+    //    version. `department_id` stays: it is the main department, and `member_departments`
+    //    lists every department (the main one too) with leader flags. Visibility rules get two
+    //    tables (plus the allow list of hidden members).
+    r#"
+    CREATE TABLE members_v5 (
+        id               TEXT PRIMARY KEY,
+        userid           TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name             TEXT NOT NULL,
+        alias            TEXT NOT NULL DEFAULT '',
+        position         TEXT NOT NULL DEFAULT '',
+        department_id    TEXT NOT NULL REFERENCES departments(id),
+        role             TEXT NOT NULL CHECK (role IN ('member', 'admin')),
+        status           TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'invited', 'deleted')),
+        password_hash    TEXT NOT NULL,
+        mobile           TEXT NOT NULL DEFAULT '',
+        email            TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+        direct_leader_id TEXT REFERENCES members(id),
+        avatar           TEXT NOT NULL DEFAULT '',
+        search_keys      TEXT NOT NULL DEFAULT '',
+        version          INTEGER NOT NULL DEFAULT 1,
+        updated_at       INTEGER NOT NULL DEFAULT 0
+    );
+    INSERT INTO members_v5 (id, userid, name, alias, position, department_id, role, status, password_hash)
+        SELECT id, userid, name, alias, position, department_id, role, status, password_hash FROM members;
+    DROP TABLE members;
+    ALTER TABLE members_v5 RENAME TO members;
+    CREATE UNIQUE INDEX members_mobile ON members(mobile) WHERE mobile <> '';
+    CREATE UNIQUE INDEX members_email ON members(email) WHERE email <> '';
+    CREATE INDEX members_by_direct_leader ON members(direct_leader_id) WHERE direct_leader_id IS NOT NULL;
+    ALTER TABLE departments ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+    CREATE UNIQUE INDEX departments_sibling_name ON departments(parent_id, name);
+    CREATE INDEX departments_by_parent ON departments(parent_id);
+    CREATE TABLE member_departments (
+        member_id     TEXT NOT NULL REFERENCES members(id),
+        department_id TEXT NOT NULL REFERENCES departments(id),
+        is_leader     INTEGER NOT NULL DEFAULT 0,
+        sort          INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (member_id, department_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX member_departments_by_department ON member_departments(department_id);
+    INSERT INTO member_departments (member_id, department_id) SELECT id, department_id FROM members;
+    CREATE TABLE visibility_department_scope (
+        department_id         TEXT NOT NULL REFERENCES departments(id),
+        visible_department_id TEXT NOT NULL REFERENCES departments(id),
+        PRIMARY KEY (department_id, visible_department_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE visibility_scoped_department (
+        department_id TEXT PRIMARY KEY REFERENCES departments(id)
+    ) WITHOUT ROWID;
+    CREATE TABLE visibility_hidden_member (
+        member_id TEXT PRIMARY KEY REFERENCES members(id)
+    ) WITHOUT ROWID;
+    CREATE TABLE visibility_hidden_allow (
+        member_id             TEXT NOT NULL REFERENCES visibility_hidden_member(member_id),
+        allowed_department_id TEXT REFERENCES departments(id),
+        allowed_member_id     TEXT REFERENCES members(id),
+        CHECK ((allowed_department_id IS NULL) <> (allowed_member_id IS NULL))
+    );
+    CREATE INDEX visibility_hidden_allow_by_member ON visibility_hidden_allow(member_id);
+    CREATE INDEX changes_directory ON changes(position) WHERE conversation_id IS NULL AND target_member_id IS NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
+///
+/// Foreign keys are off while a step runs (SQLite's procedure for rebuilding a table others refer
+/// to: create the new table, copy, drop the old, rename) and checked before the step commits.
 pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+fn migrate_to(conn: &mut Connection, target: usize) -> rusqlite::Result<usize> {
     let current: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index + 1)?;
-        tx.commit()?;
+    if current >= target {
+        return Ok(current);
     }
-    Ok(MIGRATIONS.len())
+    let foreign_keys: i64 = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+    conn.pragma_update(None, "foreign_keys", "OFF")?;
+    let result = (|| {
+        for (index, sql) in MIGRATIONS.iter().enumerate().take(target).skip(current) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            let broken: Option<String> = tx.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+            if let Some(table) = broken {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                    Some(format!("migration {} leaves a broken foreign key in {table}", index + 1)),
+                ));
+            }
+            tx.pragma_update(None, "user_version", index + 1)?;
+            tx.commit()?;
+        }
+        Ok(())
+    })();
+    conn.pragma_update(None, "foreign_keys", if foreign_keys == 1 { "ON" } else { "OFF" })?;
+    result.map(|()| target)
 }
 
 #[cfg(test)]
@@ -156,6 +243,40 @@ mod tests {
         assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
         let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         assert_eq!(version, MIGRATIONS.len());
+        Ok(())
+    }
+
+    #[test]
+    fn the_directory_migration_keeps_members_and_their_references() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        assert_eq!(migrate_to(&mut conn, 4)?, 4);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Co', NULL, 0), ('eng', 'Eng', 'root', 1);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+               VALUES ('m1', 'zhangsan', '张三', 'eng', 'member', 'active', 'h'), ('m2', 'lisi', '李四', 'root', 'admin', 'disabled', 'h');
+             INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at) VALUES ('s1', 'm1', 't', 'd', 0, 0);
+             INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at) VALUES ('c1', 'group', 'g', 'm1', 0, 0);
+             INSERT INTO participants (conversation_id, member_id) VALUES ('c1', 'm1'), ('c1', 'm2');",
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let fk: i64 = conn.query_row("PRAGMA foreign_keys", [], |row| row.get(0))?;
+        assert_eq!(fk, 1, "foreign keys are back on");
+        let rows: Vec<(String, String, String)> = conn
+            .prepare("SELECT m.userid, m.status, md.department_id FROM members m JOIN member_departments md ON md.member_id = m.id ORDER BY m.userid")?
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            rows,
+            vec![("lisi".into(), "disabled".into(), "root".into()), ("zhangsan".into(), "active".into(), "eng".into())]
+        );
+        // The rebuilt table is the one the other tables refer to.
+        let broken: Option<String> = conn.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        assert_eq!(broken, None);
+        assert!(
+            conn.execute("INSERT INTO participants (conversation_id, member_id) VALUES ('c1', 'nobody')", []).is_err()
+        );
+        conn.execute("UPDATE members SET status = 'invited' WHERE id = 'm1'", [])?;
         Ok(())
     }
 }

@@ -10,9 +10,14 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use weft_protocol::DepartmentId;
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::Attachment;
 use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit};
+use weft_protocol::directory::{
+    CsvRowError, Department, DirectoryMember, DirectorySnapshot, HideMemberRequest, ImportSummary,
+    MemberStatus as DirectoryStatus, UpdateDepartmentRequest, VisibilityRules,
+};
 use weft_protocol::sync::PullResponse;
 use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId};
 
@@ -22,7 +27,8 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
-    #[error("{0} already exists")]
+    /// A unique field (`userid`, `mobile`, `email`) is already someone else's; names the field.
+    #[error("{0}: already used by another member")]
     Duplicate(&'static str),
     /// The thing does not exist, or the caller may not know it does.
     #[error("{0} not found")]
@@ -55,17 +61,77 @@ pub struct Credentials {
     pub status: MemberStatus,
 }
 
-/// A new member, as created by seeding or (later) the admin API.
+/// A member's directory fields, validated and normalised (see `crate::directory::member_input`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberInput {
+    pub name: String,
+    pub alias: String,
+    pub position: String,
+    pub mobile: String,
+    pub email: String,
+    /// At least one, without repeats; `main_department` is among them.
+    pub departments: Vec<DepartmentId>,
+    pub main_department: DepartmentId,
+    /// A subset of `departments`.
+    pub leader_of: Vec<DepartmentId>,
+    pub direct_leader: Option<MemberId>,
+    pub avatar: String,
+    pub role: Role,
+}
+
+/// A new member, as created by seeding, the admin API or an import.
 #[derive(Debug, Clone)]
 pub struct NewMember {
     pub id: MemberId,
     pub userid: String,
+    pub input: MemberInput,
+    /// Empty for none (the member is then `invited`, unless `status` says otherwise).
+    pub password_hash: String,
+    pub status: DirectoryStatus,
+}
+
+/// One validated row of a CSV import: departments are resolved by the store from their paths.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    /// The spreadsheet row number (the header is row 1).
+    pub row: usize,
+    pub userid: String,
     pub name: String,
     pub alias: String,
     pub position: String,
-    pub department_id: String,
-    pub role: Role,
-    pub password_hash: String,
+    pub mobile: String,
+    pub email: String,
+    pub departments: Vec<String>,
+    /// Empty: the first of `departments`.
+    pub main_department: String,
+    pub leader_of: Vec<String>,
+    /// A userid (existing or in the same file), or empty.
+    pub direct_leader: String,
+    /// `None`: keep an existing member's status; new members become active with a password,
+    /// invited without.
+    pub status: Option<DirectoryStatus>,
+    /// The argon2 hash of the row's initial password, if it gave one.
+    pub password_hash: Option<String>,
+}
+
+/// An import's result: applied (with the sessions ended by rows that disabled someone), or every
+/// row the directory refuses (nothing applied).
+pub type ImportOutcome = Result<(ImportSummary, Vec<SessionId>), Vec<CsvRowError>>;
+
+/// One member as exported to CSV (department paths from the root, leader as a userid).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportRow {
+    pub userid: String,
+    pub name: String,
+    pub alias: String,
+    pub position: String,
+    pub mobile: String,
+    pub email: String,
+    pub departments: Vec<String>,
+    pub main_department: String,
+    pub leader_of: Vec<String>,
+    pub direct_leader: String,
+    pub status: DirectoryStatus,
 }
 
 /// A session found by its token hash.
@@ -73,6 +139,7 @@ pub struct NewMember {
 pub struct ActiveSession {
     pub id: SessionId,
     pub member_id: MemberId,
+    pub role: Role,
 }
 
 /// Who must hear that the feed moved: their sockets pull what is new.
@@ -140,8 +207,76 @@ pub trait MemberStore {
     fn insert_member(&self, member: &NewMember) -> StoreResult<()>;
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>>;
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>>;
-    /// Every active member (the directory issue narrows this by visibility rules).
-    fn active_members(&self) -> StoreResult<Vec<MemberProfile>>;
+    /// The active members `viewer` may see (for picking people to chat with).
+    fn visible_active_members(&self, viewer: MemberId) -> StoreResult<Vec<MemberProfile>>;
+    /// Fills in search keys missing after a migration (they need pinyin, which SQL lacks).
+    fn refresh_search_keys(&self) -> StoreResult<usize>;
+}
+
+/// The directory as members see it: every answer holds only people the viewer may see
+/// (see `crate::visibility`).
+pub trait DirectoryStore {
+    /// Visible departments and members, and the feed position they are current at.
+    fn directory_snapshot(&self, viewer: MemberId) -> StoreResult<DirectorySnapshot>;
+    /// `NotFound` when the member does not exist or the viewer may not see them.
+    fn directory_member(&self, viewer: MemberId, member: MemberId) -> StoreResult<DirectoryMember>;
+    /// Visible members whose search keys contain the (normalised) query, by name.
+    fn search_directory(&self, viewer: MemberId, query: &str, limit: u32) -> StoreResult<Vec<DirectoryMember>>;
+}
+
+/// The administrator's changes to the directory. Each records its changes in the feed in the same
+/// transaction, including removals for viewers who can no longer see someone (or a directory
+/// reset when too much changed for one viewer to list). `actor` is the administrator.
+pub trait DirectoryAdmin {
+    fn create_member(&self, actor: MemberId, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember>;
+    fn update_member(
+        &self,
+        actor: MemberId,
+        member: MemberId,
+        input: &MemberInput,
+        now: Millis,
+    ) -> StoreResult<DirectoryMember>;
+    /// Sets the status; disabling revokes every session of the member and returns them (their
+    /// live sockets must be closed).
+    fn set_member_status(
+        &self,
+        actor: MemberId,
+        member: MemberId,
+        status: DirectoryStatus,
+        now: Millis,
+    ) -> StoreResult<(DirectoryMember, Vec<SessionId>)>;
+    /// Removes the member from the directory (the row stays for message history, with the
+    /// userid, mobile and email freed); returns the sessions it ended.
+    fn delete_member(&self, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>>;
+    /// Sets a new password hash (an invited member becomes active); ends the member's sessions.
+    fn set_password(&self, member: MemberId, password_hash: &str, now: Millis) -> StoreResult<Vec<SessionId>>;
+    fn create_department(
+        &self,
+        name: &str,
+        parent: &DepartmentId,
+        order: Option<i64>,
+        now: Millis,
+    ) -> StoreResult<Department>;
+    fn update_department(
+        &self,
+        department: &DepartmentId,
+        change: &UpdateDepartmentRequest,
+        now: Millis,
+    ) -> StoreResult<Department>;
+    fn delete_department(&self, department: &DepartmentId, now: Millis) -> StoreResult<()>;
+    fn visibility_rules(&self) -> StoreResult<VisibilityRules>;
+    /// Sets (replaces) a department's scope; `visible` may be empty (members see only themselves).
+    fn set_department_scope(&self, department: &DepartmentId, visible: &[DepartmentId], now: Millis)
+    -> StoreResult<()>;
+    fn clear_department_scope(&self, department: &DepartmentId, now: Millis) -> StoreResult<()>;
+    fn hide_member(&self, member: MemberId, allow: &HideMemberRequest, now: Millis) -> StoreResult<()>;
+    fn unhide_member(&self, member: MemberId, now: Millis) -> StoreResult<()>;
+    /// Creates or updates (by userid) every row in one transaction, or nothing: `Ok(Err(rows))`
+    /// lists every row the current directory refuses.
+    /// On success, also the sessions ended by rows that disabled someone.
+    fn import_members(&self, rows: &[ImportRow], now: Millis) -> StoreResult<ImportOutcome>;
+    /// Every member not deleted, ordered by main department and userid.
+    fn export_members(&self) -> StoreResult<Vec<ExportRow>>;
 }
 
 /// Signed-in sessions.
@@ -284,12 +419,24 @@ pub trait ChangeFeed {
 
 /// Everything the API needs from persistence.
 pub trait Store:
-    MemberStore + SessionStore + ConversationStore + MessageStore + AttachmentStore + ChangeFeed + Send + Sync + 'static
+    MemberStore
+    + DirectoryStore
+    + DirectoryAdmin
+    + SessionStore
+    + ConversationStore
+    + MessageStore
+    + AttachmentStore
+    + ChangeFeed
+    + Send
+    + Sync
+    + 'static
 {
 }
 
 impl<T> Store for T where
     T: MemberStore
+        + DirectoryStore
+        + DirectoryAdmin
         + SessionStore
         + ConversationStore
         + MessageStore

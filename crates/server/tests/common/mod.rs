@@ -115,6 +115,70 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Sends raw bytes with a content type (e.g. a CSV import); parses a JSON reply if any.
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut builder = Request::builder().method(method).uri(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(token) = token {
+            builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        let (status, headers, bytes) = self.raw(builder.body(Body::from(body)).expect("request")).await;
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply { status, headers, body }
+    }
+
+    /// A GET whose reply is text (CSV).
+    pub async fn get_text(&self, path: &str, token: &str) -> (StatusCode, String) {
+        let request = Request::builder()
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request");
+        let (status, _, bytes) = self.raw(request).await;
+        (status, String::from_utf8(bytes).expect("utf-8"))
+    }
+
+    /// Member ids by userid, as the admin's directory lists them.
+    pub async fn member_ids(&self, admin_token: &str) -> std::collections::HashMap<String, String> {
+        let reply = self.call(Method::GET, "/api/v1/directory", Some(admin_token), None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.body["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .map(|m| (m["userid"].as_str().unwrap_or("").to_owned(), m["id"].as_str().unwrap_or("").to_owned()))
+            .collect()
+    }
+
+    /// The feed cursor now (a client that has everything so far).
+    pub async fn cursor(&self, token: &str) -> u64 {
+        let reply = self.call(Method::GET, "/api/v1/sync/bootstrap", Some(token), None).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        reply.body["cursor"].as_u64().expect("cursor")
+    }
+
+    /// Every change after `after`, following pages.
+    pub async fn pull_all(&self, token: &str, mut after: u64) -> Vec<Value> {
+        let mut out = Vec::new();
+        loop {
+            let reply = self.call(Method::GET, &format!("/api/v1/changes?after={after}"), Some(token), None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            out.extend(reply.body["changes"].as_array().expect("changes").iter().map(|c| c["change"].clone()));
+            after = reply.body["cursor"].as_u64().expect("cursor");
+            if reply.body["has_more"] != true {
+                return out;
+            }
+        }
+    }
+}
+
 /// Asserts a JSON error body `{code, message}` with the given status and code.
 pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "body: {}", reply.body);

@@ -1,25 +1,55 @@
 //! The change feed in SQLite: one `changes` table with a global, increasing position. A member's
-//! feed is the changes of conversations they take part in now, plus changes addressed to them
-//! (e.g. "you were removed"). Changes are rendered for the viewer when pulled, so a replayed
-//! change always shows the current state (a recalled message stays recalled).
+//! feed is the changes of conversations they take part in now, the directory's changes (no
+//! conversation, no addressee), plus changes addressed to them (e.g. "you were removed", or a
+//! directory correction after a visibility rule narrowed). Changes are rendered for the viewer
+//! when pulled, so a replayed change always shows the current state (a recalled message stays
+//! recalled; a member the viewer may no longer see is not shown).
+//!
+//! Directory changes render by the current state: a member change shows the card when the viewer
+//! may see the member now; otherwise a change addressed to the viewer (recorded only for viewers
+//! who could see the member before) becomes a removal, and one for everybody becomes nothing.
 
 use super::conversations::summaries;
-use super::{SqliteStore, message_by_seq, seq_at, to_sql_seq, uuid_at};
-use crate::store::{ChangeFeed, StoreResult};
+use super::directory::{DirectoryView, Facts};
+use super::{SqliteStore, message_by_seq, seq_at, to_sql_seq};
+use crate::store::{ChangeFeed, StoreError, StoreResult};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
-use weft_protocol::{ConversationId, MemberId, Millis};
+use weft_protocol::{ConversationId, DepartmentId, MemberId, Millis};
 
 /// What a stored change refers to; the rest is read when the change is pulled.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub(super) enum StoredChange {
-    Message { seq: u64 },
-    Recalled { seq: u64 },
+    Message {
+        seq: u64,
+    },
+    Recalled {
+        seq: u64,
+    },
     Conversation,
     Removed,
-    Read { member_id: MemberId, seq: u64 },
+    Read {
+        member_id: MemberId,
+        seq: u64,
+    },
+    /// A member's card changed (to everyone), or became visible (addressed).
+    DirMember {
+        member_id: MemberId,
+    },
+    /// Addressed: the viewer may no longer see the member.
+    DirMemberRemoved {
+        member_id: MemberId,
+    },
+    DirDepartment {
+        department_id: DepartmentId,
+    },
+    DirDepartmentRemoved {
+        department_id: DepartmentId,
+    },
+    /// Addressed: too much changed for the viewer; re-download the directory.
+    DirReset,
 }
 
 /// Appends a change inside the caller's transaction; returns its position.
@@ -36,6 +66,65 @@ pub(super) fn record(
         params![conversation.to_string(), target.map(|t| t.to_string()), payload, now],
     )?;
     Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or(0))
+}
+
+/// Appends a directory change inside the caller's transaction: for everyone (`target: None`) or
+/// addressed to one member.
+pub(super) fn record_directory(
+    conn: &Connection,
+    target: Option<MemberId>,
+    change: &StoredChange,
+    now: Millis,
+) -> StoreResult<()> {
+    let payload = serde_json::to_string(change).map_err(|err| super::corrupt(&err.to_string()))?;
+    conn.prepare_cached(
+        "INSERT INTO changes (conversation_id, target_member_id, kind, payload, created_at) VALUES (NULL, ?1, 'v1', ?2, ?3)",
+    )?
+    .execute(params![target.map(|t| t.to_string()), payload, now])?;
+    Ok(())
+}
+
+/// Renders a directory change for the viewer (see the module doc).
+fn render_directory(
+    conn: &Connection,
+    view: &mut DirectoryView,
+    addressed: bool,
+    stored: StoredChange,
+) -> StoreResult<Option<Change>> {
+    Ok(match stored {
+        StoredChange::DirMember { member_id } | StoredChange::DirMemberRemoved { member_id } => {
+            let removal = matches!(stored, StoredChange::DirMemberRemoved { .. });
+            match view.member(conn, member_id)? {
+                Some(member) => Some(Change::Member { member }),
+                None if addressed || removal => Some(Change::MemberRemoved { member_id }),
+                None => None,
+            }
+        }
+        StoredChange::DirDepartment { ref department_id }
+        | StoredChange::DirDepartmentRemoved { ref department_id } => {
+            let removal = matches!(stored, StoredChange::DirDepartmentRemoved { .. });
+            match view.department(conn, department_id)? {
+                Some(department) => Some(Change::Department { department }),
+                None if addressed || removal => {
+                    Some(Change::DepartmentRemoved { department_id: department_id.clone() })
+                }
+                None => None,
+            }
+        }
+        StoredChange::DirReset => Some(Change::DirectoryReset),
+        _ => None,
+    })
+}
+
+fn is_directory(stored: &StoredChange) -> bool {
+    matches!(
+        stored,
+        StoredChange::DirMember { .. }
+            | StoredChange::DirMemberRemoved { .. }
+            | StoredChange::DirDepartment { .. }
+            | StoredChange::DirDepartmentRemoved { .. }
+            | StoredChange::DirReset
+    )
 }
 
 fn render(
@@ -55,6 +144,7 @@ fn render(
             .map(|summary| Change::Conversation { summary }),
         StoredChange::Removed => Some(Change::Removed { conversation_id: conversation }),
         StoredChange::Read { member_id, seq } => Some(Change::Read { conversation_id: conversation, member_id, seq }),
+        _ => None,
     })
 }
 
@@ -62,25 +152,46 @@ impl ChangeFeed for SqliteStore {
     fn pull(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse> {
         let conn = self.conn();
         let mut stmt = conn.prepare_cached(
-            "SELECT c.position, c.conversation_id, c.payload FROM changes c \
+            "SELECT c.position, c.conversation_id, c.target_member_id IS NOT NULL, c.payload FROM changes c \
              WHERE c.position > ?1 AND ( \
-               c.target_member_id = ?2 OR (c.target_member_id IS NULL AND c.conversation_id IN \
-                 (SELECT conversation_id FROM participants WHERE member_id = ?2))) \
+               c.target_member_id = ?2 OR (c.target_member_id IS NULL AND (c.conversation_id IS NULL OR c.conversation_id IN \
+                 (SELECT conversation_id FROM participants WHERE member_id = ?2)))) \
              ORDER BY c.position LIMIT ?3",
         )?;
         let rows = stmt.query_map(params![to_sql_seq(after), member.to_string(), i64::from(limit) + 1], |row| {
-            Ok((seq_at(row, 0)?, ConversationId(uuid_at(row, 1)?), row.get::<_, String>(2)?))
+            Ok((seq_at(row, 0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?, row.get::<_, String>(3)?))
         })?;
-        let mut rows: Vec<(u64, ConversationId, String)> = rows.collect::<Result<_, _>>()?;
+        let mut rows: Vec<(u64, Option<String>, bool, String)> = rows.collect::<Result<_, _>>()?;
         drop(stmt);
         let has_more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
-        let cursor = rows.last().map_or(after, |(position, _, _)| *position);
+        let cursor = rows.last().map_or(after, |(position, ..)| *position);
         let mut changes = Vec::with_capacity(rows.len());
-        for (position, conversation, payload) in rows {
+        // The viewer's directory facts, loaded at the first directory change of the page.
+        let mut view: Option<DirectoryView> = None;
+        for (position, conversation, addressed, payload) in rows {
             let stored: StoredChange =
                 serde_json::from_str(&payload).map_err(|err| super::corrupt(&err.to_string()))?;
-            if let Some(change) = render(&conn, member, conversation, stored)? {
+            let change = if is_directory(&stored) {
+                if view.is_none() {
+                    view = match DirectoryView::new(&conn, member, Facts::Only(&[])) {
+                        Ok(view) => Some(view),
+                        // A member no longer in the directory has nothing to hear of it.
+                        Err(StoreError::NotFound(_)) => continue,
+                        Err(other) => return Err(other),
+                    };
+                }
+                match view.as_mut() {
+                    Some(view) => render_directory(&conn, view, addressed, stored)?,
+                    None => None,
+                }
+            } else {
+                let Some(conversation) = conversation.and_then(|c| c.parse::<ConversationId>().ok()) else {
+                    continue;
+                };
+                render(&conn, member, conversation, stored)?
+            };
+            if let Some(change) = change {
                 changes.push(ChangeEnvelope { position, change });
             }
         }

@@ -3,6 +3,7 @@
 //! anyone may leave (an owner who leaves hands the group to the longest-standing participant).
 
 use super::changes::{StoredChange, record};
+use super::directory::require_visible;
 use super::{SqliteStore, message_by_seq, seq_at, unique_violation, uuid_at};
 use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -243,6 +244,7 @@ impl ConversationStore for SqliteStore {
             return Ok((id, recipients));
         }
         require_active_members(&tx, &everyone)?;
+        require_visible(&tx, creator, &everyone)?;
         let id = ConversationId(Uuid::now_v7());
         tx.execute(
             "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, client_id) VALUES (?1, 'group', ?2, ?3, ?4, ?4, ?5)",
@@ -261,6 +263,7 @@ impl ConversationStore for SqliteStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         require_active_members(&tx, &[other])
+            .and_then(|()| require_visible(&tx, me, &[other]))
             .map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
         let key = direct_key(me, other);
         let existing: Option<String> =
@@ -358,6 +361,7 @@ impl ConversationStore for SqliteStore {
         let tx = conn.transaction()?;
         group_of(&tx, conversation, actor)?;
         require_active_members(&tx, members)?;
+        require_visible(&tx, actor, members)?;
         let mut after = participant_ids(&tx, conversation)?;
         after.extend(members.iter().copied());
         after.sort();

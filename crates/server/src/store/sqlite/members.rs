@@ -1,14 +1,14 @@
 //! Accounts and sessions in SQLite.
 
-use super::{SqliteStore, unique_violation, uuid_at};
-use crate::store::{
-    ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreError, StoreResult,
-};
-use rusqlite::{OptionalExtension, Row, params};
+use super::directory::{refresh_search_keys, role_from, visible_active_profiles};
+use super::directory_admin::insert_member_row;
+use super::{SqliteStore, uuid_at};
+use crate::store::{ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreResult};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
 use weft_protocol::{MemberId, Millis, SessionId};
 
-fn role_name(role: Role) -> &'static str {
+pub(super) fn role_name(role: Role) -> &'static str {
     match role {
         Role::Admin => "admin",
         Role::Member => "member",
@@ -27,8 +27,21 @@ fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<MemberProfile> {
         alias: row.get(3)?,
         position: row.get(4)?,
         department: row.get(5)?,
-        role: if role == "admin" { Role::Admin } else { Role::Member },
+        role: role_from(&role),
     })
+}
+
+/// Revokes every live session of the member; returns them (their sockets must be closed).
+pub(super) fn revoke_all_sessions(conn: &Connection, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>> {
+    let ids: Vec<SessionId> = conn
+        .prepare_cached("SELECT id FROM sessions WHERE member_id = ?1 AND revoked_at IS NULL")?
+        .query_map([member.to_string()], |row| Ok(SessionId(uuid_at(row, 0)?)))?
+        .collect::<Result<_, _>>()?;
+    conn.execute(
+        "UPDATE sessions SET revoked_at = ?2 WHERE member_id = ?1 AND revoked_at IS NULL",
+        params![member.to_string(), now],
+    )?;
+    Ok(ids)
 }
 
 impl MemberStore for SqliteStore {
@@ -46,24 +59,11 @@ impl MemberStore for SqliteStore {
     }
 
     fn insert_member(&self, member: &NewMember) -> StoreResult<()> {
-        let result = self.conn().execute(
-            "INSERT INTO members (id, userid, name, alias, position, department_id, role, status, password_hash) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'active', ?8)",
-            params![
-                member.id.to_string(),
-                member.userid,
-                member.name,
-                member.alias,
-                member.position,
-                member.department_id,
-                role_name(member.role),
-                member.password_hash
-            ],
-        );
-        match result {
-            Err(err) if unique_violation(&err) => Err(StoreError::Duplicate("userid")),
-            other => other.map(|_| ()).map_err(StoreError::from),
-        }
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        insert_member_row(&tx, member, 0)?;
+        tx.commit()?;
+        Ok(())
     }
 
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>> {
@@ -86,12 +86,12 @@ impl MemberStore for SqliteStore {
         Ok(self.conn().query_row(&sql, [id.to_string()], profile_from_row).optional()?)
     }
 
-    fn active_members(&self) -> StoreResult<Vec<MemberProfile>> {
-        let conn = self.conn();
-        let sql = format!("{PROFILE_SELECT} WHERE m.status = 'active' ORDER BY d.sort_order, m.userid");
-        let mut stmt = conn.prepare(&sql)?;
-        let rows = stmt.query_map([], profile_from_row)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    fn visible_active_members(&self, viewer: MemberId) -> StoreResult<Vec<MemberProfile>> {
+        visible_active_profiles(&self.conn(), viewer)
+    }
+
+    fn refresh_search_keys(&self) -> StoreResult<usize> {
+        refresh_search_keys(&self.conn())
     }
 }
 
@@ -116,10 +116,16 @@ impl SessionStore for SqliteStore {
         let conn = self.conn();
         let found = conn
             .query_row(
-                "SELECT s.id, s.member_id FROM sessions s JOIN members m ON m.id = s.member_id \
+                "SELECT s.id, s.member_id, m.role FROM sessions s JOIN members m ON m.id = s.member_id \
                  WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND m.status = 'active'",
                 [token_hash],
-                |row| Ok(ActiveSession { id: SessionId(uuid_at(row, 0)?), member_id: MemberId(uuid_at(row, 1)?) }),
+                |row| {
+                    Ok(ActiveSession {
+                        id: SessionId(uuid_at(row, 0)?),
+                        member_id: MemberId(uuid_at(row, 1)?),
+                        role: role_from(&row.get::<_, String>(2)?),
+                    })
+                },
             )
             .optional()?;
         if let Some(session) = found {

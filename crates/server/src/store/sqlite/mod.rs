@@ -5,8 +5,12 @@
 mod attachments;
 mod changes;
 mod conversations;
+mod directory;
+mod directory_admin;
+mod import;
 mod members;
 mod messages;
+mod rules;
 
 use super::{StoreError, StoreResult, migrations};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -41,6 +45,8 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::migrate(&mut conn)?;
+        // Search keys need pinyin, which the migration (plain SQL) could not compute.
+        directory::refresh_search_keys(&conn)?;
         Ok(Self { conn: Mutex::new(conn) })
     }
 

@@ -1,0 +1,328 @@
+//! The administrator's directory API under `/admin`: members (create, update, disable, enable,
+//! set password, delete), departments (create, rename/reorder/move, delete), visibility rules,
+//! and the CSV import, export and template. Every route takes [`AdminUser`]: 401 without a
+//! session, 403 for members who are not administrators.
+//!
+//! Writes wake every live socket: each pulls its member's feed, which shows only what that member
+//! may see. Disabling (or deleting, or a new password) also closes the member's sockets.
+
+use crate::AppState;
+use crate::csv_io;
+use crate::directory::member_input;
+use crate::error::ApiError;
+use crate::extract::{AdminUser, ApiJson, ApiPath};
+use crate::hub::HubEvent;
+use crate::store::NewMember;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post, put};
+use axum::{Json, Router};
+use uuid::Uuid;
+use weft_protocol::directory::{
+    CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DirectoryMember,
+    HideMemberRequest, ImportSummary, MemberFields, MemberStatus, SetDepartmentScopeRequest, SetPasswordRequest,
+    UpdateDepartmentRequest, VisibilityRules, validate_department_name, validate_new_password, validate_userid,
+};
+use weft_protocol::{DepartmentId, ErrorCode, MemberId, SessionId};
+
+/// Largest CSV file an import takes (20,000 rows of about 200 bytes, with room to spare).
+pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/admin/members", post(create_member))
+        .route("/admin/members/{id}", put(update_member).delete(delete_member))
+        .route("/admin/members/{id}/disable", post(disable_member))
+        .route("/admin/members/{id}/enable", post(enable_member))
+        .route("/admin/members/{id}/password", post(set_password))
+        .route("/admin/members/import", post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
+        .route("/admin/members.csv", get(export))
+        .route("/admin/members/template.csv", get(template))
+        .route("/admin/departments", post(create_department))
+        .route("/admin/departments/{id}", axum::routing::patch(update_department).delete(delete_department))
+        .route("/admin/visibility", get(visibility))
+        .route("/admin/visibility/departments/{id}", put(set_scope).delete(clear_scope))
+        .route("/admin/visibility/members/{id}", put(hide).delete(unhide))
+}
+
+/// Closes the live sockets of ended sessions and wakes everyone for the directory change.
+fn announce(state: &AppState, ended: Vec<SessionId>) {
+    for session in ended {
+        state.hub.publish(HubEvent::SessionEnded { session });
+    }
+    state.hub.changed_for_everyone();
+}
+
+async fn hash(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await?.map_err(|err| {
+        tracing::error!(error = %err, "hashing a password failed");
+        ApiError::internal()
+    })
+}
+
+async fn create_member(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiJson(request): ApiJson<CreateMemberRequest>,
+) -> Result<(StatusCode, Json<DirectoryMember>), ApiError> {
+    let userid = request.userid.trim().to_owned();
+    validate_userid(&userid).map_err(ApiError::invalid_field)?;
+    let input = member_input(&request.fields).map_err(ApiError::invalid_field)?;
+    let (password_hash, status) = match request.password {
+        Some(password) => {
+            validate_new_password(&password).map_err(ApiError::invalid_field)?;
+            (hash(password).await?, MemberStatus::Active)
+        }
+        None => (String::new(), MemberStatus::Invited),
+    };
+    let member = NewMember { id: MemberId(Uuid::now_v7()), userid, input, password_hash, status };
+    let now = crate::now_millis();
+    let card = state.db(move |store| store.create_member(admin.member_id, &member, now)).await?;
+    announce(&state, Vec::new());
+    Ok((StatusCode::CREATED, Json(card)))
+}
+
+async fn update_member(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+    ApiJson(fields): ApiJson<MemberFields>,
+) -> Result<Json<DirectoryMember>, ApiError> {
+    let input = member_input(&fields).map_err(ApiError::invalid_field)?;
+    let now = crate::now_millis();
+    let card = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
+    announce(&state, Vec::new());
+    Ok(Json(card))
+}
+
+async fn set_status(
+    state: &AppState,
+    admin: AdminUser,
+    id: MemberId,
+    status: MemberStatus,
+) -> Result<Json<DirectoryMember>, ApiError> {
+    let now = crate::now_millis();
+    let actor = admin.0.member_id;
+    let (card, ended) = state.db(move |store| store.set_member_status(actor, id, status, now)).await?;
+    announce(state, ended);
+    Ok(Json(card))
+}
+
+/// Disables the member: they cannot sign in, every session ends and live sockets close.
+async fn disable_member(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+) -> Result<Json<DirectoryMember>, ApiError> {
+    set_status(&state, admin, id, MemberStatus::Disabled).await
+}
+
+async fn enable_member(
+    State(state): State<AppState>,
+    admin: AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+) -> Result<Json<DirectoryMember>, ApiError> {
+    set_status(&state, admin, id, MemberStatus::Active).await
+}
+
+async fn set_password(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+    ApiJson(request): ApiJson<SetPasswordRequest>,
+) -> Result<StatusCode, ApiError> {
+    validate_new_password(&request.password).map_err(ApiError::invalid_field)?;
+    let password_hash = hash(request.password).await?;
+    let now = crate::now_millis();
+    let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;
+    announce(&state, ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn delete_member(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    let ended = state.db(move |store| store.delete_member(admin.member_id, id, now)).await?;
+    announce(&state, ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+fn import_refused(errors: Vec<CsvRowError>) -> Response {
+    let rows = {
+        let mut rows: Vec<usize> = errors.iter().map(|e| e.row).collect();
+        rows.dedup();
+        rows.len()
+    };
+    let body = CsvImportError {
+        code: ErrorCode::InvalidField,
+        message: format!("{rows} row(s) have problems; nothing was imported. Fix them and import the file again."),
+        errors,
+    };
+    (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+}
+
+/// Creates or updates (by userid) every member in the CSV body, all or nothing.
+async fn import(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                ErrorCode::PayloadTooLarge,
+                format!("file: at most {} MiB", MAX_IMPORT_BYTES / (1024 * 1024)),
+            )
+        } else {
+            ApiError::bad_request(rejection.body_text())
+        }
+    })?;
+    let parsed = tokio::task::spawn_blocking(move || {
+        let mut parsed = csv_io::parse(&bytes)?;
+        csv_io::hash_passwords(&mut parsed)?;
+        Ok::<_, Vec<CsvRowError>>(parsed)
+    })
+    .await?;
+    let parsed = match parsed {
+        Ok(parsed) => parsed,
+        Err(errors) => return Ok(import_refused(errors)),
+    };
+    let now = crate::now_millis();
+    let outcome = state.db(move |store| store.import_members(&parsed.rows, now)).await?;
+    match outcome {
+        Ok((summary, ended)) => {
+            announce(&state, ended);
+            Ok(Json::<ImportSummary>(summary).into_response())
+        }
+        Err(errors) => Ok(import_refused(errors)),
+    }
+}
+
+fn csv_response(bytes: Vec<u8>, file_name: &str) -> Response {
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
+
+fn csv_failed(err: &csv::Error) -> ApiError {
+    tracing::error!(error = %err, "writing CSV failed");
+    ApiError::internal()
+}
+
+/// Every member (not deleted) with the import's columns.
+async fn export(State(state): State<AppState>, _admin: AdminUser) -> Result<Response, ApiError> {
+    let rows = state.db(|store| store.export_members()).await?;
+    let bytes = csv_io::write(&rows).map_err(|err| csv_failed(&err))?;
+    Ok(csv_response(bytes, "members.csv"))
+}
+
+/// The import template: the header row.
+async fn template(_admin: AdminUser) -> Result<Response, ApiError> {
+    let bytes = csv_io::write(&[]).map_err(|err| csv_failed(&err))?;
+    Ok(csv_response(bytes, "members-template.csv"))
+}
+
+async fn create_department(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiJson(request): ApiJson<CreateDepartmentRequest>,
+) -> Result<(StatusCode, Json<Department>), ApiError> {
+    let name = request.name.trim().to_owned();
+    validate_department_name(&name).map_err(ApiError::invalid_field)?;
+    let now = crate::now_millis();
+    let department =
+        state.db(move |store| store.create_department(&name, &request.parent_id, request.order, now)).await?;
+    announce(&state, Vec::new());
+    Ok((StatusCode::CREATED, Json(department)))
+}
+
+async fn update_department(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<DepartmentId>,
+    ApiJson(mut request): ApiJson<UpdateDepartmentRequest>,
+) -> Result<Json<Department>, ApiError> {
+    if request == UpdateDepartmentRequest::default() {
+        return Err(ApiError::invalid_field("name: send at least one of name, parent_id or order"));
+    }
+    if let Some(name) = &mut request.name {
+        *name = name.trim().to_owned();
+        validate_department_name(name).map_err(ApiError::invalid_field)?;
+    }
+    let now = crate::now_millis();
+    let department = state.db(move |store| store.update_department(&id, &request, now)).await?;
+    announce(&state, Vec::new());
+    Ok(Json(department))
+}
+
+async fn delete_department(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<DepartmentId>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    state.db(move |store| store.delete_department(&id, now)).await?;
+    announce(&state, Vec::new());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn visibility(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<VisibilityRules>, ApiError> {
+    Ok(Json(state.db(|store| store.visibility_rules()).await?))
+}
+
+async fn set_scope(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<DepartmentId>,
+    ApiJson(request): ApiJson<SetDepartmentScopeRequest>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    state.db(move |store| store.set_department_scope(&id, &request.visible_department_ids, now)).await?;
+    announce(&state, Vec::new());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn clear_scope(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<DepartmentId>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    state.db(move |store| store.clear_department_scope(&id, now)).await?;
+    announce(&state, Vec::new());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn hide(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+    ApiJson(request): ApiJson<HideMemberRequest>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    state.db(move |store| store.hide_member(id, &request, now)).await?;
+    announce(&state, Vec::new());
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn unhide(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiPath(id): ApiPath<MemberId>,
+) -> Result<StatusCode, ApiError> {
+    let now = crate::now_millis();
+    state.db(move |store| store.unhide_member(id, now)).await?;
+    announce(&state, Vec::new());
+    Ok(StatusCode::NO_CONTENT)
+}

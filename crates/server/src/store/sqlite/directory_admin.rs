@@ -1,0 +1,598 @@
+//! The administrator's changes to the directory in SQLite. Every write records its changes in the
+//! same transaction: a change for everyone for each member or department it touched (rendered per
+//! viewer when pulled), and — when the write may change who sees whom (rules, departments, roles,
+//! moves, deletions) — corrections addressed to each viewer whose directory changed: removals and
+//! additions when they are few, one directory reset when there are more than
+//! [`MAX_LISTED_CORRECTIONS`].
+
+use super::changes::{StoredChange, record_directory};
+use super::directory::{DirectoryView, Facts, department_from_row, load_model};
+use super::members::{revoke_all_sessions, role_name};
+use super::{SqliteStore, unique_violation, uuid_at};
+use crate::directory::leader_cycle;
+use crate::search_keys::{join, search_keys};
+use crate::store::{DirectoryAdmin, MemberInput, NewMember, StoreError, StoreResult};
+use crate::visibility::{OrgModel, diff_viewers};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::HashSet;
+use uuid::Uuid;
+use weft_protocol::directory::{
+    Department, DirectoryMember, HideMemberRequest, MemberStatus, UpdateDepartmentRequest, VisibilityRules,
+};
+use weft_protocol::{DepartmentId, MemberId, Millis, SessionId};
+
+/// Above this many removals and additions for one viewer, they get a directory reset instead.
+pub const MAX_LISTED_CORRECTIONS: usize = 200;
+
+/// Inserts a member and their departments (no checks beyond the schema's, no change recorded).
+pub(super) fn insert_member_row(conn: &Connection, member: &NewMember, now: Millis) -> StoreResult<()> {
+    let input = &member.input;
+    let keys = search_keys(&input.name, &input.alias, &member.userid, &input.email, &input.position);
+    conn.prepare_cached(
+        "INSERT INTO members (id, userid, name, alias, position, department_id, role, status, password_hash, \
+         mobile, email, direct_leader_id, avatar, search_keys, version, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15)",
+    )?
+    .execute(params![
+        member.id.to_string(),
+        member.userid,
+        input.name,
+        input.alias,
+        input.position,
+        input.main_department.0,
+        role_name(input.role),
+        member.status.as_str(),
+        member.password_hash,
+        input.mobile,
+        input.email,
+        input.direct_leader.map(|l| l.to_string()),
+        input.avatar,
+        join(&keys),
+        now
+    ])
+    .map_err(|err| if unique_violation(&err) { StoreError::Duplicate("userid") } else { err.into() })?;
+    write_departments(conn, member.id, input)
+}
+
+/// Replaces the member's department list (order kept, leader flags set).
+pub(super) fn write_departments(conn: &Connection, member: MemberId, input: &MemberInput) -> StoreResult<()> {
+    let id = member.to_string();
+    conn.prepare_cached("DELETE FROM member_departments WHERE member_id = ?1")?.execute([&id])?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO member_departments (member_id, department_id, is_leader, sort) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (sort, department) in input.departments.iter().enumerate() {
+        let leads = input.leader_of.contains(department);
+        insert.execute(params![id, department.0, i64::from(leads), sort as i64])?;
+    }
+    Ok(())
+}
+
+/// Updates a member's fields (the userid stays), bumping the version.
+pub(super) fn update_member_row(
+    conn: &Connection,
+    member: MemberId,
+    userid: &str,
+    input: &MemberInput,
+    now: Millis,
+) -> StoreResult<()> {
+    let keys = search_keys(&input.name, &input.alias, userid, &input.email, &input.position);
+    conn.prepare_cached(
+        "UPDATE members SET name = ?2, alias = ?3, position = ?4, department_id = ?5, role = ?6, mobile = ?7, \
+         email = ?8, direct_leader_id = ?9, avatar = ?10, search_keys = ?11, version = version + 1, updated_at = ?12 \
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        member.to_string(),
+        input.name,
+        input.alias,
+        input.position,
+        input.main_department.0,
+        role_name(input.role),
+        input.mobile,
+        input.email,
+        input.direct_leader.map(|l| l.to_string()),
+        input.avatar,
+        join(&keys),
+        now
+    ])?;
+    write_departments(conn, member, input)
+}
+
+pub(super) fn department_exists(conn: &Connection, id: &DepartmentId) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM departments WHERE id = ?1")?
+        .query_row([&id.0], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+/// The member's direct leader as stored.
+pub(super) fn stored_leader(conn: &Connection, member: MemberId) -> StoreResult<Option<MemberId>> {
+    let leader: Option<Option<String>> = conn
+        .prepare_cached("SELECT direct_leader_id FROM members WHERE id = ?1")?
+        .query_row([member.to_string()], |row| row.get(0))
+        .optional()?;
+    Ok(leader.flatten().and_then(|l| l.parse().ok()))
+}
+
+/// Checks a member's fields against the directory: the departments exist, the direct leader is
+/// someone else who is not deleted and does not close a cycle, and the userid (for a new member),
+/// mobile and email are nobody else's.
+fn check_member(conn: &Connection, member: MemberId, userid: Option<&str>, input: &MemberInput) -> StoreResult<()> {
+    for department in &input.departments {
+        if !department_exists(conn, department)? {
+            return Err(StoreError::Invalid(format!("departments: there is no department {department}")));
+        }
+    }
+    if let Some(leader) = input.direct_leader {
+        if leader == member {
+            return Err(StoreError::Invalid("direct_leader_id: a member cannot be their own leader".into()));
+        }
+        let status: Option<String> = conn
+            .query_row("SELECT status FROM members WHERE id = ?1", [leader.to_string()], |row| row.get(0))
+            .optional()?;
+        if status.is_none_or(|s| s == "deleted") {
+            return Err(StoreError::Invalid("direct_leader_id: no such member".into()));
+        }
+        if leader_cycle(member, leader, |m| stored_leader(conn, m).ok().flatten()) {
+            return Err(StoreError::Invalid("direct_leader_id: this would make a circle of leaders".into()));
+        }
+    }
+    let taken = |column: &str, value: &str| -> StoreResult<bool> {
+        let sql = format!("SELECT 1 FROM members WHERE {column} = ?1 AND id <> ?2");
+        Ok(conn.prepare_cached(&sql)?.query_row(params![value, member.to_string()], |_| Ok(())).optional()?.is_some())
+    };
+    if let Some(userid) = userid
+        && taken("userid", userid)?
+    {
+        return Err(StoreError::Duplicate("userid"));
+    }
+    if !input.mobile.is_empty() && taken("mobile", &input.mobile)? {
+        return Err(StoreError::Duplicate("mobile"));
+    }
+    if !input.email.is_empty() && taken("email", &input.email)? {
+        return Err(StoreError::Duplicate("email"));
+    }
+    Ok(())
+}
+
+/// Departments the member leads.
+pub(super) fn led_departments(conn: &Connection, member: MemberId) -> StoreResult<Vec<DepartmentId>> {
+    Ok(conn
+        .prepare_cached("SELECT department_id FROM member_departments WHERE member_id = ?1 AND is_leader = 1")?
+        .query_map([member.to_string()], |row| Ok(DepartmentId(row.get(0)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// The member's departments in order.
+fn departments_of(conn: &Connection, member: MemberId) -> StoreResult<Vec<DepartmentId>> {
+    Ok(conn
+        .prepare_cached("SELECT department_id FROM member_departments WHERE member_id = ?1 ORDER BY sort")?
+        .query_map([member.to_string()], |row| Ok(DepartmentId(row.get(0)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// Records, after a write, what each active viewer lost or gained compared with `before`.
+/// `broadcast_members`/`broadcast_departments` already have a change for everyone in this write,
+/// so viewers who gained them need no addressed one (and departments deleted in this write have a
+/// removal for everyone).
+pub(super) fn record_corrections(
+    conn: &Connection,
+    before: &OrgModel,
+    broadcast_members: &HashSet<MemberId>,
+    broadcast_departments: &HashSet<DepartmentId>,
+    now: Millis,
+) -> StoreResult<()> {
+    let after = load_model(conn, Facts::All)?;
+    let viewers: Vec<MemberId> = conn
+        .prepare_cached("SELECT id FROM members WHERE status = 'active'")?
+        .query_map([], |row| Ok(MemberId(uuid_at(row, 0)?)))?
+        .collect::<Result<_, _>>()?;
+    for (viewer, mut diff) in diff_viewers(before, &after, &viewers) {
+        diff.gained_members.retain(|m| !broadcast_members.contains(m));
+        diff.gained_departments.retain(|d| !broadcast_departments.contains(d));
+        diff.lost_departments.retain(|d| !broadcast_departments.contains(d));
+        if diff.is_empty() {
+            continue;
+        }
+        if diff.size() > MAX_LISTED_CORRECTIONS {
+            record_directory(conn, Some(viewer), &StoredChange::DirReset, now)?;
+            continue;
+        }
+        for member_id in diff.lost_members {
+            record_directory(conn, Some(viewer), &StoredChange::DirMemberRemoved { member_id }, now)?;
+        }
+        for member_id in diff.gained_members {
+            record_directory(conn, Some(viewer), &StoredChange::DirMember { member_id }, now)?;
+        }
+        for department_id in diff.lost_departments {
+            record_directory(conn, Some(viewer), &StoredChange::DirDepartmentRemoved { department_id }, now)?;
+        }
+        for department_id in diff.gained_departments {
+            record_directory(conn, Some(viewer), &StoredChange::DirDepartment { department_id }, now)?;
+        }
+    }
+    Ok(())
+}
+
+/// A change for everyone about each of these departments.
+fn broadcast_departments<'a>(
+    conn: &Connection,
+    departments: impl IntoIterator<Item = &'a DepartmentId>,
+    now: Millis,
+) -> StoreResult<()> {
+    for department_id in departments {
+        record_directory(conn, None, &StoredChange::DirDepartment { department_id: department_id.clone() }, now)?;
+    }
+    Ok(())
+}
+
+/// The departments in exactly one of the two lists (their leaders changed).
+fn changed_leads(before: &[DepartmentId], after: &[DepartmentId]) -> Vec<DepartmentId> {
+    before.iter().filter(|d| !after.contains(d)).chain(after.iter().filter(|d| !before.contains(d))).cloned().collect()
+}
+
+/// The card as an administrator sees it.
+fn admin_card(conn: &Connection, actor: MemberId, member: MemberId) -> StoreResult<DirectoryMember> {
+    DirectoryView::new(conn, actor, Facts::Only(&[member]))?.member(conn, member)?.ok_or(StoreError::NotFound("member"))
+}
+
+/// The department as an administrator sees it (every leader).
+fn admin_department(conn: &Connection, id: &DepartmentId) -> StoreResult<Department> {
+    let mut department = conn
+        .query_row(
+            "SELECT id, name, parent_id, sort_order FROM departments WHERE id = ?1",
+            [&id.0],
+            department_from_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound("department"))?;
+    department.leaders = conn
+        .prepare_cached(
+            "SELECT md.member_id FROM member_departments md JOIN members m ON m.id = md.member_id \
+             WHERE md.department_id = ?1 AND md.is_leader = 1 ORDER BY m.userid",
+        )?
+        .query_map([&id.0], |row| Ok(MemberId(uuid_at(row, 0)?)))?
+        .collect::<Result<_, _>>()?;
+    Ok(department)
+}
+
+/// (userid, role, status) of a member who is not deleted.
+pub(super) fn live_member(conn: &Connection, member: MemberId) -> StoreResult<(String, String, String)> {
+    conn.query_row(
+        "SELECT userid, role, status FROM members WHERE id = ?1 AND status <> 'deleted'",
+        [member.to_string()],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound("member"))
+}
+
+fn sibling_name_taken(
+    conn: &Connection,
+    parent: &DepartmentId,
+    name: &str,
+    except: Option<&DepartmentId>,
+) -> StoreResult<bool> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM departments WHERE parent_id = ?1 AND name = ?2 AND id <> COALESCE(?3, '')",
+            params![parent.0, name, except.map(|e| e.0.as_str())],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+fn name_taken() -> StoreError {
+    StoreError::Conflict("name: a department with this name already exists there".into())
+}
+
+impl DirectoryAdmin for SqliteStore {
+    fn create_member(&self, actor: MemberId, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        check_member(&tx, member.id, Some(&member.userid), &member.input)?;
+        insert_member_row(&tx, member, now)?;
+        // Nobody loses anyone by a new member, and those who may see them get this change.
+        record_directory(&tx, None, &StoredChange::DirMember { member_id: member.id }, now)?;
+        broadcast_departments(&tx, &member.input.leader_of, now)?;
+        let card = admin_card(&tx, actor, member.id)?;
+        tx.commit()?;
+        Ok(card)
+    }
+
+    fn update_member(
+        &self,
+        actor: MemberId,
+        member: MemberId,
+        input: &MemberInput,
+        now: Millis,
+    ) -> StoreResult<DirectoryMember> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let (userid, role, _) = live_member(&tx, member)?;
+        if actor == member && role != role_name(input.role) {
+            return Err(StoreError::Conflict("role: you cannot change your own role".into()));
+        }
+        check_member(&tx, member, None, input)?;
+        let old_departments = departments_of(&tx, member)?;
+        let old_leads = led_departments(&tx, member)?;
+        // Who sees whom depends on departments and roles only: skip the diff otherwise.
+        let moves = role != role_name(input.role) || old_departments != input.departments;
+        let before = if moves { Some(load_model(&tx, Facts::All)?) } else { None };
+        update_member_row(&tx, member, &userid, input, now)?;
+        record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
+        broadcast_departments(&tx, &changed_leads(&old_leads, &input.leader_of), now)?;
+        if let Some(before) = before {
+            record_corrections(&tx, &before, &HashSet::from([member]), &HashSet::new(), now)?;
+        }
+        let card = admin_card(&tx, actor, member)?;
+        tx.commit()?;
+        Ok(card)
+    }
+
+    fn set_member_status(
+        &self,
+        actor: MemberId,
+        member: MemberId,
+        status: MemberStatus,
+        now: Millis,
+    ) -> StoreResult<(DirectoryMember, Vec<SessionId>)> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        live_member(&tx, member)?;
+        if actor == member && status != MemberStatus::Active {
+            return Err(StoreError::Conflict("you cannot disable your own account".into()));
+        }
+        if status == MemberStatus::Active {
+            let hash: String =
+                tx.query_row("SELECT password_hash FROM members WHERE id = ?1", [member.to_string()], |row| {
+                    row.get(0)
+                })?;
+            if hash.is_empty() {
+                return Err(StoreError::Conflict(
+                    "status: this member has no password yet; set one (which also activates them)".into(),
+                ));
+            }
+        }
+        let changed = tx.execute(
+            "UPDATE members SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
+            params![member.to_string(), status.as_str(), now],
+        )?;
+        let sessions = if status == MemberStatus::Active { Vec::new() } else { revoke_all_sessions(&tx, member, now)? };
+        if changed > 0 {
+            // Disabled members stay in the directory (greyed out): nobody's visibility changes.
+            record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
+        }
+        let card = admin_card(&tx, actor, member)?;
+        tx.commit()?;
+        Ok((card, sessions))
+    }
+
+    fn delete_member(&self, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        live_member(&tx, member)?;
+        if actor == member {
+            return Err(StoreError::Conflict("you cannot delete your own account".into()));
+        }
+        let before = load_model(&tx, Facts::All)?;
+        let led = led_departments(&tx, member)?;
+        let id = member.to_string();
+        let reports: Vec<MemberId> = tx
+            .prepare("SELECT id FROM members WHERE direct_leader_id = ?1")?
+            .query_map([&id], |row| Ok(MemberId(uuid_at(row, 0)?)))?
+            .collect::<Result<_, _>>()?;
+        tx.execute(
+            "UPDATE members SET direct_leader_id = NULL, version = version + 1, updated_at = ?2 WHERE direct_leader_id = ?1",
+            params![id, now],
+        )?;
+        tx.execute("DELETE FROM visibility_hidden_allow WHERE member_id = ?1 OR allowed_member_id = ?1", [&id])?;
+        tx.execute("DELETE FROM visibility_hidden_member WHERE member_id = ?1", [&id])?;
+        tx.execute("DELETE FROM member_departments WHERE member_id = ?1", [&id])?;
+        // The row stays for message history; what must stay unique is freed ('#' is never in a
+        // valid userid).
+        tx.execute(
+            "UPDATE members SET status = 'deleted', userid = '#' || id, mobile = '', email = '', password_hash = '', \
+             search_keys = '', direct_leader_id = NULL, version = version + 1, updated_at = ?2 WHERE id = ?1",
+            params![id, now],
+        )?;
+        let sessions = revoke_all_sessions(&tx, member, now)?;
+        for report in &reports {
+            record_directory(&tx, None, &StoredChange::DirMember { member_id: *report }, now)?;
+        }
+        broadcast_departments(&tx, &led, now)?;
+        record_corrections(&tx, &before, &HashSet::new(), &HashSet::new(), now)?;
+        tx.commit()?;
+        Ok(sessions)
+    }
+
+    fn set_password(&self, member: MemberId, password_hash: &str, now: Millis) -> StoreResult<Vec<SessionId>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let (_, _, status) = live_member(&tx, member)?;
+        tx.execute("UPDATE members SET password_hash = ?2 WHERE id = ?1", params![member.to_string(), password_hash])?;
+        if status == "invited" {
+            tx.execute(
+                "UPDATE members SET status = 'active', version = version + 1, updated_at = ?2 WHERE id = ?1",
+                params![member.to_string(), now],
+            )?;
+            record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
+        }
+        let sessions = revoke_all_sessions(&tx, member, now)?;
+        tx.commit()?;
+        Ok(sessions)
+    }
+
+    fn create_department(
+        &self,
+        name: &str,
+        parent: &DepartmentId,
+        order: Option<i64>,
+        now: Millis,
+    ) -> StoreResult<Department> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        if !department_exists(&tx, parent)? {
+            return Err(StoreError::Invalid(format!("parent_id: there is no department {parent}")));
+        }
+        if sibling_name_taken(&tx, parent, name, None)? {
+            return Err(name_taken());
+        }
+        let order = match order {
+            Some(order) => order,
+            None => tx.query_row(
+                "SELECT COALESCE(MAX(sort_order) + 1, 0) FROM departments WHERE parent_id = ?1",
+                [&parent.0],
+                |row| row.get(0),
+            )?,
+        };
+        let id = DepartmentId(Uuid::now_v7().to_string());
+        tx.execute(
+            "INSERT INTO departments (id, name, parent_id, sort_order, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.0, name, parent.0, order, now],
+        )?;
+        record_directory(&tx, None, &StoredChange::DirDepartment { department_id: id.clone() }, now)?;
+        let department = admin_department(&tx, &id)?;
+        tx.commit()?;
+        Ok(department)
+    }
+
+    fn update_department(
+        &self,
+        id: &DepartmentId,
+        change: &UpdateDepartmentRequest,
+        now: Millis,
+    ) -> StoreResult<Department> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current = admin_department(&tx, id)?;
+        let parent = change.parent_id.clone().or_else(|| current.parent_id.clone());
+        let name = change.name.clone().unwrap_or_else(|| current.name.clone());
+        let moving = change.parent_id.is_some() && change.parent_id != current.parent_id;
+        if moving {
+            let Some(new_parent) = &change.parent_id else { return Err(StoreError::NotFound("department")) };
+            if current.parent_id.is_none() {
+                return Err(StoreError::Conflict("parent_id: the root department cannot be moved".into()));
+            }
+            if !department_exists(&tx, new_parent)? {
+                return Err(StoreError::Invalid(format!("parent_id: there is no department {new_parent}")));
+            }
+            let under_itself: Option<i64> = tx
+                .query_row(
+                    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id \
+                     WHERE d.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2",
+                    params![new_parent.0, id.0],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if under_itself.is_some() {
+                return Err(StoreError::Conflict(
+                    "parent_id: a department cannot move under itself or one of its sub-departments".into(),
+                ));
+            }
+        }
+        if let Some(parent) = &parent
+            && (moving || name != current.name)
+            && sibling_name_taken(&tx, parent, &name, Some(id))?
+        {
+            return Err(name_taken());
+        }
+        let before = if moving { Some(load_model(&tx, Facts::All)?) } else { None };
+        tx.execute(
+            "UPDATE departments SET name = ?2, parent_id = ?3, sort_order = ?4, updated_at = ?5 WHERE id = ?1",
+            params![id.0, name, parent.as_ref().map(|p| p.0.as_str()), change.order.unwrap_or(current.order), now],
+        )?;
+        record_directory(&tx, None, &StoredChange::DirDepartment { department_id: id.clone() }, now)?;
+        if let Some(before) = before {
+            record_corrections(&tx, &before, &HashSet::new(), &HashSet::from([id.clone()]), now)?;
+        }
+        let department = admin_department(&tx, id)?;
+        tx.commit()?;
+        Ok(department)
+    }
+
+    fn delete_department(&self, id: &DepartmentId, now: Millis) -> StoreResult<()> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current = admin_department(&tx, id)?;
+        let Some(parent) = current.parent_id else {
+            return Err(StoreError::Conflict("the root department cannot be deleted".into()));
+        };
+        let children: i64 =
+            tx.query_row("SELECT COUNT(*) FROM departments WHERE parent_id = ?1", [&id.0], |row| row.get(0))?;
+        if children > 0 {
+            return Err(StoreError::Conflict(format!(
+                "this department still has {children} sub-department(s); move or delete them first"
+            )));
+        }
+        let members: i64 =
+            tx.query_row("SELECT COUNT(*) FROM member_departments WHERE department_id = ?1", [&id.0], |row| {
+                row.get(0)
+            })?;
+        if members > 0 {
+            return Err(StoreError::Conflict(format!(
+                "this department still has {members} member(s); move them first"
+            )));
+        }
+        let before = load_model(&tx, Facts::All)?;
+        tx.execute(
+            "DELETE FROM visibility_department_scope WHERE department_id = ?1 OR visible_department_id = ?1",
+            [&id.0],
+        )?;
+        tx.execute("DELETE FROM visibility_scoped_department WHERE department_id = ?1", [&id.0])?;
+        tx.execute("DELETE FROM visibility_hidden_allow WHERE allowed_department_id = ?1", [&id.0])?;
+        // Deleted members keep a main department for their row; give them the parent.
+        tx.execute("UPDATE members SET department_id = ?2 WHERE department_id = ?1", params![id.0, parent.0])?;
+        tx.execute("DELETE FROM departments WHERE id = ?1", [&id.0])?;
+        record_directory(&tx, None, &StoredChange::DirDepartmentRemoved { department_id: id.clone() }, now)?;
+        record_corrections(&tx, &before, &HashSet::new(), &HashSet::from([id.clone()]), now)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn visibility_rules(&self) -> StoreResult<VisibilityRules> {
+        super::rules::visibility_rules(&self.conn())
+    }
+
+    fn set_department_scope(
+        &self,
+        department: &DepartmentId,
+        visible: &[DepartmentId],
+        now: Millis,
+    ) -> StoreResult<()> {
+        super::rules::set_department_scope(&mut self.conn(), department, visible, now)
+    }
+
+    fn clear_department_scope(&self, department: &DepartmentId, now: Millis) -> StoreResult<()> {
+        super::rules::clear_department_scope(&mut self.conn(), department, now)
+    }
+
+    fn hide_member(&self, member: MemberId, allow: &HideMemberRequest, now: Millis) -> StoreResult<()> {
+        super::rules::hide_member(&mut self.conn(), member, allow, now)
+    }
+
+    fn unhide_member(&self, member: MemberId, now: Millis) -> StoreResult<()> {
+        super::rules::unhide_member(&mut self.conn(), member, now)
+    }
+
+    fn import_members(
+        &self,
+        rows: &[crate::store::ImportRow],
+        now: Millis,
+    ) -> StoreResult<crate::store::ImportOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let outcome = super::import::import(&tx, rows, now)?;
+        if outcome.is_ok() {
+            tx.commit()?;
+        }
+        Ok(outcome)
+    }
+
+    fn export_members(&self) -> StoreResult<Vec<crate::store::ExportRow>> {
+        super::import::export(&self.conn())
+    }
+}
