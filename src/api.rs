@@ -129,6 +129,11 @@ impl Api {
         self.get("/members").await
     }
 
+    /// Every department and member this member may see, and the feed position it is current at.
+    pub async fn directory(&self) -> Result<weft_protocol::directory::DirectorySnapshot, ApiError> {
+        self.get("/directory").await
+    }
+
     pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
         self.post("/conversations", request).await
     }

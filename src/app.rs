@@ -3,8 +3,8 @@
 
 use crate::i18n::I18n;
 use crate::routes::{
-    conversation::ConversationPage, group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage,
-    shell::Shell, sign_in::SignInPage,
+    conversation::ConversationPage, directory::DirectoryPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
+    search::SearchPage, shell::Shell, sign_in::SignInPage,
 };
 use crate::session::{Session, SessionContext};
 use crate::state::ChatState;
@@ -55,6 +55,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("c/:id/settings") view=GroupSettingsPage/>
                     <Route path=path!("new") view=NewChatPage/>
                     <Route path=path!("search") view=SearchPage/>
+                    <Route path=path!("directory") view=DirectoryPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -3,6 +3,7 @@
 //! first, so the app shows something at once, offline too.
 
 use crate::api::{Api, ApiError};
+use crate::directory::Directory;
 use crate::live::LiveSocket;
 use crate::session::{Session, SessionContext};
 use crate::store::{IdbStore, LocalStore, Store};
@@ -11,7 +12,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
-use weft_protocol::auth::MemberProfile;
 use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
 use weft_protocol::sync::ChangeEnvelope;
 use weft_protocol::{ConversationId, ErrorCode, MemberId};
@@ -64,8 +64,9 @@ pub struct ChatState {
     /// Writes not yet accepted by the server, in delivery order.
     pub outbox: RwSignal<Vec<OutboxEntry>>,
     pub connection: RwSignal<Connection>,
-    /// Colleagues one can start a chat with (fetched when first needed).
-    pub members: RwSignal<Vec<MemberProfile>>,
+    /// The organisation directory as this member may see it (device copy, kept current by the feed).
+    pub directory: RwSignal<Directory>,
+    pub(crate) directory_downloading: StoredValue<bool>,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
@@ -94,7 +95,8 @@ impl ChatState {
             details: RwSignal::new(HashMap::new()),
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
-            members: RwSignal::new(Vec::new()),
+            directory: RwSignal::new(Directory::default()),
+            directory_downloading: StoredValue::new(false),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
@@ -154,6 +156,7 @@ impl ChatState {
                 self.conversations.set(list);
                 self.loaded.set(true);
             }
+            self.load_directory_from_device().await;
             if self.cursor.get_value().is_none() {
                 self.bootstrap().await;
             }
@@ -179,6 +182,7 @@ impl ChatState {
         self.timelines.set(HashMap::new());
         self.details.set(HashMap::new());
         self.outbox.set(Vec::new());
+        self.directory.set(Directory::default());
         self.cursor.set_value(None);
         self.loaded.set(false);
         spawn_local(async move {
@@ -351,20 +355,6 @@ impl ChatState {
 }
 
 impl ChatState {
-    /// Fetches the colleagues list once (again if it came back empty).
-    pub fn load_members(self) {
-        if !self.members.with_untracked(Vec::is_empty) {
-            return;
-        }
-        let Some(api) = self.api() else { return };
-        spawn_local(async move {
-            match api.members().await {
-                Ok(list) => self.members.set(list),
-                Err(error) => self.on_error(&error),
-            }
-        });
-    }
-
     /// Takes a conversation the server just created or changed into the list and receipts.
     pub fn adopt(self, detail: ConversationDetail) {
         let id = detail.summary.id;

@@ -1,35 +1,66 @@
-//! Picks colleagues from a list: a filter box (name, alias, account, position, department) and a
-//! checkbox per person. Used to start chats and to add people to a group.
+//! Picks colleagues from the device's directory: a search box (name, pinyin, initials, alias,
+//! account, position — the directory's ranked search) and a checkbox per person, with the chosen
+//! ones listed on top. Used to start chats and to add people to a group; works offline.
 
+use crate::directory::Directory;
 use crate::i18n::{Text, use_i18n};
+use crate::state::use_chat;
 use leptos::prelude::*;
 use weft_protocol::MemberId;
-use weft_protocol::auth::MemberProfile;
+use weft_protocol::directory::{DirectoryMember, MemberStatus};
 
-/// True when `member` matches every word of `filter` in one of its fields (case-insensitive).
-pub fn matches(member: &MemberProfile, filter: &str) -> bool {
-    let haystack =
-        format!("{} {} {} {} {}", member.name, member.alias, member.userid, member.position, member.department)
-            .to_lowercase();
-    filter.to_lowercase().split_whitespace().all(|word| haystack.contains(word))
+/// Most people listed at once; a search narrows the rest.
+pub const SHOWN_LIMIT: usize = 100;
+
+/// Who the picker offers for `filter`: active members not excluded, best matches first (by name
+/// without a filter), at most [`SHOWN_LIMIT`].
+pub fn offered(directory: &Directory, filter: &str, exclude: &[MemberId]) -> Vec<DirectoryMember> {
+    let pickable = |m: &&DirectoryMember| m.status == MemberStatus::Active && !exclude.contains(&m.id);
+    if filter.trim().is_empty() {
+        return directory.active_members().into_iter().filter(pickable).take(SHOWN_LIMIT).cloned().collect();
+    }
+    directory
+        .search(filter, usize::MAX)
+        .into_iter()
+        .filter_map(|hit| directory.member(hit.member_id))
+        .filter(pickable)
+        .take(SHOWN_LIMIT)
+        .cloned()
+        .collect()
 }
 
 #[component]
 pub fn MemberPicker(
-    /// Everyone who can be picked.
-    #[prop(into)]
-    members: Signal<Vec<MemberProfile>>,
     /// People not offered (the member themself, people already in the group).
     #[prop(into)]
     exclude: Signal<Vec<MemberId>>,
     selected: RwSignal<Vec<MemberId>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let chat = use_chat();
     let filter = RwSignal::new(String::new());
-    let shown = move || {
+    let shown = Memo::new(move |_| {
         let filter = filter.get();
         let exclude = exclude.get();
-        members.get().into_iter().filter(|m| !exclude.contains(&m.id) && matches(m, &filter)).collect::<Vec<_>>()
+        chat.directory.with(|d| offered(d, &filter, &exclude))
+    });
+    let chosen = Memo::new(move |_| {
+        selected.with(|ids| {
+            chat.directory
+                .with(|d| ids.iter().filter_map(|id| d.member(*id).map(|m| (m.id, m.name.clone()))).collect::<Vec<_>>())
+        })
+    });
+    let department_of = move |member: &DirectoryMember| -> String {
+        chat.directory.with_untracked(|d| d.path(&member.main_department_id).last().cloned().unwrap_or_default())
+    };
+    let toggle = move |id: MemberId| {
+        selected.update(|s| {
+            if let Some(at) = s.iter().position(|x| *x == id) {
+                s.remove(at);
+            } else {
+                s.push(id);
+            }
+        })
     };
     view! {
         <div class="member-picker">
@@ -44,33 +75,41 @@ pub fn MemberPicker(
             <p class="hint" aria-live="polite">
                 {move || format!("{} {}", selected.with(Vec::len), Text::Selected.in_lang(i18n.lang.get()))}
             </p>
+            <ul class="member-picker__chosen" aria-label=i18n.t(Text::Selected)>
+                <For each=move || chosen.get() key=|(id, _)| *id let:person>
+                    <li>
+                        <button type="button" class="chip" on:click=move |_| toggle(person.0)
+                            aria-label=move || format!("{} {}", Text::Remove.in_lang(i18n.lang.get()), person.1)>
+                            <bdi>{person.1.clone()}</bdi>" ×"
+                        </button>
+                    </li>
+                </For>
+            </ul>
             <ul class="member-picker__list">
-                <For each=shown key=|m| m.id let:member>
+                <For each=move || shown.get() key=|m| (m.id, m.version) let:member>
                     {
                         let id = member.id;
                         let checked = move || selected.with(|s| s.contains(&id));
+                        let detail = [member.alias.clone(), member.position.clone(), department_of(&member)]
+                            .into_iter()
+                            .filter(|s| !s.is_empty())
+                            .collect::<Vec<_>>()
+                            .join(" · ");
                         view! {
                             <li>
                                 <label class="member-picker__item">
-                                    <input
-                                        type="checkbox"
-                                        prop:checked=checked
-                                        on:change=move |_| selected.update(|s| {
-                                            if let Some(at) = s.iter().position(|x| *x == id) {
-                                                s.remove(at);
-                                            } else {
-                                                s.push(id);
-                                            }
-                                        })
-                                    />
+                                    <input type="checkbox" prop:checked=checked on:change=move |_| toggle(id)/>
                                     <span class="member-picker__name">{member.name.clone()}</span>
-                                    <span class="hint">{format!("{} · {}", member.alias, member.position)}</span>
+                                    <span class="hint">{detail}</span>
                                 </label>
                             </li>
                         }
                     }
                 </For>
             </ul>
+            <Show when=move || shown.with(|s| s.len() == SHOWN_LIMIT)>
+                <p class="hint">{i18n.t(Text::NarrowSearch)}</p>
+            </Show>
         </div>
     }
 }

@@ -6,6 +6,7 @@ pub mod connection_badge;
 pub mod conversation_list;
 pub mod member_picker;
 pub mod message_item;
+pub mod profile_card;
 pub mod text_field;
 pub mod timeline_window;
 pub mod toggle_button;

@@ -35,7 +35,6 @@ pub fn GroupSettingsPage() -> impl IntoView {
     Effect::new(move |_| {
         if let Some(id) = id.get() {
             chat.load_detail(id);
-            chat.load_members();
         }
     });
     // The name field follows the group's name when it changes, not on every receipt update.
@@ -145,7 +144,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
                 </ul>
                 <form class="add-people" on:submit=add>
                     <h3>{i18n.t(Text::AddPeople)}</h3>
-                    <MemberPicker members=chat.members exclude=in_group selected=adding/>
+                    <MemberPicker exclude=in_group selected=adding/>
                     <button type="submit" class="primary" disabled=move || adding.with(Vec::is_empty)>{i18n.t(Text::AddPeople)}</button>
                 </form>
                 <button type="button" class="link danger" on:click=leave>{i18n.t(Text::LeaveGroup)}</button>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod conversation;
+pub mod directory;
 pub mod group_settings;
 pub mod new_chat;
 pub mod search;

@@ -18,7 +18,6 @@ pub fn NewChatPage() -> impl IntoView {
     let chat = use_chat();
     let session = use_session();
     let navigate = use_navigate();
-    chat.load_members();
     let selected = RwSignal::new(Vec::<MemberId>::new());
     let name = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<Text>);
@@ -74,7 +73,7 @@ pub fn NewChatPage() -> impl IntoView {
             </header>
             <form class="page__body" on:submit=submit novalidate=true>
                 <TextField id="group-name" label=Text::GroupName value=name error=name_error maxlength=60/>
-                <MemberPicker members=chat.members exclude=me selected=selected/>
+                <MemberPicker exclude=me selected=selected/>
                 <p class="field-error" role="alert">{show(pick_error)}</p>
                 <p class="form-error" role="alert">{show(form_error)}</p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::StartChat)}</button>

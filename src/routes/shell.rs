@@ -69,6 +69,7 @@ fn SignedIn() -> impl IntoView {
                     <div class="sidebar__actions">
                         <a class="button" href="/new">{i18n.t(Text::NewChat)}</a>
                         <a class="button" href="/search">{i18n.t(Text::Search)}</a>
+                        <a class="button" href="/directory">{i18n.t(Text::Directory)}</a>
                     </div>
                     <ConversationList/>
                 </div>

@@ -2,8 +2,8 @@
 //! [`super::migrations`], values written plain or sealed by the [`Cipher`].
 
 use super::cipher::Cipher;
-use super::migrations::{self, v1, v2, v3, v4};
-use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
+use super::migrations::{self, v1, v2, v3, v4, v5};
+use super::{DirectoryRows, Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use crate::sync::outbox::OutboxEntry;
 use futures::future::try_join_all;
 use indexed_db_futures::cursor::CursorDirection;
@@ -14,8 +14,9 @@ use js_sys::{Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
-use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
+use weft_protocol::directory::{Department, DirectoryMember};
+use weft_protocol::{ConversationId, DepartmentId, MemberId};
 
 pub struct IdbStore {
     db: Database,
@@ -123,6 +124,8 @@ impl IdbStore {
             .await?;
         self.reseal_store::<MessageRow>(v1::MESSAGES, v1::MESSAGES_KEY, |row| row.key.clone()).await?;
         self.reseal_store::<OutboxEntry>(v2::OUTBOX, v2::OUTBOX_KEY, |entry| entry.client_id.clone()).await?;
+        self.reseal_store::<Department>(v5::DEPARTMENTS, v5::KEY, |d| d.id.0.clone()).await?;
+        self.reseal_store::<DirectoryMember>(v5::DIRECTORY_MEMBERS, v5::KEY, |m| m.id.to_string()).await?;
         let tx = self.db.transaction(v3::UPLOADS).build()?;
         let keys: Vec<String> =
             tx.object_store(v3::UPLOADS)?.get_all_keys::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
@@ -146,6 +149,13 @@ impl IdbStore {
         let values: Vec<T> = self.decode_all(plain).await?;
         let sealed = try_join_all(values.iter().map(|value| self.encode(key_path, key_of(value), value))).await?;
         self.put_raw(name, sealed).await
+    }
+
+    async fn delete_key(&self, name: &str, key: String) -> Result<(), StoreError> {
+        let tx = self.db.transaction(name).with_mode(TransactionMode::Readwrite).build()?;
+        tx.object_store(name)?.delete(key).primitive()?.await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn raw_rows(&self, name: &str) -> Result<Vec<JsValue>, StoreError> {
@@ -343,10 +353,7 @@ impl Store for IdbStore {
     }
 
     async fn delete_outbox(&self, client_id: &str) -> Result<(), StoreError> {
-        let tx = self.db.transaction(v2::OUTBOX).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(v2::OUTBOX)?.delete(client_id).primitive()?.await?;
-        tx.commit().await?;
-        Ok(())
+        self.delete_key(v2::OUTBOX, client_id.to_owned()).await
     }
 
     async fn search_messages(&self, query: &str, limit: usize) -> Result<Vec<Message>, StoreError> {
@@ -407,10 +414,61 @@ impl Store for IdbStore {
     }
 
     async fn delete_upload(&self, key: &str) -> Result<(), StoreError> {
-        let tx = self.db.transaction(v3::UPLOADS).with_mode(TransactionMode::Readwrite).build()?;
-        tx.object_store(v3::UPLOADS)?.delete(key.to_owned()).primitive()?.await?;
+        self.delete_key(v3::UPLOADS, key.to_owned()).await
+    }
+
+    async fn replace_directory(
+        &self,
+        departments: &[Department],
+        members: &[DirectoryMember],
+    ) -> Result<(), StoreError> {
+        let department_rows = try_join_all(departments.iter().map(|d| self.encode(v5::KEY, d.id.0.clone(), d))).await?;
+        let member_rows = try_join_all(members.iter().map(|m| self.encode(v5::KEY, m.id.to_string(), m))).await?;
+        let tx = self
+            .db
+            .transaction([v5::DEPARTMENTS, v5::DIRECTORY_MEMBERS])
+            .with_mode(TransactionMode::Readwrite)
+            .build()?;
+        let department_store = tx.object_store(v5::DEPARTMENTS)?;
+        let member_store = tx.object_store(v5::DIRECTORY_MEMBERS)?;
+        department_store.clear()?.await?;
+        member_store.clear()?.await?;
+        let mut requests = Vec::with_capacity(department_rows.len() + member_rows.len());
+        for row in department_rows {
+            requests.push(department_store.put(row).primitive()?);
+        }
+        for row in member_rows {
+            requests.push(member_store.put(row).primitive()?);
+        }
         tx.commit().await?;
+        for request in requests {
+            request.await?;
+        }
         Ok(())
+    }
+
+    async fn directory(&self) -> Result<DirectoryRows, StoreError> {
+        let departments = self.decode_all(self.raw_rows(v5::DEPARTMENTS).await?).await?;
+        let members = self.decode_all(self.raw_rows(v5::DIRECTORY_MEMBERS).await?).await?;
+        Ok((departments, members))
+    }
+
+    async fn put_directory_member(&self, member: &DirectoryMember) -> Result<(), StoreError> {
+        let row = self.encode(v5::KEY, member.id.to_string(), member).await?;
+        self.put_raw(v5::DIRECTORY_MEMBERS, vec![row]).await
+    }
+
+    async fn delete_directory_member(&self, id: MemberId) -> Result<(), StoreError> {
+        self.delete_key(v5::DIRECTORY_MEMBERS, id.to_string()).await
+    }
+
+    async fn put_department(&self, department: &Department) -> Result<(), StoreError> {
+        let row = self.encode(v5::KEY, department.id.0.clone(), department).await?;
+        self.put_raw(v5::DEPARTMENTS, vec![row]).await
+    }
+
+    async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
+        self.delete_key(v5::DEPARTMENTS, id.0.clone()).await
     }
 }
 

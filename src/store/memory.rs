@@ -1,12 +1,14 @@
 //! An in-memory [`Store`]: the fallback when IndexedDB is unavailable, and the reference the
 //! IndexedDB store is tested against.
 
+use super::DirectoryRows;
 use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use crate::sync::outbox::OutboxEntry;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
-use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
+use weft_protocol::directory::{Department, DirectoryMember};
+use weft_protocol::{ConversationId, DepartmentId, MemberId};
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -15,6 +17,8 @@ pub struct MemoryStore {
     cursor: RefCell<Option<u64>>,
     outbox: RefCell<HashMap<String, OutboxEntry>>,
     uploads: RefCell<HashMap<String, web_sys::Blob>>,
+    departments: RefCell<HashMap<DepartmentId, Department>>,
+    directory_members: RefCell<HashMap<MemberId, DirectoryMember>>,
 }
 
 impl Store for MemoryStore {
@@ -121,6 +125,43 @@ impl Store for MemoryStore {
 
     async fn delete_upload(&self, key: &str) -> Result<(), StoreError> {
         self.uploads.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    async fn replace_directory(
+        &self,
+        departments: &[Department],
+        members: &[DirectoryMember],
+    ) -> Result<(), StoreError> {
+        *self.departments.borrow_mut() = departments.iter().map(|d| (d.id.clone(), d.clone())).collect();
+        *self.directory_members.borrow_mut() = members.iter().map(|m| (m.id, m.clone())).collect();
+        Ok(())
+    }
+
+    async fn directory(&self) -> Result<DirectoryRows, StoreError> {
+        Ok((
+            self.departments.borrow().values().cloned().collect(),
+            self.directory_members.borrow().values().cloned().collect(),
+        ))
+    }
+
+    async fn put_directory_member(&self, member: &DirectoryMember) -> Result<(), StoreError> {
+        self.directory_members.borrow_mut().insert(member.id, member.clone());
+        Ok(())
+    }
+
+    async fn delete_directory_member(&self, id: MemberId) -> Result<(), StoreError> {
+        self.directory_members.borrow_mut().remove(&id);
+        Ok(())
+    }
+
+    async fn put_department(&self, department: &Department) -> Result<(), StoreError> {
+        self.departments.borrow_mut().insert(department.id.clone(), department.clone());
+        Ok(())
+    }
+
+    async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
+        self.departments.borrow_mut().remove(id);
         Ok(())
     }
 }

@@ -16,10 +16,12 @@ pub enum Version {
     V3 = 3,
     /// The device key for values encrypted at rest.
     V4 = 4,
+    /// The organisation directory.
+    V5 = 5,
 }
 
 impl Version {
-    pub const CURRENT: Version = Version::V4;
+    pub const CURRENT: Version = Version::V5;
 
     fn from_number(number: u32) -> Option<Self> {
         match number {
@@ -27,6 +29,7 @@ impl Version {
             2 => Some(Version::V2),
             3 => Some(Version::V3),
             4 => Some(Version::V4),
+            5 => Some(Version::V5),
             _ => None,
         }
     }
@@ -97,6 +100,22 @@ pub mod v4 {
     }
 }
 
+/// Version 5: the directory this member may see: `departments` and `directory_members`, both
+/// keyed by id (values sealed like every other row).
+pub mod v5 {
+    use super::*;
+
+    pub const DEPARTMENTS: &str = "departments";
+    pub const DIRECTORY_MEMBERS: &str = "directory_members";
+    pub const KEY: &str = "id";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(DEPARTMENTS).with_key_path(KEY.into()).build()?;
+        db.create_object_store(DIRECTORY_MEMBERS).with_key_path(KEY.into()).build()?;
+        Ok(())
+    }
+}
+
 /// Applies every schema step after `old` up to [`Version::CURRENT`].
 pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
     for number in (old + 1)..=(Version::CURRENT as u32) {
@@ -105,6 +124,7 @@ pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
             Some(Version::V2) => v2::create_object_stores(db)?,
             Some(Version::V3) => v3::create_object_stores(db)?,
             Some(Version::V4) => v4::create_object_stores(db)?,
+            Some(Version::V5) => v5::create_object_stores(db)?,
             None => {}
         }
     }

@@ -15,8 +15,12 @@ pub use memory::MemoryStore;
 pub use migrations::Version;
 
 use crate::sync::outbox::OutboxEntry;
-use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
+use weft_protocol::directory::{Department, DirectoryMember};
+use weft_protocol::{ConversationId, DepartmentId, MemberId};
+
+/// The device's copy of the directory: departments and member cards.
+pub type DirectoryRows = (Vec<Department>, Vec<DirectoryMember>);
 
 /// What the app keeps on the device. Futures are not `Send`: browsers are single-threaded.
 #[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
@@ -54,6 +58,17 @@ pub trait Store {
     async fn put_upload(&self, key: &str, file: &web_sys::Blob) -> Result<(), StoreError>;
     async fn upload(&self, key: &str) -> Result<Option<web_sys::Blob>, StoreError>;
     async fn delete_upload(&self, key: &str) -> Result<(), StoreError>;
+    /// Replaces the whole directory (first download, or the server asked for a reset).
+    async fn replace_directory(
+        &self,
+        departments: &[Department],
+        members: &[DirectoryMember],
+    ) -> Result<(), StoreError>;
+    async fn directory(&self) -> Result<DirectoryRows, StoreError>;
+    async fn put_directory_member(&self, member: &DirectoryMember) -> Result<(), StoreError>;
+    async fn delete_directory_member(&self, id: MemberId) -> Result<(), StoreError>;
+    async fn put_department(&self, department: &Department) -> Result<(), StoreError>;
+    async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -139,6 +154,28 @@ impl Store for LocalStore {
     }
     async fn delete_upload(&self, key: &str) -> Result<(), StoreError> {
         delegate!(self, s => s.delete_upload(key))
+    }
+    async fn replace_directory(
+        &self,
+        departments: &[Department],
+        members: &[DirectoryMember],
+    ) -> Result<(), StoreError> {
+        delegate!(self, s => s.replace_directory(departments, members))
+    }
+    async fn directory(&self) -> Result<DirectoryRows, StoreError> {
+        delegate!(self, s => s.directory())
+    }
+    async fn put_directory_member(&self, member: &DirectoryMember) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_directory_member(member))
+    }
+    async fn delete_directory_member(&self, id: MemberId) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_directory_member(id))
+    }
+    async fn put_department(&self, department: &Department) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_department(department))
+    }
+    async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_department(id))
     }
 }
 

@@ -57,6 +57,7 @@ impl ChatState {
                         self.bootstrap().await;
                     }
                     self.flush().await;
+                    self.ensure_directory().await;
                 });
             }
             LiveEvent::Frame(ServerFrame::Changes { changes, cursor }) => {
@@ -130,14 +131,12 @@ impl ChatState {
                     });
                 }
             }
-            // The directory's changes are applied once the app has a directory (a later issue);
-            // until then the app downloads nothing of it and skips them.
-            Change::Member { .. }
+            directory @ (Change::Member { .. }
             | Change::MemberRemoved { .. }
             | Change::Department { .. }
             | Change::DepartmentRemoved { .. }
-            | Change::DirectoryReset
-            | Change::Unknown => {}
+            | Change::DirectoryReset) => self.apply_directory_change(directory).await,
+            Change::Unknown => {}
         }
     }
 

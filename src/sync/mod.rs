@@ -1,4 +1,5 @@
 //! The sync engine: the outbox of writes and the change feed applied to the device copy.
 
+pub mod directory;
 pub mod engine;
 pub mod outbox;

@@ -3,32 +3,21 @@
 // message being read stays where it is when the window moves, and "Jump to newest" comes back.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEMO_PASSWORD } from "./support/server.js";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
+import { login, call } from "./support/api.js";
 
 const fixture = useServerAndBrowser();
 const COUNT = 600;
 
-async function login(url, username) {
-  const reply = await fetch(`${url}/api/v1/auth/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD, device: "e2e" }),
-  });
-  return reply.json();
-}
-
 /** Sends `COUNT` numbered messages from zhangsan to lisi through the API. */
 async function fillDirectChat(url) {
-  const sender = await login(url, "zhangsan");
-  const headers = { authorization: `Bearer ${sender.token}`, "content-type": "application/json" };
-  const list = await (await fetch(`${url}/api/v1/conversations`, { headers })).json();
+  const { token } = await login(url, "zhangsan");
+  const { body: list } = await call(url, token, "GET", "/conversations");
   const direct = list.find((c) => c.title === "李四");
   for (let n = 1; n <= COUNT; n += 1) {
-    const reply = await fetch(`${url}/api/v1/conversations/${direct.id}/messages`, {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ client_id: crypto.randomUUID(), text: `窗口消息 ${n} window` }),
+    const reply = await call(url, token, "POST", `/conversations/${direct.id}/messages`, {
+      client_id: crypto.randomUUID(),
+      text: `窗口消息 ${n} window`,
     });
     assert.equal(reply.status, 201);
   }
