@@ -4,8 +4,10 @@
 use wasm_bindgen_test::*;
 use weft::store::{Cipher, IdbStore, MemoryStore, Store, StoreError};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
+use weft_protocol::auth::Role;
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message};
-use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
+use weft_protocol::directory::{Department, DirectoryMember, MemberDepartment, MemberStatus};
+use weft_protocol::{ClientId, ConversationId, DepartmentId, MemberId, MessageId};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -46,6 +48,38 @@ fn message(conversation: u128, seq: u64) -> Message {
         mention_all: false,
         attachment: None,
     }
+}
+
+fn directory_rows() -> (Vec<Department>, Vec<DirectoryMember>) {
+    let department = |id: &str, name: &str, parent: Option<&str>| Department {
+        id: DepartmentId(id.into()),
+        name: name.into(),
+        parent_id: parent.map(|p| DepartmentId(p.into())),
+        order: 0,
+        leaders: vec![],
+    };
+    let member = |n: u128, name: &str, keys: &[&str]| DirectoryMember {
+        id: MemberId(id(n)),
+        userid: format!("user{n}"),
+        name: name.into(),
+        alias: String::new(),
+        position: "工程师".into(),
+        mobile: "13800000000".into(),
+        email: format!("user{n}@weft.example"),
+        departments: vec![MemberDepartment { department_id: DepartmentId("a-root".into()), is_leader: n == 1 }],
+        main_department_id: DepartmentId("a-root".into()),
+        direct_leader_id: None,
+        status: MemberStatus::Active,
+        role: Role::Member,
+        avatar: String::new(),
+        search_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
+        version: 3,
+        updated_at: 1_700_000_000_000,
+    };
+    (
+        vec![department("a-root", "织锦科技", None), department("b-eng", "研发部", Some("a-root"))],
+        vec![member(1, "张三", &["张三", "zhangsan", "zs"]), member(2, "李四", &["李四", "lisi", "ls"])],
+    )
 }
 
 fn seqs(messages: &[Message]) -> Vec<u64> {
@@ -194,6 +228,31 @@ macro_rules! store_suite {
             }
 
             #[wasm_bindgen_test]
+            async fn the_directory_is_replaced_changed_and_read_back() {
+                let store = $open;
+                assert_eq!(store.directory().await.expect("empty"), (vec![], vec![]));
+                let (departments, members) = directory_rows();
+                store.replace_directory(&departments, &members).await.expect("replace");
+                let (mut got_departments, mut got_members) = store.directory().await.expect("read");
+                got_departments.sort_by(|a, b| a.id.cmp(&b.id));
+                got_members.sort_by_key(|m| m.id);
+                assert_eq!((got_departments, got_members), (departments.clone(), members.clone()));
+
+                let mut renamed = members[0].clone();
+                renamed.name = "张三丰".into();
+                store.put_directory_member(&renamed).await.expect("put");
+                store.delete_directory_member(members[1].id).await.expect("delete");
+                store.delete_department(&departments[1].id).await.expect("delete department");
+                let (got_departments, got_members) = store.directory().await.expect("read");
+                assert_eq!(got_members, vec![renamed]);
+                assert_eq!(got_departments, vec![departments[0].clone()]);
+
+                // A reset replaces everything, including people no longer visible.
+                store.replace_directory(&departments[1..], &members[1..]).await.expect("replace again");
+                assert_eq!(store.directory().await.expect("read"), (departments[1..].to_vec(), members[1..].to_vec()));
+            }
+
+            #[wasm_bindgen_test]
             async fn text_round_trips_exactly() {
                 let store = $open;
                 let mut odd = message(1, 1);
@@ -210,7 +269,7 @@ store_suite!(indexed_db, IdbStore::open(&unique_name()).await.expect("open Index
 store_suite!(indexed_db_encrypted, IdbStore::open_encrypted(&unique_name()).await.expect("open encrypted IndexedDB"));
 
 /// Secrets written by [`fill_with_secrets`]; none may appear in an encrypted database's rows.
-const SECRETS: [&str; 4] = ["机密项目", "secret-message", "pending-secret", "file-secret"];
+const SECRETS: [&str; 5] = ["机密项目", "secret-message", "pending-secret", "file-secret", "secret-mobile"];
 
 fn secret_entry() -> OutboxEntry {
     OutboxEntry::new(
@@ -243,6 +302,9 @@ async fn fill_with_secrets(store: &IdbStore) {
     store.put_messages(&[secret, message(1, 2)]).await.expect("put");
     store.put_outbox(&secret_entry()).await.expect("queue");
     store.put_upload(&secret_entry().client_id, &secret_file()).await.expect("file");
+    let (departments, mut members) = directory_rows();
+    members[0].mobile = "secret-mobile".into();
+    store.replace_directory(&departments, &members[..1]).await.expect("directory");
 }
 
 async fn assert_reads_back_secrets(store: &IdbStore) {
@@ -257,6 +319,7 @@ async fn assert_reads_back_secrets(store: &IdbStore) {
     let text = wasm_bindgen_futures::JsFuture::from(file.text()).await.expect("text");
     assert_eq!(text.as_string().as_deref(), Some("file-secret"));
     assert_eq!(store.search_messages("SECRET-mess", 10).await.expect("search").len(), 1);
+    assert_eq!(store.directory().await.expect("directory").1[0].mobile, "secret-mobile");
 }
 
 /// Every row of the sensitive object stores, as IndexedDB holds them on disk, in JSON (a Blob
@@ -267,7 +330,7 @@ async fn raw_rows_as_text(name: &str) -> Vec<String> {
     use wasm_bindgen::JsCast;
     let db = Database::open(name).await.expect("open raw");
     let mut texts = Vec::new();
-    for store_name in ["conversations", "messages", "outbox", "uploads"] {
+    for store_name in ["conversations", "messages", "outbox", "uploads", "departments", "directory_members"] {
         let tx = db.transaction(store_name).build().expect("tx");
         let rows: Vec<wasm_bindgen::JsValue> = tx
             .object_store(store_name)
@@ -305,7 +368,7 @@ async fn an_encrypted_store_writes_no_plaintext_to_disk() {
     assert_reads_back_secrets(&store).await;
     store.close();
     let rows = raw_rows_as_text(&name).await;
-    assert_eq!(rows.len(), 5, "a conversation, two messages, an outbox entry and a file");
+    assert_eq!(rows.len(), 8, "a conversation, two messages, an outbox entry, a file, two departments, a member");
     assert_eq!(leaked_secrets(&rows), Vec::<&str>::new());
     assert!(rows.iter().all(|row| row.contains("\"sealed\"")), "{rows:?}");
 
