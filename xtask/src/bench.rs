@@ -1,6 +1,7 @@
 //! `cargo xtask bench`: prints the release app shell's size (raw, gzip, brotli); through
 //! Playwright scripts, start-up times (cold and warm offline) and messaging figures (feed pull,
-//! catch-up after offline, first paint of a 10,000-message chat); and IndexedDB ingest rates from
+//! catch-up after offline, first paint of a 10,000-message chat; directory download of 20,000
+//! members and search latency per keystroke); and IndexedDB ingest rates from
 //! a release wasm-bindgen-test. Figures, not pass/fail: record them in the README.
 
 use crate::tools::{CHROMIUM, ensure_browser, ensure_build_tools, path_with_tools};
@@ -70,6 +71,8 @@ pub fn bench() -> XResult {
     node_bench("tests/e2e/bench/startup.js")?;
     step("messaging: feed, catch-up and first paint with 10,000 messages");
     node_bench("tests/e2e/bench/messaging.js")?;
+    step("directory: first download of 20,000 members into IndexedDB, search latency per keystroke");
+    node_bench("tests/e2e/bench/directory.js")?;
     step("offline store: IndexedDB ingest of 10,000 and 100,000 messages (release build, headless Chromium)");
     run(Command::new("cargo")
         .args([
