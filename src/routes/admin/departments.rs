@@ -182,7 +182,7 @@ pub fn DepartmentsPage() -> impl IntoView {
                                     >
                                         <span>{row.department.name.clone()}</span>
                                         <span class="hint">
-                                            {move || format!("{} {}", count(), Text::AdminMemberCount.in_lang(i18n.lang.get()))}
+                                            {move || format!("{} {}", Text::AdminMemberCount.in_lang(i18n.lang.get()), count())}
                                         </span>
                                     </button>
                                 </li>

@@ -10,7 +10,7 @@ pub mod visibility;
 
 use crate::api::{Api, ApiError};
 use crate::i18n::{Text, use_i18n};
-use crate::session::use_session;
+use crate::session::{SessionContext, use_session};
 use crate::state::{Connection, use_chat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -70,6 +70,7 @@ pub enum Load {
 /// draft (kept here so moving between pages never loses what was typed).
 #[derive(Clone, Copy)]
 pub struct AdminContext {
+    session: SessionContext,
     pub directory: RwSignal<Option<DirectorySnapshot>>,
     pub load: RwSignal<Load>,
     pub draft: MemberDraft,
@@ -82,7 +83,7 @@ pub fn use_admin() -> AdminContext {
 impl AdminContext {
     /// An API client for the signed-in administrator.
     pub fn api(self) -> Option<Api> {
-        use_session().0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
+        self.session.0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
     }
 
     /// Downloads the directory again (after every change, so pages show what the server has).
@@ -317,8 +318,12 @@ fn Refusal() -> impl IntoView {
 fn AdminConsole() -> impl IntoView {
     let i18n = use_i18n();
     let chat = use_chat();
-    let context =
-        AdminContext { directory: RwSignal::new(None), load: RwSignal::new(Load::Loading), draft: MemberDraft::new() };
+    let context = AdminContext {
+        session: use_session(),
+        directory: RwSignal::new(None),
+        load: RwSignal::new(Load::Loading),
+        draft: MemberDraft::new(),
+    };
     provide_context(context);
     context.reload();
     // Back online after a failed load: try again by itself.
