@@ -36,7 +36,7 @@ impl ApiError {
     }
 }
 
-async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
+pub(crate) async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
     let status = response.status();
     if (200..300).contains(&status) {
         return response.json::<T>().await.map_err(|err| ApiError::Decode(err.to_string()));
@@ -48,7 +48,7 @@ async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Resu
     Err(ApiError::Server { status, body })
 }
 
-fn url(path: &str) -> String {
+pub(crate) fn url(path: &str) -> String {
     format!("{API_PREFIX}{path}")
 }
 
@@ -67,20 +67,20 @@ impl Api {
         Self { token: Some(token.to_owned()) }
     }
 
-    fn authorise(&self, request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
+    pub(crate) fn authorise(&self, request: gloo_net::http::RequestBuilder) -> gloo_net::http::RequestBuilder {
         match &self.token {
             Some(token) => request.header("Authorization", &format!("Bearer {token}")),
             None => request,
         }
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
         let response =
             self.authorise(gloo_net::http::Request::get(&url(path))).send().await.map_err(|_| ApiError::Network)?;
         decode(response).await
     }
 
-    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
+    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T, ApiError> {
         let request = self
             .authorise(gloo_net::http::Request::post(&url(path)))
             .json(body)
@@ -94,7 +94,7 @@ impl Api {
     }
 
     /// A POST whose success has no body (204).
-    async fn post_empty<B: Serialize>(&self, path: &str, body: Option<&B>) -> Result<(), ApiError> {
+    pub(crate) async fn post_empty<B: Serialize>(&self, path: &str, body: Option<&B>) -> Result<(), ApiError> {
         let request = self.authorise(gloo_net::http::Request::post(&url(path)));
         let sent = match body {
             Some(body) => request.json(body).map_err(|err| ApiError::Decode(err.to_string()))?.send().await,
@@ -142,7 +142,7 @@ impl Api {
         self.post("/conversations/direct", &OpenDirectRequest { member }).await
     }
 
-    async fn send_json<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
         &self,
         request: gloo_net::http::RequestBuilder,
         body: &B,

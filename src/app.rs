@@ -2,6 +2,9 @@
 //! reactions to signing in and out and to the network coming and going.
 
 use crate::i18n::I18n;
+use crate::routes::admin::{
+    AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
+};
 use crate::routes::{
     conversation::ConversationPage, directory::DirectoryPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
     search::SearchPage, shell::Shell, sign_in::SignInPage,
@@ -49,6 +52,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <crate::routes::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
+                <ParentRoute path=path!("admin") view=AdminLayout>
+                    <Route path=path!("") view=MembersPage/>
+                    <Route path=path!("departments") view=DepartmentsPage/>
+                    <Route path=path!("import") view=ImportPage/>
+                    <Route path=path!("visibility") view=VisibilityPage/>
+                </ParentRoute>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=NoConversationSelected/>
                     <Route path=path!("c/:id") view=ConversationPage/>

@@ -1,6 +1,7 @@
 //! Weft, the app: a Leptos single-page app compiled to WebAssembly. `main.rs` only mounts
 //! [`app::App`]; everything lives here so browser tests can import it.
 
+pub mod admin_api;
 pub mod api;
 pub mod app;
 pub mod components;

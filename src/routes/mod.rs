@@ -1,5 +1,6 @@
 //! One module per page.
 
+pub mod admin;
 pub mod conversation;
 pub mod directory;
 pub mod group_settings;

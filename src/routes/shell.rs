@@ -32,6 +32,8 @@ fn SignedIn() -> impl IntoView {
     let chat = use_chat();
     let location = use_location();
     let in_conversation = move || location.pathname.get() != "/";
+    // Only administrators are offered the console (the server refuses everyone else anyway).
+    let is_admin = move || session.0.with(|s| s.as_ref().map(|s| s.me.role)) == Some(weft_protocol::auth::Role::Admin);
     let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
 
     let sign_out = move |_| {
@@ -56,6 +58,9 @@ fn SignedIn() -> impl IntoView {
                 </a>
                 <ConnectionBadge/>
                 <span class="topbar__me" data-testid="me">{my_name}</span>
+                <Show when=is_admin>
+                    <a class="topbar__admin" href="/admin">{i18n.t(Text::AdminTitle)}</a>
+                </Show>
                 <button type="button" class="link" on:click=move |_| i18n.toggle()>
                     {i18n.t(Text::SwitchLanguage)}
                 </button>

@@ -163,6 +163,19 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedImport, Vec<CsvRowError>> {
 
 /// Hashes each distinct password once and fills in the rows' hashes.
 pub fn hash_passwords(parsed: &mut ParsedImport) -> Result<(), Vec<CsvRowError>> {
+    fill_password_hashes(parsed, crate::auth::hash_password)
+}
+
+/// For a dry run: the same checks as [`hash_passwords`] (the limit on distinct passwords), with a
+/// placeholder instead of the costly hash. The rows must never be committed.
+pub fn mark_passwords(parsed: &mut ParsedImport) -> Result<(), Vec<CsvRowError>> {
+    fill_password_hashes(parsed, |_| Ok::<_, std::convert::Infallible>(String::from("dry-run")))
+}
+
+fn fill_password_hashes<E: std::fmt::Display>(
+    parsed: &mut ParsedImport,
+    hash_password: impl Fn(&str) -> Result<String, E>,
+) -> Result<(), Vec<CsvRowError>> {
     let mut hashes: HashMap<String, String> = HashMap::new();
     for (row, password) in parsed.rows.iter_mut().zip(&parsed.passwords) {
         let Some(password) = password else { continue };
@@ -176,7 +189,7 @@ pub fn hash_passwords(parsed: &mut ParsedImport) -> Result<(), Vec<CsvRowError>>
                     ),
                 }]);
             }
-            let hash = crate::auth::hash_password(password).map_err(|err| {
+            let hash = hash_password(password).map_err(|err| {
                 vec![CsvRowError { row: row.row, field: "password".into(), message: format!("password: {err}") }]
             })?;
             hashes.insert(password.clone(), hash);

@@ -163,6 +163,103 @@ async fn importing_the_export_changes_nothing_and_rows_update_by_userid() {
     assert_eq!(card.body[0]["direct_leader_id"], Value::String(ids["zhaoliu"].clone()));
 }
 
+const DRY_RUN: &str = "/api/v1/admin/members/import?dry_run=true";
+
+async fn dry_run(app: &TestApp, admin: &str, csv: String) -> common::Reply {
+    app.send_bytes(Method::POST, DRY_RUN, Some(admin), "text/csv", csv.into_bytes()).await
+}
+
+#[tokio::test]
+async fn a_dry_run_reports_what_an_import_would_do_and_writes_nothing() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let (_, exported) = app.get_text("/api/v1/admin/members.csv", &admin).await;
+    let viewer = app.login("lisi").await;
+    let start = app.cursor(&viewer).await;
+    let edited = exported.replace("赵六,Zhao Liu,后端工程师 Backend Engineer", "赵六,Zhao Liu,资深后端 Senior Backend")
+        + &format!(
+            "newhire,新同学,,,,new@weft.example,{ROOT}/研发部 Engineering/后端组 Backend,,,zhaoliu,,start-here-1\n"
+        );
+
+    let reply = dry_run(&app, &admin, edited.clone()).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body, json!({ "created": 1, "updated": 1, "unchanged": 19 }));
+    // Nothing was written: no change in the feed, the export is as before, no new account.
+    assert!(app.pull_all(&viewer, start).await.is_empty(), "a dry run records no change");
+    let (_, after) = app.get_text("/api/v1/admin/members.csv", &admin).await;
+    assert_eq!(after, exported);
+    let login = json!({ "username": "newhire", "password": "start-here-1" });
+    let reply = app.call(Method::POST, "/api/v1/auth/login", None, Some(login.clone())).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", reply.body);
+
+    // The same file imported for real does what the dry run said.
+    let reply = import(&app, &admin, edited).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.body, json!({ "created": 1, "updated": 1, "unchanged": 19 }));
+    let reply = app.call(Method::POST, "/api/v1/auth/login", None, Some(login)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn a_dry_run_lists_every_bad_row_like_the_import() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let before = directory_size(&app, &admin).await;
+    // Field problems (row 3: userid, row 4: email) and directory problems (row 5: an existing
+    // member's mobile, row 6: no such department) are both reported.
+    let field_errors = format!(
+        "userid,name,mobile,email,departments,password\n\
+         fine1,好人一,,,{ROOT}/研发部 Engineering,\n\
+         bad id,坏人,,,{ROOT}/研发部 Engineering,\n\
+         fine2,好人二,,not-mail,{ROOT}/研发部 Engineering,short\n"
+    );
+    let reply = dry_run(&app, &admin, field_errors.clone()).await;
+    let real = import(&app, &admin, field_errors).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert_eq!(reply.body, real.body, "the dry run refuses exactly like the import");
+    let fields: Vec<(u64, &str)> = reply.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap_or(0), e["field"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(fields, vec![(3, "userid"), (4, "email"), (4, "password")]);
+
+    let directory_errors = format!(
+        "userid,name,mobile,departments\n\
+         fine1,好人一,13800000006,{ROOT}/研发部 Engineering\n\
+         fine2,好人二,,{ROOT}/不存在\n"
+    );
+    let reply = dry_run(&app, &admin, directory_errors).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    let fields: Vec<(u64, &str)> = reply.body["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| (e["row"].as_u64().unwrap_or(0), e["field"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(fields, vec![(2, "mobile"), (3, "departments")]);
+    assert_eq!(directory_size(&app, &admin).await, before, "nothing was imported");
+}
+
+#[tokio::test]
+async fn a_dry_run_is_for_administrators_and_takes_only_its_flag() {
+    let app = TestApp::new();
+    let member = app.login("zhangsan").await;
+    let csv = format!("userid,name,departments\nfine1,好人一,{ROOT}/研发部 Engineering\n");
+    let reply = dry_run(&app, &member, csv.clone()).await;
+    common::assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    let admin = app.login("admin").await;
+    let reply = app
+        .send_bytes(Method::POST, &format!("{IMPORT}?dry_run=yes"), Some(&admin), "text/csv", csv.clone().into_bytes())
+        .await;
+    common::assert_error(&reply, StatusCode::BAD_REQUEST, "bad_request");
+    let reply = app
+        .send_bytes(Method::POST, &format!("{IMPORT}?dry_run=false"), Some(&admin), "text/csv", csv.into_bytes())
+        .await;
+    assert_eq!(reply.body, json!({ "created": 1, "updated": 0, "unchanged": 0 }), "dry_run=false imports");
+}
+
 /// `count` new members in 市场部, a few leading each other, in one file.
 fn big_file(count: usize) -> String {
     let mut csv = String::from("userid,name,alias,position,mobile,email,departments,direct_leader\n");

@@ -1,7 +1,7 @@
 //! The administrator's directory API under `/admin`: members (create, update, disable, enable,
 //! set password, delete), departments (create, rename/reorder/move, delete), visibility rules,
-//! and the CSV import, export and template. Every route takes [`AdminUser`]: 401 without a
-//! session, 403 for members who are not administrators.
+//! and the CSV import (with a dry run that only checks), export and template. Every route takes
+//! [`AdminUser`]: 401 without a session, 403 for members who are not administrators.
 //!
 //! Writes wake every live socket: each pulls its member's feed, which shows only what that member
 //! may see. Disabling (or deleting, or a new password) also closes the member's sockets.
@@ -10,7 +10,7 @@ use crate::AppState;
 use crate::csv_io;
 use crate::directory::member_input;
 use crate::error::ApiError;
-use crate::extract::{AdminUser, ApiJson, ApiPath};
+use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery};
 use crate::hub::HubEvent;
 use crate::store::NewMember;
 use axum::body::Bytes;
@@ -20,6 +20,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use serde::Deserialize;
 use uuid::Uuid;
 use weft_protocol::directory::{
     CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DirectoryMember,
@@ -167,12 +168,24 @@ fn import_refused(errors: Vec<CsvRowError>) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
 }
 
-/// Creates or updates (by userid) every member in the CSV body, all or nothing.
+/// `POST /admin/members/import?dry_run=true` checks the file as an import would and answers
+/// what it would do, without writing anything.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImportQuery {
+    #[serde(default)]
+    dry_run: bool,
+}
+
+/// Creates or updates (by userid) every member in the CSV body, all or nothing; or, as a dry
+/// run, only reports the problems or the would-be summary.
 async fn import(
     State(state): State<AppState>,
     _admin: AdminUser,
+    ApiQuery(query): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    let dry_run = query.dry_run;
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::new(
@@ -186,7 +199,11 @@ async fn import(
     })?;
     let parsed = tokio::task::spawn_blocking(move || {
         let mut parsed = csv_io::parse(&bytes)?;
-        csv_io::hash_passwords(&mut parsed)?;
+        if dry_run {
+            csv_io::mark_passwords(&mut parsed)?;
+        } else {
+            csv_io::hash_passwords(&mut parsed)?;
+        }
         Ok::<_, Vec<CsvRowError>>(parsed)
     })
     .await?;
@@ -195,10 +212,12 @@ async fn import(
         Err(errors) => return Ok(import_refused(errors)),
     };
     let now = crate::now_millis();
-    let outcome = state.db(move |store| store.import_members(&parsed.rows, now)).await?;
+    let outcome = state.db(move |store| store.import_members(&parsed.rows, now, dry_run)).await?;
     match outcome {
         Ok((summary, ended)) => {
-            announce(&state, ended);
+            if !dry_run {
+                announce(&state, ended);
+            }
             Ok(Json::<ImportSummary>(summary).into_response())
         }
         Err(errors) => Ok(import_refused(errors)),

@@ -273,8 +273,9 @@ pub trait DirectoryAdmin {
     fn unhide_member(&self, member: MemberId, now: Millis) -> StoreResult<()>;
     /// Creates or updates (by userid) every row in one transaction, or nothing: `Ok(Err(rows))`
     /// lists every row the current directory refuses.
-    /// On success, also the sessions ended by rows that disabled someone.
-    fn import_members(&self, rows: &[ImportRow], now: Millis) -> StoreResult<ImportOutcome>;
+    /// On success, also the sessions ended by rows that disabled someone. With `dry_run` every
+    /// check runs and the summary is what the import would do, but nothing is written.
+    fn import_members(&self, rows: &[ImportRow], now: Millis, dry_run: bool) -> StoreResult<ImportOutcome>;
     /// Every member not deleted, ordered by main department and userid.
     fn export_members(&self) -> StoreResult<Vec<ExportRow>>;
 }

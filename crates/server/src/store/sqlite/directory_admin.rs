@@ -582,14 +582,24 @@ impl DirectoryAdmin for SqliteStore {
         &self,
         rows: &[crate::store::ImportRow],
         now: Millis,
+        dry_run: bool,
     ) -> StoreResult<crate::store::ImportOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let outcome = super::import::import(&tx, rows, now)?;
-        if outcome.is_ok() {
-            tx.commit()?;
+        // A dry run applies the rows inside the transaction (so the summary is exact) and then
+        // rolls it back; a refused import is never committed either.
+        match outcome {
+            Ok((summary, _)) if dry_run => {
+                tx.rollback()?;
+                Ok(Ok((summary, Vec::new())))
+            }
+            Ok(applied) => {
+                tx.commit()?;
+                Ok(Ok(applied))
+            }
+            Err(errors) => Ok(Err(errors)),
         }
-        Ok(outcome)
     }
 
     fn export_members(&self) -> StoreResult<Vec<crate::store::ExportRow>> {
