@@ -5,9 +5,9 @@ use crate::api::{Api, ApiError, decode, url};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 use weft_protocol::directory::{
-    CreateDepartmentRequest, CreateMemberRequest, CsvImportError, Department, DirectoryMember, DirectorySnapshot,
-    HideMemberRequest, ImportSummary, MemberFields, SetDepartmentScopeRequest, SetPasswordRequest,
-    UpdateDepartmentRequest, VisibilityRules,
+    CreateDepartmentRequest, CreateMemberRequest, CsvImportError, Department, DirectoryMember, HideMemberRequest,
+    ImportSummary, MemberFields, SetDepartmentScopeRequest, SetPasswordRequest, UpdateDepartmentRequest,
+    VisibilityRules,
 };
 use weft_protocol::{DepartmentId, ErrorBody, MemberId};
 
@@ -38,11 +38,6 @@ impl Api {
     async fn send_body<B: Serialize>(&self, request: RequestBuilder, body: &B) -> Result<Response, ApiError> {
         let request = self.authorise(request).json(body).map_err(|err| ApiError::Decode(err.to_string()))?;
         request.send().await.map_err(|_| ApiError::Network)
-    }
-
-    /// Every department and member (an administrator sees everyone, disabled and invited too).
-    pub async fn directory(&self) -> Result<DirectorySnapshot, ApiError> {
-        self.get("/directory").await
     }
 
     pub async fn create_member(&self, request: &CreateMemberRequest) -> Result<DirectoryMember, ApiError> {

@@ -75,7 +75,7 @@ pub trait Store {
 /// in a private window that refuses IndexedDB: the app still works, it just forgets on reload).
 pub enum LocalStore {
     Idb(IdbStore),
-    Memory(MemoryStore),
+    Memory(Box<MemoryStore>),
 }
 
 impl LocalStore {
@@ -86,7 +86,7 @@ impl LocalStore {
             if Cipher::available() { IdbStore::open_encrypted(name).await } else { IdbStore::open(name).await };
         match opened {
             Ok(store) => LocalStore::Idb(store),
-            Err(_) => LocalStore::Memory(MemoryStore::default()),
+            Err(_) => LocalStore::Memory(Box::default()),
         }
     }
 }
