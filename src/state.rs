@@ -365,6 +365,13 @@ impl ChatState {
         spawn_local(self.apply_summary(summary));
     }
 
+    /// Takes a conversation the server just opened or created, and the address that shows it.
+    pub fn adopt_for_display(self, detail: ConversationDetail) -> String {
+        let path = format!("/c/{}", detail.summary.id);
+        self.adopt(detail);
+        path
+    }
+
     /// Forgets a conversation the member just left.
     pub fn forget_conversation(self, id: ConversationId) {
         spawn_local(self.apply_removed(id));

@@ -56,11 +56,7 @@ pub fn ProfileCard(member_id: MemberId, #[prop(into)] me: Signal<Option<MemberId
             let result = api.open_direct(member_id).await;
             busy.set(false);
             match result {
-                Ok(detail) => {
-                    let id = detail.summary.id;
-                    chat.adopt(detail);
-                    navigate(&format!("/c/{id}"), Default::default());
-                }
+                Ok(detail) => navigate(&chat.adopt_for_display(detail), Default::default()),
                 Err(error) => problem.set(Some(error_text(&error))),
             }
         });

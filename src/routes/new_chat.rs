@@ -53,11 +53,7 @@ pub fn NewChatPage() -> impl IntoView {
             };
             busy.set(false);
             match result {
-                Ok(detail) => {
-                    let id = detail.summary.id;
-                    chat.adopt(detail);
-                    navigate(&format!("/c/{id}"), Default::default());
-                }
+                Ok(detail) => navigate(&chat.adopt_for_display(detail), Default::default()),
                 Err(crate::api::ApiError::Network) => form_error.set(Some(Text::NeedsNetwork)),
                 Err(error) => form_error.set(Some(error_text(&error))),
             }
