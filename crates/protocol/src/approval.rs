@@ -37,7 +37,8 @@ pub const MAX_DECIMALS: u8 = 6;
 // ---------------------------------------------------------------------------------------------
 
 /// An exact decimal number: `units / 10^scale`. On the wire, a string such as `"-12.50"`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Equality is by value: `1.5 == 1.50` (the scale only says how it was written).
+#[derive(Debug, Clone, Copy)]
 pub struct Decimal {
     pub units: i64,
     pub scale: u8,
@@ -94,6 +95,14 @@ impl Ord for Decimal {
         self.scaled(scale).cmp(&other.scaled(scale))
     }
 }
+
+impl PartialEq for Decimal {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for Decimal {}
 
 impl PartialOrd for Decimal {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
@@ -713,6 +722,19 @@ pub fn picked_contacts(values: &FormValues) -> (Vec<MemberId>, Vec<DepartmentId>
     }
     walk(values, &mut members, &mut departments);
     (members, departments)
+}
+
+/// Every file a form refers to (table cells included), for the server's ownership check.
+pub fn picked_files(values: &FormValues) -> Vec<AttachmentId> {
+    let mut files = Vec::new();
+    for value in values.values() {
+        match value {
+            FieldValue::Files(list) => files.extend(list.iter().copied()),
+            FieldValue::Rows(rows) => rows.iter().for_each(|row| files.extend(picked_files(row))),
+            _ => {}
+        }
+    }
+    files
 }
 
 // ---------------------------------------------------------------------------------------------

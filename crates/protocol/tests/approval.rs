@@ -69,7 +69,8 @@ fn decimals_parse_compare_and_print_exactly() {
     assert_eq!(dec("10000.00").to_string(), "10000.00");
     assert_eq!(dec("7").to_string(), "7");
     assert!(dec("0.1") < dec("0.10000001"));
-    assert_eq!(dec("1.50").cmp(&dec("1.5")), std::cmp::Ordering::Equal);
+    assert_eq!(dec("1.50"), dec("1.5"), "equal by value");
+    assert_eq!(dec("1.50").to_string(), "1.50", "printed as written");
     assert_eq!(dec("1.50").significant_decimals(), 1);
     for bad in ["", "-", "1.", ".5", "1e3", "1,5", "0x10", "99999999999999999999"] {
         assert_eq!(Decimal::parse(bad), None, "{bad}");
@@ -624,6 +625,39 @@ fn wire_request() {
           ],
           "submitted_at": 1764000000000,
           "updated_at": 1764000100000
+        }
+    "#);
+}
+
+#[test]
+fn wire_approval_change() {
+    let change = weft_protocol::sync::Change::Approval {
+        request: ApprovalSummary {
+            id: ApprovalId(Uuid::from_u128(9)),
+            template_id: TemplateId(Uuid::from_u128(7)),
+            template_name: "报销 Expense".into(),
+            applicant_id: member(2),
+            applicant_name: "张三".into(),
+            status: RequestStatus::InReview,
+            current_step: Some(0),
+            submitted_at: 1,
+            updated_at: 1,
+        },
+    };
+    insta::assert_json_snapshot!(change, @r#"
+        {
+          "type": "approval",
+          "request": {
+            "id": "00000000-0000-0000-0000-000000000009",
+            "template_id": "00000000-0000-0000-0000-000000000007",
+            "template_name": "报销 Expense",
+            "applicant_id": "00000000-0000-0000-0000-000000000002",
+            "applicant_name": "张三",
+            "status": 1,
+            "current_step": 0,
+            "submitted_at": 1,
+            "updated_at": 1
+          }
         }
     "#);
 }

@@ -386,7 +386,10 @@ async fn forms_are_validated_and_contacts_must_exist() {
     }
     let spec = json!({
         "name": "Handover", "icon": "handover",
-        "controls": [{ "id": "to", "title": "To", "required": true, "kind": "contact", "target": "members", "multi": false }],
+        "controls": [
+            { "id": "to", "title": "To", "required": true, "kind": "contact", "target": "members", "multi": false },
+            { "id": "files", "title": "Files", "required": false, "kind": "file" },
+        ],
         "chain": { "steps": [{ "name": "Leader", "approvers": { "source": "direct_leader" }, "mode": "any_one" }],
                    "fallback_approver": f.id("admin") },
     });
@@ -396,6 +399,23 @@ async fn forms_are_validated_and_contacts_must_exist() {
     let nobody = json!({ "to": { "kind": "members", "value": [Uuid::new_v4()] } });
     let reply = f.submit_with("yangfan", &handover, nobody, &Uuid::new_v4().to_string()).await;
     assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    // A member hidden from the applicant cannot be picked, as if they did not exist.
+    let hide = format!("/api/v1/admin/visibility/members/{}", f.id("chenjing"));
+    assert_eq!(f.call("admin", Method::PUT, &hide, Some(json!({}))).await.status, StatusCode::NO_CONTENT);
+    let hidden = json!({ "to": { "kind": "members", "value": [f.id("chenjing")] } });
+    let reply = f.submit_with("yangfan", &handover, hidden, &Uuid::new_v4().to_string()).await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    // Files must be the applicant's own uploads.
+    let unknown = json!({ "to": { "kind": "members", "value": [f.id("lisi")] }, "files": { "kind": "files", "value": [Uuid::new_v4()] } });
+    let reply = f.submit_with("yangfan", &handover, unknown, &Uuid::new_v4().to_string()).await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert!(reply.body["message"].as_str().is_some_and(|m| m.contains("not one you uploaded")), "{}", reply.body);
+    let token = f.token("yangfan").await;
+    let (status, upload) =
+        f.app.upload(&token, &format!("client_id={}&name=invoice.txt", Uuid::new_v4()), b"invoice").await;
+    assert_eq!(status, StatusCode::CREATED, "{upload}");
+    let own = json!({ "to": { "kind": "members", "value": [f.id("lisi")] }, "files": { "kind": "files", "value": [upload["id"]] } });
+    assert_eq!(f.submit_with("yangfan", &handover, own, &Uuid::new_v4().to_string()).await.status, StatusCode::CREATED);
     let colleague = json!({ "to": { "kind": "members", "value": [f.id("lisi")] } });
     assert_eq!(
         f.submit_with("yangfan", &handover, colleague, &Uuid::new_v4().to_string()).await.status,

@@ -14,7 +14,8 @@ use uuid::Uuid;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalMode, ApprovalRequest, ApprovalSummary, ApproverSource, ApproverState,
     AuditAction, AuditEntry, CcEntry, CcWhen, CommentRequest, Decision, DecisionRequest, MAX_TEXTAREA_CHARS,
-    RequestStatus, StepState, StepStatus, SubmitApprovalRequest, Template, TemplateSpec, picked_contacts, validate,
+    RequestStatus, StepState, StepStatus, SubmitApprovalRequest, Template, TemplateSpec, picked_contacts, picked_files,
+    validate,
 };
 use weft_protocol::auth::Role;
 use weft_protocol::{ApprovalId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
@@ -417,6 +418,23 @@ fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
     })
 }
 
+/// Refuses files the applicant did not upload.
+fn check_files(conn: &Connection, applicant: MemberId, request: &SubmitApprovalRequest) -> StoreResult<()> {
+    for file in picked_files(&request.form) {
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM attachments WHERE id = ?1 AND owner_id = ?2",
+                params![file.to_string(), applicant.to_string()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("form: file {file} is not one you uploaded")));
+        }
+    }
+    Ok(())
+}
+
 /// Refuses picked members and departments that do not exist or that the applicant may not see.
 fn check_contacts(conn: &Connection, applicant: MemberId, request: &SubmitApprovalRequest) -> StoreResult<()> {
     let (members, departments) = picked_contacts(&request.form);
@@ -541,6 +559,7 @@ impl ApprovalStore for SqliteStore {
             StoreError::Invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
         })?;
         check_contacts(&tx, applicant, request)?;
+        check_files(&tx, applicant, request)?;
         let resolved =
             chain::resolve(&template.spec.chain, applicant, &request.form, &load_org_chart(&tx)?).map_err(|err| {
                 match err {
