@@ -325,6 +325,25 @@ mod tests {
     }
 
     #[test]
+    fn the_approval_audit_trail_is_append_only() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn)?;
+        // A bare row is enough here: the triggers, not the references, are under test.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.execute(
+            "INSERT INTO approval_audit (request_id, actor_id, client_id, action, at) VALUES ('r', 'm', 'c', 'submitted', 1)",
+            [],
+        )?;
+        let update = conn.execute("UPDATE approval_audit SET action = 'approved'", []);
+        assert!(update.is_err_and(|err| err.to_string().contains("append-only")));
+        let delete = conn.execute("DELETE FROM approval_audit", []);
+        assert!(delete.is_err_and(|err| err.to_string().contains("append-only")));
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM approval_audit", [], |row| row.get(0))?;
+        assert_eq!(count, 1);
+        Ok(())
+    }
+
+    #[test]
     fn the_directory_migration_keeps_members_and_their_references() -> rusqlite::Result<()> {
         let mut conn = Connection::open_in_memory()?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
