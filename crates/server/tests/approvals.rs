@@ -169,7 +169,14 @@ async fn a_small_expense_goes_to_the_direct_leader_and_copies_the_finance_leader
     assert_eq!(f.list("zhangsan", "box=done").await, vec![id.clone()]);
     assert_eq!(f.list("yangfan", "box=submitted&status=2").await, vec![id.clone()]);
     assert!(f.list("yangfan", "box=submitted&status=1").await.is_empty());
-    assert_eq!(f.list("yangfan", &format!("box=submitted&template={}", template.0)).await, vec![id]);
+    assert_eq!(f.list("yangfan", &format!("box=submitted&template={}", template.0)).await, vec![id.clone()]);
+    // Finished: no withdrawing, but comments are still welcome.
+    conflict_says(&f.withdraw("yangfan", &id).await, "already approved");
+    let path = format!("/api/v1/approvals/requests/{id}/comments");
+    let reply =
+        f.call("huangli", Method::POST, &path, Some(json!({ "client_id": Uuid::new_v4(), "text": "已入账" }))).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(status(&reply), 2);
 }
 
 #[tokio::test]
@@ -462,6 +469,16 @@ async fn only_admins_manage_templates_and_bad_templates_are_refused() {
     assert_error(&f.call("zhangsan", Method::GET, &path, None).await, StatusCode::NOT_FOUND, "not_found");
     let reply = f.call("zhangsan", Method::GET, "/api/v1/approvals/templates", None).await;
     assert_eq!(reply.body.as_array().map(Vec::len), Some(2));
+    let reply = f.submit_with("zhangsan", &(id.clone(), 1), json!({}), &Uuid::new_v4().to_string()).await;
+    assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
+    // Editing: an archived or unknown template is not found; a chain naming nobody real is refused.
+    let (leave, _) = f.template("leave").await;
+    let mut spec = f.call("admin", Method::GET, &format!("/api/v1/approvals/templates/{leave}"), None).await.body;
+    assert_error(&f.call("admin", Method::PUT, &path, Some(spec.clone())).await, StatusCode::NOT_FOUND, "not_found");
+    spec["chain"]["fallback_approver"] = json!(Uuid::new_v4());
+    let reply = f.call("admin", Method::PUT, &format!("/api/v1/approvals/templates/{leave}"), Some(spec)).await;
+    assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert!(reply.body["message"].as_str().is_some_and(|m| m.contains("does not exist")), "{}", reply.body);
 }
 
 #[tokio::test]
