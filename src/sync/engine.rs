@@ -136,7 +136,8 @@ impl ChatState {
             | Change::Department { .. }
             | Change::DepartmentRemoved { .. }
             | Change::DirectoryReset) => self.apply_directory_change(directory).await,
-            Change::Unknown => {}
+            // Approvals have no screen in the app yet; the server keeps them for when they do.
+            Change::Approval { .. } | Change::Unknown => {}
         }
     }
 

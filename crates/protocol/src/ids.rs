@@ -51,3 +51,11 @@ typed_id!(
     /// An uploaded file.
     AttachmentId
 );
+typed_id!(
+    /// An approval template (its versions share the id).
+    TemplateId
+);
+typed_id!(
+    /// A submitted approval request.
+    ApprovalId
+);

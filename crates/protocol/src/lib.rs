@@ -4,6 +4,7 @@
 //! (see the snapshot tests in `tests/`). No I/O, no async runtime: this crate must build
 //! for `wasm32-unknown-unknown` and natively.
 
+pub mod approval;
 pub mod auth;
 pub mod chat;
 pub mod directory;
@@ -14,7 +15,7 @@ pub mod sync;
 
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId};
+pub use ids::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId, TemplateId};
 
 /// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -3,6 +3,7 @@
 //! after it, over HTTP (`GET /api/v1/changes?after=`) or the live socket. Applying a change twice
 //! has no further effect, so a replay after a lost acknowledgement is harmless.
 
+use crate::approval::ApprovalSummary;
 use crate::chat::{ConversationSummary, Message};
 use crate::directory::{Department, DirectoryMember};
 use crate::{ConversationId, DepartmentId, MemberId};
@@ -34,6 +35,9 @@ pub enum Change {
     /// and replace the device's copy of the directory with it; keep pulling the feed from this
     /// change's position (directory changes after it replay harmlessly over the snapshot).
     DirectoryReset,
+    /// An approval request the viewer takes part in was submitted, decided, withdrawn or
+    /// commented on: its current summary (`GET /api/v1/approvals/requests/{id}` has the rest).
+    Approval { request: ApprovalSummary },
     /// A kind of change this build does not know (sent by a newer server): skip it.
     #[serde(other)]
     Unknown,

@@ -1,6 +1,7 @@
 //! The Weft workspace API server: `app(state)` builds the whole HTTP surface (API under
 //! `/api/v1`, the live socket, and the built app), so tests drive exactly what runs.
 
+pub mod approvals;
 pub mod auth;
 pub mod blobs;
 pub mod csv_io;

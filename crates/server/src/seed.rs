@@ -1,7 +1,9 @@
 //! The demo organisation seeded on first start: 织锦科技 (Weft Demo Co.), a department tree
 //! (研发部 with 前端组 and 后端组, …) with leaders, twenty members with Chinese names and English
-//! aliases, direct leaders up to the CEO, mobiles and emails, and a few chats with history.
+//! aliases, direct leaders up to the CEO, mobiles and emails, a few chats with history, and three
+//! approval templates (expense, leave, purchase: `approvals::templates`).
 
+use crate::approvals::templates::{DemoPeople, demo_templates};
 use crate::auth::hash_password;
 use crate::store::{MemberInput, NewMember, NewMessage, Store, StoreError, StoreResult};
 use uuid::Uuid;
@@ -162,6 +164,11 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
     let id_of = |userid: &str| {
         ids.get(userid).copied().ok_or_else(|| StoreError::Corrupt(format!("unknown demo member {userid}")))
     };
+    // The demo approval templates (the administrator is their fallback approver).
+    let people = DemoPeople { admin: id_of(DEMO_ADMIN)?, finance: [id_of("wuxia")?, id_of("heyun")?] };
+    for spec in demo_templates(&people) {
+        store.create_template(people.admin, &spec, now)?;
+    }
     // History starts two hours ago, one message a few minutes apart.
     let clock = std::cell::Cell::new(now - 2 * 60 * 60 * 1000);
     let post = |store: &dyn Store, conversation: ConversationId, messages: &[(&str, &str)]| -> StoreResult<()> {

@@ -2,6 +2,7 @@
 //! methods answer with JSON errors like every other failure.
 
 mod admin;
+mod approvals;
 mod attachments;
 mod auth;
 mod conversations;
@@ -26,6 +27,7 @@ pub fn api() -> Router<AppState> {
         .merge(conversations::router())
         .merge(directory::router())
         .merge(admin::router())
+        .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())
         .merge(live::router())

@@ -195,6 +195,84 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX visibility_hidden_allow_by_member ON visibility_hidden_allow(member_id);
     CREATE INDEX changes_directory ON changes(position) WHERE conversation_id IS NULL AND target_member_id IS NULL;
     "#,
+    // 7: approvals — versioned templates, requests with their resolved steps and approvers, CC
+    // lists, and the append-only audit trail (triggers refuse updates and deletes).
+    r#"
+    CREATE TABLE approval_templates (
+        id              TEXT PRIMARY KEY,
+        current_version INTEGER NOT NULL,
+        archived        INTEGER NOT NULL DEFAULT 0,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE TABLE approval_template_versions (
+        template_id TEXT NOT NULL REFERENCES approval_templates(id),
+        version     INTEGER NOT NULL,
+        spec        TEXT NOT NULL,
+        created_by  TEXT REFERENCES members(id),
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (template_id, version)
+    );
+    CREATE TABLE approval_requests (
+        id               TEXT PRIMARY KEY,
+        template_id      TEXT NOT NULL,
+        template_version INTEGER NOT NULL,
+        applicant_id     TEXT NOT NULL REFERENCES members(id),
+        client_id        TEXT NOT NULL,
+        status           INTEGER NOT NULL CHECK (status IN (1, 2, 3, 4)),
+        current_step     INTEGER,
+        form             TEXT NOT NULL,
+        submitted_at     INTEGER NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        UNIQUE (applicant_id, client_id),
+        FOREIGN KEY (template_id, template_version) REFERENCES approval_template_versions(template_id, version)
+    );
+    CREATE INDEX approval_requests_by_template ON approval_requests(template_id, status);
+    CREATE TABLE approval_steps (
+        request_id TEXT NOT NULL REFERENCES approval_requests(id),
+        step       INTEGER NOT NULL,
+        name       TEXT NOT NULL,
+        mode       TEXT NOT NULL CHECK (mode IN ('any_one', 'all')),
+        status     TEXT NOT NULL CHECK (status IN ('waiting', 'active', 'approved', 'rejected', 'cancelled')),
+        fallback   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (request_id, step)
+    ) WITHOUT ROWID;
+    CREATE TABLE approval_approvers (
+        request_id TEXT NOT NULL,
+        step       INTEGER NOT NULL,
+        member_id  TEXT NOT NULL REFERENCES members(id),
+        sort       INTEGER NOT NULL,
+        decision   TEXT CHECK (decision IN ('approve', 'reject')),
+        decided_at INTEGER,
+        comment    TEXT,
+        PRIMARY KEY (request_id, step, member_id),
+        FOREIGN KEY (request_id, step) REFERENCES approval_steps(request_id, step)
+    ) WITHOUT ROWID;
+    CREATE INDEX approval_approvers_by_member ON approval_approvers(member_id);
+    CREATE TABLE approval_cc (
+        request_id TEXT NOT NULL REFERENCES approval_requests(id),
+        member_id  TEXT NOT NULL REFERENCES members(id),
+        phase      TEXT NOT NULL CHECK (phase IN ('submit', 'completion')),
+        notified   INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (request_id, member_id, phase)
+    ) WITHOUT ROWID;
+    CREATE INDEX approval_cc_by_member ON approval_cc(member_id);
+    CREATE TABLE approval_audit (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES approval_requests(id),
+        actor_id   TEXT NOT NULL REFERENCES members(id),
+        client_id  TEXT NOT NULL,
+        action     TEXT NOT NULL CHECK (action IN ('submitted', 'approved', 'rejected', 'withdrawn', 'commented')),
+        step       INTEGER,
+        comment    TEXT NOT NULL DEFAULT '',
+        at         INTEGER NOT NULL,
+        UNIQUE (request_id, actor_id, client_id)
+    );
+    CREATE TRIGGER approval_audit_no_update BEFORE UPDATE ON approval_audit
+        BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
+    CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
+        BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
@@ -243,6 +321,25 @@ mod tests {
         assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
         let version: usize = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
         assert_eq!(version, MIGRATIONS.len());
+        Ok(())
+    }
+
+    #[test]
+    fn the_approval_audit_trail_is_append_only() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        migrate(&mut conn)?;
+        // A bare row is enough here: the triggers, not the references, are under test.
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+        conn.execute(
+            "INSERT INTO approval_audit (request_id, actor_id, client_id, action, at) VALUES ('r', 'm', 'c', 'submitted', 1)",
+            [],
+        )?;
+        let update = conn.execute("UPDATE approval_audit SET action = 'approved'", []);
+        assert!(update.is_err_and(|err| err.to_string().contains("append-only")));
+        let delete = conn.execute("DELETE FROM approval_audit", []);
+        assert!(delete.is_err_and(|err| err.to_string().contains("append-only")));
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM approval_audit", [], |row| row.get(0))?;
+        assert_eq!(count, 1);
         Ok(())
     }
 

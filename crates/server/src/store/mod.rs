@@ -11,6 +11,10 @@ mod sqlite;
 pub use sqlite::SqliteStore;
 
 use weft_protocol::DepartmentId;
+use weft_protocol::approval::{
+    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, RequestStatus,
+    SubmitApprovalRequest, Template, TemplateSpec,
+};
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::Attachment;
 use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit};
@@ -19,7 +23,7 @@ use weft_protocol::directory::{
     MemberStatus as DirectoryStatus, UpdateDepartmentRequest, VisibilityRules,
 };
 use weft_protocol::sync::PullResponse;
-use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId};
+use weft_protocol::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId, TemplateId};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -418,6 +422,82 @@ pub trait ChangeFeed {
     fn current_position(&self) -> StoreResult<u64>;
 }
 
+/// Which requests a list shows.
+#[derive(Debug, Clone, Copy)]
+pub struct ApprovalFilter {
+    pub list: ApprovalBox,
+    pub template: Option<TemplateId>,
+    pub status: Option<RequestStatus>,
+    pub limit: u32,
+}
+
+/// The result of an approval action: the request now, whether the action was new (false for a
+/// retry with a client id already used, which changes nothing), and who must hear of it.
+#[derive(Debug, Clone)]
+pub struct ApprovalOutcome {
+    pub detail: ApprovalDetail,
+    pub created: bool,
+    pub recipients: Recipients,
+}
+
+/// Approval templates (versioned) and requests (see `crate::approvals` for the chain rules).
+/// Read access to a request: its applicant, the approvers of every step, members copied on it
+/// (once notified) and administrators; anyone else gets `NotFound`.
+pub trait ApprovalStore {
+    /// A new template at version 1 (the spec is already checked by `validate_template`; the
+    /// store checks that the members and departments it names exist).
+    fn create_template(&self, actor: MemberId, spec: &TemplateSpec, now: Millis) -> StoreResult<Template>;
+    /// Stores the spec as the template's next version; requests keep the version they were
+    /// submitted with.
+    fn update_template(
+        &self,
+        actor: MemberId,
+        id: TemplateId,
+        spec: &TemplateSpec,
+        now: Millis,
+    ) -> StoreResult<Template>;
+    /// Takes the template out of the list; no new requests, existing ones go on.
+    fn archive_template(&self, id: TemplateId, now: Millis) -> StoreResult<()>;
+    /// Templates members can submit, each at its current version.
+    fn templates(&self) -> StoreResult<Vec<Template>>;
+    /// The current version of a template that is not archived.
+    fn template(&self, id: TemplateId) -> StoreResult<Template>;
+    /// Validates the form, checks picked contacts exist and are visible to the applicant,
+    /// resolves and stores the chain. Idempotent on (applicant, client id).
+    fn submit_approval(
+        &self,
+        applicant: MemberId,
+        request: &SubmitApprovalRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome>;
+    /// Approve or reject by an approver of the current step; idempotent on the client id.
+    fn decide_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        request: &DecisionRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome>;
+    /// Withdraws the applicant's own request while it is in review.
+    fn withdraw_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        client_id: ClientId,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome>;
+    /// A comment by anyone who may read the request.
+    fn comment_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        request: &CommentRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome>;
+    fn approval(&self, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail>;
+    fn approvals(&self, viewer: MemberId, filter: ApprovalFilter) -> StoreResult<Vec<ApprovalSummary>>;
+}
+
 /// Everything the API needs from persistence.
 pub trait Store:
     MemberStore
@@ -427,6 +507,7 @@ pub trait Store:
     + ConversationStore
     + MessageStore
     + AttachmentStore
+    + ApprovalStore
     + ChangeFeed
     + Send
     + Sync
@@ -442,6 +523,7 @@ impl<T> Store for T where
         + ConversationStore
         + MessageStore
         + AttachmentStore
+        + ApprovalStore
         + ChangeFeed
         + Send
         + Sync

@@ -16,7 +16,7 @@ use crate::store::{ChangeFeed, StoreError, StoreResult};
 use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
-use weft_protocol::{ConversationId, DepartmentId, MemberId, Millis};
+use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, Millis};
 
 /// What a stored change refers to; the rest is read when the change is pulled.
 #[derive(Debug, Serialize, Deserialize)]
@@ -50,6 +50,10 @@ pub(super) enum StoredChange {
     },
     /// Addressed: too much changed for the viewer; re-download the directory.
     DirReset,
+    /// Addressed: an approval request the member may read was submitted or acted on.
+    Approval {
+        request_id: ApprovalId,
+    },
 }
 
 /// Appends a change inside the caller's transaction; returns its position.
@@ -82,6 +86,16 @@ pub(super) fn record_directory(
     )?
     .execute(params![target.map(|t| t.to_string()), payload, now])?;
     Ok(())
+}
+
+/// Appends a change addressed to one member (no conversation) inside the caller's transaction.
+pub(super) fn record_addressed(
+    conn: &Connection,
+    target: MemberId,
+    change: &StoredChange,
+    now: Millis,
+) -> StoreResult<()> {
+    record_directory(conn, Some(target), change, now)
 }
 
 /// Renders a directory change for the viewer (see the module doc).
@@ -172,7 +186,10 @@ impl ChangeFeed for SqliteStore {
         for (position, conversation, addressed, payload) in rows {
             let stored: StoredChange =
                 serde_json::from_str(&payload).map_err(|err| super::corrupt(&err.to_string()))?;
-            let change = if is_directory(&stored) {
+            let change = if let StoredChange::Approval { request_id } = stored {
+                // Rendered by the current state, and only while the viewer may read the request.
+                super::approvals::summary_for(&conn, member, request_id)?.map(|request| Change::Approval { request })
+            } else if is_directory(&stored) {
                 if view.is_none() {
                     view = match DirectoryView::new(&conn, member, Facts::Only(&[])) {
                         Ok(view) => Some(view),

@@ -2,6 +2,7 @@
 //! Each trait is implemented in its own module; this one opens the database and holds the row
 //! mapping they share.
 
+mod approvals;
 mod attachments;
 mod changes;
 mod conversations;

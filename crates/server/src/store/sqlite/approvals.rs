@@ -1,0 +1,888 @@
+//! Approvals in SQLite: versioned templates, submitting (validate, check contacts against the
+//! applicant's directory, resolve and store the chain), deciding, withdrawing and commenting with
+//! an append-only audit trail, read access, and the four request lists. Every accepted action
+//! records an approval change addressed to each member who may read the request, in the same
+//! transaction.
+
+use super::changes::{StoredChange, record_addressed};
+use super::directory::{DirectoryView, Facts};
+use super::{SqliteStore, uuid_at};
+use crate::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
+use crate::store::{ApprovalFilter, ApprovalOutcome, ApprovalStore, StoreError, StoreResult};
+use rusqlite::{Connection, OptionalExtension, params};
+use uuid::Uuid;
+use weft_protocol::approval::{
+    ApprovalBox, ApprovalDetail, ApprovalMode, ApprovalRequest, ApprovalSummary, ApproverSource, ApproverState,
+    AuditAction, AuditEntry, CcEntry, CcWhen, CommentRequest, Decision, DecisionRequest, MAX_TEXTAREA_CHARS,
+    RequestStatus, StepState, StepStatus, SubmitApprovalRequest, Template, TemplateSpec, picked_contacts, picked_files,
+    validate,
+};
+use weft_protocol::auth::Role;
+use weft_protocol::{ApprovalId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
+
+fn corrupt(err: impl std::fmt::Display) -> StoreError {
+    super::corrupt(&err.to_string())
+}
+
+fn mode_str(mode: ApprovalMode) -> &'static str {
+    match mode {
+        ApprovalMode::AnyOne => "any_one",
+        ApprovalMode::All => "all",
+    }
+}
+
+fn mode_from(text: &str) -> ApprovalMode {
+    if text == "all" { ApprovalMode::All } else { ApprovalMode::AnyOne }
+}
+
+fn step_status_from(text: &str) -> StepStatus {
+    match text {
+        "active" => StepStatus::Active,
+        "approved" => StepStatus::Approved,
+        "rejected" => StepStatus::Rejected,
+        "cancelled" => StepStatus::Cancelled,
+        _ => StepStatus::Waiting,
+    }
+}
+
+fn action_str(action: AuditAction) -> &'static str {
+    match action {
+        AuditAction::Submitted => "submitted",
+        AuditAction::Approved => "approved",
+        AuditAction::Rejected => "rejected",
+        AuditAction::Withdrawn => "withdrawn",
+        AuditAction::Commented => "commented",
+    }
+}
+
+fn action_from(text: &str) -> AuditAction {
+    match text {
+        "approved" => AuditAction::Approved,
+        "rejected" => AuditAction::Rejected,
+        "withdrawn" => AuditAction::Withdrawn,
+        "commented" => AuditAction::Commented,
+        _ => AuditAction::Submitted,
+    }
+}
+
+fn status_word(status: RequestStatus) -> &'static str {
+    match status {
+        RequestStatus::InReview => "in review",
+        RequestStatus::Approved => "approved",
+        RequestStatus::Rejected => "rejected",
+        RequestStatus::Withdrawn => "withdrawn",
+    }
+}
+
+fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<RequestStatus> {
+    let number: u8 = row.get(index)?;
+    RequestStatus::from_number(number).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Integer, "request status".into())
+    })
+}
+
+fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
+    let role: Option<String> =
+        conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
+    Ok(role.as_deref() == Some("admin"))
+}
+
+fn template_version(conn: &Connection, id: TemplateId, version: u32) -> StoreResult<Option<Template>> {
+    let found: Option<(String, Millis)> = conn
+        .query_row(
+            "SELECT spec, created_at FROM approval_template_versions WHERE template_id = ?1 AND version = ?2",
+            params![id.to_string(), version],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .optional()?;
+    let Some((spec, created_at)) = found else { return Ok(None) };
+    let spec: TemplateSpec = serde_json::from_str(&spec).map_err(corrupt)?;
+    Ok(Some(Template { id, version, spec, created_at }))
+}
+
+/// The current version of a template that is not archived.
+fn current_template(conn: &Connection, id: TemplateId) -> StoreResult<Template> {
+    let version: Option<u32> = conn
+        .query_row(
+            "SELECT current_version FROM approval_templates WHERE id = ?1 AND archived = 0",
+            [id.to_string()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let version = version.ok_or(StoreError::NotFound("approval template"))?;
+    template_version(conn, id, version)?.ok_or_else(|| corrupt("a template's current version is missing"))
+}
+
+/// Refuses a spec naming members or departments that do not exist (or members who were deleted).
+fn check_references(conn: &Connection, spec: &TemplateSpec) -> StoreResult<()> {
+    let chain = &spec.chain;
+    let sources = chain.steps.iter().map(|s| &s.approvers).chain(&chain.cc_on_submit).chain(&chain.cc_on_completion);
+    let mut members = vec![chain.fallback_approver];
+    let mut departments: Vec<&DepartmentId> = Vec::new();
+    for source in sources {
+        match source {
+            ApproverSource::Members { members: listed } => members.extend(listed.iter().copied()),
+            ApproverSource::LeaderOf { department_id } => departments.push(department_id),
+            _ => {}
+        }
+    }
+    for member in members {
+        let status: Option<String> = conn
+            .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
+            .optional()?;
+        if status.is_none_or(|s| s == "deleted") {
+            return Err(StoreError::Invalid(format!("chain: member {member} does not exist")));
+        }
+    }
+    for department in departments {
+        let found: Option<i64> =
+            conn.query_row("SELECT 1 FROM departments WHERE id = ?1", [&department.0], |row| row.get(0)).optional()?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("chain: department {department} does not exist")));
+        }
+    }
+    Ok(())
+}
+
+fn insert_version(
+    conn: &Connection,
+    id: TemplateId,
+    version: u32,
+    actor: MemberId,
+    spec: &TemplateSpec,
+    now: Millis,
+) -> StoreResult<()> {
+    let json = serde_json::to_string(spec).map_err(corrupt)?;
+    conn.execute(
+        "INSERT INTO approval_template_versions (template_id, version, spec, created_by, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id.to_string(), version, json, actor.to_string(), now],
+    )?;
+    Ok(())
+}
+
+/// The directory facts chain resolution needs, for the whole organisation.
+fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
+    let mut chart = OrgChart::default();
+    let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM departments")?;
+    for row in stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))? {
+        let (id, parent) = row?;
+        chart
+            .departments
+            .insert(DepartmentId(id), DepartmentNode { parent: parent.map(DepartmentId), leaders: vec![] });
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT department_id, member_id FROM member_departments WHERE is_leader = 1 ORDER BY department_id, sort, member_id",
+    )?;
+    for row in stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, uuid_at(row, 1)?)))? {
+        let (department, member) = row?;
+        if let Some(node) = chart.departments.get_mut(&DepartmentId(department)) {
+            node.leaders.push(MemberId(member));
+        }
+    }
+    let mut stmt = conn.prepare_cached("SELECT id, department_id, direct_leader_id, role, status FROM members")?;
+    let rows = stmt.query_map([], |row| {
+        Ok((
+            uuid_at(row, 0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get::<_, String>(3)?,
+            row.get::<_, String>(4)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, department, leader, role, status) = row?;
+        chart.members.insert(
+            MemberId(id),
+            MemberNode {
+                main_department: DepartmentId(department),
+                direct_leader: leader.and_then(|l| l.parse().ok()),
+                role: if role == "admin" { Role::Admin } else { Role::Member },
+                active: status == "active",
+            },
+        );
+    }
+    Ok(chart)
+}
+
+/// What decisions need to know about a request.
+struct RequestRow {
+    applicant: MemberId,
+    status: RequestStatus,
+    current_step: Option<u32>,
+}
+
+fn request_row(conn: &Connection, id: ApprovalId) -> StoreResult<Option<RequestRow>> {
+    Ok(conn
+        .query_row(
+            "SELECT applicant_id, status, current_step FROM approval_requests WHERE id = ?1",
+            [id.to_string()],
+            |row| {
+                Ok(RequestRow {
+                    applicant: MemberId(uuid_at(row, 0)?),
+                    status: status_at(row, 1)?,
+                    current_step: row.get(2)?,
+                })
+            },
+        )
+        .optional()?)
+}
+
+/// Members who may read the request (administrators aside): the applicant, every step's
+/// approvers and the members copied so far.
+fn readers(conn: &Connection, id: ApprovalId) -> StoreResult<Vec<MemberId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT applicant_id FROM approval_requests WHERE id = ?1 \
+         UNION SELECT member_id FROM approval_approvers WHERE request_id = ?1 \
+         UNION SELECT member_id FROM approval_cc WHERE request_id = ?1 AND notified = 1",
+    )?;
+    let rows = stmt.query_map([id.to_string()], |row| uuid_at(row, 0))?;
+    Ok(rows.map(|r| r.map(MemberId)).collect::<Result<_, _>>()?)
+}
+
+/// The request, when `viewer` may read it; `NotFound` otherwise (its existence is not revealed).
+fn readable(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<RequestRow> {
+    let row = request_row(conn, id)?.ok_or(StoreError::NotFound("approval request"))?;
+    if readers(conn, id)?.contains(&viewer) || is_admin(conn, viewer)? {
+        Ok(row)
+    } else {
+        Err(StoreError::NotFound("approval request"))
+    }
+}
+
+/// Whether this member already acted with this client id on the request (a retry).
+fn seen_client_id(conn: &Connection, id: ApprovalId, actor: MemberId, client_id: ClientId) -> StoreResult<bool> {
+    let found: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM approval_audit WHERE request_id = ?1 AND actor_id = ?2 AND client_id = ?3",
+            params![id.to_string(), actor.to_string(), client_id.to_string()],
+            |row| row.get(0),
+        )
+        .optional()?;
+    Ok(found.is_some())
+}
+
+struct Audit<'a> {
+    id: ApprovalId,
+    actor: MemberId,
+    client_id: ClientId,
+    action: AuditAction,
+    step: Option<u32>,
+    comment: &'a str,
+}
+
+/// Appends to the audit trail, bumps the request's `updated_at` and addresses an approval change
+/// to every reader; returns them (to wake their sockets).
+fn record_action(conn: &Connection, audit: Audit<'_>, now: Millis) -> StoreResult<Vec<MemberId>> {
+    conn.execute(
+        "INSERT INTO approval_audit (request_id, actor_id, client_id, action, step, comment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            audit.id.to_string(),
+            audit.actor.to_string(),
+            audit.client_id.to_string(),
+            action_str(audit.action),
+            audit.step,
+            audit.comment,
+            now
+        ],
+    )?;
+    conn.execute("UPDATE approval_requests SET updated_at = ?2 WHERE id = ?1", params![audit.id.to_string(), now])?;
+    let readers = readers(conn, audit.id)?;
+    for reader in &readers {
+        record_addressed(conn, *reader, &StoredChange::Approval { request_id: audit.id }, now)?;
+    }
+    Ok(readers)
+}
+
+/// Makes step `next` the active one, or approves the request when there is none (copying the
+/// completion CC list).
+fn advance(conn: &Connection, id: ApprovalId, next: u32) -> StoreResult<()> {
+    let key = id.to_string();
+    let activated = conn.execute(
+        "UPDATE approval_steps SET status = 'active' WHERE request_id = ?1 AND step = ?2",
+        params![key, next],
+    )?;
+    if activated == 1 {
+        conn.execute("UPDATE approval_requests SET current_step = ?2 WHERE id = ?1", params![key, next])?;
+    } else {
+        conn.execute("UPDATE approval_requests SET status = 2, current_step = NULL WHERE id = ?1", [&key])?;
+        conn.execute("UPDATE approval_cc SET notified = 1 WHERE request_id = ?1 AND phase = 'completion'", [&key])?;
+    }
+    Ok(())
+}
+
+fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
+    let key = id.to_string();
+    let (template_id, template_version_number, applicant_id, applicant_name, client_id, status, current_step, form, submitted_at, updated_at) = conn
+        .query_row(
+            "SELECT r.template_id, r.template_version, r.applicant_id, m.name, r.client_id, r.status, r.current_step, \
+             r.form, r.submitted_at, r.updated_at FROM approval_requests r JOIN members m ON m.id = r.applicant_id WHERE r.id = ?1",
+            [&key],
+            |row| {
+                Ok((
+                    TemplateId(uuid_at(row, 0)?),
+                    row.get::<_, u32>(1)?,
+                    MemberId(uuid_at(row, 2)?),
+                    row.get::<_, String>(3)?,
+                    ClientId(uuid_at(row, 4)?),
+                    status_at(row, 5)?,
+                    row.get::<_, Option<u32>>(6)?,
+                    row.get::<_, String>(7)?,
+                    row.get::<_, Millis>(8)?,
+                    row.get::<_, Millis>(9)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound("approval request"))?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, mode, status, fallback FROM approval_steps WHERE request_id = ?1 ORDER BY step",
+    )?;
+    let mut steps: Vec<StepState> = stmt
+        .query_map([&key], |row| {
+            Ok(StepState {
+                name: row.get(0)?,
+                mode: mode_from(&row.get::<_, String>(1)?),
+                status: step_status_from(&row.get::<_, String>(2)?),
+                fallback: row.get(3)?,
+                approvers: Vec::new(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT step, member_id, decision, decided_at, comment FROM approval_approvers WHERE request_id = ?1 ORDER BY step, sort",
+    )?;
+    let rows = stmt.query_map([&key], |row| {
+        let decision: Option<String> = row.get(2)?;
+        Ok((
+            row.get::<_, usize>(0)?,
+            ApproverState {
+                member_id: MemberId(uuid_at(row, 1)?),
+                decision: decision.map(|d| if d == "reject" { Decision::Reject } else { Decision::Approve }),
+                decided_at: row.get(3)?,
+                comment: row.get::<_, Option<String>>(4)?.filter(|c| !c.is_empty()),
+            },
+        ))
+    })?;
+    for row in rows {
+        let (step, approver) = row?;
+        steps.get_mut(step).ok_or_else(|| corrupt("an approver of a missing step"))?.approvers.push(approver);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT member_id, phase, notified FROM approval_cc WHERE request_id = ?1 ORDER BY phase DESC, member_id",
+    )?;
+    let cc = stmt
+        .query_map([&key], |row| {
+            Ok(CcEntry {
+                member_id: MemberId(uuid_at(row, 0)?),
+                when: if row.get::<_, String>(1)? == "submit" { CcWhen::Submit } else { CcWhen::Completion },
+                notified: row.get(2)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.actor_id, m.name, a.action, a.step, a.comment, a.at FROM approval_audit a \
+         JOIN members m ON m.id = a.actor_id WHERE a.request_id = ?1 ORDER BY a.id",
+    )?;
+    let audit = stmt
+        .query_map([&key], |row| {
+            Ok(AuditEntry {
+                actor_id: MemberId(uuid_at(row, 0)?),
+                actor_name: row.get(1)?,
+                action: action_from(&row.get::<_, String>(2)?),
+                step: row.get(3)?,
+                comment: row.get(4)?,
+                at: row.get(5)?,
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let template = template_version(conn, template_id, template_version_number)?
+        .ok_or_else(|| corrupt("a request's template version is missing"))?;
+    Ok(ApprovalDetail {
+        request: ApprovalRequest {
+            id,
+            template_id,
+            template_version: template_version_number,
+            applicant_id,
+            applicant_name,
+            client_id,
+            status,
+            current_step,
+            form: serde_json::from_str(&form).map_err(corrupt)?,
+            steps,
+            cc,
+            audit,
+            submitted_at,
+            updated_at,
+        },
+        template,
+    })
+}
+
+/// Refuses files the applicant did not upload.
+fn check_files(conn: &Connection, applicant: MemberId, request: &SubmitApprovalRequest) -> StoreResult<()> {
+    for file in picked_files(&request.form) {
+        let found: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM attachments WHERE id = ?1 AND owner_id = ?2",
+                params![file.to_string(), applicant.to_string()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if found.is_none() {
+            return Err(StoreError::Invalid(format!("form: file {file} is not one you uploaded")));
+        }
+    }
+    Ok(())
+}
+
+/// Refuses picked members and departments that do not exist or that the applicant may not see.
+fn check_contacts(conn: &Connection, applicant: MemberId, request: &SubmitApprovalRequest) -> StoreResult<()> {
+    let (members, departments) = picked_contacts(&request.form);
+    if members.is_empty() && departments.is_empty() {
+        return Ok(());
+    }
+    let mut view = DirectoryView::new(conn, applicant, Facts::Only(&members))?;
+    for member in members {
+        if !view.can_see(conn, member)? {
+            return Err(StoreError::Invalid(format!("form: member {member} does not exist")));
+        }
+    }
+    for department in departments {
+        if view.department(conn, &department)?.is_none() {
+            return Err(StoreError::Invalid(format!("form: department {department} does not exist")));
+        }
+    }
+    Ok(())
+}
+
+fn outcome(
+    conn: &Connection,
+    id: ApprovalId,
+    created: bool,
+    recipients: Vec<MemberId>,
+) -> StoreResult<ApprovalOutcome> {
+    Ok(ApprovalOutcome { detail: detail(conn, id)?, created, recipients })
+}
+
+fn check_comment(field: &str, text: &str, required: bool) -> StoreResult<()> {
+    if required && text.trim().is_empty() {
+        return Err(StoreError::Invalid(format!("{field}: write something")));
+    }
+    if text.chars().count() > MAX_TEXTAREA_CHARS {
+        return Err(StoreError::Invalid(format!("{field}: at most {MAX_TEXTAREA_CHARS} characters")));
+    }
+    Ok(())
+}
+
+impl ApprovalStore for SqliteStore {
+    fn create_template(&self, actor: MemberId, spec: &TemplateSpec, now: Millis) -> StoreResult<Template> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        check_references(&tx, spec)?;
+        let id = TemplateId(Uuid::now_v7());
+        tx.execute(
+            "INSERT INTO approval_templates (id, current_version, created_at, updated_at) VALUES (?1, 1, ?2, ?2)",
+            params![id.to_string(), now],
+        )?;
+        insert_version(&tx, id, 1, actor, spec, now)?;
+        tx.commit()?;
+        Ok(Template { id, version: 1, spec: spec.clone(), created_at: now })
+    }
+
+    fn update_template(
+        &self,
+        actor: MemberId,
+        id: TemplateId,
+        spec: &TemplateSpec,
+        now: Millis,
+    ) -> StoreResult<Template> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current = current_template(&tx, id)?;
+        check_references(&tx, spec)?;
+        let version = current.version + 1;
+        insert_version(&tx, id, version, actor, spec, now)?;
+        tx.execute(
+            "UPDATE approval_templates SET current_version = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id.to_string(), version, now],
+        )?;
+        tx.commit()?;
+        Ok(Template { id, version, spec: spec.clone(), created_at: now })
+    }
+
+    fn archive_template(&self, id: TemplateId, now: Millis) -> StoreResult<()> {
+        let changed = self.conn().execute(
+            "UPDATE approval_templates SET archived = 1, updated_at = ?2 WHERE id = ?1 AND archived = 0",
+            params![id.to_string(), now],
+        )?;
+        if changed == 0 { Err(StoreError::NotFound("approval template")) } else { Ok(()) }
+    }
+
+    fn templates(&self) -> StoreResult<Vec<Template>> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare_cached("SELECT id FROM approval_templates WHERE archived = 0 ORDER BY created_at, id")?;
+        let ids: Vec<Uuid> = stmt.query_map([], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
+        ids.into_iter().map(|id| current_template(&conn, TemplateId(id))).collect()
+    }
+
+    fn template(&self, id: TemplateId) -> StoreResult<Template> {
+        current_template(&self.conn(), id)
+    }
+
+    fn submit_approval(
+        &self,
+        applicant: MemberId,
+        request: &SubmitApprovalRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let existing: Option<Uuid> = tx
+            .query_row(
+                "SELECT id FROM approval_requests WHERE applicant_id = ?1 AND client_id = ?2",
+                params![applicant.to_string(), request.client_id.to_string()],
+                |row| uuid_at(row, 0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return outcome(&tx, ApprovalId(id), false, Vec::new());
+        }
+        let template = current_template(&tx, request.template_id)?;
+        if template.version != request.template_version {
+            return Err(StoreError::Conflict(format!(
+                "the template changed: the form was filled in with version {}, version {} is current; reload the form",
+                request.template_version, template.version
+            )));
+        }
+        validate(&template.spec, &request.form).map_err(|errors| {
+            StoreError::Invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        })?;
+        check_contacts(&tx, applicant, request)?;
+        check_files(&tx, applicant, request)?;
+        let resolved =
+            chain::resolve(&template.spec.chain, applicant, &request.form, &load_org_chart(&tx)?).map_err(|err| {
+                match err {
+                    ChainError::UnknownApplicant => StoreError::Forbidden(err.to_string()),
+                    ChainError::NoApprover { .. } => {
+                        StoreError::Conflict(format!("{err}; ask an administrator to fix the template"))
+                    }
+                }
+            })?;
+        let id = ApprovalId(Uuid::now_v7());
+        let key = id.to_string();
+        tx.execute(
+            "INSERT INTO approval_requests (id, template_id, template_version, applicant_id, client_id, status, current_step, \
+             form, submitted_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, NULL, ?6, ?7, ?7)",
+            params![
+                key,
+                template.id.to_string(),
+                template.version,
+                applicant.to_string(),
+                request.client_id.to_string(),
+                serde_json::to_string(&request.form).map_err(corrupt)?,
+                now
+            ],
+        )?;
+        for (index, step) in resolved.steps.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO approval_steps (request_id, step, name, mode, status, fallback) VALUES (?1, ?2, ?3, ?4, 'waiting', ?5)",
+                params![key, index, step.name, mode_str(step.mode), step.fallback],
+            )?;
+            for (sort, member) in step.approvers.iter().enumerate() {
+                tx.execute(
+                    "INSERT INTO approval_approvers (request_id, step, member_id, sort) VALUES (?1, ?2, ?3, ?4)",
+                    params![key, index, member.to_string(), sort],
+                )?;
+            }
+        }
+        for (members, phase, notified) in
+            [(&resolved.cc_on_submit, "submit", true), (&resolved.cc_on_completion, "completion", false)]
+        {
+            for member in members {
+                tx.execute(
+                    "INSERT OR IGNORE INTO approval_cc (request_id, member_id, phase, notified) VALUES (?1, ?2, ?3, ?4)",
+                    params![key, member.to_string(), phase, notified],
+                )?;
+            }
+        }
+        // The first step becomes active (a chain whose steps were all left out by their
+        // conditions approves the request at once).
+        advance(&tx, id, 0)?;
+        let audit = Audit {
+            id,
+            actor: applicant,
+            client_id: request.client_id,
+            action: AuditAction::Submitted,
+            step: None,
+            comment: "",
+        };
+        let recipients = record_action(&tx, audit, now)?;
+        let result = outcome(&tx, id, true, recipients)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn decide_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        request: &DecisionRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome> {
+        check_comment("comment", &request.comment, false)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let row = readable(&tx, actor, id)?;
+        if seen_client_id(&tx, id, actor, request.client_id)? {
+            return outcome(&tx, id, false, Vec::new());
+        }
+        let key = id.to_string();
+        let mut stmt = tx.prepare_cached(
+            "SELECT a.step, a.decision, s.name, s.mode FROM approval_approvers a \
+             JOIN approval_steps s ON s.request_id = a.request_id AND s.step = a.step \
+             WHERE a.request_id = ?1 AND a.member_id = ?2 ORDER BY a.step",
+        )?;
+        let mine: Vec<(u32, Option<String>, String, String)> = stmt
+            .query_map(params![key, actor.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        if mine.is_empty() {
+            return Err(StoreError::Forbidden("only the approvers of the request's current step can decide".into()));
+        }
+        let (RequestStatus::InReview, Some(current)) = (row.status, row.current_step) else {
+            return Err(StoreError::Conflict(format!(
+                "the request is already {}: there is nothing left to decide",
+                status_word(row.status)
+            )));
+        };
+        match mine.iter().find(|(step, ..)| *step == current) {
+            Some((_, Some(decision), name, _)) => {
+                let word = if decision == "reject" { "rejected" } else { "approved" };
+                return Err(StoreError::Conflict(format!(
+                    "you already {word} step {} ({name}); it waits for the other approvers",
+                    current + 1
+                )));
+            }
+            Some(_) => {}
+            None => {
+                let (step, decision, name, mode) = &mine[0];
+                if *step > current {
+                    return Err(StoreError::Conflict(format!(
+                        "your step {} ({name}) has not started: the request is still at step {}",
+                        step + 1,
+                        current + 1
+                    )));
+                }
+                let decided_by: Option<String> = tx
+                    .query_row(
+                        "SELECT m.name FROM approval_approvers a JOIN members m ON m.id = a.member_id \
+                         WHERE a.request_id = ?1 AND a.step = ?2 AND a.decision IS NOT NULL ORDER BY a.decided_at LIMIT 1",
+                        params![key, step],
+                        |row| row.get(0),
+                    )
+                    .optional()?;
+                let reason = match (decision, decided_by) {
+                    (Some(_), _) => "you already decided it".to_owned(),
+                    (None, Some(name)) if mode_from(mode) == ApprovalMode::AnyOne => {
+                        format!("{name} already approved it (one approval decides this step)")
+                    }
+                    _ => "it is already decided".to_owned(),
+                };
+                return Err(StoreError::Conflict(format!(
+                    "step {} ({name}) is finished — {reason}; the request has moved on to step {}",
+                    step + 1,
+                    current + 1
+                )));
+            }
+        }
+        let decision = match request.decision {
+            Decision::Approve => "approve",
+            Decision::Reject => "reject",
+        };
+        tx.execute(
+            "UPDATE approval_approvers SET decision = ?4, decided_at = ?5, comment = ?6 \
+             WHERE request_id = ?1 AND step = ?2 AND member_id = ?3",
+            params![key, current, actor.to_string(), decision, now, request.comment],
+        )?;
+        match request.decision {
+            Decision::Reject => {
+                tx.execute(
+                    "UPDATE approval_steps SET status = CASE WHEN step = ?2 THEN 'rejected' ELSE 'cancelled' END \
+                     WHERE request_id = ?1 AND step >= ?2",
+                    params![key, current],
+                )?;
+                tx.execute("UPDATE approval_requests SET status = 3, current_step = NULL WHERE id = ?1", [&key])?;
+            }
+            Decision::Approve => {
+                let mode: String = tx.query_row(
+                    "SELECT mode FROM approval_steps WHERE request_id = ?1 AND step = ?2",
+                    params![key, current],
+                    |row| row.get(0),
+                )?;
+                let pending: i64 = tx.query_row(
+                    "SELECT COUNT(*) FROM approval_approvers WHERE request_id = ?1 AND step = ?2 AND decision IS NULL",
+                    params![key, current],
+                    |row| row.get(0),
+                )?;
+                if mode_from(&mode) == ApprovalMode::AnyOne || pending == 0 {
+                    tx.execute(
+                        "UPDATE approval_steps SET status = 'approved' WHERE request_id = ?1 AND step = ?2",
+                        params![key, current],
+                    )?;
+                    advance(&tx, id, current + 1)?;
+                }
+            }
+        }
+        let action = match request.decision {
+            Decision::Approve => AuditAction::Approved,
+            Decision::Reject => AuditAction::Rejected,
+        };
+        let audit =
+            Audit { id, actor, client_id: request.client_id, action, step: Some(current), comment: &request.comment };
+        let recipients = record_action(&tx, audit, now)?;
+        let result = outcome(&tx, id, true, recipients)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn withdraw_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        client_id: ClientId,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let row = readable(&tx, actor, id)?;
+        if seen_client_id(&tx, id, actor, client_id)? {
+            return outcome(&tx, id, false, Vec::new());
+        }
+        if row.applicant != actor {
+            return Err(StoreError::Forbidden("only the applicant can withdraw a request".into()));
+        }
+        if row.status != RequestStatus::InReview {
+            return Err(StoreError::Conflict(format!(
+                "the request is already {}: only a request in review can be withdrawn",
+                status_word(row.status)
+            )));
+        }
+        let key = id.to_string();
+        tx.execute(
+            "UPDATE approval_steps SET status = 'cancelled' WHERE request_id = ?1 AND status IN ('active', 'waiting')",
+            [&key],
+        )?;
+        tx.execute("UPDATE approval_requests SET status = 4, current_step = NULL WHERE id = ?1", [&key])?;
+        let audit = Audit { id, actor, client_id, action: AuditAction::Withdrawn, step: None, comment: "" };
+        let recipients = record_action(&tx, audit, now)?;
+        let result = outcome(&tx, id, true, recipients)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn comment_approval(
+        &self,
+        actor: MemberId,
+        id: ApprovalId,
+        request: &CommentRequest,
+        now: Millis,
+    ) -> StoreResult<ApprovalOutcome> {
+        check_comment("text", &request.text, true)?;
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        readable(&tx, actor, id)?;
+        if seen_client_id(&tx, id, actor, request.client_id)? {
+            return outcome(&tx, id, false, Vec::new());
+        }
+        let text = request.text.trim();
+        let audit = Audit {
+            id,
+            actor,
+            client_id: request.client_id,
+            action: AuditAction::Commented,
+            step: None,
+            comment: text,
+        };
+        let recipients = record_action(&tx, audit, now)?;
+        let result = outcome(&tx, id, true, recipients)?;
+        tx.commit()?;
+        Ok(result)
+    }
+
+    fn approval(&self, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail> {
+        let conn = self.conn();
+        readable(&conn, viewer, id)?;
+        detail(&conn, id)
+    }
+
+    fn approvals(&self, viewer: MemberId, filter: ApprovalFilter) -> StoreResult<Vec<ApprovalSummary>> {
+        let condition = match filter.list {
+            ApprovalBox::Waiting => {
+                "r.status = 1 AND EXISTS (SELECT 1 FROM approval_approvers a WHERE a.request_id = r.id \
+                 AND a.step = r.current_step AND a.member_id = ?1 AND a.decision IS NULL)"
+            }
+            ApprovalBox::Submitted => "r.applicant_id = ?1",
+            ApprovalBox::Cc => {
+                "EXISTS (SELECT 1 FROM approval_cc c WHERE c.request_id = r.id AND c.member_id = ?1 AND c.notified = 1)"
+            }
+            ApprovalBox::Done => {
+                "EXISTS (SELECT 1 FROM approval_approvers a WHERE a.request_id = r.id AND a.member_id = ?1 \
+                 AND a.decision IS NOT NULL)"
+            }
+        };
+        let sql = format!(
+            "SELECT r.id, r.template_id, json_extract(v.spec, '$.name'), r.applicant_id, m.name, r.status, r.current_step, \
+             r.submitted_at, r.updated_at FROM approval_requests r \
+             JOIN approval_template_versions v ON v.template_id = r.template_id AND v.version = r.template_version \
+             JOIN members m ON m.id = r.applicant_id \
+             WHERE {condition} AND (?2 IS NULL OR r.template_id = ?2) AND (?3 IS NULL OR r.status = ?3) \
+             ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
+        );
+        let conn = self.conn();
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                viewer.to_string(),
+                filter.template.map(|t| t.to_string()),
+                filter.status.map(RequestStatus::number),
+                filter.limit
+            ],
+            |row| {
+                Ok(ApprovalSummary {
+                    id: ApprovalId(uuid_at(row, 0)?),
+                    template_id: TemplateId(uuid_at(row, 1)?),
+                    template_name: row.get(2)?,
+                    applicant_id: MemberId(uuid_at(row, 3)?),
+                    applicant_name: row.get(4)?,
+                    status: status_at(row, 5)?,
+                    current_step: row.get(6)?,
+                    submitted_at: row.get(7)?,
+                    updated_at: row.get(8)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// The summary of a request for the change feed, when `viewer` may read it.
+pub(super) fn summary_for(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<Option<ApprovalSummary>> {
+    match readable(conn, viewer, id) {
+        Ok(_) => {}
+        Err(StoreError::NotFound(_)) => return Ok(None),
+        Err(other) => return Err(other),
+    }
+    let request = detail(conn, id)?;
+    Ok(Some(ApprovalSummary {
+        id,
+        template_id: request.template.id,
+        template_name: request.template.spec.name,
+        applicant_id: request.request.applicant_id,
+        applicant_name: request.request.applicant_name,
+        status: request.request.status,
+        current_step: request.request.current_step,
+        submitted_at: request.request.submitted_at,
+        updated_at: request.request.updated_at,
+    }))
+}
