@@ -151,6 +151,13 @@ pub fn ConversationPage() -> impl IntoView {
     // (device first, then the server), requested once per page.
     let requested_before = StoredValue::new(None::<u64>);
     let awaiting_older = StoredValue::new(false);
+    // Another conversation starts afresh (its pages may have the same sequence numbers).
+    Effect::new(move |_| {
+        id.track();
+        requested_before.set_value(None);
+        awaiting_older.set_value(false);
+        anchor.set_value(None);
+    });
     let show_earlier = move || {
         let Some(id) = id.get_untracked() else { return };
         let mut moved = window.get_untracked();
