@@ -113,7 +113,7 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     let feed_version =
         Memo::new(move |_| id.get().and_then(|id| chat.approvals.with(|a| a.get(&id).map(|s| s.updated_at))));
     Effect::new(move |_| {
-        feed_version.track();
+        let _ = feed_version.get();
         let (Some(id), Some(api)) = (id.get(), api()) else {
             load_error.set(Some(Text::ApprovalNotFound));
             return;
