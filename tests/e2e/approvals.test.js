@@ -1,7 +1,8 @@
 // Approvals through the app: 张三 (zhangsan, led by 王五 wangwu) fills in an expense of 12,000.00,
 // first without a reason (the error sits beside that field), then sends it; 王五 approves it from
 // his Waiting list; as it is over 10,000.00, finance (吴霞 wuxia) approves next; 张三 sees
-// "Approved" with the whole history. Then a second request is withdrawn by its applicant.
+// "Approved" with the whole history. Then a request is withdrawn by its applicant (and found with
+// the Submitted list's status filter), and one is rejected with a comment, seen live by others.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
@@ -82,9 +83,42 @@ test("the applicant withdraws a request in review and it shows as withdrawn", as
   await openApprovals(page);
   await page.getByRole("button", { name: "Submitted by me" }).click();
   await page.getByLabel("Status").selectOption({ label: "Withdrawn" });
-  const rows = page.getByRole("list", { name: "Approvals" }).getByRole("link");
-  await rows.first().filter({ hasText: "Withdrawn" }).waitFor();
-  assert.equal(await rows.count(), 1);
+  // Only the withdrawn request is left once the filter applies.
+  await page.waitForFunction(() => {
+    const rows = [...document.querySelectorAll(".approvals__list a")];
+    return rows.length === 1 && /Withdrawn/.test(rows[0].textContent);
+  });
+  assert.match(await page.getByRole("list", { name: "Approvals" }).textContent(), /报销 Expense\s*张三\s*Withdrawn/);
   assert.deepEqual(applicant.errors, []);
+  await applicant.context.close();
+});
+
+test("the leader rejects with a comment; the applicant and the leader's other tab see it rejected live", async () => {
+  const applicant = await signedIn(fixture, "zhangsan");
+  await fillExpense(applicant.page, { amount: "300", reason: "团建 Team dinner" });
+  await applicant.page.getByRole("button", { name: "Submit" }).click();
+  const status = applicant.page.getByTestId("approval-status");
+  await status.filter({ hasText: "In review" }).waitFor();
+  await applicant.page.getByText("300.00 CNY").waitFor();
+
+  const leader = await signedIn(fixture, "wangwu");
+  await leader.page.goto(applicant.page.url());
+  await leader.page.getByRole("button", { name: "Reject" }).waitFor();
+  // A second tab of the leader's, open on the same request, follows the feed too.
+  const stale = await leader.context.newPage();
+  await stale.goto(applicant.page.url());
+  await stale.getByRole("button", { name: "Approve" }).waitFor();
+
+  await leader.page.getByLabel("Comment (optional)").fill("预算不足 Over budget");
+  await leader.page.getByRole("button", { name: "Reject" }).click();
+  await leader.page.getByTestId("approval-status").filter({ hasText: "Rejected" }).waitFor();
+
+  await status.filter({ hasText: "Rejected" }).waitFor({ timeout: 15000 });
+  const history = await applicant.page.getByRole("list", { name: "History" }).textContent();
+  assert.match(history, /王五 rejected.*预算不足 Over budget/);
+
+  await stale.getByTestId("approval-status").filter({ hasText: "Rejected" }).waitFor({ timeout: 15000 });
+  assert.deepEqual(applicant.errors, []);
+  await leader.context.close();
   await applicant.context.close();
 });
