@@ -5,6 +5,7 @@ use crate::i18n::I18n;
 use crate::routes::admin::{
     AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
 };
+use crate::routes::approvals::{detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage};
 use crate::routes::{
     conversation::ConversationPage, directory::DirectoryPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
     search::SearchPage, shell::Shell, sign_in::SignInPage,
@@ -65,6 +66,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("new") view=NewChatPage/>
                     <Route path=path!("search") view=SearchPage/>
                     <Route path=path!("directory") view=DirectoryPage/>
+                    <Route path=path!("approvals") view=ApprovalsPage/>
+                    <Route path=path!("approvals/new/:template") view=NewApprovalPage/>
+                    <Route path=path!("approvals/:id") view=ApprovalDetailPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -4,6 +4,8 @@
 pub mod admin_api;
 pub mod api;
 pub mod app;
+pub mod approval_form;
+pub mod approvals_api;
 pub mod components;
 pub mod directory;
 pub mod i18n;

@@ -12,9 +12,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{HashMap, VecDeque};
 use std::rc::Rc;
+use weft_protocol::approval::ApprovalSummary;
 use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
 use weft_protocol::sync::ChangeEnvelope;
-use weft_protocol::{ConversationId, ErrorCode, MemberId};
+use weft_protocol::{ApprovalId, ConversationId, ErrorCode, MemberId};
 
 /// How many messages one page of history holds.
 pub const PAGE: u32 = 50;
@@ -66,6 +67,9 @@ pub struct ChatState {
     pub connection: RwSignal<Connection>,
     /// The organisation directory as this member may see it (device copy, kept current by the feed).
     pub directory: RwSignal<Directory>,
+    /// Approval requests as the feed last described them (by id), so open lists and details
+    /// refresh when one changes.
+    pub approvals: RwSignal<HashMap<ApprovalId, ApprovalSummary>>,
     pub(crate) directory_downloading: StoredValue<bool>,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
@@ -96,6 +100,7 @@ impl ChatState {
             outbox: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
             directory: RwSignal::new(Directory::default()),
+            approvals: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             session,
             store: StoredValue::new_local(None),

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod admin;
+pub mod approvals;
 pub mod conversation;
 pub mod directory;
 pub mod group_settings;

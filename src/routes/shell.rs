@@ -75,6 +75,7 @@ fn SignedIn() -> impl IntoView {
                         <a class="button" href="/new">{i18n.t(Text::NewChat)}</a>
                         <a class="button" href="/search">{i18n.t(Text::Search)}</a>
                         <a class="button" href="/directory">{i18n.t(Text::Directory)}</a>
+                        <a class="button" href="/approvals">{i18n.t(Text::Approvals)}</a>
                     </div>
                     <ConversationList/>
                 </div>

@@ -136,8 +136,10 @@ impl ChatState {
             | Change::Department { .. }
             | Change::DepartmentRemoved { .. }
             | Change::DirectoryReset) => self.apply_directory_change(directory).await,
-            // Approvals have no screen in the app yet; the server keeps them for when they do.
-            Change::Approval { .. } | Change::Unknown => {}
+            Change::Approval { request } => self.approvals.update(|all| {
+                all.insert(request.id, request);
+            }),
+            Change::Unknown => {}
         }
     }
 

@@ -1,0 +1,150 @@
+//! A form being filled in, as typed: raw text per field (so "12000." can sit in a money box while
+//! the member types), turned into the protocol's [`FormValues`] when sent. Also the money and
+//! error wording helpers the approval pages share. Pure, so it is tested without a server.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use weft_protocol::approval::{ContactTarget, Control, ControlKind, Decimal, FieldError, FieldValue, FormValues};
+use weft_protocol::{DepartmentId, MemberId};
+
+/// What a field holds while the form is open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RawValue {
+    /// Text, textarea, number, money, date, and a single choice.
+    Text(String),
+    /// A date range: start and end.
+    Range(String, String),
+    /// Several choices: option ids, member ids or department ids.
+    List(Vec<String>),
+    /// Table rows.
+    Rows(Vec<RawForm>),
+}
+
+/// A form as typed, by control id.
+pub type RawForm = BTreeMap<String, RawValue>;
+
+/// `"12000.00"`, `"12,000.5"` or `"12000"` as cents; `None` for anything else (negative, more
+/// than two decimals, not a number).
+pub fn parse_money(text: &str) -> Option<i64> {
+    let cleaned: String = text.trim().chars().filter(|c| *c != ',').collect();
+    if cleaned.starts_with('-') {
+        return None;
+    }
+    let decimal = Decimal::parse(&cleaned)?;
+    if decimal.scale > 2 {
+        return None;
+    }
+    decimal.units.checked_mul(10i64.pow(u32::from(2 - decimal.scale)))
+}
+
+/// Cents as `12,000.00`.
+pub fn format_money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let magnitude = cents.unsigned_abs();
+    let whole = (magnitude / 100).to_string();
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}.{:02}", magnitude % 100)
+}
+
+fn error(control: &Control, row: Option<usize>, message: &str) -> FieldError {
+    FieldError { control_id: control.id.clone(), row, message: message.to_owned() }
+}
+
+/// Turns a typed form into values: empty fields are left out (so `validate` reports required
+/// ones), and text that does not read as the control's kind is an error of that field.
+pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (FormValues, Vec<FieldError>) {
+    let mut values = FormValues::new();
+    let mut errors = Vec::new();
+    for control in controls {
+        let Some(value) = raw.get(&control.id) else { continue };
+        let converted = match (&control.kind, value) {
+            (ControlKind::Text | ControlKind::Textarea, RawValue::Text(text)) if !text.trim().is_empty() => {
+                Some(FieldValue::Text(text.clone()))
+            }
+            (ControlKind::Number { .. }, RawValue::Text(text)) if !text.trim().is_empty() => {
+                match Decimal::parse(text.trim()) {
+                    Some(number) => Some(FieldValue::Number(number)),
+                    None => {
+                        errors.push(error(control, row, "expected a number such as 3 or 2.5"));
+                        None
+                    }
+                }
+            }
+            (ControlKind::Money { .. }, RawValue::Text(text)) if !text.trim().is_empty() => match parse_money(text) {
+                Some(cents) => Some(FieldValue::Money(cents)),
+                None => {
+                    errors.push(error(control, row, "expected an amount such as 12000.00"));
+                    None
+                }
+            },
+            (ControlKind::Date { .. }, RawValue::Text(text)) if !text.is_empty() => {
+                Some(FieldValue::Date(text.clone()))
+            }
+            (ControlKind::DateRange { .. }, RawValue::Range(start, end)) if !start.is_empty() || !end.is_empty() => {
+                Some(FieldValue::DateRange { start: start.clone(), end: end.clone() })
+            }
+            (ControlKind::Selector { .. }, RawValue::Text(choice)) if !choice.is_empty() => {
+                Some(FieldValue::Selected(vec![choice.clone()]))
+            }
+            (ControlKind::Selector { .. }, RawValue::List(choices)) if !choices.is_empty() => {
+                Some(FieldValue::Selected(choices.clone()))
+            }
+            (ControlKind::Contact { target: ContactTarget::Members, .. }, RawValue::List(ids)) if !ids.is_empty() => {
+                Some(FieldValue::Members(ids.iter().filter_map(|id| id.parse::<MemberId>().ok()).collect()))
+            }
+            (ControlKind::Contact { target: ContactTarget::Departments, .. }, RawValue::List(ids))
+                if !ids.is_empty() =>
+            {
+                Some(FieldValue::Departments(ids.iter().map(|id| DepartmentId::from(id.as_str())).collect()))
+            }
+            (ControlKind::Table { columns }, RawValue::Rows(rows)) if !rows.is_empty() => {
+                let mut converted = Vec::new();
+                for (index, cells) in rows.iter().enumerate() {
+                    let (cell_values, cell_errors) = to_values(columns, cells, Some(index));
+                    converted.push(cell_values);
+                    errors.extend(cell_errors);
+                }
+                Some(FieldValue::Rows(converted))
+            }
+            _ => None,
+        };
+        if let Some(converted) = converted {
+            values.insert(control.id.clone(), converted);
+        }
+    }
+    (values, errors)
+}
+
+/// Reads back the server's 422 message for a form (`"amount: required; items (row 2): at least
+/// 1"`) as field errors; `None` when some part does not name a field of `controls`.
+pub fn parse_server_errors(controls: &[Control], message: &str) -> Option<Vec<FieldError>> {
+    let known = |id: &str| {
+        controls.iter().any(|c| {
+            c.id == id || matches!(&c.kind, ControlKind::Table { columns } if columns.iter().any(|col| col.id == id))
+        })
+    };
+    let mut errors = Vec::new();
+    for part in message.split("; ") {
+        let (field, text) = part.split_once(": ")?;
+        let (id, row) = match field.split_once(" (row ") {
+            Some((id, rest)) => (id, Some(rest.strip_suffix(')')?.parse::<usize>().ok()?.checked_sub(1)?)),
+            None => (field, None),
+        };
+        if !known(id) {
+            return None;
+        }
+        errors.push(FieldError { control_id: id.to_owned(), row, message: text.to_owned() });
+    }
+    Some(errors)
+}
+
+/// A stored draft's key: per member and template, on this device.
+pub fn draft_key(member: MemberId, template: &str) -> String {
+    format!("weft.approval-draft.{member}.{template}")
+}

@@ -1,0 +1,39 @@
+//! The approval screens: the four lists, a new request's form, and a request's detail. They
+//! read from the server and refresh when the feed says a request changed (`ChatState::approvals`).
+
+pub mod detail;
+pub mod fields;
+pub mod list;
+pub mod new_request;
+
+use crate::i18n::Text;
+use weft_protocol::Millis;
+use weft_protocol::approval::{FieldError, RequestStatus};
+
+/// A request's status in words.
+pub fn status_text(status: RequestStatus) -> Text {
+    match status {
+        RequestStatus::InReview => Text::StatusInReview,
+        RequestStatus::Approved => Text::StatusApproved,
+        RequestStatus::Rejected => Text::StatusRejected,
+        RequestStatus::Withdrawn => Text::StatusWithdrawn,
+    }
+}
+
+/// `YYYY-MM-DD HH:MM` in the device's time zone.
+pub fn date_time(at: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    format!(
+        "{}-{:02}-{:02} {}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        crate::platform::clock_time(at)
+    )
+}
+
+/// An error as shown beside its field: "required" in the member's language, other refusals in
+/// the protocol's words.
+pub fn field_error_text(error: &FieldError, lang: crate::i18n::Lang) -> String {
+    if error.message == "required" { Text::ApprovalRequired.in_lang(lang).to_owned() } else { error.message.clone() }
+}
