@@ -22,6 +22,16 @@ pub fn local_remove(key: &str) {
     }
 }
 
+/// Removes every local-storage entry whose key starts with `prefix`.
+pub fn local_remove_prefix(prefix: &str) {
+    let Some(storage) = storage() else { return };
+    let count = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
+    for key in keys.into_iter().filter(|k| k.starts_with(prefix)) {
+        let _ = storage.remove_item(&key);
+    }
+}
+
 pub fn now_millis() -> Millis {
     js_sys::Date::now() as Millis
 }

@@ -176,8 +176,14 @@ impl ChatState {
         });
     }
 
-    /// Tears everything down; with `database`, deletes the device copy as well.
+    /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
+    /// kept in local storage included).
     pub fn stop(self, database: Option<String>) {
+        if database.is_some()
+            && let Some(me) = self.me()
+        {
+            crate::platform::local_remove_prefix(&crate::approval_form::drafts_prefix(me));
+        }
         if let Some(live) = self.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
         }

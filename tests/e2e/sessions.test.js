@@ -29,10 +29,14 @@ test("signing out wipes this device's copy of the chats", async () => {
   const { context, page } = await signIn("chenjing");
   const databases = async () => (await page.evaluate(() => indexedDB.databases())).map((d) => d.name);
   await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));
+  // An approval draft typed on this device goes with the rest.
+  const me = await page.evaluate(() => JSON.parse(localStorage.getItem("weft.session")).me.id);
+  await page.evaluate((id) => localStorage.setItem(`weft.approval-draft.${id}.expense`, '{"amount":"12000.00"}'), me);
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("Username").waitFor();
   await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));
   assert.deepEqual((await databases()).filter((n) => n.startsWith("weft-")), []);
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("weft.approval-draft."))), []);
   assert.equal(await page.evaluate(() => localStorage.getItem("weft.session")), null);
   await context.close();
 });
