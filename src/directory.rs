@@ -36,15 +36,9 @@ pub struct Directory {
 }
 
 impl Directory {
-    pub fn new(departments: Vec<Department>, members: Vec<DirectoryMember>) -> Self {
-        let mut directory = Self { departments: Vec::new(), members: HashMap::new() };
-        for department in departments {
-            directory.put_department(department);
-        }
-        for member in members {
-            directory.put_member(member);
-        }
-        directory
+    pub fn new(mut departments: Vec<Department>, members: Vec<DirectoryMember>) -> Self {
+        departments.sort_by(sibling_order);
+        Self { departments, members: members.into_iter().map(|m| (m.id, m)).collect() }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -76,7 +70,7 @@ impl Directory {
     pub fn put_department(&mut self, department: Department) {
         self.departments.retain(|d| d.id != department.id);
         self.departments.push(department);
-        self.departments.sort_by(|a, b| a.order.cmp(&b.order).then_with(|| a.name.cmp(&b.name)));
+        self.departments.sort_by(sibling_order);
     }
 
     pub fn remove_department(&mut self, id: &DepartmentId) {
@@ -157,6 +151,11 @@ impl Directory {
         hits.truncate(limit);
         hits.into_iter().map(|(hit, _)| hit).collect()
     }
+}
+
+/// Departments among their siblings: by `order`, then by name.
+fn sibling_order(a: &Department, b: &Department) -> std::cmp::Ordering {
+    a.order.cmp(&b.order).then_with(|| a.name.cmp(&b.name))
 }
 
 /// The member's best-matching key for an already normalised query.

@@ -71,6 +71,8 @@ pub struct ChatState {
     /// refresh when one changes.
     pub approvals: RwSignal<HashMap<ApprovalId, ApprovalSummary>>,
     pub(crate) directory_downloading: StoredValue<bool>,
+    /// Set once the device's copy of the directory has been read (it may be empty).
+    pub(crate) directory_read: StoredValue<bool>,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
@@ -102,6 +104,7 @@ impl ChatState {
             directory: RwSignal::new(Directory::default()),
             approvals: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
+            directory_read: StoredValue::new(false),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
@@ -161,7 +164,7 @@ impl ChatState {
                 self.conversations.set(list);
                 self.loaded.set(true);
             }
-            self.load_directory_from_device().await;
+            self.load_directory_from_device();
             if self.cursor.get_value().is_none() {
                 self.bootstrap().await;
             }
@@ -194,6 +197,7 @@ impl ChatState {
         self.details.set(HashMap::new());
         self.outbox.set(Vec::new());
         self.directory.set(Directory::default());
+        self.directory_read.set_value(false);
         self.cursor.set_value(None);
         self.loaded.set(false);
         spawn_local(async move {

@@ -3,25 +3,34 @@
 //! member and department changes — so the copy never holds someone this member may not see.
 
 use crate::directory::Directory;
-use crate::state::ChatState;
+use crate::state::{ChatState, Connection};
 use crate::store::Store;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use weft_protocol::sync::Change;
 
 impl ChatState {
-    /// Shows the device's copy at once (offline too).
-    pub(crate) async fn load_directory_from_device(self) {
-        let Some(store) = self.local() else { return };
-        if let Ok((departments, members)) = store.directory().await
-            && !members.is_empty()
-        {
-            self.directory.set(Directory::new(departments, members));
-        }
+    /// Reads the device's copy (offline too) beside the rest of start-up, not in front of it: at
+    /// 20,000 people decrypting it takes most of a second. Then fetches it if there is none.
+    pub(crate) fn load_directory_from_device(self) {
+        spawn_local(async move {
+            if let Some(store) = self.local()
+                && let Ok((departments, members)) = store.directory().await
+                && !members.is_empty()
+            {
+                self.directory.set(Directory::new(departments, members));
+            }
+            self.directory_read.set_value(true);
+            if self.connection.get_untracked() == Connection::Online {
+                self.ensure_directory().await;
+            }
+        });
     }
 
-    /// Downloads the whole visible directory when the device has none yet.
+    /// Downloads the whole visible directory when the device has none yet (once the device's
+    /// copy has been read, so a copy that is there is never fetched again).
     pub(crate) async fn ensure_directory(self) {
-        if self.directory.with_untracked(Directory::is_empty) {
+        if self.directory_read.get_value() && self.directory.with_untracked(Directory::is_empty) {
             self.download_directory().await;
         }
     }

@@ -149,14 +149,7 @@ async fn importing_the_export_changes_nothing_and_rows_update_by_userid() {
     assert_eq!(names, vec!["zhaoliu", "heyun", "newhire"], "{changes:?}");
     let reply = app.call(Method::GET, "/api/v1/me", Some(&heyun), None).await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "disabling by import ends sessions");
-    let reply = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "username": "newhire", "password": "start-here-1" })),
-        )
-        .await;
+    let reply = app.try_login("newhire", "start-here-1").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let card = app.call(Method::GET, "/api/v1/directory/search?q=newhire", Some(&viewer), None).await;
     let ids = app.member_ids(&admin).await;
@@ -302,14 +295,7 @@ async fn narrowing_past_the_listing_limit_sends_a_directory_reset() {
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let viewer = app.login("huangli").await;
     let start = app.cursor(&viewer).await;
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/finance",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["finance"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "finance", &["finance"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let changes = app.pull_all(&viewer, start).await;
     let kinds: Vec<&str> = changes.iter().filter_map(|c| c["type"].as_str()).collect();
@@ -371,14 +357,7 @@ async fn twenty_thousand_members_measured() {
         hits.body.as_array().map_or(0, Vec::len)
     );
     let started = Instant::now();
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/sales",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["sales"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "sales", &["sales"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     println!("scope rule over 20,000 members and 1,020 active viewers: {:?}", started.elapsed());
     let started = Instant::now();

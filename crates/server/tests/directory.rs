@@ -197,14 +197,7 @@ async fn members_are_created_updated_and_refused_when_a_unique_field_is_taken() 
     assert!(created.body["search_keys"].as_array().is_some_and(|k| k.iter().any(|k| k == "xts")), "{}", created.body);
     let id = created.body["id"].as_str().expect("id").to_owned();
     // The new member signs in with the initial password.
-    let reply = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "username": "xintong", "password": "initial-pass-1" })),
-        )
-        .await;
+    let reply = app.try_login("xintong", "initial-pass-1").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 
     for (body, field) in [
@@ -350,9 +343,7 @@ async fn disabling_ends_sessions_closes_live_sockets_and_refuses_sign_in() {
             "unauthenticated",
         );
     }
-    let reply = app
-        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({ "username": "zhaoliu", "password": "weft-demo" })))
-        .await;
+    let reply = app.try_login("zhaoliu", "weft-demo").await;
     assert_error(&reply, StatusCode::FORBIDDEN, "account_disabled");
     // Disabled members stay in the directory, marked.
     let viewer = app.login("lisi").await;
@@ -388,14 +379,7 @@ async fn an_invited_member_gets_a_password_and_becomes_active() {
     let id = invited.body["id"].as_str().expect("id").to_owned();
     let reply = app.call(Method::POST, &format!("/api/v1/admin/members/{id}/enable"), Some(&admin), None).await;
     assert_error(&reply, StatusCode::CONFLICT, "conflict");
-    let reply = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "username": "newbie", "password": "anything-at-all" })),
-        )
-        .await;
+    let reply = app.try_login("newbie", "anything-at-all").await;
     assert_error(&reply, StatusCode::UNAUTHORIZED, "bad_credentials");
     let reply = app
         .call(
@@ -406,14 +390,7 @@ async fn an_invited_member_gets_a_password_and_becomes_active() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
-    let reply = app
-        .call(
-            Method::POST,
-            "/api/v1/auth/login",
-            None,
-            Some(json!({ "username": "newbie", "password": "welcome-2026" })),
-        )
-        .await;
+    let reply = app.try_login("newbie", "welcome-2026").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
@@ -438,14 +415,7 @@ async fn a_directory_change_reaches_live_sockets_of_those_who_may_see_it() {
         sockets.push(socket);
     }
     // 财务部 sees only itself; then 张三 changes.
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/finance",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["finance"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "finance", &["finance"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let body =
         json!({ "name": "张三丰", "departments": ["fe"], "leader_of": ["fe"], "direct_leader_id": ids["wangwu"] });

@@ -137,14 +137,7 @@ async fn a_department_limited_to_itself_sees_nobody_else_anywhere() {
     check(&app, &admin, &viewer, &target, true, "before the rule").await;
 
     let before = app.cursor(&viewer).await;
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/finance",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["finance"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "finance", &["finance"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
     // Narrowing: the viewer's feed removes everyone outside 财务部, and the departments too.
     let narrowed = app.pull_all(&viewer, before).await;
@@ -194,14 +187,7 @@ async fn a_department_limited_to_itself_sees_nobody_else_anywhere() {
 #[tokio::test]
 async fn a_scope_applies_to_sub_departments_unless_they_have_their_own() {
     let (app, admin, ids) = setup().await;
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/eng",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["eng"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "eng", &["eng"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let viewer = app.login("zhaoliu").await; // 后端组, inside 研发部
     let target = Target { id: &ids["huangli"], userid: "huangli", name: "黄丽", initials: "hl" };
@@ -209,14 +195,7 @@ async fn a_scope_applies_to_sub_departments_unless_they_have_their_own() {
     let colleague = Target { id: &ids["zhangsan"], userid: "zhangsan", name: "张三", initials: "zs" };
     check(&app, &admin, &viewer, &colleague, true, "inside the scope").await;
     // 后端组's own rule wins over 研发部's.
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/be",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["finance", "be"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "be", &["finance", "be"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     check(&app, &admin, &viewer, &target, true, "own scope").await;
     check(&app, &admin, &viewer, &colleague, false, "own scope excludes 前端组").await;
@@ -291,14 +270,7 @@ async fn both_rules_together_and_a_replay_shows_the_current_state() {
     let replay = app.pull_all(&viewer, start).await;
     assert!(upserted_ids(&replay).is_empty(), "{replay:?}");
     assert_eq!(removed_ids(&replay), vec![ids["zhangsan"].clone()]);
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/finance",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["finance", "eng"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "finance", &["finance", "eng"]).await;
     assert_eq!(reply.status, StatusCode::NO_CONTENT);
     let zhangsan = Target { id: &ids["zhangsan"], userid: "zhangsan", name: "张三", initials: "zs" };
     check(&app, &admin, &viewer, &zhangsan, false, "hidden inside the scope").await;
@@ -307,13 +279,6 @@ async fn both_rules_together_and_a_replay_shows_the_current_state() {
     let liuyang = Target { id: &ids["liuyang"], userid: "liuyang", name: "刘洋", initials: "ly" };
     check(&app, &admin, &viewer, &liuyang, false, "outside the scope").await;
     // Rules name real departments and members.
-    let reply = app
-        .call(
-            Method::PUT,
-            "/api/v1/admin/visibility/departments/finance",
-            Some(&admin),
-            Some(json!({ "visible_department_ids": ["nope"] })),
-        )
-        .await;
+    let reply = app.scope_department(&admin, "finance", &["nope"]).await;
     assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
 }

@@ -88,16 +88,21 @@ impl TestApp {
     }
 
     pub async fn login(&self, username: &str) -> String {
-        let reply = self
-            .call(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(serde_json::json!({ "username": username, "password": DEMO_PASSWORD, "device": "test" })),
-            )
-            .await;
+        let reply = self.try_login(username, DEMO_PASSWORD).await;
         assert_eq!(reply.status, StatusCode::OK, "login {username}: {}", reply.body);
         reply.body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// A sign-in attempt with any password, answered as the server answers it.
+    pub async fn try_login(&self, username: &str, password: &str) -> Reply {
+        let body = serde_json::json!({ "username": username, "password": password, "device": "test" });
+        self.call(Method::POST, "/api/v1/auth/login", None, Some(body)).await
+    }
+
+    /// An administrator limits `department`'s members to seeing the listed departments.
+    pub async fn scope_department(&self, admin: &str, department: &str, visible: &[&str]) -> Reply {
+        let path = format!("/api/v1/admin/visibility/departments/{department}");
+        self.call(Method::PUT, &path, Some(admin), Some(serde_json::json!({ "visible_department_ids": visible }))).await
     }
 
     /// The id of the first conversation of `token`'s member whose title contains `title`.
