@@ -121,6 +121,7 @@ fn message(seq: u64, client: u128) -> Message {
         mentions: vec![],
         mention_all: false,
         attachment: None,
+        card: None,
     }
 }
 

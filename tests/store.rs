@@ -47,6 +47,7 @@ fn message(conversation: u128, seq: u64) -> Message {
         mentions: vec![],
         mention_all: false,
         attachment: None,
+        card: None,
     }
 }
 

@@ -258,7 +258,7 @@ async fn the_applicant_withdraws_while_in_review_only() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert_eq!(status(&reply), 4);
     assert_eq!(steps(&reply)[0].1, "cancelled");
-    conflict_says(&f.decide("zhangsan", &id, "approve").await, "already withdrawn");
+    conflict_says(&f.decide("zhangsan", &id, "approve").await, "the applicant withdrew the request");
     conflict_says(&f.withdraw("yangfan", &id).await, "already withdrawn");
 }
 
@@ -499,4 +499,109 @@ async fn the_feed_tells_each_reader_and_nobody_else() {
     let statuses: Vec<&Value> =
         changes.iter().filter(|c| c["type"] == "approval").map(|c| &c["request"]["status"]).collect();
     assert_eq!(statuses, vec![&json!(2), &json!(2)], "replayed changes show the current state");
+}
+
+impl Fixture {
+    /// The member's Approvals conversation as listed, if they have one.
+    async fn approvals_conversation(&mut self, userid: &str) -> Option<Value> {
+        let reply = self.call(userid, Method::GET, "/api/v1/conversations", None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let list = reply.body.as_array().expect("conversations").clone();
+        let mut found = list.into_iter().filter(|c| c["kind"] == "approvals");
+        let first = found.next();
+        assert!(found.next().is_none(), "one Approvals conversation per member");
+        first
+    }
+
+    /// The cards in the member's Approvals conversation, oldest first: (request id, event).
+    async fn cards(&mut self, userid: &str) -> Vec<(String, Value)> {
+        let Some(conversation) = self.approvals_conversation(userid).await else {
+            return Vec::new();
+        };
+        let path = format!("/api/v1/conversations/{}/messages", conversation["id"].as_str().expect("id"));
+        let reply = self.call(userid, Method::GET, &path, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .map(|m| {
+                assert_eq!(m["card"]["type"], "approval", "{m}");
+                (m["card"]["request_id"].as_str().unwrap_or("").to_owned(), m["card"]["event"].clone())
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn cards_reach_each_members_approvals_conversation_as_the_request_moves() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let id = f.submit("yangfan", &template, expense(1_000_001)).await;
+    let cards = f.cards("zhangsan").await;
+    assert_eq!(cards, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 0 }))]);
+    let listed = f.approvals_conversation("zhangsan").await.expect("made with the first card");
+    assert_eq!(listed["unread"], 1);
+    let card = &listed["last_message"]["card"];
+    assert_eq!(card["applicant_name"], "杨帆");
+    assert!(
+        card["lines"].as_array().expect("lines").iter().any(|l| l["value"] == "CNY 10,000.01"),
+        "the amount is on the card: {card}"
+    );
+    assert!(listed["last_message"]["text"].as_str().unwrap_or("").contains("awaits your approval"));
+    assert!(f.cards("wuxia").await.is_empty(), "finance's step has not started");
+    assert!(f.cards("yangfan").await.is_empty());
+
+    // Who still decides is part of the request's summary.
+    let reply = f.call("zhangsan", Method::GET, "/api/v1/approvals/requests?box=waiting", None).await;
+    assert_eq!(reply.body[0]["waiting_on"], json!([f.id("zhangsan")]));
+
+    assert_eq!(f.decide("zhangsan", &id, "approve").await.status, StatusCode::CREATED);
+    for finance in ["wuxia", "heyun"] {
+        assert_eq!(f.cards(finance).await, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 1 }))]);
+    }
+    let reply = f.call("wuxia", Method::GET, "/api/v1/approvals/requests?box=waiting", None).await;
+    assert_eq!(reply.body[0]["waiting_on"], json!([f.id("wuxia"), f.id("heyun")]));
+    assert_eq!(f.cards("zhangsan").await.len(), 1, "nothing more for the leader");
+    assert!(f.cards("yangfan").await.is_empty(), "still in review");
+
+    assert_eq!(status(&f.decide("heyun", &id, "approve").await), 2);
+    assert_eq!(f.cards("yangfan").await, vec![(id.clone(), json!({ "kind": "finished", "status": 2 }))]);
+    assert_eq!(f.cards("huangli").await, vec![(id.clone(), json!({ "kind": "copied" }))], "completion CC");
+    let reply = f.call("wuxia", Method::GET, &format!("/api/v1/approvals/requests/{id}"), None).await;
+    assert_eq!(status(&reply), 2);
+
+    // A rejection tells the applicant; a withdrawal posts nothing.
+    let rejected = f.submit("yangfan", &template, expense(100)).await;
+    f.decide("zhangsan", &rejected, "reject").await;
+    let withdrawn = f.submit("yangfan", &template, expense(200)).await;
+    f.withdraw("yangfan", &withdrawn).await;
+    let cards = f.cards("yangfan").await;
+    assert_eq!(cards.len(), 2, "{cards:?}");
+    assert_eq!(cards[1], (rejected, json!({ "kind": "finished", "status": 3 })));
+    assert_eq!(f.cards("zhangsan").await.len(), 3, "one card per request that reached the leader");
+}
+
+#[tokio::test]
+async fn the_approvals_conversation_is_read_only() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    f.submit("yangfan", &template, expense(100)).await;
+    let conversation = f.approvals_conversation("zhangsan").await.expect("conversation");
+    let id = conversation["id"].as_str().expect("id").to_owned();
+    let body = json!({ "client_id": Uuid::new_v4(), "text": "hello" });
+    let reply = f.call("zhangsan", Method::POST, &format!("/api/v1/conversations/{id}/messages"), Some(body)).await;
+    assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    let reply =
+        f.call("zhangsan", Method::PATCH, &format!("/api/v1/conversations/{id}"), Some(json!({ "name": "x" }))).await;
+    assert_error(&reply, StatusCode::CONFLICT, "conflict");
+    let reply = f.call("zhangsan", Method::POST, &format!("/api/v1/conversations/{id}/leave"), None).await;
+    assert_error(&reply, StatusCode::CONFLICT, "conflict");
+    // Nobody else can read it.
+    let reply = f.call("yangfan", Method::GET, &format!("/api/v1/conversations/{id}/messages"), None).await;
+    assert!(reply.status == StatusCode::NOT_FOUND || reply.status == StatusCode::FORBIDDEN, "{}", reply.status);
+    // Reading and muting are the member's own business.
+    let prefs = json!({ "muted": true, "pinned": true });
+    let reply = f.call("zhangsan", Method::PUT, &format!("/api/v1/conversations/{id}/prefs"), Some(prefs)).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
 }

@@ -4,6 +4,7 @@
 //! records an approval change addressed to each member who may read the request, in the same
 //! transaction.
 
+use super::approval_cards::post_cards;
 use super::changes::{StoredChange, record_addressed};
 use super::directory::{DirectoryView, Facts};
 use super::{SqliteStore, uuid_at};
@@ -619,6 +620,7 @@ impl ApprovalStore for SqliteStore {
         };
         let recipients = record_action(&tx, audit, now)?;
         let result = outcome(&tx, id, true, recipients)?;
+        post_cards(&tx, &result.detail, None, applicant, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -651,6 +653,11 @@ impl ApprovalStore for SqliteStore {
             return Err(StoreError::Forbidden("only the approvers of the request's current step can decide".into()));
         }
         let (RequestStatus::InReview, Some(current)) = (row.status, row.current_step) else {
+            if row.status == RequestStatus::Withdrawn {
+                return Err(StoreError::Conflict(
+                    "the applicant withdrew the request: there is nothing left to decide".into(),
+                ));
+            }
             return Err(StoreError::Conflict(format!(
                 "the request is already {}: there is nothing left to decide",
                 status_word(row.status)
@@ -742,6 +749,7 @@ impl ApprovalStore for SqliteStore {
             Audit { id, actor, client_id: request.client_id, action, step: Some(current), comment: &request.comment };
         let recipients = record_action(&tx, audit, now)?;
         let result = outcome(&tx, id, true, recipients)?;
+        post_cards(&tx, &result.detail, Some((row.status, row.current_step)), actor, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -833,7 +841,10 @@ impl ApprovalStore for SqliteStore {
         };
         let sql = format!(
             "SELECT r.id, r.template_id, json_extract(v.spec, '$.name'), r.applicant_id, m.name, r.status, r.current_step, \
-             r.submitted_at, r.updated_at FROM approval_requests r \
+             r.submitted_at, r.updated_at, \
+             (SELECT json_group_array(a.member_id) FROM approval_approvers a WHERE a.request_id = r.id \
+                AND a.step = r.current_step AND a.decision IS NULL AND r.status = 1) \
+             FROM approval_requests r \
              JOIN approval_template_versions v ON v.template_id = r.template_id AND v.version = r.template_version \
              JOIN members m ON m.id = r.applicant_id \
              WHERE {condition} AND (?2 IS NULL OR r.template_id = ?2) AND (?3 IS NULL OR r.status = ?3) \
@@ -857,6 +868,7 @@ impl ApprovalStore for SqliteStore {
                     applicant_name: row.get(4)?,
                     status: status_at(row, 5)?,
                     current_step: row.get(6)?,
+                    waiting_on: serde_json::from_str(&row.get::<_, String>(9)?).unwrap_or_default(),
                     submitted_at: row.get(7)?,
                     updated_at: row.get(8)?,
                 })
@@ -873,16 +885,5 @@ pub(super) fn summary_for(conn: &Connection, viewer: MemberId, id: ApprovalId) -
         Err(StoreError::NotFound(_)) => return Ok(None),
         Err(other) => return Err(other),
     }
-    let request = detail(conn, id)?;
-    Ok(Some(ApprovalSummary {
-        id,
-        template_id: request.template.id,
-        template_name: request.template.spec.name,
-        applicant_id: request.request.applicant_id,
-        applicant_name: request.request.applicant_name,
-        status: request.request.status,
-        current_step: request.request.current_step,
-        submitted_at: request.request.submitted_at,
-        updated_at: request.request.updated_at,
-    }))
+    Ok(Some(detail(conn, id)?.summary()))
 }
