@@ -37,20 +37,8 @@ pub fn parse_money(text: &str) -> Option<i64> {
     decimal.units.checked_mul(10i64.pow(u32::from(2 - decimal.scale)))
 }
 
-/// Cents as `12,000.00`.
-pub fn format_money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let magnitude = cents.unsigned_abs();
-    let whole = (magnitude / 100).to_string();
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
-    }
-    format!("{sign}{grouped}.{:02}", magnitude % 100)
-}
+/// Cents as `12,000.00` (the protocol's formatting, shared with approval cards).
+pub use weft_protocol::approval::money_text as format_money;
 
 fn error(control: &Control, row: Option<usize>, message: &str) -> FieldError {
     FieldError { control_id: control.id.clone(), row, message: message.to_owned() }

@@ -1,7 +1,8 @@
 //! One request: the form read-only, the chain with each step's state and who acted when, the
 //! history (decisions and comments), and the actions the viewer may take — approve or reject
 //! (current-step approvers), withdraw (the applicant, while in review), comment (anyone who reads
-//! it). Refusals (409 and others) are shown in the server's words beside the actions.
+//! it). Actions go through the outbox (offline too); waiting and refused ones are shown beside
+//! the actions, refusals explained in the member's language.
 
 use super::{date_time, status_text};
 use crate::api::ApiError;
@@ -9,7 +10,9 @@ use crate::approval_form::format_money;
 use crate::directory::Directory;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use crate::components::approval_card::QueuedApprovalActions;
 use crate::state::{error_text, use_chat};
+use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -134,40 +137,34 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     });
 
     let comment = RwSignal::new(String::new());
-    let action_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // Every action goes through the outbox: applied once, offline too; refusals are explained
+    // by `QueuedApprovalActions`.
     let act = move |act: Act| {
-        let (Some(id), Some(api)) = (id.get_untracked(), api()) else { return };
-        if busy.get_untracked() {
-            return;
-        }
+        let Some(id) = id.get_untracked() else { return };
         let text = comment.get_untracked().trim().to_owned();
-        if matches!(act, Act::Comment) && text.is_empty() {
-            return;
-        }
-        busy.set(true);
-        action_error.set(None);
-        let client_id = crate::platform::new_client_id();
-        spawn_local(async move {
-            let result = match act {
-                Act::Decide(decision) => api.decide_approval(id, client_id, decision, text).await,
-                Act::Withdraw => api.withdraw_approval(id, client_id).await,
-                Act::Comment => api.comment_approval(id, client_id, text).await,
-            };
-            busy.set(false);
-            let lang = i18n.lang.get_untracked();
-            match result {
-                Ok(found) => {
-                    comment.set(String::new());
-                    detail.set(Some(found));
-                }
-                Err(ApiError::Network) => action_error.set(Some(Text::ApprovalNeedsNetwork.in_lang(lang).to_owned())),
-                Err(ApiError::Server { status, body }) if status == 409 || status == 403 || status == 422 => {
-                    action_error.set(Some(body.message))
-                }
-                Err(error) => action_error.set(Some(error_text(&error).in_lang(lang).to_owned())),
+        match act {
+            Act::Decide(decision) => {
+                let step = detail.with_untracked(|d| d.as_ref().and_then(|d| d.request.current_step));
+                chat.decide_approval(id, step, decision, text);
             }
-        });
+            Act::Withdraw => chat.withdraw_approval(id),
+            Act::Comment if text.is_empty() => return,
+            Act::Comment => chat.comment_approval(id, text),
+        }
+        comment.set(String::new());
+    };
+    // An action of the member's that is waiting to be sent holds back another of its kind.
+    let queued = move |decision: bool| {
+        id.get().is_some_and(|id| {
+            chat.approval_actions(id).iter().any(|e| {
+                e.failed.is_none()
+                    && if decision {
+                        matches!(e.action, OutboxAction::DecideApproval { .. })
+                    } else {
+                        matches!(e.action, OutboxAction::WithdrawApproval { .. })
+                    }
+            })
+        })
     };
 
     let body = move || {
@@ -256,20 +253,22 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                         on:input=move |ev| comment.set(event_target_value(&ev))
                         aria-describedby="approval-action-error"></textarea>
                     <div class="approval-actions__buttons">
-                        <Show when=move || may_decide>
-                            <button type="button" class="primary" disabled=move || busy.get()
+                        <Show when=move || may_decide && !queued(true)>
+                            <button type="button" class="primary"
                                 on:click=move |_| act(Act::Decide(Decision::Approve))>{i18n.t(Text::ApprovalApprove)}</button>
-                            <button type="button" disabled=move || busy.get()
+                            <button type="button"
                                 on:click=move |_| act(Act::Decide(Decision::Reject))>{i18n.t(Text::ApprovalReject)}</button>
                         </Show>
-                        <Show when=move || may_withdraw>
-                            <button type="button" disabled=move || busy.get()
+                        <Show when=move || may_withdraw && !queued(false)>
+                            <button type="button"
                                 on:click=move |_| act(Act::Withdraw)>{i18n.t(Text::ApprovalWithdraw)}</button>
                         </Show>
-                        <button type="button" disabled=move || busy.get()
+                        <button type="button"
                             on:click=move |_| act(Act::Comment)>{i18n.t(Text::ApprovalSendComment)}</button>
                     </div>
-                    <p class="form-error" id="approval-action-error" role="alert">{move || action_error.get()}</p>
+                    <div id="approval-action-error">
+                        {move || id.get().map(|request_id| view! { <QueuedApprovalActions request_id=request_id/> })}
+                    </div>
                 </div>
             }
         })

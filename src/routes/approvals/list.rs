@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{error_text, use_chat};
+use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::TemplateId;
@@ -73,6 +74,7 @@ pub fn ApprovalsPage() -> impl IntoView {
                         </For>
                     </ul>
                 </nav>
+                <PendingSubmissions/>
                 <div class="approvals__tabs" role="group" aria-label=i18n.t(Text::ApprovalsLists)>
                     {BOXES
                         .into_iter()
@@ -127,3 +129,43 @@ pub fn ApprovalsPage() -> impl IntoView {
         </section>
     }
 }
+
+/// Requests submitted on this device that the server does not have yet: waiting to be sent, or
+/// refused (with the reason, "Edit" back to the kept draft, and "Delete").
+#[component]
+fn PendingSubmissions() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    view! {
+        <Show when=move || !chat.pending_submissions().is_empty()>
+            <section class="approvals__pending" aria-labelledby="approvals-pending-title">
+                <h3 id="approvals-pending-title">{i18n.t(Text::ApprovalQueuedTitle)}</h3>
+                <ul>
+                    <For each=move || chat.pending_submissions() key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
+                        {
+                            let OutboxAction::SubmitApproval { template_id, template_name, .. } = entry.action.clone() else {
+                                return ().into_any();
+                            };
+                            let client_id = entry.client_id.clone();
+                            let state = match entry.failed.clone() {
+                                Some(reason) => view! {
+                                    <span class="approvals__status approvals__status--3">{i18n.t(Text::ApprovalNotSubmitted)}</span>
+                                    " "<span class="hint">{reason}</span>" "
+                                    <a class="link" href=format!("/approvals/new/{template_id}")>{i18n.t(Text::ApprovalEditDraft)}</a>
+                                    " "<button type="button" class="link" on:click=move |_| chat.discard(client_id.clone())>{i18n.t(Text::Delete)}</button>
+                                }.into_any(),
+                                None => view! { <span class="hint">{i18n.t(Text::ApprovalQueued)}</span> }.into_any(),
+                            };
+                            view! {
+                                <li class="approvals__row approvals__row--pending" data-testid="pending-submission">
+                                    <span class="approvals__name">{template_name}</span>" "{state}
+                                </li>
+                            }.into_any()
+                        }
+                    </For>
+                </ul>
+            </section>
+        </Show>
+    }
+}
+

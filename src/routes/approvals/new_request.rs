@@ -1,20 +1,21 @@
 //! A new request: the template's form, saved as a draft on this device (localStorage, per member
 //! and template) while the member types, checked with the protocol's `validate` before sending,
-//! and the server's refusals shown beside the fields they name. Sending needs the network.
+//! then queued in the outbox (sent at once when online, or when the device is); a refusal by the
+//! server is shown beside the fields it names when the form is opened again.
 
 use super::fields::field_view;
 use crate::api::ApiError;
 use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
-use crate::platform::{local_get, local_remove, local_set};
+use crate::platform::{local_get, local_set};
 use crate::session::use_session;
-use crate::state::error_text;
+use crate::state::{error_text, use_chat};
+use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use weft_protocol::ErrorCode;
 use weft_protocol::TemplateId;
-use weft_protocol::approval::{FieldError, SubmitApprovalRequest, Template, validate};
+use weft_protocol::approval::{FieldError, Template, validate};
 
 #[component]
 pub fn NewApprovalPage() -> impl IntoView {
@@ -67,9 +68,7 @@ fn RequestForm(template: Template) -> impl IntoView {
     let raw = RwSignal::new(draft);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    // One client id per form, so pressing twice never submits twice.
-    let client_id = StoredValue::new(crate::platform::new_client_id());
+    let chat = use_chat();
     {
         let key = key.clone();
         Effect::new(move |_| {
@@ -80,12 +79,23 @@ fn RequestForm(template: Template) -> impl IntoView {
         });
     }
     let spec = StoredValue::new(template.spec.clone());
-    let (id, version) = (template.id, template.version);
+    let template_for_submit = StoredValue::new(template.clone());
+    // A submission of this form the server refused: its reasons, beside the fields they name.
+    let refused = chat.pending_submissions().into_iter().find_map(|entry| match (&entry.action, entry.failed) {
+        (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => Some(reason),
+        _ => None,
+    });
+    if let Some(reason) = refused {
+        match parse_server_errors(&template.spec.controls, &reason) {
+            Some(found) => {
+                errors.set(found);
+                form_error.set(Some(Text::ApprovalFixFields.in_lang(i18n.lang.get_untracked()).to_owned()));
+            }
+            None => form_error.set(Some(reason)),
+        }
+    }
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
         let (values, mut found) = spec.with_value(|spec| raw.with_untracked(|r| to_values(&spec.controls, r, None)));
         if let Err(invalid) = spec.with_value(|spec| validate(spec, &values)) {
             let fresh: Vec<FieldError> = invalid
@@ -100,45 +110,10 @@ fn RequestForm(template: Template) -> impl IntoView {
             return;
         }
         form_error.set(None);
-        let Some(api) = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token))) else {
-            return;
-        };
-        busy.set(true);
-        let navigate = navigate.clone();
-        let key = key.clone();
-        spawn_local(async move {
-            let request = SubmitApprovalRequest {
-                client_id: client_id.get_value(),
-                template_id: id,
-                template_version: version,
-                form: values,
-            };
-            let result = api.submit_approval(&request).await;
-            busy.set(false);
-            let lang = i18n.lang.get_untracked();
-            match result {
-                Ok(detail) => {
-                    if let Some(key) = &key {
-                        local_remove(key);
-                    }
-                    navigate(&format!("/approvals/{}", detail.request.id), Default::default());
-                }
-                Err(ApiError::Network) => form_error.set(Some(Text::ApprovalNeedsNetwork.in_lang(lang).to_owned())),
-                Err(ApiError::Server { body, .. }) if body.code == ErrorCode::InvalidField => {
-                    match spec.with_value(|spec| parse_server_errors(&spec.controls, &body.message)) {
-                        Some(found) => {
-                            errors.set(found);
-                            form_error.set(Some(Text::ApprovalFixFields.in_lang(lang).to_owned()));
-                        }
-                        None => form_error.set(Some(body.message)),
-                    }
-                }
-                Err(ApiError::Server { body, .. }) if body.code == ErrorCode::Conflict => {
-                    form_error.set(Some(body.message))
-                }
-                Err(error) => form_error.set(Some(error_text(&error).in_lang(lang).to_owned())),
-            }
-        });
+        // Queued like a message: submitted now when online, or as soon as the device is. The
+        // draft stays until the server has the request (a refusal is corrected from it).
+        chat.submit_approval(&template_for_submit.get_value(), values);
+        navigate("/approvals", Default::default());
     };
     let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, raw, errors)).collect_view();
     view! {
@@ -147,7 +122,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             {fields}
             <p class="hint">{i18n.t(Text::ApprovalDraftKept)}</p>
             <p class="form-error" role="alert">{move || form_error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::ApprovalSubmit)}</button>
+            <button type="submit" class="primary">{i18n.t(Text::ApprovalSubmit)}</button>
         </form>
     }
 }
