@@ -15,7 +15,7 @@ use std::rc::Rc;
 use weft_protocol::approval::ApprovalSummary;
 use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
 use weft_protocol::sync::ChangeEnvelope;
-use weft_protocol::{ApprovalId, ConversationId, ErrorCode, MemberId};
+use weft_protocol::{ApprovalId, ClientId, ConversationId, ErrorCode, MemberId};
 
 /// How many messages one page of history holds.
 pub const PAGE: u32 = 50;
@@ -70,6 +70,9 @@ pub struct ChatState {
     /// Approval requests as the feed last described them (by id), so open lists and details
     /// refresh when one changes.
     pub approvals: RwSignal<HashMap<ApprovalId, ApprovalSummary>>,
+    /// Submissions the server accepted during this visit: the outbox client id and the new
+    /// request's id (so the form that sent one can open it).
+    pub submitted: RwSignal<HashMap<ClientId, ApprovalId>>,
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
@@ -103,6 +106,7 @@ impl ChatState {
             connection: RwSignal::new(Connection::Connecting),
             directory: RwSignal::new(Directory::default()),
             approvals: RwSignal::new(HashMap::new()),
+            submitted: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
             session,

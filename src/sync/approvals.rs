@@ -95,6 +95,9 @@ impl ChatState {
             Ok(detail) => {
                 self.apply_approval(&detail);
                 if let OutboxAction::SubmitApproval { template_id, .. } = action {
+                    self.submitted.update(|all| {
+                        all.insert(client_id, detail.request.id);
+                    });
                     // Kept until now, so a refused submission can be corrected from the draft.
                     self.forget_draft(*template_id).await;
                 }

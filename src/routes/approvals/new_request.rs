@@ -9,12 +9,12 @@ use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
 use crate::platform::{local_get, local_set};
 use crate::session::use_session;
-use crate::state::{error_text, use_chat};
+use crate::state::{Connection, error_text, use_chat};
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use weft_protocol::TemplateId;
+use weft_protocol::{ClientId, TemplateId};
 use weft_protocol::approval::{FieldError, Template, validate};
 
 #[component]
@@ -85,15 +85,18 @@ fn RequestForm(template: Template) -> impl IntoView {
         (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => Some(reason),
         _ => None,
     });
-    if let Some(reason) = refused {
-        match parse_server_errors(&template.spec.controls, &reason) {
-            Some(found) => {
-                errors.set(found);
-                form_error.set(Some(Text::ApprovalFixFields.in_lang(i18n.lang.get_untracked()).to_owned()));
-            }
-            None => form_error.set(Some(reason)),
+    let show_refusal = move |reason: &str| match spec.with_value(|spec| parse_server_errors(&spec.controls, reason)) {
+        Some(found) => {
+            errors.set(found);
+            form_error.set(Some(Text::ApprovalFixFields.in_lang(i18n.lang.get_untracked()).to_owned()));
         }
+        None => form_error.set(Some(reason.to_owned())),
+    };
+    if let Some(reason) = refused {
+        show_refusal(&reason);
     }
+    let sending = RwSignal::new(None::<ClientId>);
+    let navigate_after = navigate.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         let (values, mut found) = spec.with_value(|spec| raw.with_untracked(|r| to_values(&spec.controls, r, None)));
@@ -112,9 +115,32 @@ fn RequestForm(template: Template) -> impl IntoView {
         form_error.set(None);
         // Queued like a message: submitted now when online, or as soon as the device is. The
         // draft stays until the server has the request (a refusal is corrected from it).
-        chat.submit_approval(&template_for_submit.get_value(), values);
-        navigate("/approvals", Default::default());
+        let client_id = chat.submit_approval(&template_for_submit.get_value(), values);
+        if chat.connection.get_untracked() == Connection::Online {
+            sending.set(Some(client_id));
+        } else {
+            navigate("/approvals", Default::default());
+        }
     };
+    // Online, the form waits for the server: the new request opens once accepted; a refusal
+    // puts its reasons beside the fields; if the network drops meanwhile it stays queued.
+    {
+        let navigate = navigate_after;
+        Effect::new(move |_| {
+            let Some(client_id) = sending.get() else { return };
+            if let Some(request) = chat.submitted.with(|all| all.get(&client_id).copied()) {
+                sending.set(None);
+                navigate(&format!("/approvals/{request}"), Default::default());
+                return;
+            }
+            let key = client_id.to_string();
+            let refusal = chat.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| e.failed.clone()));
+            if let Some(Some(reason)) = refusal {
+                sending.set(None);
+                show_refusal(&reason);
+            }
+        });
+    }
     let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, raw, errors)).collect_view();
     view! {
         <form class="page__body approval-form" on:submit=submit novalidate=true>
@@ -122,7 +148,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             {fields}
             <p class="hint">{i18n.t(Text::ApprovalDraftKept)}</p>
             <p class="form-error" role="alert">{move || form_error.get()}</p>
-            <button type="submit" class="primary">{i18n.t(Text::ApprovalSubmit)}</button>
+            <button type="submit" class="primary" disabled=move || sending.with(Option::is_some)>{i18n.t(Text::ApprovalSubmit)}</button>
         </form>
     }
 }
