@@ -1,8 +1,9 @@
 //! A new request: the template's form, saved as a draft on this device (localStorage, per member
 //! and template) while the member types, checked with the protocol's `validate` before sending,
-//! and the server's refusals shown beside the fields they name. Sending needs the network.
+//! and the server's refusals shown beside the fields they name. Sending needs the network (and
+//! waits for files still uploading).
 
-use super::fields::field_view;
+use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
 use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
@@ -64,8 +65,8 @@ fn RequestForm(template: Template) -> impl IntoView {
     let key = me.map(|me| draft_key(me, &template.id.to_string()));
     let draft: RawForm =
         key.as_deref().and_then(local_get).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    let raw = RwSignal::new(draft);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let form = FormSignals::new(draft);
+    let FormSignals { raw, errors, uploading } = form;
     let form_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // One client id per form, so pressing twice never submits twice.
@@ -84,6 +85,10 @@ fn RequestForm(template: Template) -> impl IntoView {
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
         if busy.get_untracked() {
+            return;
+        }
+        if uploading.get_untracked() > 0 {
+            form_error.set(Some(Text::ApprovalWaitForUploads.in_lang(i18n.lang.get_untracked()).to_owned()));
             return;
         }
         let (values, mut found) = spec.with_value(|spec| raw.with_untracked(|r| to_values(&spec.controls, r, None)));
@@ -140,7 +145,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             }
         });
     };
-    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, raw, errors)).collect_view();
+    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, form)).collect_view();
     view! {
         <form class="page__body approval-form" on:submit=submit novalidate=true>
             <p class="hint">{template.spec.description.clone()}</p>
