@@ -123,7 +123,7 @@ pub(super) fn file_field(slot: Slot, title: String, error_id: String, form: Form
     };
 
     view! {
-        <label for=dom_id.clone()>{title.clone()}</label>
+        <label for=dom_id.clone()>{title}</label>
         <input
             id=dom_id.clone()
             type="file"
@@ -132,7 +132,7 @@ pub(super) fn file_field(slot: Slot, title: String, error_id: String, form: Form
             on:change=choose
             aria-describedby=format!("{error_id} {problems_id} {note_id}")
         />
-        <ul class="approval-files" aria-label=title>
+        <ul class="approval-files">
             <For each=files key=|file| file.id let:file>
                 {
                     let (id, name, remove) = (file.id, file.name.clone(), remove.clone());
