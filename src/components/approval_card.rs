@@ -144,4 +144,3 @@ pub fn QueuedApprovalActions(request_id: weft_protocol::ApprovalId) -> impl Into
         </For>
     }
 }
-

@@ -148,7 +148,8 @@ impl ChatState {
     pub(crate) async fn refresh_approvals(self) {
         let Some(api) = self.api() else { return };
         for list in [ApprovalBox::Waiting, ApprovalBox::Submitted] {
-            if let Ok(found) = api.approvals(list, None, None).await {
+            let filter = crate::approvals_api::ListFilter { list, template: None, status: None };
+            if let Ok(found) = api.approvals(filter, None, 100).await {
                 for summary in found {
                     self.apply_approval_summary(summary);
                 }
@@ -159,7 +160,9 @@ impl ChatState {
 
 /// Whether `member` may decide `step` of the request now, as far as the device knows.
 pub fn may_decide(summary: &ApprovalSummary, member: MemberId, step: u32) -> bool {
-    summary.status == RequestStatus::InReview && summary.current_step == Some(step) && summary.waiting_on.contains(&member)
+    summary.status == RequestStatus::InReview
+        && summary.current_step == Some(step)
+        && summary.waiting_on.contains(&member)
 }
 
 /// Why the server refused an approval action, in words for the member, judged from the

@@ -386,8 +386,12 @@ impl ChatState {
             return;
         }
         spawn_local(self.set_own_read(id, last));
-        let mut entry =
-            OutboxEntry::new(Some(id), crate::platform::new_client_id(), OutboxAction::Read { seq: last }, self.next_order());
+        let mut entry = OutboxEntry::new(
+            Some(id),
+            crate::platform::new_client_id(),
+            OutboxAction::Read { seq: last },
+            self.next_order(),
+        );
         entry.client_id = format!("read-{id}");
         self.enqueue(entry);
     }
@@ -545,10 +549,13 @@ impl ChatState {
             return Delivery::SessionEnded;
         };
         let result = match (entry.conversation_id, &entry.action) {
-            (_, action @ (OutboxAction::SubmitApproval { .. }
-            | OutboxAction::DecideApproval { .. }
-            | OutboxAction::WithdrawApproval { .. }
-            | OutboxAction::CommentApproval { .. })) => self.deliver_approval(&api, entry.client_id(), action).await,
+            (
+                _,
+                action @ (OutboxAction::SubmitApproval { .. }
+                | OutboxAction::DecideApproval { .. }
+                | OutboxAction::WithdrawApproval { .. }
+                | OutboxAction::CommentApproval { .. }),
+            ) => self.deliver_approval(&api, entry.client_id(), action).await,
             (Some(id), action) => self.deliver_chat(&api, id, entry, action).await,
             (None, _) => Ok(()),
         };
@@ -574,7 +581,8 @@ impl ChatState {
             OutboxAction::Send { file: Some(file), .. } if file.uploaded.is_none() => {
                 self.upload(entry, file).await?;
                 // Again with the entry as updated by the upload, so the message names the file.
-                let current = self.outbox.with_untracked(|o| o.iter().find(|e| e.client_id == entry.client_id).cloned());
+                let current =
+                    self.outbox.with_untracked(|o| o.iter().find(|e| e.client_id == entry.client_id).cloned());
                 match current {
                     Some(current) => Box::pin(self.deliver_chat(api, id, &current, &current.action)).await,
                     None => Ok(()),

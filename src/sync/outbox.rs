@@ -97,12 +97,7 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    pub fn new(
-        conversation_id: Option<ConversationId>,
-        client_id: ClientId,
-        action: OutboxAction,
-        order: f64,
-    ) -> Self {
+    pub fn new(conversation_id: Option<ConversationId>, client_id: ClientId, action: OutboxAction, order: f64) -> Self {
         Self { client_id: client_id.to_string(), order, conversation_id, action, attempts: 0, failed: None }
     }
 

@@ -14,6 +14,7 @@
 //!   draft status on the wire.
 
 use crate::auth::Role;
+use crate::chat::Attachment;
 use crate::directory::DepartmentId;
 use crate::{ApprovalId, AttachmentId, ClientId, MemberId, Millis, TemplateId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -893,12 +894,16 @@ pub struct ApprovalRequest {
     pub updated_at: Millis,
 }
 
-/// `GET /approvals/requests/{id}`, and the reply to every request action: the request and the
-/// template version it was submitted with (to render the form).
+/// `GET /approvals/requests/{id}`, and the reply to every request action: the request, the
+/// template version it was submitted with (to render the form), and the files its form carries
+/// (names, sizes, types: the form holds only their ids; any reader of the request may fetch a
+/// signed link to each through `GET /attachments/{id}/url`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalDetail {
     pub request: ApprovalRequest,
     pub template: Template,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
 }
 
 impl ApprovalDetail {
@@ -1037,6 +1042,42 @@ pub enum ApprovalBox {
     Cc,
     /// The viewer decided in some step.
     Done,
+}
+
+/// Where a page of a request list ended, for `GET /approvals/requests?before=<cursor>`: written
+/// `<updated_at>:<id>` (e.g. `1764000000000:0193…`), it names the last row of the previous page.
+/// Lists are ordered newest change first, ties by id descending, so the next page is every row
+/// strictly after this one in that order: no row is repeated or skipped while the list does not
+/// change (a request acted on meanwhile moves to the top, where the feed reports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub updated_at: Millis,
+    pub id: ApprovalId,
+}
+
+impl ListCursor {
+    /// The cursor after this row.
+    pub fn after(row: &ApprovalSummary) -> Self {
+        Self { updated_at: row.updated_at, id: row.id }
+    }
+}
+
+impl fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.updated_at, self.id)
+    }
+}
+
+impl std::str::FromStr for ListCursor {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let malformed = || format!("before: expected <updated_at>:<request id> from the previous page, got {text:?}");
+        let (at, id) = text.split_once(':').ok_or_else(malformed)?;
+        let updated_at = at.parse::<Millis>().ok().filter(|at| *at >= 0).ok_or_else(malformed)?;
+        let id = id.parse::<ApprovalId>().map_err(|_| malformed())?;
+        Ok(Self { updated_at, id })
+    }
 }
 
 /// `POST /approvals/requests`. `template_version` is the version the form was filled in with:

@@ -278,6 +278,18 @@ fn request_status_is_a_number() {
 }
 
 #[test]
+fn list_cursors_read_back_what_they_write() {
+    let cursor = ListCursor { updated_at: 1_764_000_000_000, id: ApprovalId(Uuid::from_u128(9)) };
+    assert_eq!(cursor.to_string(), "1764000000000:00000000-0000-0000-0000-000000000009");
+    assert_eq!(cursor.to_string().parse::<ListCursor>(), Ok(cursor));
+    for bad in ["", "17", "x:00000000-0000-0000-0000-000000000009", "-1:00000000-0000-0000-0000-000000000009", "5:nope"]
+    {
+        let refused = bad.parse::<ListCursor>().expect_err(bad);
+        assert!(refused.starts_with("before: expected <updated_at>:<request id>"), "{refused}");
+    }
+}
+
+#[test]
 fn wire_template() {
     let template = Template {
         id: TemplateId(Uuid::from_u128(7)),

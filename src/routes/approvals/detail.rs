@@ -1,25 +1,27 @@
-//! One request: the form read-only, the chain with each step's state and who acted when, the
-//! history (decisions and comments), and the actions the viewer may take — approve or reject
-//! (current-step approvers), withdraw (the applicant, while in review), comment (anyone who reads
-//! it). Actions go through the outbox (offline too); waiting and refused ones are shown beside
-//! the actions, refusals explained in the member's language.
+//! One request: the form read-only (files as download links), the chain with each step's state
+//! and who acted when, the history (decisions and comments), and the actions the viewer may take
+//! — approve or reject (current-step approvers), withdraw (the applicant, while in review),
+//! comment (anyone who reads it). Actions go through the outbox (offline too); waiting and
+//! refused ones are shown beside the actions, refusals explained in the member's language.
 
 use super::{date_time, status_text};
 use crate::api::ApiError;
 use crate::approval_form::format_money;
+use crate::components::approval_card::QueuedApprovalActions;
+use crate::components::attachment::AttachmentView;
 use crate::directory::Directory;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use crate::components::approval_card::QueuedApprovalActions;
 use crate::state::{error_text, use_chat};
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use weft_protocol::ApprovalId;
 use weft_protocol::approval::{
     ApprovalDetail, AuditAction, Control, ControlKind, Decision, FieldValue, FormValues, RequestStatus, StepStatus,
 };
+use weft_protocol::chat::Attachment;
+use weft_protocol::{ApprovalId, AttachmentId};
 
 /// A value as text for reading.
 fn value_text(control: &Control, value: &FieldValue, directory: &Directory) -> String {
@@ -54,16 +56,33 @@ fn value_text(control: &Control, value: &FieldValue, directory: &Directory) -> S
     }
 }
 
-fn form_view(controls: &[Control], form: &FormValues, directory: &Directory) -> AnyView {
+/// A File field's files as download links (images as their thumbnail), each link signed when
+/// shown; a file the detail does not describe is named as unavailable.
+fn files_view(ids: &[AttachmentId], files: &[Attachment]) -> AnyView {
+    let i18n = use_i18n();
+    let items = ids
+        .iter()
+        .map(|id| match files.iter().find(|file| file.id == *id) {
+            Some(file) => view! { <li><AttachmentView file=file.clone()/></li> }.into_any(),
+            None => view! { <li class="hint">{i18n.t(Text::ApprovalFileUnavailable)}</li> }.into_any(),
+        })
+        .collect_view();
+    view! { <ul class="approval-detail__files">{items}</ul> }.into_any()
+}
+
+fn form_view(controls: &[Control], form: &FormValues, files: &[Attachment], directory: &Directory) -> AnyView {
     controls
         .iter()
         .map(|control| {
             let shown = match (form.get(&control.id), &control.kind) {
                 (Some(FieldValue::Rows(rows)), ControlKind::Table { columns }) => rows
                     .iter()
-                    .map(|cells| view! { <dl class="approval-detail__row">{form_view(columns, cells, directory)}</dl> })
+                    .map(|cells| {
+                        view! { <dl class="approval-detail__row">{form_view(columns, cells, files, directory)}</dl> }
+                    })
                     .collect_view()
                     .into_any(),
+                (Some(FieldValue::Files(ids)), _) => files_view(ids, files),
                 (Some(value), _) => value_text(control, value, directory).into_any(),
                 (None, _) => "—".into_any(),
             };
@@ -177,7 +196,7 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                     step.approvers.iter().any(|a| Some(a.member_id) == me && a.decision.is_none())
                 });
             let may_withdraw = in_review && Some(request.applicant_id) == me;
-            let form = chat.directory.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, d));
+            let form = chat.directory.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, &found.files, d));
             let names = chat.directory.with_untracked(|d| {
                 request
                     .steps

@@ -1,9 +1,11 @@
 //! The approval lists: Waiting for me, Submitted by me, CC'd to me and Done by me, filtered by
-//! template and status, with the templates to start a new request from. A list reloads when the
+//! template and status, with the templates to start a new request from. A list shows 50 rows and
+//! "Load more" under a full page (the next page after the last row shown); it reloads when the
 //! feed reports a request changed.
 
 use super::{date_time, status_text};
 use crate::api::ApiError;
+use crate::approvals_api::ListFilter;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{error_text, use_chat};
@@ -11,7 +13,7 @@ use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::TemplateId;
-use weft_protocol::approval::{ApprovalBox, ApprovalSummary, RequestStatus, Template};
+use weft_protocol::approval::{ApprovalBox, ApprovalSummary, ListCursor, RequestStatus, Template};
 
 const BOXES: [(ApprovalBox, Text); 4] = [
     (ApprovalBox::Waiting, Text::ApprovalsWaiting),
@@ -19,6 +21,12 @@ const BOXES: [(ApprovalBox, Text); 4] = [
     (ApprovalBox::Cc, Text::ApprovalsCc),
     (ApprovalBox::Done, Text::ApprovalsDone),
 ];
+
+/// Rows one page holds (the server's default).
+const PAGE: u32 = 50;
+
+/// Most rows a reload asks for (the server's maximum), however many pages were loaded.
+const MAX_RELOAD: u32 = 200;
 
 const STATUSES: [RequestStatus; 4] =
     [RequestStatus::InReview, RequestStatus::Approved, RequestStatus::Rejected, RequestStatus::Withdrawn];
@@ -34,6 +42,8 @@ pub fn ApprovalsPage() -> impl IntoView {
     let templates = RwSignal::new(Vec::<Template>::new());
     let rows = RwSignal::new(None::<Vec<ApprovalSummary>>);
     let error = RwSignal::new(None::<Text>);
+    let has_more = RwSignal::new(false);
+    let loading_more = RwSignal::new(false);
     let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
 
     if let Some(api) = api() {
@@ -43,14 +53,30 @@ pub fn ApprovalsPage() -> impl IntoView {
             }
         });
     }
+    // Every reload bumps the generation; a page answered for an older one is dropped.
+    let generation = StoredValue::new(0u64);
+    let shown_filter = StoredValue::new(None::<ListFilter>);
     Effect::new(move |_| {
-        let (list, template, status) = (list.get(), template.get(), status.get());
+        let filter = ListFilter { list: list.get(), template: template.get(), status: status.get() };
         chat.approvals.track();
         let Some(api) = api() else { return };
+        // A feed change reloads as many rows as are shown, so pages loaded stay; a new filter
+        // starts again from one page.
+        let same = shown_filter.get_value() == Some(filter);
+        shown_filter.set_value(Some(filter));
+        let shown = if same { rows.with_untracked(|r| r.as_ref().map_or(0, Vec::len)) } else { 0 };
+        let limit = u32::try_from(shown).unwrap_or(MAX_RELOAD).clamp(PAGE, MAX_RELOAD);
+        let mine = generation.get_value() + 1;
+        generation.set_value(mine);
         spawn_local(async move {
-            match api.approvals(list, template, status).await {
+            let result = api.approvals(filter, None, limit).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
                 Ok(found) => {
                     error.set(None);
+                    has_more.set(found.len() == limit as usize);
                     rows.set(Some(found));
                 }
                 Err(ApiError::Network) => error.set(Some(Text::ApprovalNeedsNetwork)),
@@ -58,6 +84,40 @@ pub fn ApprovalsPage() -> impl IntoView {
             }
         });
     });
+    let load_more = move |_| {
+        let Some(filter) = shown_filter.get_value() else { return };
+        let Some(before) = rows.with_untracked(|r| r.as_ref().and_then(|r| r.last()).map(ListCursor::after)) else {
+            return;
+        };
+        let Some(api) = api() else { return };
+        if loading_more.get_untracked() {
+            return;
+        }
+        loading_more.set(true);
+        let mine = generation.get_value();
+        spawn_local(async move {
+            let result = api.approvals(filter, Some(before), PAGE).await;
+            loading_more.set(false);
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(found) => {
+                    error.set(None);
+                    has_more.set(found.len() == PAGE as usize);
+                    rows.update(|shown| {
+                        if let Some(shown) = shown {
+                            let fresh: Vec<_> =
+                                found.into_iter().filter(|row| !shown.iter().any(|s| s.id == row.id)).collect();
+                            shown.extend(fresh);
+                        }
+                    });
+                }
+                Err(ApiError::Network) => error.set(Some(Text::ApprovalNeedsNetwork)),
+                Err(failure) => error.set(Some(error_text(&failure))),
+            }
+        });
+    };
 
     view! {
         <section class="conversation page" aria-labelledby="approvals-title">
@@ -125,6 +185,11 @@ pub fn ApprovalsPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                 }}
+                <Show when=move || has_more.get()>
+                    <button type="button" class="approvals__more" disabled=move || loading_more.get() on:click=load_more>
+                        {i18n.t(Text::ApprovalLoadMore)}
+                    </button>
+                </Show>
             </div>
         </section>
     }
@@ -168,4 +233,3 @@ fn PendingSubmissions() -> impl IntoView {
         </Show>
     }
 }
-

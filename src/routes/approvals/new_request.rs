@@ -1,9 +1,9 @@
 //! A new request: the template's form, saved as a draft on this device (localStorage, per member
 //! and template) while the member types, checked with the protocol's `validate` before sending,
-//! then queued in the outbox (sent at once when online, or when the device is); a refusal by the
-//! server is shown beside the fields it names when the form is opened again.
+//! then queued in the outbox (sent at once when online, or when the device is; it waits for files
+//! still uploading); a refusal by the server is shown beside the fields it names.
 
-use super::fields::field_view;
+use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
 use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
@@ -14,8 +14,8 @@ use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use weft_protocol::{ClientId, TemplateId};
 use weft_protocol::approval::{FieldError, Template, validate};
+use weft_protocol::{ClientId, TemplateId};
 
 #[component]
 pub fn NewApprovalPage() -> impl IntoView {
@@ -65,8 +65,8 @@ fn RequestForm(template: Template) -> impl IntoView {
     let key = me.map(|me| draft_key(me, &template.id.to_string()));
     let draft: RawForm =
         key.as_deref().and_then(local_get).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    let raw = RwSignal::new(draft);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let form = FormSignals::new(draft);
+    let FormSignals { raw, errors, uploading } = form;
     let form_error = RwSignal::new(None::<String>);
     let chat = use_chat();
     {
@@ -99,6 +99,10 @@ fn RequestForm(template: Template) -> impl IntoView {
     let navigate_after = navigate.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
+        if uploading.get_untracked() > 0 {
+            form_error.set(Some(Text::ApprovalWaitForUploads.in_lang(i18n.lang.get_untracked()).to_owned()));
+            return;
+        }
         let (values, mut found) = spec.with_value(|spec| raw.with_untracked(|r| to_values(&spec.controls, r, None)));
         if let Err(invalid) = spec.with_value(|spec| validate(spec, &values)) {
             let fresh: Vec<FieldError> = invalid
@@ -141,7 +145,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             }
         });
     }
-    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, raw, errors)).collect_view();
+    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, form)).collect_view();
     view! {
         <form class="page__body approval-form" on:submit=submit novalidate=true>
             <p class="hint">{template.spec.description.clone()}</p>

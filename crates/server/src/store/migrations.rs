@@ -296,6 +296,22 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX conversations_client ON conversations(owner_id, client_id) WHERE client_id IS NOT NULL;
     ALTER TABLE messages ADD COLUMN card TEXT;
     "#,
+    // 9: the files each approval request's form carries (table cells included), so the readers
+    // of a request may fetch them. Requests stored before this are read from their form JSON:
+    // every `{"kind": "files", "value": [ids]}` at any depth (each was checked at submit to be
+    // the applicant's upload).
+    r#"
+    CREATE TABLE approval_files (
+        request_id    TEXT NOT NULL REFERENCES approval_requests(id),
+        attachment_id TEXT NOT NULL REFERENCES attachments(id),
+        PRIMARY KEY (attachment_id, request_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO approval_files (request_id, attachment_id)
+        SELECT r.id, file.value
+        FROM approval_requests r, json_tree(r.form) field, json_each(field.value, '$.value') file
+        WHERE field.type = 'object' AND json_extract(field.value, '$.kind') = 'files'
+          AND file.value IN (SELECT id FROM attachments);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
@@ -435,6 +451,39 @@ mod tests {
             "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) VALUES ('a1', 'approvals', '', 'm1', 0, 0, 'approvals:m1')",
             [],
         )?;
+        Ok(())
+    }
+
+    #[test]
+    fn files_of_requests_stored_before_migration_9_are_found_in_their_forms() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate_to(&mut conn, 8)?, 8);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Co', NULL, 0);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+               VALUES ('m', 'zhangsan', '张三', 'root', 'member', 'active', 'h');
+             INSERT INTO attachments (id, owner_id, client_id, sha256, size, content_type, file_name, created_at)
+               VALUES ('f1', 'm', 'c1', 'h', 1, 't', 'a', 0), ('f2', 'm', 'c2', 'h', 1, 't', 'b', 0),
+                      ('f3', 'm', 'c3', 'h', 1, 't', 'c', 0), ('f4', 'm', 'c4', 'h', 1, 't', 'd', 0);
+             INSERT INTO approval_templates (id, current_version, created_at, updated_at) VALUES ('t', 1, 0, 0);
+             INSERT INTO approval_template_versions (template_id, version, spec, created_at) VALUES ('t', 1, '{}', 0);",
+        )?;
+        let form = r#"{
+            "receipts": {"kind": "files", "value": ["f1", "f2"]},
+            "note": {"kind": "text", "value": "f4"},
+            "items": {"kind": "rows", "value": [{"scan": {"kind": "files", "value": ["f3", "gone"]}}]}
+        }"#;
+        conn.execute(
+            "INSERT INTO approval_requests (id, template_id, template_version, applicant_id, client_id, status, form, \
+             submitted_at, updated_at) VALUES ('r1', 't', 1, 'm', 'c', 1, ?1, 0, 0)",
+            [form],
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let files: Vec<String> = conn
+            .prepare("SELECT attachment_id FROM approval_files WHERE request_id = 'r1' ORDER BY attachment_id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        assert_eq!(files, vec!["f1", "f2", "f3"], "text that looks like an id and unknown ids are not files");
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ use weft_protocol::approval::{
     validate,
 };
 use weft_protocol::auth::Role;
-use weft_protocol::{ApprovalId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
+use weft_protocol::{ApprovalId, AttachmentId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
 
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     super::corrupt(&err.to_string())
@@ -250,6 +250,21 @@ fn readable(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<
     }
 }
 
+/// Whether `viewer` may read some request whose form carries this file: the same check as
+/// reading the request (applicant, approvers, notified CC'd members, administrators).
+pub(super) fn may_read_file(conn: &Connection, viewer: MemberId, file: AttachmentId) -> StoreResult<bool> {
+    let mut stmt = conn.prepare_cached("SELECT request_id FROM approval_files WHERE attachment_id = ?1")?;
+    let requests: Vec<Uuid> = stmt.query_map([file.to_string()], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
+    for request in requests {
+        match readable(conn, viewer, ApprovalId(request)) {
+            Ok(_) => return Ok(true),
+            Err(StoreError::NotFound(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(false)
+}
+
 /// Whether this member already acted with this client id on the request (a retry).
 fn seen_client_id(conn: &Connection, id: ApprovalId, actor: MemberId, client_id: ClientId) -> StoreResult<bool> {
     let found: Option<i64> = conn
@@ -416,6 +431,7 @@ fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
             updated_at,
         },
         template,
+        files: super::attachments::request_files(conn, id)?,
     })
 }
 
@@ -596,6 +612,12 @@ impl ApprovalStore for SqliteStore {
                     params![key, index, member.to_string(), sort],
                 )?;
             }
+        }
+        for file in picked_files(&request.form) {
+            tx.execute(
+                "INSERT OR IGNORE INTO approval_files (request_id, attachment_id) VALUES (?1, ?2)",
+                params![key, file.to_string()],
+            )?;
         }
         for (members, phase, notified) in
             [(&resolved.cc_on_submit, "submit", true), (&resolved.cc_on_completion, "completion", false)]
@@ -848,6 +870,7 @@ impl ApprovalStore for SqliteStore {
              JOIN approval_template_versions v ON v.template_id = r.template_id AND v.version = r.template_version \
              JOIN members m ON m.id = r.applicant_id \
              WHERE {condition} AND (?2 IS NULL OR r.template_id = ?2) AND (?3 IS NULL OR r.status = ?3) \
+             AND (?5 IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
              ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
         );
         let conn = self.conn();
@@ -857,7 +880,9 @@ impl ApprovalStore for SqliteStore {
                 viewer.to_string(),
                 filter.template.map(|t| t.to_string()),
                 filter.status.map(RequestStatus::number),
-                filter.limit
+                filter.limit,
+                filter.before.map(|cursor| cursor.updated_at),
+                filter.before.map(|cursor| cursor.id.to_string()),
             ],
             |row| {
                 Ok(ApprovalSummary {
