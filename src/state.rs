@@ -142,6 +142,7 @@ impl ChatState {
         });
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
+            let _ = crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await;
             self.store.set_value(Some(Rc::clone(&store)));
             // Entries queued before the store opened are kept and saved alongside the stored ones.
             let early = self.outbox.get_untracked();
@@ -180,13 +181,8 @@ impl ChatState {
     }
 
     /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
-    /// kept in local storage included).
+    /// included).
     pub fn stop(self, database: Option<String>) {
-        if database.is_some()
-            && let Some(me) = self.me()
-        {
-            crate::platform::local_remove_prefix(&crate::approval_form::drafts_prefix(me));
-        }
         if let Some(live) = self.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
         }

@@ -1,10 +1,13 @@
 //! The approval form's pure helpers: money typed as decimals, typed forms into protocol values,
-//! and the server's 422 message read back as field errors.
+//! and the server's 422 message read back as field errors; drafts moved out of `localStorage`.
 
 use std::collections::BTreeMap;
 use wasm_bindgen_test::wasm_bindgen_test;
-use weft::approval_form::{RawValue, format_money, parse_money, parse_server_errors, to_values};
+use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
+use weft::approval_form::{RawForm, RawValue, format_money, parse_money, parse_server_errors, to_values};
+use weft::store::{MemoryStore, Store};
 use weft_protocol::approval::{Control, ControlKind, FieldValue};
+use weft_protocol::{MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -64,4 +67,36 @@ fn the_servers_refusal_reads_back_as_field_errors() {
         ("qty", Some(1), "at least 1")
     );
     assert_eq!(parse_server_errors(&controls, "members: not visible to you"), None);
+}
+
+fn random_id() -> uuid::Uuid {
+    weft::platform::new_client_id().0
+}
+
+#[wasm_bindgen_test]
+async fn drafts_kept_in_local_storage_move_into_the_store() {
+    let storage = web_sys::window().expect("window").local_storage().expect("storage").expect("local storage");
+    let (me, other) = (MemberId(random_id()), MemberId(random_id()));
+    let (expense, leave, purchase) = (TemplateId(random_id()), TemplateId(random_id()), TemplateId(random_id()));
+    let form = |text: &str| RawForm::from([("reason".to_owned(), RawValue::Text(text.into()))]);
+    let json = |text: &str| serde_json::to_string(&form(text)).expect("json");
+    let key = |member: MemberId, template: &str| format!("{}{template}", local_storage_drafts_prefix(member));
+    storage.set_item(&key(me, &expense.to_string()), &json("出差 trip")).expect("set");
+    storage.set_item(&key(me, &leave.to_string()), &json("older")).expect("set");
+    storage.set_item(&key(me, &purchase.to_string()), "not a form").expect("set");
+    storage.set_item(&key(me, "expense"), &json("not a template id")).expect("set");
+    storage.set_item(&key(other, &expense.to_string()), &json("someone else's")).expect("set");
+    let store = MemoryStore::default();
+    store.put_draft(leave, &form("newer")).await.expect("put");
+
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("moved"), 1);
+    assert_eq!(store.draft(expense).await.expect("get"), Some(form("出差 trip")));
+    assert_eq!(store.draft(leave).await.expect("get"), Some(form("newer")), "the store's draft is newer");
+    assert_eq!(store.draft(purchase).await.expect("get"), None);
+    let count = storage.length().expect("length");
+    let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
+    assert!(!keys.iter().any(|k| k.starts_with(&local_storage_drafts_prefix(me))), "{keys:?}");
+    assert!(keys.contains(&key(other, &expense.to_string())), "another member's drafts wait for them");
+    storage.remove_item(&key(other, &expense.to_string())).expect("tidy up");
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("nothing left"), 0);
 }

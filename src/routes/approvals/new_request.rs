@@ -1,14 +1,15 @@
-//! A new request: the template's form, saved as a draft on this device (localStorage, per member
-//! and template) while the member types, checked with the protocol's `validate` before sending,
-//! and the server's refusals shown beside the fields they name. Sending needs the network.
+//! A new request: the template's form, saved as a draft in the device store (per template, sealed
+//! like the rest of the member's data) while the member types, checked with the protocol's
+//! `validate` before sending, and the server's refusals shown beside the fields they name.
+//! Sending needs the network.
 
 use super::fields::field_view;
 use crate::api::ApiError;
-use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
+use crate::approval_drafts::{DraftSaver, load_draft};
+use crate::approval_form::{RawForm, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
-use crate::platform::{local_get, local_remove, local_set};
 use crate::session::use_session;
-use crate::state::error_text;
+use crate::state::{error_text, use_chat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -23,7 +24,21 @@ pub fn NewApprovalPage() -> impl IntoView {
     let params = use_params_map();
     let template_id = Memo::new(move |_| params.with(|p| p.get("template").and_then(|t| t.parse::<TemplateId>().ok())));
     let template = RwSignal::new(None::<Template>);
+    let draft = RwSignal::new(None::<RawForm>);
     let load_error = RwSignal::new(None::<Text>);
+    let chat = use_chat();
+    Effect::new(move |_| {
+        draft.set(None);
+        if let Some(id) = template_id.get() {
+            spawn_local(async move {
+                let loaded = load_draft(chat, id).await;
+                // The member may have moved on to another form meanwhile.
+                if template_id.get_untracked() == Some(id) {
+                    draft.set(Some(loaded));
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         let Some(id) = template_id.get() else {
             load_error.set(Some(Text::ApprovalNotFound));
@@ -50,35 +65,32 @@ pub fn NewApprovalPage() -> impl IntoView {
                 </h2>
             </header>
             <p class="form-error" role="alert">{move || load_error.get().map(|t| t.in_lang(i18n.lang.get()))}</p>
-            {move || template.get().map(|t| view! { <RequestForm template=t/> })}
+            {move || template.get().zip(draft.get()).map(|(t, d)| view! { <RequestForm template=t draft=d/> })}
         </section>
     }
 }
 
 #[component]
-fn RequestForm(template: Template) -> impl IntoView {
+fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let me = session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
-    let key = me.map(|me| draft_key(me, &template.id.to_string()));
-    let draft: RawForm =
-        key.as_deref().and_then(local_get).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
     let raw = RwSignal::new(draft);
     let errors = RwSignal::new(Vec::<FieldError>::new());
     let form_error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // One client id per form, so pressing twice never submits twice.
     let client_id = StoredValue::new(crate::platform::new_client_id());
-    {
-        let key = key.clone();
-        Effect::new(move |_| {
-            let json = raw.with(|r| serde_json::to_string(r).unwrap_or_default());
-            if let Some(key) = &key {
-                local_set(key, &json);
-            }
-        });
-    }
+    let saver = DraftSaver::new(use_chat(), template.id);
+    // Saved once typing pauses (not when the form opens: nothing was typed yet), and at once when
+    // the form closes.
+    Effect::new(move |opened: Option<()>| {
+        let form = raw.get();
+        if opened.is_some() {
+            saver.changed(form);
+        }
+    });
+    on_cleanup(move || saver.save_now());
     let spec = StoredValue::new(template.spec.clone());
     let (id, version) = (template.id, template.version);
     let submit = move |event: leptos::ev::SubmitEvent| {
@@ -105,7 +117,6 @@ fn RequestForm(template: Template) -> impl IntoView {
         };
         busy.set(true);
         let navigate = navigate.clone();
-        let key = key.clone();
         spawn_local(async move {
             let request = SubmitApprovalRequest {
                 client_id: client_id.get_value(),
@@ -118,9 +129,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             let lang = i18n.lang.get_untracked();
             match result {
                 Ok(detail) => {
-                    if let Some(key) = &key {
-                        local_remove(key);
-                    }
+                    saver.discard();
                     navigate(&format!("/approvals/{}", detail.request.id), Default::default());
                 }
                 Err(ApiError::Network) => form_error.set(Some(Text::ApprovalNeedsNetwork.in_lang(lang).to_owned())),
