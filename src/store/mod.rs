@@ -1,6 +1,6 @@
 //! The offline store: conversations, messages, the directory and approvals kept on the device so
-//! the app opens and reads without a network. One [`Store`] trait, two implementations ([`MemoryStore`] and
-//! [`IdbStore`]) that pass the same browser test suite (`tests/store.rs`).
+//! the app opens and reads without a network. One [`Store`] trait, two implementations
+//! ([`MemoryStore`] and [`IdbStore`]) that pass the same browser test suite (`tests/store.rs`).
 
 mod cipher;
 mod error;
