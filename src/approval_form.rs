@@ -179,13 +179,3 @@ pub fn parse_server_errors(controls: &[Control], message: &str) -> Option<Vec<Fi
     }
     Some(errors)
 }
-
-/// A stored draft's key: per member and template, on this device.
-pub fn draft_key(member: MemberId, template: &str) -> String {
-    format!("{}{template}", drafts_prefix(member))
-}
-
-/// The start of every draft key of a member (signing out wipes them with the device's copy).
-pub fn drafts_prefix(member: MemberId) -> String {
-    format!("weft.approval-draft.{member}.")
-}

@@ -335,6 +335,7 @@ pub enum Text {
     ApprovalYouDecided,
     ApprovalAwaitingOthers,
     ApprovalQueuedTitle,
+    ApprovalOfflineList,
 }
 
 impl Text {
@@ -938,6 +939,8 @@ impl Text {
             (Lang::Zh, ApprovalAwaitingOthers) => "等待其他审批人",
             (Lang::En, ApprovalQueuedTitle) => "Waiting to send",
             (Lang::Zh, ApprovalQueuedTitle) => "待发送",
+            (Lang::En, ApprovalOfflineList) => "Offline: showing the requests kept on this device.",
+            (Lang::Zh, ApprovalOfflineList) => "当前离线：显示本设备保存的审批。",
         }
     }
 }

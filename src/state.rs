@@ -146,6 +146,7 @@ impl ChatState {
         });
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
+            let _ = crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await;
             self.store.set_value(Some(Rc::clone(&store)));
             // Entries queued before the store opened are kept and saved alongside the stored ones.
             let early = self.outbox.get_untracked();
@@ -169,6 +170,7 @@ impl ChatState {
                 self.loaded.set(true);
             }
             self.load_directory_from_device();
+            self.load_stored_approvals().await;
             if self.cursor.get_value().is_none() {
                 self.bootstrap().await;
             }
@@ -184,13 +186,8 @@ impl ChatState {
     }
 
     /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
-    /// kept in local storage included).
+    /// included).
     pub fn stop(self, database: Option<String>) {
-        if database.is_some()
-            && let Some(me) = self.me()
-        {
-            crate::platform::local_remove_prefix(&crate::approval_form::drafts_prefix(me));
-        }
         if let Some(live) = self.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
         }
@@ -201,6 +198,8 @@ impl ChatState {
         self.details.set(HashMap::new());
         self.outbox.set(Vec::new());
         self.directory.set(Directory::default());
+        self.approvals.set(HashMap::new());
+        self.submitted.set(HashMap::new());
         self.directory_read.set_value(false);
         self.cursor.set_value(None);
         self.loaded.set(false);

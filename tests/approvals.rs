@@ -1,16 +1,18 @@
 //! The approval form's pure helpers: money typed as decimals, typed forms into protocol values
 //! (uploaded files included, kept through a draft), the checks on a chosen file, and the server's
-//! 422 message read back as field errors.
+//! 422 message read back as field errors; drafts moved out of `localStorage`.
 
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use wasm_bindgen_test::wasm_bindgen_test;
+use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
 use weft::approval_form::{
     FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, parse_server_errors, to_values,
 };
-use weft_protocol::AttachmentId;
+use weft::store::{MemoryStore, Store};
 use weft_protocol::approval::{Control, ControlKind, FieldValue, MAX_FILES, TemplateSpec, validate};
 use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
+use weft_protocol::{AttachmentId, MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -150,4 +152,36 @@ fn chosen_files_are_checked_before_uploading() {
     assert_eq!(check_file(0, 0), Err(FileProblem::Empty));
     assert_eq!(check_file(limit + 1, 0), Err(FileProblem::TooLarge));
     assert_eq!(check_file(1, MAX_FILES), Err(FileProblem::TooMany));
+}
+
+fn random_id() -> uuid::Uuid {
+    weft::platform::new_client_id().0
+}
+
+#[wasm_bindgen_test]
+async fn drafts_kept_in_local_storage_move_into_the_store() {
+    let storage = web_sys::window().expect("window").local_storage().expect("storage").expect("local storage");
+    let (me, other) = (MemberId(random_id()), MemberId(random_id()));
+    let (expense, leave, purchase) = (TemplateId(random_id()), TemplateId(random_id()), TemplateId(random_id()));
+    let form = |text: &str| RawForm::from([("reason".to_owned(), RawValue::Text(text.into()))]);
+    let json = |text: &str| serde_json::to_string(&form(text)).expect("json");
+    let key = |member: MemberId, template: &str| format!("{}{template}", local_storage_drafts_prefix(member));
+    storage.set_item(&key(me, &expense.to_string()), &json("出差 trip")).expect("set");
+    storage.set_item(&key(me, &leave.to_string()), &json("older")).expect("set");
+    storage.set_item(&key(me, &purchase.to_string()), "not a form").expect("set");
+    storage.set_item(&key(me, "expense"), &json("not a template id")).expect("set");
+    storage.set_item(&key(other, &expense.to_string()), &json("someone else's")).expect("set");
+    let store = MemoryStore::default();
+    store.put_draft(leave, &form("newer")).await.expect("put");
+
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("moved"), 1);
+    assert_eq!(store.draft(expense).await.expect("get"), Some(form("出差 trip")));
+    assert_eq!(store.draft(leave).await.expect("get"), Some(form("newer")), "the store's draft is newer");
+    assert_eq!(store.draft(purchase).await.expect("get"), None);
+    let count = storage.length().expect("length");
+    let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
+    assert!(!keys.iter().any(|k| k.starts_with(&local_storage_drafts_prefix(me))), "{keys:?}");
+    assert!(keys.contains(&key(other, &expense.to_string())), "another member's drafts wait for them");
+    storage.remove_item(&key(other, &expense.to_string())).expect("tidy up");
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("nothing left"), 0);
 }

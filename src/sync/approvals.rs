@@ -9,7 +9,9 @@ use super::outbox::{OutboxAction, OutboxEntry};
 use crate::api::{Api, ApiError};
 use crate::i18n::Text;
 use crate::state::ChatState;
+use crate::store::{Store, StoredApproval};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalSummary, Decision, FormValues, RequestStatus, SubmitApprovalRequest, Template,
 };
@@ -123,18 +125,103 @@ impl ChatState {
 
     /// Deletes the device's draft of a form.
     pub(crate) async fn forget_draft(self, template: TemplateId) {
-        if let Some(me) = self.me() {
-            crate::platform::local_remove(&crate::approval_form::draft_key(me, &template.to_string()));
+        if let Some(store) = self.local() {
+            let _ = store.delete_draft(template).await;
         }
     }
 
-    /// Records a request's current state (from an action's reply or a fetch).
-    pub(crate) fn apply_approval(self, detail: &ApprovalDetail) {
-        self.apply_approval_summary(detail.summary());
+    /// The templates the member can start requests from: the server's list (kept on the device),
+    /// or the device's copy when the server cannot be reached.
+    pub async fn approval_templates(self) -> Result<Vec<Template>, ApiError> {
+        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        match api.approval_templates().await {
+            Ok(found) => {
+                if let Some(store) = self.local() {
+                    let _ = store.replace_templates(&found).await;
+                }
+                Ok(found)
+            }
+            Err(ApiError::Network) => match self.local() {
+                Some(store) => match store.templates().await {
+                    Ok(kept) if !kept.is_empty() => Ok(kept),
+                    _ => Err(ApiError::Network),
+                },
+                None => Err(ApiError::Network),
+            },
+            Err(other) => Err(other),
+        }
     }
 
-    /// Records a request's summary unless the device already knows a newer one.
+    /// One template (its current version), from the server or, offline, the device's copy.
+    pub async fn approval_template(self, id: TemplateId) -> Result<Template, ApiError> {
+        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        match api.approval_template(id).await {
+            Err(ApiError::Network) => {
+                let kept = match self.local() {
+                    Some(store) => store.templates().await.unwrap_or_default(),
+                    None => Vec::new(),
+                };
+                kept.into_iter().find(|t| t.id == id).ok_or(ApiError::Network)
+            }
+            other => other,
+        }
+    }
+
+    /// A request's detail from the server (kept on the device), or the device's copy offline.
+    pub async fn approval_detail(self, id: ApprovalId) -> Result<ApprovalDetail, ApiError> {
+        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        match api.approval(id).await {
+            Ok(detail) => {
+                self.apply_approval(&detail);
+                Ok(detail)
+            }
+            Err(ApiError::Network) => match self.local() {
+                Some(store) => store.approval(id).await.ok().flatten().ok_or(ApiError::Network),
+                None => Err(ApiError::Network),
+            },
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The requests kept on the device, for the lists while offline.
+    pub async fn stored_approvals(self) -> Vec<StoredApproval> {
+        match self.local() {
+            Some(store) => store.approvals().await.unwrap_or_default(),
+            None => Vec::new(),
+        }
+    }
+
+    /// Puts the device's known requests into the reactive state (cards show their state offline).
+    pub(crate) async fn load_stored_approvals(self) {
+        for stored in self.stored_approvals().await {
+            self.apply_summary_in_memory(stored.summary);
+        }
+    }
+
+    /// Records a request's current state (from an action's reply or a fetch), on the device too.
+    pub(crate) fn apply_approval(self, detail: &ApprovalDetail) {
+        self.apply_summary_in_memory(detail.summary());
+        if let Some(store) = self.local() {
+            let detail = detail.clone();
+            spawn_local(async move {
+                let _ = store.put_approval(&detail).await;
+            });
+        }
+    }
+
+    /// Records a request's summary (from the feed or a list), on the device too.
     pub(crate) fn apply_approval_summary(self, summary: ApprovalSummary) {
+        if let Some(store) = self.local() {
+            let kept = summary.clone();
+            spawn_local(async move {
+                let _ = store.put_approval_summary(&kept).await;
+            });
+        }
+        self.apply_summary_in_memory(summary);
+    }
+
+    /// Keeps a summary unless a newer one is known.
+    fn apply_summary_in_memory(self, summary: ApprovalSummary) {
         self.approvals.update(|all| {
             let newer = all.get(&summary.id).is_some_and(|known| known.updated_at > summary.updated_at);
             if !newer {

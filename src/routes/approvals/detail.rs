@@ -129,19 +129,18 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ApprovalId>().ok())));
     let detail = RwSignal::new(None::<ApprovalDetail>);
     let load_error = RwSignal::new(None::<Text>);
-    let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
     let me = move || session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
     // Reload when this request changes on the feed.
     let feed_version =
         Memo::new(move |_| id.get().and_then(|id| chat.approvals.with(|a| a.get(&id).map(|s| s.updated_at))));
     Effect::new(move |_| {
         let _ = feed_version.get();
-        let (Some(id), Some(api)) = (id.get(), api()) else {
+        let Some(id) = id.get() else {
             load_error.set(Some(Text::ApprovalNotFound));
             return;
         };
         spawn_local(async move {
-            match api.approval(id).await {
+            match chat.approval_detail(id).await {
                 Ok(found) => {
                     load_error.set(None);
                     detail.set(Some(found));

@@ -9,11 +9,12 @@ use crate::approvals_api::ListFilter;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{error_text, use_chat};
+use crate::store::StoredApproval;
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use weft_protocol::TemplateId;
 use weft_protocol::approval::{ApprovalBox, ApprovalSummary, ListCursor, RequestStatus, Template};
+use weft_protocol::{MemberId, TemplateId};
 
 const BOXES: [(ApprovalBox, Text); 4] = [
     (ApprovalBox::Waiting, Text::ApprovalsWaiting),
@@ -46,13 +47,11 @@ pub fn ApprovalsPage() -> impl IntoView {
     let loading_more = RwSignal::new(false);
     let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
 
-    if let Some(api) = api() {
-        spawn_local(async move {
-            if let Ok(found) = api.approval_templates().await {
-                templates.set(found);
-            }
-        });
-    }
+    spawn_local(async move {
+        if let Ok(found) = chat.approval_templates().await {
+            templates.set(found);
+        }
+    });
     // Every reload bumps the generation; a page answered for an older one is dropped.
     let generation = StoredValue::new(0u64);
     let shown_filter = StoredValue::new(None::<ListFilter>);
@@ -79,7 +78,19 @@ pub fn ApprovalsPage() -> impl IntoView {
                     has_more.set(found.len() == limit as usize);
                     rows.set(Some(found));
                 }
-                Err(ApiError::Network) => error.set(Some(Text::ApprovalNeedsNetwork)),
+                Err(ApiError::Network) => {
+                    // Offline: the requests this device knows, sorted into the lists it can tell.
+                    let me = chat.me();
+                    let kept = chat.stored_approvals().await;
+                    let found: Vec<ApprovalSummary> = kept
+                        .into_iter()
+                        .filter(|stored| me.is_some_and(|me| offline_list_has(filter, stored, me)))
+                        .map(|stored| stored.summary)
+                        .collect();
+                    error.set(Some(Text::ApprovalOfflineList));
+                    has_more.set(false);
+                    rows.set(Some(found));
+                }
                 Err(failure) => error.set(Some(error_text(&failure))),
             }
         });
@@ -231,5 +242,24 @@ fn PendingSubmissions() -> impl IntoView {
                 </ul>
             </section>
         </Show>
+    }
+}
+
+/// Whether a request kept on the device belongs in a list (and its filters), as far as the
+/// device can tell: the waiting and submitted lists from the summary, CC and done from the
+/// full request when it was opened on this device.
+fn offline_list_has(filter: ListFilter, stored: &StoredApproval, me: MemberId) -> bool {
+    let summary = &stored.summary;
+    if filter.template.is_some_and(|t| t != summary.template_id) || filter.status.is_some_and(|s| s != summary.status) {
+        return false;
+    }
+    let request = stored.detail.as_ref().map(|d| &d.request);
+    match filter.list {
+        ApprovalBox::Waiting => summary.status == RequestStatus::InReview && summary.waiting_on.contains(&me),
+        ApprovalBox::Submitted => summary.applicant_id == me,
+        ApprovalBox::Cc => request.is_some_and(|r| r.cc.iter().any(|cc| cc.member_id == me && cc.notified)),
+        ApprovalBox::Done => request.is_some_and(|r| {
+            r.steps.iter().flat_map(|s| &s.approvers).any(|a| a.member_id == me && a.decision.is_some())
+        }),
     }
 }

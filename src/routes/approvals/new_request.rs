@@ -1,14 +1,14 @@
-//! A new request: the template's form, saved as a draft on this device (localStorage, per member
-//! and template) while the member types, checked with the protocol's `validate` before sending,
-//! then queued in the outbox (sent at once when online, or when the device is; it waits for files
-//! still uploading); a refusal by the server is shown beside the fields it names.
+//! A new request: the template's form, saved as a draft in the device store (per template, sealed
+//! like the rest of the member's data) while the member types, checked with the protocol's
+//! `validate` before sending, then queued in the outbox (sent at once when online, or when the
+//! device is; it waits for files still uploading). The draft is deleted once the server has the
+//! request; a refusal is shown beside the fields it names.
 
 use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
-use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
+use crate::approval_drafts::{DraftSaver, load_draft};
+use crate::approval_form::{RawForm, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
-use crate::platform::{local_get, local_set};
-use crate::session::use_session;
 use crate::state::{Connection, error_text, use_chat};
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
@@ -20,21 +20,31 @@ use weft_protocol::{ClientId, TemplateId};
 #[component]
 pub fn NewApprovalPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let params = use_params_map();
     let template_id = Memo::new(move |_| params.with(|p| p.get("template").and_then(|t| t.parse::<TemplateId>().ok())));
     let template = RwSignal::new(None::<Template>);
+    let draft = RwSignal::new(None::<RawForm>);
     let load_error = RwSignal::new(None::<Text>);
+    let chat = use_chat();
+    Effect::new(move |_| {
+        draft.set(None);
+        if let Some(id) = template_id.get() {
+            spawn_local(async move {
+                let loaded = load_draft(chat, id).await;
+                // The member may have moved on to another form meanwhile.
+                if template_id.get_untracked() == Some(id) {
+                    draft.set(Some(loaded));
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         let Some(id) = template_id.get() else {
             load_error.set(Some(Text::ApprovalNotFound));
             return;
         };
-        let Some(api) = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token))) else {
-            return;
-        };
         spawn_local(async move {
-            match api.approval_template(id).await {
+            match chat.approval_template(id).await {
                 Ok(found) => template.set(Some(found)),
                 Err(ApiError::Network) => load_error.set(Some(Text::ApprovalNeedsNetwork)),
                 Err(error) => load_error.set(Some(error_text(&error))),
@@ -51,33 +61,29 @@ pub fn NewApprovalPage() -> impl IntoView {
                 </h2>
             </header>
             <p class="form-error" role="alert">{move || load_error.get().map(|t| t.in_lang(i18n.lang.get()))}</p>
-            {move || template.get().map(|t| view! { <RequestForm template=t/> })}
+            {move || template.get().zip(draft.get()).map(|(t, d)| view! { <RequestForm template=t draft=d/> })}
         </section>
     }
 }
 
 #[component]
-fn RequestForm(template: Template) -> impl IntoView {
+fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let navigate = use_navigate();
-    let me = session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
-    let key = me.map(|me| draft_key(me, &template.id.to_string()));
-    let draft: RawForm =
-        key.as_deref().and_then(local_get).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
     let form = FormSignals::new(draft);
     let FormSignals { raw, errors, uploading } = form;
     let form_error = RwSignal::new(None::<String>);
     let chat = use_chat();
-    {
-        let key = key.clone();
-        Effect::new(move |_| {
-            let json = raw.with(|r| serde_json::to_string(r).unwrap_or_default());
-            if let Some(key) = &key {
-                local_set(key, &json);
-            }
-        });
-    }
+    let saver = DraftSaver::new(chat, template.id);
+    // Saved once typing pauses (not when the form opens: nothing was typed yet), and at once when
+    // the form closes.
+    Effect::new(move |opened: Option<()>| {
+        let form = raw.get();
+        if opened.is_some() {
+            saver.changed(form);
+        }
+    });
+    on_cleanup(move || saver.save_now());
     let spec = StoredValue::new(template.spec.clone());
     let template_for_submit = StoredValue::new(template.clone());
     // A submission of this form the server refused: its reasons, beside the fields they name.
@@ -134,6 +140,7 @@ fn RequestForm(template: Template) -> impl IntoView {
             let Some(client_id) = sending.get() else { return };
             if let Some(request) = chat.submitted.with(|all| all.get(&client_id).copied()) {
                 sending.set(None);
+                saver.discard();
                 navigate(&format!("/approvals/{request}"), Default::default());
                 return;
             }
