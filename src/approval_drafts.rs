@@ -4,19 +4,14 @@
 
 use crate::approval_form::RawForm;
 use crate::state::ChatState;
-use crate::store::{LocalStore, Store, StoreError};
+use crate::store::{Store, StoreError};
 use gloo_timers::callback::Timeout;
-use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::rc::Rc;
 use weft_protocol::{MemberId, TemplateId};
 
 /// How long typing must pause before the draft is saved.
 pub const SAVE_DELAY_MS: u32 = 300;
-/// How often, and how many times, a form opened before the device store waits for it.
-const STORE_POLL_MS: u32 = 25;
-const STORE_POLLS: u32 = 200;
 
 /// The start of the `localStorage` keys earlier versions kept a member's drafts under
 /// (`weft.approval-draft.<member>.<template>`, the draft's JSON in clear).
@@ -44,22 +39,9 @@ pub async fn move_local_storage_drafts(store: &impl Store, member: MemberId) -> 
     Ok(moved)
 }
 
-/// The device store, waiting for it while it opens (a form can be the first page shown);
-/// `None` once signed out or if it does not open within about five seconds.
-async fn opened_store(chat: ChatState) -> Option<Rc<LocalStore>> {
-    for _ in 0..STORE_POLLS {
-        if let Some(store) = chat.local() {
-            return Some(store);
-        }
-        chat.me()?;
-        TimeoutFuture::new(STORE_POLL_MS).await;
-    }
-    None
-}
-
 /// The draft saved for a template, or an empty form.
 pub async fn load_draft(chat: ChatState, template: TemplateId) -> RawForm {
-    match opened_store(chat).await {
+    match chat.opened_store().await {
         Some(store) => store.draft(template).await.ok().flatten().unwrap_or_default(),
         None => RawForm::new(),
     }
@@ -74,16 +56,25 @@ pub struct DraftSaver {
     /// The form typed since the last save.
     unsaved: StoredValue<Option<RawForm>>,
     timer: StoredValue<Option<Timeout>, LocalStorage>,
+    /// True once everything typed is in the store (the form says "Draft saved").
+    pub saved: RwSignal<bool>,
 }
 
 impl DraftSaver {
     pub fn new(chat: ChatState, template: TemplateId) -> Self {
-        Self { chat, template, unsaved: StoredValue::new(None), timer: StoredValue::new_local(None) }
+        Self {
+            chat,
+            template,
+            unsaved: StoredValue::new(None),
+            timer: StoredValue::new_local(None),
+            saved: RwSignal::new(false),
+        }
     }
 
     /// The form changed: save it once typing pauses (a newer change restarts the wait).
     pub fn changed(self, form: RawForm) {
         self.unsaved.set_value(Some(form));
+        self.saved.set(false);
         // Replacing the timer cancels the previous one.
         self.timer.set_value(Some(Timeout::new(SAVE_DELAY_MS, move || self.save_now())));
     }
@@ -93,8 +84,12 @@ impl DraftSaver {
         let Some(form) = self.unsaved.try_update_value(Option::take).flatten() else { return };
         let Some(store) = self.chat.local() else { return };
         let template = self.template;
+        let saved = self.saved;
         spawn_local(async move {
-            let _ = store.put_draft(template, &form).await;
+            let stored = store.put_draft(template, &form).await.is_ok();
+            if stored && self.unsaved.try_with_value(Option::is_none).unwrap_or(false) {
+                saved.try_set(true);
+            }
         });
     }
 

@@ -336,6 +336,7 @@ pub enum Text {
     ApprovalAwaitingOthers,
     ApprovalQueuedTitle,
     ApprovalOfflineList,
+    ApprovalDraftSaved,
 }
 
 impl Text {
@@ -941,6 +942,8 @@ impl Text {
             (Lang::Zh, ApprovalQueuedTitle) => "待发送",
             (Lang::En, ApprovalOfflineList) => "Offline: showing the requests kept on this device.",
             (Lang::Zh, ApprovalOfflineList) => "当前离线：显示本设备保存的审批。",
+            (Lang::En, ApprovalDraftSaved) => "Draft saved on this device.",
+            (Lang::Zh, ApprovalDraftSaved) => "草稿已保存在本设备。",
         }
     }
 }

@@ -136,6 +136,20 @@ impl ChatState {
         self.store.with_value(|s| s.clone())
     }
 
+    /// The device store, waiting for it while it opens (a page can be the first one shown after
+    /// a reload); `None` once signed out or if it does not open within about five seconds.
+    pub(crate) async fn opened_store(self) -> Option<Rc<LocalStore>> {
+        const POLL_MS: u32 = 25;
+        for _ in 0..200 {
+            if let Some(store) = self.local() {
+                return Some(store);
+            }
+            self.me()?;
+            gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
+        }
+        None
+    }
+
     /// Starts for a signed-in member: device copy first, then the server, then live updates,
     /// then whatever the outbox still holds.
     pub fn start(self, session: Session) {

@@ -141,7 +141,7 @@ impl ChatState {
                 }
                 Ok(found)
             }
-            Err(ApiError::Network) => match self.local() {
+            Err(ApiError::Network) => match self.opened_store().await {
                 Some(store) => match store.templates().await {
                     Ok(kept) if !kept.is_empty() => Ok(kept),
                     _ => Err(ApiError::Network),
@@ -157,7 +157,7 @@ impl ChatState {
         let Some(api) = self.api() else { return Err(ApiError::Network) };
         match api.approval_template(id).await {
             Err(ApiError::Network) => {
-                let kept = match self.local() {
+                let kept = match self.opened_store().await {
                     Some(store) => store.templates().await.unwrap_or_default(),
                     None => Vec::new(),
                 };
@@ -175,7 +175,7 @@ impl ChatState {
                 self.apply_approval(&detail);
                 Ok(detail)
             }
-            Err(ApiError::Network) => match self.local() {
+            Err(ApiError::Network) => match self.opened_store().await {
                 Some(store) => store.approval(id).await.ok().flatten().ok_or(ApiError::Network),
                 None => Err(ApiError::Network),
             },
@@ -185,7 +185,7 @@ impl ChatState {
 
     /// The requests kept on the device, for the lists while offline.
     pub async fn stored_approvals(self) -> Vec<StoredApproval> {
-        match self.local() {
+        match self.opened_store().await {
             Some(store) => store.approvals().await.unwrap_or_default(),
             None => Vec::new(),
         }

@@ -13,7 +13,7 @@ const fixture = useServerAndBrowser();
 const RECEIPT = "Taxi 256.00 CNY\n";
 
 async function openExpenseForm(page) {
-  await page.getByRole("link", { name: "Approvals" }).click();
+  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
   await page.getByRole("link", { name: "报销 Expense" }).click();
   await page.getByLabel(/Receipts/).waitFor();
@@ -45,6 +45,7 @@ test("a receipt attached to an expense reaches the approver, and nobody else", a
   assert.equal(await page.locator("#field-receipts-problems").textContent(), "", "a new choice clears old problems");
 
   // The draft keeps the uploaded file (and what was typed) across a reload.
+  await page.getByTestId("draft-state").filter({ hasText: "Draft saved" }).waitFor();
   await page.reload();
   await chip.waitFor();
   assert.equal(await page.getByLabel(/Amount/).inputValue(), "256.00");
@@ -125,7 +126,7 @@ test("a list longer than a page loads the rest with Load more", async () => {
 
   const member = await signedIn(fixture, "lisi");
   const { page } = member;
-  await page.getByRole("link", { name: "Approvals" }).click();
+  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
   await page.getByRole("button", { name: "Submitted by me" }).click();
   const rows = page.getByRole("list", { name: "Approvals" }).getByRole("link");
   await page.waitForFunction(() => document.querySelectorAll(".approvals__list a").length === 50);

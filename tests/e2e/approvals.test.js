@@ -10,7 +10,7 @@ import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
 const fixture = useServerAndBrowser();
 
 async function openApprovals(page) {
-  await page.getByRole("link", { name: "Approvals" }).click();
+  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
 }
 
@@ -48,7 +48,7 @@ test("an expense over 10,000.00 goes through the leader and finance, and the app
   assert.equal(await page.locator("#field-amount-error").textContent(), "");
 
   // The draft is kept on the device (sealed in its database) as it is typed: a reload brings it back.
-  await page.waitForTimeout(1000);
+  await page.getByTestId("draft-state").filter({ hasText: "Draft saved" }).waitFor();
   await page.reload();
   await page.getByLabel(/Amount/).waitFor();
   assert.equal(await page.getByLabel(/Amount/).inputValue(), "12000.00");

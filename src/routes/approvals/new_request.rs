@@ -157,7 +157,9 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
         <form class="page__body approval-form" on:submit=submit novalidate=true>
             <p class="hint">{template.spec.description.clone()}</p>
             {fields}
-            <p class="hint">{i18n.t(Text::ApprovalDraftKept)}</p>
+            <p class="hint" role="status" data-testid="draft-state">
+                {move || if saver.saved.get() { i18n.t(Text::ApprovalDraftSaved)() } else { i18n.t(Text::ApprovalDraftKept)() }}
+            </p>
             <p class="form-error" role="alert">{move || form_error.get()}</p>
             <button type="submit" class="primary" disabled=move || sending.with(Option::is_some)>{i18n.t(Text::ApprovalSubmit)}</button>
         </form>
