@@ -9,10 +9,15 @@ use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_draf
 use weft::approval_form::{
     FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, parse_server_errors, to_values,
 };
+use weft::i18n::Text;
 use weft::store::{MemoryStore, Store};
-use weft_protocol::approval::{Control, ControlKind, FieldValue, MAX_FILES, TemplateSpec, validate};
+use weft::sync::approvals::{may_decide, refusal_text};
+use weft::sync::outbox::{OutboxAction, OutboxEntry};
+use weft_protocol::approval::{
+    ApprovalSummary, Control, ControlKind, Decision, FieldValue, MAX_FILES, TemplateSpec, validate,
+};
 use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
-use weft_protocol::{AttachmentId, MemberId, TemplateId};
+use weft_protocol::{ApprovalId, AttachmentId, MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -184,4 +189,69 @@ async fn drafts_kept_in_local_storage_move_into_the_store() {
     assert!(keys.contains(&key(other, &expense.to_string())), "another member's drafts wait for them");
     storage.remove_item(&key(other, &expense.to_string())).expect("tidy up");
     assert_eq!(move_local_storage_drafts(&store, me).await.expect("nothing left"), 0);
+}
+
+fn summary(status: weft_protocol::approval::RequestStatus, step: Option<u32>, waiting: &[MemberId]) -> ApprovalSummary {
+    ApprovalSummary {
+        id: ApprovalId(Uuid::from_u128(9)),
+        template_id: TemplateId(Uuid::from_u128(7)),
+        template_name: "报销 Expense".into(),
+        applicant_id: MemberId(Uuid::from_u128(2)),
+        applicant_name: "张三".into(),
+        status,
+        current_step: step,
+        waiting_on: waiting.to_vec(),
+        submitted_at: 1,
+        updated_at: 2,
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_card_offers_the_decision_only_while_the_step_waits_on_the_member() {
+    use weft_protocol::approval::RequestStatus::*;
+    let (me, other) = (MemberId(Uuid::from_u128(5)), MemberId(Uuid::from_u128(6)));
+    assert!(may_decide(&summary(InReview, Some(1), &[other, me]), me, 1));
+    assert!(!may_decide(&summary(InReview, Some(1), &[other]), me, 1), "decided already (an all-approve step)");
+    assert!(!may_decide(&summary(InReview, Some(2), &[me]), me, 1), "the request moved on");
+    assert!(!may_decide(&summary(Withdrawn, None, &[]), me, 1));
+}
+
+#[wasm_bindgen_test]
+fn refused_decisions_are_explained_from_the_requests_current_state() {
+    use weft_protocol::approval::RequestStatus::*;
+    let request_id = ApprovalId(Uuid::from_u128(9));
+    let decide =
+        OutboxAction::DecideApproval { request_id, step: Some(0), decision: Decision::Approve, comment: "".into() };
+    let me = MemberId(Uuid::from_u128(5));
+    assert_eq!(refusal_text(&decide, Some(&summary(Withdrawn, None, &[]))), Text::ApprovalConflictWithdrawn);
+    assert_eq!(refusal_text(&decide, Some(&summary(Rejected, None, &[]))), Text::ApprovalConflictFinished);
+    assert_eq!(refusal_text(&decide, Some(&summary(InReview, Some(1), &[me]))), Text::ApprovalConflictMovedOn);
+    assert_eq!(refusal_text(&decide, Some(&summary(InReview, Some(0), &[]))), Text::ApprovalConflictDecided);
+    assert_eq!(refusal_text(&decide, None), Text::ApprovalRefused, "the device does not know the request");
+    let withdraw = OutboxAction::WithdrawApproval { request_id };
+    assert_eq!(refusal_text(&withdraw, Some(&summary(Approved, None, &[]))), Text::ApprovalConflictFinished);
+    assert_eq!(
+        Text::ApprovalConflictWithdrawn.in_lang(weft::i18n::Lang::Zh),
+        "未能生效：申请人已在你的审批送达前撤回了该申请。"
+    );
+}
+
+#[wasm_bindgen_test]
+fn outbox_entries_stored_by_earlier_builds_still_read() {
+    // Before approvals went through the outbox every entry named its conversation.
+    let json = r#"{"client_id":"00000000-0000-0000-0000-000000000001","order":5.0,
+        "conversation_id":"00000000-0000-0000-0000-000000000003",
+        "action":{"type":"read","seq":4},"attempts":0,"failed":null}"#;
+    let entry: OutboxEntry = serde_json::from_str(json).expect("old entry");
+    assert_eq!(entry.conversation_id, Some(weft_protocol::ConversationId(Uuid::from_u128(3))));
+    let submit = OutboxAction::SubmitApproval {
+        template_id: TemplateId(Uuid::from_u128(7)),
+        template_version: 2,
+        template_name: "报销 Expense".into(),
+        form: BTreeMap::from([("amount".to_owned(), FieldValue::Money(1_200_000))]),
+    };
+    let entry = OutboxEntry::new(None, weft_protocol::ClientId(Uuid::from_u128(1)), submit, 1.0);
+    let back: OutboxEntry = serde_json::from_str(&serde_json::to_string(&entry).expect("json")).expect("read");
+    assert_eq!(back, entry);
+    assert_eq!(back.action.approval(), None, "a new request is not yet a request");
 }
