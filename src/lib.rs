@@ -17,3 +17,4 @@ pub mod session;
 pub mod state;
 pub mod store;
 pub mod sync;
+pub mod template_draft;
