@@ -312,6 +312,7 @@ pub enum Text {
     AdminTemplates,
     TemplatesHelp,
     TemplatesNone,
+    TemplatesNeedServer,
     TemplateNew,
     TemplateEdit,
     TemplateIcon,
@@ -328,6 +329,7 @@ pub enum Text {
     TemplateNotFound,
     TemplateBackToList,
     TemplateEditingVersion,
+    TemplateNewVersionHint,
     TemplateFixProblems,
     TemplateBasics,
     TemplateIconLabel,
@@ -972,6 +974,10 @@ impl Text {
             }
             (Lang::En, TemplatesNone) => "No templates yet.",
             (Lang::Zh, TemplatesNone) => "还没有模板。",
+            (Lang::En, TemplatesNeedServer) => {
+                "Cannot reach the server to read the templates; try again when connected."
+            }
+            (Lang::Zh, TemplatesNeedServer) => "无法连接服务器读取模板，联网后请重试。",
             (Lang::En, TemplateNew) => "New template",
             (Lang::Zh, TemplateNew) => "新建模板",
             (Lang::En, TemplateEdit) => "Edit template",
@@ -1004,8 +1010,12 @@ impl Text {
             (Lang::Zh, TemplateNotFound) => "该模板不可用（可能已被归档）。",
             (Lang::En, TemplateBackToList) => "Back to the templates",
             (Lang::Zh, TemplateBackToList) => "返回模板列表",
-            (Lang::En, TemplateEditingVersion) => "Saving stores the version after version",
-            (Lang::Zh, TemplateEditingVersion) => "保存后将生成新版本，当前版本为",
+            (Lang::En, TemplateEditingVersion) => "Editing version",
+            (Lang::Zh, TemplateEditingVersion) => "正在编辑版本",
+            (Lang::En, TemplateNewVersionHint) => {
+                "Saving stores the next version; requests already made keep the one they were filled in with."
+            }
+            (Lang::Zh, TemplateNewVersionHint) => "保存后生成下一个版本；已提交的申请保留其填写时的版本。",
             (Lang::En, TemplateFixProblems) => "Some parts need attention; each problem is shown beside it.",
             (Lang::Zh, TemplateFixProblems) => "部分内容需要修改，问题已在对应位置标出。",
             (Lang::En, TemplateBasics) => "Name and description",

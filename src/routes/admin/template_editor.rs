@@ -122,6 +122,7 @@ pub fn TemplateEditorPage() -> impl IntoView {
                         Err(error) if error.code() == Some(ErrorCode::NotFound) => {
                             load_error.set(Some(Notice::Text(Text::TemplateNotFound)))
                         }
+                        Err(ApiError::Network) => load_error.set(Some(Notice::Text(Text::TemplatesNeedServer))),
                         Err(error) => load_error.set(Some(Notice::of(&error))),
                     }
                 });
@@ -218,7 +219,15 @@ fn TemplateForm() -> impl IntoView {
         <form class="template-form" on:submit=save novalidate=true aria-labelledby="template-editor-title">
             <Show when=move || version().is_some()>
                 <p class="hint">
-                    {move || format!("{} {}", Text::TemplateEditingVersion.in_lang(i18n.lang.get()), version().unwrap_or_default())}
+                    {move || {
+                        let lang = i18n.lang.get();
+                        format!(
+                            "{} {}. {}",
+                            Text::TemplateEditingVersion.in_lang(lang),
+                            version().unwrap_or_default(),
+                            Text::TemplateNewVersionHint.in_lang(lang)
+                        )
+                    }}
                 </p>
             </Show>
             <div class="form-error" role="alert">

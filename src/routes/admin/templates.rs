@@ -2,7 +2,9 @@
 //! fields and steps), with New, Edit, and Archive after a confirmation.
 
 use super::{Notice, NoticeLine, use_admin};
+use crate::api::ApiError;
 use crate::i18n::{Text, use_i18n};
+use crate::state::{Connection, use_chat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::TemplateId;
@@ -25,11 +27,21 @@ pub fn TemplatesPage() -> impl IntoView {
                     notice.set(None);
                     templates.set(Some(found));
                 }
+                Err(ApiError::Network) => notice.set(Some(Notice::Text(Text::TemplatesNeedServer))),
                 Err(error) => notice.set(Some(Notice::of(&error))),
             }
         });
     };
     load();
+    // Back online after a failed load: try again by itself.
+    let chat = use_chat();
+    Effect::new(move |_| {
+        if chat.connection.get() == Connection::Online && templates.with_untracked(Option::is_none) {
+            load();
+        }
+    });
+    // The confirmation of a save belongs to the visit that follows it.
+    on_cleanup(move || done.set(None));
     let archive = move |id: TemplateId| {
         let Some(api) = admin.api() else { return };
         notice.set(None);
