@@ -617,7 +617,8 @@ impl TemplateDraft {
 
     /// Adds a column to a table; `None` when `table` is not a table or `kind` is a table.
     pub fn add_column(&mut self, table: &str, kind: KindChoice) -> Option<String> {
-        if kind == KindChoice::Table || !self.controls.iter().any(|c| c.id == table) {
+        let is_table = self.controls.iter().any(|c| c.id == table && matches!(c.settings, Settings::Table { .. }));
+        if kind == KindChoice::Table || !is_table {
             return None;
         }
         let id = self.next_id(kind);
