@@ -69,7 +69,7 @@ pub fn TemplatesPage() -> impl IntoView {
             </Show>
             <p><a class="button primary" href="/admin/templates/new">{i18n.t(Text::TemplateNew)}</a></p>
             <table class="admin-table">
-                <caption>{i18n.t(Text::AdminTemplates)}</caption>
+                <caption class="visually-hidden">{i18n.t(Text::AdminTemplates)}</caption>
                 <thead>
                     <tr>
                         <th scope="col">{i18n.t(Text::TemplateIcon)}</th>
