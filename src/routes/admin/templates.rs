@@ -36,7 +36,8 @@ pub fn TemplatesPage() -> impl IntoView {
     // Back online after a failed load: try again by itself.
     let chat = use_chat();
     Effect::new(move |_| {
-        if chat.connection.get() == Connection::Online && templates.with_untracked(Option::is_none) {
+        let failed = templates.with_untracked(Option::is_none) && notice.with_untracked(Option::is_some);
+        if chat.connection.get() == Connection::Online && failed {
             load();
         }
     });
