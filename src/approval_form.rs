@@ -1,11 +1,15 @@
 //! A form being filled in, as typed: raw text per field (so "12000." can sit in a money box while
-//! the member types), turned into the protocol's [`FormValues`] when sent. Also the money and
-//! error wording helpers the approval pages share. Pure, so it is tested without a server.
+//! the member types) and the files uploaded so far, turned into the protocol's [`FormValues`]
+//! when sent. Also the money and error wording helpers the approval pages share. Pure, so it is
+//! tested without a server.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use weft_protocol::approval::{ContactTarget, Control, ControlKind, Decimal, FieldError, FieldValue, FormValues};
-use weft_protocol::{DepartmentId, MemberId};
+use weft_protocol::approval::{
+    ContactTarget, Control, ControlKind, Decimal, FieldError, FieldValue, FormValues, MAX_FILES,
+};
+use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
+use weft_protocol::{AttachmentId, DepartmentId, MemberId};
 
 /// What a field holds while the form is open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +22,23 @@ pub enum RawValue {
     List(Vec<String>),
     /// Table rows.
     Rows(Vec<RawForm>),
+    /// Files already uploaded, in the order chosen.
+    Files(Vec<RawFile>),
+}
+
+/// A file of a File field, uploaded as soon as it was chosen: the form keeps its id (what is
+/// sent) with its name and size (what the chip shows, also from a draft).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RawFile {
+    pub id: AttachmentId,
+    pub name: String,
+    pub size: u64,
+}
+
+impl From<&Attachment> for RawFile {
+    fn from(file: &Attachment) -> Self {
+        Self { id: file.id, name: file.file_name.clone(), size: file.size }
+    }
 }
 
 /// A form as typed, by control id.
@@ -37,19 +58,31 @@ pub fn parse_money(text: &str) -> Option<i64> {
     decimal.units.checked_mul(10i64.pow(u32::from(2 - decimal.scale)))
 }
 
-/// Cents as `12,000.00`.
-pub fn format_money(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let magnitude = cents.unsigned_abs();
-    let whole = (magnitude / 100).to_string();
-    let mut grouped = String::new();
-    for (index, digit) in whole.chars().enumerate() {
-        if index > 0 && (whole.len() - index).is_multiple_of(3) {
-            grouped.push(',');
-        }
-        grouped.push(digit);
+/// Cents as `12,000.00` (the protocol's formatting, shared with approval cards).
+pub use weft_protocol::approval::money_text as format_money;
+
+/// Why a chosen file is not uploaded into a File field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileProblem {
+    Empty,
+    /// Over the server's limit for one file.
+    TooLarge,
+    /// The field already holds (or is uploading) as many files as a File control may hold.
+    TooMany,
+}
+
+/// Checks a chosen file of `size` bytes for a field already holding `held` files (uploaded or on
+/// their way).
+pub fn check_file(size: u64, held: usize) -> Result<(), FileProblem> {
+    if held >= MAX_FILES {
+        Err(FileProblem::TooMany)
+    } else if size == 0 {
+        Err(FileProblem::Empty)
+    } else if size > MAX_ATTACHMENT_BYTES as u64 {
+        Err(FileProblem::TooLarge)
+    } else {
+        Ok(())
     }
-    format!("{sign}{grouped}.{:02}", magnitude % 100)
 }
 
 fn error(control: &Control, row: Option<usize>, message: &str) -> FieldError {
@@ -103,6 +136,9 @@ pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (Fo
             {
                 Some(FieldValue::Departments(ids.iter().map(|id| DepartmentId::from(id.as_str())).collect()))
             }
+            (ControlKind::File, RawValue::Files(files)) if !files.is_empty() => {
+                Some(FieldValue::Files(files.iter().map(|file| file.id).collect()))
+            }
             (ControlKind::Table { columns }, RawValue::Rows(rows)) if !rows.is_empty() => {
                 let mut converted = Vec::new();
                 for (index, cells) in rows.iter().enumerate() {
@@ -142,14 +178,4 @@ pub fn parse_server_errors(controls: &[Control], message: &str) -> Option<Vec<Fi
         errors.push(FieldError { control_id: id.to_owned(), row, message: text.to_owned() });
     }
     Some(errors)
-}
-
-/// A stored draft's key: per member and template, on this device.
-pub fn draft_key(member: MemberId, template: &str) -> String {
-    format!("{}{template}", drafts_prefix(member))
-}
-
-/// The start of every draft key of a member (signing out wipes them with the device's copy).
-pub fn drafts_prefix(member: MemberId) -> String {
-    format!("weft.approval-draft.{member}.")
 }

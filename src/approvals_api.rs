@@ -1,9 +1,10 @@
 //! The approval calls under `/api/v1/approvals`: templates, submitting a request, the four
-//! lists with their filters, a request's detail, and deciding, withdrawing and commenting.
+//! lists with their filters (a page at a time), a request's detail, and deciding, withdrawing
+//! and commenting.
 
 use crate::api::{Api, ApiError};
 use weft_protocol::approval::{
-    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, Decision, DecisionRequest, RequestStatus,
+    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, Decision, DecisionRequest, ListCursor, RequestStatus,
     SubmitApprovalRequest, Template, WithdrawRequest,
 };
 use weft_protocol::{ApprovalId, ClientId, TemplateId};
@@ -18,14 +19,26 @@ pub fn box_name(list: ApprovalBox) -> &'static str {
     }
 }
 
-/// The query string of a list request.
-pub fn list_query(list: ApprovalBox, template: Option<TemplateId>, status: Option<RequestStatus>) -> String {
-    let mut query = format!("box={}", box_name(list));
-    if let Some(template) = template {
+/// Which list, filtered how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListFilter {
+    pub list: ApprovalBox,
+    pub template: Option<TemplateId>,
+    pub status: Option<RequestStatus>,
+}
+
+/// The query string of a list request: one page of at most `limit` rows, after `before` (the
+/// previous page's last row) when given.
+pub fn list_query(filter: ListFilter, before: Option<ListCursor>, limit: u32) -> String {
+    let mut query = format!("box={}&limit={limit}", box_name(filter.list));
+    if let Some(template) = filter.template {
         query.push_str(&format!("&template={template}"));
     }
-    if let Some(status) = status {
+    if let Some(status) = filter.status {
         query.push_str(&format!("&status={}", status.number()));
+    }
+    if let Some(before) = before {
+        query.push_str(&format!("&before={before}"));
     }
     query
 }
@@ -45,13 +58,14 @@ impl Api {
         self.post("/approvals/requests", request).await
     }
 
+    /// One page of a list: at most `limit` rows after `before` (none: the newest).
     pub async fn approvals(
         &self,
-        list: ApprovalBox,
-        template: Option<TemplateId>,
-        status: Option<RequestStatus>,
+        filter: ListFilter,
+        before: Option<ListCursor>,
+        limit: u32,
     ) -> Result<Vec<ApprovalSummary>, ApiError> {
-        self.get(&format!("/approvals/requests?{}", list_query(list, template, status))).await
+        self.get(&format!("/approvals/requests?{}", list_query(filter, before, limit))).await
     }
 
     pub async fn approval(&self, id: ApprovalId) -> Result<ApprovalDetail, ApiError> {

@@ -4,6 +4,7 @@
 pub mod admin_api;
 pub mod api;
 pub mod app;
+pub mod approval_drafts;
 pub mod approval_form;
 pub mod approvals_api;
 pub mod components;

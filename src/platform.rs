@@ -22,14 +22,11 @@ pub fn local_remove(key: &str) {
     }
 }
 
-/// Removes every local-storage entry whose key starts with `prefix`.
-pub fn local_remove_prefix(prefix: &str) {
-    let Some(storage) = storage() else { return };
+/// Every local-storage key that starts with `prefix`.
+pub fn local_keys_with_prefix(prefix: &str) -> Vec<String> {
+    let Some(storage) = storage() else { return Vec::new() };
     let count = storage.length().unwrap_or(0);
-    let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
-    for key in keys.into_iter().filter(|k| k.starts_with(prefix)) {
-        let _ = storage.remove_item(&key);
-    }
+    (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|key| key.starts_with(prefix)).collect()
 }
 
 pub fn now_millis() -> Millis {

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use weft_protocol::approval::ApprovalSummary;
 use weft_protocol::chat::{ConversationDetail, ConversationSummary, Message};
 use weft_protocol::sync::ChangeEnvelope;
-use weft_protocol::{ApprovalId, ConversationId, ErrorCode, MemberId};
+use weft_protocol::{ApprovalId, ClientId, ConversationId, ErrorCode, MemberId};
 
 /// How many messages one page of history holds.
 pub const PAGE: u32 = 50;
@@ -70,6 +70,9 @@ pub struct ChatState {
     /// Approval requests as the feed last described them (by id), so open lists and details
     /// refresh when one changes.
     pub approvals: RwSignal<HashMap<ApprovalId, ApprovalSummary>>,
+    /// Submissions the server accepted during this visit: the outbox client id and the new
+    /// request's id (so the form that sent one can open it).
+    pub submitted: RwSignal<HashMap<ClientId, ApprovalId>>,
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
@@ -103,6 +106,7 @@ impl ChatState {
             connection: RwSignal::new(Connection::Connecting),
             directory: RwSignal::new(Directory::default()),
             approvals: RwSignal::new(HashMap::new()),
+            submitted: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
             session,
@@ -142,6 +146,7 @@ impl ChatState {
         });
         spawn_local(async move {
             let store = Rc::new(LocalStore::open(&session.database_name()).await);
+            let _ = crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await;
             self.store.set_value(Some(Rc::clone(&store)));
             // Entries queued before the store opened are kept and saved alongside the stored ones.
             let early = self.outbox.get_untracked();
@@ -165,6 +170,7 @@ impl ChatState {
                 self.loaded.set(true);
             }
             self.load_directory_from_device();
+            self.load_stored_approvals().await;
             if self.cursor.get_value().is_none() {
                 self.bootstrap().await;
             }
@@ -180,13 +186,8 @@ impl ChatState {
     }
 
     /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
-    /// kept in local storage included).
+    /// included).
     pub fn stop(self, database: Option<String>) {
-        if database.is_some()
-            && let Some(me) = self.me()
-        {
-            crate::platform::local_remove_prefix(&crate::approval_form::drafts_prefix(me));
-        }
         if let Some(live) = self.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
         }
@@ -197,6 +198,8 @@ impl ChatState {
         self.details.set(HashMap::new());
         self.outbox.set(Vec::new());
         self.directory.set(Directory::default());
+        self.approvals.set(HashMap::new());
+        self.submitted.set(HashMap::new());
         self.directory_read.set_value(false);
         self.cursor.set_value(None);
         self.loaded.set(false);

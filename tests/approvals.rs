@@ -1,10 +1,18 @@
-//! The approval form's pure helpers: money typed as decimals, typed forms into protocol values,
-//! and the server's 422 message read back as field errors.
+//! The approval form's pure helpers: money typed as decimals, typed forms into protocol values
+//! (uploaded files included, kept through a draft), the checks on a chosen file, and the server's
+//! 422 message read back as field errors; drafts moved out of `localStorage`.
 
 use std::collections::BTreeMap;
+use uuid::Uuid;
 use wasm_bindgen_test::wasm_bindgen_test;
-use weft::approval_form::{RawValue, format_money, parse_money, parse_server_errors, to_values};
-use weft_protocol::approval::{Control, ControlKind, FieldValue};
+use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
+use weft::approval_form::{
+    FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, parse_server_errors, to_values,
+};
+use weft::store::{MemoryStore, Store};
+use weft_protocol::approval::{Control, ControlKind, FieldValue, MAX_FILES, TemplateSpec, validate};
+use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
+use weft_protocol::{AttachmentId, MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -64,4 +72,116 @@ fn the_servers_refusal_reads_back_as_field_errors() {
         ("qty", Some(1), "at least 1")
     );
     assert_eq!(parse_server_errors(&controls, "members: not visible to you"), None);
+}
+
+fn file(n: u128, name: &str) -> RawFile {
+    RawFile { id: AttachmentId(Uuid::from_u128(n)), name: name.into(), size: 1_000 + n as u64 }
+}
+
+#[wasm_bindgen_test]
+fn uploaded_files_become_file_values_in_fields_and_table_cells() {
+    let controls = vec![
+        control("receipts", true, ControlKind::File),
+        control("items", false, ControlKind::Table { columns: vec![control("scan", false, ControlKind::File)] }),
+        control("extra", false, ControlKind::File),
+    ];
+    let mut raw = RawForm::new();
+    raw.insert("receipts".to_owned(), RawValue::Files(vec![file(1, "发票.pdf"), file(2, "taxi.png")]));
+    let row = |files: Vec<RawFile>| BTreeMap::from([("scan".to_owned(), RawValue::Files(files))]);
+    raw.insert("items".to_owned(), RawValue::Rows(vec![row(vec![file(3, "scan.jpg")]), row(vec![])]));
+    raw.insert("extra".to_owned(), RawValue::Files(vec![]));
+    let (values, errors) = to_values(&controls, &raw, None);
+    assert!(errors.is_empty(), "{errors:?}");
+    let ids = |ns: &[u128]| FieldValue::Files(ns.iter().map(|n| AttachmentId(Uuid::from_u128(*n))).collect());
+    assert_eq!(values.get("receipts"), Some(&ids(&[1, 2])), "in the order chosen");
+    match values.get("items") {
+        Some(FieldValue::Rows(rows)) => {
+            assert_eq!(rows[0].get("scan"), Some(&ids(&[3])));
+            assert_eq!(rows[1].get("scan"), None, "a cell without files is left out");
+        }
+        other => panic!("expected rows, got {other:?}"),
+    }
+    assert_eq!(values.get("extra"), None, "a field whose files were all removed is empty");
+
+    // With nothing uploaded, a required File field is reported as required by `validate`.
+    let spec = |controls: Vec<Control>| TemplateSpec {
+        name: "t".into(),
+        icon: "t".into(),
+        description: String::new(),
+        controls,
+        chain: serde_json::from_value(serde_json::json!({
+            "steps": [], "fallback_approver": "00000000-0000-0000-0000-000000000001"
+        }))
+        .expect("chain"),
+    };
+    let (empty, _) = to_values(&controls, &RawForm::new(), None);
+    let refused = validate(&spec(controls.clone()), &empty).expect_err("required");
+    assert_eq!((refused[0].control_id.as_str(), refused[0].message.as_str()), ("receipts", "required"));
+    assert_eq!(validate(&spec(controls), &values), Ok(()));
+}
+
+#[wasm_bindgen_test]
+fn a_draft_keeps_its_files_names_and_sizes() {
+    let mut raw = RawForm::new();
+    raw.insert("receipts".to_owned(), RawValue::Files(vec![file(1, "发票 March.pdf")]));
+    raw.insert("amount".to_owned(), RawValue::Text("12000.".into()));
+    let json = serde_json::to_string(&raw).expect("json");
+    let back: RawForm = serde_json::from_str(&json).expect("draft");
+    assert_eq!(back, raw);
+    // A draft written before files existed still reads.
+    let old: RawForm = serde_json::from_str(r#"{"amount":{"Text":"5"}}"#).expect("old draft");
+    assert_eq!(old.get("amount"), Some(&RawValue::Text("5".into())));
+
+    let uploaded = Attachment {
+        id: AttachmentId(Uuid::from_u128(4)),
+        file_name: "receipt.png".into(),
+        content_type: "image/png".into(),
+        size: 2048,
+        width: Some(10),
+        height: Some(10),
+        thumbnail: None,
+    };
+    assert_eq!(RawFile::from(&uploaded), RawFile { id: uploaded.id, name: "receipt.png".into(), size: 2048 });
+}
+
+#[wasm_bindgen_test]
+fn chosen_files_are_checked_before_uploading() {
+    let limit = MAX_ATTACHMENT_BYTES as u64;
+    assert_eq!(check_file(1, 0), Ok(()));
+    assert_eq!(check_file(limit, MAX_FILES - 1), Ok(()));
+    assert_eq!(check_file(0, 0), Err(FileProblem::Empty));
+    assert_eq!(check_file(limit + 1, 0), Err(FileProblem::TooLarge));
+    assert_eq!(check_file(1, MAX_FILES), Err(FileProblem::TooMany));
+}
+
+fn random_id() -> uuid::Uuid {
+    weft::platform::new_client_id().0
+}
+
+#[wasm_bindgen_test]
+async fn drafts_kept_in_local_storage_move_into_the_store() {
+    let storage = web_sys::window().expect("window").local_storage().expect("storage").expect("local storage");
+    let (me, other) = (MemberId(random_id()), MemberId(random_id()));
+    let (expense, leave, purchase) = (TemplateId(random_id()), TemplateId(random_id()), TemplateId(random_id()));
+    let form = |text: &str| RawForm::from([("reason".to_owned(), RawValue::Text(text.into()))]);
+    let json = |text: &str| serde_json::to_string(&form(text)).expect("json");
+    let key = |member: MemberId, template: &str| format!("{}{template}", local_storage_drafts_prefix(member));
+    storage.set_item(&key(me, &expense.to_string()), &json("出差 trip")).expect("set");
+    storage.set_item(&key(me, &leave.to_string()), &json("older")).expect("set");
+    storage.set_item(&key(me, &purchase.to_string()), "not a form").expect("set");
+    storage.set_item(&key(me, "expense"), &json("not a template id")).expect("set");
+    storage.set_item(&key(other, &expense.to_string()), &json("someone else's")).expect("set");
+    let store = MemoryStore::default();
+    store.put_draft(leave, &form("newer")).await.expect("put");
+
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("moved"), 1);
+    assert_eq!(store.draft(expense).await.expect("get"), Some(form("出差 trip")));
+    assert_eq!(store.draft(leave).await.expect("get"), Some(form("newer")), "the store's draft is newer");
+    assert_eq!(store.draft(purchase).await.expect("get"), None);
+    let count = storage.length().expect("length");
+    let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
+    assert!(!keys.iter().any(|k| k.starts_with(&local_storage_drafts_prefix(me))), "{keys:?}");
+    assert!(keys.contains(&key(other, &expense.to_string())), "another member's drafts wait for them");
+    storage.remove_item(&key(other, &expense.to_string())).expect("tidy up");
+    assert_eq!(move_local_storage_drafts(&store, me).await.expect("nothing left"), 0);
 }

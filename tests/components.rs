@@ -121,6 +121,7 @@ fn message(seq: u64, client: u128) -> Message {
         mentions: vec![],
         mention_all: false,
         attachment: None,
+        card: None,
     }
 }
 
@@ -142,7 +143,7 @@ fn merging_keeps_sequence_order_without_duplicates() {
 
 fn entry(order: f64, failed: bool) -> OutboxEntry {
     let mut entry = OutboxEntry::new(
-        ConversationId(uuid::Uuid::from_u128(1)),
+        Some(ConversationId(uuid::Uuid::from_u128(1))),
         ClientId(uuid::Uuid::from_u128(order as u128)),
         OutboxAction::Send {
             text: format!("m{order}"),

@@ -2,12 +2,18 @@
 //! the in-memory store and the real IndexedDB store (each test on a uniquely named database).
 
 use wasm_bindgen_test::*;
-use weft::store::{Cipher, IdbStore, MemoryStore, Store, StoreError};
+use weft::approval_form::{RawForm, RawValue};
+use weft::store::{Cipher, IdbStore, MemoryStore, Store, StoreError, StoredApproval, Version};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
+use weft_protocol::approval::{
+    ApprovalDetail, ApprovalMode, ApprovalRequest, ApproverChain, ApproverSource, ApproverState, AuditAction,
+    AuditEntry, Control, ControlKind, FieldValue, RequestStatus, StepState, StepStatus, StepTemplate, Template,
+    TemplateSpec,
+};
 use weft_protocol::auth::Role;
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember, MemberDepartment, MemberStatus};
-use weft_protocol::{ClientId, ConversationId, DepartmentId, MemberId, MessageId};
+use weft_protocol::{ApprovalId, ClientId, ConversationId, DepartmentId, MemberId, MessageId, TemplateId};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -47,6 +53,7 @@ fn message(conversation: u128, seq: u64) -> Message {
         mentions: vec![],
         mention_all: false,
         attachment: None,
+        card: None,
     }
 }
 
@@ -80,6 +87,98 @@ fn directory_rows() -> (Vec<Department>, Vec<DirectoryMember>) {
         vec![department("a-root", "织锦科技", None), department("b-eng", "研发部", Some("a-root"))],
         vec![member(1, "张三", &["张三", "zhangsan", "zs"]), member(2, "李四", &["李四", "lisi", "ls"])],
     )
+}
+
+fn template(n: u128, name: &str) -> Template {
+    let money = ControlKind::Money { currency: "CNY".into() };
+    let control = |id: &str, kind: ControlKind| Control {
+        id: id.into(),
+        title: id.into(),
+        placeholder: String::new(),
+        required: true,
+        kind,
+    };
+    Template {
+        id: TemplateId(id(n)),
+        version: 2,
+        spec: TemplateSpec {
+            name: name.into(),
+            icon: "expense".into(),
+            description: "报销 Expenses".into(),
+            controls: vec![
+                control("amount", money.clone()),
+                control("reason", ControlKind::Textarea),
+                control("items", ControlKind::Table { columns: vec![control("price", money)] }),
+            ],
+            chain: ApproverChain {
+                steps: vec![StepTemplate {
+                    name: "直属上级".into(),
+                    approvers: ApproverSource::DirectLeader,
+                    mode: ApprovalMode::AnyOne,
+                    condition: None,
+                }],
+                cc_on_submit: vec![],
+                cc_on_completion: vec![],
+                fallback_approver: MemberId(id(1)),
+            },
+        },
+        created_at: 1_700_000_000_000,
+    }
+}
+
+/// A form as typed: text, a half-typed amount, and table rows.
+fn draft(reason: &str) -> RawForm {
+    let row = |price: &str| RawForm::from([("price".to_owned(), RawValue::Text(price.into()))]);
+    RawForm::from([
+        ("amount".to_owned(), RawValue::Text("12000.".into())),
+        ("reason".to_owned(), RawValue::Text(reason.into())),
+        ("items".to_owned(), RawValue::Rows(vec![row("1.50"), row("")])),
+        ("trip".to_owned(), RawValue::Range("2026-01-01".into(), String::new())),
+        ("people".to_owned(), RawValue::List(vec![id(7).to_string()])),
+    ])
+}
+
+fn approval(n: u128, updated_at: i64, reason: &str) -> ApprovalDetail {
+    let template = template(1, "报销 Expense");
+    let request = ApprovalRequest {
+        id: ApprovalId(id(n)),
+        template_id: template.id,
+        template_version: template.version,
+        applicant_id: MemberId(id(7)),
+        applicant_name: "张三".into(),
+        client_id: ClientId(id(n + 100)),
+        status: RequestStatus::InReview,
+        current_step: Some(0),
+        form: [
+            ("amount".to_owned(), FieldValue::Money(1_200_000)),
+            ("reason".to_owned(), FieldValue::Text(reason.into())),
+        ]
+        .into(),
+        steps: vec![StepState {
+            name: "直属上级".into(),
+            mode: ApprovalMode::AnyOne,
+            status: StepStatus::Active,
+            fallback: false,
+            approvers: vec![ApproverState {
+                member_id: MemberId(id(2)),
+                decision: None,
+                decided_at: None,
+                comment: None,
+            }],
+        }],
+        cc: vec![],
+        audit: vec![AuditEntry {
+            actor_id: MemberId(id(7)),
+            actor_name: "张三".into(),
+            action: AuditAction::Submitted,
+            step: None,
+            comment: String::new(),
+            at: 1_700_000_000_000,
+        }],
+        submitted_at: 1_700_000_000_000,
+        updated_at,
+    };
+    ApprovalDetail { request, template, files: Vec::new() }
 }
 
 fn seqs(messages: &[Message]) -> Vec<u64> {
@@ -186,7 +285,7 @@ macro_rules! store_suite {
                 let store = $open;
                 let entry = |n: u128, order: f64| {
                     OutboxEntry::new(
-                        ConversationId(id(1)),
+                        Some(ConversationId(id(1))),
                         ClientId(id(n)),
                         OutboxAction::Send {
                             text: format!("待发送 {n}"),
@@ -253,6 +352,97 @@ macro_rules! store_suite {
             }
 
             #[wasm_bindgen_test]
+            async fn templates_are_replaced_in_order_and_unlisted_ones_dropped() {
+                let store = $open;
+                assert!(store.templates().await.expect("empty").is_empty());
+                let (expense, leave, purchase) =
+                    (template(3, "报销 Expense"), template(1, "请假 Leave"), template(2, "采购 Purchase"));
+                store.replace_templates(&[expense.clone(), leave.clone(), purchase.clone()]).await.expect("replace");
+                assert_eq!(store.templates().await.expect("list"), vec![expense.clone(), leave.clone(), purchase]);
+                let mut renamed = leave.clone();
+                renamed.spec.name = "休假 Time off".into();
+                renamed.version = 3;
+                store.replace_templates(&[renamed.clone(), expense.clone()]).await.expect("replace again");
+                assert_eq!(store.templates().await.expect("list"), vec![renamed, expense]);
+                store.replace_templates(&[]).await.expect("none left");
+                assert!(store.templates().await.expect("list").is_empty());
+            }
+
+            #[wasm_bindgen_test]
+            async fn drafts_are_kept_per_template_overwritten_and_deleted() {
+                let store = $open;
+                let (expense, leave) = (TemplateId(id(1)), TemplateId(id(2)));
+                assert_eq!(store.draft(expense).await.expect("none"), None);
+                store.put_draft(expense, &draft("出差 trip")).await.expect("put");
+                store.put_draft(leave, &draft("病假 sick")).await.expect("put");
+                assert_eq!(store.draft(expense).await.expect("get"), Some(draft("出差 trip")));
+                store.put_draft(expense, &draft("出差 trip, then more")).await.expect("overwrite");
+                assert_eq!(store.draft(expense).await.expect("get"), Some(draft("出差 trip, then more")));
+                assert_eq!(store.draft(leave).await.expect("get"), Some(draft("病假 sick")));
+                store.delete_draft(expense).await.expect("delete");
+                assert_eq!(store.draft(expense).await.expect("gone"), None);
+                assert_eq!(store.draft(leave).await.expect("kept"), Some(draft("病假 sick")));
+                // Drafts, templates and requests share a store without mixing.
+                store.replace_templates(&[template(2, "请假 Leave")]).await.expect("templates");
+                store.replace_templates(&[]).await.expect("templates dropped");
+                assert_eq!(store.draft(leave).await.expect("kept"), Some(draft("病假 sick")));
+                assert!(store.approvals().await.expect("requests").is_empty());
+            }
+
+            #[wasm_bindgen_test]
+            async fn requests_are_kept_in_full_and_listed_newest_first() {
+                let store = $open;
+                assert_eq!(store.approval(ApprovalId(id(1))).await.expect("none"), None);
+                let (first, second, third) = (approval(1, 30, "a"), approval(2, 10, "b"), approval(3, 20, "c"));
+                for detail in [&first, &second, &third] {
+                    store.put_approval(detail).await.expect("put");
+                }
+                assert_eq!(store.approval(ApprovalId(id(2))).await.expect("get"), Some(second.clone()));
+                let listed = store.approvals().await.expect("list");
+                let ids: Vec<ApprovalId> = listed.iter().map(|a| a.summary.id).collect();
+                assert_eq!(ids, vec![first.request.id, third.request.id, second.request.id]);
+                assert_eq!(listed[0], StoredApproval { summary: first.summary(), detail: Some(first) });
+                assert_eq!(listed[0].summary.template_name, "报销 Expense");
+
+                let mut decided = approval(2, 40, "b");
+                decided.request.status = RequestStatus::Approved;
+                decided.request.current_step = None;
+                store.put_approval(&decided).await.expect("newer");
+                store.put_approval(&second).await.expect("a late answer changes nothing");
+                assert_eq!(store.approval(ApprovalId(id(2))).await.expect("get"), Some(decided.clone()));
+                assert_eq!(store.approvals().await.expect("list")[0].summary.status, RequestStatus::Approved);
+            }
+
+            #[wasm_bindgen_test]
+            async fn list_rows_are_kept_and_a_newer_row_drops_an_older_full_request() {
+                let store = $open;
+                let detail = approval(1, 20, "a");
+                store.put_approval(&detail).await.expect("put");
+                let mut older = detail.summary();
+                older.updated_at = 10;
+                older.status = RequestStatus::Withdrawn;
+                store.put_approval_summary(&older).await.expect("older row");
+                assert_eq!(store.approval(detail.request.id).await.expect("kept"), Some(detail.clone()));
+                store.put_approval_summary(&detail.summary()).await.expect("same row");
+                assert_eq!(store.approval(detail.request.id).await.expect("kept"), Some(detail.clone()));
+
+                let mut newer = detail.summary();
+                newer.updated_at = 30;
+                newer.status = RequestStatus::Rejected;
+                store.put_approval_summary(&newer).await.expect("newer row");
+                assert_eq!(store.approval(detail.request.id).await.expect("dropped"), None);
+                let only_row = approval(2, 5, "b").summary();
+                store.put_approval_summary(&only_row).await.expect("a request known only by its row");
+                assert_eq!(
+                    store.approvals().await.expect("list"),
+                    vec![
+                        StoredApproval { summary: newer, detail: None },
+                        StoredApproval { summary: only_row, detail: None }
+                    ]
+                );
+            }
+
+            #[wasm_bindgen_test]
             async fn text_round_trips_exactly() {
                 let store = $open;
                 let mut odd = message(1, 1);
@@ -269,11 +459,20 @@ store_suite!(indexed_db, IdbStore::open(&unique_name()).await.expect("open Index
 store_suite!(indexed_db_encrypted, IdbStore::open_encrypted(&unique_name()).await.expect("open encrypted IndexedDB"));
 
 /// Secrets written by [`fill_with_secrets`]; none may appear in an encrypted database's rows.
-const SECRETS: [&str; 5] = ["机密项目", "secret-message", "pending-secret", "file-secret", "secret-mobile"];
+const SECRETS: [&str; 8] = [
+    "机密项目",
+    "secret-message",
+    "pending-secret",
+    "file-secret",
+    "secret-mobile",
+    "secret-template",
+    "secret-draft",
+    "secret-reason",
+];
 
 fn secret_entry() -> OutboxEntry {
     OutboxEntry::new(
-        ConversationId(id(1)),
+        Some(ConversationId(id(1))),
         ClientId(id(42)),
         OutboxAction::Send {
             text: "pending-secret".into(),
@@ -305,6 +504,9 @@ async fn fill_with_secrets(store: &IdbStore) {
     let (departments, mut members) = directory_rows();
     members[0].mobile = "secret-mobile".into();
     store.replace_directory(&departments, &members[..1]).await.expect("directory");
+    store.replace_templates(&[template(1, "secret-template")]).await.expect("templates");
+    store.put_draft(TemplateId(id(1)), &draft("secret-draft")).await.expect("draft");
+    store.put_approval(&approval(1, 10, "secret-reason")).await.expect("request");
 }
 
 async fn assert_reads_back_secrets(store: &IdbStore) {
@@ -320,6 +522,9 @@ async fn assert_reads_back_secrets(store: &IdbStore) {
     assert_eq!(text.as_string().as_deref(), Some("file-secret"));
     assert_eq!(store.search_messages("SECRET-mess", 10).await.expect("search").len(), 1);
     assert_eq!(store.directory().await.expect("directory").1[0].mobile, "secret-mobile");
+    assert_eq!(store.templates().await.expect("templates"), vec![template(1, "secret-template")]);
+    assert_eq!(store.draft(TemplateId(id(1))).await.expect("draft"), Some(draft("secret-draft")));
+    assert_eq!(store.approval(ApprovalId(id(1))).await.expect("request"), Some(approval(1, 10, "secret-reason")));
 }
 
 /// Every row of the sensitive object stores, as IndexedDB holds them on disk, in JSON (a Blob
@@ -330,7 +535,9 @@ async fn raw_rows_as_text(name: &str) -> Vec<String> {
     use wasm_bindgen::JsCast;
     let db = Database::open(name).await.expect("open raw");
     let mut texts = Vec::new();
-    for store_name in ["conversations", "messages", "outbox", "uploads", "departments", "directory_members"] {
+    for store_name in
+        ["conversations", "messages", "outbox", "uploads", "departments", "directory_members", "approvals"]
+    {
         let tx = db.transaction(store_name).build().expect("tx");
         let rows: Vec<wasm_bindgen::JsValue> = tx
             .object_store(store_name)
@@ -368,7 +575,11 @@ async fn an_encrypted_store_writes_no_plaintext_to_disk() {
     assert_reads_back_secrets(&store).await;
     store.close();
     let rows = raw_rows_as_text(&name).await;
-    assert_eq!(rows.len(), 8, "a conversation, two messages, an outbox entry, a file, two departments, a member");
+    assert_eq!(
+        rows.len(),
+        11,
+        "a conversation, two messages, an outbox entry, a file, two departments, a member, a template, a draft, a request"
+    );
     assert_eq!(leaked_secrets(&rows), Vec::<&str>::new());
     assert!(rows.iter().all(|row| row.contains("\"sealed\"")), "{rows:?}");
 
@@ -408,6 +619,8 @@ async fn sealed_rows_are_unreadable_without_the_key() {
     assert!(matches!(without_key.messages(ConversationId(id(1)), None, 50).await, Err(StoreError::Cipher(_))));
     assert!(matches!(without_key.outbox().await, Err(StoreError::Cipher(_))));
     assert!(matches!(without_key.upload(&secret_entry().client_id).await, Err(StoreError::Cipher(_))));
+    assert!(matches!(without_key.draft(TemplateId(id(1))).await, Err(StoreError::Cipher(_))));
+    assert!(matches!(without_key.templates().await, Err(StoreError::Cipher(_))));
 }
 
 #[wasm_bindgen_test]
@@ -456,4 +669,127 @@ async fn opening_a_newer_database_keeps_the_dom_exception_name() {
         Err(other) => panic!("unexpected error {other}"),
         Ok(_) => panic!("opening an older schema over a newer database must fail"),
     }
+}
+
+/// Writes a database as version 5 of the app left it: the schema of versions 1 to 5 (frozen here,
+/// as shipped), a conversation, a directory member and the cursor; with `sealed`, the device key
+/// and sealed rows, as an encrypted store wrote them.
+async fn create_version_5_database(name: &str, sealed: bool) {
+    use indexed_db_futures::database::Database;
+    use indexed_db_futures::prelude::*;
+    use indexed_db_futures::transaction::TransactionMode;
+
+    let db = Database::open(name)
+        .with_version(5u32)
+        .with_on_upgrade_needed(|_, db| {
+            for (store, key_path) in [
+                ("conversations", Some("id")),
+                ("messages", Some("key")),
+                ("outbox", Some("client_id")),
+                ("meta", Some("name")),
+                ("uploads", None),
+                ("keys", None),
+                ("departments", Some("id")),
+                ("directory_members", Some("id")),
+            ] {
+                match key_path {
+                    Some(path) => db.create_object_store(store).with_key_path(path.into()).build()?,
+                    None => db.create_object_store(store).build()?,
+                };
+            }
+            Ok(())
+        })
+        .await
+        .expect("open at version 5");
+    let cipher = Cipher::generate().await.expect("key");
+    let sealing = sealed.then_some(&cipher);
+    let conversation_json = serde_json::to_string(&conversation(1, 10)).expect("json");
+    let conversation_row = version_5_row(sealing, id(1).to_string(), &conversation_json).await;
+    let member_json = serde_json::to_string(&directory_rows().1[0]).expect("json");
+    let member_row = version_5_row(sealing, id(1).to_string(), &member_json).await;
+    let stores = ["conversations", "directory_members", "meta", "keys"];
+    let tx = db.transaction(stores).with_mode(TransactionMode::Readwrite).build().expect("tx");
+    tx.object_store("conversations")
+        .expect("store")
+        .put(conversation_row)
+        .primitive()
+        .expect("put")
+        .await
+        .expect("put");
+    tx.object_store("directory_members").expect("store").put(member_row).primitive().expect("put").await.expect("put");
+    let meta = tx.object_store("meta").expect("meta");
+    meta.put(js_sys::JSON::parse(r#"{"name":"cursor","value":7}"#).expect("json"))
+        .primitive()
+        .expect("put")
+        .await
+        .expect("put");
+    if sealed {
+        meta.put(js_sys::JSON::parse(r#"{"name":"sealed_all","value":1}"#).expect("json"))
+            .primitive()
+            .expect("put")
+            .await
+            .expect("put");
+        let key: wasm_bindgen::JsValue = cipher.key().clone().into();
+        tx.object_store("keys")
+            .expect("keys")
+            .put(key)
+            .with_key("device")
+            .primitive()
+            .expect("put")
+            .await
+            .expect("put");
+    }
+    tx.commit().await.expect("commit");
+    db.close();
+}
+
+/// A row keyed by `id` as version 5 wrote it: the value's JSON as an object, or beside its key
+/// sealed.
+async fn version_5_row(cipher: Option<&Cipher>, key: String, json: &str) -> wasm_bindgen::JsValue {
+    use js_sys::{Object, Reflect, Uint8Array};
+    let Some(cipher) = cipher else { return js_sys::JSON::parse(json).expect("plain row") };
+    let sealed = cipher.seal(json.as_bytes()).await.expect("seal");
+    let row = Object::new();
+    Reflect::set(&row, &"id".into(), &key.into()).expect("key");
+    Reflect::set(&row, &"sealed".into(), &Uint8Array::from(sealed.as_slice())).expect("sealed");
+    row.into()
+}
+
+async fn assert_upgraded_from_version_5(name: &str, store: &IdbStore) {
+    assert_eq!(store.conversations().await.expect("conversations"), vec![conversation(1, 10)]);
+    assert_eq!(store.directory().await.expect("directory").1, vec![directory_rows().1[0].clone()]);
+    assert_eq!(store.cursor().await.expect("cursor"), Some(7));
+    store.replace_templates(&[template(1, "secret-template")]).await.expect("templates");
+    store.put_draft(TemplateId(id(1)), &draft("secret-draft")).await.expect("draft");
+    store.put_approval(&approval(1, 10, "secret-reason")).await.expect("request");
+    assert_eq!(store.templates().await.expect("templates"), vec![template(1, "secret-template")]);
+    assert_eq!(store.draft(TemplateId(id(1))).await.expect("draft"), Some(draft("secret-draft")));
+    assert_eq!(store.approval(ApprovalId(id(1))).await.expect("request"), Some(approval(1, 10, "secret-reason")));
+
+    let raw = indexed_db_futures::database::Database::open(name).await.expect("open raw");
+    assert_eq!(raw.version() as u32, Version::CURRENT as u32);
+    assert_eq!(Version::CURRENT as u32, 6);
+    raw.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_version_5_database_upgrades_keeping_its_rows() {
+    let name = unique_name();
+    create_version_5_database(&name, false).await;
+    let store = IdbStore::open(&name).await.expect("open plain");
+    assert_upgraded_from_version_5(&name, &store).await;
+    store.close();
+}
+
+#[wasm_bindgen_test]
+async fn an_encrypted_version_5_database_upgrades_and_seals_approvals() {
+    let name = unique_name();
+    create_version_5_database(&name, true).await;
+    let store = IdbStore::open_encrypted(&name).await.expect("open encrypted");
+    assert_upgraded_from_version_5(&name, &store).await;
+    store.close();
+    let rows = raw_rows_as_text(&name).await;
+    assert_eq!(rows.len(), 5, "a conversation, a member, a template, a draft, a request: {rows:?}");
+    assert!(rows.iter().all(|row| row.contains("\"sealed\"")), "{rows:?}");
+    assert_eq!(leaked_secrets(&rows), Vec::<&str>::new());
 }

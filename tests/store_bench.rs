@@ -30,6 +30,7 @@ fn message(conversation: ConversationId, seq: u64) -> Message {
         mentions: vec![],
         mention_all: false,
         attachment: None,
+        card: None,
     }
 }
 

@@ -1,18 +1,34 @@
 //! The list of conversations, most recent first, with the last message and its time.
 
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Lang, Text, use_i18n};
 use crate::platform::clock_time;
 use crate::state::use_chat;
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
-use weft_protocol::chat::ConversationSummary;
+use weft_protocol::approval::CardEvent;
+use weft_protocol::chat::{ConversationKind, ConversationSummary, MessageCard};
 
-fn preview(summary: &ConversationSummary) -> String {
-    summary
-        .last_message
-        .as_ref()
-        .map(|m| format!("{}: {}", m.sender_name, m.text.lines().next().unwrap_or_default()))
-        .unwrap_or_default()
+/// The title a member sees: the Approvals conversation's in their language, others as listed.
+pub fn title_in(summary: &ConversationSummary, lang: Lang) -> String {
+    match summary.kind {
+        ConversationKind::Approvals => Text::Approvals.in_lang(lang).to_owned(),
+        _ => summary.title.clone(),
+    }
+}
+
+fn preview(summary: &ConversationSummary, lang: Lang) -> String {
+    let Some(message) = summary.last_message.as_ref() else { return String::new() };
+    match &message.card {
+        Some(MessageCard::Approval(card)) => {
+            let event = match card.event {
+                CardEvent::AwaitingYou { .. } => Text::ApprovalCardAwaitingYou.in_lang(lang),
+                CardEvent::Finished { status } => crate::routes::approvals::status_text(status).in_lang(lang),
+                CardEvent::Copied => Text::ApprovalCardCopied.in_lang(lang),
+            };
+            format!("{} · {} · {event}", card.template_name, card.applicant_name)
+        }
+        None => format!("{}: {}", message.sender_name, message.text.lines().next().unwrap_or_default()),
+    }
 }
 
 #[component]
@@ -49,14 +65,14 @@ pub fn ConversationList() -> impl IntoView {
                                     aria-labelledby=title_ref
                                     aria-describedby=preview_ref
                                 >
-                                    <span class="avatar" aria-hidden="true">{summary.title.chars().next().map(String::from).unwrap_or_default()}</span>
+                                    <span class="avatar" aria-hidden="true">{title_in(&summary, i18n.lang.get_untracked()).chars().next().map(String::from).unwrap_or_default()}</span>
                                     <span class="conversation-link__text">
                                         <span class="conversation-link__title" id=title_id>
                                             {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
-                                            {summary.title.clone()}
+                                            {let shown = summary.clone(); move || title_in(&shown, i18n.lang.get())}
                                             {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
                                         </span>
-                                        <span class="conversation-link__preview" id=preview_id>{preview(&summary)}</span>
+                                        <span class="conversation-link__preview" id=preview_id>{let shown = summary.clone(); move || preview(&shown, i18n.lang.get())}</span>
                                     </span>
                                     <span class="conversation-link__side">
                                         <time class="conversation-link__time">{time}</time>

@@ -6,11 +6,21 @@ use crate::directory::Directory;
 use crate::i18n::{Text, use_i18n};
 use crate::state::use_chat;
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use weft_protocol::MemberId;
 use weft_protocol::directory::{DirectoryMember, MemberStatus};
 
 /// Most people listed at once; a search narrows the rest.
 pub const SHOWN_LIMIT: usize = 100;
+
+/// Pickers made so far: each one's search box gets its own element id, so several on one page
+/// (two Contact fields of a form) keep their labels.
+static PICKERS: AtomicUsize = AtomicUsize::new(0);
+
+/// A fresh element id for a picker's search box.
+pub fn filter_dom_id() -> String {
+    format!("member-filter-{}", PICKERS.fetch_add(1, Ordering::Relaxed))
+}
 
 /// Who the picker offers for `filter`: active members not excluded, best matches first (by name
 /// without a filter), at most [`SHOWN_LIMIT`].
@@ -39,6 +49,7 @@ pub fn MemberPicker(
     let i18n = use_i18n();
     let chat = use_chat();
     let filter = RwSignal::new(String::new());
+    let filter_id = filter_dom_id();
     let shown = Memo::new(move |_| {
         let filter = filter.get();
         let exclude = exclude.get();
@@ -64,9 +75,9 @@ pub fn MemberPicker(
     };
     view! {
         <div class="member-picker">
-            <label for="member-filter">{i18n.t(Text::FilterMembers)}</label>
+            <label for=filter_id.clone()>{i18n.t(Text::FilterMembers)}</label>
             <input
-                id="member-filter"
+                id=filter_id
                 type="search"
                 autocomplete="off"
                 prop:value=move || filter.get()

@@ -1,12 +1,14 @@
 //! One message in a timeline: sender, time, the quoted message it replies to, the text (always
 //! rendered as text, never as HTML; bidirectional overrides are isolated so they cannot reorder
 //! the surrounding UI), actions (reply, recall) and, on the member's own messages, receipts.
+//! Messages carrying a card (approvals) show the card instead.
 
+use crate::components::approval_card::ApprovalCardView;
 use crate::components::attachment::AttachmentView;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
 use leptos::prelude::*;
-use weft_protocol::chat::Message;
+use weft_protocol::chat::{Message, MessageCard};
 
 /// How long after sending the app offers "Recall" (the server enforces its own window).
 pub const RECALL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
@@ -30,6 +32,15 @@ pub fn MessageItem(
         return view! {
             <li class="message message--recalled" data-seq=message.seq data-recalled="true">
                 <span class="hint">{who}" "{i18n.t(Text::RecalledMessage)}</span>
+            </li>
+        }
+        .into_any();
+    }
+    if let Some(MessageCard::Approval(card)) = message.card.clone() {
+        return view! {
+            <li class="message message--card" data-seq=message.seq>
+                <div class="message__meta"><time>{clock_time(message.sent_at)}</time></div>
+                <ApprovalCardView card=card/>
             </li>
         }
         .into_any();

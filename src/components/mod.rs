@@ -1,5 +1,6 @@
 //! Presentational pieces: they read state through context or props, never storage or network.
 
+pub mod approval_card;
 pub mod attachment;
 pub mod composer;
 pub mod connection_badge;

@@ -4,6 +4,7 @@
 //! own messages, and the composer. Opening it marks it read.
 
 use crate::components::composer::{Composer, Outgoing};
+use crate::components::conversation_list::title_in;
 use crate::components::message_item::{MessageItem, PendingItem};
 use crate::components::timeline_window::{TimelineWindow, WINDOW};
 use crate::components::toggle_button::ToggleButton;
@@ -83,7 +84,7 @@ pub fn ConversationPage() -> impl IntoView {
         let Some(id) = id.get() else {
             return Vec::new();
         };
-        chat.outbox.with(|o| o.iter().filter(|e| e.conversation_id == id).cloned().collect())
+        chat.outbox.with(|o| o.iter().filter(|e| e.conversation_id == Some(id)).cloned().collect())
     });
     let pending =
         move || queued.get().into_iter().filter(|e| matches!(e.action, OutboxAction::Send { .. })).collect::<Vec<_>>();
@@ -268,6 +269,7 @@ pub fn ConversationPage() -> impl IntoView {
                     if read == total { Text::Read } else { Text::Unread }.in_lang(lang).to_owned()
                 }
                 ConversationKind::Group => format!("{read}/{total} {}", Text::ReadOf.in_lang(lang)),
+                ConversationKind::Approvals => return None,
             })
         })
     };
@@ -303,6 +305,8 @@ pub fn ConversationPage() -> impl IntoView {
         None => Ok(()),
     });
     let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
+    // The Approvals conversation is read-only: its cards carry the actions.
+    let is_approvals = move || summary.with(|s| s.as_ref().is_some_and(|s| s.kind == ConversationKind::Approvals));
     let pinned = Signal::derive(move || summary.get().is_some_and(|s| s.pinned));
     let muted = Signal::derive(move || summary.get().is_some_and(|s| s.muted));
     // Flips pin (`true`) or mute (`false`), keeping the other as it is.
@@ -324,7 +328,7 @@ pub fn ConversationPage() -> impl IntoView {
         <section class="conversation" aria-labelledby="conversation-title">
             <header class="conversation__header">
                 <a class="back" href="/" aria-label=i18n.t(Text::Back)>"‹"</a>
-                <h2 id="conversation-title">{move || summary.get().map(|s| s.title).unwrap_or_default()}</h2>
+                <h2 id="conversation-title">{move || summary.get().map(|s| title_in(&s, i18n.lang.get())).unwrap_or_default()}</h2>
                 <Show when=move || summary.get().is_some_and(|s| s.kind == ConversationKind::Group)>
                     <a class="conversation__settings" href=move || id.get().map(|id| format!("/c/{id}/settings")).unwrap_or_default()>
                         {i18n.t(Text::GroupSettings)}
@@ -332,10 +336,15 @@ pub fn ConversationPage() -> impl IntoView {
                 </Show>
                 <ToggleButton pressed=pinned when_pressed=Text::Unpin otherwise=Text::Pin on_toggle=toggle_prefs(true)/>
                 <ToggleButton pressed=muted when_pressed=Text::Unmute otherwise=Text::Mute on_toggle=toggle_prefs(false)/>
-                <span class="conversation__members">
-                    {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
-                </span>
+                <Show when=move || !is_approvals()>
+                    <span class="conversation__members">
+                        {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
+                    </span>
+                </Show>
             </header>
+            <Show when=is_approvals>
+                <p class="hint conversation__hint">{i18n.t(Text::ApprovalCardsHint)}</p>
+            </Show>
             <Show
                 when=move || !(timeline.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
@@ -418,7 +427,9 @@ pub fn ConversationPage() -> impl IntoView {
                         <button type="button" class="link" aria-label=i18n.t(Text::CancelReply) on:click=move |_| replying.set(None)>"×"</button>
                     </div>
                 </Show>
-                <Composer on_send=on_send on_attach=on_attach people=people can_mention_all=can_mention_all/>
+                <Show when=move || !is_approvals()>
+                    <Composer on_send=on_send on_attach=on_attach people=people can_mention_all=can_mention_all/>
+                </Show>
             </Show>
         </section>
     }

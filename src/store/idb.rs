@@ -2,8 +2,10 @@
 //! [`super::migrations`], values written plain or sealed by the [`Cipher`].
 
 use super::cipher::Cipher;
-use super::migrations::{self, v1, v2, v3, v4, v5};
+use super::migrations::{self, v1, v2, v3, v4, v5, v6};
 use super::{DirectoryRows, Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
+use super::{StoredApproval, merge_approval, sort_approvals};
+use crate::approval_form::RawForm;
 use crate::sync::outbox::OutboxEntry;
 use futures::future::try_join_all;
 use indexed_db_futures::cursor::CursorDirection;
@@ -13,10 +15,12 @@ use indexed_db_futures::transaction::TransactionMode;
 use js_sys::{Object, Reflect, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 use wasm_bindgen::{JsCast, JsValue};
+use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
-use weft_protocol::{ConversationId, DepartmentId, MemberId};
+use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
 
 pub struct IdbStore {
     db: Database,
@@ -42,6 +46,29 @@ struct MessageRow {
 struct MetaRow {
     name: String,
     value: u64,
+}
+
+/// An `approvals` row: its `"<kind>:<id>"` key ([`v6`]) and what it holds.
+#[derive(Serialize, Deserialize)]
+struct ApprovalRow {
+    key: String,
+    value: ApprovalValue,
+}
+
+#[derive(Serialize, Deserialize)]
+enum ApprovalValue {
+    /// A template and its place in the member's list.
+    Template {
+        position: u32,
+        template: Template,
+    },
+    Draft(RawForm),
+    Request(Box<StoredApproval>),
+}
+
+/// Every key starting with `prefix` (which ends in `:`; `;` is the character after it).
+fn prefix_range(prefix: &str) -> Range<String> {
+    prefix.to_owned()..format!("{};", prefix.trim_end_matches(':'))
 }
 
 /// `"<conversation>:<seq as 20 digits>"`: sorts by conversation, then sequence number.
@@ -126,6 +153,7 @@ impl IdbStore {
         self.reseal_store::<OutboxEntry>(v2::OUTBOX, v2::OUTBOX_KEY, |entry| entry.client_id.clone()).await?;
         self.reseal_store::<Department>(v5::DEPARTMENTS, v5::KEY, |d| d.id.0.clone()).await?;
         self.reseal_store::<DirectoryMember>(v5::DIRECTORY_MEMBERS, v5::KEY, |m| m.id.to_string()).await?;
+        self.reseal_store::<ApprovalRow>(v6::APPROVALS, v6::KEY, |row| row.key.clone()).await?;
         let tx = self.db.transaction(v3::UPLOADS).build()?;
         let keys: Vec<String> =
             tx.object_store(v3::UPLOADS)?.get_all_keys::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
@@ -161,6 +189,18 @@ impl IdbStore {
     async fn raw_rows(&self, name: &str) -> Result<Vec<JsValue>, StoreError> {
         let tx = self.db.transaction(name).build()?;
         let rows = tx.object_store(name)?.get_all::<JsValue>().primitive()?.await?.collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    async fn raw_rows_in(&self, name: &str, range: Range<String>) -> Result<Vec<JsValue>, StoreError> {
+        let tx = self.db.transaction(name).build()?;
+        let rows = tx
+            .object_store(name)?
+            .get_all::<JsValue>()
+            .with_query(range)
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?;
         Ok(rows)
     }
 
@@ -231,6 +271,42 @@ impl IdbStore {
             }
         }))
         .await
+    }
+
+    async fn encode_approval_row(&self, row: &ApprovalRow) -> Result<JsValue, StoreError> {
+        self.encode(v6::KEY, row.key.clone(), row).await
+    }
+
+    async fn approval_rows(&self, prefix: &str) -> Result<Vec<ApprovalRow>, StoreError> {
+        self.decode_all(self.raw_rows_in(v6::APPROVALS, prefix_range(prefix)).await?).await
+    }
+
+    async fn approval_row(&self, key: String) -> Result<Option<ApprovalValue>, StoreError> {
+        let tx = self.db.transaction(v6::APPROVALS).build()?;
+        let row: Option<JsValue> = tx.object_store(v6::APPROVALS)?.get(key).primitive()?.await?;
+        drop(tx);
+        match row {
+            Some(row) => Ok(Some(self.decode::<ApprovalRow>(row).await?.value)),
+            None => Ok(None),
+        }
+    }
+
+    async fn stored_approval(&self, id: ApprovalId) -> Result<Option<StoredApproval>, StoreError> {
+        match self.approval_row(format!("{}{id}", v6::REQUEST_PREFIX)).await? {
+            Some(ApprovalValue::Request(stored)) => Ok(Some(*stored)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Merges `incoming` into the stored request (read, then written in a second transaction:
+    /// sealing cannot happen inside one).
+    async fn keep_approval(&self, incoming: StoredApproval) -> Result<(), StoreError> {
+        let id = incoming.summary.id;
+        let merged = merge_approval(self.stored_approval(id).await?, incoming);
+        let row =
+            ApprovalRow { key: format!("{}{id}", v6::REQUEST_PREFIX), value: ApprovalValue::Request(Box::new(merged)) };
+        let row = self.encode_approval_row(&row).await?;
+        self.put_raw(v6::APPROVALS, vec![row]).await
     }
 
     /// Deletes a member's database (sign-out wipes the device's copy).
@@ -469,6 +545,87 @@ impl Store for IdbStore {
 
     async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
         self.delete_key(v5::DEPARTMENTS, id.0.clone()).await
+    }
+
+    async fn replace_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
+        let rows = try_join_all(templates.iter().zip(0u32..).map(|(template, position)| {
+            let row = ApprovalRow {
+                key: format!("{}{}", v6::TEMPLATE_PREFIX, template.id),
+                value: ApprovalValue::Template { position, template: template.clone() },
+            };
+            async move { self.encode_approval_row(&row).await }
+        }))
+        .await?;
+        let tx = self.db.transaction(v6::APPROVALS).with_mode(TransactionMode::Readwrite).build()?;
+        let store = tx.object_store(v6::APPROVALS)?;
+        store.delete(prefix_range(v6::TEMPLATE_PREFIX)).primitive()?.await?;
+        let mut requests = Vec::with_capacity(rows.len());
+        for row in rows {
+            requests.push(store.put(row).primitive()?);
+        }
+        tx.commit().await?;
+        for request in requests {
+            request.await?;
+        }
+        Ok(())
+    }
+
+    async fn templates(&self) -> Result<Vec<Template>, StoreError> {
+        let mut placed: Vec<(u32, Template)> = self
+            .approval_rows(v6::TEMPLATE_PREFIX)
+            .await?
+            .into_iter()
+            .filter_map(|row| match row.value {
+                ApprovalValue::Template { position, template } => Some((position, template)),
+                _ => None,
+            })
+            .collect();
+        placed.sort_by_key(|(position, _)| *position);
+        Ok(placed.into_iter().map(|(_, template)| template).collect())
+    }
+
+    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
+        let row =
+            ApprovalRow { key: format!("{}{template}", v6::DRAFT_PREFIX), value: ApprovalValue::Draft(draft.clone()) };
+        let row = self.encode_approval_row(&row).await?;
+        self.put_raw(v6::APPROVALS, vec![row]).await
+    }
+
+    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
+        match self.approval_row(format!("{}{template}", v6::DRAFT_PREFIX)).await? {
+            Some(ApprovalValue::Draft(draft)) => Ok(Some(draft)),
+            _ => Ok(None),
+        }
+    }
+
+    async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {
+        self.delete_key(v6::APPROVALS, format!("{}{template}", v6::DRAFT_PREFIX)).await
+    }
+
+    async fn put_approval(&self, detail: &ApprovalDetail) -> Result<(), StoreError> {
+        self.keep_approval(StoredApproval { summary: detail.summary(), detail: Some(detail.clone()) }).await
+    }
+
+    async fn put_approval_summary(&self, summary: &ApprovalSummary) -> Result<(), StoreError> {
+        self.keep_approval(StoredApproval { summary: summary.clone(), detail: None }).await
+    }
+
+    async fn approval(&self, id: ApprovalId) -> Result<Option<ApprovalDetail>, StoreError> {
+        Ok(self.stored_approval(id).await?.and_then(|stored| stored.detail))
+    }
+
+    async fn approvals(&self) -> Result<Vec<StoredApproval>, StoreError> {
+        let mut list: Vec<StoredApproval> = self
+            .approval_rows(v6::REQUEST_PREFIX)
+            .await?
+            .into_iter()
+            .filter_map(|row| match row.value {
+                ApprovalValue::Request(stored) => Some(*stored),
+                _ => None,
+            })
+            .collect();
+        sort_approvals(&mut list);
+        Ok(list)
     }
 }
 

@@ -1,14 +1,16 @@
 //! An in-memory [`Store`]: the fallback when IndexedDB is unavailable, and the reference the
 //! IndexedDB store is tested against.
 
-use super::DirectoryRows;
+use super::{DirectoryRows, StoredApproval, merge_approval, sort_approvals};
 use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
+use crate::approval_form::RawForm;
 use crate::sync::outbox::OutboxEntry;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
-use weft_protocol::{ConversationId, DepartmentId, MemberId};
+use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
 
 #[derive(Default)]
 pub struct MemoryStore {
@@ -19,6 +21,18 @@ pub struct MemoryStore {
     uploads: RefCell<HashMap<String, web_sys::Blob>>,
     departments: RefCell<HashMap<DepartmentId, Department>>,
     directory_members: RefCell<HashMap<MemberId, DirectoryMember>>,
+    templates: RefCell<Vec<Template>>,
+    drafts: RefCell<HashMap<TemplateId, RawForm>>,
+    approvals: RefCell<HashMap<ApprovalId, StoredApproval>>,
+}
+
+impl MemoryStore {
+    fn keep_approval(&self, incoming: StoredApproval) {
+        let mut approvals = self.approvals.borrow_mut();
+        let id = incoming.summary.id;
+        let merged = merge_approval(approvals.remove(&id), incoming);
+        approvals.insert(id, merged);
+    }
 }
 
 impl Store for MemoryStore {
@@ -163,5 +177,48 @@ impl Store for MemoryStore {
     async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
         self.departments.borrow_mut().remove(id);
         Ok(())
+    }
+
+    async fn replace_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
+        *self.templates.borrow_mut() = templates.to_vec();
+        Ok(())
+    }
+
+    async fn templates(&self) -> Result<Vec<Template>, StoreError> {
+        Ok(self.templates.borrow().clone())
+    }
+
+    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
+        self.drafts.borrow_mut().insert(template, draft.clone());
+        Ok(())
+    }
+
+    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
+        Ok(self.drafts.borrow().get(&template).cloned())
+    }
+
+    async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {
+        self.drafts.borrow_mut().remove(&template);
+        Ok(())
+    }
+
+    async fn put_approval(&self, detail: &ApprovalDetail) -> Result<(), StoreError> {
+        self.keep_approval(StoredApproval { summary: detail.summary(), detail: Some(detail.clone()) });
+        Ok(())
+    }
+
+    async fn put_approval_summary(&self, summary: &ApprovalSummary) -> Result<(), StoreError> {
+        self.keep_approval(StoredApproval { summary: summary.clone(), detail: None });
+        Ok(())
+    }
+
+    async fn approval(&self, id: ApprovalId) -> Result<Option<ApprovalDetail>, StoreError> {
+        Ok(self.approvals.borrow().get(&id).and_then(|stored| stored.detail.clone()))
+    }
+
+    async fn approvals(&self) -> Result<Vec<StoredApproval>, StoreError> {
+        let mut list: Vec<StoredApproval> = self.approvals.borrow().values().cloned().collect();
+        sort_approvals(&mut list);
+        Ok(list)
     }
 }

@@ -18,10 +18,12 @@ pub enum Version {
     V4 = 4,
     /// The organisation directory.
     V5 = 5,
+    /// Approvals: templates, drafts and requests.
+    V6 = 6,
 }
 
 impl Version {
-    pub const CURRENT: Version = Version::V5;
+    pub const CURRENT: Version = Version::V6;
 
     fn from_number(number: u32) -> Option<Self> {
         match number {
@@ -30,6 +32,7 @@ impl Version {
             3 => Some(Version::V3),
             4 => Some(Version::V4),
             5 => Some(Version::V5),
+            6 => Some(Version::V6),
             _ => None,
         }
     }
@@ -116,6 +119,24 @@ pub mod v5 {
     }
 }
 
+/// Version 6: `approvals`, one store for everything approvals keep on the device, keyed by
+/// `"<kind>:<id>"` so a key range reads one kind: templates (`template:<template id>`), drafts
+/// (`draft:<template id>`) and requests (`request:<approval id>`). Values sealed like every row.
+pub mod v6 {
+    use super::*;
+
+    pub const APPROVALS: &str = "approvals";
+    pub const KEY: &str = "key";
+    pub const TEMPLATE_PREFIX: &str = "template:";
+    pub const DRAFT_PREFIX: &str = "draft:";
+    pub const REQUEST_PREFIX: &str = "request:";
+
+    pub fn create_object_stores(db: &Database) -> indexed_db_futures::Result<()> {
+        db.create_object_store(APPROVALS).with_key_path(KEY.into()).build()?;
+        Ok(())
+    }
+}
+
 /// Applies every schema step after `old` up to [`Version::CURRENT`].
 pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
     for number in (old + 1)..=(Version::CURRENT as u32) {
@@ -125,6 +146,7 @@ pub fn upgrade(db: &Database, old: u32) -> indexed_db_futures::Result<()> {
             Some(Version::V3) => v3::create_object_stores(db)?,
             Some(Version::V4) => v4::create_object_stores(db)?,
             Some(Version::V5) => v5::create_object_stores(db)?,
+            Some(Version::V6) => v6::create_object_stores(db)?,
             None => {}
         }
     }

@@ -1,6 +1,6 @@
-//! The offline store: conversations and messages kept on the device so the app opens and reads
-//! without a network. One [`Store`] trait, two implementations ([`MemoryStore`] and
-//! [`IdbStore`]) that pass the same browser test suite (`tests/store.rs`).
+//! The offline store: conversations, messages, the directory and approvals kept on the device so
+//! the app opens and reads without a network. One [`Store`] trait, two implementations
+//! ([`MemoryStore`] and [`IdbStore`]) that pass the same browser test suite (`tests/store.rs`).
 
 mod cipher;
 mod error;
@@ -14,13 +14,24 @@ pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;
 
+use crate::approval_form::RawForm;
 use crate::sync::outbox::OutboxEntry;
+use serde::{Deserialize, Serialize};
+use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
-use weft_protocol::{ConversationId, DepartmentId, MemberId};
+use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
 
 /// The device's copy of the directory: departments and member cards.
 pub type DirectoryRows = (Vec<Department>, Vec<DirectoryMember>);
+
+/// A request as the device knows it: always its list row, and the full request when the device
+/// has one that is as new as that row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredApproval {
+    pub summary: ApprovalSummary,
+    pub detail: Option<ApprovalDetail>,
+}
 
 /// What the app keeps on the device. Futures are not `Send`: browsers are single-threaded.
 #[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
@@ -69,6 +80,28 @@ pub trait Store {
     async fn delete_directory_member(&self, id: MemberId) -> Result<(), StoreError>;
     async fn put_department(&self, department: &Department) -> Result<(), StoreError>;
     async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError>;
+    /// Replaces the templates this member may fill in, keeping their order; templates no longer
+    /// listed are dropped (their drafts are kept).
+    async fn replace_templates(&self, templates: &[Template]) -> Result<(), StoreError>;
+    /// The templates, in the order last given to [`Store::replace_templates`].
+    async fn templates(&self) -> Result<Vec<Template>, StoreError>;
+    /// Keeps the form being typed for a template: one draft per template, replaced on each save.
+    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError>;
+    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError>;
+    async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError>;
+    /// Keeps a request in full (fetched, or the reply to an action); its list row follows from it.
+    /// Whichever of the stored and the new description is newer (`updated_at`) is kept, so a
+    /// replayed or late answer never takes a request back in time.
+    async fn put_approval(&self, detail: &ApprovalDetail) -> Result<(), StoreError>;
+    /// Keeps a list row (from a list or the feed) for a request the device may not hold in full.
+    /// A newer row drops an older full request (it no longer describes the request); an older
+    /// row changes nothing.
+    async fn put_approval_summary(&self, summary: &ApprovalSummary) -> Result<(), StoreError>;
+    /// The full request, when the device has it (and nothing newer is known of it).
+    async fn approval(&self, id: ApprovalId) -> Result<Option<ApprovalDetail>, StoreError>;
+    /// Every request on the device, most recently updated first (ties: higher id first, as the
+    /// server lists them).
+    async fn approvals(&self) -> Result<Vec<StoredApproval>, StoreError>;
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
@@ -177,6 +210,33 @@ impl Store for LocalStore {
     async fn delete_department(&self, id: &DepartmentId) -> Result<(), StoreError> {
         delegate!(self, s => s.delete_department(id))
     }
+    async fn replace_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
+        delegate!(self, s => s.replace_templates(templates))
+    }
+    async fn templates(&self) -> Result<Vec<Template>, StoreError> {
+        delegate!(self, s => s.templates())
+    }
+    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_draft(template, draft))
+    }
+    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
+        delegate!(self, s => s.draft(template))
+    }
+    async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_draft(template))
+    }
+    async fn put_approval(&self, detail: &ApprovalDetail) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_approval(detail))
+    }
+    async fn put_approval_summary(&self, summary: &ApprovalSummary) -> Result<(), StoreError> {
+        delegate!(self, s => s.put_approval_summary(summary))
+    }
+    async fn approval(&self, id: ApprovalId) -> Result<Option<ApprovalDetail>, StoreError> {
+        delegate!(self, s => s.approval(id))
+    }
+    async fn approvals(&self) -> Result<Vec<StoredApproval>, StoreError> {
+        delegate!(self, s => s.approvals())
+    }
 }
 
 /// True when a saved message matches a search (case-insensitive; recalled messages never do).
@@ -201,4 +261,23 @@ pub fn sort_conversations(list: &mut [ConversationSummary]) {
     list.sort_by(|a, b| {
         b.pinned.cmp(&a.pinned).then_with(|| b.updated_at.cmp(&a.updated_at)).then_with(|| a.id.cmp(&b.id))
     });
+}
+
+/// What the device keeps of a request when `incoming` arrives over `stored`: the newer
+/// description (by `updated_at`); at the same time the new row, with whichever full request is
+/// known.
+pub(crate) fn merge_approval(stored: Option<StoredApproval>, incoming: StoredApproval) -> StoredApproval {
+    let Some(stored) = stored else { return incoming };
+    match incoming.summary.updated_at.cmp(&stored.summary.updated_at) {
+        std::cmp::Ordering::Greater => incoming,
+        std::cmp::Ordering::Equal => {
+            StoredApproval { summary: incoming.summary, detail: incoming.detail.or(stored.detail) }
+        }
+        std::cmp::Ordering::Less => stored,
+    }
+}
+
+/// Sorts requests as the server lists them: most recently updated first, ties by id, higher first.
+pub fn sort_approvals(list: &mut [StoredApproval]) {
+    list.sort_by(|a, b| b.summary.updated_at.cmp(&a.summary.updated_at).then_with(|| b.summary.id.cmp(&a.summary.id)));
 }

@@ -58,6 +58,7 @@ impl ChatState {
                     }
                     self.flush().await;
                     self.ensure_directory().await;
+                    self.refresh_approvals().await;
                 });
             }
             LiveEvent::Frame(ServerFrame::Changes { changes, cursor }) => {
@@ -136,9 +137,7 @@ impl ChatState {
             | Change::Department { .. }
             | Change::DepartmentRemoved { .. }
             | Change::DirectoryReset) => self.apply_directory_change(directory).await,
-            Change::Approval { request } => self.approvals.update(|all| {
-                all.insert(request.id, request);
-            }),
+            Change::Approval { request } => self.apply_approval_summary(request),
             Change::Unknown => {}
         }
     }
@@ -153,7 +152,7 @@ impl ChatState {
             t.insert(conversation_id, crate::state::Timeline { missing: true, ..Default::default() });
         });
         let dropped: Vec<String> = self.outbox.with_untracked(|o| {
-            o.iter().filter(|e| e.conversation_id == conversation_id).map(|e| e.client_id.clone()).collect()
+            o.iter().filter(|e| e.conversation_id == Some(conversation_id)).map(|e| e.client_id.clone()).collect()
         });
         for client_id in dropped {
             self.forget_entry(&client_id).await;
@@ -333,7 +332,7 @@ impl ChatState {
         validate_text(&outgoing.text)?;
         let Outgoing { text, mentions, mention_all } = outgoing;
         let action = OutboxAction::Send { text, reply_to, mentions, mention_all, file: None };
-        self.enqueue(OutboxEntry::new(id, crate::platform::new_client_id(), action, self.next_order()));
+        self.enqueue(OutboxEntry::new(Some(id), crate::platform::new_client_id(), action, self.next_order()));
         Ok(())
     }
 
@@ -356,7 +355,7 @@ impl ChatState {
             mention_all: false,
             file: Some(pending),
         };
-        let entry = OutboxEntry::new(id, client_id, action, self.next_order());
+        let entry = OutboxEntry::new(Some(id), client_id, action, self.next_order());
         spawn_local(async move {
             if let Some(store) = self.local() {
                 let _ = store.put_upload(&entry.client_id, &file).await;
@@ -369,7 +368,7 @@ impl ChatState {
     /// Queues recalling one of the member's own messages.
     pub fn recall(self, id: ConversationId, seq: u64) {
         self.enqueue(OutboxEntry::new(
-            id,
+            Some(id),
             crate::platform::new_client_id(),
             OutboxAction::Recall { seq },
             self.next_order(),
@@ -387,8 +386,12 @@ impl ChatState {
             return;
         }
         spawn_local(self.set_own_read(id, last));
-        let mut entry =
-            OutboxEntry::new(id, crate::platform::new_client_id(), OutboxAction::Read { seq: last }, self.next_order());
+        let mut entry = OutboxEntry::new(
+            Some(id),
+            crate::platform::new_client_id(),
+            OutboxAction::Read { seq: last },
+            self.next_order(),
+        );
         entry.client_id = format!("read-{id}");
         self.enqueue(entry);
     }
@@ -411,7 +414,7 @@ impl ChatState {
             });
         }
         let mut entry = OutboxEntry::new(
-            id,
+            Some(id),
             crate::platform::new_client_id(),
             OutboxAction::Prefs { muted, pinned },
             self.next_order(),
@@ -420,7 +423,7 @@ impl ChatState {
         self.enqueue(entry);
     }
 
-    fn next_order(self) -> f64 {
+    pub(crate) fn next_order(self) -> f64 {
         let counter = self.order_counter.try_update_value(|c| {
             *c = (*c + 1) % 1000;
             *c
@@ -428,7 +431,7 @@ impl ChatState {
         crate::platform::now_millis() as f64 * 1000.0 + f64::from(counter.unwrap_or(0))
     }
 
-    fn enqueue(self, entry: OutboxEntry) {
+    pub(crate) fn enqueue(self, entry: OutboxEntry) {
         self.outbox.update(|o| {
             o.retain(|e| e.client_id != entry.client_id);
             o.push(entry.clone());
@@ -541,25 +544,48 @@ impl ChatState {
         Ok(())
     }
 
-    /// Delivers an entry again after its file was uploaded (reads the updated entry).
-    async fn deliver_uploaded(self, entry: &OutboxEntry) -> Delivery {
-        let current = self.outbox.with_untracked(|o| o.iter().find(|e| e.client_id == entry.client_id).cloned());
-        match current {
-            Some(current) => self.deliver(&current).await,
-            None => Delivery::Done,
-        }
-    }
-
     async fn deliver(self, entry: &OutboxEntry) -> Delivery {
         let Some(api) = self.api() else {
             return Delivery::SessionEnded;
         };
-        let id = entry.conversation_id;
-        let result = match &entry.action {
+        let result = match (entry.conversation_id, &entry.action) {
+            (
+                _,
+                action @ (OutboxAction::SubmitApproval { .. }
+                | OutboxAction::DecideApproval { .. }
+                | OutboxAction::WithdrawApproval { .. }
+                | OutboxAction::CommentApproval { .. }),
+            ) => self.deliver_approval(&api, entry.client_id(), action).await,
+            (Some(id), action) => self.deliver_chat(&api, id, entry, action).await,
+            (None, _) => Ok(()),
+        };
+        match result {
+            Ok(()) => Delivery::Done,
+            Err(error) => {
+                if error == ApiError::Network {
+                    self.connection.set(Connection::Offline);
+                }
+                classify(&error)
+            }
+        }
+    }
+
+    async fn deliver_chat(
+        self,
+        api: &crate::api::Api,
+        id: ConversationId,
+        entry: &OutboxEntry,
+        action: &OutboxAction,
+    ) -> Result<(), ApiError> {
+        match action {
             OutboxAction::Send { file: Some(file), .. } if file.uploaded.is_none() => {
-                match self.upload(entry, file).await {
-                    Ok(()) => return Box::pin(self.deliver_uploaded(entry)).await,
-                    Err(error) => Err(error),
+                self.upload(entry, file).await?;
+                // Again with the entry as updated by the upload, so the message names the file.
+                let current =
+                    self.outbox.with_untracked(|o| o.iter().find(|e| e.client_id == entry.client_id).cloned());
+                match current {
+                    Some(current) => Box::pin(self.deliver_chat(api, id, &current, &current.action)).await,
+                    None => Ok(()),
                 }
             }
             OutboxAction::Send { .. } => match entry.send_request() {
@@ -575,15 +601,7 @@ impl ChatState {
             OutboxAction::Recall { seq } => api.recall(id, *seq).await,
             OutboxAction::Read { seq } => api.mark_read(id, *seq).await,
             OutboxAction::Prefs { muted, pinned } => api.set_prefs(id, *muted, *pinned).await,
-        };
-        match result {
-            Ok(()) => Delivery::Done,
-            Err(error) => {
-                if error == ApiError::Network {
-                    self.connection.set(Connection::Offline);
-                }
-                classify(&error)
-            }
+            _ => Ok(()),
         }
     }
 }

@@ -3,8 +3,9 @@
 //! id, so a retry after a lost answer never applies twice.
 
 use serde::{Deserialize, Serialize};
+use weft_protocol::approval::{Decision, FormValues};
 use weft_protocol::chat::{Attachment, SendMessageRequest};
-use weft_protocol::{ClientId, ConversationId, MemberId};
+use weft_protocol::{ApprovalId, ClientId, ConversationId, MemberId, TemplateId};
 
 /// What to do on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +34,42 @@ pub enum OutboxAction {
         muted: bool,
         pinned: bool,
     },
+    /// A new approval request, filled in with this template version.
+    SubmitApproval {
+        template_id: TemplateId,
+        template_version: u32,
+        /// Shown while it waits (the template may be gone from the device by then).
+        template_name: String,
+        form: FormValues,
+    },
+    /// Approve or reject the step `step` (from 0) the member saw when deciding; the server
+    /// refuses if the request has moved on, and the app explains why.
+    DecideApproval {
+        request_id: ApprovalId,
+        step: Option<u32>,
+        decision: Decision,
+        #[serde(default)]
+        comment: String,
+    },
+    WithdrawApproval {
+        request_id: ApprovalId,
+    },
+    CommentApproval {
+        request_id: ApprovalId,
+        text: String,
+    },
+}
+
+impl OutboxAction {
+    /// The approval request an action is about (none for chat actions and new requests).
+    pub fn approval(&self) -> Option<ApprovalId> {
+        match self {
+            Self::DecideApproval { request_id, .. }
+            | Self::WithdrawApproval { request_id }
+            | Self::CommentApproval { request_id, .. } => Some(*request_id),
+            _ => None,
+        }
+    }
 }
 
 /// A file waiting to go with a message.
@@ -51,7 +88,8 @@ pub struct OutboxEntry {
     pub client_id: String,
     /// Delivery order: milliseconds at creation × 1000 + a counter.
     pub order: f64,
-    pub conversation_id: ConversationId,
+    /// The conversation a chat action is for; `None` for approval actions.
+    pub conversation_id: Option<ConversationId>,
     pub action: OutboxAction,
     pub attempts: u32,
     /// Why the server refused it (shown with "Retry" and "Delete"); `None` while it will be retried.
@@ -59,7 +97,7 @@ pub struct OutboxEntry {
 }
 
 impl OutboxEntry {
-    pub fn new(conversation_id: ConversationId, client_id: ClientId, action: OutboxAction, order: f64) -> Self {
+    pub fn new(conversation_id: Option<ConversationId>, client_id: ClientId, action: OutboxAction, order: f64) -> Self {
         Self { client_id: client_id.to_string(), order, conversation_id, action, attempts: 0, failed: None }
     }
 

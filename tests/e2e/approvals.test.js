@@ -47,6 +47,13 @@ test("an expense over 10,000.00 goes through the leader and finance, and the app
   assert.equal(await page.getByLabel(/Reason/).getAttribute("aria-invalid"), "true");
   assert.equal(await page.locator("#field-amount-error").textContent(), "");
 
+  // The draft is kept on the device (sealed in its database) as it is typed: a reload brings it back.
+  await page.waitForTimeout(1000);
+  await page.reload();
+  await page.getByLabel(/Amount/).waitFor();
+  assert.equal(await page.getByLabel(/Amount/).inputValue(), "12000.00");
+  assert.equal(await page.getByLabel(/Date/).inputValue(), "2026-11-20");
+
   await page.getByLabel(/Reason/).fill("客户拜访差旅 Client visit travel");
   await page.getByRole("button", { name: "Submit" }).click();
   const status = page.getByTestId("approval-status");
@@ -65,6 +72,11 @@ test("an expense over 10,000.00 goes through the leader and finance, and the app
   assert.match(history[0], /张三 submitted/);
   assert.match(history[1], /王五 approved.*ok from wangwu/);
   assert.match(history[2], /吴霞 approved.*ok from wuxia/);
+  // Sent, its draft is gone: the form opens empty.
+  await openApprovals(page);
+  await page.getByRole("link", { name: "报销 Expense" }).click();
+  await page.getByLabel(/Amount/).waitFor();
+  assert.equal(await page.getByLabel(/Amount/).inputValue(), "");
   assert.deepEqual(applicant.errors, []);
   await applicant.context.close();
 });

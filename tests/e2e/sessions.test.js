@@ -29,9 +29,15 @@ test("signing out wipes this device's copy of the chats", async () => {
   const { context, page } = await signIn("chenjing");
   const databases = async () => (await page.evaluate(() => indexedDB.databases())).map((d) => d.name);
   await page.waitForFunction(async () => (await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));
-  // An approval draft typed on this device goes with the rest.
+  // An approval draft an earlier version kept in local storage moves into the database at the
+  // next start, and goes with the rest.
   const me = await page.evaluate(() => JSON.parse(localStorage.getItem("weft.session")).me.id);
-  await page.evaluate((id) => localStorage.setItem(`weft.approval-draft.${id}.expense`, '{"amount":"12000.00"}'), me);
+  await page.evaluate(
+    (id) => localStorage.setItem(`weft.approval-draft.${id}.${crypto.randomUUID()}`, '{"amount":{"Text":"12000.00"}}'),
+    me,
+  );
+  await page.reload();
+  await page.waitForFunction(() => !Object.keys(localStorage).some((k) => k.startsWith("weft.approval-draft.")));
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("Username").waitFor();
   await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name.startsWith("weft-")));

@@ -14,6 +14,7 @@
 //!   draft status on the wire.
 
 use crate::auth::Role;
+use crate::chat::Attachment;
 use crate::directory::DepartmentId;
 use crate::{ApprovalId, AttachmentId, ClientId, MemberId, Millis, TemplateId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -893,12 +894,41 @@ pub struct ApprovalRequest {
     pub updated_at: Millis,
 }
 
-/// `GET /approvals/requests/{id}`, and the reply to every request action: the request and the
-/// template version it was submitted with (to render the form).
+/// `GET /approvals/requests/{id}`, and the reply to every request action: the request, the
+/// template version it was submitted with (to render the form), and the files its form carries
+/// (names, sizes, types: the form holds only their ids; any reader of the request may fetch a
+/// signed link to each through `GET /attachments/{id}/url`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApprovalDetail {
     pub request: ApprovalRequest,
     pub template: Template,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<Attachment>,
+}
+
+impl ApprovalDetail {
+    /// The request as a list row (and as the change feed describes it).
+    pub fn summary(&self) -> ApprovalSummary {
+        let request = &self.request;
+        let waiting_on = match (request.status, request.current_step.and_then(|n| request.steps.get(n as usize))) {
+            (RequestStatus::InReview, Some(step)) => {
+                step.approvers.iter().filter(|a| a.decision.is_none()).map(|a| a.member_id).collect()
+            }
+            _ => Vec::new(),
+        };
+        ApprovalSummary {
+            id: request.id,
+            template_id: self.template.id,
+            template_name: self.template.spec.name.clone(),
+            applicant_id: request.applicant_id,
+            applicant_name: request.applicant_name.clone(),
+            status: request.status,
+            current_step: request.current_step,
+            waiting_on,
+            submitted_at: request.submitted_at,
+            updated_at: request.updated_at,
+        }
+    }
 }
 
 /// One row of a request list.
@@ -912,8 +942,92 @@ pub struct ApprovalSummary {
     pub status: RequestStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_step: Option<u32>,
+    /// The approvers of the current step who have not decided yet (empty once finished).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waiting_on: Vec<MemberId>,
     pub submitted_at: Millis,
     pub updated_at: Millis,
+}
+
+/// Why a card was posted into a member's Approvals conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CardEvent {
+    /// The request reached a step the member approves (`step` from 0).
+    AwaitingYou { step: u32 },
+    /// The member's own request finished with this status.
+    Finished { status: RequestStatus },
+    /// The member is copied on the request (on submission or on completion).
+    Copied,
+}
+
+/// One "label: value" line a card shows from the form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardLine {
+    pub label: String,
+    pub value: String,
+}
+
+/// What an approval card shows; its live state (status, who still decides) comes from the
+/// request's summary in the change feed, so an old card never offers a decision that is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApprovalCard {
+    pub request_id: ApprovalId,
+    pub template_name: String,
+    #[serde(default)]
+    pub icon: String,
+    pub applicant_id: MemberId,
+    pub applicant_name: String,
+    pub event: CardEvent,
+    /// The first few simple fields of the form, as text.
+    #[serde(default)]
+    pub lines: Vec<CardLine>,
+}
+
+/// Most form lines a card carries.
+pub const CARD_LINES: usize = 3;
+
+/// The first [`CARD_LINES`] filled simple fields (text, numbers, money, dates, choices) as
+/// "title: value" lines, in form order. Contacts, files and tables are left to the detail page.
+pub fn card_lines(spec: &TemplateSpec, form: &FormValues) -> Vec<CardLine> {
+    spec.controls
+        .iter()
+        .filter_map(|control| {
+            let value = form.get(&control.id)?;
+            let text = match (&control.kind, value) {
+                (_, FieldValue::Text(text)) => text.chars().take(60).collect(),
+                (_, FieldValue::Number(number)) => number.to_string(),
+                (ControlKind::Money { currency }, FieldValue::Money(cents)) => {
+                    format!("{currency} {}", money_text(*cents))
+                }
+                (_, FieldValue::Date(date)) => date.clone(),
+                (_, FieldValue::DateRange { start, end }) => format!("{start} ~ {end}"),
+                (ControlKind::Selector { options, .. }, FieldValue::Selected(ids)) => ids
+                    .iter()
+                    .filter_map(|id| options.iter().find(|o| &o.id == id).map(|o| o.label.clone()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                _ => return None,
+            };
+            (!text.trim().is_empty()).then(|| CardLine { label: control.title.clone(), value: text })
+        })
+        .take(CARD_LINES)
+        .collect()
+}
+
+/// Cents as "12,000.00" (a minus sign first when negative).
+pub fn money_text(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let abs = cents.unsigned_abs();
+    let whole = (abs / 100).to_string();
+    let mut grouped = String::new();
+    for (index, digit) in whole.chars().enumerate() {
+        if index > 0 && (whole.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    format!("{sign}{grouped}.{:02}", abs % 100)
 }
 
 /// Which list `GET /approvals/requests?box=` shows.
@@ -928,6 +1042,42 @@ pub enum ApprovalBox {
     Cc,
     /// The viewer decided in some step.
     Done,
+}
+
+/// Where a page of a request list ended, for `GET /approvals/requests?before=<cursor>`: written
+/// `<updated_at>:<id>` (e.g. `1764000000000:0193…`), it names the last row of the previous page.
+/// Lists are ordered newest change first, ties by id descending, so the next page is every row
+/// strictly after this one in that order: no row is repeated or skipped while the list does not
+/// change (a request acted on meanwhile moves to the top, where the feed reports it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListCursor {
+    pub updated_at: Millis,
+    pub id: ApprovalId,
+}
+
+impl ListCursor {
+    /// The cursor after this row.
+    pub fn after(row: &ApprovalSummary) -> Self {
+        Self { updated_at: row.updated_at, id: row.id }
+    }
+}
+
+impl fmt::Display for ListCursor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.updated_at, self.id)
+    }
+}
+
+impl std::str::FromStr for ListCursor {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let malformed = || format!("before: expected <updated_at>:<request id> from the previous page, got {text:?}");
+        let (at, id) = text.split_once(':').ok_or_else(malformed)?;
+        let updated_at = at.parse::<Millis>().ok().filter(|at| *at >= 0).ok_or_else(malformed)?;
+        let id = id.parse::<ApprovalId>().map_err(|_| malformed())?;
+        Ok(Self { updated_at, id })
+    }
 }
 
 /// `POST /approvals/requests`. `template_version` is the version the form was filled in with:

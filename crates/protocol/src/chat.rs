@@ -3,12 +3,14 @@
 use crate::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 use serde::{Deserialize, Serialize};
 
-/// Direct chats have exactly two members; groups have a name and an owner.
+/// Direct chats have exactly two members; groups have a name and an owner. Each member also has
+/// one read-only "Approvals" conversation of their own, where the server posts approval cards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationKind {
     Direct,
     Group,
+    Approvals,
 }
 
 /// A conversation as listed for one member (the title of a direct chat is the other person's name).
@@ -65,6 +67,17 @@ pub struct Message {
     /// A file or image sent with the message (gone once recalled).
     #[serde(default)]
     pub attachment: Option<Attachment>,
+    /// Structured content the app renders as a card (posted by the server, never by members);
+    /// `text` then holds a plain-text fallback for previews and search.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<MessageCard>,
+}
+
+/// A card posted into a member's Approvals conversation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum MessageCard {
+    Approval(crate::approval::ApprovalCard),
 }
 
 /// An uploaded file as messages show it. The bytes are fetched through a short-lived signed URL

@@ -278,6 +278,18 @@ fn request_status_is_a_number() {
 }
 
 #[test]
+fn list_cursors_read_back_what_they_write() {
+    let cursor = ListCursor { updated_at: 1_764_000_000_000, id: ApprovalId(Uuid::from_u128(9)) };
+    assert_eq!(cursor.to_string(), "1764000000000:00000000-0000-0000-0000-000000000009");
+    assert_eq!(cursor.to_string().parse::<ListCursor>(), Ok(cursor));
+    for bad in ["", "17", "x:00000000-0000-0000-0000-000000000009", "-1:00000000-0000-0000-0000-000000000009", "5:nope"]
+    {
+        let refused = bad.parse::<ListCursor>().expect_err(bad);
+        assert!(refused.starts_with("before: expected <updated_at>:<request id>"), "{refused}");
+    }
+}
+
+#[test]
 fn wire_template() {
     let template = Template {
         id: TemplateId(Uuid::from_u128(7)),
@@ -640,6 +652,7 @@ fn wire_approval_change() {
             applicant_name: "张三".into(),
             status: RequestStatus::InReview,
             current_step: Some(0),
+            waiting_on: vec![member(3)],
             submitted_at: 1,
             updated_at: 1,
         },
@@ -655,6 +668,9 @@ fn wire_approval_change() {
             "applicant_name": "张三",
             "status": 1,
             "current_step": 0,
+            "waiting_on": [
+              "00000000-0000-0000-0000-000000000003"
+            ],
             "submitted_at": 1,
             "updated_at": 1
           }
@@ -698,6 +714,7 @@ fn wire_actions() {
         applicant_name: "张三".into(),
         status: RequestStatus::Rejected,
         current_step: None,
+        waiting_on: Vec::new(),
         submitted_at: 1,
         updated_at: 2,
     }, @r#"
@@ -712,4 +729,80 @@ fn wire_actions() {
           "updated_at": 2
         }
     "#);
+}
+
+#[test]
+fn wire_approval_card_message() {
+    let card = weft_protocol::chat::MessageCard::Approval(weft_protocol::approval::ApprovalCard {
+        request_id: ApprovalId(Uuid::from_u128(9)),
+        template_name: "报销 Expense".into(),
+        icon: "expense".into(),
+        applicant_id: member(2),
+        applicant_name: "张三".into(),
+        event: weft_protocol::approval::CardEvent::AwaitingYou { step: 1 },
+        lines: vec![weft_protocol::approval::CardLine { label: "金额 Amount".into(), value: "CNY 12,000.00".into() }],
+    });
+    insta::assert_json_snapshot!(card, @r#"
+        {
+          "type": "approval",
+          "request_id": "00000000-0000-0000-0000-000000000009",
+          "template_name": "报销 Expense",
+          "icon": "expense",
+          "applicant_id": "00000000-0000-0000-0000-000000000002",
+          "applicant_name": "张三",
+          "event": {
+            "kind": "awaiting_you",
+            "step": 1
+          },
+          "lines": [
+            {
+              "label": "金额 Amount",
+              "value": "CNY 12,000.00"
+            }
+          ]
+        }
+    "#);
+    let finished = weft_protocol::approval::CardEvent::Finished { status: RequestStatus::Approved };
+    insta::assert_json_snapshot!(finished, @r#"
+        {
+          "kind": "finished",
+          "status": 2
+        }
+    "#);
+}
+
+#[test]
+fn card_lines_show_the_first_simple_fields_as_text() {
+    let spec: TemplateSpec = serde_json::from_value(serde_json::json!({
+        "name": "报销 Expense",
+        "icon": "expense",
+        "controls": [
+            { "id": "who", "required": false, "title": "同行 With", "kind": "contact", "target": "members", "multi": true },
+            { "id": "amount", "required": false, "title": "金额 Amount", "kind": "money", "currency": "CNY" },
+            { "id": "kind", "required": false, "title": "类别 Kind", "kind": "selector", "multi": false,
+              "options": [{ "id": "t", "label": "交通 Travel" }] },
+            { "id": "days", "required": false, "title": "日期 Dates", "kind": "date_range", "precision": "day" },
+            { "id": "note", "required": false, "title": "备注 Note", "kind": "text" },
+        ],
+        "chain": { "steps": [], "fallback_approver": member(1) },
+    }))
+    .expect("spec");
+    let values = form(vec![
+        ("amount", FieldValue::Money(1_200_050)),
+        ("kind", FieldValue::Selected(vec!["t".into()])),
+        ("days", FieldValue::DateRange { start: "2026-03-01".into(), end: "2026-03-03".into() }),
+        ("note", FieldValue::Text("not shown: three lines at most".into())),
+    ]);
+    let lines: Vec<(String, String)> =
+        weft_protocol::approval::card_lines(&spec, &values).into_iter().map(|l| (l.label, l.value)).collect();
+    assert_eq!(
+        lines,
+        vec![
+            ("金额 Amount".into(), "CNY 12,000.50".into()),
+            ("类别 Kind".into(), "交通 Travel".into()),
+            ("日期 Dates".into(), "2026-03-01 ~ 2026-03-03".into()),
+        ]
+    );
+    assert_eq!(weft_protocol::approval::money_text(-5), "-0.05");
+    assert_eq!(weft_protocol::approval::money_text(100_000_000), "1,000,000.00");
 }

@@ -41,6 +41,7 @@ fn message() -> Message {
             height: None,
             thumbnail: None,
         }),
+        card: None,
     }
 }
 

@@ -258,7 +258,7 @@ async fn the_applicant_withdraws_while_in_review_only() {
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     assert_eq!(status(&reply), 4);
     assert_eq!(steps(&reply)[0].1, "cancelled");
-    conflict_says(&f.decide("zhangsan", &id, "approve").await, "already withdrawn");
+    conflict_says(&f.decide("zhangsan", &id, "approve").await, "the applicant withdrew the request");
     conflict_says(&f.withdraw("yangfan", &id).await, "already withdrawn");
 }
 
@@ -499,4 +499,274 @@ async fn the_feed_tells_each_reader_and_nobody_else() {
     let statuses: Vec<&Value> =
         changes.iter().filter(|c| c["type"] == "approval").map(|c| &c["request"]["status"]).collect();
     assert_eq!(statuses, vec![&json!(2), &json!(2)], "replayed changes show the current state");
+}
+
+impl Fixture {
+    /// The member's Approvals conversation as listed, if they have one.
+    async fn approvals_conversation(&mut self, userid: &str) -> Option<Value> {
+        let reply = self.call(userid, Method::GET, "/api/v1/conversations", None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        let list = reply.body.as_array().expect("conversations").clone();
+        let mut found = list.into_iter().filter(|c| c["kind"] == "approvals");
+        let first = found.next();
+        assert!(found.next().is_none(), "one Approvals conversation per member");
+        first
+    }
+
+    /// The cards in the member's Approvals conversation, oldest first: (request id, event).
+    async fn cards(&mut self, userid: &str) -> Vec<(String, Value)> {
+        let Some(conversation) = self.approvals_conversation(userid).await else {
+            return Vec::new();
+        };
+        let path = format!("/api/v1/conversations/{}/messages", conversation["id"].as_str().expect("id"));
+        let reply = self.call(userid, Method::GET, &path, None).await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.body["messages"]
+            .as_array()
+            .expect("messages")
+            .iter()
+            .map(|m| {
+                assert_eq!(m["card"]["type"], "approval", "{m}");
+                (m["card"]["request_id"].as_str().unwrap_or("").to_owned(), m["card"]["event"].clone())
+            })
+            .collect()
+    }
+
+    /// Uploads `bytes` as `userid`; the attachment id.
+    async fn upload(&mut self, userid: &str, name: &str, bytes: &[u8]) -> String {
+        let token = self.token(userid).await;
+        let (status, file) = self.app.upload(&token, &format!("client_id={}&name={name}", Uuid::new_v4()), bytes).await;
+        assert_eq!(status, StatusCode::CREATED, "{file}");
+        file["id"].as_str().expect("id").to_owned()
+    }
+
+    /// `GET /attachments/{file}/url` as `userid`, and the bytes behind the link when there is one.
+    async fn fetch_file(&mut self, userid: &str, file: &str) -> Result<Vec<u8>, Reply> {
+        let reply = self.call(userid, Method::GET, &format!("/api/v1/attachments/{file}/url"), None).await;
+        if reply.status != StatusCode::OK {
+            return Err(reply);
+        }
+        let (status, _, bytes) = self.app.get_raw(reply.body["url"].as_str().expect("url")).await;
+        assert_eq!(status, StatusCode::OK, "{userid} follows the link");
+        Ok(bytes)
+    }
+
+    /// Asserts who may fetch `file`: the bytes for the allowed, 404 for the others.
+    async fn assert_file_readers(&mut self, file: &str, bytes: &[u8], matrix: &[(&str, bool)]) {
+        for (userid, allowed) in matrix {
+            match self.fetch_file(userid, file).await {
+                Ok(got) => {
+                    assert!(allowed, "{userid} must not get a link");
+                    assert_eq!(got, bytes, "{userid} downloads the file");
+                }
+                Err(reply) => {
+                    assert!(!allowed, "{userid} should get a link: {} {}", reply.status, reply.body);
+                    assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn cards_reach_each_members_approvals_conversation_as_the_request_moves() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let id = f.submit("yangfan", &template, expense(1_000_001)).await;
+    let cards = f.cards("zhangsan").await;
+    assert_eq!(cards, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 0 }))]);
+    let listed = f.approvals_conversation("zhangsan").await.expect("made with the first card");
+    assert_eq!(listed["unread"], 1);
+    let card = &listed["last_message"]["card"];
+    assert_eq!(card["applicant_name"], "杨帆");
+    assert!(
+        card["lines"].as_array().expect("lines").iter().any(|l| l["value"] == "CNY 10,000.01"),
+        "the amount is on the card: {card}"
+    );
+    assert!(listed["last_message"]["text"].as_str().unwrap_or("").contains("awaits your approval"));
+    assert!(f.cards("wuxia").await.is_empty(), "finance's step has not started");
+    assert!(f.cards("yangfan").await.is_empty());
+
+    // Who still decides is part of the request's summary.
+    let reply = f.call("zhangsan", Method::GET, "/api/v1/approvals/requests?box=waiting", None).await;
+    assert_eq!(reply.body[0]["waiting_on"], json!([f.id("zhangsan")]));
+
+    assert_eq!(f.decide("zhangsan", &id, "approve").await.status, StatusCode::CREATED);
+    for finance in ["wuxia", "heyun"] {
+        assert_eq!(f.cards(finance).await, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 1 }))]);
+    }
+    let reply = f.call("wuxia", Method::GET, "/api/v1/approvals/requests?box=waiting", None).await;
+    assert_eq!(reply.body[0]["waiting_on"], json!([f.id("wuxia"), f.id("heyun")]));
+    assert_eq!(f.cards("zhangsan").await.len(), 1, "nothing more for the leader");
+    assert!(f.cards("yangfan").await.is_empty(), "still in review");
+
+    assert_eq!(status(&f.decide("heyun", &id, "approve").await), 2);
+    assert_eq!(f.cards("yangfan").await, vec![(id.clone(), json!({ "kind": "finished", "status": 2 }))]);
+    assert_eq!(f.cards("huangli").await, vec![(id.clone(), json!({ "kind": "copied" }))], "completion CC");
+    let reply = f.call("wuxia", Method::GET, &format!("/api/v1/approvals/requests/{id}"), None).await;
+    assert_eq!(status(&reply), 2);
+
+    // A rejection tells the applicant; a withdrawal posts nothing.
+    let rejected = f.submit("yangfan", &template, expense(100)).await;
+    f.decide("zhangsan", &rejected, "reject").await;
+    let withdrawn = f.submit("yangfan", &template, expense(200)).await;
+    f.withdraw("yangfan", &withdrawn).await;
+    let cards = f.cards("yangfan").await;
+    assert_eq!(cards.len(), 2, "{cards:?}");
+    assert_eq!(cards[1], (rejected, json!({ "kind": "finished", "status": 3 })));
+    assert_eq!(f.cards("zhangsan").await.len(), 3, "one card per request that reached the leader");
+}
+
+#[tokio::test]
+async fn the_approvals_conversation_is_read_only() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    f.submit("yangfan", &template, expense(100)).await;
+    let conversation = f.approvals_conversation("zhangsan").await.expect("conversation");
+    let id = conversation["id"].as_str().expect("id").to_owned();
+    let body = json!({ "client_id": Uuid::new_v4(), "text": "hello" });
+    let reply = f.call("zhangsan", Method::POST, &format!("/api/v1/conversations/{id}/messages"), Some(body)).await;
+    assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");
+    let reply =
+        f.call("zhangsan", Method::PATCH, &format!("/api/v1/conversations/{id}"), Some(json!({ "name": "x" }))).await;
+    assert_error(&reply, StatusCode::CONFLICT, "conflict");
+    let reply = f.call("zhangsan", Method::POST, &format!("/api/v1/conversations/{id}/leave"), None).await;
+    assert_error(&reply, StatusCode::CONFLICT, "conflict");
+    // Nobody else can read it.
+    let reply = f.call("yangfan", Method::GET, &format!("/api/v1/conversations/{id}/messages"), None).await;
+    assert!(reply.status == StatusCode::NOT_FOUND || reply.status == StatusCode::FORBIDDEN, "{}", reply.status);
+    // Reading and muting are the member's own business.
+    let prefs = json!({ "muted": true, "pinned": true });
+    let reply = f.call("zhangsan", Method::PUT, &format!("/api/v1/conversations/{id}/prefs"), Some(prefs)).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+}
+
+#[tokio::test]
+async fn whoever_may_read_a_request_may_fetch_its_files_and_nobody_else() {
+    let mut f = Fixture::new().await;
+    let spec = json!({
+        "name": "Handover", "icon": "handover",
+        "controls": [
+            { "id": "files", "title": "Files", "required": true, "kind": "file" },
+            { "id": "items", "title": "Items", "required": false, "kind": "table", "columns": [
+                { "id": "scan", "title": "Scan", "required": false, "kind": "file" },
+            ] },
+        ],
+        "chain": {
+            "steps": [
+                { "name": "Leader", "approvers": { "source": "direct_leader" }, "mode": "any_one" },
+                { "name": "Finance", "approvers": f.members(&["wuxia"]), "mode": "any_one" },
+            ],
+            "cc_on_submit": [f.members(&["chenjing"])],
+            "fallback_approver": f.id("admin"),
+        },
+    });
+    let reply = f.call("admin", Method::POST, "/api/v1/approvals/templates", Some(spec)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let template = (reply.body["id"].as_str().expect("id").to_owned(), 1);
+    let top = f.upload("yangfan", "invoice.txt", b"invoice 42").await;
+    let cell = f.upload("yangfan", "scan.txt", b"scan of row 1").await;
+    let unsent = f.upload("yangfan", "draft.txt", b"not in any form").await;
+    // Before the request exists, only the uploader may fetch the files.
+    f.assert_file_readers(&top, b"invoice 42", &[("yangfan", true), ("zhangsan", false), ("admin", false)]).await;
+
+    let form = json!({
+        "files": { "kind": "files", "value": [top] },
+        "items": { "kind": "rows", "value": [{ "scan": { "kind": "files", "value": [cell] } }] },
+    });
+    let id = f.submit("yangfan", &template, form).await;
+    // Applicant, current approver, later approver, CC'd member, administrator: as they read the
+    // request, they fetch its files (table cells included); an unrelated member gets 404.
+    let matrix = [
+        ("yangfan", true),
+        ("zhangsan", true),
+        ("wuxia", true),
+        ("chenjing", true),
+        ("admin", true),
+        ("liuyang", false),
+    ];
+    for (userid, allowed) in matrix {
+        assert_eq!(f.read(userid, &id).await.status == StatusCode::OK, allowed, "{userid} reads the request");
+    }
+    // The detail names the files its form carries.
+    let detail = f.read("zhangsan", &id).await;
+    let names: Vec<&str> =
+        detail.body["files"].as_array().expect("files").iter().filter_map(|file| file["file_name"].as_str()).collect();
+    assert_eq!(names, vec!["invoice.txt", "scan.txt"]);
+    f.assert_file_readers(&top, b"invoice 42", &matrix).await;
+    f.assert_file_readers(&cell, b"scan of row 1", &matrix).await;
+    // A file of the applicant's that no form carries stays theirs alone.
+    f.assert_file_readers(&unsent, b"not in any form", &[("yangfan", true), ("zhangsan", false), ("admin", false)])
+        .await;
+}
+
+#[tokio::test]
+async fn a_completion_cc_fetches_the_files_once_copied() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let receipt = f.upload("yangfan", "receipt.txt", b"taxi 88.50").await;
+    let mut form = expense(8_850);
+    form["receipts"] = json!({ "kind": "files", "value": [receipt] });
+    let id = f.submit("yangfan", &template, form).await;
+    // 黄丽 (the finance department's leader) is copied only when the request is approved.
+    f.assert_file_readers(&receipt, b"taxi 88.50", &[("zhangsan", true), ("huangli", false)]).await;
+    assert_eq!(status(&f.decide("zhangsan", &id, "approve").await), 2);
+    f.assert_file_readers(&receipt, b"taxi 88.50", &[("huangli", true), ("liuyang", false)]).await;
+}
+
+#[tokio::test]
+async fn lists_page_with_a_cursor_without_repeats_or_gaps() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let mut submitted = Vec::new();
+    for cents in 0..57 {
+        submitted.push(f.submit("yangfan", &template, expense(100 + cents)).await);
+    }
+    let all = f.list("yangfan", "box=submitted&limit=200").await;
+    assert_eq!(all.len(), 57);
+    let mut expected = submitted.clone();
+    expected.sort();
+    let mut sorted_all = all.clone();
+    sorted_all.sort();
+    assert_eq!(sorted_all, expected, "the list holds every request once");
+
+    for (query, page_sizes) in [("box=submitted", vec![50, 7]), ("box=submitted&limit=20", vec![20, 20, 17])] {
+        let mut seen: Vec<String> = Vec::new();
+        let mut cursor: Option<String> = None;
+        let mut sizes = Vec::new();
+        loop {
+            let path = match &cursor {
+                Some(before) => format!("/api/v1/approvals/requests?{query}&before={before}"),
+                None => format!("/api/v1/approvals/requests?{query}"),
+            };
+            let reply = f.call("yangfan", Method::GET, &path, None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let rows = reply.body.as_array().expect("page").clone();
+            if rows.is_empty() {
+                break;
+            }
+            sizes.push(rows.len());
+            let last = rows.last().expect("row");
+            cursor = Some(format!("{}:{}", last["updated_at"], last["id"].as_str().expect("id")));
+            seen.extend(rows.iter().map(|r| r["id"].as_str().expect("id").to_owned()));
+        }
+        assert_eq!(sizes, page_sizes, "{query}");
+        assert_eq!(seen, all, "{query}: pages in the list's order, each request once");
+    }
+
+    // Filters apply to every page; the waiting list pages the same way.
+    let waiting = f.list("zhangsan", "box=waiting&limit=200").await;
+    assert_eq!(waiting.len(), 57);
+    let first = f.call("zhangsan", Method::GET, "/api/v1/approvals/requests?box=waiting&limit=30", None).await;
+    let last = first.body.as_array().and_then(|rows| rows.last()).cloned().expect("row");
+    let before = format!("{}:{}", last["updated_at"], last["id"].as_str().expect("id"));
+    let rest = f.list("zhangsan", &format!("box=waiting&status=1&before={before}")).await;
+    assert_eq!(rest, waiting[30..].to_vec());
+
+    for bad in ["abc", "12", "x:1", "-5:00000000-0000-0000-0000-000000000001", "1:not-a-uuid", ""] {
+        let path = format!("/api/v1/approvals/requests?box=submitted&before={bad}");
+        let reply = f.call("yangfan", Method::GET, &path, None).await;
+        assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("before:")), "{bad}: {}", reply.body);
+    }
 }

@@ -1,22 +1,27 @@
-//! One request: the form read-only, the chain with each step's state and who acted when, the
-//! history (decisions and comments), and the actions the viewer may take — approve or reject
-//! (current-step approvers), withdraw (the applicant, while in review), comment (anyone who reads
-//! it). Refusals (409 and others) are shown in the server's words beside the actions.
+//! One request: the form read-only (files as download links), the chain with each step's state
+//! and who acted when, the history (decisions and comments), and the actions the viewer may take
+//! — approve or reject (current-step approvers), withdraw (the applicant, while in review),
+//! comment (anyone who reads it). Actions go through the outbox (offline too); waiting and
+//! refused ones are shown beside the actions, refusals explained in the member's language.
 
 use super::{date_time, status_text};
 use crate::api::ApiError;
 use crate::approval_form::format_money;
+use crate::components::approval_card::QueuedApprovalActions;
+use crate::components::attachment::AttachmentView;
 use crate::directory::Directory;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::{error_text, use_chat};
+use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use weft_protocol::ApprovalId;
 use weft_protocol::approval::{
     ApprovalDetail, AuditAction, Control, ControlKind, Decision, FieldValue, FormValues, RequestStatus, StepStatus,
 };
+use weft_protocol::chat::Attachment;
+use weft_protocol::{ApprovalId, AttachmentId};
 
 /// A value as text for reading.
 fn value_text(control: &Control, value: &FieldValue, directory: &Directory) -> String {
@@ -51,16 +56,33 @@ fn value_text(control: &Control, value: &FieldValue, directory: &Directory) -> S
     }
 }
 
-fn form_view(controls: &[Control], form: &FormValues, directory: &Directory) -> AnyView {
+/// A File field's files as download links (images as their thumbnail), each link signed when
+/// shown; a file the detail does not describe is named as unavailable.
+fn files_view(ids: &[AttachmentId], files: &[Attachment]) -> AnyView {
+    let i18n = use_i18n();
+    let items = ids
+        .iter()
+        .map(|id| match files.iter().find(|file| file.id == *id) {
+            Some(file) => view! { <li><AttachmentView file=file.clone()/></li> }.into_any(),
+            None => view! { <li class="hint">{i18n.t(Text::ApprovalFileUnavailable)}</li> }.into_any(),
+        })
+        .collect_view();
+    view! { <ul class="approval-detail__files">{items}</ul> }.into_any()
+}
+
+fn form_view(controls: &[Control], form: &FormValues, files: &[Attachment], directory: &Directory) -> AnyView {
     controls
         .iter()
         .map(|control| {
             let shown = match (form.get(&control.id), &control.kind) {
                 (Some(FieldValue::Rows(rows)), ControlKind::Table { columns }) => rows
                     .iter()
-                    .map(|cells| view! { <dl class="approval-detail__row">{form_view(columns, cells, directory)}</dl> })
+                    .map(|cells| {
+                        view! { <dl class="approval-detail__row">{form_view(columns, cells, files, directory)}</dl> }
+                    })
                     .collect_view()
                     .into_any(),
+                (Some(FieldValue::Files(ids)), _) => files_view(ids, files),
                 (Some(value), _) => value_text(control, value, directory).into_any(),
                 (None, _) => "—".into_any(),
             };
@@ -107,19 +129,18 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ApprovalId>().ok())));
     let detail = RwSignal::new(None::<ApprovalDetail>);
     let load_error = RwSignal::new(None::<Text>);
-    let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
     let me = move || session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
     // Reload when this request changes on the feed.
     let feed_version =
         Memo::new(move |_| id.get().and_then(|id| chat.approvals.with(|a| a.get(&id).map(|s| s.updated_at))));
     Effect::new(move |_| {
         let _ = feed_version.get();
-        let (Some(id), Some(api)) = (id.get(), api()) else {
+        let Some(id) = id.get() else {
             load_error.set(Some(Text::ApprovalNotFound));
             return;
         };
         spawn_local(async move {
-            match api.approval(id).await {
+            match chat.approval_detail(id).await {
                 Ok(found) => {
                     load_error.set(None);
                     detail.set(Some(found));
@@ -134,40 +155,34 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     });
 
     let comment = RwSignal::new(String::new());
-    let action_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
+    // Every action goes through the outbox: applied once, offline too; refusals are explained
+    // by `QueuedApprovalActions`.
     let act = move |act: Act| {
-        let (Some(id), Some(api)) = (id.get_untracked(), api()) else { return };
-        if busy.get_untracked() {
-            return;
-        }
+        let Some(id) = id.get_untracked() else { return };
         let text = comment.get_untracked().trim().to_owned();
-        if matches!(act, Act::Comment) && text.is_empty() {
-            return;
-        }
-        busy.set(true);
-        action_error.set(None);
-        let client_id = crate::platform::new_client_id();
-        spawn_local(async move {
-            let result = match act {
-                Act::Decide(decision) => api.decide_approval(id, client_id, decision, text).await,
-                Act::Withdraw => api.withdraw_approval(id, client_id).await,
-                Act::Comment => api.comment_approval(id, client_id, text).await,
-            };
-            busy.set(false);
-            let lang = i18n.lang.get_untracked();
-            match result {
-                Ok(found) => {
-                    comment.set(String::new());
-                    detail.set(Some(found));
-                }
-                Err(ApiError::Network) => action_error.set(Some(Text::ApprovalNeedsNetwork.in_lang(lang).to_owned())),
-                Err(ApiError::Server { status, body }) if status == 409 || status == 403 || status == 422 => {
-                    action_error.set(Some(body.message))
-                }
-                Err(error) => action_error.set(Some(error_text(&error).in_lang(lang).to_owned())),
+        match act {
+            Act::Decide(decision) => {
+                let step = detail.with_untracked(|d| d.as_ref().and_then(|d| d.request.current_step));
+                chat.decide_approval(id, step, decision, text);
             }
-        });
+            Act::Withdraw => chat.withdraw_approval(id),
+            Act::Comment if text.is_empty() => return,
+            Act::Comment => chat.comment_approval(id, text),
+        }
+        comment.set(String::new());
+    };
+    // An action of the member's that is waiting to be sent holds back another of its kind.
+    let queued = move |decision: bool| {
+        id.get().is_some_and(|id| {
+            chat.approval_actions(id).iter().any(|e| {
+                e.failed.is_none()
+                    && if decision {
+                        matches!(e.action, OutboxAction::DecideApproval { .. })
+                    } else {
+                        matches!(e.action, OutboxAction::WithdrawApproval { .. })
+                    }
+            })
+        })
     };
 
     let body = move || {
@@ -180,7 +195,7 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                     step.approvers.iter().any(|a| Some(a.member_id) == me && a.decision.is_none())
                 });
             let may_withdraw = in_review && Some(request.applicant_id) == me;
-            let form = chat.directory.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, d));
+            let form = chat.directory.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, &found.files, d));
             let names = chat.directory.with_untracked(|d| {
                 request
                     .steps
@@ -256,20 +271,22 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                         on:input=move |ev| comment.set(event_target_value(&ev))
                         aria-describedby="approval-action-error"></textarea>
                     <div class="approval-actions__buttons">
-                        <Show when=move || may_decide>
-                            <button type="button" class="primary" disabled=move || busy.get()
+                        <Show when=move || may_decide && !queued(true)>
+                            <button type="button" class="primary"
                                 on:click=move |_| act(Act::Decide(Decision::Approve))>{i18n.t(Text::ApprovalApprove)}</button>
-                            <button type="button" disabled=move || busy.get()
+                            <button type="button"
                                 on:click=move |_| act(Act::Decide(Decision::Reject))>{i18n.t(Text::ApprovalReject)}</button>
                         </Show>
-                        <Show when=move || may_withdraw>
-                            <button type="button" disabled=move || busy.get()
+                        <Show when=move || may_withdraw && !queued(false)>
+                            <button type="button"
                                 on:click=move |_| act(Act::Withdraw)>{i18n.t(Text::ApprovalWithdraw)}</button>
                         </Show>
-                        <button type="button" disabled=move || busy.get()
+                        <button type="button"
                             on:click=move |_| act(Act::Comment)>{i18n.t(Text::ApprovalSendComment)}</button>
                     </div>
-                    <p class="form-error" id="approval-action-error" role="alert">{move || action_error.get()}</p>
+                    <div id="approval-action-error">
+                        {move || id.get().map(|request_id| view! { <QueuedApprovalActions request_id=request_id/> })}
+                    </div>
                 </div>
             }
         })

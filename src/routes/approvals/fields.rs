@@ -1,6 +1,8 @@
 //! The editable fields of a request form, one per control kind, each labelled with its error
-//! beside it (table cells: beside the cell, in its row). Values live in one [`RawForm`] signal.
+//! beside it (table cells: beside the cell, in its row). Values live in one [`RawForm`] signal;
+//! File fields are in `file_field`.
 
+use super::file_field::file_field;
 use crate::approval_form::{RawForm, RawValue};
 use crate::components::member_picker::MemberPicker;
 use crate::i18n::{Text, use_i18n};
@@ -9,15 +11,30 @@ use leptos::prelude::*;
 use weft_protocol::MemberId;
 use weft_protocol::approval::{ContactTarget, Control, ControlKind, DatePrecision, FieldError};
 
+/// The signals the fields of one form share: what is typed, the errors shown beside the fields,
+/// and how many files are still uploading (the form is not sent while any are).
+#[derive(Clone, Copy)]
+pub struct FormSignals {
+    pub raw: RwSignal<RawForm>,
+    pub errors: RwSignal<Vec<FieldError>>,
+    pub uploading: RwSignal<usize>,
+}
+
+impl FormSignals {
+    pub fn new(raw: RawForm) -> Self {
+        Self { raw: RwSignal::new(raw), errors: RwSignal::new(Vec::new()), uploading: RwSignal::new(0) }
+    }
+}
+
 /// Where a value sits: a top-level field, or a cell of a table row.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Slot {
+pub(super) struct Slot {
     table: Option<(String, usize)>,
     id: String,
 }
 
 impl Slot {
-    fn dom_id(&self) -> String {
+    pub(super) fn dom_id(&self) -> String {
         match &self.table {
             Some((table, row)) => format!("field-{table}-{row}-{}", self.id),
             None => format!("field-{}", self.id),
@@ -28,7 +45,7 @@ impl Slot {
         self.table.as_ref().map(|(_, row)| *row)
     }
 
-    fn read(&self, raw: &RawForm) -> Option<RawValue> {
+    pub(super) fn read(&self, raw: &RawForm) -> Option<RawValue> {
         match &self.table {
             None => raw.get(&self.id).cloned(),
             Some((table, row)) => match raw.get(table) {
@@ -38,7 +55,7 @@ impl Slot {
         }
     }
 
-    fn write(&self, raw: &mut RawForm, value: RawValue) {
+    pub(super) fn write(&self, raw: &mut RawForm, value: RawValue) {
         match &self.table {
             None => {
                 raw.insert(self.id.clone(), value);
@@ -70,16 +87,12 @@ fn whole_hour(value: String) -> String {
 }
 
 /// One field of the form, editable.
-pub fn field_view(control: Control, raw: RwSignal<RawForm>, errors: RwSignal<Vec<FieldError>>) -> AnyView {
-    slot_view(control, None, raw, errors)
+pub fn field_view(control: Control, form: FormSignals) -> AnyView {
+    slot_view(control, None, form)
 }
 
-fn slot_view(
-    control: Control,
-    table: Option<(String, usize)>,
-    raw: RwSignal<RawForm>,
-    errors: RwSignal<Vec<FieldError>>,
-) -> AnyView {
+fn slot_view(control: Control, table: Option<(String, usize)>, form: FormSignals) -> AnyView {
+    let FormSignals { raw, errors, .. } = form;
     let i18n = use_i18n();
     let slot = Slot { table, id: control.id.clone() };
     let dom_id = slot.dom_id();
@@ -367,12 +380,8 @@ fn slot_view(
             }
             .into_any()
         }
-        ControlKind::File => view! {
-            <p class="approval-field__label">{title.clone()}</p>
-            <p class="hint">{i18n.t(Text::ApprovalFilesUnsupported)}</p>
-        }
-        .into_any(),
-        ControlKind::Table { columns } => table_view(control.id.clone(), title.clone(), columns, raw, errors),
+        ControlKind::File => file_field(slot.clone(), title.clone(), error_id.clone(), form),
+        ControlKind::Table { columns } => table_view(control.id.clone(), title.clone(), columns, form),
     };
     view! {
         <div class="approval-field">
@@ -383,13 +392,8 @@ fn slot_view(
     .into_any()
 }
 
-fn table_view(
-    table: String,
-    title: String,
-    columns: Vec<Control>,
-    raw: RwSignal<RawForm>,
-    errors: RwSignal<Vec<FieldError>>,
-) -> AnyView {
+fn table_view(table: String, title: String, columns: Vec<Control>, form: FormSignals) -> AnyView {
+    let FormSignals { raw, errors, .. } = form;
     let i18n = use_i18n();
     let count = {
         let table = table.clone();
@@ -424,7 +428,7 @@ fn table_view(
                 let cells = columns
                     .iter()
                     .cloned()
-                    .map(|column| slot_view(column, Some((table.clone(), row)), raw, errors))
+                    .map(|column| slot_view(column, Some((table.clone(), row)), form))
                     .collect_view();
                 view! {
                     <div class="approval-table__row" role="group" aria-label=label>

@@ -3,6 +3,7 @@
 
 pub mod detail;
 pub mod fields;
+mod file_field;
 pub mod list;
 pub mod new_request;
 

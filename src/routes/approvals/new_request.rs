@@ -1,39 +1,50 @@
-//! A new request: the template's form, saved as a draft on this device (localStorage, per member
-//! and template) while the member types, checked with the protocol's `validate` before sending,
-//! and the server's refusals shown beside the fields they name. Sending needs the network.
+//! A new request: the template's form, saved as a draft in the device store (per template, sealed
+//! like the rest of the member's data) while the member types, checked with the protocol's
+//! `validate` before sending, then queued in the outbox (sent at once when online, or when the
+//! device is; it waits for files still uploading). The draft is deleted once the server has the
+//! request; a refusal is shown beside the fields it names.
 
-use super::fields::field_view;
+use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
-use crate::approval_form::{RawForm, draft_key, parse_server_errors, to_values};
+use crate::approval_drafts::{DraftSaver, load_draft};
+use crate::approval_form::{RawForm, parse_server_errors, to_values};
 use crate::i18n::{Text, use_i18n};
-use crate::platform::{local_get, local_remove, local_set};
-use crate::session::use_session;
-use crate::state::error_text;
+use crate::state::{Connection, error_text, use_chat};
+use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use weft_protocol::ErrorCode;
-use weft_protocol::TemplateId;
-use weft_protocol::approval::{FieldError, SubmitApprovalRequest, Template, validate};
+use weft_protocol::approval::{FieldError, Template, validate};
+use weft_protocol::{ClientId, TemplateId};
 
 #[component]
 pub fn NewApprovalPage() -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let params = use_params_map();
     let template_id = Memo::new(move |_| params.with(|p| p.get("template").and_then(|t| t.parse::<TemplateId>().ok())));
     let template = RwSignal::new(None::<Template>);
+    let draft = RwSignal::new(None::<RawForm>);
     let load_error = RwSignal::new(None::<Text>);
+    let chat = use_chat();
+    Effect::new(move |_| {
+        draft.set(None);
+        if let Some(id) = template_id.get() {
+            spawn_local(async move {
+                let loaded = load_draft(chat, id).await;
+                // The member may have moved on to another form meanwhile.
+                if template_id.get_untracked() == Some(id) {
+                    draft.set(Some(loaded));
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         let Some(id) = template_id.get() else {
             load_error.set(Some(Text::ApprovalNotFound));
             return;
         };
-        let Some(api) = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token))) else {
-            return;
-        };
         spawn_local(async move {
-            match api.approval_template(id).await {
+            match chat.approval_template(id).await {
                 Ok(found) => template.set(Some(found)),
                 Err(ApiError::Network) => load_error.set(Some(Text::ApprovalNeedsNetwork)),
                 Err(error) => load_error.set(Some(error_text(&error))),
@@ -50,40 +61,52 @@ pub fn NewApprovalPage() -> impl IntoView {
                 </h2>
             </header>
             <p class="form-error" role="alert">{move || load_error.get().map(|t| t.in_lang(i18n.lang.get()))}</p>
-            {move || template.get().map(|t| view! { <RequestForm template=t/> })}
+            {move || template.get().zip(draft.get()).map(|(t, d)| view! { <RequestForm template=t draft=d/> })}
         </section>
     }
 }
 
 #[component]
-fn RequestForm(template: Template) -> impl IntoView {
+fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let i18n = use_i18n();
-    let session = use_session();
     let navigate = use_navigate();
-    let me = session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
-    let key = me.map(|me| draft_key(me, &template.id.to_string()));
-    let draft: RawForm =
-        key.as_deref().and_then(local_get).and_then(|json| serde_json::from_str(&json).ok()).unwrap_or_default();
-    let raw = RwSignal::new(draft);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let form = FormSignals::new(draft);
+    let FormSignals { raw, errors, uploading } = form;
     let form_error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-    // One client id per form, so pressing twice never submits twice.
-    let client_id = StoredValue::new(crate::platform::new_client_id());
-    {
-        let key = key.clone();
-        Effect::new(move |_| {
-            let json = raw.with(|r| serde_json::to_string(r).unwrap_or_default());
-            if let Some(key) = &key {
-                local_set(key, &json);
-            }
-        });
-    }
+    let chat = use_chat();
+    let saver = DraftSaver::new(chat, template.id);
+    // Saved once typing pauses (not when the form opens: nothing was typed yet), and at once when
+    // the form closes.
+    Effect::new(move |opened: Option<()>| {
+        let form = raw.get();
+        if opened.is_some() {
+            saver.changed(form);
+        }
+    });
+    on_cleanup(move || saver.save_now());
     let spec = StoredValue::new(template.spec.clone());
-    let (id, version) = (template.id, template.version);
+    let template_for_submit = StoredValue::new(template.clone());
+    // A submission of this form the server refused: its reasons, beside the fields they name.
+    let refused = chat.pending_submissions().into_iter().find_map(|entry| match (&entry.action, entry.failed) {
+        (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => Some(reason),
+        _ => None,
+    });
+    let show_refusal = move |reason: &str| match spec.with_value(|spec| parse_server_errors(&spec.controls, reason)) {
+        Some(found) => {
+            errors.set(found);
+            form_error.set(Some(Text::ApprovalFixFields.in_lang(i18n.lang.get_untracked()).to_owned()));
+        }
+        None => form_error.set(Some(reason.to_owned())),
+    };
+    if let Some(reason) = refused {
+        show_refusal(&reason);
+    }
+    let sending = RwSignal::new(None::<ClientId>);
+    let navigate_after = navigate.clone();
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        if busy.get_untracked() {
+        if uploading.get_untracked() > 0 {
+            form_error.set(Some(Text::ApprovalWaitForUploads.in_lang(i18n.lang.get_untracked()).to_owned()));
             return;
         }
         let (values, mut found) = spec.with_value(|spec| raw.with_untracked(|r| to_values(&spec.controls, r, None)));
@@ -100,54 +123,43 @@ fn RequestForm(template: Template) -> impl IntoView {
             return;
         }
         form_error.set(None);
-        let Some(api) = session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token))) else {
-            return;
-        };
-        busy.set(true);
-        let navigate = navigate.clone();
-        let key = key.clone();
-        spawn_local(async move {
-            let request = SubmitApprovalRequest {
-                client_id: client_id.get_value(),
-                template_id: id,
-                template_version: version,
-                form: values,
-            };
-            let result = api.submit_approval(&request).await;
-            busy.set(false);
-            let lang = i18n.lang.get_untracked();
-            match result {
-                Ok(detail) => {
-                    if let Some(key) = &key {
-                        local_remove(key);
-                    }
-                    navigate(&format!("/approvals/{}", detail.request.id), Default::default());
-                }
-                Err(ApiError::Network) => form_error.set(Some(Text::ApprovalNeedsNetwork.in_lang(lang).to_owned())),
-                Err(ApiError::Server { body, .. }) if body.code == ErrorCode::InvalidField => {
-                    match spec.with_value(|spec| parse_server_errors(&spec.controls, &body.message)) {
-                        Some(found) => {
-                            errors.set(found);
-                            form_error.set(Some(Text::ApprovalFixFields.in_lang(lang).to_owned()));
-                        }
-                        None => form_error.set(Some(body.message)),
-                    }
-                }
-                Err(ApiError::Server { body, .. }) if body.code == ErrorCode::Conflict => {
-                    form_error.set(Some(body.message))
-                }
-                Err(error) => form_error.set(Some(error_text(&error).in_lang(lang).to_owned())),
+        // Queued like a message: submitted now when online, or as soon as the device is. The
+        // draft stays until the server has the request (a refusal is corrected from it).
+        let client_id = chat.submit_approval(&template_for_submit.get_value(), values);
+        if chat.connection.get_untracked() == Connection::Online {
+            sending.set(Some(client_id));
+        } else {
+            navigate("/approvals", Default::default());
+        }
+    };
+    // Online, the form waits for the server: the new request opens once accepted; a refusal
+    // puts its reasons beside the fields; if the network drops meanwhile it stays queued.
+    {
+        let navigate = navigate_after;
+        Effect::new(move |_| {
+            let Some(client_id) = sending.get() else { return };
+            if let Some(request) = chat.submitted.with(|all| all.get(&client_id).copied()) {
+                sending.set(None);
+                saver.discard();
+                navigate(&format!("/approvals/{request}"), Default::default());
+                return;
+            }
+            let key = client_id.to_string();
+            let refusal = chat.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| e.failed.clone()));
+            if let Some(Some(reason)) = refusal {
+                sending.set(None);
+                show_refusal(&reason);
             }
         });
-    };
-    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, raw, errors)).collect_view();
+    }
+    let fields = template.spec.controls.iter().cloned().map(|control| field_view(control, form)).collect_view();
     view! {
         <form class="page__body approval-form" on:submit=submit novalidate=true>
             <p class="hint">{template.spec.description.clone()}</p>
             {fields}
             <p class="hint">{i18n.t(Text::ApprovalDraftKept)}</p>
             <p class="form-error" role="alert">{move || form_error.get()}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::ApprovalSubmit)}</button>
+            <button type="submit" class="primary" disabled=move || sending.with(Option::is_some)>{i18n.t(Text::ApprovalSubmit)}</button>
         </form>
     }
 }

@@ -44,6 +44,7 @@ pub fn demo_templates(people: &DemoPeople) -> Vec<TemplateSpec> {
                 control("amount", "金额 Amount", true, money()),
                 control("reason", "事由 Reason", true, ControlKind::Textarea),
                 control("date", "日期 Date", true, ControlKind::Date { precision: DatePrecision::Day }),
+                control("receipts", "附件 Receipts", false, ControlKind::File),
             ],
             chain: ApproverChain {
                 steps: vec![

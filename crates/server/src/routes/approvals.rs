@@ -1,8 +1,8 @@
 //! Approvals under `/api/v1/approvals`: templates (any member lists them; administrators create,
 //! edit — each edit is a new version — and archive them), and requests: submit, read, the four
-//! lists, decide, withdraw and comment. Every accepted action wakes the sockets of the members
-//! who may read the request; a retry with a used client id answers 200 with the current state
-//! and records nothing.
+//! lists (paged with a cursor), decide, withdraw and comment. Every accepted action wakes the
+//! sockets of the members who may read the request; a retry with a used client id answers 200
+//! with the current state and records nothing.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use weft_protocol::approval::{
-    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, RequestStatus,
+    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, ListCursor, RequestStatus,
     SubmitApprovalRequest, Template, TemplateSpec, WithdrawRequest, validate_template,
 };
 use weft_protocol::{ApprovalId, TemplateId};
@@ -113,12 +113,23 @@ struct ListQuery {
     template: Option<TemplateId>,
     /// 1 in review, 2 approved, 3 rejected, 4 withdrawn.
     status: Option<u8>,
+    /// The previous page's last row, `<updated_at>:<id>` ([`ListCursor`]).
+    before: Option<String>,
     limit: Option<u32>,
 }
 
 /// Most requests one list returns.
 const MAX_LIST: u32 = 200;
 
+/// Requests one list page returns unless `limit` says otherwise.
+const DEFAULT_LIST: u32 = 50;
+
+/// `GET /approvals/requests?box=waiting|submitted|cc|done[&template=][&status=1..4][&limit=][&before=]`:
+/// one page of a list, newest change first (`updated_at` descending, ties by id descending), at
+/// most `limit` rows (default 50, at most 200). A full page may have more after it: pass its last
+/// row as `before=<updated_at>:<id>` (see [`ListCursor`]) for the next older page, which starts
+/// strictly after that row, so paging through an unchanging list repeats and skips nothing. A
+/// malformed cursor is 422 `{code: "invalid_field", message: "before: …"}`.
 async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -131,11 +142,16 @@ async fn list(
         ),
         None => None,
     };
+    let before = match query.before.as_deref() {
+        Some(text) => Some(text.parse::<ListCursor>().map_err(ApiError::invalid_field)?),
+        None => None,
+    };
     let filter = ApprovalFilter {
         list: query.list,
         template: query.template,
         status,
-        limit: query.limit.unwrap_or(50).clamp(1, MAX_LIST),
+        before,
+        limit: query.limit.unwrap_or(DEFAULT_LIST).clamp(1, MAX_LIST),
     };
     Ok(Json(state.db(move |store| store.approvals(user.member_id, filter)).await?))
 }

@@ -273,6 +273,45 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
         BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
     "#,
+    // 8: each member's read-only Approvals conversation, where the server posts approval cards.
+    //    `conversations` is rebuilt to allow the `approvals` kind (its `direct_key` is then
+    //    `approvals:<member id>`, so a member has one); messages gain the card they carry (JSON).
+    r#"
+    CREATE TABLE conversations_v8 (
+        id         TEXT PRIMARY KEY,
+        kind       TEXT NOT NULL CHECK (kind IN ('direct', 'group', 'approvals')),
+        name       TEXT NOT NULL,
+        owner_id   TEXT NOT NULL REFERENCES members(id),
+        last_seq   INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        direct_key TEXT,
+        client_id  TEXT
+    );
+    INSERT INTO conversations_v8 (id, kind, name, owner_id, last_seq, created_at, updated_at, direct_key, client_id)
+        SELECT id, kind, name, owner_id, last_seq, created_at, updated_at, direct_key, client_id FROM conversations;
+    DROP TABLE conversations;
+    ALTER TABLE conversations_v8 RENAME TO conversations;
+    CREATE UNIQUE INDEX conversations_direct ON conversations(direct_key) WHERE direct_key IS NOT NULL;
+    CREATE UNIQUE INDEX conversations_client ON conversations(owner_id, client_id) WHERE client_id IS NOT NULL;
+    ALTER TABLE messages ADD COLUMN card TEXT;
+    "#,
+    // 9: the files each approval request's form carries (table cells included), so the readers
+    // of a request may fetch them. Requests stored before this are read from their form JSON:
+    // every `{"kind": "files", "value": [ids]}` at any depth (each was checked at submit to be
+    // the applicant's upload).
+    r#"
+    CREATE TABLE approval_files (
+        request_id    TEXT NOT NULL REFERENCES approval_requests(id),
+        attachment_id TEXT NOT NULL REFERENCES attachments(id),
+        PRIMARY KEY (attachment_id, request_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO approval_files (request_id, attachment_id)
+        SELECT r.id, file.value
+        FROM approval_requests r, json_tree(r.form) field, json_each(field.value, '$.value') file
+        WHERE field.type = 'object' AND json_extract(field.value, '$.kind') = 'files'
+          AND file.value IN (SELECT id FROM attachments);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
@@ -374,6 +413,77 @@ mod tests {
             conn.execute("INSERT INTO participants (conversation_id, member_id) VALUES ('c1', 'nobody')", []).is_err()
         );
         conn.execute("UPDATE members SET status = 'invited' WHERE id = 'm1'", [])?;
+        Ok(())
+    }
+
+    #[test]
+    fn the_approvals_conversation_migration_keeps_conversations_and_their_messages() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        assert_eq!(migrate_to(&mut conn, 7)?, 7);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Co', NULL, 0);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+               VALUES ('m1', 'zhangsan', '张三', 'root', 'member', 'active', 'h'), ('m2', 'lisi', '李四', 'root', 'member', 'active', 'h');
+             INSERT INTO conversations (id, kind, name, owner_id, last_seq, created_at, updated_at, direct_key)
+               VALUES ('c1', 'direct', '', 'm1', 1, 0, 5, 'm1:m2');
+             INSERT INTO participants (conversation_id, member_id) VALUES ('c1', 'm1'), ('c1', 'm2');
+             INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at) VALUES ('x', 'c1', 1, 'm1', 'k', '你好', 5);",
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let kept: (String, i64, String) = conn.query_row(
+            "SELECT c.direct_key, c.last_seq, msg.body FROM conversations c JOIN messages msg ON msg.conversation_id = c.id",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        assert_eq!(kept, ("m1:m2".into(), 1, "你好".into()));
+        let broken: Option<String> = conn.query_row("PRAGMA foreign_key_check", [], |row| row.get(0)).optional()?;
+        assert_eq!(broken, None);
+        assert!(
+            conn.execute(
+                "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) VALUES ('c2', 'direct', '', 'm2', 0, 0, 'm1:m2')",
+                []
+            )
+            .is_err(),
+            "one direct chat per pair still"
+        );
+        conn.execute(
+            "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) VALUES ('a1', 'approvals', '', 'm1', 0, 0, 'approvals:m1')",
+            [],
+        )?;
+        Ok(())
+    }
+
+    #[test]
+    fn files_of_requests_stored_before_migration_9_are_found_in_their_forms() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate_to(&mut conn, 8)?, 8);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Co', NULL, 0);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+               VALUES ('m', 'zhangsan', '张三', 'root', 'member', 'active', 'h');
+             INSERT INTO attachments (id, owner_id, client_id, sha256, size, content_type, file_name, created_at)
+               VALUES ('f1', 'm', 'c1', 'h', 1, 't', 'a', 0), ('f2', 'm', 'c2', 'h', 1, 't', 'b', 0),
+                      ('f3', 'm', 'c3', 'h', 1, 't', 'c', 0), ('f4', 'm', 'c4', 'h', 1, 't', 'd', 0);
+             INSERT INTO approval_templates (id, current_version, created_at, updated_at) VALUES ('t', 1, 0, 0);
+             INSERT INTO approval_template_versions (template_id, version, spec, created_at) VALUES ('t', 1, '{}', 0);",
+        )?;
+        let form = r#"{
+            "receipts": {"kind": "files", "value": ["f1", "f2"]},
+            "note": {"kind": "text", "value": "f4"},
+            "items": {"kind": "rows", "value": [{"scan": {"kind": "files", "value": ["f3", "gone"]}}]}
+        }"#;
+        conn.execute(
+            "INSERT INTO approval_requests (id, template_id, template_version, applicant_id, client_id, status, form, \
+             submitted_at, updated_at) VALUES ('r1', 't', 1, 'm', 'c', 1, ?1, 0, 0)",
+            [form],
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let files: Vec<String> = conn
+            .prepare("SELECT attachment_id FROM approval_files WHERE request_id = 'r1' ORDER BY attachment_id")?
+            .query_map([], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        assert_eq!(files, vec!["f1", "f2", "f3"], "text that looks like an id and unknown ids are not files");
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ pub use sqlite::SqliteStore;
 
 use weft_protocol::DepartmentId;
 use weft_protocol::approval::{
-    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, RequestStatus,
+    ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, ListCursor, RequestStatus,
     SubmitApprovalRequest, Template, TemplateSpec,
 };
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
@@ -408,7 +408,8 @@ pub trait AttachmentStore {
         file: &StoredAttachment,
         now: Millis,
     ) -> StoreResult<Attachment>;
-    /// The file, if `viewer` uploaded it or takes part in a conversation where it was sent.
+    /// The file, if `viewer` uploaded it, takes part in a conversation where it was sent, or may
+    /// read an approval request whose form carries it.
     fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>>;
     /// The file by id, with no access check (for serving a URL that was signed after one).
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
@@ -428,6 +429,8 @@ pub struct ApprovalFilter {
     pub list: ApprovalBox,
     pub template: Option<TemplateId>,
     pub status: Option<RequestStatus>,
+    /// Only rows after this one in the list's order (the next page).
+    pub before: Option<ListCursor>,
     pub limit: u32,
 }
 

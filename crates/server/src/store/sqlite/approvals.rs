@@ -4,6 +4,7 @@
 //! records an approval change addressed to each member who may read the request, in the same
 //! transaction.
 
+use super::approval_cards::post_cards;
 use super::changes::{StoredChange, record_addressed};
 use super::directory::{DirectoryView, Facts};
 use super::{SqliteStore, uuid_at};
@@ -18,7 +19,7 @@ use weft_protocol::approval::{
     validate,
 };
 use weft_protocol::auth::Role;
-use weft_protocol::{ApprovalId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
+use weft_protocol::{ApprovalId, AttachmentId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
 
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     super::corrupt(&err.to_string())
@@ -249,6 +250,21 @@ fn readable(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<
     }
 }
 
+/// Whether `viewer` may read some request whose form carries this file: the same check as
+/// reading the request (applicant, approvers, notified CC'd members, administrators).
+pub(super) fn may_read_file(conn: &Connection, viewer: MemberId, file: AttachmentId) -> StoreResult<bool> {
+    let mut stmt = conn.prepare_cached("SELECT request_id FROM approval_files WHERE attachment_id = ?1")?;
+    let requests: Vec<Uuid> = stmt.query_map([file.to_string()], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
+    for request in requests {
+        match readable(conn, viewer, ApprovalId(request)) {
+            Ok(_) => return Ok(true),
+            Err(StoreError::NotFound(_)) => {}
+            Err(other) => return Err(other),
+        }
+    }
+    Ok(false)
+}
+
 /// Whether this member already acted with this client id on the request (a retry).
 fn seen_client_id(conn: &Connection, id: ApprovalId, actor: MemberId, client_id: ClientId) -> StoreResult<bool> {
     let found: Option<i64> = conn
@@ -415,6 +431,7 @@ fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
             updated_at,
         },
         template,
+        files: super::attachments::request_files(conn, id)?,
     })
 }
 
@@ -596,6 +613,12 @@ impl ApprovalStore for SqliteStore {
                 )?;
             }
         }
+        for file in picked_files(&request.form) {
+            tx.execute(
+                "INSERT OR IGNORE INTO approval_files (request_id, attachment_id) VALUES (?1, ?2)",
+                params![key, file.to_string()],
+            )?;
+        }
         for (members, phase, notified) in
             [(&resolved.cc_on_submit, "submit", true), (&resolved.cc_on_completion, "completion", false)]
         {
@@ -619,6 +642,7 @@ impl ApprovalStore for SqliteStore {
         };
         let recipients = record_action(&tx, audit, now)?;
         let result = outcome(&tx, id, true, recipients)?;
+        post_cards(&tx, &result.detail, None, applicant, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -651,6 +675,11 @@ impl ApprovalStore for SqliteStore {
             return Err(StoreError::Forbidden("only the approvers of the request's current step can decide".into()));
         }
         let (RequestStatus::InReview, Some(current)) = (row.status, row.current_step) else {
+            if row.status == RequestStatus::Withdrawn {
+                return Err(StoreError::Conflict(
+                    "the applicant withdrew the request: there is nothing left to decide".into(),
+                ));
+            }
             return Err(StoreError::Conflict(format!(
                 "the request is already {}: there is nothing left to decide",
                 status_word(row.status)
@@ -742,6 +771,7 @@ impl ApprovalStore for SqliteStore {
             Audit { id, actor, client_id: request.client_id, action, step: Some(current), comment: &request.comment };
         let recipients = record_action(&tx, audit, now)?;
         let result = outcome(&tx, id, true, recipients)?;
+        post_cards(&tx, &result.detail, Some((row.status, row.current_step)), actor, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -833,10 +863,14 @@ impl ApprovalStore for SqliteStore {
         };
         let sql = format!(
             "SELECT r.id, r.template_id, json_extract(v.spec, '$.name'), r.applicant_id, m.name, r.status, r.current_step, \
-             r.submitted_at, r.updated_at FROM approval_requests r \
+             r.submitted_at, r.updated_at, \
+             (SELECT json_group_array(a.member_id) FROM approval_approvers a WHERE a.request_id = r.id \
+                AND a.step = r.current_step AND a.decision IS NULL AND r.status = 1) \
+             FROM approval_requests r \
              JOIN approval_template_versions v ON v.template_id = r.template_id AND v.version = r.template_version \
              JOIN members m ON m.id = r.applicant_id \
              WHERE {condition} AND (?2 IS NULL OR r.template_id = ?2) AND (?3 IS NULL OR r.status = ?3) \
+             AND (?5 IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
              ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
         );
         let conn = self.conn();
@@ -846,7 +880,9 @@ impl ApprovalStore for SqliteStore {
                 viewer.to_string(),
                 filter.template.map(|t| t.to_string()),
                 filter.status.map(RequestStatus::number),
-                filter.limit
+                filter.limit,
+                filter.before.map(|cursor| cursor.updated_at),
+                filter.before.map(|cursor| cursor.id.to_string()),
             ],
             |row| {
                 Ok(ApprovalSummary {
@@ -857,6 +893,7 @@ impl ApprovalStore for SqliteStore {
                     applicant_name: row.get(4)?,
                     status: status_at(row, 5)?,
                     current_step: row.get(6)?,
+                    waiting_on: serde_json::from_str(&row.get::<_, String>(9)?).unwrap_or_default(),
                     submitted_at: row.get(7)?,
                     updated_at: row.get(8)?,
                 })
@@ -873,16 +910,5 @@ pub(super) fn summary_for(conn: &Connection, viewer: MemberId, id: ApprovalId) -
         Err(StoreError::NotFound(_)) => return Ok(None),
         Err(other) => return Err(other),
     }
-    let request = detail(conn, id)?;
-    Ok(Some(ApprovalSummary {
-        id,
-        template_id: request.template.id,
-        template_name: request.template.spec.name,
-        applicant_id: request.request.applicant_id,
-        applicant_name: request.request.applicant_name,
-        status: request.request.status,
-        current_step: request.request.current_step,
-        submitted_at: request.request.submitted_at,
-        updated_at: request.request.updated_at,
-    }))
+    Ok(Some(detail(conn, id)?.summary()))
 }

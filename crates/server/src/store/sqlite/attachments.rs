@@ -1,11 +1,12 @@
 //! Uploaded files in SQLite: their records (the bytes live in the blob folder) and who may fetch
-//! them: the uploader, and participants of any conversation where a message carries the file.
+//! them: the uploader, participants of any conversation where a message carries the file, and
+//! whoever may read an approval request whose form carries it.
 
 use super::{SqliteStore, attachment_at};
 use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use weft_protocol::chat::Attachment;
-use weft_protocol::{AttachmentId, ClientId, MemberId, Millis};
+use weft_protocol::{ApprovalId, AttachmentId, ClientId, MemberId, Millis};
 
 /// The columns `attachment_at` reads (0..=7), then where the bytes are (8..=10).
 const SELECT: &str = "SELECT file.id, file.file_name, file.content_type, file.size, file.width, file.height, \
@@ -29,6 +30,20 @@ fn stored_at(row: &Row<'_>) -> rusqlite::Result<Option<StoredAttachment>> {
 
 fn stored(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Option<StoredAttachment>> {
     Ok(conn.query_row(sql, params, stored_at).optional()?.flatten())
+}
+
+/// The files an approval request's form carries, as its readers are told of them.
+pub(super) fn request_files(conn: &Connection, request: ApprovalId) -> StoreResult<Vec<Attachment>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "{SELECT} JOIN approval_files link ON link.attachment_id = file.id WHERE link.request_id = ?1 \
+         ORDER BY file.created_at, file.id"
+    ))?;
+    let rows = stmt.query_map([request.to_string()], stored_at)?;
+    let mut files = Vec::new();
+    for row in rows {
+        files.extend(row?.map(|stored| stored.attachment));
+    }
+    Ok(files)
 }
 
 /// Pixel counts as SQLite integers (u32 always fits).
@@ -85,7 +100,15 @@ impl AttachmentStore for SqliteStore {
                SELECT 1 FROM messages msg JOIN participants p ON p.conversation_id = msg.conversation_id \
                WHERE msg.attachment_id = file.id AND p.member_id = ?2))"
         );
-        stored(&self.conn(), &sql, params![id.to_string(), viewer.to_string()])
+        let conn = self.conn();
+        if let Some(found) = stored(&conn, &sql, params![id.to_string(), viewer.to_string()])? {
+            return Ok(Some(found));
+        }
+        if super::approvals::may_read_file(&conn, viewer, id)? {
+            stored(&conn, &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
+        } else {
+            Ok(None)
+        }
     }
 
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {

@@ -18,6 +18,7 @@ fn kind_name(kind: ConversationKind) -> &'static str {
     match kind {
         ConversationKind::Direct => "direct",
         ConversationKind::Group => "group",
+        ConversationKind::Approvals => "approvals",
     }
 }
 
@@ -66,7 +67,11 @@ pub(super) fn summaries(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
         let kind: String = row.get(1)?;
-        let kind = if kind == "direct" { ConversationKind::Direct } else { ConversationKind::Group };
+        let kind = match kind.as_str() {
+            "direct" => ConversationKind::Direct,
+            "approvals" => ConversationKind::Approvals,
+            _ => ConversationKind::Group,
+        };
         let count: i64 = row.get(6)?;
         let unread: i64 = row.get(9)?;
         Ok(ConversationSummary {
@@ -130,8 +135,10 @@ fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) ->
         conn.query_row("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
             Ok((row.get(0)?, row.get(1)?))
         })?;
-    if kind != "group" {
-        return Err(StoreError::Conflict("a direct chat always has exactly its two members".into()));
+    match kind.as_str() {
+        "group" => {}
+        "approvals" => return Err(StoreError::Conflict("the Approvals conversation cannot be changed".into())),
+        _ => return Err(StoreError::Conflict("a direct chat always has exactly its two members".into())),
     }
     MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))
 }

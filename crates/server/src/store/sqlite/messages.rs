@@ -46,6 +46,13 @@ impl MessageStore for SqliteStore {
                 .ok_or_else(|| super::corrupt("de-duplicated message vanished"))?;
             return Ok(StoredMessage { message, created: false, recipients: Vec::new() });
         }
+        let kind: String =
+            tx.query_row("SELECT kind FROM conversations WHERE id = ?1", [new.conversation.to_string()], |row| {
+                row.get(0)
+            })?;
+        if kind == "approvals" {
+            return Err(StoreError::Forbidden("the Approvals conversation is read-only: act on its cards".into()));
+        }
         let participants = participant_ids(&tx, new.conversation)?;
         if let Some(reply) = new.reply_to
             && message_by_seq(&tx, new.conversation, reply)?.is_none()

@@ -2,6 +2,7 @@
 //! Each trait is implemented in its own module; this one opens the database and holds the row
 //! mapping they share.
 
+mod approval_cards;
 mod approvals;
 mod attachments;
 mod changes;
@@ -79,7 +80,7 @@ pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg
      msg.client_id, msg.body, msg.sent_at, msg.recalled_at, msg.mentions, msg.mention_all, \
      msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at, \
      file.id, file.file_name, file.content_type, file.size, file.width, file.height, \
-     file.thumbnail_width, file.thumbnail_height \
+     file.thumbnail_width, file.thumbnail_height, msg.card \
      FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
      LEFT JOIN messages replied ON replied.conversation_id = msg.conversation_id AND replied.seq = msg.reply_to_seq \
      LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id \
@@ -118,6 +119,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         mentions: serde_json::from_str(&mentions).unwrap_or_default(),
         mention_all: mention_all != 0,
         attachment: attachment_at(row, 15)?,
+        card: row.get::<_, Option<String>>(23)?.and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
