@@ -1,15 +1,17 @@
 //! The administrator's calls: the full directory the console works from, and `/api/v1/admin/*`
-//! (members, departments, visibility rules, the CSV import with its dry run, export and template).
+//! (members, departments, visibility rules, the CSV import with its dry run, export and template),
+//! and writing approval templates (`/api/v1/approvals/templates`: create, new version, archive).
 
 use crate::api::{Api, ApiError, decode, url};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
+use weft_protocol::approval::{Template, TemplateSpec};
 use weft_protocol::directory::{
     CreateDepartmentRequest, CreateMemberRequest, CsvImportError, Department, DirectoryMember, HideMemberRequest,
     ImportSummary, MemberFields, SetDepartmentScopeRequest, SetPasswordRequest, UpdateDepartmentRequest,
     VisibilityRules,
 };
-use weft_protocol::{DepartmentId, ErrorBody, MemberId};
+use weft_protocol::{DepartmentId, ErrorBody, MemberId, TemplateId};
 
 /// What the server said about a CSV file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,6 +103,20 @@ impl Api {
 
     pub async fn unhide_member(&self, id: MemberId) -> Result<(), ApiError> {
         no_content(self.dispatch(Request::delete(&url(&format!("/admin/visibility/members/{id}")))).await?).await
+    }
+
+    pub async fn create_template(&self, spec: &TemplateSpec) -> Result<Template, ApiError> {
+        self.post("/approvals/templates", spec).await
+    }
+
+    /// Stores the next version of a template; requests already made keep theirs.
+    pub async fn update_template(&self, id: TemplateId, spec: &TemplateSpec) -> Result<Template, ApiError> {
+        self.send_json(Request::put(&url(&format!("/approvals/templates/{id}"))), spec).await
+    }
+
+    /// Archives a template: members can no longer start it.
+    pub async fn archive_template(&self, id: TemplateId) -> Result<(), ApiError> {
+        no_content(self.dispatch(Request::delete(&url(&format!("/approvals/templates/{id}")))).await?).await
     }
 
     /// Sends a member CSV: with `dry_run` the server only checks it and says what it would do.

@@ -3,7 +3,8 @@
 
 use crate::i18n::I18n;
 use crate::routes::admin::{
-    AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
+    AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage,
+    template_editor::TemplateEditorPage, templates::TemplatesPage, visibility::VisibilityPage,
 };
 use crate::routes::approvals::{detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage};
 use crate::routes::{
@@ -58,6 +59,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("departments") view=DepartmentsPage/>
                     <Route path=path!("import") view=ImportPage/>
                     <Route path=path!("visibility") view=VisibilityPage/>
+                    <Route path=path!("templates") view=TemplatesPage/>
+                    <Route path=path!("templates/:id") view=TemplateEditorPage/>
                 </ParentRoute>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=NoConversationSelected/>

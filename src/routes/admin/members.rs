@@ -254,9 +254,10 @@ pub fn MembersPage() -> impl IntoView {
 }
 
 /// Moves keyboard focus to an element once it is on screen (after the current render).
-pub fn focus(id: &'static str) {
+pub fn focus(id: impl Into<String>) {
+    let id = id.into();
     request_animation_frame(move || {
-        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) {
+        if let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&id)) {
             use wasm_bindgen::JsCast;
             if let Ok(element) = element.dyn_into::<web_sys::HtmlElement>() {
                 let _ = element.focus();

@@ -1,11 +1,16 @@
 //! The admin console's frame: the administrators-only guard, its navigation, the directory every
-//! page works from (loaded from the server, reloaded after each change), and the pieces pages
-//! share (messages, the department tree, checkbox lists).
+//! page works from (loaded from the server, reloaded after each change), the drafts kept across
+//! pages (the member form, the approval template), and the pieces pages share (messages, the
+//! department tree, checkbox lists).
 
 pub mod departments;
 pub mod import;
 pub mod member_form;
 pub mod members;
+pub mod template_chain;
+pub mod template_controls;
+pub mod template_editor;
+pub mod templates;
 pub mod visibility;
 
 use crate::api::{Api, ApiError};
@@ -17,6 +22,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
 use member_form::MemberDraft;
 use std::collections::{HashMap, HashSet};
+use template_editor::TemplateEditing;
 use weft_protocol::auth::Role;
 use weft_protocol::directory::{Department, DirectoryMember, DirectorySnapshot};
 use weft_protocol::{DepartmentId, MemberId};
@@ -67,13 +73,15 @@ pub enum Load {
 }
 
 /// What every admin page shares: the directory as the server has it now, and the member form's
-/// draft (kept here so moving between pages never loses what was typed).
+/// and the approval template's drafts (kept here so moving between pages never loses what was
+/// typed).
 #[derive(Clone, Copy)]
 pub struct AdminContext {
     session: SessionContext,
     pub directory: RwSignal<Option<DirectorySnapshot>>,
     pub load: RwSignal<Load>,
     pub draft: MemberDraft,
+    pub templates: TemplateEditing,
 }
 
 pub fn use_admin() -> AdminContext {
@@ -239,7 +247,9 @@ pub fn toggle_in<T: PartialEq + Clone>(list: &mut Vec<T>, item: &T) {
 /// Checkboxes over members, with a filter box (name, pinyin, userid… via the search keys).
 #[component]
 pub fn MemberChecklist(
-    id: &'static str,
+    /// Prefixes the inputs' ids.
+    #[prop(into)]
+    id: String,
     legend: Text,
     #[prop(into)] members: Signal<Vec<DirectoryMember>>,
     selected: RwSignal<Vec<MemberId>>,
@@ -269,6 +279,7 @@ pub fn MemberChecklist(
                 <For each=shown key=|m| m.id let:member>
                     {
                         let member_id = member.id;
+                        let id = id.clone();
                         let input_id = format!("{id}-{member_id}");
                         view! {
                             <li>
@@ -323,6 +334,7 @@ fn AdminConsole() -> impl IntoView {
         directory: RwSignal::new(None),
         load: RwSignal::new(Load::Loading),
         draft: MemberDraft::new(),
+        templates: TemplateEditing::new(),
     };
     provide_context(context);
     context.reload();
@@ -360,6 +372,7 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/departments">{i18n.t(Text::AdminDepartments)}</A>
                 <A href="/admin/import">{i18n.t(Text::AdminImport)}</A>
                 <A href="/admin/visibility">{i18n.t(Text::AdminVisibility)}</A>
+                <A href="/admin/templates">{i18n.t(Text::AdminTemplates)}</A>
             </nav>
             <Show when=move || !refused() fallback=|| view! { <Refusal/> }>
                 <Show when=move || context.directory.with(Option::is_some) fallback=move || view! {
