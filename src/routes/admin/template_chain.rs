@@ -5,6 +5,7 @@
 //! the admin's filterable checklist, departments from the tree.
 
 use super::members::focus;
+use super::template_controls::focus_after_move;
 use super::template_editor::{Editor, ProblemLine};
 use super::{AdminContext, MemberChecklist, indented, tree_rows, use_admin};
 use crate::i18n::{Text, use_i18n};
@@ -107,14 +108,7 @@ fn step_card(editor: Editor, key: u32) -> AnyView {
             editor.edit(|d| {
                 d.move_step(key, delta);
             });
-            let (at, len) = position.get_untracked();
-            let target = match delta {
-                -1 if at == 0 => down_id.clone(),
-                -1 => up_id.clone(),
-                _ if at + 1 == len => up_id.clone(),
-                _ => down_id.clone(),
-            };
-            focus(target);
+            focus(focus_after_move(position.get_untracked(), delta, &up_id, &down_id));
         }
     };
     let shift_down = shift.clone();

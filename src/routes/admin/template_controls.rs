@@ -170,15 +170,7 @@ fn control_card(editor: Editor, id: String, table: Option<String>) -> AnyView {
             editor.edit(|d| {
                 d.move_control(&id, delta);
             });
-            // Keep the keyboard on the button pressed, unless the control reached that end.
-            let (at, len) = position.get_untracked();
-            let target = match delta {
-                -1 if at == 0 => down_id.clone(),
-                -1 => up_id.clone(),
-                _ if at + 1 == len => up_id.clone(),
-                _ => down_id.clone(),
-            };
-            focus(target);
+            focus(focus_after_move(position.get_untracked(), delta, &up_id, &down_id));
         }
     };
     let shift_down = shift.clone();
@@ -525,4 +517,14 @@ fn columns_view(editor: Editor, id: &str) -> AnyView {
         </fieldset>
     }
     .into_any()
+}
+
+/// Where the keyboard goes after moving an item at `(at, len)` by `delta`: the button pressed,
+/// unless the item reached that end of the list (then the other one).
+pub fn focus_after_move((at, len): (usize, usize), delta: isize, up_id: &str, down_id: &str) -> String {
+    let at_the_end = if delta < 0 { at == 0 } else { at + 1 == len };
+    match (delta < 0, at_the_end) {
+        (true, false) | (false, true) => up_id.to_owned(),
+        (true, true) | (false, false) => down_id.to_owned(),
+    }
 }
