@@ -145,10 +145,19 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
                 return;
             }
             let key = client_id.to_string();
-            let refusal = chat.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| e.failed.clone()));
-            if let Some(Some(reason)) = refusal {
-                sending.set(None);
-                show_refusal(&reason);
+            let state =
+                chat.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| (e.failed.clone(), e.attempts)));
+            match state {
+                Some((Some(reason), _)) => {
+                    sending.set(None);
+                    show_refusal(&reason);
+                }
+                // The server could not be reached after all: it waits in the outbox, listed.
+                Some((None, attempts)) if attempts > 0 => {
+                    sending.set(None);
+                    navigate("/approvals", Default::default());
+                }
+                _ => {}
             }
         });
     }
@@ -161,6 +170,9 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
                 {move || if saver.saved.get() { i18n.t(Text::ApprovalDraftSaved)() } else { i18n.t(Text::ApprovalDraftKept)() }}
             </p>
             <p class="form-error" role="alert">{move || form_error.get()}</p>
+            <Show when=move || sending.with(Option::is_some)>
+                <p class="hint" role="status">{i18n.t(Text::Sending)}</p>
+            </Show>
             <button type="submit" class="primary" disabled=move || sending.with(Option::is_some)>{i18n.t(Text::ApprovalSubmit)}</button>
         </form>
     }
