@@ -445,6 +445,7 @@ pub enum Text {
     ApprovalQueuedTitle,
     ApprovalOfflineList,
     ApprovalDraftSaved,
+    AuditReassigned,
 }
 
 impl Text {
@@ -1284,6 +1285,8 @@ impl Text {
             (Lang::Zh, ApprovalOfflineList) => "当前离线：显示本设备保存的审批。",
             (Lang::En, ApprovalDraftSaved) => "Draft saved on this device.",
             (Lang::Zh, ApprovalDraftSaved) => "草稿已保存在本设备。",
+            (Lang::En, AuditReassigned) => "moved a step on after an approver left:",
+            (Lang::Zh, AuditReassigned) => "因审批人离开调整了审批步骤：",
         }
     }
 }

@@ -856,6 +856,9 @@ pub enum AuditAction {
     Rejected,
     Withdrawn,
     Commented,
+    /// An approver was disabled or deleted while their step waited on them; the comment says
+    /// what happened to the step (it went to the fallback approver, or on without them).
+    Reassigned,
 }
 
 /// One line of a request's append-only audit trail.

@@ -770,3 +770,85 @@ async fn lists_page_with_a_cursor_without_repeats_or_gaps() {
         assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("before:")), "{bad}: {}", reply.body);
     }
 }
+
+impl Fixture {
+    async fn disable(&mut self, userid: &str) {
+        let path = format!("/api/v1/admin/members/{}/disable", self.id(userid));
+        let reply = self.call("admin", Method::POST, &path, None).await;
+        assert!(reply.status.is_success(), "{}", reply.body);
+        // Their session ended with the account: sign in again after enabling only.
+        self.tokens.remove(userid);
+    }
+}
+
+/// The audit trail's actions, in order.
+fn actions(reply: &Reply) -> Vec<String> {
+    reply.body["request"]["audit"]
+        .as_array()
+        .expect("audit")
+        .iter()
+        .map(|a| a["action"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_step_left_with_nobody_when_its_approver_is_disabled_goes_to_the_fallback_approver() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let id = f.submit("yangfan", &template, expense(100)).await;
+    f.disable("zhangsan").await;
+    let reply = f.read("yangfan", &id).await;
+    assert_eq!(status(&reply), 1, "still in review");
+    assert_eq!(steps(&reply), vec![(vec![f.id("admin")], "active".into())]);
+    assert_eq!(reply.body["request"]["steps"][0]["fallback"], true);
+    assert_eq!(actions(&reply), vec!["submitted", "reassigned"]);
+    let reassigned = &reply.body["request"]["audit"][1];
+    assert_eq!(reassigned["actor_id"], json!(f.id("admin")));
+    assert!(reassigned["comment"].as_str().unwrap_or("").contains("张三 left; step 1 goes to"), "{reassigned}");
+    assert_eq!(f.list("admin", "box=waiting").await, vec![id.clone()]);
+    assert_eq!(f.cards("admin").await, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 0 }))]);
+    assert_eq!(status(&f.decide("admin", &id, "approve").await), 2);
+}
+
+#[tokio::test]
+async fn an_all_step_goes_on_when_the_last_undecided_approver_leaves_and_an_any_one_step_keeps_the_others() {
+    let mut f = Fixture::new().await;
+    let steps_json = json!([
+        { "name": "Both", "approvers": f.members(&["wuxia", "heyun"]), "mode": "all" },
+        { "name": "Either", "approvers": f.members(&["huangli", "liuyang"]), "mode": "any_one" },
+    ]);
+    let template = f.custom(steps_json, json!([])).await;
+    let id = f.submit("yangfan", &template, text_form()).await;
+    assert_eq!(status(&f.decide("wuxia", &id, "approve").await), 1);
+    f.disable("heyun").await;
+    let reply = f.read("yangfan", &id).await;
+    assert_eq!(reply.body["request"]["current_step"], 1, "step 1 approved by the one who stayed: {}", reply.body);
+    assert_eq!(steps(&reply)[0], (vec![f.id("wuxia")], "approved".into()));
+    assert_eq!(f.cards("huangli").await, vec![(id.clone(), json!({ "kind": "awaiting_you", "step": 1 }))]);
+
+    f.disable("liuyang").await;
+    let reply = f.read("yangfan", &id).await;
+    assert_eq!(steps(&reply)[1], (vec![f.id("huangli")], "active".into()), "the other approver decides");
+    assert_eq!(reply.body["request"]["steps"][1]["fallback"], false);
+    assert_eq!(actions(&reply), vec!["submitted", "approved", "reassigned", "reassigned"]);
+    let summary = f.call("huangli", Method::GET, "/api/v1/approvals/requests?box=waiting", None).await;
+    assert_eq!(summary.body[0]["waiting_on"], json!([f.id("huangli")]));
+    assert_eq!(status(&f.decide("huangli", &id, "approve").await), 2);
+    // A finished request is left as it was.
+    f.disable("wuxia").await;
+    assert_eq!(actions(&f.read("yangfan", &id).await).len(), 5);
+}
+
+#[tokio::test]
+async fn deleting_an_approver_releases_their_steps_too() {
+    let mut f = Fixture::new().await;
+    let template = f.template("expense").await;
+    let id = f.submit("yangfan", &template, expense(1_000_001)).await;
+    let reply = f.call("admin", Method::DELETE, &format!("/api/v1/admin/members/{}", f.id("zhangsan")), None).await;
+    assert!(reply.status.is_success(), "{}", reply.body);
+    let reply = f.read("yangfan", &id).await;
+    assert_eq!(
+        steps(&reply),
+        vec![(vec![f.id("admin")], "active".into()), (vec![f.id("wuxia"), f.id("heyun")], "waiting".into())]
+    );
+}

@@ -109,6 +109,7 @@ fn audit_text(action: AuditAction) -> Text {
         AuditAction::Rejected => Text::AuditRejected,
         AuditAction::Withdrawn => Text::AuditWithdrawn,
         AuditAction::Commented => Text::AuditCommented,
+        AuditAction::Reassigned => Text::AuditReassigned,
     }
 }
 

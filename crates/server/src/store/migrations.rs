@@ -312,6 +312,33 @@ const MIGRATIONS: &[&str] = &[
         WHERE field.type = 'object' AND json_extract(field.value, '$.kind') = 'files'
           AND file.value IN (SELECT id FROM attachments);
     "#,
+    // 10: the audit trail may record `reassigned` (a step's approver was disabled or deleted and
+    //     the step went on without them). The table is rebuilt for its CHECK, keeping every row
+    //     and id, and its append-only triggers are put back.
+    r#"
+    DROP TRIGGER approval_audit_no_update;
+    DROP TRIGGER approval_audit_no_delete;
+    CREATE TABLE approval_audit_v10 (
+        id         INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES approval_requests(id),
+        actor_id   TEXT NOT NULL REFERENCES members(id),
+        client_id  TEXT NOT NULL,
+        action     TEXT NOT NULL
+                   CHECK (action IN ('submitted', 'approved', 'rejected', 'withdrawn', 'commented', 'reassigned')),
+        step       INTEGER,
+        comment    TEXT NOT NULL DEFAULT '',
+        at         INTEGER NOT NULL,
+        UNIQUE (request_id, actor_id, client_id)
+    );
+    INSERT INTO approval_audit_v10 (id, request_id, actor_id, client_id, action, step, comment, at)
+        SELECT id, request_id, actor_id, client_id, action, step, comment, at FROM approval_audit;
+    DROP TABLE approval_audit;
+    ALTER TABLE approval_audit_v10 RENAME TO approval_audit;
+    CREATE TRIGGER approval_audit_no_update BEFORE UPDATE ON approval_audit
+        BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
+    CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
+        BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
@@ -379,6 +406,10 @@ mod tests {
         assert!(delete.is_err_and(|err| err.to_string().contains("append-only")));
         let count: i64 = conn.query_row("SELECT COUNT(*) FROM approval_audit", [], |row| row.get(0))?;
         assert_eq!(count, 1);
+        conn.execute(
+            "INSERT INTO approval_audit (request_id, actor_id, client_id, action, at) VALUES ('r', 'm', 'd', 'reassigned', 2)",
+            [],
+        )?;
         Ok(())
     }
 

@@ -28,15 +28,7 @@ pub(super) fn post_cards(
     now: Millis,
 ) -> StoreResult<()> {
     let request = &detail.request;
-    let card = |event: CardEvent| ApprovalCard {
-        request_id: request.id,
-        template_name: detail.template.spec.name.clone(),
-        icon: detail.template.spec.icon.clone(),
-        applicant_id: request.applicant_id,
-        applicant_name: request.applicant_name.clone(),
-        event,
-        lines: card_lines(&detail.template.spec, &request.form),
-    };
+    let card = |event: CardEvent| card_of(detail, event);
     let finished = match (request.status, request.current_step) {
         (RequestStatus::InReview, Some(step)) if before != Some((RequestStatus::InReview, Some(step))) => {
             let approvers = request.steps.get(step as usize).map(|s| s.approvers.as_slice()).unwrap_or_default();
@@ -71,6 +63,20 @@ pub(super) fn post_cards(
     Ok(())
 }
 
+/// The card for a request and an event.
+pub(super) fn card_of(detail: &ApprovalDetail, event: CardEvent) -> ApprovalCard {
+    let request = &detail.request;
+    ApprovalCard {
+        request_id: request.id,
+        template_name: detail.template.spec.name.clone(),
+        icon: detail.template.spec.icon.clone(),
+        applicant_id: request.applicant_id,
+        applicant_name: request.applicant_name.clone(),
+        event,
+        lines: card_lines(&detail.template.spec, &request.form),
+    }
+}
+
 /// The plain-text stand-in for a card (previews, search, old app builds).
 fn fallback_text(card: &ApprovalCard) -> String {
     let (name, who) = (&card.template_name, &card.applicant_name);
@@ -88,7 +94,13 @@ fn fallback_text(card: &ApprovalCard) -> String {
 
 /// Appends a card to `member`'s Approvals conversation, sent in the name of `sender` (whoever
 /// the card is about: the applicant, or the approver who finished the request).
-fn post(conn: &Connection, member: MemberId, sender: MemberId, card: &ApprovalCard, now: Millis) -> StoreResult<()> {
+pub(super) fn post(
+    conn: &Connection,
+    member: MemberId,
+    sender: MemberId,
+    card: &ApprovalCard,
+    now: Millis,
+) -> StoreResult<()> {
     let conversation = approvals_conversation(conn, member, now)?;
     let seq: i64 = conn.query_row(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = MAX(updated_at, ?2) WHERE id = ?1 RETURNING last_seq",

@@ -53,6 +53,7 @@ fn action_str(action: AuditAction) -> &'static str {
         AuditAction::Rejected => "rejected",
         AuditAction::Withdrawn => "withdrawn",
         AuditAction::Commented => "commented",
+        AuditAction::Reassigned => "reassigned",
     }
 }
 
@@ -62,6 +63,7 @@ fn action_from(text: &str) -> AuditAction {
         "rejected" => AuditAction::Rejected,
         "withdrawn" => AuditAction::Withdrawn,
         "commented" => AuditAction::Commented,
+        "reassigned" => AuditAction::Reassigned,
         _ => AuditAction::Submitted,
     }
 }
@@ -82,7 +84,7 @@ fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<RequestS
     })
 }
 
-fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
+pub(super) fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
     let role: Option<String> =
         conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
     Ok(role.as_deref() == Some("admin"))
@@ -206,13 +208,13 @@ fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
 }
 
 /// What decisions need to know about a request.
-struct RequestRow {
-    applicant: MemberId,
-    status: RequestStatus,
-    current_step: Option<u32>,
+pub(super) struct RequestRow {
+    pub(super) applicant: MemberId,
+    pub(super) status: RequestStatus,
+    pub(super) current_step: Option<u32>,
 }
 
-fn request_row(conn: &Connection, id: ApprovalId) -> StoreResult<Option<RequestRow>> {
+pub(super) fn request_row(conn: &Connection, id: ApprovalId) -> StoreResult<Option<RequestRow>> {
     Ok(conn
         .query_row(
             "SELECT applicant_id, status, current_step FROM approval_requests WHERE id = ?1",
@@ -277,18 +279,18 @@ fn seen_client_id(conn: &Connection, id: ApprovalId, actor: MemberId, client_id:
     Ok(found.is_some())
 }
 
-struct Audit<'a> {
-    id: ApprovalId,
-    actor: MemberId,
-    client_id: ClientId,
-    action: AuditAction,
-    step: Option<u32>,
-    comment: &'a str,
+pub(super) struct Audit<'a> {
+    pub(super) id: ApprovalId,
+    pub(super) actor: MemberId,
+    pub(super) client_id: ClientId,
+    pub(super) action: AuditAction,
+    pub(super) step: Option<u32>,
+    pub(super) comment: &'a str,
 }
 
 /// Appends to the audit trail, bumps the request's `updated_at` and addresses an approval change
 /// to every reader; returns them (to wake their sockets).
-fn record_action(conn: &Connection, audit: Audit<'_>, now: Millis) -> StoreResult<Vec<MemberId>> {
+pub(super) fn record_action(conn: &Connection, audit: Audit<'_>, now: Millis) -> StoreResult<Vec<MemberId>> {
     conn.execute(
         "INSERT INTO approval_audit (request_id, actor_id, client_id, action, step, comment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -311,7 +313,7 @@ fn record_action(conn: &Connection, audit: Audit<'_>, now: Millis) -> StoreResul
 
 /// Makes step `next` the active one, or approves the request when there is none (copying the
 /// completion CC list).
-fn advance(conn: &Connection, id: ApprovalId, next: u32) -> StoreResult<()> {
+pub(super) fn advance(conn: &Connection, id: ApprovalId, next: u32) -> StoreResult<()> {
     let key = id.to_string();
     let activated = conn.execute(
         "UPDATE approval_steps SET status = 'active' WHERE request_id = ?1 AND step = ?2",
@@ -326,7 +328,7 @@ fn advance(conn: &Connection, id: ApprovalId, next: u32) -> StoreResult<()> {
     Ok(())
 }
 
-fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
+pub(super) fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
     let key = id.to_string();
     let (template_id, template_version_number, applicant_id, applicant_name, client_id, status, current_step, form, submitted_at, updated_at) = conn
         .query_row(

@@ -5,6 +5,7 @@
 //! additions when they are few, one directory reset when there are more than
 //! [`MAX_LISTED_CORRECTIONS`].
 
+use super::approval_departures::release_departed_approver;
 use super::changes::{StoredChange, record_directory};
 use super::directory::{DirectoryView, Facts, department_from_row, load_model};
 use super::members::{revoke_all_sessions, role_name};
@@ -365,6 +366,9 @@ impl DirectoryAdmin for SqliteStore {
         if changed > 0 {
             // Disabled members stay in the directory (greyed out): nobody's visibility changes.
             record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
+            if status != MemberStatus::Active {
+                release_departed_approver(&tx, member, actor, now)?;
+            }
         }
         let card = admin_card(&tx, actor, member)?;
         tx.commit()?;
@@ -400,6 +404,7 @@ impl DirectoryAdmin for SqliteStore {
             params![id, now],
         )?;
         let sessions = revoke_all_sessions(&tx, member, now)?;
+        release_departed_approver(&tx, member, actor, now)?;
         for report in &reports {
             record_directory(&tx, None, &StoredChange::DirMember { member_id: *report }, now)?;
         }

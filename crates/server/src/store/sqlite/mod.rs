@@ -3,6 +3,7 @@
 //! mapping they share.
 
 mod approval_cards;
+mod approval_departures;
 mod approvals;
 mod attachments;
 mod changes;
