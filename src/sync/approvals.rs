@@ -193,14 +193,13 @@ impl ChatState {
 
     /// Puts the device's known requests into the reactive state (cards show their state offline).
     pub(crate) async fn load_stored_approvals(self) {
-        for stored in self.stored_approvals().await {
-            self.apply_summary_in_memory(stored.summary);
-        }
+        let kept = self.stored_approvals().await;
+        self.apply_summaries_in_memory(kept.into_iter().map(|stored| stored.summary).collect());
     }
 
     /// Records a request's current state (from an action's reply or a fetch), on the device too.
     pub(crate) fn apply_approval(self, detail: &ApprovalDetail) {
-        self.apply_summary_in_memory(detail.summary());
+        self.apply_summaries_in_memory(vec![detail.summary()]);
         if let Some(store) = self.local() {
             let detail = detail.clone();
             spawn_local(async move {
@@ -217,16 +216,23 @@ impl ChatState {
                 let _ = store.put_approval_summary(&kept).await;
             });
         }
-        self.apply_summary_in_memory(summary);
+        self.apply_summaries_in_memory(vec![summary]);
     }
 
-    /// Keeps a summary unless a newer one is known.
-    fn apply_summary_in_memory(self, summary: ApprovalSummary) {
-        self.approvals.update(|all| {
-            let newer = all.get(&summary.id).is_some_and(|known| known.updated_at > summary.updated_at);
-            if !newer {
-                all.insert(summary.id, summary);
+    /// Keeps each summary unless the same or a newer one is known; open lists and cards hear of
+    /// it once per batch, and not at all when nothing changed.
+    fn apply_summaries_in_memory(self, summaries: Vec<ApprovalSummary>) {
+        self.approvals.maybe_update(|all| {
+            let mut changed = false;
+            for summary in summaries {
+                if all.get(&summary.id).is_none_or(|known| {
+                    known.updated_at < summary.updated_at || *known != summary && known.updated_at == summary.updated_at
+                }) {
+                    all.insert(summary.id, summary);
+                    changed = true;
+                }
             }
+            changed
         });
     }
 
@@ -237,9 +243,12 @@ impl ChatState {
         for list in [ApprovalBox::Waiting, ApprovalBox::Submitted] {
             let filter = crate::approvals_api::ListFilter { list, template: None, status: None };
             if let Ok(found) = api.approvals(filter, None, 100).await {
-                for summary in found {
-                    self.apply_approval_summary(summary);
+                if let Some(store) = self.local() {
+                    for summary in &found {
+                        let _ = store.put_approval_summary(summary).await;
+                    }
                 }
+                self.apply_summaries_in_memory(found);
             }
         }
     }
