@@ -114,7 +114,12 @@ pub fn TemplateEditorPage() -> impl IntoView {
             Some(id) => {
                 let Some(api) = admin.api() else { return };
                 spawn_local(async move {
-                    match api.approval_template(id).await {
+                    let result = api.approval_template(id).await;
+                    // The administrator may have left the page meanwhile.
+                    if load_error.is_disposed() {
+                        return;
+                    }
+                    match result {
                         Ok(template) => {
                             editing.draft.set(TemplateDraft::from_template(&template));
                             editing.open.set(true);
@@ -188,7 +193,10 @@ fn TemplateForm() -> impl IntoView {
                     Some(id) => api.update_template(id, &spec).await,
                     None => api.create_template(&spec).await,
                 };
-                busy.set(false);
+                // `Some` when the page is gone: the server has the answer, nothing is left to show.
+                if busy.try_set(false).is_some() {
+                    return;
+                }
                 match result {
                     Ok(_) => {
                         editing.open.set(false);

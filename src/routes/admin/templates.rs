@@ -22,7 +22,12 @@ pub fn TemplatesPage() -> impl IntoView {
     let load = move || {
         let Some(api) = admin.api() else { return };
         spawn_local(async move {
-            match api.approval_templates().await {
+            let result = api.approval_templates().await;
+            // The administrator may have left the page meanwhile.
+            if templates.is_disposed() {
+                return;
+            }
+            match result {
                 Ok(found) => {
                     notice.set(None);
                     templates.set(Some(found));
@@ -48,7 +53,11 @@ pub fn TemplatesPage() -> impl IntoView {
         notice.set(None);
         done.set(None);
         spawn_local(async move {
-            match api.archive_template(id).await {
+            let result = api.archive_template(id).await;
+            if templates.is_disposed() {
+                return;
+            }
+            match result {
                 Ok(()) => {
                     confirming.set(None);
                     done.set(Some(Notice::Text(Text::TemplateArchived)));

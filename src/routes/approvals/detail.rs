@@ -141,7 +141,12 @@ pub fn ApprovalDetailPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match chat.approval_detail(id).await {
+            let result = chat.approval_detail(id).await;
+            // The member may have left the page meanwhile.
+            if detail.is_disposed() {
+                return;
+            }
+            match result {
                 Ok(found) => {
                     load_error.set(None);
                     detail.set(Some(found));

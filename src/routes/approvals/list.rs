@@ -49,7 +49,8 @@ pub fn ApprovalsPage() -> impl IntoView {
 
     spawn_local(async move {
         if let Ok(found) = chat.approval_templates().await {
-            templates.set(found);
+            // The member may have left the page meanwhile.
+            templates.try_set(found);
         }
     });
     // Every reload bumps the generation; a page answered for an older one is dropped.
@@ -69,7 +70,8 @@ pub fn ApprovalsPage() -> impl IntoView {
         generation.set_value(mine);
         spawn_local(async move {
             let result = api.approvals(filter, None, limit).await;
-            if generation.get_value() != mine {
+            // Dropped when a newer reload started, or the page is gone.
+            if rows.is_disposed() || generation.try_get_value() != Some(mine) {
                 return;
             }
             match result {
@@ -82,6 +84,9 @@ pub fn ApprovalsPage() -> impl IntoView {
                     // Offline: the requests this device knows, sorted into the lists it can tell.
                     let me = chat.me();
                     let kept = chat.stored_approvals().await;
+                    if rows.is_disposed() {
+                        return;
+                    }
                     let found: Vec<ApprovalSummary> = kept
                         .into_iter()
                         .filter(|stored| me.is_some_and(|me| offline_list_has(filter, stored, me)))
@@ -108,8 +113,8 @@ pub fn ApprovalsPage() -> impl IntoView {
         let mine = generation.get_value();
         spawn_local(async move {
             let result = api.approvals(filter, Some(before), PAGE).await;
-            loading_more.set(false);
-            if generation.get_value() != mine {
+            loading_more.try_set(false);
+            if rows.is_disposed() || generation.try_get_value() != Some(mine) {
                 return;
             }
             match result {

@@ -32,8 +32,8 @@ pub fn NewApprovalPage() -> impl IntoView {
             spawn_local(async move {
                 let loaded = load_draft(chat, id).await;
                 // The member may have moved on to another form meanwhile.
-                if template_id.get_untracked() == Some(id) {
-                    draft.set(Some(loaded));
+                if template_id.try_get_untracked() == Some(Some(id)) {
+                    draft.try_set(Some(loaded));
                 }
             });
         }
@@ -44,7 +44,12 @@ pub fn NewApprovalPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            match chat.approval_template(id).await {
+            let result = chat.approval_template(id).await;
+            // The member may have left the page meanwhile.
+            if template.is_disposed() {
+                return;
+            }
+            match result {
                 Ok(found) => template.set(Some(found)),
                 Err(ApiError::Network) => load_error.set(Some(Text::ApprovalNeedsNetwork)),
                 Err(error) => load_error.set(Some(error_text(&error))),
