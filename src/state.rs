@@ -184,7 +184,8 @@ impl ChatState {
                 self.loaded.set(true);
             }
             self.load_directory_from_device();
-            self.load_stored_approvals().await;
+            // Beside start-up, not in front of the live socket (it decrypts every kept request).
+            spawn_local(self.load_stored_approvals());
             if self.cursor.get_value().is_none() {
                 self.bootstrap().await;
             }

@@ -3,7 +3,7 @@
 //! confirmation).
 
 use super::member_form::MemberForm;
-use super::{Notice, NoticeLine, indented, tree_rows, use_admin};
+use super::{ConfirmButton, Notice, NoticeLine, indented, tree_rows, use_admin};
 use crate::api::ApiError;
 use crate::components::text_field::TextField;
 use crate::i18n::{Text, use_i18n};
@@ -224,24 +224,15 @@ pub fn MembersPage() -> impl IntoView {
                                         }>
                                             {i18n.t(Text::AdminSetPassword)}
                                         </button>
-                                        <Show
-                                            when=confirming
-                                            fallback=move || view! {
-                                                <button type="button" class="link danger" on:click=move |_| pending.set(Some(Pending::Delete(id)))>
-                                                    {i18n.t(Text::Delete)}
-                                                </button>
-                                            }
-                                        >
-                                            <span role="group" aria-label=i18n.t(Text::AdminConfirmDelete)>
-                                                {i18n.t(Text::AdminConfirmDelete)}" "
-                                                <button type="button" class="danger" on:click=move |_| delete(id)>
-                                                    {i18n.t(Text::AdminYesDelete)}
-                                                </button>
-                                                <button type="button" on:click=move |_| pending.set(None)>
-                                                    {i18n.t(Text::AdminCancel)}
-                                                </button>
-                                            </span>
-                                        </Show>
+                                        <ConfirmButton
+                                            confirming=Signal::derive(confirming)
+                                            label=Text::Delete
+                                            question=Text::AdminConfirmDelete
+                                            yes=Text::AdminYesDelete
+                                            on_ask=Callback::new(move |()| pending.set(Some(Pending::Delete(id))))
+                                            on_yes=Callback::new(move |()| delete(id))
+                                            on_cancel=Callback::new(move |()| pending.set(None))
+                                        />
                                     </td>
                                 </tr>
                             }

@@ -193,6 +193,41 @@ pub fn indented(row: &TreeRow) -> String {
 }
 
 /// Checkboxes over the department tree (indented). `id` prefixes the inputs' ids.
+/// A destructive action behind a confirmation: its button, then the question with Yes and
+/// Cancel in its place (a group labelled by the question).
+#[component]
+pub fn ConfirmButton(
+    #[prop(into)] confirming: Signal<bool>,
+    label: Text,
+    /// What the first button says to assistive technology (e.g. "Archive 报销 Expense").
+    #[prop(optional, into)]
+    aria_label: Option<Signal<String>>,
+    question: Text,
+    yes: Text,
+    on_ask: Callback<()>,
+    on_yes: Callback<()>,
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="link danger" aria-label=move || aria_label.map(|l| l.get())
+                    on:click=move |_| on_ask.run(())>
+                    {i18n.t(label)}
+                </button>
+            }
+        >
+            <span role="group" aria-label=i18n.t(question)>
+                {i18n.t(question)}" "
+                <button type="button" class="danger" on:click=move |_| on_yes.run(())>{i18n.t(yes)}</button>
+                <button type="button" on:click=move |_| on_cancel.run(())>{i18n.t(Text::AdminCancel)}</button>
+            </span>
+        </Show>
+    }
+}
+
 #[component]
 pub fn DepartmentChecklist(
     id: &'static str,

@@ -1,7 +1,7 @@
 //! The approval templates page: every template members can start (icon, name, version, how many
 //! fields and steps), with New, Edit, and Archive after a confirmation.
 
-use super::{Notice, NoticeLine, use_admin};
+use super::{ConfirmButton, Notice, NoticeLine, use_admin};
 use crate::api::ApiError;
 use crate::i18n::{Text, use_i18n};
 use crate::state::{Connection, use_chat};
@@ -113,28 +113,16 @@ pub fn TemplatesPage() -> impl IntoView {
                                     <td class="admin-table__actions">
                                         <a href=format!("/admin/templates/{id}") aria-label=edit_label>{i18n.t(Text::AdminEdit)}</a>
                                         " "
-                                        <Show
-                                            when=move || confirming.get() == Some(id)
-                                            fallback=move || {
-                                                let archive_label = archive_label.clone();
-                                                view! {
-                                                    <button type="button" class="link danger" aria-label=archive_label
-                                                        on:click=move |_| confirming.set(Some(id))>
-                                                        {i18n.t(Text::TemplateArchive)}
-                                                    </button>
-                                                }
-                                            }
-                                        >
-                                            <span role="group" aria-label=i18n.t(Text::TemplateConfirmArchive)>
-                                                {i18n.t(Text::TemplateConfirmArchive)}" "
-                                                <button type="button" class="danger" on:click=move |_| archive(id)>
-                                                    {i18n.t(Text::TemplateYesArchive)}
-                                                </button>
-                                                <button type="button" on:click=move |_| confirming.set(None)>
-                                                    {i18n.t(Text::AdminCancel)}
-                                                </button>
-                                            </span>
-                                        </Show>
+                                        <ConfirmButton
+                                            confirming=Signal::derive(move || confirming.get() == Some(id))
+                                            label=Text::TemplateArchive
+                                            aria_label=Signal::derive(archive_label)
+                                            question=Text::TemplateConfirmArchive
+                                            yes=Text::TemplateYesArchive
+                                            on_ask=Callback::new(move |()| confirming.set(Some(id)))
+                                            on_yes=Callback::new(move |()| archive(id))
+                                            on_cancel=Callback::new(move |()| confirming.set(None))
+                                        />
                                     </td>
                                 </tr>
                             }
