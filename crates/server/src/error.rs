@@ -117,7 +117,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code, message: self.message, reason: self.reason.map(|reason| *reason), problems: self.problems };
+        let body = ErrorBody {
+            code: self.code,
+            message: self.message,
+            reason: self.reason.map(|reason| *reason),
+            problems: self.problems,
+        };
         (self.status, Json(body)).into_response()
     }
 }
