@@ -263,6 +263,25 @@ fn a_typed_refusal_is_explained_in_the_members_words_before_the_state_is_consult
 }
 
 #[wasm_bindgen_test]
+fn a_group_refusal_is_worded_from_its_reason_and_other_failures_keep_the_apps_text() {
+    use weft::api::ApiError;
+    use weft::i18n::Lang;
+    use weft::state::Failure;
+    use weft_protocol::{ConversationRefusal, ErrorBody, ErrorCode, Refusal};
+    let body = ErrorBody {
+        reason: Some(Refusal::Conversation(ConversationRefusal::GroupFull { max: 500 })),
+        ..ErrorBody::new(ErrorCode::InvalidField, "members: a group has at most 500 members")
+    };
+    let full = Failure::of(&ApiError::Server { status: 422, body });
+    assert_eq!(full.render(Lang::Zh), "群成员最多 500 人。");
+    assert_eq!(full.render(Lang::En), "A group has at most 500 members.");
+    let plain = Failure::of(&ApiError::Server { status: 500, body: ErrorBody::new(ErrorCode::Internal, "x") });
+    assert_eq!(plain, Failure::Text(Text::ErrorServer));
+    let newer = ErrorBody { reason: Some(Refusal::Unknown), ..ErrorBody::new(ErrorCode::Conflict, "new") };
+    assert_eq!(Failure::of(&ApiError::Server { status: 409, body: newer }), Failure::Text(Text::ErrorServer));
+}
+
+#[wasm_bindgen_test]
 fn outbox_entries_stored_by_earlier_builds_still_read() {
     // Before approvals went through the outbox every entry named its conversation.
     let json = r#"{"client_id":"00000000-0000-0000-0000-000000000001","order":5.0,
