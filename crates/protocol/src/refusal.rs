@@ -124,7 +124,7 @@ impl FieldProblem {
 pub enum FieldRule {
     /// Empty, but required.
     Required,
-    /// Text of `min` to `max` characters.
+    /// Text of `min` to `max` characters (`min` 0: at most `max`).
     Length { min: u32, max: u32 },
     /// A list needs at least one entry.
     AtLeastOne,
@@ -164,6 +164,7 @@ impl fmt::Display for FieldRule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Required => f.write_str("required"),
+            Self::Length { min: 0, max } => write!(f, "at most {max} characters"),
             Self::Length { min, max } => write!(f, "{min} to {max} characters"),
             Self::AtLeastOne => f.write_str("at least one"),
             Self::AtMost { max } => write!(f, "at most {max}"),
