@@ -41,9 +41,11 @@ pub(crate) async fn decode<T: DeserializeOwned>(response: gloo_net::http::Respon
     if (200..300).contains(&status) {
         return response.json::<T>().await.map_err(|err| ApiError::Decode(err.to_string()));
     }
-    let body = response.json::<ErrorBody>().await.unwrap_or(ErrorBody {
-        code: if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest },
-        message: format!("HTTP {status}"),
+    let body = response.json::<ErrorBody>().await.unwrap_or_else(|_| {
+        ErrorBody::new(
+            if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest },
+            format!("HTTP {status}"),
+        )
     });
     Err(ApiError::Server { status, body })
 }

@@ -2,6 +2,7 @@
 //! the language follows the browser until the member picks one, and is remembered.
 
 use leptos::prelude::*;
+use weft_protocol::{ApprovalRefusal, ConversationRefusal, Refusal};
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1320,4 +1321,164 @@ impl I18n {
 /// The language context; provided by the app root.
 pub fn use_i18n() -> I18n {
     use_context::<I18n>().expect("I18n context is provided by App; a component was mounted outside it")
+}
+
+/// A typed refusal from the server (`ErrorBody::reason`) in the member's words; `None` for a
+/// reason this build does not know (the caller then shows the server's message). Steps are shown
+/// from 1.
+pub fn refusal_text(refusal: &Refusal, lang: Lang) -> Option<String> {
+    let zh = lang == Lang::Zh;
+    let text = match refusal {
+        Refusal::Approval(refusal) => approval_refusal_text(refusal, zh)?,
+        Refusal::Conversation(refusal) => conversation_refusal_text(refusal, zh)?,
+        Refusal::Unknown => return None,
+    };
+    Some(text)
+}
+
+fn approval_refusal_text(refusal: &ApprovalRefusal, zh: bool) -> Option<String> {
+    use weft_protocol::approval::{Decision, RequestStatus};
+    let status_word = |status: &RequestStatus| match (status, zh) {
+        (RequestStatus::InReview, true) => "审批中",
+        (RequestStatus::Approved, true) => "已通过",
+        (RequestStatus::Rejected, true) => "已驳回",
+        (RequestStatus::Withdrawn, true) => "已撤回",
+        (RequestStatus::InReview, false) => "in review",
+        (RequestStatus::Approved, false) => "approved",
+        (RequestStatus::Rejected, false) => "rejected",
+        (RequestStatus::Withdrawn, false) => "withdrawn",
+    };
+    Some(match refusal {
+        ApprovalRefusal::NotFound if zh => "未能生效：该申请不存在，或你无权查看。".into(),
+        ApprovalRefusal::NotFound => "Not applied: the request does not exist or you may not see it.".into(),
+        ApprovalRefusal::NotAnApprover if zh => "未能生效：你不是该申请的审批人。".into(),
+        ApprovalRefusal::NotAnApprover => "Not applied: you do not approve this request.".into(),
+        ApprovalRefusal::NotTheApplicant if zh => "未能生效：只有申请人可以撤回申请。".into(),
+        ApprovalRefusal::NotTheApplicant => "Not applied: only the applicant can withdraw a request.".into(),
+        ApprovalRefusal::Withdrawn if zh => "未能生效：申请人已在你的审批送达前撤回了该申请。".into(),
+        ApprovalRefusal::Withdrawn => {
+            "Not applied: the applicant withdrew this request before your decision arrived.".into()
+        }
+        ApprovalRefusal::RequestFinished { status } if zh => {
+            format!("未能生效：该申请在此之前已经{}。", status_word(status))
+        }
+        ApprovalRefusal::RequestFinished { status } => {
+            format!("Not applied: the request had already been {}.", status_word(status))
+        }
+        ApprovalRefusal::NotInReview { status } if zh => {
+            format!("未能撤回：该申请已经{}，只有审批中的申请可以撤回。", status_word(status))
+        }
+        ApprovalRefusal::NotInReview { status } => {
+            format!("Not withdrawn: the request is already {}; only a request in review can be.", status_word(status))
+        }
+        ApprovalRefusal::AlreadyDecided { step, step_name, decision, .. } => {
+            let (zh_word, en_word) =
+                if *decision == Decision::Reject { ("驳回", "rejected") } else { ("同意", "approved") };
+            if zh {
+                format!("未能生效：你已在第 {} 步（{step_name}）{zh_word}过。", step + 1)
+            } else {
+                format!("Not applied: you already {en_word} step {} ({step_name}).", step + 1)
+            }
+        }
+        ApprovalRefusal::AlreadyDecidedByOther { step, step_name, by_name, current_step, .. } if zh => format!(
+            "未能生效：{by_name} 已审批通过第 {} 步（{step_name}，一人同意即可），申请已进入第 {} 步。",
+            step + 1,
+            current_step + 1
+        ),
+        ApprovalRefusal::AlreadyDecidedByOther { step, step_name, by_name, current_step, .. } => format!(
+            "Not applied: {by_name} already approved step {} ({step_name}; one approval decides it) and the request \
+             has moved on to step {}.",
+            step + 1,
+            current_step + 1
+        ),
+        ApprovalRefusal::StepFinished { step, step_name, current_step } if zh => {
+            format!("未能生效：第 {} 步（{step_name}）已经结束，申请已进入第 {} 步。", step + 1, current_step + 1)
+        }
+        ApprovalRefusal::StepFinished { step, step_name, current_step } => format!(
+            "Not applied: step {} ({step_name}) is finished and the request has moved on to step {}.",
+            step + 1,
+            current_step + 1
+        ),
+        ApprovalRefusal::StepNotStarted { step, step_name, current_step } if zh => {
+            format!("未能生效：你的第 {} 步（{step_name}）还未开始，申请仍在第 {} 步。", step + 1, current_step + 1)
+        }
+        ApprovalRefusal::StepNotStarted { step, step_name, current_step } => format!(
+            "Not applied: your step {} ({step_name}) has not started; the request is still at step {}.",
+            step + 1,
+            current_step + 1
+        ),
+        ApprovalRefusal::TemplateChanged { .. } if zh => "未能提交：审批模板已更新，请重新打开表单填写。".into(),
+        ApprovalRefusal::TemplateChanged { .. } => {
+            "Not submitted: the template changed since the form was filled in; open the form again.".into()
+        }
+        ApprovalRefusal::NoApprover { step } if zh => {
+            format!("未能提交：步骤“{step}”没有可用的审批人，请联系管理员修改模板。")
+        }
+        ApprovalRefusal::NoApprover { step } => {
+            format!("Not submitted: step “{step}” has no approver; ask an administrator to fix the template.")
+        }
+        ApprovalRefusal::UnknownApplicant if zh => "未能提交：你的账号不是在职成员。".into(),
+        ApprovalRefusal::UnknownApplicant => "Not submitted: your account is not an active member.".into(),
+        ApprovalRefusal::Unknown => return None,
+    })
+}
+
+fn conversation_refusal_text(refusal: &ConversationRefusal, zh: bool) -> Option<String> {
+    let (zh_text, en_text): (String, String) = match refusal {
+        ConversationRefusal::NotFound => ("该会话不存在。".into(), "The conversation does not exist.".into()),
+        ConversationRefusal::OwnerOnly => {
+            ("只有群主或管理员可以这样做。".into(), "Only the group's owner or an administrator can do this.".into())
+        }
+        ConversationRefusal::MentionAllOwnerOnly => (
+            "只有群主或管理员可以 @所有人。".into(),
+            "Only the group's owner or an administrator can mention everyone.".into(),
+        ),
+        ConversationRefusal::GroupFull { max } => {
+            (format!("群成员最多 {max} 人。"), format!("A group has at most {max} members."))
+        }
+        ConversationRefusal::TooFewMembers => {
+            ("请至少选择一位其他成员。".into(), "Pick at least one other member.".into())
+        }
+        ConversationRefusal::ReadOnlyConversation => (
+            "审批会话是只读的：请在卡片上操作。".into(),
+            "The Approvals conversation is read-only: act on its cards.".into(),
+        ),
+        ConversationRefusal::ApprovalsConversationFixed => {
+            ("审批会话不能修改。".into(), "The Approvals conversation cannot be changed.".into())
+        }
+        ConversationRefusal::DirectChatFixed => {
+            ("单聊始终只有两位成员。".into(), "A direct chat always has exactly its two members.".into())
+        }
+        ConversationRefusal::DirectChatWithSelf => {
+            ("单聊需要另一位成员。".into(), "A direct chat needs another member.".into())
+        }
+        ConversationRefusal::RemoveOwnerFirst => {
+            ("请先转让群主，再移除原群主。".into(), "Hand the group to someone else before removing its owner.".into())
+        }
+        ConversationRefusal::NotInGroup { .. } => {
+            ("该成员不在群里。".into(), "That member is not in the group.".into())
+        }
+        ConversationRefusal::InactiveMember { .. } => {
+            ("所选成员不存在或已停用。".into(), "A member you picked does not exist or is disabled.".into())
+        }
+        ConversationRefusal::MentionOutsider { .. } => {
+            ("@ 的成员不在此会话中。".into(), "Someone you mentioned is not in this conversation.".into())
+        }
+        ConversationRefusal::NoSuchReply => {
+            ("回复的消息不在此会话中。".into(), "The message you reply to is not in this conversation.".into())
+        }
+        ConversationRefusal::NotTheSender => {
+            ("只有发送者可以撤回消息。".into(), "Only the sender can recall a message.".into())
+        }
+        ConversationRefusal::RecallWindowPassed { minutes } if minutes % 60 == 0 => (
+            format!("消息发出 {} 小时后不能撤回。", minutes / 60),
+            format!("A message can be recalled only within {} h of sending.", minutes / 60),
+        ),
+        ConversationRefusal::RecallWindowPassed { minutes } => (
+            format!("消息发出 {minutes} 分钟后不能撤回。"),
+            format!("A message can be recalled only within {minutes} min of sending."),
+        ),
+        ConversationRefusal::Unknown => return None,
+    };
+    Some(if zh { zh_text } else { en_text })
 }

@@ -73,6 +73,9 @@ pub struct ChatState {
     /// Submissions the server accepted during this visit: the outbox client id and the new
     /// request's id (so the form that sent one can open it).
     pub submitted: RwSignal<HashMap<ClientId, ApprovalId>>,
+    /// Why the server refused outbox entries during this visit, by client id, when it said so
+    /// with a typed reason (the entry itself keeps the server's message).
+    pub refusals: RwSignal<HashMap<String, weft_protocol::Refusal>>,
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
@@ -107,6 +110,7 @@ impl ChatState {
             directory: RwSignal::new(Directory::default()),
             approvals: RwSignal::new(HashMap::new()),
             submitted: RwSignal::new(HashMap::new()),
+            refusals: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
             session,
@@ -215,6 +219,7 @@ impl ChatState {
         self.directory.set(Directory::default());
         self.approvals.set(HashMap::new());
         self.submitted.set(HashMap::new());
+        self.refusals.set(HashMap::new());
         self.directory_read.set_value(false);
         self.cursor.set_value(None);
         self.loaded.set(false);
@@ -408,6 +413,35 @@ impl ChatState {
     /// Forgets a conversation the member just left.
     pub fn forget_conversation(self, id: ConversationId) {
         spawn_local(self.apply_removed(id));
+    }
+}
+
+/// What a form shows after a failed call: one of the app's texts, or a refusal the server gave
+/// as a typed reason (worded by `i18n::refusal_text`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    Text(crate::i18n::Text),
+    Refused(weft_protocol::Refusal),
+}
+
+impl Failure {
+    /// The server's typed reason when this build can word it, else [`error_text`].
+    pub fn of(error: &ApiError) -> Self {
+        match error {
+            ApiError::Server { body: weft_protocol::ErrorBody { reason: Some(reason), .. }, .. }
+                if crate::i18n::refusal_text(reason, crate::i18n::Lang::En).is_some() =>
+            {
+                Failure::Refused(reason.clone())
+            }
+            other => Failure::Text(error_text(other)),
+        }
+    }
+
+    pub fn render(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Failure::Text(text) => text.in_lang(lang).to_owned(),
+            Failure::Refused(reason) => crate::i18n::refusal_text(reason, lang).unwrap_or_default(),
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use weft_protocol::approval::{
     DatePrecision, Decimal, SelectOption, StepTemplate, Template, TemplateSpec, validate_template,
 };
 use weft_protocol::auth::Role;
-use weft_protocol::{DepartmentId, MemberId, TemplateId};
+use weft_protocol::{DepartmentId, ErrorBody, FieldProblem, FieldRule, MemberId, TemplateId};
 
 /// The kinds of control an administrator can add, in the order the editor offers them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -836,44 +836,51 @@ impl TemplateDraft {
         if problems.is_empty() { Ok(spec) } else { Err(problems) }
     }
 
-    /// Reads the server's 422 message (problems joined with `"; "`) as placed problems.
-    pub fn server_problems(&self, message: &str) -> Vec<Problem> {
-        message.split("; ").map(|problem| self.place_problem(problem)).collect()
+    /// Places the server's 422: its typed `problems`, or (when it sent none) its message at the
+    /// top of the form.
+    pub fn server_problems(&self, body: &ErrorBody) -> Vec<Problem> {
+        if body.problems.is_empty() {
+            return vec![Problem { place: Place::Form, wording: Wording::Server(body.message.clone()) }];
+        }
+        body.problems.iter().map(|problem| self.place_problem(problem)).collect()
     }
 
-    /// Places one problem worded as `validate_template` words them (`"<where>: <what>"`, where
-    /// is `name`, `controls.<id>[.<field>]`, `chain.steps[<n>][.<field>]`, `chain.cc_on_…[<n>]`).
-    /// Known rules get the app's wording; anything else keeps the protocol's.
-    pub fn place_problem(&self, problem: &str) -> Problem {
-        let (path, message) = problem.split_once(": ").unwrap_or(("", problem));
-        let server = |place: Place| Problem { place, wording: Wording::Server(message.to_owned()) };
-        if path == "name" {
-            return Problem::rule(Place::Name, Text::TemplateNameRule);
-        }
-        if path == "controls" {
-            return match message {
-                "at least one" => Problem::rule(Place::Controls, Text::TemplateNeedsControl),
-                _ => server(Place::Controls),
-            };
+    /// Places one problem as `validate_template` reports them (`path` is `name`,
+    /// `controls[.<id>[.<field>]]`, `chain.steps[<n>][.<field>]`, `chain.cc_on_…[<n>]`, or
+    /// `chain` for members and departments the server does not know). Known rules get the app's
+    /// wording; anything else keeps the protocol's English.
+    pub fn place_problem(&self, problem: &FieldProblem) -> Problem {
+        let path = problem.path.as_str();
+        let rule = &problem.rule;
+        let server = |place: Place| Problem { place, wording: Wording::Server(rule.to_string()) };
+        let at_top = || Problem { place: Place::Form, wording: Wording::Server(problem.to_string()) };
+        match path {
+            "name" => return Problem::rule(Place::Name, Text::TemplateNameRule),
+            "controls" if *rule == FieldRule::AtLeastOne => {
+                return Problem::rule(Place::Controls, Text::TemplateNeedsControl);
+            }
+            "controls" | "controls.id" => return server(Place::Controls),
+            "chain.steps" => return Problem::rule(Place::Steps, Text::TemplateNeedsStep),
+            _ => {}
         }
         if let Some(rest) = path.strip_prefix("controls.") {
-            let (id, field) = rest.split_once('.').unwrap_or((rest, ""));
+            let (id, field) = ["title", "options", "columns", "currency", "decimals"]
+                .into_iter()
+                .find_map(|field| rest.strip_suffix(field)?.strip_suffix('.').map(|id| (id, field)))
+                .unwrap_or((rest, ""));
             if self.control(id).is_none() {
-                return Problem { place: Place::Form, wording: Wording::Server(problem.to_owned()) };
+                return at_top();
             }
             let place = Place::Control(id.to_owned());
-            return match field {
-                "title" => Problem::rule(Place::ControlTitle(id.to_owned()), Text::TemplateTitleRule),
-                "options" => Problem::rule(place, Text::TemplateOptionsRule),
-                "columns" => Problem::rule(place, Text::TemplateColumnsRule),
-                "currency" => Problem::rule(place, Text::TemplateCurrencyRule),
-                "decimals" => Problem::rule(place, Text::TemplateDecimalsRule),
-                "" if message.contains("min is above max") => Problem::rule(place, Text::TemplateMinAboveMax),
+            return match (field, rule) {
+                ("title", _) => Problem::rule(Place::ControlTitle(id.to_owned()), Text::TemplateTitleRule),
+                (_, FieldRule::UniqueOptions) => Problem::rule(place, Text::TemplateOptionsRule),
+                ("columns", _) => Problem::rule(place, Text::TemplateColumnsRule),
+                (_, FieldRule::CurrencyCode) => Problem::rule(place, Text::TemplateCurrencyRule),
+                ("decimals", _) => Problem::rule(place, Text::TemplateDecimalsRule),
+                (_, FieldRule::MinAboveMax) => Problem::rule(place, Text::TemplateMinAboveMax),
                 _ => server(place),
             };
-        }
-        if path == "chain.steps" {
-            return Problem::rule(Place::Steps, Text::TemplateNeedsStep);
         }
         let indexed = |prefix: &str| -> Option<(usize, &str)> {
             let rest = path.strip_prefix(prefix)?.strip_prefix('[')?;
@@ -894,7 +901,9 @@ impl TemplateDraft {
             let place = Place::Step(step.key);
             return match (field, source_rule(field)) {
                 (_, Some(text)) => Problem::rule(place, text),
-                ("condition", None) => Problem::rule(place, Text::TemplateConditionRule),
+                (_, None) if matches!(rule, FieldRule::ConditionField { .. }) => {
+                    Problem::rule(place, Text::TemplateConditionRule)
+                }
                 _ => server(place),
             };
         }
@@ -911,6 +920,6 @@ impl TemplateDraft {
                 };
             }
         }
-        Problem { place: Place::Form, wording: Wording::Server(problem.to_owned()) }
+        at_top()
     }
 }

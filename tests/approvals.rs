@@ -11,7 +11,7 @@ use weft::approval_form::{
 };
 use weft::i18n::Text;
 use weft::store::{MemoryStore, Store};
-use weft::sync::approvals::{may_decide, refusal_text};
+use weft::sync::approvals::{may_decide, refusal_text, refusal_words};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::approval::{
     ApprovalSummary, Control, ControlKind, Decision, FieldValue, MAX_FILES, TemplateSpec, validate,
@@ -234,6 +234,51 @@ fn refused_decisions_are_explained_from_the_requests_current_state() {
         Text::ApprovalConflictWithdrawn.in_lang(weft::i18n::Lang::Zh),
         "未能生效：申请人已在你的审批送达前撤回了该申请。"
     );
+}
+
+#[wasm_bindgen_test]
+fn a_typed_refusal_is_explained_in_the_members_words_before_the_state_is_consulted() {
+    use weft::i18n::Lang;
+    use weft_protocol::approval::RequestStatus::InReview;
+    let request_id = ApprovalId(Uuid::from_u128(9));
+    let decide =
+        OutboxAction::DecideApproval { request_id, step: Some(0), decision: Decision::Approve, comment: "".into() };
+    let reason = weft_protocol::Refusal::Approval(weft_protocol::ApprovalRefusal::AlreadyDecidedByOther {
+        step: 0,
+        step_name: "财务 Finance".into(),
+        by: MemberId(Uuid::from_u128(7)),
+        by_name: "吴霞".into(),
+        current_step: 1,
+    });
+    let current = summary(InReview, Some(1), &[]);
+    let zh = refusal_words(&decide, Some(&reason), Some(&current), Lang::Zh);
+    assert_eq!(zh, "未能生效：吴霞 已审批通过第 1 步（财务 Finance，一人同意即可），申请已进入第 2 步。");
+    let en = refusal_words(&decide, Some(&reason), Some(&current), Lang::En);
+    assert!(en.contains("吴霞 already approved step 1"), "{en}");
+    // Without a reason (after a reload) or with one this build does not know: judged from the state.
+    let judged = Text::ApprovalConflictMovedOn.in_lang(Lang::En);
+    assert_eq!(refusal_words(&decide, None, Some(&current), Lang::En), judged);
+    let newer = weft_protocol::Refusal::Approval(weft_protocol::ApprovalRefusal::Unknown);
+    assert_eq!(refusal_words(&decide, Some(&newer), Some(&current), Lang::En), judged);
+}
+
+#[wasm_bindgen_test]
+fn a_group_refusal_is_worded_from_its_reason_and_other_failures_keep_the_apps_text() {
+    use weft::api::ApiError;
+    use weft::i18n::Lang;
+    use weft::state::Failure;
+    use weft_protocol::{ConversationRefusal, ErrorBody, ErrorCode, Refusal};
+    let body = ErrorBody {
+        reason: Some(Refusal::Conversation(ConversationRefusal::GroupFull { max: 500 })),
+        ..ErrorBody::new(ErrorCode::InvalidField, "members: a group has at most 500 members")
+    };
+    let full = Failure::of(&ApiError::Server { status: 422, body });
+    assert_eq!(full.render(Lang::Zh), "群成员最多 500 人。");
+    assert_eq!(full.render(Lang::En), "A group has at most 500 members.");
+    let plain = Failure::of(&ApiError::Server { status: 500, body: ErrorBody::new(ErrorCode::Internal, "x") });
+    assert_eq!(plain, Failure::Text(Text::ErrorServer));
+    let newer = ErrorBody { reason: Some(Refusal::Unknown), ..ErrorBody::new(ErrorCode::Conflict, "new") };
+    assert_eq!(Failure::of(&ApiError::Server { status: 409, body: newer }), Failure::Text(Text::ErrorServer));
 }
 
 #[wasm_bindgen_test]

@@ -10,7 +10,7 @@ use weft::template_draft::{CcList, KindChoice, Place, Problem, Settings, SourceK
 use weft_protocol::approval::{
     ApprovalMode, ApproverSource, CompareOp, Condition, ControlKind, Decimal, Template, validate_template,
 };
-use weft_protocol::{MemberId, TemplateId};
+use weft_protocol::{ErrorBody, ErrorCode, FieldProblem, FieldRule, MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -188,10 +188,16 @@ fn problems_are_placed_beside_the_field_step_or_section_they_concern() {
 fn the_servers_refusal_is_placed_by_the_same_rules() {
     let draft = travel();
     let finance = draft.steps[1].key;
-    let problems = draft.server_problems(
-        "controls.money_3.currency: a three-letter code such as CNY; chain.steps[1].members: at least one; \
-         chain: member 00000000-0000-0000-0000-000000000002 does not exist",
-    );
+    let stranger = MemberId(Uuid::from_u128(2));
+    let refused = ErrorBody {
+        problems: vec![
+            FieldProblem::new("controls.money_3.currency", FieldRule::CurrencyCode),
+            FieldProblem::new("chain.steps[1].members", FieldRule::AtLeastOne),
+            FieldProblem::new("chain", FieldRule::UnknownMember { member: stranger }),
+        ],
+        ..ErrorBody::new(ErrorCode::InvalidField, "three problems")
+    };
+    let problems = draft.server_problems(&refused);
     assert_eq!(
         texts(&problems),
         vec![
@@ -205,6 +211,9 @@ fn the_servers_refusal_is_placed_by_the_same_rules() {
         Wording::Server("chain: member 00000000-0000-0000-0000-000000000002 does not exist".into())
     );
     // A control the draft does not have is listed at the top, in the server's words.
-    let unknown = draft.place_problem("controls.gone: the id is used twice");
+    let unknown = draft.place_problem(&FieldProblem::new("controls.gone", FieldRule::DuplicateId));
     assert_eq!(unknown.place, Place::Form);
+    // A body without typed problems is shown whole at the top.
+    let plain = draft.server_problems(&ErrorBody::new(ErrorCode::InvalidField, "name: taken"));
+    assert_eq!(plain, vec![Problem { place: Place::Form, wording: Wording::Server("name: taken".into()) }]);
 }

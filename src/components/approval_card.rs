@@ -7,7 +7,7 @@
 use crate::i18n::{Text, use_i18n};
 use crate::routes::approvals::status_text;
 use crate::state::use_chat;
-use crate::sync::approvals::{may_decide, refusal_text};
+use crate::sync::approvals::{may_decide, refusal_words};
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use weft_protocol::approval::{ApprovalCard, CardEvent, Decision, RequestStatus};
@@ -123,8 +123,13 @@ pub fn QueuedApprovalActions(request_id: weft_protocol::ApprovalId) -> impl Into
                 match entry.failed.clone() {
                     Some(server_says) => {
                         let action = entry.action.clone();
-                        let explained =
-                            move || summary.with(|s| refusal_text(&action, s.as_ref())).in_lang(i18n.lang.get());
+                        let key = entry.client_id.clone();
+                        let explained = move || {
+                            let lang = i18n.lang.get();
+                            chat.refusals.with(|reasons| {
+                                summary.with(|s| refusal_words(&action, reasons.get(&key), s.as_ref(), lang))
+                            })
+                        };
                         view! {
                             <p class="approval-refused" role="alert" data-testid="approval-refused">
                                 {explained}" "<span class="hint">{server_says}</span>" "

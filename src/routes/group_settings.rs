@@ -6,7 +6,7 @@ use crate::api::{Api, ApiError};
 use crate::components::member_picker::MemberPicker;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use crate::state::{error_text, use_chat};
+use crate::state::{Failure, use_chat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -29,7 +29,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
     let detail = Memo::new(move |_| id.get().and_then(|id| chat.details.with(|d| d.get(&id).cloned())));
-    let error = RwSignal::new(None::<Text>);
+    let error = RwSignal::new(None::<Failure>);
     let new_name = RwSignal::new(String::new());
     let adding = RwSignal::new(Vec::<MemberId>::new());
     Effect::new(move |_| {
@@ -61,8 +61,8 @@ pub fn GroupSettingsPage() -> impl IntoView {
             match call(api, id).await {
                 Ok(Some(detail)) => chat.adopt(detail),
                 Ok(None) => {}
-                Err(ApiError::Network) => error.set(Some(Text::NeedsNetwork)),
-                Err(err) => error.set(Some(error_text(&err))),
+                Err(ApiError::Network) => error.set(Some(Failure::Text(Text::NeedsNetwork))),
+                Err(err) => error.set(Some(Failure::of(&err))),
             }
         });
     };
@@ -94,8 +94,8 @@ pub fn GroupSettingsPage() -> impl IntoView {
                         chat.forget_conversation(id);
                         navigate("/", Default::default());
                     }
-                    Err(ApiError::Network) => error.set(Some(Text::NeedsNetwork)),
-                    Err(err) => error.set(Some(error_text(&err))),
+                    Err(ApiError::Network) => error.set(Some(Failure::Text(Text::NeedsNetwork))),
+                    Err(err) => error.set(Some(Failure::of(&err))),
                 }
             });
         }
@@ -110,7 +110,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
                 <h2 id="settings-title">{i18n.t(Text::GroupSettings)}</h2>
             </header>
             <div class="page__body">
-                <p class="form-error" role="alert">{move || error.get().map(|t| t.in_lang(i18n.lang.get()))}</p>
+                <p class="form-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.render(i18n.lang.get())))}</p>
                 <Show when=can_manage>
                     <form class="inline-form" on:submit=rename>
                         <label for="rename-input">{i18n.t(Text::GroupName)}</label>

@@ -5,7 +5,7 @@ use crate::components::member_picker::MemberPicker;
 use crate::components::text_field::TextField;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use crate::state::{error_text, use_chat};
+use crate::state::{Failure, use_chat};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -22,7 +22,7 @@ pub fn NewChatPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let name_error = RwSignal::new(None::<Text>);
     let pick_error = RwSignal::new(None::<Text>);
-    let form_error = RwSignal::new(None::<Text>);
+    let form_error = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
     // One client id per attempt, so pressing twice never makes two groups.
     let client_id = StoredValue::new(crate::platform::new_client_id());
@@ -54,8 +54,8 @@ pub fn NewChatPage() -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(detail) => navigate(&chat.adopt_for_display(detail), Default::default()),
-                Err(crate::api::ApiError::Network) => form_error.set(Some(Text::NeedsNetwork)),
-                Err(error) => form_error.set(Some(error_text(&error))),
+                Err(crate::api::ApiError::Network) => form_error.set(Some(Failure::Text(Text::NeedsNetwork))),
+                Err(error) => form_error.set(Some(Failure::of(&error))),
             }
         });
     };
@@ -71,7 +71,9 @@ pub fn NewChatPage() -> impl IntoView {
                 <TextField id="group-name" label=Text::GroupName value=name error=name_error maxlength=60/>
                 <MemberPicker exclude=me selected=selected/>
                 <p class="field-error" role="alert">{show(pick_error)}</p>
-                <p class="form-error" role="alert">{show(form_error)}</p>
+                <p class="form-error" role="alert">
+                    {move || form_error.with(|e| e.as_ref().map(|e| e.render(i18n.lang.get())))}
+                </p>
                 <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::StartChat)}</button>
             </form>
         </section>

@@ -3,11 +3,12 @@
 //! offline is applied exactly once when the server can be reached. The server decides conflicts
 //! (the request was withdrawn, another approver decided, the step moved on); a refused action
 //! stays in the outbox with the server's reason, the request's current state is fetched, and the
-//! screens explain the refusal in the member's language ([`refusal_text`]) until dismissed.
+//! screens explain the refusal in the member's language ([`refusal_words`]: the server's typed
+//! reason, or the request's state) until dismissed.
 
 use super::outbox::{OutboxAction, OutboxEntry};
 use crate::api::{Api, ApiError};
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::state::ChatState;
 use crate::store::{Store, StoredApproval};
 use leptos::prelude::*;
@@ -15,7 +16,7 @@ use leptos::task::spawn_local;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalSummary, Decision, FormValues, RequestStatus, SubmitApprovalRequest, Template,
 };
-use weft_protocol::{ApprovalId, ClientId, MemberId, TemplateId};
+use weft_protocol::{ApprovalId, ClientId, ErrorBody, MemberId, Refusal, TemplateId};
 
 impl ChatState {
     /// Queues a new request (already validated by the form); returns its client id.
@@ -106,6 +107,11 @@ impl ChatState {
                 Ok(())
             }
             Err(error @ ApiError::Server { status: 403 | 404 | 409, .. }) => {
+                if let ApiError::Server { body: ErrorBody { reason: Some(reason), .. }, .. } = &error {
+                    self.refusals.update(|all| {
+                        all.insert(client_id.to_string(), reason.clone());
+                    });
+                }
                 if let Some(request) = action.approval() {
                     match api.approval(request).await {
                         Ok(detail) => self.apply_approval(&detail),
@@ -261,8 +267,22 @@ pub fn may_decide(summary: &ApprovalSummary, member: MemberId, step: u32) -> boo
         && summary.waiting_on.contains(&member)
 }
 
-/// Why the server refused an approval action, in words for the member, judged from the
-/// request's current state (`None` when the device does not know it).
+/// Why the server refused an approval action, in words for the member: the server's typed
+/// reason when this visit heard it (`crate::i18n::refusal_text`), otherwise judged from the
+/// request's current state (after a reload, or from an older server).
+pub fn refusal_words(
+    action: &OutboxAction,
+    reason: Option<&Refusal>,
+    current: Option<&ApprovalSummary>,
+    lang: Lang,
+) -> String {
+    reason
+        .and_then(|reason| crate::i18n::refusal_text(reason, lang))
+        .unwrap_or_else(|| refusal_text(action, current).in_lang(lang).to_owned())
+}
+
+/// Why the server refused an approval action, judged from the request's current state (`None`
+/// when the device does not know it).
 pub fn refusal_text(action: &OutboxAction, current: Option<&ApprovalSummary>) -> Text {
     let Some(current) = current else { return Text::ApprovalRefused };
     match (action, current.status) {

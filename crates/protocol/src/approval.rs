@@ -16,6 +16,7 @@
 use crate::auth::Role;
 use crate::chat::Attachment;
 use crate::directory::DepartmentId;
+use crate::refusal::{FieldProblem, FieldRule};
 use crate::{ApprovalId, AttachmentId, ClientId, MemberId, Millis, TemplateId};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
@@ -569,24 +570,25 @@ pub fn check_date(text: &str, precision: DatePrecision) -> Result<(), String> {
 
 /// Checks a template as an administrator wrote it: names, unique control ids, options, bounds,
 /// no table inside a table, and a chain whose conditions name fields that fit them. Returns every
-/// problem, each starting with where it is.
-pub fn validate_template(spec: &TemplateSpec) -> Result<(), Vec<String>> {
+/// problem with where it is (`name`, `controls[.<id>[.<field>]]`, `chain.steps[<n>][.<field>]`,
+/// `chain.cc_on_submit[<n>]…`).
+pub fn validate_template(spec: &TemplateSpec) -> Result<(), Vec<FieldProblem>> {
     let mut problems = Vec::new();
     if spec.name.trim().is_empty() || spec.name.chars().count() > 50 {
-        problems.push("name: 1 to 50 characters".to_owned());
+        problems.push(FieldProblem::new("name", FieldRule::Length { min: 1, max: 50 }));
     }
     if spec.controls.is_empty() {
-        problems.push("controls: at least one".to_owned());
+        problems.push(FieldProblem::new("controls", FieldRule::AtLeastOne));
     }
     let mut ids = BTreeSet::new();
     check_controls(&spec.controls, false, &mut ids, &mut problems);
     if spec.chain.steps.is_empty() {
-        problems.push("chain.steps: at least one".to_owned());
+        problems.push(FieldProblem::new("chain.steps", FieldRule::AtLeastOne));
     }
     for (index, step) in spec.chain.steps.iter().enumerate() {
         let at = format!("chain.steps[{index}]");
         if step.name.trim().is_empty() {
-            problems.push(format!("{at}.name: required"));
+            problems.push(FieldProblem::new(format!("{at}.name"), FieldRule::Required));
         }
         check_source(&step.approvers, &at, &mut problems);
         if let Some(condition) = &step.condition {
@@ -602,44 +604,50 @@ pub fn validate_template(spec: &TemplateSpec) -> Result<(), Vec<String>> {
     if problems.is_empty() { Ok(()) } else { Err(problems) }
 }
 
-fn check_controls(controls: &[Control], in_table: bool, ids: &mut BTreeSet<String>, problems: &mut Vec<String>) {
+/// Longest control id, in bytes.
+pub const MAX_CONTROL_ID_LEN: u32 = 64;
+
+fn check_controls(controls: &[Control], in_table: bool, ids: &mut BTreeSet<String>, problems: &mut Vec<FieldProblem>) {
     for control in controls {
         let at = format!("controls.{}", control.id);
-        if control.id.trim().is_empty() || control.id.len() > 64 {
-            problems.push("controls: every id has 1 to 64 characters".to_owned());
+        if control.id.trim().is_empty() || control.id.len() > MAX_CONTROL_ID_LEN as usize {
+            problems.push(FieldProblem::new("controls.id", FieldRule::Length { min: 1, max: MAX_CONTROL_ID_LEN }));
         } else if !ids.insert(control.id.clone()) {
-            problems.push(format!("{at}: the id is used twice"));
+            problems.push(FieldProblem::new(at.clone(), FieldRule::DuplicateId));
         }
         if control.title.trim().is_empty() {
-            problems.push(format!("{at}.title: required"));
+            problems.push(FieldProblem::new(format!("{at}.title"), FieldRule::Required));
         }
         match &control.kind {
             ControlKind::Number { min, max, decimals } => {
                 if *decimals > MAX_DECIMALS {
-                    problems.push(format!("{at}.decimals: at most {MAX_DECIMALS}"));
+                    problems.push(FieldProblem::new(
+                        format!("{at}.decimals"),
+                        FieldRule::AtMost { max: u32::from(MAX_DECIMALS) },
+                    ));
                 }
                 if let (Some(min), Some(max)) = (min, max)
                     && min > max
                 {
-                    problems.push(format!("{at}: min is above max"));
+                    problems.push(FieldProblem::new(at.clone(), FieldRule::MinAboveMax));
                 }
             }
             ControlKind::Money { currency }
                 if currency.len() != 3 || !currency.bytes().all(|b| b.is_ascii_uppercase()) =>
             {
-                problems.push(format!("{at}.currency: a three-letter code such as CNY"));
+                problems.push(FieldProblem::new(format!("{at}.currency"), FieldRule::CurrencyCode));
             }
             ControlKind::Selector { options, .. } => {
                 let unique: BTreeSet<&str> = options.iter().map(|o| o.id.as_str()).collect();
                 if options.is_empty() || unique.len() != options.len() {
-                    problems.push(format!("{at}.options: at least one, with unique ids"));
+                    problems.push(FieldProblem::new(format!("{at}.options"), FieldRule::UniqueOptions));
                 }
             }
             ControlKind::Table { columns } => {
                 if in_table {
-                    problems.push(format!("{at}: a table cannot hold a table"));
+                    problems.push(FieldProblem::new(at.clone(), FieldRule::NestedTable));
                 } else if columns.is_empty() {
-                    problems.push(format!("{at}.columns: at least one"));
+                    problems.push(FieldProblem::new(format!("{at}.columns"), FieldRule::AtLeastOne));
                 }
                 check_controls(columns, true, ids, problems);
             }
@@ -648,19 +656,19 @@ fn check_controls(controls: &[Control], in_table: bool, ids: &mut BTreeSet<Strin
     }
 }
 
-fn check_source(source: &ApproverSource, at: &str, problems: &mut Vec<String>) {
+fn check_source(source: &ApproverSource, at: &str, problems: &mut Vec<FieldProblem>) {
     match source {
         ApproverSource::Members { members } if members.is_empty() => {
-            problems.push(format!("{at}.members: at least one"));
+            problems.push(FieldProblem::new(format!("{at}.members"), FieldRule::AtLeastOne));
         }
         ApproverSource::DepartmentLeader { level } if *level == 0 => {
-            problems.push(format!("{at}.level: 1 (the applicant's main department) or more"));
+            problems.push(FieldProblem::new(format!("{at}.level"), FieldRule::AtLeast { min: 1 }));
         }
         _ => {}
     }
 }
 
-fn check_condition(condition: &Condition, controls: &[Control], at: &str, problems: &mut Vec<String>) {
+fn check_condition(condition: &Condition, controls: &[Control], at: &str, problems: &mut Vec<FieldProblem>) {
     let (control_id, fits) = match condition {
         Condition::Compare { control_id, .. } => (
             control_id,
@@ -677,8 +685,9 @@ fn check_condition(condition: &Condition, controls: &[Control], at: &str, proble
         ),
     };
     if !fits {
-        problems.push(format!(
-            "{at}.condition: {control_id:?} is not a top-level field of a kind (and with the option) the condition tests"
+        problems.push(FieldProblem::new(
+            format!("{at}.condition"),
+            FieldRule::ConditionField { control_id: control_id.clone() },
         ));
     }
 }

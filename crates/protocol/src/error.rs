@@ -1,5 +1,8 @@
-//! The error body every failing API call returns: `{ "code": "...", "message": "..." }`.
+//! The error body every failing API call returns: `{ "code": "...", "message": "..." }`, with a
+//! typed `reason` when the server refused by a rule and `problems` when fields were wrong (see
+//! [`crate::refusal`]).
 
+use crate::refusal::{FieldProblem, Refusal, lenient_problems, lenient_reason};
 use serde::{Deserialize, Serialize};
 
 /// Machine-readable error codes. The app maps them to its own wording; integrators switch on them.
@@ -34,9 +37,23 @@ pub enum ErrorCode {
     Internal,
 }
 
-/// The JSON body of every 4xx/5xx API response.
+/// The JSON body of every 4xx/5xx API response. `message` is English, for logs and older
+/// clients; the app words `reason` and `problems` itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,
+    /// Which rule refused the action (omitted when none applies).
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "lenient_reason")]
+    pub reason: Option<Refusal>,
+    /// The fields that are wrong, each with the rule it breaks (omitted when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "lenient_problems")]
+    pub problems: Vec<FieldProblem>,
+}
+
+impl ErrorBody {
+    /// A body with only a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into(), reason: None, problems: Vec::new() }
+    }
 }

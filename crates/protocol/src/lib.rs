@@ -11,11 +11,13 @@ pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod live;
+pub mod refusal;
 pub mod sync;
 
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId, TemplateId};
+pub use refusal::{ApprovalRefusal, ConversationRefusal, FieldProblem, FieldRule, Refusal};
 
 /// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 1;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 use weft_protocol::approval::*;
 use weft_protocol::auth::Role;
-use weft_protocol::{ApprovalId, AttachmentId, ClientId, DepartmentId, MemberId, TemplateId};
+use weft_protocol::{ApprovalId, AttachmentId, ClientId, DepartmentId, FieldProblem, FieldRule, MemberId, TemplateId};
 
 fn member(n: u128) -> MemberId {
     MemberId(Uuid::from_u128(n))
@@ -231,19 +231,22 @@ fn templates_are_checked_before_they_are_stored() {
         mode: ApprovalMode::All,
         condition: Some(Condition::Compare { control_id: "s".into(), op: CompareOp::Gt, value: dec("1") }),
     });
-    let problems = validate_template(&template).expect_err("refused").join("\n");
+    let problems = validate_template(&template).expect_err("refused");
     for expected in [
-        "controls.a: the id is used twice",
-        "controls.a.currency",
-        "controls.inner: a table cannot hold a table",
-        "controls.s.options",
-        "controls.n.decimals: at most 6",
-        "controls.n: min is above max",
-        "chain.steps[1].level",
-        "chain.steps[1].condition",
+        FieldProblem::new("controls.a", FieldRule::DuplicateId),
+        FieldProblem::new("controls.a.currency", FieldRule::CurrencyCode),
+        FieldProblem::new("controls.inner", FieldRule::NestedTable),
+        FieldProblem::new("controls.s.options", FieldRule::UniqueOptions),
+        FieldProblem::new("controls.n.decimals", FieldRule::AtMost { max: 6 }),
+        FieldProblem::new("controls.n", FieldRule::MinAboveMax),
+        FieldProblem::new("chain.steps[1].level", FieldRule::AtLeast { min: 1 }),
+        FieldProblem::new("chain.steps[1].condition", FieldRule::ConditionField { control_id: "s".into() }),
     ] {
-        assert!(problems.contains(expected), "{expected} in {problems}");
+        assert!(problems.contains(&expected), "{expected:?} in {problems:?}");
     }
+    assert_eq!(problems.len(), 8, "{problems:?}");
+    let sentence = weft_protocol::refusal::problems_message(&problems);
+    assert!(sentence.contains("controls.n: min is above max; chain.steps[1].level: 1 or more"), "{sentence}");
     assert_eq!(validate_template(&spec(vec![control("a", true, ControlKind::Text)])), Ok(()));
 }
 

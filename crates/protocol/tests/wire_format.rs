@@ -7,7 +7,10 @@ use weft_protocol::chat::{
 };
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
-use weft_protocol::{AttachmentId, ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, MessageId, SessionId};
+use weft_protocol::{
+    ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem,
+    FieldRule, MemberId, MessageId, Refusal, SessionId,
+};
 
 fn id(n: u128) -> Uuid {
     Uuid::from_u128(n)
@@ -47,15 +50,130 @@ fn message() -> Message {
 
 #[test]
 fn error_body() {
-    insta::assert_json_snapshot!(ErrorBody {
-        code: ErrorCode::InvalidField,
-        message: "text: a message cannot be empty".into()
-    }, @r#"
+    insta::assert_json_snapshot!(ErrorBody::new(ErrorCode::InvalidField, "text: a message cannot be empty"), @r#"
     {
       "code": "invalid_field",
       "message": "text: a message cannot be empty"
     }
     "#);
+}
+
+#[test]
+fn error_body_with_an_approval_refusal() {
+    let reason = ApprovalRefusal::AlreadyDecidedByOther {
+        step: 0,
+        step_name: "财务 Finance".into(),
+        by: MemberId(Uuid::from_u128(7)),
+        by_name: "吴霞".into(),
+        current_step: 1,
+    };
+    let body =
+        ErrorBody { reason: Some(reason.clone().into()), ..ErrorBody::new(ErrorCode::Conflict, reason.to_string()) };
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "code": "conflict",
+      "message": "step 1 (财务 Finance) is finished — 吴霞 already approved it (one approval decides this step); the request has moved on to step 2",
+      "reason": {
+        "area": "approval",
+        "kind": "already_decided_by_other",
+        "step": 0,
+        "step_name": "财务 Finance",
+        "by": "00000000-0000-0000-0000-000000000007",
+        "by_name": "吴霞",
+        "current_step": 1
+      }
+    }
+    "#);
+    let back: ErrorBody = serde_json::from_value(serde_json::to_value(&body).expect("json")).expect("reads back");
+    assert_eq!(back, body);
+}
+
+#[test]
+fn error_body_with_a_conversation_refusal_and_a_unit_kind() {
+    let window = ErrorBody {
+        reason: Some(Refusal::Conversation(ConversationRefusal::RecallWindowPassed { minutes: 1440 })),
+        ..ErrorBody::new(ErrorCode::Conflict, "a message can be recalled only within 24 h of sending")
+    };
+    insta::assert_json_snapshot!(window, @r#"
+    {
+      "code": "conflict",
+      "message": "a message can be recalled only within 24 h of sending",
+      "reason": {
+        "area": "conversation",
+        "kind": "recall_window_passed",
+        "minutes": 1440
+      }
+    }
+    "#);
+    let owner = ErrorBody {
+        reason: Some(Refusal::Conversation(ConversationRefusal::OwnerOnly)),
+        ..ErrorBody::new(ErrorCode::Forbidden, "only the group's owner or an administrator can do this")
+    };
+    insta::assert_json_snapshot!(owner, @r#"
+    {
+      "code": "forbidden",
+      "message": "only the group's owner or an administrator can do this",
+      "reason": {
+        "area": "conversation",
+        "kind": "owner_only"
+      }
+    }
+    "#);
+    let back: ErrorBody = serde_json::from_value(serde_json::to_value(&owner).expect("json")).expect("reads back");
+    assert_eq!(back, owner);
+}
+
+#[test]
+fn error_body_with_field_problems() {
+    let body = ErrorBody {
+        problems: vec![
+            FieldProblem::new("controls.n", FieldRule::MinAboveMax),
+            FieldProblem::new("controls.n.decimals", FieldRule::AtMost { max: 6 }),
+        ],
+        ..ErrorBody::new(ErrorCode::InvalidField, "controls.n: min is above max; controls.n.decimals: at most 6")
+    };
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "code": "invalid_field",
+      "message": "controls.n: min is above max; controls.n.decimals: at most 6",
+      "problems": [
+        {
+          "path": "controls.n",
+          "rule": "min_above_max"
+        },
+        {
+          "path": "controls.n.decimals",
+          "rule": "at_most",
+          "max": 6
+        }
+      ]
+    }
+    "#);
+    let back: ErrorBody = serde_json::from_value(serde_json::to_value(&body).expect("json")).expect("reads back");
+    assert_eq!(back, body);
+}
+
+#[test]
+fn reasons_and_rules_from_a_newer_server_read_as_unknown_without_losing_the_body() {
+    let newer = serde_json::json!({
+        "code": "conflict",
+        "message": "something new",
+        "reason": { "area": "approval", "kind": "urged_too_often", "wait": 3 },
+        "problems": [{ "path": "x", "rule": "palindrome" }, { "path": "y", "rule": "at_most", "max": "many" }]
+    });
+    let body: ErrorBody = serde_json::from_value(newer).expect("still an error body");
+    assert_eq!(body.reason, Some(Refusal::Approval(ApprovalRefusal::Unknown)));
+    assert_eq!(
+        body.problems,
+        vec![FieldProblem::new("x", FieldRule::Unknown), FieldProblem::new("y", FieldRule::Unknown)]
+    );
+    let area: ErrorBody = serde_json::from_value(
+        serde_json::json!({"code": "forbidden", "message": "m", "reason": {"area": "calendar"}}),
+    )
+    .expect("unknown area");
+    assert_eq!(area.reason, Some(Refusal::Unknown));
+    let old: ErrorBody = serde_json::from_value(serde_json::json!({"code": "not_found", "message": "m"})).expect("old");
+    assert_eq!(old, ErrorBody::new(ErrorCode::NotFound, "m"));
 }
 
 #[test]

@@ -1,23 +1,88 @@
 //! `ApiError`: the one error type of the HTTP layer. Every handler returns it; it renders as a
-//! JSON body `{code, message}` with the matching status. Internal failures are logged with their
-//! cause and shown to clients only as "internal".
+//! JSON body `{code, message}` with the matching status, plus the typed `reason` or field
+//! `problems` when the domain refused. The one place refusals become status codes is
+//! [`refusal_status`]. Internal failures are logged with their cause and shown to clients only as
+//! "internal".
 
 use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use weft_protocol::{ErrorBody, ErrorCode};
+use weft_protocol::refusal::problems_message;
+use weft_protocol::{ApprovalRefusal, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem, Refusal};
 
 #[derive(Debug)]
 pub struct ApiError {
     pub status: StatusCode,
     pub code: ErrorCode,
     pub message: String,
+    /// Boxed: refusals carry names, and every handler returns `Result<_, ApiError>`.
+    pub reason: Option<Box<Refusal>>,
+    pub problems: Vec<FieldProblem>,
+}
+
+/// The status and code of a refusal: 404 when the thing is not revealed, 403 when the member may
+/// not do this, 422 when what they named is wrong, 409 when the current state is in the way.
+pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
+    const NOT_FOUND: (StatusCode, ErrorCode) = (StatusCode::NOT_FOUND, ErrorCode::NotFound);
+    const FORBIDDEN: (StatusCode, ErrorCode) = (StatusCode::FORBIDDEN, ErrorCode::Forbidden);
+    const INVALID: (StatusCode, ErrorCode) = (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidField);
+    const CONFLICT: (StatusCode, ErrorCode) = (StatusCode::CONFLICT, ErrorCode::Conflict);
+    match refusal {
+        Refusal::Approval(refusal) => match refusal {
+            ApprovalRefusal::NotFound => NOT_FOUND,
+            ApprovalRefusal::NotAnApprover | ApprovalRefusal::NotTheApplicant | ApprovalRefusal::UnknownApplicant => {
+                FORBIDDEN
+            }
+            ApprovalRefusal::Withdrawn
+            | ApprovalRefusal::RequestFinished { .. }
+            | ApprovalRefusal::NotInReview { .. }
+            | ApprovalRefusal::AlreadyDecided { .. }
+            | ApprovalRefusal::AlreadyDecidedByOther { .. }
+            | ApprovalRefusal::StepFinished { .. }
+            | ApprovalRefusal::StepNotStarted { .. }
+            | ApprovalRefusal::TemplateChanged { .. }
+            | ApprovalRefusal::NoApprover { .. }
+            | ApprovalRefusal::Unknown => CONFLICT,
+        },
+        Refusal::Conversation(refusal) => match refusal {
+            ConversationRefusal::NotFound => NOT_FOUND,
+            ConversationRefusal::OwnerOnly
+            | ConversationRefusal::MentionAllOwnerOnly
+            | ConversationRefusal::ReadOnlyConversation
+            | ConversationRefusal::NotTheSender => FORBIDDEN,
+            ConversationRefusal::GroupFull { .. }
+            | ConversationRefusal::TooFewMembers
+            | ConversationRefusal::DirectChatWithSelf
+            | ConversationRefusal::NotInGroup { .. }
+            | ConversationRefusal::InactiveMember { .. }
+            | ConversationRefusal::MentionOutsider { .. }
+            | ConversationRefusal::NoSuchReply => INVALID,
+            ConversationRefusal::ApprovalsConversationFixed
+            | ConversationRefusal::DirectChatFixed
+            | ConversationRefusal::RemoveOwnerFirst
+            | ConversationRefusal::RecallWindowPassed { .. }
+            | ConversationRefusal::Unknown => CONFLICT,
+        },
+        Refusal::Unknown => CONFLICT,
+    }
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self { status, code, message: message.into(), reason: None, problems: Vec::new() }
+    }
+
+    /// A refusal by a domain rule, with its status, its English message and its typed reason.
+    pub fn refused(refusal: Refusal) -> Self {
+        let (status, code) = refusal_status(&refusal);
+        Self { reason: Some(Box::new(refusal.clone())), ..Self::new(status, code, refusal.to_string()) }
+    }
+
+    /// Fields that break rules: 422 with every problem.
+    pub fn problems(problems: Vec<FieldProblem>) -> Self {
+        let message = problems_message(&problems);
+        Self { problems, ..Self::invalid_field(message) }
     }
 
     pub fn bad_request(message: impl Into<String>) -> Self {
@@ -52,7 +117,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { code: self.code, message: self.message };
+        let body = ErrorBody {
+            code: self.code,
+            message: self.message,
+            reason: self.reason.map(|reason| *reason),
+            problems: self.problems,
+        };
         (self.status, Json(body)).into_response()
     }
 }
@@ -64,6 +134,8 @@ impl From<StoreError> for ApiError {
             StoreError::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, message),
             StoreError::Invalid(message) => Self::invalid_field(message),
             StoreError::Conflict(message) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
+            StoreError::Refused(refusal) => Self::refused(refusal),
+            StoreError::Problems(problems) => Self::problems(problems),
             StoreError::Duplicate(field) => {
                 Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{field}: already used by another member"))
             }
@@ -79,5 +151,17 @@ impl From<tokio::task::JoinError> for ApiError {
     fn from(err: tokio::task::JoinError) -> Self {
         tracing::error!(error = %err, "blocking task failed");
         Self::internal()
+    }
+}
+
+impl From<ApprovalRefusal> for ApiError {
+    fn from(refusal: ApprovalRefusal) -> Self {
+        Self::refused(refusal.into())
+    }
+}
+
+impl From<ConversationRefusal> for ApiError {
+    fn from(refusal: ConversationRefusal) -> Self {
+        Self::refused(refusal.into())
     }
 }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod blobs;
 pub mod csv_io;
 pub mod directory;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod hub;
@@ -15,7 +16,8 @@ pub mod seed;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
-pub mod visibility;
+/// The directory's visibility rules live in the domain layer; this path stays for older code.
+pub use domain::visibility;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -214,6 +214,14 @@ async fn another_approver_deciding_an_any_one_step_is_explained() {
     let reply = f.decide("heyun", &id, "approve").await;
     conflict_says(&reply, "吴霞 already approved it (one approval decides this step)");
     conflict_says(&reply, "moved on to step 2");
+    let reason = &reply.body["reason"];
+    assert_eq!(
+        (reason["area"].as_str(), reason["kind"].as_str(), reason["by_name"].as_str()),
+        (Some("approval"), Some("already_decided_by_other"), Some("吴霞")),
+        "the app translates this: {reason}"
+    );
+    assert_eq!((reason["step"].as_u64(), reason["current_step"].as_u64()), (Some(0), Some(1)));
+    assert_eq!(reason["by"].as_str(), Some(f.id("wuxia").as_str()));
 }
 
 #[tokio::test]

@@ -159,7 +159,11 @@ async fn recall_is_refused_after_the_window() {
         .expect("append");
     let limits = Limits { recall_window_ms: 60_000, ..Limits::default() };
     let late = store.recall_message(conversation, sent.message.seq, zhangsan, limits, 2_000_000_000 + 60_001);
-    assert!(matches!(late, Err(weft_server::store::StoreError::Conflict(_))), "{late:?}");
+    let refusal = weft_protocol::ConversationRefusal::RecallWindowPassed { minutes: 1 };
+    assert!(
+        matches!(&late, Err(weft_server::store::StoreError::Refused(weft_protocol::Refusal::Conversation(r))) if *r == refusal),
+        "{late:?}"
+    );
     let in_time = store.recall_message(conversation, sent.message.seq, zhangsan, limits, 2_000_000_000 + 59_000);
     assert!(in_time.is_ok());
 }

@@ -145,6 +145,7 @@ async fn group_management_permission_matrix() {
     assert!(participant_names(&added.body).contains(&"黄丽".to_owned()));
     let refused = app.call(Method::DELETE, &format!("{path}/members/{}", ids["huangli"]), Some(&zhangsan), None).await;
     assert_error(&refused, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(refused.body["reason"], json!({ "area": "conversation", "kind": "owner_only" }));
     let cursor = app.call(Method::GET, "/api/v1/sync/bootstrap", Some(&huangli), None).await.body["cursor"]
         .as_u64()
         .expect("cursor");

@@ -204,7 +204,7 @@ fn TemplateForm() -> impl IntoView {
                         navigate("/admin/templates", Default::default());
                     }
                     Err(ApiError::Server { body, .. }) if body.code == ErrorCode::InvalidField => {
-                        editor.problems.set(editor.draft.with_untracked(|d| d.server_problems(&body.message)));
+                        editor.problems.set(editor.draft.with_untracked(|d| d.server_problems(&body)));
                     }
                     Err(error) => notice.set(Some(Notice::of(&error))),
                 }

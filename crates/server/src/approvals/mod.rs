@@ -1,5 +1,6 @@
-//! Approvals on the server: the pure chain resolution over directory data (`chain`) and the
-//! demo templates (`templates`). Storage is `store::ApprovalStore`; routes are `routes/approvals.rs`.
+//! The demo approval templates (`templates`). The rules are in `crate::domain::approvals`
+//! (`chain` is re-exported here for the paths older code uses); storage is
+//! `store::ApprovalStore`; routes are `routes/approvals.rs`.
 
-pub mod chain;
+pub use crate::domain::approvals::chain;
 pub mod templates;

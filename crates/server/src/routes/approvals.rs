@@ -31,7 +31,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn checked(spec: &TemplateSpec) -> Result<(), ApiError> {
-    validate_template(spec).map_err(|problems| ApiError::invalid_field(problems.join("; ")))
+    validate_template(spec).map_err(ApiError::problems)
 }
 
 async fn templates(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<Template>>, ApiError> {

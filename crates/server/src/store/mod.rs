@@ -2,8 +2,9 @@
 //! PostgreSQL share one conformance suite. Methods are synchronous: handlers call them through
 //! [`crate::AppState::db`], which runs them on the blocking pool.
 //!
-//! `StoreError` is the one error type of this layer: domain refusals (`NotFound`, `Forbidden`,
-//! `Invalid`, `Conflict`) carry a message for the member; the rest are internal failures.
+//! `StoreError` is the one error type of this layer: the domain's typed refusals (`Refused`) and
+//! field problems (`Problems`), older refusals that still carry a message (`NotFound`,
+//! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
 mod migrations;
 mod sqlite;
@@ -23,7 +24,10 @@ use weft_protocol::directory::{
     MemberStatus as DirectoryStatus, UpdateDepartmentRequest, VisibilityRules,
 };
 use weft_protocol::sync::PullResponse;
-use weft_protocol::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, Millis, SessionId, TemplateId};
+use weft_protocol::{
+    ApprovalId, ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, FieldProblem, MemberId,
+    Millis, Refusal, SessionId, TemplateId,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -43,9 +47,33 @@ pub enum StoreError {
     /// A field is wrong; the message starts with the field's name.
     #[error("{0}")]
     Invalid(String),
-    /// The request conflicts with the current state (e.g. recall after the window).
+    /// The request conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// A domain rule refused the action (see `crate::domain`); the HTTP layer picks the status.
+    #[error("{0}")]
+    Refused(Refusal),
+    /// Fields break these rules.
+    #[error("{}", weft_protocol::refusal::problems_message(.0))]
+    Problems(Vec<FieldProblem>),
+}
+
+impl From<ApprovalRefusal> for StoreError {
+    fn from(refusal: ApprovalRefusal) -> Self {
+        Self::Refused(refusal.into())
+    }
+}
+
+impl From<ConversationRefusal> for StoreError {
+    fn from(refusal: ConversationRefusal) -> Self {
+        Self::Refused(refusal.into())
+    }
+}
+
+impl From<FieldProblem> for StoreError {
+    fn from(problem: FieldProblem) -> Self {
+        Self::Problems(vec![problem])
+    }
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

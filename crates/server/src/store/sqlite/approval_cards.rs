@@ -1,67 +1,20 @@
 //! Approval cards: each member's read-only Approvals conversation (made on its first card) and
-//! the cards an action posts there — "awaiting you" to the approvers of a step when it becomes
-//! active, "finished" to the applicant when their request is approved or rejected, "copied" to
-//! CC'd members when they are notified. Cards are ordinary messages of that conversation, so they
-//! reach devices through the change feed, count as unread and stay readable offline.
+//! posting a card there. Which cards an action posts is the workflow's rule
+//! (`crate::domain::approvals::workflow::cards`). Cards are ordinary messages of that
+//! conversation, so they reach devices through the change feed, count as unread and stay readable
+//! offline.
 
 use super::changes::{StoredChange, record};
 use super::{corrupt, uuid_at};
 use crate::store::StoreResult;
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
-use weft_protocol::approval::{ApprovalCard, ApprovalDetail, CardEvent, CcWhen, RequestStatus, card_lines};
+use weft_protocol::approval::{ApprovalCard, ApprovalDetail, CardEvent, RequestStatus, card_lines};
 use weft_protocol::chat::MessageCard;
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId, Millis};
 
 /// The conversation's stored name (the app shows its own words for the kind).
 const APPROVALS_TITLE: &str = "审批 Approvals";
-
-/// Where a request stood before an action (`None` before it was submitted).
-pub(super) type Before = Option<(RequestStatus, Option<u32>)>;
-
-/// Posts the cards an action calls for, comparing the request before and after it.
-pub(super) fn post_cards(
-    conn: &Connection,
-    detail: &ApprovalDetail,
-    before: Before,
-    actor: MemberId,
-    now: Millis,
-) -> StoreResult<()> {
-    let request = &detail.request;
-    let card = |event: CardEvent| card_of(detail, event);
-    let finished = match (request.status, request.current_step) {
-        (RequestStatus::InReview, Some(step)) if before != Some((RequestStatus::InReview, Some(step))) => {
-            let approvers = request.steps.get(step as usize).map(|s| s.approvers.as_slice()).unwrap_or_default();
-            for approver in approvers.iter().filter(|a| a.decision.is_none()) {
-                post(conn, approver.member_id, request.applicant_id, &card(CardEvent::AwaitingYou { step }), now)?;
-            }
-            None
-        }
-        (status @ (RequestStatus::Approved | RequestStatus::Rejected), _)
-            if before.is_none_or(|(old, _)| old == RequestStatus::InReview) =>
-        {
-            post(conn, request.applicant_id, actor, &card(CardEvent::Finished { status }), now)?;
-            Some(status)
-        }
-        _ => None,
-    };
-    // Copied: on submission everyone notified so far; on approval the completion list.
-    let mut copied: Vec<MemberId> = request
-        .cc
-        .iter()
-        .filter(|cc| {
-            cc.notified
-                && (before.is_none() || (finished == Some(RequestStatus::Approved) && cc.when == CcWhen::Completion))
-        })
-        .map(|cc| cc.member_id)
-        .collect();
-    copied.sort();
-    copied.dedup();
-    for member in copied {
-        post(conn, member, actor, &card(CardEvent::Copied), now)?;
-    }
-    Ok(())
-}
 
 /// The card for a request and an event.
 pub(super) fn card_of(detail: &ApprovalDetail, event: CardEvent) -> ApprovalCard {

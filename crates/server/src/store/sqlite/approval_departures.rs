@@ -1,19 +1,16 @@
 //! When an approver is disabled or deleted, requests in review must not wait on them forever.
 //! In the same transaction as the status change, each undecided place of theirs in a step that
-//! has not finished is removed: a step left with nobody goes to the template's fallback approver
-//! (or, when that is the member who left or is not active, the longest-standing active
-//! administrator) and is marked as a fallback; a current step whose other approvers have all
-//! approved ("all must approve") is approved and the request moves on. Every such change is an
-//! audit entry (`reassigned`, by the administrator, saying what happened), readers hear of it on
-//! the feed, and whoever the request now waits on gets a card.
+//! has not finished is released by the workflow (`workflow::release_departed`: a step left with
+//! nobody goes to the stand-in, an "all" step the others approved moves on, otherwise the others
+//! decide); this module finds the places and the stand-in and saves each transition (an audit
+//! entry by the administrator, the feed rows for the readers, the cards).
 
-use super::approval_cards::{Before, card_of, post, post_cards};
-use super::approvals::{Audit, advance, detail, record_action, request_row};
+use super::approvals::{detail, save};
 use super::uuid_at;
+use crate::domain::approvals::workflow;
 use crate::store::StoreResult;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
-use weft_protocol::approval::{AuditAction, CardEvent, RequestStatus};
 use weft_protocol::{ApprovalId, ClientId, MemberId, Millis};
 
 /// Releases `departed`'s undecided places in requests in review. (The status change that calls
@@ -34,81 +31,29 @@ pub(super) fn release_departed_approver(
         )?
         .query_map([departed.to_string()], |row| Ok((ApprovalId(uuid_at(row, 0)?), row.get(1)?)))?
         .collect::<Result<_, _>>()?;
-    let name = member_name(conn, departed)?;
+    let departed_name = member_name(conn, departed)?;
     for (id, step) in places {
-        release_place(conn, Place { id, step, departed, name: &name }, actor, now)?;
+        let current = detail(conn, id)?;
+        let stand_in = stand_in(conn, id, departed)?.unwrap_or(actor);
+        let stand_in_name = member_name(conn, stand_in)?;
+        let Some(transition) = workflow::release_departed(
+            &current.request,
+            step,
+            (departed, &departed_name),
+            (stand_in, &stand_in_name),
+            actor,
+            now,
+        ) else {
+            continue;
+        };
+        save(conn, &current.request, &transition, ClientId(Uuid::now_v7()), now)?;
     }
     Ok(())
 }
 
-/// One undecided place of the member who left.
-struct Place<'a> {
-    id: ApprovalId,
-    step: u32,
-    departed: MemberId,
-    name: &'a str,
-}
-
-fn release_place(conn: &Connection, place: Place<'_>, actor: MemberId, now: Millis) -> StoreResult<()> {
-    let Place { id, step, departed, name } = place;
-    let Some(row) = request_row(conn, id)? else { return Ok(()) };
-    let before: Before = Some((row.status, row.current_step));
-    let key = id.to_string();
-    conn.execute(
-        "DELETE FROM approval_approvers WHERE request_id = ?1 AND step = ?2 AND member_id = ?3 AND decision IS NULL",
-        params![key, step, departed.to_string()],
-    )?;
-    let (left, undecided): (i64, i64) = conn.query_row(
-        "SELECT COUNT(*), COUNT(*) FILTER (WHERE decision IS NULL) FROM approval_approvers \
-         WHERE request_id = ?1 AND step = ?2",
-        params![key, step],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
-    let current = row.current_step == Some(step);
-    let mut stand_in = None;
-    let comment = if left == 0 {
-        let fallback = fallback_for(conn, id, departed)?;
-        conn.execute(
-            "INSERT INTO approval_approvers (request_id, step, member_id, sort) VALUES (?1, ?2, ?3, 0)",
-            params![key, step, fallback.to_string()],
-        )?;
-        conn.execute("UPDATE approval_steps SET fallback = 1 WHERE request_id = ?1 AND step = ?2", params![key, step])?;
-        stand_in = Some(fallback);
-        format!("{name} left; step {} goes to {}", step + 1, member_name(conn, fallback)?)
-    } else if current && undecided == 0 {
-        // Everyone else in this "all must approve" step approved already.
-        conn.execute(
-            "UPDATE approval_steps SET status = 'approved' WHERE request_id = ?1 AND step = ?2",
-            params![key, step],
-        )?;
-        advance(conn, id, step + 1)?;
-        format!("{name} left; step {} is approved by the others", step + 1)
-    } else {
-        format!("{name} left step {}; the other approvers decide it", step + 1)
-    };
-    let audit = Audit {
-        id,
-        actor,
-        client_id: ClientId(Uuid::now_v7()),
-        action: AuditAction::Reassigned,
-        step: Some(step),
-        comment: &comment,
-    };
-    record_action(conn, audit, now)?;
-    let after = detail(conn, id)?;
-    post_cards(conn, &after, before, actor, now)?;
-    if let Some(fallback) = stand_in
-        && current
-        && after.request.status == RequestStatus::InReview
-    {
-        post(conn, fallback, after.request.applicant_id, &card_of(&after, CardEvent::AwaitingYou { step }), now)?;
-    }
-    Ok(())
-}
-
-/// Who takes a step nobody is left to decide: the template version's fallback approver when
-/// active and not the member who left, else the longest-standing active administrator.
-fn fallback_for(conn: &Connection, id: ApprovalId, departed: MemberId) -> StoreResult<MemberId> {
+/// Who would take a step nobody is left to decide (`workflow::stand_in`), from the request's
+/// template version's fallback approver and the active administrators, oldest first.
+fn stand_in(conn: &Connection, id: ApprovalId, departed: MemberId) -> StoreResult<Option<MemberId>> {
     let named: Option<String> = conn
         .query_row(
             "SELECT json_extract(v.spec, '$.chain.fallback_approver') FROM approval_requests r \
@@ -119,22 +64,22 @@ fn fallback_for(conn: &Connection, id: ApprovalId, departed: MemberId) -> StoreR
         )
         .optional()?
         .flatten();
-    if let Some(named) = named
-        && named != departed.to_string()
-    {
+    let mut fallback = None;
+    if let Some(named) = named.and_then(|n| n.parse::<Uuid>().ok()) {
         let active = conn
-            .query_row("SELECT id FROM members WHERE id = ?1 AND status = 'active'", [&named], |row| uuid_at(row, 0))
-            .optional()?;
-        if let Some(active) = active {
-            return Ok(MemberId(active));
-        }
+            .query_row("SELECT 1 FROM members WHERE id = ?1 AND status = 'active'", [named.to_string()], |row| {
+                row.get::<_, i64>(0)
+            })
+            .optional()?
+            .is_some();
+        fallback = Some((MemberId(named), active));
     }
-    let admin = conn.query_row(
-        "SELECT id FROM members WHERE role = 'admin' AND status = 'active' AND id <> ?1 ORDER BY rowid LIMIT 1",
-        [departed.to_string()],
-        |row| uuid_at(row, 0),
-    )?;
-    Ok(MemberId(admin))
+    let admins: Vec<MemberId> = conn
+        .prepare_cached("SELECT id FROM members WHERE role = 'admin' AND status = 'active' ORDER BY rowid")?
+        .query_map([], |row| uuid_at(row, 0))?
+        .map(|id| id.map(MemberId))
+        .collect::<Result<_, _>>()?;
+    Ok(workflow::stand_in(fallback, departed, &admins))
 }
 
 fn member_name(conn: &Connection, member: MemberId) -> StoreResult<String> {

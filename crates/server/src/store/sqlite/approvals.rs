@@ -1,25 +1,30 @@
 //! Approvals in SQLite: versioned templates, submitting (validate, check contacts against the
-//! applicant's directory, resolve and store the chain), deciding, withdrawing and commenting with
-//! an append-only audit trail, read access, and the four request lists. Every accepted action
-//! records an approval change addressed to each member who may read the request, in the same
-//! transaction.
+//! applicant's directory, resolve and store the chain), and the four request lists. Deciding,
+//! withdrawing, commenting and read access are the domain's (`crate::domain::approvals::workflow`):
+//! this module loads the request, asks the workflow, and saves its transition — the approvers'
+//! decisions, step and request status, CC, the append-only audit trail, an approval change
+//! addressed to each member who may read the request, and the cards — in one transaction.
 
-use super::approval_cards::post_cards;
+use super::approval_cards::{card_of, post};
 use super::changes::{StoredChange, record_addressed};
 use super::directory::{DirectoryView, Facts};
 use super::{SqliteStore, uuid_at};
-use crate::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
+use crate::domain::Actor;
+use crate::domain::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
+use crate::domain::approvals::workflow::{self, ApproverChange, Transition};
 use crate::store::{ApprovalFilter, ApprovalOutcome, ApprovalStore, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalMode, ApprovalRequest, ApprovalSummary, ApproverSource, ApproverState,
-    AuditAction, AuditEntry, CcEntry, CcWhen, CommentRequest, Decision, DecisionRequest, MAX_TEXTAREA_CHARS,
-    RequestStatus, StepState, StepStatus, SubmitApprovalRequest, Template, TemplateSpec, picked_contacts, picked_files,
-    validate,
+    AuditAction, AuditEntry, CcEntry, CcWhen, CommentRequest, Decision, DecisionRequest, RequestStatus, StepState,
+    StepStatus, SubmitApprovalRequest, Template, TemplateSpec, picked_contacts, picked_files, validate,
 };
 use weft_protocol::auth::Role;
-use weft_protocol::{ApprovalId, AttachmentId, ClientId, DepartmentId, MemberId, Millis, TemplateId};
+use weft_protocol::{
+    ApprovalId, ApprovalRefusal, AttachmentId, ClientId, DepartmentId, FieldProblem, FieldRule, MemberId, Millis,
+    TemplateId,
+};
 
 fn corrupt(err: impl std::fmt::Display) -> StoreError {
     super::corrupt(&err.to_string())
@@ -46,6 +51,30 @@ fn step_status_from(text: &str) -> StepStatus {
     }
 }
 
+fn step_status_str(status: StepStatus) -> &'static str {
+    match status {
+        StepStatus::Waiting => "waiting",
+        StepStatus::Active => "active",
+        StepStatus::Approved => "approved",
+        StepStatus::Rejected => "rejected",
+        StepStatus::Cancelled => "cancelled",
+    }
+}
+
+fn cc_phase_str(when: CcWhen) -> &'static str {
+    match when {
+        CcWhen::Submit => "submit",
+        CcWhen::Completion => "completion",
+    }
+}
+
+fn decision_str(decision: Decision) -> &'static str {
+    match decision {
+        Decision::Approve => "approve",
+        Decision::Reject => "reject",
+    }
+}
+
 fn action_str(action: AuditAction) -> &'static str {
     match action {
         AuditAction::Submitted => "submitted",
@@ -68,15 +97,6 @@ fn action_from(text: &str) -> AuditAction {
     }
 }
 
-fn status_word(status: RequestStatus) -> &'static str {
-    match status {
-        RequestStatus::InReview => "in review",
-        RequestStatus::Approved => "approved",
-        RequestStatus::Rejected => "rejected",
-        RequestStatus::Withdrawn => "withdrawn",
-    }
-}
-
 fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<RequestStatus> {
     let number: u8 = row.get(index)?;
     RequestStatus::from_number(number).ok_or_else(|| {
@@ -84,10 +104,11 @@ fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<RequestS
     })
 }
 
-pub(super) fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
+/// The member as the domain sees them acting (an unknown member acts with no role).
+pub(super) fn actor(conn: &Connection, member: MemberId) -> StoreResult<Actor> {
     let role: Option<String> =
         conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
-    Ok(role.as_deref() == Some("admin"))
+    Ok(Actor::new(member, if role.as_deref() == Some("admin") { Role::Admin } else { Role::Member }))
 }
 
 fn template_version(conn: &Connection, id: TemplateId, version: u32) -> StoreResult<Option<Template>> {
@@ -134,14 +155,16 @@ fn check_references(conn: &Connection, spec: &TemplateSpec) -> StoreResult<()> {
             .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
             .optional()?;
         if status.is_none_or(|s| s == "deleted") {
-            return Err(StoreError::Invalid(format!("chain: member {member} does not exist")));
+            return Err(FieldProblem::new("chain", FieldRule::UnknownMember { member }).into());
         }
     }
     for department in departments {
         let found: Option<i64> =
             conn.query_row("SELECT 1 FROM departments WHERE id = ?1", [&department.0], |row| row.get(0)).optional()?;
         if found.is_none() {
-            return Err(StoreError::Invalid(format!("chain: department {department} does not exist")));
+            return Err(
+                FieldProblem::new("chain", FieldRule::UnknownDepartment { department: department.0.clone() }).into()
+            );
         }
     }
     Ok(())
@@ -207,61 +230,27 @@ fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
     Ok(chart)
 }
 
-/// What decisions need to know about a request.
-pub(super) struct RequestRow {
-    pub(super) applicant: MemberId,
-    pub(super) status: RequestStatus,
-    pub(super) current_step: Option<u32>,
-}
-
-pub(super) fn request_row(conn: &Connection, id: ApprovalId) -> StoreResult<Option<RequestRow>> {
-    Ok(conn
-        .query_row(
-            "SELECT applicant_id, status, current_step FROM approval_requests WHERE id = ?1",
-            [id.to_string()],
-            |row| {
-                Ok(RequestRow {
-                    applicant: MemberId(uuid_at(row, 0)?),
-                    status: status_at(row, 1)?,
-                    current_step: row.get(2)?,
-                })
-            },
-        )
-        .optional()?)
-}
-
-/// Members who may read the request (administrators aside): the applicant, every step's
-/// approvers and the members copied so far.
-fn readers(conn: &Connection, id: ApprovalId) -> StoreResult<Vec<MemberId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT applicant_id FROM approval_requests WHERE id = ?1 \
-         UNION SELECT member_id FROM approval_approvers WHERE request_id = ?1 \
-         UNION SELECT member_id FROM approval_cc WHERE request_id = ?1 AND notified = 1",
-    )?;
-    let rows = stmt.query_map([id.to_string()], |row| uuid_at(row, 0))?;
-    Ok(rows.map(|r| r.map(MemberId)).collect::<Result<_, _>>()?)
-}
-
-/// The request, when `viewer` may read it; `NotFound` otherwise (its existence is not revealed).
-fn readable(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<RequestRow> {
-    let row = request_row(conn, id)?.ok_or(StoreError::NotFound("approval request"))?;
-    if readers(conn, id)?.contains(&viewer) || is_admin(conn, viewer)? {
-        Ok(row)
+/// The request, when `viewer` may read it (`crate::domain::approvals::workflow::may_read`);
+/// `NotFound` otherwise (its existence is not revealed).
+fn readable(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail> {
+    let found = detail(conn, id)?;
+    if workflow::may_read(&found.request, &actor(conn, viewer)?) {
+        Ok(found)
     } else {
-        Err(StoreError::NotFound("approval request"))
+        Err(ApprovalRefusal::NotFound.into())
     }
 }
 
 /// Whether `viewer` may read some request whose form carries this file: the same check as
-/// reading the request (applicant, approvers, notified CC'd members, administrators).
+/// reading the request.
 pub(super) fn may_read_file(conn: &Connection, viewer: MemberId, file: AttachmentId) -> StoreResult<bool> {
     let mut stmt = conn.prepare_cached("SELECT request_id FROM approval_files WHERE attachment_id = ?1")?;
     let requests: Vec<Uuid> = stmt.query_map([file.to_string()], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let viewer = actor(conn, viewer)?;
     for request in requests {
-        match readable(conn, viewer, ApprovalId(request)) {
-            Ok(_) => return Ok(true),
-            Err(StoreError::NotFound(_)) => {}
-            Err(other) => return Err(other),
+        if workflow::may_read(&detail(conn, ApprovalId(request))?.request, &viewer) {
+            return Ok(true);
         }
     }
     Ok(false)
@@ -279,53 +268,87 @@ fn seen_client_id(conn: &Connection, id: ApprovalId, actor: MemberId, client_id:
     Ok(found.is_some())
 }
 
-pub(super) struct Audit<'a> {
-    pub(super) id: ApprovalId,
-    pub(super) actor: MemberId,
-    pub(super) client_id: ClientId,
-    pub(super) action: AuditAction,
-    pub(super) step: Option<u32>,
-    pub(super) comment: &'a str,
-}
-
-/// Appends to the audit trail, bumps the request's `updated_at` and addresses an approval change
-/// to every reader; returns them (to wake their sockets).
-pub(super) fn record_action(conn: &Connection, audit: Audit<'_>, now: Millis) -> StoreResult<Vec<MemberId>> {
+/// Writes what the workflow decided, in the caller's transaction: places, the decision, step and
+/// request status, CC, the audit entry (with `client_id`), an approval change addressed to
+/// every reader afterwards, and the cards. Returns the request afterwards and its readers.
+pub(super) fn save(
+    conn: &Connection,
+    request: &ApprovalRequest,
+    transition: &Transition,
+    client_id: ClientId,
+    now: Millis,
+) -> StoreResult<ApprovalOutcome> {
+    let key = request.id.to_string();
+    for change in &transition.approvers {
+        match *change {
+            ApproverChange::Remove { step, member } => conn.execute(
+                "DELETE FROM approval_approvers WHERE request_id = ?1 AND step = ?2 AND member_id = ?3 AND decision IS NULL",
+                params![key, step, member.to_string()],
+            )?,
+            ApproverChange::StandIn { step, member } => {
+                conn.execute(
+                    "INSERT INTO approval_approvers (request_id, step, member_id, sort) VALUES (?1, ?2, ?3, 0)",
+                    params![key, step, member.to_string()],
+                )?;
+                conn.execute(
+                    "UPDATE approval_steps SET fallback = 1 WHERE request_id = ?1 AND step = ?2",
+                    params![key, step],
+                )?
+            }
+        };
+    }
+    if let Some(decision) = &transition.decision {
+        conn.execute(
+            "UPDATE approval_approvers SET decision = ?4, decided_at = ?5, comment = ?6 \
+             WHERE request_id = ?1 AND step = ?2 AND member_id = ?3",
+            params![
+                key,
+                decision.step,
+                decision.member.to_string(),
+                decision_str(decision.decision),
+                now,
+                decision.comment
+            ],
+        )?;
+    }
+    for (step, status) in &transition.steps {
+        conn.execute(
+            "UPDATE approval_steps SET status = ?3 WHERE request_id = ?1 AND step = ?2",
+            params![key, step, step_status_str(*status)],
+        )?;
+    }
+    conn.execute(
+        "UPDATE approval_requests SET status = ?2, current_step = ?3, updated_at = ?4 WHERE id = ?1",
+        params![key, transition.status.number(), transition.current_step, now],
+    )?;
+    if let Some(phase) = transition.notify_cc {
+        conn.execute(
+            "UPDATE approval_cc SET notified = 1 WHERE request_id = ?1 AND phase = ?2",
+            params![key, cc_phase_str(phase)],
+        )?;
+    }
+    let audit = &transition.audit;
     conn.execute(
         "INSERT INTO approval_audit (request_id, actor_id, client_id, action, step, comment, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
-            audit.id.to_string(),
+            key,
             audit.actor.to_string(),
-            audit.client_id.to_string(),
+            client_id.to_string(),
             action_str(audit.action),
             audit.step,
             audit.comment,
             now
         ],
     )?;
-    conn.execute("UPDATE approval_requests SET updated_at = ?2 WHERE id = ?1", params![audit.id.to_string(), now])?;
-    let readers = readers(conn, audit.id)?;
+    let after = detail(conn, request.id)?;
+    let readers = workflow::readers(&after.request);
     for reader in &readers {
-        record_addressed(conn, *reader, &StoredChange::Approval { request_id: audit.id }, now)?;
+        record_addressed(conn, *reader, &StoredChange::Approval { request_id: request.id }, now)?;
     }
-    Ok(readers)
-}
-
-/// Makes step `next` the active one, or approves the request when there is none (copying the
-/// completion CC list).
-pub(super) fn advance(conn: &Connection, id: ApprovalId, next: u32) -> StoreResult<()> {
-    let key = id.to_string();
-    let activated = conn.execute(
-        "UPDATE approval_steps SET status = 'active' WHERE request_id = ?1 AND step = ?2",
-        params![key, next],
-    )?;
-    if activated == 1 {
-        conn.execute("UPDATE approval_requests SET current_step = ?2 WHERE id = ?1", params![key, next])?;
-    } else {
-        conn.execute("UPDATE approval_requests SET status = 2, current_step = NULL WHERE id = ?1", [&key])?;
-        conn.execute("UPDATE approval_cc SET notified = 1 WHERE request_id = ?1 AND phase = 'completion'", [&key])?;
+    for card in &transition.cards {
+        post(conn, card.to, card.sender, &card_of(&after, card.event), now)?;
     }
-    Ok(())
+    Ok(ApprovalOutcome { detail: after, created: true, recipients: readers })
 }
 
 pub(super) fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalDetail> {
@@ -474,23 +497,9 @@ fn check_contacts(conn: &Connection, applicant: MemberId, request: &SubmitApprov
     Ok(())
 }
 
-fn outcome(
-    conn: &Connection,
-    id: ApprovalId,
-    created: bool,
-    recipients: Vec<MemberId>,
-) -> StoreResult<ApprovalOutcome> {
-    Ok(ApprovalOutcome { detail: detail(conn, id)?, created, recipients })
-}
-
-fn check_comment(field: &str, text: &str, required: bool) -> StoreResult<()> {
-    if required && text.trim().is_empty() {
-        return Err(StoreError::Invalid(format!("{field}: write something")));
-    }
-    if text.chars().count() > MAX_TEXTAREA_CHARS {
-        return Err(StoreError::Invalid(format!("{field}: at most {MAX_TEXTAREA_CHARS} characters")));
-    }
-    Ok(())
+/// The answer to a retry (a client id already used): the request now, nothing recorded.
+fn retried(detail: ApprovalDetail) -> ApprovalOutcome {
+    ApprovalOutcome { detail, created: false, recipients: Vec::new() }
 }
 
 impl ApprovalStore for SqliteStore {
@@ -565,14 +574,15 @@ impl ApprovalStore for SqliteStore {
             )
             .optional()?;
         if let Some(id) = existing {
-            return outcome(&tx, ApprovalId(id), false, Vec::new());
+            return Ok(retried(detail(&tx, ApprovalId(id))?));
         }
         let template = current_template(&tx, request.template_id)?;
         if template.version != request.template_version {
-            return Err(StoreError::Conflict(format!(
-                "the template changed: the form was filled in with version {}, version {} is current; reload the form",
-                request.template_version, template.version
-            )));
+            return Err(ApprovalRefusal::TemplateChanged {
+                filled_in: request.template_version,
+                current: template.version,
+            }
+            .into());
         }
         validate(&template.spec, &request.form).map_err(|errors| {
             StoreError::Invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
@@ -582,10 +592,8 @@ impl ApprovalStore for SqliteStore {
         let resolved =
             chain::resolve(&template.spec.chain, applicant, &request.form, &load_org_chart(&tx)?).map_err(|err| {
                 match err {
-                    ChainError::UnknownApplicant => StoreError::Forbidden(err.to_string()),
-                    ChainError::NoApprover { .. } => {
-                        StoreError::Conflict(format!("{err}; ask an administrator to fix the template"))
-                    }
+                    ChainError::UnknownApplicant => ApprovalRefusal::UnknownApplicant,
+                    ChainError::NoApprover { step } => ApprovalRefusal::NoApprover { step },
                 }
             })?;
         let id = ApprovalId(Uuid::now_v7());
@@ -633,18 +641,8 @@ impl ApprovalStore for SqliteStore {
         }
         // The first step becomes active (a chain whose steps were all left out by their
         // conditions approves the request at once).
-        advance(&tx, id, 0)?;
-        let audit = Audit {
-            id,
-            actor: applicant,
-            client_id: request.client_id,
-            action: AuditAction::Submitted,
-            step: None,
-            comment: "",
-        };
-        let recipients = record_action(&tx, audit, now)?;
-        let result = outcome(&tx, id, true, recipients)?;
-        post_cards(&tx, &result.detail, None, applicant, now)?;
+        let stored = detail(&tx, id)?;
+        let result = save(&tx, &stored.request, &workflow::start(&stored.request, now), request.client_id, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -656,124 +654,16 @@ impl ApprovalStore for SqliteStore {
         request: &DecisionRequest,
         now: Millis,
     ) -> StoreResult<ApprovalOutcome> {
-        check_comment("comment", &request.comment, false)?;
+        workflow::check_comment("comment", &request.comment, false)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let row = readable(&tx, actor, id)?;
+        let current = readable(&tx, actor, id)?;
         if seen_client_id(&tx, id, actor, request.client_id)? {
-            return outcome(&tx, id, false, Vec::new());
+            return Ok(retried(current));
         }
-        let key = id.to_string();
-        let mut stmt = tx.prepare_cached(
-            "SELECT a.step, a.decision, s.name, s.mode FROM approval_approvers a \
-             JOIN approval_steps s ON s.request_id = a.request_id AND s.step = a.step \
-             WHERE a.request_id = ?1 AND a.member_id = ?2 ORDER BY a.step",
-        )?;
-        let mine: Vec<(u32, Option<String>, String, String)> = stmt
-            .query_map(params![key, actor.to_string()], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
-            .collect::<Result<_, _>>()?;
-        drop(stmt);
-        if mine.is_empty() {
-            return Err(StoreError::Forbidden("only the approvers of the request's current step can decide".into()));
-        }
-        let (RequestStatus::InReview, Some(current)) = (row.status, row.current_step) else {
-            if row.status == RequestStatus::Withdrawn {
-                return Err(StoreError::Conflict(
-                    "the applicant withdrew the request: there is nothing left to decide".into(),
-                ));
-            }
-            return Err(StoreError::Conflict(format!(
-                "the request is already {}: there is nothing left to decide",
-                status_word(row.status)
-            )));
-        };
-        match mine.iter().find(|(step, ..)| *step == current) {
-            Some((_, Some(decision), name, _)) => {
-                let word = if decision == "reject" { "rejected" } else { "approved" };
-                return Err(StoreError::Conflict(format!(
-                    "you already {word} step {} ({name}); it waits for the other approvers",
-                    current + 1
-                )));
-            }
-            Some(_) => {}
-            None => {
-                let (step, decision, name, mode) = &mine[0];
-                if *step > current {
-                    return Err(StoreError::Conflict(format!(
-                        "your step {} ({name}) has not started: the request is still at step {}",
-                        step + 1,
-                        current + 1
-                    )));
-                }
-                let decided_by: Option<String> = tx
-                    .query_row(
-                        "SELECT m.name FROM approval_approvers a JOIN members m ON m.id = a.member_id \
-                         WHERE a.request_id = ?1 AND a.step = ?2 AND a.decision IS NOT NULL ORDER BY a.decided_at LIMIT 1",
-                        params![key, step],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                let reason = match (decision, decided_by) {
-                    (Some(_), _) => "you already decided it".to_owned(),
-                    (None, Some(name)) if mode_from(mode) == ApprovalMode::AnyOne => {
-                        format!("{name} already approved it (one approval decides this step)")
-                    }
-                    _ => "it is already decided".to_owned(),
-                };
-                return Err(StoreError::Conflict(format!(
-                    "step {} ({name}) is finished — {reason}; the request has moved on to step {}",
-                    step + 1,
-                    current + 1
-                )));
-            }
-        }
-        let decision = match request.decision {
-            Decision::Approve => "approve",
-            Decision::Reject => "reject",
-        };
-        tx.execute(
-            "UPDATE approval_approvers SET decision = ?4, decided_at = ?5, comment = ?6 \
-             WHERE request_id = ?1 AND step = ?2 AND member_id = ?3",
-            params![key, current, actor.to_string(), decision, now, request.comment],
-        )?;
-        match request.decision {
-            Decision::Reject => {
-                tx.execute(
-                    "UPDATE approval_steps SET status = CASE WHEN step = ?2 THEN 'rejected' ELSE 'cancelled' END \
-                     WHERE request_id = ?1 AND step >= ?2",
-                    params![key, current],
-                )?;
-                tx.execute("UPDATE approval_requests SET status = 3, current_step = NULL WHERE id = ?1", [&key])?;
-            }
-            Decision::Approve => {
-                let mode: String = tx.query_row(
-                    "SELECT mode FROM approval_steps WHERE request_id = ?1 AND step = ?2",
-                    params![key, current],
-                    |row| row.get(0),
-                )?;
-                let pending: i64 = tx.query_row(
-                    "SELECT COUNT(*) FROM approval_approvers WHERE request_id = ?1 AND step = ?2 AND decision IS NULL",
-                    params![key, current],
-                    |row| row.get(0),
-                )?;
-                if mode_from(&mode) == ApprovalMode::AnyOne || pending == 0 {
-                    tx.execute(
-                        "UPDATE approval_steps SET status = 'approved' WHERE request_id = ?1 AND step = ?2",
-                        params![key, current],
-                    )?;
-                    advance(&tx, id, current + 1)?;
-                }
-            }
-        }
-        let action = match request.decision {
-            Decision::Approve => AuditAction::Approved,
-            Decision::Reject => AuditAction::Rejected,
-        };
-        let audit =
-            Audit { id, actor, client_id: request.client_id, action, step: Some(current), comment: &request.comment };
-        let recipients = record_action(&tx, audit, now)?;
-        let result = outcome(&tx, id, true, recipients)?;
-        post_cards(&tx, &result.detail, Some((row.status, row.current_step)), actor, now)?;
+        let who = self::actor(&tx, actor)?;
+        let transition = workflow::decide(&current.request, &who, request.decision, &request.comment, now)?;
+        let result = save(&tx, &current.request, &transition, request.client_id, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -787,28 +677,12 @@ impl ApprovalStore for SqliteStore {
     ) -> StoreResult<ApprovalOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let row = readable(&tx, actor, id)?;
+        let current = readable(&tx, actor, id)?;
         if seen_client_id(&tx, id, actor, client_id)? {
-            return outcome(&tx, id, false, Vec::new());
+            return Ok(retried(current));
         }
-        if row.applicant != actor {
-            return Err(StoreError::Forbidden("only the applicant can withdraw a request".into()));
-        }
-        if row.status != RequestStatus::InReview {
-            return Err(StoreError::Conflict(format!(
-                "the request is already {}: only a request in review can be withdrawn",
-                status_word(row.status)
-            )));
-        }
-        let key = id.to_string();
-        tx.execute(
-            "UPDATE approval_steps SET status = 'cancelled' WHERE request_id = ?1 AND status IN ('active', 'waiting')",
-            [&key],
-        )?;
-        tx.execute("UPDATE approval_requests SET status = 4, current_step = NULL WHERE id = ?1", [&key])?;
-        let audit = Audit { id, actor, client_id, action: AuditAction::Withdrawn, step: None, comment: "" };
-        let recipients = record_action(&tx, audit, now)?;
-        let result = outcome(&tx, id, true, recipients)?;
+        let transition = workflow::withdraw(&current.request, &self::actor(&tx, actor)?, now)?;
+        let result = save(&tx, &current.request, &transition, client_id, now)?;
         tx.commit()?;
         Ok(result)
     }
@@ -820,32 +694,21 @@ impl ApprovalStore for SqliteStore {
         request: &CommentRequest,
         now: Millis,
     ) -> StoreResult<ApprovalOutcome> {
-        check_comment("text", &request.text, true)?;
+        workflow::check_comment("text", &request.text, true)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        readable(&tx, actor, id)?;
+        let current = readable(&tx, actor, id)?;
         if seen_client_id(&tx, id, actor, request.client_id)? {
-            return outcome(&tx, id, false, Vec::new());
+            return Ok(retried(current));
         }
-        let text = request.text.trim();
-        let audit = Audit {
-            id,
-            actor,
-            client_id: request.client_id,
-            action: AuditAction::Commented,
-            step: None,
-            comment: text,
-        };
-        let recipients = record_action(&tx, audit, now)?;
-        let result = outcome(&tx, id, true, recipients)?;
+        let transition = workflow::comment(&current.request, &self::actor(&tx, actor)?, &request.text)?;
+        let result = save(&tx, &current.request, &transition, request.client_id, now)?;
         tx.commit()?;
         Ok(result)
     }
 
     fn approval(&self, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail> {
-        let conn = self.conn();
-        readable(&conn, viewer, id)?;
-        detail(&conn, id)
+        readable(&self.conn(), viewer, id)
     }
 
     fn approvals(&self, viewer: MemberId, filter: ApprovalFilter) -> StoreResult<Vec<ApprovalSummary>> {
@@ -908,9 +771,8 @@ impl ApprovalStore for SqliteStore {
 /// The summary of a request for the change feed, when `viewer` may read it.
 pub(super) fn summary_for(conn: &Connection, viewer: MemberId, id: ApprovalId) -> StoreResult<Option<ApprovalSummary>> {
     match readable(conn, viewer, id) {
-        Ok(_) => {}
-        Err(StoreError::NotFound(_)) => return Ok(None),
-        Err(other) => return Err(other),
+        Ok(found) => Ok(Some(found.summary())),
+        Err(StoreError::Refused(_) | StoreError::NotFound(_)) => Ok(None),
+        Err(other) => Err(other),
     }
-    Ok(Some(detail(conn, id)?.summary()))
 }

@@ -1,10 +1,13 @@
-//! Conversations and participation in SQLite, with the permission rules of groups: any
-//! participant may add people; the owner or a workspace admin renames, removes and hands over;
-//! anyone may leave (an owner who leaves hands the group to the longest-standing participant).
+//! Conversations and participation in SQLite. The rules (who may rename, add, remove, hand over,
+//! leave; the kinds; group size) are the domain's (`crate::domain::conversations::rules`): this
+//! module loads the conversation's facts and the candidates' directory status, asks the rules,
+//! and writes the result with its change-feed rows in one transaction.
 
+use super::approvals::actor;
 use super::changes::{StoredChange, record};
-use super::directory::require_visible;
+use super::directory::{DirectoryView, Facts};
 use super::{SqliteStore, message_by_seq, seq_at, unique_violation, uuid_at};
+use crate::domain::conversations::rules::{self, Candidate, ConversationFacts};
 use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResult};
 use rusqlite::{Connection, OptionalExtension, params};
 use std::str::FromStr;
@@ -12,7 +15,7 @@ use uuid::Uuid;
 use weft_protocol::chat::{
     ConversationDetail, ConversationKind, ConversationSummary, Participant, validate_group_name,
 };
-use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
+use weft_protocol::{ClientId, ConversationId, ConversationRefusal, MemberId, Millis};
 
 fn kind_name(kind: ConversationKind) -> &'static str {
     match kind {
@@ -122,46 +125,42 @@ pub(super) fn require_participant(
     found.map(|_| ()).ok_or(StoreError::NotFound("conversation"))
 }
 
-fn is_admin(conn: &Connection, member: MemberId) -> StoreResult<bool> {
-    let role: Option<String> =
-        conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
-    Ok(role.as_deref() == Some("admin"))
+fn kind_from(text: &str) -> ConversationKind {
+    match text {
+        "direct" => ConversationKind::Direct,
+        "approvals" => ConversationKind::Approvals,
+        _ => ConversationKind::Group,
+    }
 }
 
-/// The conversation's kind and owner, for a participant; `NotFound` for anyone else.
-fn group_of(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
-    require_participant(conn, conversation, actor)?;
-    let (kind, owner): (String, String) =
-        conn.query_row("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
+/// The conversation as the rules see it: kind, owner and participants (longest-standing first);
+/// `NotFound` when it does not exist.
+pub(super) fn facts(conn: &Connection, conversation: ConversationId) -> StoreResult<ConversationFacts> {
+    let found: Option<(String, String)> = conn
+        .query_row("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
             Ok((row.get(0)?, row.get(1)?))
-        })?;
-    match kind.as_str() {
-        "group" => {}
-        "approvals" => return Err(StoreError::Conflict("the Approvals conversation cannot be changed".into())),
-        _ => return Err(StoreError::Conflict("a direct chat always has exactly its two members".into())),
-    }
-    MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))
+        })
+        .optional()?;
+    let (kind, owner) = found.ok_or(ConversationRefusal::NotFound)?;
+    Ok(ConversationFacts {
+        kind: kind_from(&kind),
+        owner: MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))?,
+        participants: participant_ids(conn, conversation)?,
+    })
 }
 
-fn require_manager(conn: &Connection, conversation: ConversationId, actor: MemberId) -> StoreResult<MemberId> {
-    let owner = group_of(conn, conversation, actor)?;
-    if owner != actor && !is_admin(conn, actor)? {
-        return Err(StoreError::Forbidden("only the group's owner or an administrator can do this".into()));
-    }
-    Ok(owner)
-}
-
-/// Refuses ids that are not active members.
-fn require_active_members(conn: &Connection, members: &[MemberId]) -> StoreResult<()> {
+/// The members as `actor` may bring them into a conversation: active and visible to them.
+fn candidates(conn: &Connection, actor: MemberId, members: &[MemberId]) -> StoreResult<Vec<Candidate>> {
+    let mut view = DirectoryView::new(conn, actor, Facts::Only(members))?;
+    let mut found = Vec::with_capacity(members.len());
     for member in members {
-        let active: Option<String> = conn
+        let status: Option<String> = conn
             .query_row("SELECT status FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))
             .optional()?;
-        if active.as_deref() != Some("active") {
-            return Err(StoreError::Invalid(format!("members: {member} is not an active member")));
-        }
+        let addable = status.as_deref() == Some("active") && view.can_see(conn, *member)?;
+        found.push(Candidate { id: *member, addable });
     }
-    Ok(())
+    Ok(found)
 }
 
 fn insert_participants(
@@ -227,15 +226,7 @@ impl ConversationStore for SqliteStore {
         now: Millis,
     ) -> StoreResult<(ConversationId, Recipients)> {
         validate_group_name(name).map_err(StoreError::Invalid)?;
-        let mut everyone: Vec<MemberId> = std::iter::once(creator).chain(members.iter().copied()).collect();
-        everyone.sort();
-        everyone.dedup();
-        if everyone.len() < 2 {
-            return Err(StoreError::Invalid("members: pick at least one other member".into()));
-        }
-        if everyone.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
-        }
+        let everyone = rules::new_group_members(creator, members, limits.max_group_size)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let existing: Option<String> = tx
@@ -250,8 +241,7 @@ impl ConversationStore for SqliteStore {
             let recipients = participant_ids(&tx, id)?;
             return Ok((id, recipients));
         }
-        require_active_members(&tx, &everyone)?;
-        require_visible(&tx, creator, &everyone)?;
+        rules::check_candidates(&candidates(&tx, creator, &everyone)?)?;
         let id = ConversationId(Uuid::now_v7());
         tx.execute(
             "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, client_id) VALUES (?1, 'group', ?2, ?3, ?4, ?4, ?5)",
@@ -264,14 +254,10 @@ impl ConversationStore for SqliteStore {
     }
 
     fn open_direct(&self, me: MemberId, other: MemberId, now: Millis) -> StoreResult<(ConversationId, Recipients)> {
-        if me == other {
-            return Err(StoreError::Invalid("member: a direct chat needs another member".into()));
-        }
+        rules::open_direct(me, other)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        require_active_members(&tx, &[other])
-            .and_then(|()| require_visible(&tx, me, &[other]))
-            .map_err(|_| StoreError::Invalid("member: no such active member".into()))?;
+        rules::check_candidates(&candidates(&tx, me, &[other])?)?;
         let key = direct_key(me, other);
         let existing: Option<String> =
             tx.query_row("SELECT id FROM conversations WHERE direct_key = ?1", [&key], |row| row.get(0)).optional()?;
@@ -347,7 +333,7 @@ impl ConversationStore for SqliteStore {
         validate_group_name(name).map_err(StoreError::Invalid)?;
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        require_manager(&tx, conversation, actor)?;
+        rules::rename(&facts(&tx, conversation)?, &self::actor(&tx, actor)?)?;
         tx.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![conversation.to_string(), name.trim()])?;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
@@ -366,16 +352,9 @@ impl ConversationStore for SqliteStore {
     ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        group_of(&tx, conversation, actor)?;
-        require_active_members(&tx, members)?;
-        require_visible(&tx, actor, members)?;
-        let mut after = participant_ids(&tx, conversation)?;
-        after.extend(members.iter().copied());
-        after.sort();
-        after.dedup();
-        if after.len() > limits.max_group_size {
-            return Err(StoreError::Invalid(format!("members: a group has at most {} members", limits.max_group_size)));
-        }
+        let current = facts(&tx, conversation)?;
+        let who = self::actor(&tx, actor)?;
+        let after = rules::add_members(&current, &who, &candidates(&tx, actor, members)?, limits.max_group_size)?;
         insert_participants(&tx, conversation, members, now)?;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
@@ -392,16 +371,7 @@ impl ConversationStore for SqliteStore {
     ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let owner = if actor == member {
-            group_of(&tx, conversation, actor)?
-        } else {
-            require_manager(&tx, conversation, actor)?
-        };
-        require_participant(&tx, conversation, member)
-            .map_err(|_| StoreError::Invalid("member: not in this group".into()))?;
-        if member == owner && actor != member {
-            return Err(StoreError::Conflict("hand the group to someone else before removing its owner".into()));
-        }
+        let removal = rules::remove_member(&facts(&tx, conversation)?, &self::actor(&tx, actor)?, member)?;
         tx.execute(
             "DELETE FROM participants WHERE conversation_id = ?1 AND member_id = ?2",
             params![conversation.to_string(), member.to_string()],
@@ -410,15 +380,13 @@ impl ConversationStore for SqliteStore {
             "DELETE FROM read_positions WHERE conversation_id = ?1 AND member_id = ?2",
             params![conversation.to_string(), member.to_string()],
         )?;
-        let remaining = participant_ids(&tx, conversation)?;
-        if member == owner
-            && let Some(successor) = remaining.first()
-        {
+        if let Some(successor) = removal.new_owner {
             tx.execute(
                 "UPDATE conversations SET owner_id = ?2 WHERE id = ?1",
                 params![conversation.to_string(), successor.to_string()],
             )?;
         }
+        let remaining = removal.remaining;
         touch(&tx, conversation, now)?;
         record(&tx, conversation, Some(member), &StoredChange::Removed, now)?;
         record(&tx, conversation, None, &StoredChange::Conversation, now)?;
@@ -456,9 +424,7 @@ impl ConversationStore for SqliteStore {
     ) -> StoreResult<Recipients> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        require_manager(&tx, conversation, actor)?;
-        require_participant(&tx, conversation, new_owner)
-            .map_err(|_| StoreError::Invalid("member: the new owner must be in the group".into()))?;
+        rules::transfer_owner(&facts(&tx, conversation)?, &self::actor(&tx, actor)?, new_owner)?;
         tx.execute(
             "UPDATE conversations SET owner_id = ?2 WHERE id = ?1",
             params![conversation.to_string(), new_owner.to_string()],

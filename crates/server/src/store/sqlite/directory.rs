@@ -359,17 +359,6 @@ pub(super) fn visible_active_profiles(conn: &Connection, viewer: MemberId) -> St
     Ok(out)
 }
 
-/// Refuses member ids the actor may not see (as if they did not exist), for starting chats.
-pub(super) fn require_visible(conn: &Connection, actor: MemberId, members: &[MemberId]) -> StoreResult<()> {
-    let mut view = DirectoryView::new(conn, actor, Facts::Only(members))?;
-    for member in members {
-        if !view.can_see(conn, *member)? {
-            return Err(StoreError::Invalid(format!("members: {member} is not an active member")));
-        }
-    }
-    Ok(())
-}
-
 /// Recomputes the search keys of members whose keys are empty (after the migration that added
 /// them); returns how many were filled in.
 pub(super) fn refresh_search_keys(conn: &Connection) -> StoreResult<usize> {

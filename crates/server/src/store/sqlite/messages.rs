@@ -1,10 +1,13 @@
 //! Messages in SQLite: append with per-conversation sequence numbers and (sender, client id)
-//! de-duplication, recall within a window, read positions, and substring search that works for
-//! any script (a two-character Chinese query finds it inside a sentence).
+//! de-duplication, recall, read positions, and substring search that works for any script (a
+//! two-character Chinese query finds it inside a sentence). Who may send, mention and recall is
+//! the domain's (`crate::domain::conversations::rules`).
 
+use super::approvals::actor;
 use super::changes::{StoredChange, record};
-use super::conversations::{participant_ids, require_participant, titles};
+use super::conversations::{facts, participant_ids, require_participant, titles};
 use super::{MESSAGE_SELECT, SqliteStore, message_by_seq, message_from_row, to_sql_seq};
+use crate::domain::conversations::rules::{self, Mentions, Recall, SentMessage};
 use crate::store::{Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage};
 use rusqlite::{OptionalExtension, params};
 use std::str::FromStr;
@@ -46,39 +49,15 @@ impl MessageStore for SqliteStore {
                 .ok_or_else(|| super::corrupt("de-duplicated message vanished"))?;
             return Ok(StoredMessage { message, created: false, recipients: Vec::new() });
         }
-        let kind: String =
-            tx.query_row("SELECT kind FROM conversations WHERE id = ?1", [new.conversation.to_string()], |row| {
-                row.get(0)
-            })?;
-        if kind == "approvals" {
-            return Err(StoreError::Forbidden("the Approvals conversation is read-only: act on its cards".into()));
-        }
-        let participants = participant_ids(&tx, new.conversation)?;
-        if let Some(reply) = new.reply_to
-            && message_by_seq(&tx, new.conversation, reply)?.is_none()
-        {
-            return Err(StoreError::Invalid("reply_to: no such message in this conversation".into()));
-        }
-        let mut mentions = new.mentions.to_vec();
-        mentions.sort();
-        mentions.dedup();
-        if let Some(stranger) = mentions.iter().find(|m| !participants.contains(m)) {
-            return Err(StoreError::Invalid(format!("mentions: {stranger} is not in this conversation")));
-        }
-        if new.mention_all {
-            let (kind, owner): (String, String) = tx.query_row(
-                "SELECT kind, owner_id FROM conversations WHERE id = ?1",
-                [new.conversation.to_string()],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )?;
-            let role: String =
-                tx.query_row("SELECT role FROM members WHERE id = ?1", [new.sender.to_string()], |row| row.get(0))?;
-            if kind != "group" || (owner != new.sender.to_string() && role != "admin") {
-                return Err(StoreError::Forbidden(
-                    "only the group's owner or an administrator can mention everyone".into(),
-                ));
-            }
-        }
+        let conversation = facts(&tx, new.conversation)?;
+        let reply_found = match new.reply_to {
+            Some(reply) => Some(message_by_seq(&tx, new.conversation, reply)?.is_some()),
+            None => None,
+        };
+        let sender = actor(&tx, new.sender)?;
+        let mentions =
+            rules::send(&conversation, &sender, reply_found, Mentions { members: new.mentions, all: new.mention_all })?;
+        let participants = conversation.participants;
         if let Some(attachment) = new.attachment {
             let owner: Option<String> = tx
                 .query_row("SELECT owner_id FROM attachments WHERE id = ?1", [attachment.to_string()], |row| row.get(0))
@@ -137,15 +116,9 @@ impl MessageStore for SqliteStore {
         let tx = conn.transaction()?;
         require_participant(&tx, conversation, actor)?;
         let message = message_by_seq(&tx, conversation, seq)?.ok_or(StoreError::NotFound("message"))?;
-        if message.sender_id != actor {
-            return Err(StoreError::Forbidden("only the sender can recall a message".into()));
-        }
-        if message.recalled {
+        let sent = SentMessage { sender: message.sender_id, sent_at: message.sent_at, recalled: message.recalled };
+        if rules::recall(sent, actor, limits.recall_window_ms, now)? == Recall::AlreadyRecalled {
             return Ok(Vec::new());
-        }
-        if now - message.sent_at > limits.recall_window_ms {
-            let hours = limits.recall_window_ms / 3_600_000;
-            return Err(StoreError::Conflict(format!("a message can be recalled only within {hours} h of sending")));
         }
         tx.execute(
             "UPDATE messages SET body = '', attachment_id = NULL, recalled_at = ?3 WHERE conversation_id = ?1 AND seq = ?2",

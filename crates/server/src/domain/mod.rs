@@ -1,0 +1,37 @@
+//! The domain layer: Weft's rules as plain Rust over plain values, with no database, no async
+//! runtime and no HTTP in it. Routes extract a request, the store loads the plain values a rule
+//! needs, calls it here, and saves what it returns (a transition or a refusal) in one
+//! transaction together with the change-feed row; a second storage backend only loads and saves.
+//!
+//! - [`approvals`]: chain resolution at submit (`chain`) and the request workflow — who may read,
+//!   decide, withdraw and comment, the step state machine and the cards it posts (`workflow`).
+//! - [`conversations`]: group rules, the direct and approvals kinds, mentions and the recall
+//!   window (`rules`).
+//! - [`visibility`]: who may see whom in the directory.
+//!
+//! Refusals are the typed enums of `weft_protocol::refusal`, so the app translates them and the
+//! HTTP layer maps them to status codes in one place (`crate::error`).
+
+pub mod approvals;
+pub mod conversations;
+pub mod visibility;
+
+use weft_protocol::MemberId;
+use weft_protocol::auth::Role;
+
+/// Who is acting: the signed-in member and their workspace role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    pub id: MemberId,
+    pub role: Role,
+}
+
+impl Actor {
+    pub fn new(id: MemberId, role: Role) -> Self {
+        Self { id, role }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
