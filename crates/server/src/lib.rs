@@ -12,6 +12,7 @@ pub mod hub;
 mod routes;
 pub mod search_keys;
 pub mod seed;
+pub mod seed_bench;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;

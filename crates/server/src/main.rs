@@ -4,13 +4,15 @@
 //! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
 //! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
-//! (`WEFT_MAX_GROUP_SIZE`, default 500).
+//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--bench-members N` (adds `bench0001…` in groups of ten
+//! for the load benchmark, `cargo xtask bench-server`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use weft_server::blobs::BlobStore;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
 use weft_server::store::{Limits, SqliteStore};
 use weft_server::{AppState, app, now_millis};
@@ -20,6 +22,7 @@ struct Options {
     data_dir: PathBuf,
     dist: PathBuf,
     limits: Limits,
+    bench_members: usize,
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -33,6 +36,7 @@ fn options() -> Result<Options, String> {
         data_dir: env("WEFT_DATA_DIR", "data").into(),
         dist: env("WEFT_DIST", "dist").into(),
         limits: Limits::default(),
+        bench_members: 0,
     };
     if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
         options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
@@ -51,8 +55,9 @@ fn options() -> Result<Options, String> {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
             }
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
+            "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N]".into());
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -84,6 +89,8 @@ async fn run() -> Result<(), String> {
     let store = SqliteStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
     let seeded =
         seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
+    let bench = seed_bench(&store, options.bench_members, now_millis())
+        .map_err(|err| format!("seeding the bench members failed: {err}"))?;
     let assets = Assets::load(&options.dist).map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
     if assets.is_empty() {
         tracing::warn!(dist = %options.dist.display(), "no built app found: serving the API only");
@@ -100,6 +107,9 @@ async fn run() -> Result<(), String> {
     println!("Weft is running at http://{local}/");
     println!("  data: {}{}", db_path.display(), if seeded { " (demo organisation seeded)" } else { "" });
     println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+    if bench > 0 {
+        println!("  bench members: {} in groups of {BENCH_GROUP_SIZE} (password \"{BENCH_PASSWORD}\")", bench);
+    }
     println!("  stop with Ctrl+C");
 
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
