@@ -84,10 +84,10 @@ fn options() -> Result<Options, String> {
     Ok(options)
 }
 
-fn row(outcome: &Outcome) -> String {
+fn row(outcome: &Outcome, note: &str) -> String {
     let s = &outcome.scenario;
     format!(
-        "| {} members, {} msg/s | {:.0} | {} | {} | {} | {} | {} |",
+        "| {} members, {} msg/s{note} | {:.0} | {} | {} | {} | {} | {} |",
         s.members,
         s.rate,
         outcome.deliveries_per_second(),
@@ -179,11 +179,11 @@ async fn run() -> Result<(), String> {
     println!("\n| scenario (SQLite, release) | deliveries/s | p50 ms | p99 ms | max ms | lost | sockets closed |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for outcome in &outcomes {
-        println!("{}", row(outcome));
+        println!("{}", row(outcome, ""));
     }
     if let Some((steps, held)) = &ramp {
         for step in steps {
-            println!("{} (ramp{})", row(step), if step.holds(RAMP_P99_MS) { ", held" } else { "" });
+            println!("{}", row(step, if step.holds(RAMP_P99_MS) { " (ramp, held)" } else { " (ramp)" }));
         }
         match held {
             Some(rate) => println!("\nHighest rate with p99 ≤ {RAMP_P99_MS} ms ({RAMP_MEMBERS} members): {rate} msg/s"),

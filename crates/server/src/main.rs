@@ -7,6 +7,7 @@
 //! (`WEFT_MAX_GROUP_SIZE`, default 500), `--bench-members N` (adds `bench0001…` in groups of ten
 //! for the load benchmark, `cargo xtask bench-server`).
 
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -112,6 +113,12 @@ async fn run() -> Result<(), String> {
     }
     println!("  stop with Ctrl+C");
 
+    // Small frames go out at once: Nagle's algorithm held live frames back behind delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %err, "cannot turn off Nagle's algorithm on a connection");
+        }
+    });
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

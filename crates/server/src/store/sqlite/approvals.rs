@@ -538,7 +538,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn templates(&self) -> StoreResult<Vec<Template>> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt =
             conn.prepare_cached("SELECT id FROM approval_templates WHERE archived = 0 ORDER BY created_at, id")?;
         let ids: Vec<Uuid> = stmt.query_map([], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
@@ -546,7 +546,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn template(&self, id: TemplateId) -> StoreResult<Template> {
-        current_template(&self.conn(), id)
+        current_template(&self.read(), id)
     }
 
     fn submit_approval(
@@ -843,7 +843,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn approval(&self, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail> {
-        let conn = self.conn();
+        let conn = self.read();
         readable(&conn, viewer, id)?;
         detail(&conn, id)
     }
@@ -875,7 +875,7 @@ impl ApprovalStore for SqliteStore {
              AND (?5 IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
              ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
         );
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![
