@@ -66,8 +66,39 @@ fn options() -> Result<Options, String> {
     Ok(options)
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// glibc's malloc raises its mmap threshold once a large block is freed, and from then on keeps
+/// large blocks (argon2's 19 MiB per sign-in, decoded images) in its arenas instead of returning
+/// them: after a few dozen sign-ins the server held hundreds of MiB it no longer used. A fixed
+/// threshold of 1 MiB returns them at once. glibc reads it only at start, from the environment,
+/// so without it the server starts itself again (same process id, arguments and output) with it.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn restart_with_fixed_malloc_threshold() {
+    use std::os::unix::process::CommandExt;
+    const THRESHOLD: &str = "MALLOC_MMAP_THRESHOLD_";
+    if std::env::var_os(THRESHOLD).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else { return };
+    // `exec` returns only if it failed; the server then runs as it is.
+    let err = std::process::Command::new(exe).args(std::env::args_os().skip(1)).env(THRESHOLD, "1048576").exec();
+    eprintln!("weft-server: running without a fixed malloc threshold ({err})");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn restart_with_fixed_malloc_threshold() {}
+
+fn main() -> std::process::ExitCode {
+    restart_with_fixed_malloc_threshold();
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(serve_main()),
+        Err(err) => {
+            eprintln!("weft-server: cannot start the async runtime: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
