@@ -24,7 +24,7 @@ const RAMP_P99_MS: f64 = 100.0;
 const RAMP_MEMBERS: usize = 50;
 /// Each ramp step's length.
 const RAMP_STEP: Duration = Duration::from_secs(6);
-/// Ramp steps at most (keeps the whole benchmark within about five minutes).
+/// Ramp rates at most (with repeats, keeps the whole benchmark within about five minutes).
 const RAMP_STEPS: usize = 7;
 
 struct Options {
@@ -122,13 +122,18 @@ async fn run_one(options: &Options, members: usize, rate: u32, duration: Duratio
 }
 
 /// Raises the rate by half while the server holds; then tries once between the last rate held
-/// and the first one missed. Returns every step and the highest rate held.
+/// and the first one missed. A missed step is run again once before it counts (the machine may be
+/// shared). Returns every step and the highest rate held.
 async fn ramp(options: &Options) -> Result<(Vec<Outcome>, Option<u32>), String> {
     let mut steps = Vec::new();
     let (mut held, mut missed): (Option<u32>, Option<u32>) = (None, None);
     let mut rate = 500;
-    while steps.len() < RAMP_STEPS {
-        let outcome = run_one(options, RAMP_MEMBERS, rate, RAMP_STEP).await?;
+    for _ in 0..RAMP_STEPS {
+        let mut outcome = run_one(options, RAMP_MEMBERS, rate, RAMP_STEP).await?;
+        if !outcome.holds(RAMP_P99_MS) {
+            steps.push(outcome);
+            outcome = run_one(options, RAMP_MEMBERS, rate, RAMP_STEP).await?;
+        }
         let holds = outcome.holds(RAMP_P99_MS);
         steps.push(outcome);
         if holds {
