@@ -1,8 +1,8 @@
 //! The live WebSocket: authenticate with the first frame (carrying the device's cursor), receive
 //! the changes after that cursor, then every new change of the member's feed as it happens, until
-//! the session ends or the socket closes. New messages arrive rendered once for their audience
-//! (`hub::RenderedMessage`) and are sent as they are while the socket is level with the feed;
-//! otherwise, and for every other change, the socket pulls its member's feed from its cursor.
+//! the session ends or the socket closes. New messages arrive in the socket's inbox rendered once
+//! for their audience (`hub::RenderedMessage`) and are sent as they are when the socket provably
+//! missed nothing; otherwise, and for every other change, it pulls its member's feed from its cursor.
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -86,6 +86,8 @@ async fn serve(state: AppState, mut socket: WebSocket) {
         }
         Err(_) => return,
     };
+    // Registered before the feed is read, so every message committed after that read arrives.
+    let mut inbox = state.hub.register(user.member_id);
     if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
         return;
     }
@@ -115,18 +117,30 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                 Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
+            message = inbox.recv() => {
+                let Some(message) = message else {
+                    // Fell too far behind: close; the client reconnects with its cursor.
+                    return;
+                };
+                let pull = match tail.on_message(user.member_id, &message) {
+                    Delivery::Send => {
+                        if socket.send(WsMessage::Text(message.frame.clone())).await.is_err() {
+                            return;
+                        }
+                        false
+                    }
+                    Delivery::Skip => false,
+                    Delivery::Pull => true,
+                };
+                if pull {
+                    match send_changes(&state, &mut socket, user.member_id, tail).await {
+                        Some(next) => tail = next,
+                        None => return,
+                    }
+                }
+            },
             event = events.recv() => {
                 let pull = match event {
-                    Ok(HubEvent::Message(message)) => match tail.on_message(user.member_id, &message) {
-                        Delivery::Send => {
-                            if socket.send(WsMessage::Text(message.frame.clone())).await.is_err() {
-                                return;
-                            }
-                            false
-                        }
-                        Delivery::Skip => false,
-                        Delivery::Pull => true,
-                    },
                     Ok(HubEvent::Changed { members }) => members.contains(&user.member_id),
                     Ok(HubEvent::ChangedForEveryone) => true,
                     Ok(HubEvent::SessionEnded { session }) => {
