@@ -6,10 +6,12 @@
 //!   checks, native tests, browser tests of the app, and end-to-end tests; prints
 //!   `N passed, N failed` and exits non-zero on any failure.
 //! - `cargo xtask bench` prints the app's size and start-up times.
+//! - `cargo xtask bench-server` runs the server's group fan-out load benchmark (`weft-loadgen`).
 //! - `cargo xtask build` only builds the app into `dist/`.
 
 mod app_build;
 mod bench;
+mod bench_server;
 mod test_run;
 mod tools;
 
@@ -36,7 +38,7 @@ pub fn step(title: &str) {
 }
 
 fn usage() -> String {
-    "usage: cargo xtask <run [--addr HOST:PORT] | test | bench | build>".into()
+    "usage: cargo xtask <run [--addr HOST:PORT] | test | bench | bench-server [loadgen options] | build>".into()
 }
 
 fn main() -> ExitCode {
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
         Some("run") => app_build::run_server(&args[1..]),
         Some("test") => test_run::test_all(),
         Some("bench") => bench::bench(),
+        Some("bench-server") => bench_server::bench_server(&args[1..]),
         Some("build") => tools::ensure_build_tools().and_then(|()| app_build::build_app()),
         _ => Err(usage()),
     };

@@ -7,7 +7,7 @@ use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, LazyLock, Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 /// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
@@ -21,6 +21,45 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc)
         .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
         .unwrap_or(false)
+}
+
+/// Threads that hash and verify passwords. Each argon2 call takes 19 MiB, and glibc keeps a freed
+/// block in the arena of the thread that used it: on the blocking pool's many threads that kept
+/// hundreds of MiB after a wave of sign-ins; two fixed threads keep two blocks at most.
+const PASSWORD_THREADS: usize = 2;
+
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+static PASSWORD_JOBS: LazyLock<Mutex<mpsc::Sender<PasswordJob>>> = LazyLock::new(|| {
+    let (sender, receiver) = mpsc::channel::<PasswordJob>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..PASSWORD_THREADS {
+        let receiver = Arc::clone(&receiver);
+        let spawned = std::thread::Builder::new().name(format!("weft-password-{n}")).spawn(move || {
+            loop {
+                let job = receiver.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).recv();
+                match job {
+                    Ok(job) => job(),
+                    Err(_) => return,
+                }
+            }
+        });
+        if let Err(err) = spawned {
+            tracing::error!(error = %err, "cannot start a password thread");
+        }
+    }
+    Mutex::new(sender)
+});
+
+/// Runs `job` (hashing or verifying a password) on one of the password threads; `None` if it
+/// could not run.
+pub async fn on_password_thread<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: PasswordJob = Box::new(move || {
+        let _ = done.send(job());
+    });
+    PASSWORD_JOBS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).send(job).ok()?;
+    result.await.ok()
 }
 
 /// A fresh session token: 32 random bytes, hex-encoded. Shown to the client once.

@@ -13,6 +13,7 @@ pub mod hub;
 mod routes;
 pub mod search_keys;
 pub mod seed;
+pub mod seed_bench;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
@@ -56,9 +57,12 @@ pub struct AppState {
 impl AppState {
     /// State with the default sign-in limits: per 15 minutes, 10 failures per account and 50 per address.
     pub fn new(store: Arc<dyn Store>, assets: Assets, blobs: blobs::BlobStore) -> Self {
+        let hub = Hub::new();
+        // New messages are announced to the hub in feed order, rendered once (see `hub`).
+        store.set_feed_listener(Arc::new(hub.clone()));
         Self {
             store,
-            hub: Hub::new(),
+            hub,
             limiter: Arc::new(auth::LoginLimiter::new(Duration::from_secs(15 * 60), 10, 50)),
             assets: Arc::new(assets),
             limits: store::Limits::default(),

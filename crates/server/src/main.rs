@@ -4,13 +4,16 @@
 //! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
 //! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
-//! (`WEFT_MAX_GROUP_SIZE`, default 500).
+//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--bench-members N` (adds `bench0001…` in groups of ten
+//! for the load benchmark, `cargo xtask bench-server`).
 
+use axum::serve::ListenerExt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use weft_server::blobs::BlobStore;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
 use weft_server::store::{Limits, SqliteStore};
 use weft_server::{AppState, app, now_millis};
@@ -20,6 +23,7 @@ struct Options {
     data_dir: PathBuf,
     dist: PathBuf,
     limits: Limits,
+    bench_members: usize,
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -33,6 +37,7 @@ fn options() -> Result<Options, String> {
         data_dir: env("WEFT_DATA_DIR", "data").into(),
         dist: env("WEFT_DIST", "dist").into(),
         limits: Limits::default(),
+        bench_members: 0,
     };
     if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
         options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
@@ -51,8 +56,9 @@ fn options() -> Result<Options, String> {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
             }
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
+            "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N]".into());
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -60,8 +66,39 @@ fn options() -> Result<Options, String> {
     Ok(options)
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+/// glibc's malloc raises its mmap threshold once a large block is freed, and from then on keeps
+/// large blocks (argon2's 19 MiB per sign-in, decoded images) in its arenas instead of returning
+/// them: after a few dozen sign-ins the server held hundreds of MiB it no longer used. A fixed
+/// threshold of 1 MiB returns them at once. glibc reads it only at start, from the environment,
+/// so without it the server starts itself again (same process id, arguments and output) with it.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn restart_with_fixed_malloc_threshold() {
+    use std::os::unix::process::CommandExt;
+    const THRESHOLD: &str = "MALLOC_MMAP_THRESHOLD_";
+    if std::env::var_os(THRESHOLD).is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else { return };
+    // `exec` returns only if it failed; the server then runs as it is.
+    let err = std::process::Command::new(exe).args(std::env::args_os().skip(1)).env(THRESHOLD, "1048576").exec();
+    eprintln!("weft-server: running without a fixed malloc threshold ({err})");
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn restart_with_fixed_malloc_threshold() {}
+
+fn main() -> std::process::ExitCode {
+    restart_with_fixed_malloc_threshold();
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(serve_main()),
+        Err(err) => {
+            eprintln!("weft-server: cannot start the async runtime: {err}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve_main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=warn".into()),
@@ -84,6 +121,8 @@ async fn run() -> Result<(), String> {
     let store = SqliteStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
     let seeded =
         seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
+    let bench = seed_bench(&store, options.bench_members, now_millis())
+        .map_err(|err| format!("seeding the bench members failed: {err}"))?;
     let assets = Assets::load(&options.dist).map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
     if assets.is_empty() {
         tracing::warn!(dist = %options.dist.display(), "no built app found: serving the API only");
@@ -100,8 +139,17 @@ async fn run() -> Result<(), String> {
     println!("Weft is running at http://{local}/");
     println!("  data: {}{}", db_path.display(), if seeded { " (demo organisation seeded)" } else { "" });
     println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+    if bench > 0 {
+        println!("  bench members: {} in groups of {BENCH_GROUP_SIZE} (password \"{BENCH_PASSWORD}\")", bench);
+    }
     println!("  stop with Ctrl+C");
 
+    // Small frames go out at once: Nagle's algorithm held live frames back behind delayed ACKs.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %err, "cannot turn off Nagle's algorithm on a connection");
+        }
+    });
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

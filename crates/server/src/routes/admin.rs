@@ -58,7 +58,8 @@ fn announce(state: &AppState, ended: Vec<SessionId>) {
 }
 
 async fn hash(password: String) -> Result<String, ApiError> {
-    tokio::task::spawn_blocking(move || crate::auth::hash_password(&password)).await?.map_err(|err| {
+    let hashed = crate::auth::on_password_thread(move || crate::auth::hash_password(&password)).await;
+    hashed.ok_or_else(ApiError::internal)?.map_err(|err| {
         tracing::error!(error = %err, "hashing a password failed");
         ApiError::internal()
     })

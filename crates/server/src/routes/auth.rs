@@ -64,7 +64,9 @@ async fn login(
     let credentials = state.db(move |store| store.credentials(&lookup)).await?;
     let password = request.password;
     let phc = credentials.as_ref().map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
-    let password_ok = tokio::task::spawn_blocking(move || verify_password(&password, &phc)).await?;
+    let password_ok = crate::auth::on_password_thread(move || verify_password(&password, &phc))
+        .await
+        .ok_or_else(ApiError::internal)?;
 
     let Some(credentials) = credentials.filter(|_| password_ok) else {
         state.limiter.record_failure(&username, ip);

@@ -1,11 +1,13 @@
 //! The live WebSocket: authenticate with the first frame (carrying the device's cursor), receive
 //! the changes after that cursor, then every new change of the member's feed as it happens, until
-//! the session ends or the socket closes.
+//! the session ends or the socket closes. New messages arrive in the socket's inbox rendered once
+//! for their audience (`hub::RenderedMessage`) and are sent as they are when the socket provably
+//! missed nothing; otherwise, and for every other change, it pulls its member's feed from its cursor.
 
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::authenticate;
-use crate::hub::HubEvent;
+use crate::hub::{Delivery, FeedTail, HubEvent};
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -41,11 +43,13 @@ fn encode(frame: &ServerFrame) -> WsMessage {
     WsMessage::Text(serde_json::to_string(frame).unwrap_or_default().into())
 }
 
-/// Sends the member's changes after `cursor` in pages; returns the new cursor, or `None` when
-/// the socket is gone or the store failed (the socket then closes and the client reconnects).
-async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId, mut cursor: u64) -> Option<u64> {
+/// Sends the member's changes after the tail's cursor in pages; returns the new tail (its head is
+/// the feed position the last page was read at), or `None` when the socket is gone or the store
+/// failed (the socket then closes and the client reconnects).
+async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId, tail: FeedTail) -> Option<FeedTail> {
+    let mut cursor = tail.cursor;
     loop {
-        let page = state.db(move |store| store.pull(member, cursor, MAX_PULL)).await.ok()?;
+        let (page, head) = state.db(move |store| store.pull_with_head(member, cursor, MAX_PULL)).await.ok()?;
         let has_more = page.has_more;
         if page.cursor != cursor {
             cursor = page.cursor;
@@ -55,7 +59,8 @@ async fn send_changes(state: &AppState, socket: &mut WebSocket, member: MemberId
             }
         }
         if !has_more {
-            return Some(cursor);
+            // Everything of the member's feed up to the page's head (and its cursor) is sent.
+            return Some(FeedTail { cursor, head: Some(head.max(cursor)) });
         }
     }
 }
@@ -81,17 +86,21 @@ async fn serve(state: AppState, mut socket: WebSocket) {
         }
         Err(_) => return,
     };
+    // Registered before the feed is read, so every message committed after that read arrives.
+    let mut inbox = state.hub.register(user.member_id);
     if socket.send(encode(&ServerFrame::Ready { member_id: user.member_id })).await.is_err() {
         return;
     }
     // Catch up from the client's cursor; without one, start at the present.
-    let mut cursor = match cursor {
-        Some(cursor) => match send_changes(&state, &mut socket, user.member_id, cursor).await {
-            Some(cursor) => cursor,
-            None => return,
-        },
+    let mut tail = match cursor {
+        Some(cursor) => {
+            match send_changes(&state, &mut socket, user.member_id, FeedTail { cursor, head: None }).await {
+                Some(tail) => tail,
+                None => return,
+            }
+        }
         None => match state.db(|store| store.current_position()).await {
-            Ok(position) => position,
+            Ok(position) => FeedTail { cursor: position, head: Some(position) },
             Err(_) => return,
         },
     };
@@ -108,29 +117,48 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                 Some(Ok(WsMessage::Close(_))) | None | Some(Err(_)) => return,
                 Some(Ok(_)) => {}
             },
-            event = events.recv() => match event {
-                Ok(HubEvent::Changed { members }) => {
-                    if members.contains(&user.member_id) {
-                        match send_changes(&state, &mut socket, user.member_id, cursor).await {
-                            Some(next) => cursor = next,
-                            None => return,
+            message = inbox.recv() => {
+                let Some(message) = message else {
+                    // Fell too far behind: close; the client reconnects with its cursor.
+                    return;
+                };
+                let pull = match tail.on_message(user.member_id, &message) {
+                    Delivery::Send => {
+                        if socket.send(WsMessage::Text(message.frame.clone())).await.is_err() {
+                            return;
                         }
+                        false
                     }
-                }
-                Ok(HubEvent::ChangedForEveryone) => {
-                    match send_changes(&state, &mut socket, user.member_id, cursor).await {
-                        Some(next) => cursor = next,
+                    Delivery::Skip => false,
+                    Delivery::Pull => true,
+                };
+                if pull {
+                    match send_changes(&state, &mut socket, user.member_id, tail).await {
+                        Some(next) => tail = next,
                         None => return,
                     }
                 }
-                Ok(HubEvent::SessionEnded { session }) => {
-                    if session == user.session_id {
-                        let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;
-                        return;
+            },
+            event = events.recv() => {
+                let pull = match event {
+                    Ok(HubEvent::Changed { members }) => members.contains(&user.member_id),
+                    Ok(HubEvent::ChangedForEveryone) => true,
+                    Ok(HubEvent::SessionEnded { session }) => {
+                        if session == user.session_id {
+                            let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;
+                            return;
+                        }
+                        false
+                    }
+                    // Fell behind on wake-ups: close; the client reconnects with its cursor.
+                    Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return,
+                };
+                if pull {
+                    match send_changes(&state, &mut socket, user.member_id, tail).await {
+                        Some(next) => tail = next,
+                        None => return,
                     }
                 }
-                // Fell behind on wake-ups: close; the client reconnects with its cursor.
-                Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => return,
             },
         }
     }

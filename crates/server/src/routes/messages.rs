@@ -75,7 +75,9 @@ async fn send(
         // A retry of a message already stored: answer as before, publish nothing new.
         return Ok((StatusCode::OK, Json(stored.message)));
     }
-    state.hub.changed(stored.recipients);
+    if !stored.announced {
+        state.hub.changed(stored.recipients);
+    }
     Ok((StatusCode::CREATED, Json(stored.message)))
 }
 

@@ -11,6 +11,7 @@ mod sqlite;
 
 pub use sqlite::SqliteStore;
 
+use std::sync::Arc;
 use weft_protocol::DepartmentId;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, ListCursor, RequestStatus,
@@ -184,6 +185,8 @@ pub struct StoredMessage {
     pub message: Message,
     pub created: bool,
     pub recipients: Recipients,
+    /// Whether the store's [`FeedListener`] was told (then the sockets need no other wake-up).
+    pub announced: bool,
 }
 
 /// A message to store.
@@ -449,6 +452,34 @@ pub trait ChangeFeed {
     fn pull(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse>;
     /// The newest position in the feed (where a fresh client starts).
     fn current_position(&self) -> StoreResult<u64>;
+    /// Like `pull`, with the feed's head as well: when the page has no more after it, every
+    /// change of the member's feed up to that head is in the page or at or before `after`.
+    fn pull_with_head(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<(PullResponse, u64)> {
+        // The head read first is a lower bound: everything up to it was committed before the pull.
+        let head = self.current_position()?;
+        Ok((self.pull(member, after, limit)?, head))
+    }
+    /// Tells `listener` of every new message from now on, in feed order (see [`FeedListener`]).
+    /// A store that cannot leaves it untold: sockets then wake through the hub and pull.
+    fn set_feed_listener(&self, listener: Arc<dyn FeedListener>) {
+        let _ = listener;
+    }
+}
+
+/// Hears of each new message as it is committed, before the next write can commit, so
+/// announcements arrive in feed order (the hub renders each once for its audience).
+pub trait FeedListener: Send + Sync {
+    fn message_committed(&self, committed: CommittedMessage<'_>);
+}
+
+/// A message just committed: its change at `position`, the feed's last position before it
+/// (`previous`), and the members whose feeds it is in.
+#[derive(Debug, Clone, Copy)]
+pub struct CommittedMessage<'a> {
+    pub previous: u64,
+    pub position: u64,
+    pub message: &'a Message,
+    pub recipients: &'a [MemberId],
 }
 
 /// Which requests a list shows.

@@ -547,7 +547,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn templates(&self) -> StoreResult<Vec<Template>> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt =
             conn.prepare_cached("SELECT id FROM approval_templates WHERE archived = 0 ORDER BY created_at, id")?;
         let ids: Vec<Uuid> = stmt.query_map([], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
@@ -555,7 +555,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn template(&self, id: TemplateId) -> StoreResult<Template> {
-        current_template(&self.conn(), id)
+        current_template(&self.read(), id)
     }
 
     fn submit_approval(
@@ -708,7 +708,7 @@ impl ApprovalStore for SqliteStore {
     }
 
     fn approval(&self, viewer: MemberId, id: ApprovalId) -> StoreResult<ApprovalDetail> {
-        readable(&self.conn(), viewer, id)
+        readable(&self.read(), viewer, id)
     }
 
     fn approvals(&self, viewer: MemberId, filter: ApprovalFilter) -> StoreResult<Vec<ApprovalSummary>> {
@@ -738,7 +738,7 @@ impl ApprovalStore for SqliteStore {
              AND (?5 IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
              ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
         );
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn.prepare_cached(&sql)?;
         let rows = stmt.query_map(
             params![

@@ -100,7 +100,7 @@ impl AttachmentStore for SqliteStore {
                SELECT 1 FROM messages msg JOIN participants p ON p.conversation_id = msg.conversation_id \
                WHERE msg.attachment_id = file.id AND p.member_id = ?2))"
         );
-        let conn = self.conn();
+        let conn = self.read();
         if let Some(found) = stored(&conn, &sql, params![id.to_string(), viewer.to_string()])? {
             return Ok(Some(found));
         }
@@ -112,6 +112,6 @@ impl AttachmentStore for SqliteStore {
     }
 
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {
-        stored(&self.conn(), &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
+        stored(&self.read(), &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
     }
 }

@@ -72,6 +72,12 @@ pub(super) fn record(
     Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or(0))
 }
 
+/// The feed's newest position (0 when empty).
+pub(super) fn head(conn: &Connection) -> StoreResult<u64> {
+    let position: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
+    Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
+}
+
 /// Appends a directory change inside the caller's transaction: for everyone (`target: None`) or
 /// addressed to one member.
 pub(super) fn record_directory(
@@ -162,61 +168,76 @@ fn render(
     })
 }
 
+/// The member's changes after `after` (at most `limit`), rendered for them.
+fn pull_page(conn: &Connection, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.position, c.conversation_id, c.target_member_id IS NOT NULL, c.payload FROM changes c \
+         WHERE c.position > ?1 AND ( \
+           c.target_member_id = ?2 OR (c.target_member_id IS NULL AND (c.conversation_id IS NULL OR c.conversation_id IN \
+             (SELECT conversation_id FROM participants WHERE member_id = ?2)))) \
+         ORDER BY c.position LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![to_sql_seq(after), member.to_string(), i64::from(limit) + 1], |row| {
+        Ok((seq_at(row, 0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?, row.get::<_, String>(3)?))
+    })?;
+    let mut rows: Vec<(u64, Option<String>, bool, String)> = rows.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let cursor = rows.last().map_or(after, |(position, ..)| *position);
+    let mut changes = Vec::with_capacity(rows.len());
+    // The viewer's directory facts, loaded at the first directory change of the page.
+    let mut view: Option<DirectoryView> = None;
+    for (position, conversation, addressed, payload) in rows {
+        let stored: StoredChange = serde_json::from_str(&payload).map_err(|err| super::corrupt(&err.to_string()))?;
+        let change = if let StoredChange::Approval { request_id } = stored {
+            // Rendered by the current state, and only while the viewer may read the request.
+            super::approvals::summary_for(conn, member, request_id)?.map(|request| Change::Approval { request })
+        } else if is_directory(&stored) {
+            if view.is_none() {
+                view = match DirectoryView::new(conn, member, Facts::Only(&[])) {
+                    Ok(view) => Some(view),
+                    // A member no longer in the directory has nothing to hear of it.
+                    Err(StoreError::NotFound(_)) => continue,
+                    Err(other) => return Err(other),
+                };
+            }
+            match view.as_mut() {
+                Some(view) => render_directory(conn, view, addressed, stored)?,
+                None => None,
+            }
+        } else {
+            let Some(conversation) = conversation.and_then(|c| c.parse::<ConversationId>().ok()) else {
+                continue;
+            };
+            render(conn, member, conversation, stored)?
+        };
+        if let Some(change) = change {
+            changes.push(ChangeEnvelope { position, change });
+        }
+    }
+    Ok(PullResponse { changes, cursor, has_more })
+}
+
 impl ChangeFeed for SqliteStore {
     fn pull(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse> {
-        let conn = self.conn();
-        let mut stmt = conn.prepare_cached(
-            "SELECT c.position, c.conversation_id, c.target_member_id IS NOT NULL, c.payload FROM changes c \
-             WHERE c.position > ?1 AND ( \
-               c.target_member_id = ?2 OR (c.target_member_id IS NULL AND (c.conversation_id IS NULL OR c.conversation_id IN \
-                 (SELECT conversation_id FROM participants WHERE member_id = ?2)))) \
-             ORDER BY c.position LIMIT ?3",
-        )?;
-        let rows = stmt.query_map(params![to_sql_seq(after), member.to_string(), i64::from(limit) + 1], |row| {
-            Ok((seq_at(row, 0)?, row.get::<_, Option<String>>(1)?, row.get::<_, bool>(2)?, row.get::<_, String>(3)?))
-        })?;
-        let mut rows: Vec<(u64, Option<String>, bool, String)> = rows.collect::<Result<_, _>>()?;
-        drop(stmt);
-        let has_more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let cursor = rows.last().map_or(after, |(position, ..)| *position);
-        let mut changes = Vec::with_capacity(rows.len());
-        // The viewer's directory facts, loaded at the first directory change of the page.
-        let mut view: Option<DirectoryView> = None;
-        for (position, conversation, addressed, payload) in rows {
-            let stored: StoredChange =
-                serde_json::from_str(&payload).map_err(|err| super::corrupt(&err.to_string()))?;
-            let change = if let StoredChange::Approval { request_id } = stored {
-                // Rendered by the current state, and only while the viewer may read the request.
-                super::approvals::summary_for(&conn, member, request_id)?.map(|request| Change::Approval { request })
-            } else if is_directory(&stored) {
-                if view.is_none() {
-                    view = match DirectoryView::new(&conn, member, Facts::Only(&[])) {
-                        Ok(view) => Some(view),
-                        // A member no longer in the directory has nothing to hear of it.
-                        Err(StoreError::NotFound(_)) => continue,
-                        Err(other) => return Err(other),
-                    };
-                }
-                match view.as_mut() {
-                    Some(view) => render_directory(&conn, view, addressed, stored)?,
-                    None => None,
-                }
-            } else {
-                let Some(conversation) = conversation.and_then(|c| c.parse::<ConversationId>().ok()) else {
-                    continue;
-                };
-                render(&conn, member, conversation, stored)?
-            };
-            if let Some(change) = change {
-                changes.push(ChangeEnvelope { position, change });
-            }
-        }
-        Ok(PullResponse { changes, cursor, has_more })
+        let reader = self.read();
+        // One read transaction: the page is rendered from the state it was selected in.
+        let conn = reader.unchecked_transaction()?;
+        pull_page(&conn, member, after, limit)
+    }
+
+    fn pull_with_head(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<(PullResponse, u64)> {
+        let reader = self.read();
+        let conn = reader.unchecked_transaction()?;
+        Ok((pull_page(&conn, member, after, limit)?, head(&conn)?))
     }
 
     fn current_position(&self) -> StoreResult<u64> {
-        let position: Option<i64> = self.conn().query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
-        Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
+        head(&self.read())
+    }
+
+    fn set_feed_listener(&self, listener: std::sync::Arc<dyn crate::store::FeedListener>) {
+        self.set_listener(listener);
     }
 }

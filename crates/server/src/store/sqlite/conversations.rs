@@ -284,11 +284,11 @@ impl ConversationStore for SqliteStore {
     }
 
     fn conversations_of(&self, member: MemberId) -> StoreResult<Vec<ConversationSummary>> {
-        summaries(&self.conn(), member, None)
+        summaries(&self.read(), member, None)
     }
 
     fn conversation_detail(&self, conversation: ConversationId, viewer: MemberId) -> StoreResult<ConversationDetail> {
-        let conn = self.conn();
+        let conn = self.read();
         require_participant(&conn, conversation, viewer)?;
         let summary = summaries(&conn, viewer, Some(conversation))?
             .into_iter()
@@ -312,7 +312,7 @@ impl ConversationStore for SqliteStore {
     }
 
     fn is_participant(&self, conversation: ConversationId, member: MemberId) -> StoreResult<bool> {
-        match require_participant(&self.conn(), conversation, member) {
+        match require_participant(&self.read(), conversation, member) {
             Ok(()) => Ok(true),
             Err(StoreError::NotFound(_)) => Ok(false),
             Err(other) => Err(other),
@@ -320,7 +320,7 @@ impl ConversationStore for SqliteStore {
     }
 
     fn participants(&self, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
-        participant_ids(&self.conn(), conversation)
+        participant_ids(&self.read(), conversation)
     }
 
     fn rename_group(

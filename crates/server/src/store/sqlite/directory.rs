@@ -290,8 +290,9 @@ fn visible_cards(
 
 impl DirectoryStore for SqliteStore {
     fn directory_snapshot(&self, viewer: MemberId) -> StoreResult<DirectorySnapshot> {
-        let conn = self.conn();
-        // One lock for the cursor and the data: no write can land in between.
+        let reader = self.read();
+        // One read transaction for the cursor and the data: no write can land in between.
+        let conn = reader.unchecked_transaction()?;
         let cursor: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
         let view = DirectoryView::new(&conn, viewer, Facts::All)?;
         Ok(DirectorySnapshot {
@@ -302,13 +303,13 @@ impl DirectoryStore for SqliteStore {
     }
 
     fn directory_member(&self, viewer: MemberId, member: MemberId) -> StoreResult<DirectoryMember> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut view = DirectoryView::new(&conn, viewer, Facts::Only(&[member]))?;
         view.member(&conn, member)?.ok_or(StoreError::NotFound("member"))
     }
 
     fn search_directory(&self, viewer: MemberId, query: &str, limit: u32) -> StoreResult<Vec<DirectoryMember>> {
-        let conn = self.conn();
+        let conn = self.read();
         let query = normalize_query(query);
         let view = DirectoryView::new(&conn, viewer, Facts::All)?;
         let mut found = visible_cards(&conn, &view.model, &view.viewer, Some(&query))?;

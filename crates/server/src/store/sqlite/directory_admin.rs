@@ -559,7 +559,7 @@ impl DirectoryAdmin for SqliteStore {
     }
 
     fn visibility_rules(&self) -> StoreResult<VisibilityRules> {
-        super::rules::visibility_rules(&self.conn())
+        super::rules::visibility_rules(&self.read())
     }
 
     fn set_department_scope(
@@ -608,6 +608,6 @@ impl DirectoryAdmin for SqliteStore {
     }
 
     fn export_members(&self) -> StoreResult<Vec<crate::store::ExportRow>> {
-        super::import::export(&self.conn())
+        super::import::export(&self.read())
     }
 }

@@ -68,7 +68,7 @@ impl MemberStore for SqliteStore {
 
     fn credentials(&self, userid: &str) -> StoreResult<Option<Credentials>> {
         let found = self
-            .conn()
+            .read()
             .query_row("SELECT id, password_hash, status FROM members WHERE userid = ?1", [userid], |row| {
                 let status: String = row.get(2)?;
                 Ok(Credentials {
@@ -83,11 +83,11 @@ impl MemberStore for SqliteStore {
 
     fn member_profile(&self, id: MemberId) -> StoreResult<Option<MemberProfile>> {
         let sql = format!("{PROFILE_SELECT} WHERE m.id = ?1");
-        Ok(self.conn().query_row(&sql, [id.to_string()], profile_from_row).optional()?)
+        Ok(self.read().query_row(&sql, [id.to_string()], profile_from_row).optional()?)
     }
 
     fn visible_active_members(&self, viewer: MemberId) -> StoreResult<Vec<MemberProfile>> {
-        visible_active_profiles(&self.conn(), viewer)
+        visible_active_profiles(&self.read(), viewer)
     }
 
     fn refresh_search_keys(&self) -> StoreResult<usize> {
@@ -113,32 +113,36 @@ impl SessionStore for SqliteStore {
     }
 
     fn session_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<Option<ActiveSession>> {
-        let conn = self.conn();
-        let found = conn
+        // Every request authenticates: read on a reader, and take the writer only to note a
+        // session seen for the first time in a minute.
+        let found = self
+            .read()
             .query_row(
-                "SELECT s.id, s.member_id, m.role FROM sessions s JOIN members m ON m.id = s.member_id \
+                "SELECT s.id, s.member_id, m.role, s.last_seen_at FROM sessions s JOIN members m ON m.id = s.member_id \
                  WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND m.status = 'active'",
                 [token_hash],
                 |row| {
-                    Ok(ActiveSession {
+                    let session = ActiveSession {
                         id: SessionId(uuid_at(row, 0)?),
                         member_id: MemberId(uuid_at(row, 1)?),
                         role: role_from(&row.get::<_, String>(2)?),
-                    })
+                    };
+                    Ok((session, row.get::<_, Millis>(3)?))
                 },
             )
             .optional()?;
-        if let Some(session) = found {
-            conn.execute(
+        let Some((session, last_seen_at)) = found else { return Ok(None) };
+        if last_seen_at < now - 60_000 {
+            self.conn().execute(
                 "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2 - 60000",
                 params![session.id.to_string(), now],
             )?;
         }
-        Ok(found)
+        Ok(Some(session))
     }
 
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>> {
-        let conn = self.conn();
+        let conn = self.read();
         let mut stmt = conn.prepare(
             "SELECT id, device, created_at, last_seen_at FROM sessions \
              WHERE member_id = ?1 AND revoked_at IS NULL ORDER BY last_seen_at DESC",

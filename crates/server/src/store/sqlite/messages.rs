@@ -4,11 +4,13 @@
 //! the domain's (`crate::domain::conversations::rules`).
 
 use super::approvals::actor;
-use super::changes::{StoredChange, record};
+use super::changes::{StoredChange, head, record};
 use super::conversations::{facts, participant_ids, require_participant, titles};
 use super::{MESSAGE_SELECT, SqliteStore, message_by_seq, message_from_row, to_sql_seq};
 use crate::domain::conversations::rules::{self, Mentions, Recall, SentMessage};
-use crate::store::{Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage};
+use crate::store::{
+    CommittedMessage, Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage,
+};
 use rusqlite::{OptionalExtension, params};
 use std::str::FromStr;
 use uuid::Uuid;
@@ -17,7 +19,7 @@ use weft_protocol::{ConversationId, MemberId, MessageId, Millis};
 
 impl MessageStore for SqliteStore {
     fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage> {
-        let conn = self.conn();
+        let conn = self.read();
         let before = before_seq.map_or(i64::MAX, to_sql_seq);
         let sql =
             format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq < ?2 ORDER BY msg.seq DESC LIMIT ?3");
@@ -47,7 +49,7 @@ impl MessageStore for SqliteStore {
                 ConversationId::from_str(&conversation_id).map_err(|err| super::corrupt(&err.to_string()))?;
             let message = message_by_seq(&tx, conversation_id, u64::try_from(seq).unwrap_or(0))?
                 .ok_or_else(|| super::corrupt("de-duplicated message vanished"))?;
-            return Ok(StoredMessage { message, created: false, recipients: Vec::new() });
+            return Ok(StoredMessage { message, created: false, recipients: Vec::new(), announced: false });
         }
         let conversation = facts(&tx, new.conversation)?;
         let reply_found = match new.reply_to {
@@ -97,11 +99,16 @@ impl MessageStore for SqliteStore {
             params![new.conversation.to_string(), new.sender.to_string(), seq],
         )?;
         let seq = u64::try_from(seq).unwrap_or(0);
-        record(&tx, new.conversation, None, &StoredChange::Message { seq }, new.now)?;
+        let previous = head(&tx)?;
+        let position = record(&tx, new.conversation, None, &StoredChange::Message { seq }, new.now)?;
         let message =
             message_by_seq(&tx, new.conversation, seq)?.ok_or_else(|| super::corrupt("inserted message vanished"))?;
         tx.commit()?;
-        Ok(StoredMessage { message, created: true, recipients: participants })
+        // Still holding the writer: the next message cannot be announced before this one.
+        let announced =
+            self.announce(CommittedMessage { previous, position, message: &message, recipients: &participants });
+        drop(conn);
+        Ok(StoredMessage { message, created: true, recipients: participants, announced })
     }
 
     fn recall_message(
@@ -168,7 +175,7 @@ impl MessageStore for SqliteStore {
     }
 
     fn search(&self, member: MemberId, query: &str, limit: u32) -> StoreResult<Vec<SearchHit>> {
-        let conn = self.conn();
+        let conn = self.read();
         let sql = format!(
             "{MESSAGE_SELECT} JOIN participants me ON me.conversation_id = msg.conversation_id AND me.member_id = ?1 \
              WHERE msg.recalled_at IS NULL AND instr(lower(msg.body), lower(?2)) > 0 \

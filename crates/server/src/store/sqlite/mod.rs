@@ -13,21 +13,26 @@ mod directory_admin;
 mod import;
 mod members;
 mod messages;
+mod readers;
 mod rules;
 
-use super::{StoreError, StoreResult, migrations};
+use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::path::Path;
 use std::str::FromStr;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 use uuid::Uuid;
 use weft_protocol::chat::{Attachment, Message, ReplyPreview, Thumbnail, excerpt};
 use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 
-/// SQLite-backed store. One connection behind a mutex: SQLite serialises writers anyway, and
-/// the workloads of one node are small enough that readers waiting briefly is fine.
+/// SQLite-backed store. One writer connection behind a mutex (SQLite serialises writers anyway)
+/// and, for a database file, a few read-only connections (`readers`) that reads use, so they
+/// never wait behind a write. An in-memory database has no readers: its reads use the writer.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    readers: readers::Readers,
+    /// Told of each new message while the writer is still held (see `FeedListener`).
+    listener: RwLock<Option<Arc<dyn FeedListener>>>,
 }
 
 impl SqliteStore {
@@ -36,7 +41,9 @@ impl SqliteStore {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
-        Self::with_connection(conn)
+        let mut store = Self::with_connection(conn)?;
+        store.readers = readers::Readers::open(path, readers::READERS)?;
+        Ok(store)
     }
 
     /// A private database in memory, for tests.
@@ -50,13 +57,37 @@ impl SqliteStore {
         migrations::migrate(&mut conn)?;
         // Search keys need pinyin, which the migration (plain SQL) could not compute.
         directory::refresh_search_keys(&conn)?;
-        Ok(Self { conn: Mutex::new(conn) })
+        Ok(Self { conn: Mutex::new(conn), readers: readers::Readers::default(), listener: RwLock::new(None) })
     }
 
+    /// The writer: every write, and reads that must see the writer's own transaction.
     fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// A connection for a read-only call: a reader (read-only, `query_only`), or the writer when
+    /// the database has no readers (in memory).
+    fn read(&self) -> MutexGuard<'_, Connection> {
+        self.readers.take().unwrap_or_else(|| self.conn())
+    }
+
+    fn set_listener(&self, listener: Arc<dyn FeedListener>) {
+        *self.listener.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(listener);
+    }
+
+    /// Tells the listener of a committed message; call it while still holding the writer, so
+    /// announcements keep feed order. Returns whether there was a listener.
+    fn announce(&self, committed: CommittedMessage<'_>) -> bool {
+        let listener = self.listener.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match listener.as_ref() {
+            Some(listener) => {
+                listener.message_committed(committed);
+                true
+            }
+            None => false,
+        }
     }
 }
 
