@@ -6,6 +6,22 @@ use weft_protocol::approval::{Decision, FormValues};
 use weft_protocol::chat::{Attachment, SendMessageRequest};
 use weft_protocol::{ApprovalId, ClientId, ConversationId, MemberId, TemplateId};
 
+/// What the composer hands over when the member sends a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub text: String,
+    pub mentions: Vec<MemberId>,
+    pub mention_all: bool,
+}
+
+impl Outgoing {
+    /// The outbox action that sends it (as an answer to `reply_to`, if given).
+    pub fn into_action(self, reply_to: Option<u64>) -> OutboxAction {
+        let Outgoing { text, mentions, mention_all } = self;
+        OutboxAction::Send { text, reply_to, mentions, mention_all, file: None }
+    }
+}
+
 /// What to do on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -8,5 +8,5 @@ pub mod entry;
 pub mod outbox;
 
 pub use engine::{Effect, Effects, Engine, forget_quotes, sort_conversations};
-pub use entry::{OutboxAction, OutboxEntry, PendingFile};
+pub use entry::{OutboxAction, OutboxEntry, Outgoing, PendingFile};
 pub use outbox::{Outbox, backoff_ms, next_deliverable};
