@@ -6,7 +6,7 @@ use crate::api::{Api, ApiError};
 use crate::directory::Directory;
 use crate::live::LiveSocket;
 use crate::session::{Session, SessionContext};
-use crate::store::{IdbStore, LocalStore, Store, StoreError};
+use crate::store::{IdbStore, LocalStore, Store, StoreError, StoreHealth};
 use crate::sync::engine::Engine;
 use crate::sync::outbox::Outbox;
 use leptos::prelude::*;
@@ -77,6 +77,8 @@ pub struct ChatState {
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
+    /// Whether the device store keeps what is saved (shown in the header when it does not).
+    pub store_health: StoreHealth,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
@@ -110,6 +112,7 @@ impl ChatState {
             submitted: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
+            store_health: StoreHealth::provide(),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
@@ -160,7 +163,7 @@ impl ChatState {
         });
         self.engine.set_value(Engine::new(Some(session.me.id)));
         spawn_local(async move {
-            let store = Rc::new(LocalStore::open(&session.database_name()).await);
+            let store = Rc::new(self.store_health.open_store(&session.database_name()).await);
             self.check_write(
                 "approval drafts",
                 crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await.map(drop),
@@ -223,6 +226,7 @@ impl ChatState {
         self.submitted.set(HashMap::new());
         self.directory_read.set_value(false);
         self.engine.set_value(Engine::default());
+        self.store_health.reset();
         self.loaded.set(false);
         spawn_local(async move {
             if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
@@ -249,11 +253,10 @@ impl ChatState {
         self.connection.set(Connection::Offline);
     }
 
-    /// Reports a device-store write that failed (the app goes on with what it has in memory).
+    /// Reports a device-store write that failed (logged and shown in the header; the app goes
+    /// on with what it has in memory).
     pub(crate) fn check_write(self, what: &str, result: Result<(), StoreError>) {
-        if let Err(error) = result {
-            crate::platform::log_error(&format!("could not save {what} on this device: {error}"));
-        }
+        self.store_health.check(what, result);
     }
 
     pub(crate) fn on_error(self, error: &ApiError) {

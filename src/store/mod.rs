@@ -4,12 +4,14 @@
 
 mod cipher;
 mod error;
+mod health;
 mod idb;
 mod memory;
 mod migrations;
 
 pub use cipher::Cipher;
 pub use error::StoreError;
+pub use health::{StoreHealth, StoreProblem, use_store_health};
 pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;
@@ -106,23 +108,11 @@ pub trait Store {
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
-/// in a private window that refuses IndexedDB: the app still works, it just forgets on reload).
+/// in a private window that refuses IndexedDB: the app still works, forgets on reload, and says
+/// so through [`StoreHealth`]).
 pub enum LocalStore {
     Idb(IdbStore),
     Memory(Box<MemoryStore>),
-}
-
-impl LocalStore {
-    /// Opens the member's database, encrypted at rest wherever WebCrypto is available (every
-    /// secure context: https and localhost).
-    pub async fn open(name: &str) -> Self {
-        let opened =
-            if Cipher::available() { IdbStore::open_encrypted(name).await } else { IdbStore::open(name).await };
-        match opened {
-            Ok(store) => LocalStore::Idb(store),
-            Err(_) => LocalStore::Memory(Box::default()),
-        }
-    }
 }
 
 /// Forwards each call to whichever store is in use.
