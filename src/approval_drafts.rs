@@ -85,8 +85,11 @@ impl DraftSaver {
         let Some(store) = self.chat.local() else { return };
         let template = self.template;
         let saved = self.saved;
+        let chat = self.chat;
         spawn_local(async move {
-            let stored = store.put_draft(template, &form).await.is_ok();
+            let result = store.put_draft(template, &form).await;
+            let stored = result.is_ok();
+            chat.check_write("approval draft", result);
             if stored && self.unsaved.try_with_value(Option::is_none).unwrap_or(false) {
                 saved.try_set(true);
             }
@@ -99,8 +102,7 @@ impl DraftSaver {
         self.timer.try_set_value(None);
         let Some(store) = self.chat.local() else { return };
         let template = self.template;
-        spawn_local(async move {
-            let _ = store.delete_draft(template).await;
-        });
+        let chat = self.chat;
+        spawn_local(async move { chat.check_write("approval draft", store.delete_draft(template).await) });
     }
 }

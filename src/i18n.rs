@@ -447,6 +447,8 @@ pub enum Text {
     ApprovalOfflineList,
     ApprovalDraftSaved,
     AuditReassigned,
+    StoreCannotSave,
+    StoreCannotSaveHint,
 }
 
 impl Text {
@@ -1288,6 +1290,10 @@ impl Text {
             (Lang::Zh, ApprovalDraftSaved) => "草稿已保存在本设备。",
             (Lang::En, AuditReassigned) => "moved a step on after an approver left:",
             (Lang::Zh, AuditReassigned) => "因审批人离开调整了审批步骤：",
+            (Lang::En, StoreCannotSave) => "This device cannot save offline copies.",
+            (Lang::Zh, StoreCannotSave) => "此设备无法保存离线副本。",
+            (Lang::En, StoreCannotSaveHint) => "What is not saved is lost when this page closes.",
+            (Lang::Zh, StoreCannotSaveHint) => "未保存的内容会在关闭页面后丢失。",
         }
     }
 }

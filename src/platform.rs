@@ -22,6 +22,11 @@ pub fn local_remove(key: &str) {
     }
 }
 
+/// Writes an error to the browser console (for failures the member is told about in words).
+pub fn log_error(message: &str) {
+    web_sys::console::error_1(&message.into());
+}
+
 /// Every local-storage key that starts with `prefix`.
 pub fn local_keys_with_prefix(prefix: &str) -> Vec<String> {
     let Some(storage) = storage() else { return Vec::new() };

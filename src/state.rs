@@ -6,8 +6,9 @@ use crate::api::{Api, ApiError};
 use crate::directory::Directory;
 use crate::live::LiveSocket;
 use crate::session::{Session, SessionContext};
-use crate::store::{IdbStore, LocalStore, Store};
-use crate::sync::outbox::OutboxEntry;
+use crate::store::{IdbStore, LocalStore, Store, StoreError, StoreHealth};
+use crate::sync::engine::Engine;
+use crate::sync::outbox::Outbox;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::{HashMap, VecDeque};
@@ -62,8 +63,8 @@ pub struct ChatState {
     pub timelines: RwSignal<HashMap<ConversationId, Timeline>>,
     /// Participants and read positions of opened conversations (for receipts).
     pub details: RwSignal<HashMap<ConversationId, ConversationDetail>>,
-    /// Writes not yet accepted by the server, in delivery order.
-    pub outbox: RwSignal<Vec<OutboxEntry>>,
+    /// Writes not yet accepted by the server, in delivery order, and the state of their delivery.
+    pub outbox: RwSignal<Outbox>,
     pub connection: RwSignal<Connection>,
     /// The organisation directory as this member may see it (device copy, kept current by the feed).
     pub directory: RwSignal<Directory>,
@@ -79,17 +80,19 @@ pub struct ChatState {
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
+    /// Whether the device store keeps what is saved (shown in the header when it does not).
+    pub store_health: StoreHealth,
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
     /// Conversations whose history is on screen.
     pub(crate) open: StoredValue<Vec<ConversationId>>,
-    /// Position of the last change applied (mirrors the device store).
-    pub(crate) cursor: StoredValue<Option<u64>>,
+    /// The conversation list and feed position as the sync engine keeps them (`conversations`
+    /// shows its list).
+    pub(crate) engine: StoredValue<Engine>,
     /// Change frames waiting to be applied, one batch at a time.
     pub(crate) incoming: StoredValue<VecDeque<(Vec<ChangeEnvelope>, u64)>>,
     pub(crate) applying: StoredValue<bool>,
-    pub(crate) flushing: StoredValue<bool>,
     pub(crate) retry_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
     pub(crate) order_counter: StoredValue<u32>,
 }
@@ -105,7 +108,7 @@ impl ChatState {
             loaded: RwSignal::new(false),
             timelines: RwSignal::new(HashMap::new()),
             details: RwSignal::new(HashMap::new()),
-            outbox: RwSignal::new(Vec::new()),
+            outbox: RwSignal::new(Outbox::default()),
             connection: RwSignal::new(Connection::Connecting),
             directory: RwSignal::new(Directory::default()),
             approvals: RwSignal::new(HashMap::new()),
@@ -113,14 +116,14 @@ impl ChatState {
             refusals: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
+            store_health: StoreHealth::provide(),
             session,
             store: StoredValue::new_local(None),
             live: StoredValue::new_local(None),
             open: StoredValue::new(Vec::new()),
-            cursor: StoredValue::new(None),
+            engine: StoredValue::new(Engine::default()),
             incoming: StoredValue::new(VecDeque::new()),
             applying: StoredValue::new(false),
-            flushing: StoredValue::new(false),
             retry_timer: StoredValue::new_local(None),
             order_counter: StoredValue::new(0),
         };
@@ -162,41 +165,47 @@ impl ChatState {
         } else {
             Connection::Offline
         });
+        self.engine.set_value(Engine::new(Some(session.me.id)));
         spawn_local(async move {
-            let store = Rc::new(LocalStore::open(&session.database_name()).await);
-            let _ = crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await;
+            let store = Rc::new(self.store_health.open_store(&session.database_name()).await);
+            self.check_write(
+                "approval drafts",
+                crate::approval_drafts::move_local_storage_drafts(&*store, session.me.id).await.map(drop),
+            );
             self.store.set_value(Some(Rc::clone(&store)));
             // Entries queued before the store opened are kept and saved alongside the stored ones.
-            let early = self.outbox.get_untracked();
+            let early: Vec<_> = self.outbox.with_untracked(|o| o.iter().cloned().collect());
             for entry in &early {
-                let _ = store.put_outbox(entry).await;
+                self.check_write("outbox entry", store.put_outbox(entry).await);
             }
-            let mut queued = store.outbox().await.unwrap_or_default();
-            queued.extend(
-                early.into_iter().filter(|e| !queued.iter().any(|q| q.client_id == e.client_id)).collect::<Vec<_>>(),
-            );
-            crate::store::sort_outbox(&mut queued);
-            self.outbox.set(queued);
-            self.cursor.set_value(store.cursor().await.ok().flatten());
+            let stored = store.outbox().await.unwrap_or_default();
+            self.outbox.update(|outbox| {
+                for entry in stored.into_iter().filter(|s| !early.iter().any(|e| e.client_id == s.client_id)) {
+                    outbox.push(entry);
+                }
+            });
+            let cursor = store.cursor().await.ok().flatten();
+            self.engine.update_value(|e| e.restore_cursor(cursor));
             for id in self.open.get_value() {
                 self.load_local(id).await;
             }
             if let Ok(list) = store.conversations().await
                 && !list.is_empty()
             {
-                self.conversations.set(list);
+                self.engine.update_value(|e| e.replace_conversations(list));
+                self.publish_list();
                 self.loaded.set(true);
             }
             self.load_directory_from_device();
             // Beside start-up, not in front of the live socket (it decrypts every kept request).
             spawn_local(self.load_stored_approvals());
-            if self.cursor.get_value().is_none() {
+            if self.engine.with_value(Engine::cursor).is_none() {
                 self.bootstrap().await;
             }
-            let cursor = self.cursor;
+            let engine = self.engine;
             let live = LiveSocket::start(
                 session.token.clone(),
-                move || cursor.try_get_value().flatten(),
+                move || engine.try_with_value(Engine::cursor).flatten(),
                 move |event| self.on_live(event),
             );
             self.live.set_value(Some(live));
@@ -215,20 +224,23 @@ impl ChatState {
         self.conversations.set(Vec::new());
         self.timelines.set(HashMap::new());
         self.details.set(HashMap::new());
-        self.outbox.set(Vec::new());
+        self.outbox.set(Outbox::default());
         self.directory.set(Directory::default());
         self.approvals.set(HashMap::new());
         self.submitted.set(HashMap::new());
         self.refusals.set(HashMap::new());
         self.directory_read.set_value(false);
-        self.cursor.set_value(None);
+        self.engine.set_value(Engine::default());
+        self.store_health.reset();
         self.loaded.set(false);
         spawn_local(async move {
             if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
                 idb.close();
             }
-            if let Some(name) = database {
-                let _ = IdbStore::delete(&name).await;
+            if let Some(name) = database
+                && let Err(error) = IdbStore::delete(&name).await
+            {
+                crate::platform::log_error(&format!("could not delete the device copy {name}: {error}"));
             }
         });
     }
@@ -239,11 +251,17 @@ impl ChatState {
             self.connection.set(Connection::Connecting);
             live.reconnect_now();
         }
-        spawn_local(self.flush());
+        self.wake_outbox();
     }
 
     pub fn network_lost(self) {
         self.connection.set(Connection::Offline);
+    }
+
+    /// Reports a device-store write that failed (logged and shown in the header; the app goes
+    /// on with what it has in memory).
+    pub(crate) fn check_write(self, what: &str, result: Result<(), StoreError>) {
+        self.store_health.check(what, result);
     }
 
     pub(crate) fn on_error(self, error: &ApiError) {
@@ -269,10 +287,11 @@ impl ChatState {
         match api.bootstrap().await {
             Ok(snapshot) => {
                 if let Some(store) = self.local() {
-                    let _ = store.replace_conversations(&snapshot.conversations).await;
+                    self.check_write("conversation list", store.replace_conversations(&snapshot.conversations).await);
                 }
                 let ids: Vec<ConversationId> = snapshot.conversations.iter().map(|c| c.id).collect();
-                self.conversations.set(snapshot.conversations);
+                self.engine.update_value(|e| e.replace_conversations(snapshot.conversations));
+                self.publish_list();
                 self.loaded.set(true);
                 for id in ids {
                     self.fetch_latest(id).await;
@@ -292,7 +311,7 @@ impl ChatState {
         match api.messages(id, None, PAGE).await {
             Ok(page) => {
                 if let Some(store) = self.local() {
-                    let _ = store.put_messages(&page.messages).await;
+                    self.check_write("messages", store.put_messages(&page.messages).await);
                 }
                 self.timelines.update(|timelines| {
                     if let Some(timeline) = timelines.get_mut(&id) {
@@ -375,7 +394,7 @@ impl ChatState {
                 match api.messages(id, Some(before), PAGE).await {
                     Ok(page) => {
                         if let Some(store) = self.local() {
-                            let _ = store.put_messages(&page.messages).await;
+                            self.check_write("messages", store.put_messages(&page.messages).await);
                         }
                         has_more = page.has_more;
                         older = page.messages;

@@ -1,11 +1,13 @@
-//! Browser tests of the app's pieces: the composer's keyboard rules and the timeline merge.
+//! Browser tests of the app's pieces: the composer's keyboard rules, the timeline merge and the
+//! device-store health banner.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use weft::components::composer::{Composer, Outgoing, mention_query};
-use weft::i18n::I18n;
+use weft::i18n::{I18n, Lang};
 use weft::state::Timeline;
+use weft::store::{IdbStore, LocalStore, StoreError, StoreHealth, StoreProblem};
 use weft::sync::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
 use weft_protocol::chat::{Message, Participant, TextError, validate_text};
 use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
@@ -231,4 +233,88 @@ fn the_mention_being_typed_is_found_at_the_end_only() {
     assert_eq!(mention_query("@"), Some(""));
     assert_eq!(mention_query("mail me@example.com"), None);
     assert_eq!(mention_query("@li done"), None);
+}
+
+/// Mounts the device-store banner; returns the health it reads, the language and the host.
+fn mount_store_banner() -> (StoreHealth, I18n, web_sys::HtmlElement) {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use weft::components::store_health_banner::StoreHealthBanner;
+    let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
+    document().body().expect("body").append_child(&host).expect("append");
+    let provided: Rc<Cell<Option<(StoreHealth, I18n)>>> = Rc::new(Cell::new(None));
+    let inside = Rc::clone(&provided);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        inside.set(Some((StoreHealth::provide(), I18n::provide())));
+        view! { <StoreHealthBanner/> }
+    });
+    handle.forget();
+    let (health, i18n) = provided.take().expect("mounted");
+    (health, i18n, host)
+}
+
+fn store_banner_text(host: &web_sys::HtmlElement) -> Option<String> {
+    host.query_selector("[role=status][data-testid=store-health]").expect("query").and_then(|b| b.text_content())
+}
+
+fn database_error() -> StoreError {
+    StoreError::Database { name: "QuotaExceededError".into(), message: "the quota has been exceeded".into() }
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_device_store_write_shows_a_status_banner_in_both_languages() {
+    let (health, i18n, host) = mount_store_banner();
+    i18n.lang.set(Lang::En);
+    assert!(health.check("messages", Ok(())));
+    leptos::task::tick().await;
+    assert_eq!(health.problem(), None);
+    assert_eq!(store_banner_text(&host), None, "no banner while every write succeeds");
+
+    assert!(!health.check("messages", Err(database_error())));
+    leptos::task::tick().await;
+    assert_eq!(health.problem(), Some(StoreProblem::WriteFailed));
+    let english = store_banner_text(&host).expect("banner shown");
+    assert!(english.contains("This device cannot save offline copies"), "{english}");
+
+    i18n.lang.set(Lang::Zh);
+    leptos::task::tick().await;
+    let chinese = store_banner_text(&host).expect("banner shown");
+    assert!(chinese.contains("此设备无法保存离线副本"), "{chinese}");
+
+    health.reset();
+    leptos::task::tick().await;
+    assert_eq!(store_banner_text(&host), None, "signing out clears it");
+}
+
+#[wasm_bindgen_test]
+async fn a_device_store_that_cannot_open_is_reported_not_silently_replaced() {
+    use indexed_db_futures::database::Database;
+    let (health, _, host) = mount_store_banner();
+    // A database left by a newer app version: IndexedDB refuses to open it at this schema.
+    let name = format!("weft-health-{}", js_sys::Math::random());
+    let newer = Database::open(name.as_str()).with_version(99u32).await.expect("open at version 99");
+    newer.close();
+    assert!(LocalStore::open(&name).await.is_err());
+    let store = health.open_store(&name).await;
+    assert!(matches!(store, LocalStore::Memory(_)), "this visit keeps its copy in memory");
+    assert_eq!(health.problem(), Some(StoreProblem::CannotOpen));
+    // A later write failure does not hide the larger problem.
+    health.check("messages", Err(database_error()));
+    assert_eq!(health.problem(), Some(StoreProblem::CannotOpen));
+    leptos::task::tick().await;
+    assert!(store_banner_text(&host).is_some());
+    IdbStore::delete(&name).await.expect("delete");
+}
+
+#[wasm_bindgen_test]
+async fn a_device_store_that_opens_is_healthy() {
+    let health = StoreHealth::default();
+    let name = format!("weft-health-{}", js_sys::Math::random());
+    let store = health.open_store(&name).await;
+    assert!(matches!(store, LocalStore::Idb(_)));
+    assert_eq!(health.problem(), None);
+    if let LocalStore::Idb(idb) = store {
+        idb.close();
+    }
+    IdbStore::delete(&name).await.expect("delete");
 }

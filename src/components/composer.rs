@@ -8,13 +8,7 @@ use leptos::prelude::*;
 use weft_protocol::MemberId;
 use weft_protocol::chat::{MAX_TEXT_BYTES, Participant, TextError};
 
-/// What the composer hands over when the member sends.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    pub text: String,
-    pub mentions: Vec<MemberId>,
-    pub mention_all: bool,
-}
+pub use crate::sync::outbox::Outgoing;
 
 /// One suggestion in the @ list: a person, or everyone.
 #[derive(Debug, Clone, PartialEq, Eq)]

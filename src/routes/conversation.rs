@@ -11,7 +11,7 @@ use crate::components::toggle_button::ToggleButton;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::use_chat;
-use crate::sync::engine::FileError;
+use crate::sync::outbox::FileError;
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::html;
 use leptos::prelude::*;

@@ -4,6 +4,7 @@
 use crate::api::Api;
 use crate::components::connection_badge::ConnectionBadge;
 use crate::components::conversation_list::ConversationList;
+use crate::components::store_health_banner::StoreHealthBanner;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Session, use_session};
 use crate::state::use_chat;
@@ -69,6 +70,7 @@ fn SignedIn() -> impl IntoView {
             <Show when=move || chat.connection.get() == crate::state::Connection::Offline>
                 <p class="offline-banner" role="status">{i18n.t(Text::OfflineHint)}</p>
             </Show>
+            <StoreHealthBanner/>
             <div class="shell__body">
                 <div class="sidebar">
                     <div class="sidebar__actions">

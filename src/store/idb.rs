@@ -6,7 +6,6 @@ use super::migrations::{self, v1, v2, v3, v4, v5, v6};
 use super::{DirectoryRows, Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use super::{StoredApproval, merge_approval, sort_approvals};
 use crate::approval_form::RawForm;
-use crate::sync::outbox::OutboxEntry;
 use futures::future::try_join_all;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::Database;
@@ -21,6 +20,7 @@ use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
 use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
+use weft_sync_core::OutboxEntry;
 
 pub struct IdbStore {
     db: Database,

@@ -4,13 +4,13 @@
 use super::{DirectoryRows, StoredApproval, merge_approval, sort_approvals};
 use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use crate::approval_form::RawForm;
-use crate::sync::outbox::OutboxEntry;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
 use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
+use weft_sync_core::OutboxEntry;
 
 #[derive(Default)]
 pub struct MemoryStore {

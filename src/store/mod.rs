@@ -4,23 +4,26 @@
 
 mod cipher;
 mod error;
+mod health;
 mod idb;
 mod memory;
 mod migrations;
 
 pub use cipher::Cipher;
 pub use error::StoreError;
+pub use health::{StoreHealth, StoreProblem, use_store_health};
 pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;
+pub use weft_sync_core::sort_conversations;
 
 use crate::approval_form::RawForm;
-use crate::sync::outbox::OutboxEntry;
 use serde::{Deserialize, Serialize};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::directory::{Department, DirectoryMember};
 use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, TemplateId};
+use weft_sync_core::OutboxEntry;
 
 /// The device's copy of the directory: departments and member cards.
 pub type DirectoryRows = (Vec<Department>, Vec<DirectoryMember>);
@@ -105,23 +108,11 @@ pub trait Store {
 }
 
 /// The store the app uses: IndexedDB when the browser offers it, memory otherwise (for example
-/// in a private window that refuses IndexedDB: the app still works, it just forgets on reload).
+/// in a private window that refuses IndexedDB: the app still works, forgets on reload, and says
+/// so through [`StoreHealth`]).
 pub enum LocalStore {
     Idb(IdbStore),
     Memory(Box<MemoryStore>),
-}
-
-impl LocalStore {
-    /// Opens the member's database, encrypted at rest wherever WebCrypto is available (every
-    /// secure context: https and localhost).
-    pub async fn open(name: &str) -> Self {
-        let opened =
-            if Cipher::available() { IdbStore::open_encrypted(name).await } else { IdbStore::open(name).await };
-        match opened {
-            Ok(store) => LocalStore::Idb(store),
-            Err(_) => LocalStore::Memory(Box::default()),
-        }
-    }
 }
 
 /// Forwards each call to whichever store is in use.
@@ -253,14 +244,6 @@ pub(crate) fn newest_first(hits: &mut Vec<Message>, limit: usize) {
 /// Sorts outbox entries into delivery order.
 pub fn sort_outbox(entries: &mut [OutboxEntry]) {
     entries.sort_by(|a, b| a.order.total_cmp(&b.order));
-}
-
-/// Sorts conversations: pinned first, then by last activity, newest first (ties by id, so the
-/// order is stable).
-pub fn sort_conversations(list: &mut [ConversationSummary]) {
-    list.sort_by(|a, b| {
-        b.pinned.cmp(&a.pinned).then_with(|| b.updated_at.cmp(&a.updated_at)).then_with(|| a.id.cmp(&b.id))
-    });
 }
 
 /// What the device keeps of a request when `incoming` arrives over `stored`: the newer

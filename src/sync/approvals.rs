@@ -132,7 +132,7 @@ impl ChatState {
     /// Deletes the device's draft of a form.
     pub(crate) async fn forget_draft(self, template: TemplateId) {
         if let Some(store) = self.local() {
-            let _ = store.delete_draft(template).await;
+            self.check_write("approval draft", store.delete_draft(template).await);
         }
     }
 
@@ -143,7 +143,7 @@ impl ChatState {
         match api.approval_templates().await {
             Ok(found) => {
                 if let Some(store) = self.local() {
-                    let _ = store.replace_templates(&found).await;
+                    self.check_write("approval templates", store.replace_templates(&found).await);
                 }
                 Ok(found)
             }
@@ -208,9 +208,7 @@ impl ChatState {
         self.apply_summaries_in_memory(vec![detail.summary()]);
         if let Some(store) = self.local() {
             let detail = detail.clone();
-            spawn_local(async move {
-                let _ = store.put_approval(&detail).await;
-            });
+            spawn_local(async move { self.check_write("approval request", store.put_approval(&detail).await) });
         }
     }
 
@@ -218,9 +216,7 @@ impl ChatState {
     pub(crate) fn apply_approval_summary(self, summary: ApprovalSummary) {
         if let Some(store) = self.local() {
             let kept = summary.clone();
-            spawn_local(async move {
-                let _ = store.put_approval_summary(&kept).await;
-            });
+            spawn_local(async move { self.check_write("approval request", store.put_approval_summary(&kept).await) });
         }
         self.apply_summaries_in_memory(vec![summary]);
     }
@@ -251,7 +247,7 @@ impl ChatState {
             if let Ok(found) = api.approvals(filter, None, 100).await {
                 if let Some(store) = self.local() {
                     for summary in &found {
-                        let _ = store.put_approval_summary(summary).await;
+                        self.check_write("approval request", store.put_approval_summary(summary).await);
                     }
                 }
                 self.apply_summaries_in_memory(found);

@@ -46,7 +46,10 @@ impl ChatState {
         match api.directory().await {
             Ok(snapshot) => {
                 if let Some(store) = self.local() {
-                    let _ = store.replace_directory(&snapshot.departments, &snapshot.members).await;
+                    self.check_write(
+                        "directory",
+                        store.replace_directory(&snapshot.departments, &snapshot.members).await,
+                    );
                 }
                 self.directory.set(Directory::new(snapshot.departments, snapshot.members));
             }
@@ -61,25 +64,25 @@ impl ChatState {
         match change {
             Change::Member { member } => {
                 if let Some(store) = &store {
-                    let _ = store.put_directory_member(&member).await;
+                    self.check_write("directory member", store.put_directory_member(&member).await);
                 }
                 self.directory.update(|d| d.put_member(member));
             }
             Change::MemberRemoved { member_id } => {
                 if let Some(store) = &store {
-                    let _ = store.delete_directory_member(member_id).await;
+                    self.check_write("directory member", store.delete_directory_member(member_id).await);
                 }
                 self.directory.update(|d| d.remove_member(member_id));
             }
             Change::Department { department } => {
                 if let Some(store) = &store {
-                    let _ = store.put_department(&department).await;
+                    self.check_write("department", store.put_department(&department).await);
                 }
                 self.directory.update(|d| d.put_department(department));
             }
             Change::DepartmentRemoved { department_id } => {
                 if let Some(store) = &store {
-                    let _ = store.delete_department(&department_id).await;
+                    self.check_write("department", store.delete_department(&department_id).await);
                 }
                 self.directory.update(|d| d.remove_department(&department_id));
             }

@@ -88,11 +88,13 @@ pub fn test_all() -> XResult {
     record(
         "clippy (native)",
         run_check(
-            "clippy: protocol, server, xtask",
+            "clippy: protocol, sync core, server, xtask",
             &mut cargo(&[
                 "clippy",
                 "-p",
                 "weft-protocol",
+                "-p",
+                "weft-sync-core",
                 "-p",
                 "weft-server",
                 "-p",
@@ -124,8 +126,8 @@ pub fn test_all() -> XResult {
     record(
         "native tests",
         run_suite(
-            "native tests: protocol, server, xtask",
-            &mut cargo(&["test", "-p", "weft-protocol", "-p", "weft-server", "-p", "xtask"]),
+            "native tests: protocol, sync core, server, xtask",
+            &mut cargo(&["test", "-p", "weft-protocol", "-p", "weft-sync-core", "-p", "weft-server", "-p", "xtask"]),
         ),
     );
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);
