@@ -446,6 +446,8 @@ pub enum Text {
     ApprovalOfflineList,
     ApprovalDraftSaved,
     AuditReassigned,
+    ScreenLoading,
+    ScreenUnavailable,
 }
 
 impl Text {
@@ -1287,6 +1289,10 @@ impl Text {
             (Lang::Zh, ApprovalDraftSaved) => "草稿已保存在本设备。",
             (Lang::En, AuditReassigned) => "moved a step on after an approver left:",
             (Lang::Zh, AuditReassigned) => "因审批人离开调整了审批步骤：",
+            (Lang::En, ScreenLoading) => "Loading this screen…",
+            (Lang::Zh, ScreenLoading) => "正在加载此页面…",
+            (Lang::En, ScreenUnavailable) => "This screen could not be downloaded. Check the connection, then retry.",
+            (Lang::Zh, ScreenUnavailable) => "此页面未能下载。请检查网络连接后重试。",
         }
     }
 }

@@ -6,10 +6,11 @@
 //!   checks, native tests, browser tests of the app, and end-to-end tests; prints
 //!   `N passed, N failed` and exits non-zero on any failure.
 //! - `cargo xtask bench` prints the app's size and start-up times.
-//! - `cargo xtask build` only builds the app into `dist/`.
+//! - `cargo xtask build` only builds the app into `dist/` (cargo-leptos, split into chunks).
 
 mod app_build;
 mod bench;
+mod precompress;
 mod test_run;
 mod tools;
 

@@ -115,6 +115,9 @@ pub fn test_all() -> XResult {
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
+                // The shipped code: the split points and the wasm start function.
+                "--features",
+                "split",
                 "--",
                 "-D",
                 "warnings",
