@@ -24,11 +24,23 @@ pub fn build_app() -> XResult {
         .args(["leptos", "build", "--release", "--split", "--frontend-only"])
         .current_dir(&root)
         .env("PATH", path_with_tools()))?;
+    remove_type_declarations(&dist.join("pkg"))?;
     let names = BuiltNames::find(&dist.join("pkg"))?;
     write_index(&root.join("index.html"), &dist, &names)?;
     let compressed = precompress(&dist)?;
     println!("precompressed {compressed} hashed files (.br quality 11, .gz level 9)");
     write_service_worker(&dist, &root.join("public/sw.js"))
+}
+
+/// Deletes wasm-bindgen's TypeScript declarations (`*.d.<hash>.ts`): nothing loads them, and
+/// the service worker would precache them.
+fn remove_type_declarations(pkg: &Path) -> XResult {
+    for path in files_under(pkg)? {
+        if path.extension().is_some_and(|e| e == "ts") {
+            std::fs::remove_file(&path).map_err(|err| format!("cannot remove {}: {err}", path.display()))?;
+        }
+    }
+    Ok(())
 }
 
 /// The hashed file names (inside `pkg/`) that index.html loads.
