@@ -1,6 +1,7 @@
-// Weft service worker: keeps the app shell (Trunk's hashed files, listed at build time by
-// `cargo xtask`, which prepends WEFT_VERSION and WEFT_PRECACHE to this file) so the app opens
-// with no network. Data is not cached here: chats live in IndexedDB, and /api is never cached.
+// Weft service worker: keeps the whole built app (the hashed shell and every lazily loaded wasm
+// chunk in /pkg, listed at build time by `cargo xtask`, which prepends WEFT_VERSION and
+// WEFT_PRECACHE to this file) so the app opens with no network, including screens never opened
+// online. Data is not cached here: chats live in IndexedDB, and /api is never cached.
 /* global WEFT_VERSION, WEFT_PRECACHE */
 const SHELL_CACHE = `weft-shell-${WEFT_VERSION}`;
 

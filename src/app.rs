@@ -1,16 +1,11 @@
 //! The app root: context providers (language, session, chat state), the router, and the
-//! reactions to signing in and out and to the network coming and going.
+//! reactions to signing in and out and to the network coming and going. Only sign-in, the chat
+//! list and a conversation are in the first download; every other screen is a [`LazyScreen`]
+//! whose code is fetched on first use (see `lazy_screen.rs`).
 
 use crate::i18n::I18n;
-use crate::routes::admin::{
-    AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage,
-    template_editor::TemplateEditorPage, templates::TemplatesPage, visibility::VisibilityPage,
-};
-use crate::routes::approvals::{detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage};
-use crate::routes::{
-    conversation::ConversationPage, directory::DirectoryPage, group_settings::GroupSettingsPage, new_chat::NewChatPage,
-    search::SearchPage, shell::Shell, sign_in::SignInPage,
-};
+use crate::lazy_screen::{self as lazy, LazyScreen};
+use crate::routes::{conversation::ConversationPage, shell::Shell, sign_in::SignInPage};
 use crate::session::{Session, SessionContext};
 use crate::state::ChatState;
 use leptos::prelude::*;
@@ -54,24 +49,33 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=|| view! { <crate::routes::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
-                <ParentRoute path=path!("admin") view=AdminLayout>
-                    <Route path=path!("") view=MembersPage/>
-                    <Route path=path!("departments") view=DepartmentsPage/>
-                    <Route path=path!("import") view=ImportPage/>
-                    <Route path=path!("visibility") view=VisibilityPage/>
-                    <Route path=path!("templates") view=TemplatesPage/>
-                    <Route path=path!("templates/:id") view=TemplateEditorPage/>
+                <ParentRoute path=path!("admin") view=|| view! { <LazyScreen load=lazy::admin_layout/> }>
+                    <Route path=path!("") view=|| view! { <LazyScreen load=lazy::admin_members/> }/>
+                    <Route
+                        path=path!("departments")
+                        view=|| view! { <LazyScreen load=lazy::admin_departments/> }
+                    />
+                    <Route path=path!("import") view=|| view! { <LazyScreen load=lazy::admin_import/> }/>
+                    <Route path=path!("visibility") view=|| view! { <LazyScreen load=lazy::admin_visibility/> }/>
+                    <Route path=path!("templates") view=|| view! { <LazyScreen load=lazy::admin_templates/> }/>
+                    <Route
+                        path=path!("templates/:id")
+                        view=|| view! { <LazyScreen load=lazy::admin_template_editor/> }
+                    />
                 </ParentRoute>
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=NoConversationSelected/>
                     <Route path=path!("c/:id") view=ConversationPage/>
-                    <Route path=path!("c/:id/settings") view=GroupSettingsPage/>
-                    <Route path=path!("new") view=NewChatPage/>
-                    <Route path=path!("search") view=SearchPage/>
-                    <Route path=path!("directory") view=DirectoryPage/>
-                    <Route path=path!("approvals") view=ApprovalsPage/>
-                    <Route path=path!("approvals/new/:template") view=NewApprovalPage/>
-                    <Route path=path!("approvals/:id") view=ApprovalDetailPage/>
+                    <Route path=path!("c/:id/settings") view=|| view! { <LazyScreen load=lazy::group_settings/> }/>
+                    <Route path=path!("new") view=|| view! { <LazyScreen load=lazy::new_chat/> }/>
+                    <Route path=path!("search") view=|| view! { <LazyScreen load=lazy::search/> }/>
+                    <Route path=path!("directory") view=|| view! { <LazyScreen load=lazy::directory/> }/>
+                    <Route path=path!("approvals") view=|| view! { <LazyScreen load=lazy::approvals_list/> }/>
+                    <Route
+                        path=path!("approvals/new/:template")
+                        view=|| view! { <LazyScreen load=lazy::approval_new/> }
+                    />
+                    <Route path=path!("approvals/:id") view=|| view! { <LazyScreen load=lazy::approval_detail/> }/>
                 </ParentRoute>
             </Routes>
         </Router>
@@ -86,4 +90,12 @@ fn NoConversationSelected() -> impl IntoView {
             <p class="hint">{i18n.t(crate::i18n::Text::PickAChat)}</p>
         </section>
     }
+}
+
+/// The wasm module's start function in the app build: mounts the app into the page.
+#[cfg(feature = "split")]
+#[wasm_bindgen::prelude::wasm_bindgen(start)]
+pub fn start() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
 }

@@ -449,6 +449,8 @@ pub enum Text {
     AuditReassigned,
     StoreCannotSave,
     StoreCannotSaveHint,
+    ScreenLoading,
+    ScreenUnavailable,
 }
 
 impl Text {
@@ -1294,6 +1296,10 @@ impl Text {
             (Lang::Zh, StoreCannotSave) => "此设备无法保存离线副本。",
             (Lang::En, StoreCannotSaveHint) => "What is not saved is lost when this page closes.",
             (Lang::Zh, StoreCannotSaveHint) => "未保存的内容会在关闭页面后丢失。",
+            (Lang::En, ScreenLoading) => "Loading this screen…",
+            (Lang::Zh, ScreenLoading) => "正在加载此页面…",
+            (Lang::En, ScreenUnavailable) => "This screen could not be downloaded. Check the connection, then retry.",
+            (Lang::Zh, ScreenUnavailable) => "此页面未能下载。请检查网络连接后重试。",
         }
     }
 }

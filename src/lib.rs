@@ -10,6 +10,7 @@ pub mod approvals_api;
 pub mod components;
 pub mod directory;
 pub mod i18n;
+pub mod lazy_screen;
 pub mod live;
 pub mod platform;
 pub mod pwa;

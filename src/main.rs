@@ -1,6 +1,4 @@
-//! Mounts the Weft app into the page.
+//! An empty binary: cargo-leptos refuses a package without one. The app starts from
+//! `weft::app::start` (the wasm module's start function in the `split` build).
 
-fn main() {
-    console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(weft::app::App);
-}
+fn main() {}

@@ -1,6 +1,7 @@
 //! Progressive-web-app glue: registers the service worker (`/sw.js`, generated at build with the
-//! hashed file names of the app shell) so the app opens offline and can be installed, and tells
-//! the member when a newer version has taken over so they can reload into it.
+//! hashed file names of the app shell and of every lazily loaded chunk) so the app opens offline,
+//! on any screen, and can be installed, and tells the member when a newer version has taken over
+//! so they can reload into it.
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;

@@ -47,7 +47,7 @@ test("the page runs under a strict CSP with no violations", async () => {
   await page.close();
 });
 
-test("the service worker precaches the hashed shell and never caches the API", async () => {
+test("the service worker precaches the hashed shell and every chunk, and never caches the API", async () => {
   const page = await fixture.browser.newPage();
   await page.goto(fixture.server.url);
   await page.evaluate(() => navigator.serviceWorker.ready);
@@ -61,7 +61,12 @@ test("the service worker precaches the hashed shell and never caches the API", a
     return { names, urls };
   });
   assert.ok(cached.names.some((n) => n.startsWith("weft-shell-")), JSON.stringify(cached.names));
-  assert.ok(cached.urls.some((u) => /^\/weft-[0-9a-f]{16}_bg\.wasm$/.test(u)), JSON.stringify(cached.urls));
+  assert.ok(cached.urls.some((u) => /^\/pkg\/weft\.[A-Za-z0-9_-]{22}\.wasm$/.test(u)), JSON.stringify(cached.urls));
+  // Every screen's chunk too, so screens never opened online still open offline.
+  for (const chunk of ["split_admin", "split_approvals", "split_directory", "split_search"]) {
+    assert.ok(cached.urls.some((u) => u.startsWith(`/pkg/${chunk}.`)), `${chunk} in ${JSON.stringify(cached.urls)}`);
+  }
+  assert.ok(!cached.urls.some((u) => u.endsWith(".br") || u.endsWith(".gz")), "compressed copies are not separate files");
   assert.ok(cached.urls.includes("/index.html"));
   assert.ok(!cached.urls.some((u) => u.startsWith("/api/")));
   await page.close();

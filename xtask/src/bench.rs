@@ -1,52 +1,73 @@
-//! `cargo xtask bench`: prints the release app shell's size (raw, gzip, brotli); through
-//! Playwright scripts, start-up times (cold and warm offline) and messaging figures (feed pull,
+//! `cargo xtask bench`: prints the first-load transfer and every chunk's size (raw, gzip,
+//! brotli); through Playwright scripts, start-up times (cold and warm offline) and messaging figures (feed pull,
 //! catch-up after offline, first paint of a 10,000-message chat; directory download of 20,000
 //! members and search latency per keystroke); and IndexedDB ingest rates from
 //! a release wasm-bindgen-test. Figures, not pass/fail: record them in the README.
 
 use crate::tools::{CHROMIUM, ensure_browser, ensure_build_tools, path_with_tools};
-use crate::{XResult, app_build, root, run, step};
-use std::io::Write;
+use crate::{XResult, app_build, precompress, root, run, step};
+use std::path::{Path, PathBuf};
 use std::process::Command;
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    let _ = encoder.write_all(bytes);
-    encoder.finish().map(|v| v.len()).unwrap_or(0)
-}
-
-fn brotli_len(bytes: &[u8]) -> usize {
-    let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, ..Default::default() };
-    let _ = brotli::BrotliCompress(&mut &bytes[..], &mut out, &params);
-    out.len()
-}
 
 fn kib(bytes: usize) -> String {
     format!("{:.1} KiB", bytes as f64 / 1024.0)
 }
 
-/// Prints one row per shell file kind and a total.
+/// Raw, gzip -9 and brotli 11 sizes of a built file: the precompressed copies the server sends
+/// when they exist beside it, else compressed here with the same settings.
+fn sizes(path: &Path) -> XResult<(usize, usize, usize)> {
+    let bytes = std::fs::read(path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+    let beside = |extension: &str| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{extension}"));
+        std::fs::metadata(PathBuf::from(name)).ok().map(|m| m.len() as usize)
+    };
+    let gzip = match beside("gz") {
+        Some(len) => len,
+        None => precompress::gzip(&bytes)?.len(),
+    };
+    let brotli = match beside("br") {
+        Some(len) => len,
+        None => precompress::brotli(&bytes)?.len(),
+    };
+    Ok((bytes.len(), gzip, brotli))
+}
+
+/// Prints what the first visit downloads to show the chat list (index.html, the main js, wasm,
+/// css and wasm_split's loader), then every wasm and js file of the build with its size.
 fn print_sizes() -> XResult {
     let dist = root().join("dist");
-    println!("\napp shell size (release build in dist/):");
-    println!("  {:<6} {:>12} {:>12} {:>12}", "kind", "raw", "gzip -9", "brotli 11");
+    let names = app_build::BuiltNames::find(&dist.join("pkg"))?;
+    println!("\nfirst load (what the chat list needs; as served: brotli 11 copies):");
+    println!("  {:<48} {:>12} {:>12} {:>12}", "file", "raw", "gzip -9", "brotli 11");
     let mut total = (0, 0, 0);
-    for kind in ["wasm", "js", "css", "html"] {
-        let mut sizes = (0, 0, 0);
-        for entry in std::fs::read_dir(&dist).map_err(|err| format!("cannot list dist: {err}"))?.flatten() {
-            let path = entry.path();
-            if path.extension().is_some_and(|e| e == kind) && path.file_name().is_some_and(|n| n != "sw.js") {
-                let bytes = std::fs::read(&path).map_err(|err| err.to_string())?;
-                sizes.0 += bytes.len();
-                sizes.1 += gzip_len(&bytes);
-                sizes.2 += brotli_len(&bytes);
-            }
-        }
-        println!("  {kind:<6} {:>12} {:>12} {:>12}", kib(sizes.0), kib(sizes.1), kib(sizes.2));
-        total = (total.0 + sizes.0, total.1 + sizes.1, total.2 + sizes.2);
+    let first_load = [
+        "index.html".to_owned(),
+        format!("pkg/{}", names.js),
+        format!("pkg/{}", names.split_loader),
+        format!("pkg/{}", names.wasm),
+        format!("pkg/{}", names.css),
+    ];
+    for file in &first_load {
+        let (raw, gzip, brotli) = sizes(&dist.join(file))?;
+        println!("  {file:<48} {:>12} {:>12} {:>12}", kib(raw), kib(gzip), kib(brotli));
+        total = (total.0 + raw, total.1 + gzip, total.2 + brotli);
     }
-    println!("  {:<6} {:>12} {:>12} {:>12}", "total", kib(total.0), kib(total.1), kib(total.2));
+    println!("  {:<48} {:>12} {:>12} {:>12}", "first load total", kib(total.0), kib(total.1), kib(total.2));
+
+    println!("\nevery wasm and js file of the build (chunks load on first use of their screens):");
+    println!("  {:<48} {:>12} {:>12} {:>12}", "file", "raw", "gzip -9", "brotli 11");
+    let mut all = (0, 0, 0);
+    for path in precompress::files_under(&dist.join("pkg"))? {
+        if !path.extension().is_some_and(|e| e == "wasm" || e == "js") {
+            continue;
+        }
+        let (raw, gzip, brotli) = sizes(&path)?;
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("  {name:<48} {:>12} {:>12} {:>12}", kib(raw), kib(gzip), kib(brotli));
+        all = (all.0 + raw, all.1 + gzip, all.2 + brotli);
+    }
+    println!("  {:<48} {:>12} {:>12} {:>12}", "all wasm and js", kib(all.0), kib(all.1), kib(all.2));
     Ok(())
 }
 

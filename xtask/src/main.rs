@@ -7,11 +7,12 @@
 //!   `N passed, N failed` and exits non-zero on any failure.
 //! - `cargo xtask bench` prints the app's size and start-up times.
 //! - `cargo xtask bench-server` runs the server's group fan-out load benchmark (`weft-loadgen`).
-//! - `cargo xtask build` only builds the app into `dist/`.
+//! - `cargo xtask build` only builds the app into `dist/` (cargo-leptos, split into chunks).
 
 mod app_build;
 mod bench;
 mod bench_server;
+mod precompress;
 mod test_run;
 mod tools;
 

@@ -88,7 +88,7 @@ pub fn test_all() -> XResult {
     record(
         "clippy (native)",
         run_check(
-            "clippy: protocol, sync core, server, xtask",
+            "clippy: protocol, sync core, server, load generator, xtask",
             &mut cargo(&[
                 "clippy",
                 "-p",
@@ -97,6 +97,8 @@ pub fn test_all() -> XResult {
                 "weft-sync-core",
                 "-p",
                 "weft-server",
+                "-p",
+                "weft-loadgen",
                 "-p",
                 "xtask",
                 "--all-targets",
@@ -117,6 +119,9 @@ pub fn test_all() -> XResult {
                 "--target",
                 "wasm32-unknown-unknown",
                 "--all-targets",
+                // The shipped code: the split points and the wasm start function.
+                "--features",
+                "split",
                 "--",
                 "-D",
                 "warnings",
@@ -126,8 +131,20 @@ pub fn test_all() -> XResult {
     record(
         "native tests",
         run_suite(
-            "native tests: protocol, sync core, server, xtask",
-            &mut cargo(&["test", "-p", "weft-protocol", "-p", "weft-sync-core", "-p", "weft-server", "-p", "xtask"]),
+            "native tests: protocol, sync core, server, load generator, xtask",
+            &mut cargo(&[
+                "test",
+                "-p",
+                "weft-protocol",
+                "-p",
+                "weft-sync-core",
+                "-p",
+                "weft-server",
+                "-p",
+                "weft-loadgen",
+                "-p",
+                "xtask",
+            ]),
         ),
     );
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);

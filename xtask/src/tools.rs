@@ -1,11 +1,14 @@
 //! Installs what the build and tests need when it is missing (TOOLCHAIN.md): the wasm target,
-//! Trunk, the wasm-bindgen CLI at the exact version in Cargo.lock, npm packages (binaryen's
-//! wasm-opt, playwright-core), and Debian's Chromium with its driver.
+//! the wasm-bindgen CLI at the exact version in Cargo.lock, npm packages (binaryen's wasm-opt,
+//! playwright-core), cargo-leptos (the app build, which splits the wasm), and Debian's Chromium
+//! with its driver. wasm-bindgen and wasm-opt go on PATH before cargo-leptos runs, so it never
+//! tries to download them.
 
 use crate::{XResult, root, run, step};
 use std::process::Command;
 
-pub const TRUNK_VERSION: &str = "0.21.14";
+/// 0.3.11 needs a newer rustc with `--locked`; 0.3.10 is the version the split recipe was tested with.
+pub const CARGO_LEPTOS_VERSION: &str = "0.3.10";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
@@ -46,11 +49,6 @@ pub fn ensure_build_tools() -> XResult {
         step("installing the wasm32-unknown-unknown target");
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
     }
-    let trunk = output_of("trunk", &["--version"]).unwrap_or_default();
-    if trunk.trim() != format!("trunk {TRUNK_VERSION}") {
-        step(&format!("installing trunk {TRUNK_VERSION} (several minutes, once)"));
-        run(Command::new("cargo").args(["install", "trunk", "--version", TRUNK_VERSION, "--locked"]))?;
-    }
     let wanted = locked_wasm_bindgen()?;
     let installed = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
     let runner = output_of("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
@@ -59,7 +57,25 @@ pub fn ensure_build_tools() -> XResult {
         // Not --locked: one of its locked dependencies is no longer on the registry.
         run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wanted, "--force"]))?;
     }
-    ensure_npm_packages()
+    ensure_npm_packages()?;
+    ensure_cargo_leptos()
+}
+
+/// cargo-leptos at [`CARGO_LEPTOS_VERSION`] (`cargo leptos --version` prints `cargo-leptos 0.3.10`).
+fn ensure_cargo_leptos() -> XResult {
+    let installed = output_of("cargo", &["leptos", "--version"]).unwrap_or_default();
+    if !installed.split_whitespace().any(|word| word == CARGO_LEPTOS_VERSION) {
+        step(&format!("installing cargo-leptos {CARGO_LEPTOS_VERSION} (about 25 minutes on two cores, once)"));
+        run(Command::new("cargo").args([
+            "install",
+            "--locked",
+            "cargo-leptos",
+            "--version",
+            CARGO_LEPTOS_VERSION,
+            "--force",
+        ]))?;
+    }
+    Ok(())
 }
 
 /// `npm ci` when node_modules is missing or older than package-lock.json.

@@ -104,8 +104,10 @@ async fn serve_app(
     axum::extract::State(state): axum::extract::State<AppState>,
     method: Method,
     uri: Uri,
+    headers: axum::http::HeaderMap,
 ) -> axum::response::Response {
-    state.assets.respond(&method, &uri)
+    let accept_encoding = headers.get(header::ACCEPT_ENCODING).and_then(|value| value.to_str().ok());
+    state.assets.respond(&method, &uri, accept_encoding)
 }
 
 /// Now, in milliseconds since the Unix epoch.
