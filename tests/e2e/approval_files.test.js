@@ -110,7 +110,7 @@ test("a list longer than a page loads the rest with Load more", async () => {
   const { token } = await login(url, "lisi");
   const templates = await call(url, token, "GET", "/approvals/templates");
   const expense = templates.body.find((t) => t.icon === "expense");
-  for (let n = 0; n < 55; n++) {
+  const submit = async (n) => {
     const reply = await call(url, token, "POST", "/approvals/requests", {
       client_id: crypto.randomUUID(),
       template_id: expense.id,
@@ -122,7 +122,8 @@ test("a list longer than a page loads the rest with Load more", async () => {
       },
     });
     assert.equal(reply.status, 201, JSON.stringify(reply.body));
-  }
+  };
+  for (let n = 0; n < 50; n++) await submit(n);
 
   const member = await signedIn(fixture, "lisi");
   const { page } = member;
@@ -130,7 +131,12 @@ test("a list longer than a page loads the rest with Load more", async () => {
   await page.getByRole("button", { name: "Submitted by me" }).click();
   const rows = page.getByRole("list", { name: "Approvals" }).getByRole("link");
   await page.waitForFunction(() => document.querySelectorAll(".approvals__list a").length === 50);
+  // Exactly one page: nothing more to load.
   const more = page.getByRole("button", { name: "Load more" });
+  assert.equal(await more.count(), 0, "no Load more under a list that is complete");
+  // Five more arrive while the list is open: the feed reloads it and now there is more.
+  for (let n = 50; n < 55; n++) await submit(n);
+  await more.waitFor();
   await more.click();
   await page.waitForFunction(() => document.querySelectorAll(".approvals__list a").length === 55);
   await more.waitFor({ state: "detached" });

@@ -1,7 +1,7 @@
 //! The approval lists: Waiting for me, Submitted by me, CC'd to me and Done by me, filtered by
 //! template and status, with the templates to start a new request from. A list shows 50 rows and
-//! "Load more" under a full page (the next page after the last row shown); it reloads when the
-//! feed reports a request changed.
+//! "Load more" when the server has more (the next page after the last row shown); it reloads when
+//! the feed reports a request changed.
 
 use super::{date_time, status_text};
 use crate::api::ApiError;
@@ -27,7 +27,16 @@ const BOXES: [(ApprovalBox, Text); 4] = [
 const PAGE: u32 = 50;
 
 /// Most rows a reload asks for (the server's maximum), however many pages were loaded.
-const MAX_RELOAD: u32 = 200;
+const MAX_RELOAD: u32 = 199;
+
+/// Keeps the first `wanted` rows of an answer asked for `wanted + 1`, and whether there were more
+/// (a full page alone does not mean another one exists).
+fn page_of(mut found: Vec<ApprovalSummary>, wanted: u32) -> (Vec<ApprovalSummary>, bool) {
+    let wanted = wanted as usize;
+    let more = found.len() > wanted;
+    found.truncate(wanted);
+    (found, more)
+}
 
 const STATUSES: [RequestStatus; 4] =
     [RequestStatus::InReview, RequestStatus::Approved, RequestStatus::Rejected, RequestStatus::Withdrawn];
@@ -69,15 +78,16 @@ pub fn ApprovalsPage() -> impl IntoView {
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
         spawn_local(async move {
-            let result = api.approvals(filter, None, limit).await;
+            let result = api.approvals(filter, None, limit + 1).await;
             // Dropped when a newer reload started, or the page is gone.
             if rows.is_disposed() || generation.try_get_value() != Some(mine) {
                 return;
             }
             match result {
                 Ok(found) => {
+                    let (found, more) = page_of(found, limit);
                     error.set(None);
-                    has_more.set(found.len() == limit as usize);
+                    has_more.set(more);
                     rows.set(Some(found));
                 }
                 Err(ApiError::Network) => {
@@ -112,15 +122,16 @@ pub fn ApprovalsPage() -> impl IntoView {
         loading_more.set(true);
         let mine = generation.get_value();
         spawn_local(async move {
-            let result = api.approvals(filter, Some(before), PAGE).await;
+            let result = api.approvals(filter, Some(before), PAGE + 1).await;
             loading_more.try_set(false);
             if rows.is_disposed() || generation.try_get_value() != Some(mine) {
                 return;
             }
             match result {
                 Ok(found) => {
+                    let (found, more) = page_of(found, PAGE);
                     error.set(None);
-                    has_more.set(found.len() == PAGE as usize);
+                    has_more.set(more);
                     rows.update(|shown| {
                         if let Some(shown) = shown {
                             let fresh: Vec<_> =
