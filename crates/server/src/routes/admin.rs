@@ -72,7 +72,7 @@ async fn create_member(
 ) -> Result<(StatusCode, Json<DirectoryMember>), ApiError> {
     let userid = request.userid.trim().to_owned();
     validate_userid(&userid).map_err(ApiError::invalid_field)?;
-    let input = member_input(&request.fields).map_err(ApiError::invalid_field)?;
+    let input = member_input(&request.fields).map_err(ApiError::problems)?;
     let (password_hash, status) = match request.password {
         Some(password) => {
             validate_new_password(&password).map_err(ApiError::invalid_field)?;
@@ -93,7 +93,7 @@ async fn update_member(
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(fields): ApiJson<MemberFields>,
 ) -> Result<Json<DirectoryMember>, ApiError> {
-    let input = member_input(&fields).map_err(ApiError::invalid_field)?;
+    let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
     let card = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
     announce(&state, Vec::new());
