@@ -480,7 +480,6 @@ fn change_feed() {
 
 mod directory {
     use super::id;
-    use weft_protocol::approval::{DatePrecision, Decimal};
     use weft_protocol::auth::Role;
     use weft_protocol::directory::{
         CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DepartmentScope,
