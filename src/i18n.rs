@@ -1538,6 +1538,10 @@ pub fn field_rule_text(rule: &FieldRule, lang: Lang) -> Option<String> {
         FieldRule::TooManyRows { max } => (format!("最多 {max} 行。"), format!("At most {max} rows.")),
         FieldRule::TooManyFiles { max } => (format!("最多 {max} 个文件。"), format!("At most {max} files.")),
         FieldRule::Taken => ("已被其他成员使用。".into(), "Already used by another member.".into()),
+        FieldRule::UseridChars => (
+            "只能使用字母、数字、.、_、- 或 @，并以字母或数字开头。".into(),
+            "Use letters, digits, '.', '_', '-' or '@', starting with a letter or digit.".into(),
+        ),
         FieldRule::PhoneNumber => {
             ("请输入手机号（数字，可以 + 开头）。".into(), "Enter a phone number (digits, + allowed first).".into())
         }

@@ -187,6 +187,9 @@ pub enum FieldRule {
     // A member's directory fields (paths are the API's field names: `mobile`, `leader_of`, …).
     /// Already used by another member.
     Taken,
+    /// A userid of other characters than ASCII letters, digits, `.`, `_`, `-` and `@`, or not
+    /// starting with a letter or digit.
+    UseridChars,
     /// Not a phone number (digits, optionally starting with +).
     PhoneNumber,
     /// Not an email address.
@@ -250,6 +253,9 @@ impl fmt::Display for FieldRule {
             Self::TooManyRows { max } => write!(f, "at most {max} rows"),
             Self::TooManyFiles { max } => write!(f, "at most {max} files"),
             Self::Taken => f.write_str("already used by another member"),
+            Self::UseridChars => {
+                f.write_str("use letters, digits, '.', '_', '-' or '@', starting with a letter or digit")
+            }
             Self::PhoneNumber => f.write_str("not a phone number (digits, optionally starting with +)"),
             Self::EmailAddress => f.write_str("not an email address"),
             Self::AvatarUrl => f.write_str("an http(s) URL or a path on this server"),

@@ -3,10 +3,11 @@
 //! here too).
 
 use crate::store::MemberInput;
+use weft_protocol::auth::MAX_PASSWORD_LEN;
 use weft_protocol::auth::Role;
 use weft_protocol::directory::{
-    MAX_AVATAR_LEN, MAX_EMAIL_LEN, MAX_NAME_CHARS, MemberFields, normalize_mobile, validate_avatar, validate_email,
-    validate_mobile, validate_text_field,
+    MAX_AVATAR_LEN, MAX_EMAIL_LEN, MAX_NAME_CHARS, MAX_USERID_LEN, MIN_PASSWORD_LEN, MemberFields, normalize_mobile,
+    validate_avatar, validate_email, validate_mobile, validate_new_password, validate_text_field, validate_userid,
 };
 use weft_protocol::{DepartmentId, FieldProblem, FieldRule, MemberId};
 
@@ -53,6 +54,35 @@ pub struct TextFields {
     pub mobile: String,
     pub email: String,
     pub avatar: String,
+}
+
+/// A new member's userid, checked with the protocol's rule; `Err` names the rule it breaks.
+pub fn check_userid(userid: &str) -> Result<(), FieldError> {
+    validate_userid(userid).map_err(|message| {
+        let rule = if userid.is_empty() {
+            FieldRule::Required
+        } else if userid.len() > MAX_USERID_LEN {
+            length(MAX_USERID_LEN)
+        } else {
+            FieldRule::UseridChars
+        };
+        FieldError { field: "userid", rule, message }
+    })
+}
+
+/// A password an administrator sets, checked; `Err` names the rule it breaks.
+pub fn check_password(password: &str) -> Result<(), FieldError> {
+    validate_new_password(password).map_err(|message| {
+        let rule = if password.trim().is_empty() {
+            FieldRule::Required
+        } else {
+            FieldRule::Length {
+                min: u32::try_from(MIN_PASSWORD_LEN).unwrap_or(u32::MAX),
+                max: u32::try_from(MAX_PASSWORD_LEN).unwrap_or(u32::MAX),
+            }
+        };
+        FieldError { field: "password", rule, message }
+    })
 }
 
 /// Checks and normalises the text fields; every problem is returned, not just the first.

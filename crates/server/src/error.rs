@@ -157,6 +157,13 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<crate::directory::FieldError> for ApiError {
+    /// A member field's problem: 422 with the validator's message and the typed problem.
+    fn from(error: crate::directory::FieldError) -> Self {
+        Self { problems: vec![error.problem()], ..Self::invalid_field(error.message) }
+    }
+}
+
 impl From<tokio::task::JoinError> for ApiError {
     fn from(err: tokio::task::JoinError) -> Self {
         tracing::error!(error = %err, "blocking task failed");
