@@ -1,7 +1,7 @@
 //! A form being filled in, as typed: raw text per field (so "12000." can sit in a money box while
 //! the member types) and the files uploaded so far, turned into the protocol's [`FormValues`]
-//! when sent. Also the money and error wording helpers the approval pages share. Pure, so it is
-//! tested without a server.
+//! when sent. Also the money helpers the approval pages share, and the placing of the server's
+//! typed form problems beside their fields. Pure, so it is tested without a server.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -10,6 +10,7 @@ use weft_protocol::approval::{
 };
 use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
 use weft_protocol::{AttachmentId, DepartmentId, MemberId};
+use weft_protocol::{FieldProblem, FieldRule};
 
 /// What a field holds while the form is open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,13 +86,17 @@ pub fn check_file(size: u64, held: usize) -> Result<(), FileProblem> {
     }
 }
 
-fn error(control: &Control, row: Option<usize>, message: &str) -> FieldError {
-    FieldError { control_id: control.id.clone(), row, message: message.to_owned() }
+fn error(control: &Control, cell: Option<(&str, usize)>, rule: FieldRule) -> FieldError {
+    match cell {
+        Some((table, row)) => FieldError::cell(table, row, &control.id, rule),
+        None => FieldError::field(&control.id, rule),
+    }
 }
 
 /// Turns a typed form into values: empty fields are left out (so `validate` reports required
-/// ones), and text that does not read as the control's kind is an error of that field.
-pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (FormValues, Vec<FieldError>) {
+/// ones), and text that does not read as the control's kind is an error of that field. `cell` is
+/// the table and row the controls are columns of (`None` for the form itself).
+pub fn to_values(controls: &[Control], raw: &RawForm, cell: Option<(&str, usize)>) -> (FormValues, Vec<FieldError>) {
     let mut values = FormValues::new();
     let mut errors = Vec::new();
     for control in controls {
@@ -104,7 +109,7 @@ pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (Fo
                 match Decimal::parse(text.trim()) {
                     Some(number) => Some(FieldValue::Number(number)),
                     None => {
-                        errors.push(error(control, row, "expected a number such as 3 or 2.5"));
+                        errors.push(error(control, cell, FieldRule::NotANumber));
                         None
                     }
                 }
@@ -112,7 +117,7 @@ pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (Fo
             (ControlKind::Money { .. }, RawValue::Text(text)) if !text.trim().is_empty() => match parse_money(text) {
                 Some(cents) => Some(FieldValue::Money(cents)),
                 None => {
-                    errors.push(error(control, row, "expected an amount such as 12000.00"));
+                    errors.push(error(control, cell, FieldRule::NotAnAmount));
                     None
                 }
             },
@@ -142,7 +147,7 @@ pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (Fo
             (ControlKind::Table { columns }, RawValue::Rows(rows)) if !rows.is_empty() => {
                 let mut converted = Vec::new();
                 for (index, cells) in rows.iter().enumerate() {
-                    let (cell_values, cell_errors) = to_values(columns, cells, Some(index));
+                    let (cell_values, cell_errors) = to_values(columns, cells, Some((&control.id, index)));
                     converted.push(cell_values);
                     errors.extend(cell_errors);
                 }
@@ -157,25 +162,29 @@ pub fn to_values(controls: &[Control], raw: &RawForm, row: Option<usize>) -> (Fo
     (values, errors)
 }
 
-/// Reads back the server's 422 message for a form (`"amount: required; items (row 2): at least
-/// 1"`) as field errors; `None` when some part does not name a field of `controls`.
-pub fn parse_server_errors(controls: &[Control], message: &str) -> Option<Vec<FieldError>> {
-    let known = |id: &str| {
-        controls.iter().any(|c| {
-            c.id == id || matches!(&c.kind, ControlKind::Table { columns } if columns.iter().any(|col| col.id == id))
-        })
-    };
-    let mut errors = Vec::new();
-    for part in message.split("; ") {
-        let (field, text) = part.split_once(": ")?;
-        let (id, row) = match field.split_once(" (row ") {
-            Some((id, rest)) => (id, Some(rest.strip_suffix(')')?.parse::<usize>().ok()?.checked_sub(1)?)),
-            None => (field, None),
-        };
-        if !known(id) {
-            return None;
+/// The server's typed problems with a form, placed: those naming a field (or a table cell) of
+/// `controls` go beside it; the others (a picked member that does not exist, a field this
+/// version of the form does not have) are shown above the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerProblems {
+    pub placed: Vec<FieldError>,
+    pub elsewhere: Vec<FieldProblem>,
+}
+
+pub fn place_server_problems(controls: &[Control], problems: &[FieldProblem]) -> ServerProblems {
+    let mut found = ServerProblems::default();
+    for problem in problems {
+        let placed = FieldError::from_problem(problem).filter(|error| match &error.table {
+            None => controls.iter().any(|c| c.id == error.control_id),
+            Some(table) => controls.iter().any(|c| {
+                &c.id == table
+                    && matches!(&c.kind, ControlKind::Table { columns } if columns.iter().any(|col| col.id == error.control_id))
+            }),
+        });
+        match placed {
+            Some(error) => found.placed.push(error),
+            None => found.elsewhere.push(problem.clone()),
         }
-        errors.push(FieldError { control_id: id.to_owned(), row, message: text.to_owned() });
     }
-    Some(errors)
+    found
 }

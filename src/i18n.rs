@@ -2,7 +2,8 @@
 //! the language follows the browser until the member picks one, and is remembered.
 
 use leptos::prelude::*;
-use weft_protocol::{ApprovalRefusal, ConversationRefusal, Refusal};
+use weft_protocol::approval::DatePrecision;
+use weft_protocol::{ApprovalRefusal, ConversationRefusal, FieldRule, Refusal};
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1493,4 +1494,81 @@ fn conversation_refusal_text(refusal: &ConversationRefusal, zh: bool) -> Option<
         ConversationRefusal::Unknown => return None,
     };
     Some(if zh { zh_text } else { en_text })
+}
+
+/// A typed field problem (`ErrorBody::problems`, or the form's own check) in the member's
+/// words, as shown beside the field; `None` for a rule this build does not know (the caller then
+/// shows the protocol's words).
+pub fn field_rule_text(rule: &FieldRule, lang: Lang) -> Option<String> {
+    let (zh, en): (String, String) = match rule {
+        FieldRule::Required => ("必填。".into(), "Required.".into()),
+        FieldRule::Length { min: 0, max } => (format!("最多 {max} 个字符。"), format!("At most {max} characters.")),
+        FieldRule::Length { min, max } => {
+            (format!("需要 {min} 到 {max} 个字符。"), format!("Use {min} to {max} characters."))
+        }
+        FieldRule::AtLeastOne => ("至少选择一项。".into(), "Pick at least one.".into()),
+        FieldRule::AtMost { max } => (format!("不能大于 {max}。"), format!("At most {max}.")),
+        FieldRule::AtLeast { min } => (format!("不能小于 {min}。"), format!("At least {min}.")),
+        FieldRule::UnknownMember { .. } => {
+            ("所选成员不存在或你无权查看。".into(), "A member picked does not exist or is hidden from you.".into())
+        }
+        FieldRule::UnknownDepartment { department } => {
+            (format!("部门 {department} 不存在。"), format!("There is no department {department}."))
+        }
+        FieldRule::UnknownField => {
+            ("表单中没有这一项，请重新打开表单。".into(), "This form has no such field; reopen the form.".into())
+        }
+        FieldRule::SingleLine => ("只能填写一行。".into(), "A single line only.".into()),
+        FieldRule::WrongKind => {
+            ("内容与这一项的类型不符。".into(), "This is not the kind of value this field holds.".into())
+        }
+        FieldRule::NotANumber => ("请输入数字，例如 3 或 2.5。".into(), "Enter a number such as 3 or 2.5.".into()),
+        FieldRule::NotAnAmount => ("请输入金额，例如 12000.00。".into(), "Enter an amount such as 12000.00.".into()),
+        FieldRule::Decimals { max: 0 } => ("请输入整数。".into(), "Enter a whole number.".into()),
+        FieldRule::Decimals { max } => (format!("最多 {max} 位小数。"), format!("At most {max} decimals.")),
+        FieldRule::NotBelow { min } => (format!("不能小于 {min}。"), format!("At least {min}.")),
+        FieldRule::NotAbove { max } => (format!("不能大于 {max}。"), format!("At most {max}.")),
+        FieldRule::Negative => ("金额不能为负数。".into(), "An amount cannot be negative.".into()),
+        FieldRule::DateFormat { precision: DatePrecision::Day } => ("请选择日期。".into(), "Pick a date.".into()),
+        FieldRule::DateFormat { precision: DatePrecision::Hour } => {
+            ("请选择日期和整点时间。".into(), "Pick a date and an hour.".into())
+        }
+        FieldRule::NoSuchDate => ("日历上没有这一天。".into(), "There is no such date.".into()),
+        FieldRule::EndBeforeStart => ("结束时间早于开始时间。".into(), "The end is before the start.".into()),
+        FieldRule::OneChoice => ("只能选择一项。".into(), "Pick only one.".into()),
+        FieldRule::RepeatedChoice => ("同一项选择了两次。".into(), "The same choice appears twice.".into()),
+        FieldRule::UnknownOption { .. } => (
+            "所选项已不在选项中，请重新选择。".into(),
+            "A choice is no longer one of the options; choose again.".into(),
+        ),
+        FieldRule::TooManyRows { max } => (format!("最多 {max} 行。"), format!("At most {max} rows.")),
+        FieldRule::TooManyFiles { max } => (format!("最多 {max} 个文件。"), format!("At most {max} files.")),
+        FieldRule::Taken => ("已被其他成员使用。".into(), "Already used by another member.".into()),
+        FieldRule::UseridChars => (
+            "只能使用字母、数字、.、_、- 或 @，并以字母或数字开头。".into(),
+            "Use letters, digits, '.', '_', '-' or '@', starting with a letter or digit.".into(),
+        ),
+        FieldRule::PhoneNumber => {
+            ("请输入手机号（数字，可以 + 开头）。".into(), "Enter a phone number (digits, + allowed first).".into())
+        }
+        FieldRule::EmailAddress => ("请输入有效的邮箱地址。".into(), "Enter an email address.".into()),
+        FieldRule::AvatarUrl => {
+            ("头像需为 http(s) 链接或本站路径。".into(), "Use an http(s) URL or a path on this server.".into())
+        }
+        FieldRule::ControlCharacters => ("不能包含控制字符。".into(), "No control characters.".into()),
+        FieldRule::NotAmongDepartments { department } => (
+            format!("{department} 不是该成员所在的部门。"),
+            format!("{department} is not one of the member's departments."),
+        ),
+        FieldRule::OwnLeader => ("成员不能是自己的直属上级。".into(), "A member cannot be their own leader.".into()),
+        FieldRule::LeaderCycle => ("这样会形成上级循环。".into(), "This would make a circle of leaders.".into()),
+        FieldRule::DuplicateId
+        | FieldRule::UniqueOptions
+        | FieldRule::MinAboveMax
+        | FieldRule::CurrencyCode
+        | FieldRule::NestedTable
+        | FieldRule::ConditionField { .. }
+        | FieldRule::Unknown => return None,
+    };
+    Some(if lang == Lang::Zh { zh } else { en })
 }

@@ -77,6 +77,9 @@ pub struct ChatState {
     /// Why the server refused outbox entries during this visit, by client id, when it said so
     /// with a typed reason (the entry itself keeps the server's message).
     pub refusals: RwSignal<HashMap<String, weft_protocol::Refusal>>,
+    /// The typed field problems the server gave for refused form submissions during this visit,
+    /// by client id (placed beside the fields when the form is open).
+    pub form_problems: RwSignal<HashMap<String, Vec<weft_protocol::FieldProblem>>>,
     pub(crate) directory_downloading: StoredValue<bool>,
     /// Set once the device's copy of the directory has been read (it may be empty).
     pub(crate) directory_read: StoredValue<bool>,
@@ -114,6 +117,7 @@ impl ChatState {
             approvals: RwSignal::new(HashMap::new()),
             submitted: RwSignal::new(HashMap::new()),
             refusals: RwSignal::new(HashMap::new()),
+            form_problems: RwSignal::new(HashMap::new()),
             directory_downloading: StoredValue::new(false),
             directory_read: StoredValue::new(false),
             store_health: StoreHealth::provide(),
@@ -229,6 +233,7 @@ impl ChatState {
         self.approvals.set(HashMap::new());
         self.submitted.set(HashMap::new());
         self.refusals.set(HashMap::new());
+        self.form_problems.set(HashMap::new());
         self.directory_read.set_value(false);
         self.engine.set_value(Engine::default());
         self.store_health.reset();

@@ -1,11 +1,14 @@
 //! Browser tests of the admin console's pieces: the department tree's order, the part of the tree
-//! a department may not move into, and the order numbers a reorder sends.
+//! a department may not move into, the order numbers a reorder sends, and where the server's
+//! typed problems with a member's fields are shown.
 
 use wasm_bindgen_test::*;
+use weft::i18n::{Lang, Text};
 use weft::routes::admin::departments::reorder;
+use weft::routes::admin::member_form::{MemberPlace, place_member_problem};
 use weft::routes::admin::{subtree, tree_rows};
-use weft_protocol::DepartmentId;
 use weft_protocol::directory::Department;
+use weft_protocol::{DepartmentId, FieldProblem, FieldRule};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -59,4 +62,26 @@ fn reordering_swaps_with_a_neighbour_and_renumbers_only_what_changes() {
     let mut changes = reorder(&tied, &"b".into(), -1);
     changes.sort();
     assert_eq!(changes, vec![("a".into(), 1), ("b".into(), 0)]);
+}
+
+#[wasm_bindgen_test]
+fn typed_member_problems_are_placed_by_their_field() {
+    let place = |path: &str, rule: FieldRule, lang: Lang| place_member_problem(&FieldProblem::new(path, rule), lang);
+    assert_eq!(
+        place("mobile", FieldRule::Taken, Lang::Zh),
+        Some(MemberPlace::Text { field: "mobile", text: Text::AdminAlreadyUsed })
+    );
+    assert_eq!(
+        place("email", FieldRule::EmailAddress, Lang::En),
+        Some(MemberPlace::Text { field: "email", text: Text::AdminEmailRule })
+    );
+    assert_eq!(
+        place("leader_of", FieldRule::NotAmongDepartments { department: "eng".into() }, Lang::Zh),
+        Some(MemberPlace::Picker { field: "departments", words: "eng 不是该成员所在的部门。".into() })
+    );
+    assert_eq!(
+        place("direct_leader_id", FieldRule::LeaderCycle, Lang::En),
+        Some(MemberPlace::Picker { field: "direct_leader", words: "This would make a circle of leaders.".into() })
+    );
+    assert_eq!(place("nickname", FieldRule::Required, Lang::En), None, "no such field: shown as a notice");
 }

@@ -1,23 +1,24 @@
 //! The approval form's pure helpers: money typed as decimals, typed forms into protocol values
 //! (uploaded files included, kept through a draft), the checks on a chosen file, and the server's
-//! 422 message read back as field errors; drafts moved out of `localStorage`.
+//! 422's typed problems placed beside fields and worded; drafts moved out of `localStorage`.
 
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use wasm_bindgen_test::wasm_bindgen_test;
 use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
 use weft::approval_form::{
-    FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, parse_server_errors, to_values,
+    FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, place_server_problems, to_values,
 };
-use weft::i18n::Text;
+use weft::i18n::{Lang, Text};
+use weft::routes::approvals::field_error_text;
 use weft::store::{MemoryStore, Store};
 use weft::sync::approvals::{may_decide, refusal_text, refusal_words};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::approval::{
-    ApprovalSummary, Control, ControlKind, Decision, FieldValue, MAX_FILES, TemplateSpec, validate,
+    ApprovalSummary, Control, ControlKind, Decimal, Decision, FieldError, FieldValue, MAX_FILES, TemplateSpec, validate,
 };
 use weft_protocol::chat::{Attachment, MAX_ATTACHMENT_BYTES};
-use weft_protocol::{ApprovalId, AttachmentId, MemberId, TemplateId};
+use weft_protocol::{ApprovalId, AttachmentId, FieldProblem, FieldRule, MemberId, TemplateId};
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
@@ -61,22 +62,36 @@ fn a_typed_form_becomes_values_and_unreadable_cells_name_their_row() {
     assert_eq!(values.get("amount"), Some(&FieldValue::Money(1_200_000)));
     assert_eq!(values.get("reason"), None, "blank text is left out so `validate` calls it required");
     assert_eq!(errors.len(), 1);
-    assert_eq!((errors[0].control_id.as_str(), errors[0].row), ("price", Some(1)));
+    assert_eq!(errors[0], FieldError::cell("items", 1, "price", FieldRule::NotAnAmount));
 }
 
 #[wasm_bindgen_test]
-fn the_servers_refusal_reads_back_as_field_errors() {
+fn the_servers_typed_problems_are_placed_beside_fields_and_cells() {
     let controls = vec![
         control("amount", true, ControlKind::Money { currency: "CNY".into() }),
         control("items", false, ControlKind::Table { columns: vec![control("qty", true, ControlKind::Text)] }),
     ];
-    let errors = parse_server_errors(&controls, "amount: required; qty (row 2): at least 1").expect("fields");
-    assert_eq!(errors.len(), 2);
+    let problems = vec![
+        FieldProblem::new("form.amount", FieldRule::Required),
+        FieldProblem::new("form.items[1].qty", FieldRule::NotBelow { min: Decimal::parse("1").expect("decimal") }),
+        FieldProblem::new("form", FieldRule::UnknownMember { member: MemberId(Uuid::from_u128(9)) }),
+        FieldProblem::new("form.gone", FieldRule::Required),
+    ];
+    let found = place_server_problems(&controls, &problems);
     assert_eq!(
-        (errors[1].control_id.as_str(), errors[1].row, errors[1].message.as_str()),
-        ("qty", Some(1), "at least 1")
+        found.placed,
+        vec![
+            FieldError::field("amount", FieldRule::Required),
+            FieldError::cell("items", 1, "qty", FieldRule::NotBelow { min: Decimal::parse("1").expect("decimal") }),
+        ]
     );
-    assert_eq!(parse_server_errors(&controls, "members: not visible to you"), None);
+    assert_eq!(found.elsewhere, problems[2..].to_vec(), "not a field of this form: shown above it");
+    // Worded in the member's language beside the field.
+    assert_eq!(field_error_text(&found.placed[0], Lang::Zh), "必填。");
+    assert_eq!(field_error_text(&found.placed[1], Lang::En), "At least 1.");
+    assert_eq!(field_error_text(&found.placed[1], Lang::Zh), "不能小于 1。");
+    // A rule from a newer server keeps the protocol's words.
+    assert_eq!(field_error_text(&FieldError::field("amount", FieldRule::Unknown), Lang::Zh), "not accepted");
 }
 
 fn file(n: u128, name: &str) -> RawFile {
@@ -121,7 +136,7 @@ fn uploaded_files_become_file_values_in_fields_and_table_cells() {
     };
     let (empty, _) = to_values(&controls, &RawForm::new(), None);
     let refused = validate(&spec(controls.clone()), &empty).expect_err("required");
-    assert_eq!((refused[0].control_id.as_str(), refused[0].message.as_str()), ("receipts", "required"));
+    assert_eq!((refused[0].control_id.as_str(), &refused[0].rule), ("receipts", &FieldRule::Required));
     assert_eq!(validate(&spec(controls), &values), Ok(()));
 }
 

@@ -106,6 +106,16 @@ impl ChatState {
                 }
                 Ok(())
             }
+            Err(error @ ApiError::Server { status: 422, .. }) => {
+                if let ApiError::Server { body, .. } = &error
+                    && !body.problems.is_empty()
+                {
+                    self.form_problems.update(|all| {
+                        all.insert(client_id.to_string(), body.problems.clone());
+                    });
+                }
+                Err(error)
+            }
             Err(error @ ApiError::Server { status: 403 | 404 | 409, .. }) => {
                 if let ApiError::Server { body: ErrorBody { reason: Some(reason), .. }, .. } = &error {
                     self.refusals.update(|all| {

@@ -350,20 +350,63 @@ pub enum FieldValue {
 /// A form: values by control id. A control without an entry is empty.
 pub type FormValues = BTreeMap<String, FieldValue>;
 
-/// One refusal of a form: the control (a table column's id for a cell, with its row from 0).
+/// One refusal of a form: the control (a table column's id for a cell, with its table and its
+/// row from 0) and the rule its value breaks. On the wire it travels as a [`FieldProblem`] whose
+/// path is `form.<control_id>` or `form.<table>[<row>].<column>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub control_id: String,
+    /// The table holding the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub row: Option<usize>,
-    pub message: String,
+    pub rule: FieldRule,
+}
+
+impl FieldError {
+    /// A problem of a top-level field.
+    pub fn field(control_id: impl Into<String>, rule: FieldRule) -> Self {
+        Self { control_id: control_id.into(), table: None, row: None, rule }
+    }
+
+    /// A problem of a cell: `column` of `row` (from 0) of `table`.
+    pub fn cell(table: impl Into<String>, row: usize, column: impl Into<String>, rule: FieldRule) -> Self {
+        Self { control_id: column.into(), table: Some(table.into()), row: Some(row), rule }
+    }
+
+    /// Where it is, as a [`FieldProblem`] path.
+    pub fn path(&self) -> String {
+        match (&self.table, self.row) {
+            (Some(table), Some(row)) => format!("form.{table}[{row}].{}", self.control_id),
+            _ => format!("form.{}", self.control_id),
+        }
+    }
+
+    /// The problem as it travels in an [`crate::ErrorBody`].
+    pub fn problem(&self) -> FieldProblem {
+        FieldProblem::new(self.path(), self.rule.clone())
+    }
+
+    /// Reads a problem a server sent back; `None` when its path is not in a form.
+    pub fn from_problem(problem: &FieldProblem) -> Option<Self> {
+        let place = problem.path.strip_prefix("form.")?;
+        if place.is_empty() {
+            return None;
+        }
+        let Some((table, rest)) = place.split_once('[') else {
+            return Some(Self::field(place, problem.rule.clone()));
+        };
+        let (row, column) = rest.split_once("].")?;
+        Some(Self::cell(table, row.parse().ok()?, column, problem.rule.clone()))
+    }
 }
 
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.row {
-            Some(row) => write!(f, "{} (row {}): {}", self.control_id, row + 1, self.message),
-            None => write!(f, "{}: {}", self.control_id, self.message),
+            Some(row) => write!(f, "{} (row {}): {}", self.control_id, row + 1, self.rule),
+            None => write!(f, "{}: {}", self.control_id, self.rule),
         }
     }
 }
@@ -377,42 +420,46 @@ pub fn validate(template: &TemplateSpec, values: &FormValues) -> Result<(), Vec<
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
-fn validate_controls(controls: &[Control], values: &FormValues, row: Option<usize>, errors: &mut Vec<FieldError>) {
+fn validate_controls(
+    controls: &[Control],
+    values: &FormValues,
+    cell: Option<(&str, usize)>,
+    errors: &mut Vec<FieldError>,
+) {
+    let error = |control_id: &str, rule: FieldRule| match cell {
+        Some((table, row)) => FieldError::cell(table, row, control_id, rule),
+        None => FieldError::field(control_id, rule),
+    };
     for id in values.keys() {
         if !controls.iter().any(|c| &c.id == id) {
-            errors.push(FieldError { control_id: id.clone(), row, message: "no such field in this template".into() });
+            errors.push(error(id, FieldRule::UnknownField));
         }
     }
     for control in controls {
-        let mut refuse = |message: String| errors.push(FieldError { control_id: control.id.clone(), row, message });
-        match values.get(&control.id) {
-            None => {
-                if control.required {
-                    refuse("required".into());
-                }
-            }
-            Some(value) if is_empty(value) => {
-                if control.required {
-                    refuse("required".into());
-                }
-            }
+        let refused = match values.get(&control.id) {
+            None => control.required.then_some(FieldRule::Required),
+            Some(value) if is_empty(value) => control.required.then_some(FieldRule::Required),
             Some(value) => {
                 if let ControlKind::Table { columns } = &control.kind {
                     match value {
                         FieldValue::Rows(rows) if rows.len() > MAX_TABLE_ROWS => {
-                            refuse(format!("at most {MAX_TABLE_ROWS} rows"));
+                            Some(FieldRule::TooManyRows { max: MAX_TABLE_ROWS as u32 })
                         }
                         FieldValue::Rows(rows) => {
                             for (index, cells) in rows.iter().enumerate() {
-                                validate_controls(columns, cells, Some(index), errors);
+                                validate_controls(columns, cells, Some((&control.id, index)), errors);
                             }
+                            None
                         }
-                        _ => refuse("expected table rows".into()),
+                        _ => Some(FieldRule::WrongKind),
                     }
-                } else if let Err(message) = check_value(&control.kind, value) {
-                    refuse(message);
+                } else {
+                    check_value(&control.kind, value).err()
                 }
             }
+        };
+        if let Some(rule) = refused {
+            errors.push(error(&control.id, rule));
         }
     }
 }
@@ -429,54 +476,54 @@ fn is_empty(value: &FieldValue) -> bool {
     }
 }
 
-fn no_repeats<T: Ord>(items: &[T]) -> Result<(), String> {
+fn no_repeats<T: Ord>(items: &[T]) -> Result<(), FieldRule> {
     let unique: BTreeSet<&T> = items.iter().collect();
-    if unique.len() == items.len() { Ok(()) } else { Err("the same choice appears twice".into()) }
+    if unique.len() == items.len() { Ok(()) } else { Err(FieldRule::RepeatedChoice) }
 }
 
-fn one_unless_multi(multi: bool, count: usize) -> Result<(), String> {
-    if !multi && count > 1 { Err("only one choice allowed".into()) } else { Ok(()) }
+fn one_unless_multi(multi: bool, count: usize) -> Result<(), FieldRule> {
+    if !multi && count > 1 { Err(FieldRule::OneChoice) } else { Ok(()) }
 }
 
 /// Checks a non-empty value of a non-table control.
-fn check_value(kind: &ControlKind, value: &FieldValue) -> Result<(), String> {
+fn check_value(kind: &ControlKind, value: &FieldValue) -> Result<(), FieldRule> {
     match (kind, value) {
         (ControlKind::Text, FieldValue::Text(text)) => check_length(text, MAX_TEXT_CHARS, false),
         (ControlKind::Textarea, FieldValue::Text(text)) => check_length(text, MAX_TEXTAREA_CHARS, true),
         (ControlKind::Number { min, max, decimals }, FieldValue::Number(number)) => {
             if number.significant_decimals() > *decimals {
-                return Err(format!("at most {decimals} decimals"));
+                return Err(FieldRule::Decimals { max: *decimals });
             }
             if let Some(min) = min
                 && number < min
             {
-                return Err(format!("at least {min}"));
+                return Err(FieldRule::NotBelow { min: *min });
             }
             if let Some(max) = max
                 && number > max
             {
-                return Err(format!("at most {max}"));
+                return Err(FieldRule::NotAbove { max: *max });
             }
             Ok(())
         }
         (ControlKind::Money { .. }, FieldValue::Money(cents)) => {
             if *cents < 0 {
-                Err("an amount cannot be negative".into())
+                Err(FieldRule::Negative)
             } else {
                 Ok(())
             }
         }
         (ControlKind::Date { precision }, FieldValue::Date(date)) => check_date(date, *precision),
         (ControlKind::DateRange { precision }, FieldValue::DateRange { start, end }) => {
-            check_date(start, *precision).map_err(|message| format!("start: {message}"))?;
-            check_date(end, *precision).map_err(|message| format!("end: {message}"))?;
-            if end < start { Err("the end is before the start".into()) } else { Ok(()) }
+            check_date(start, *precision)?;
+            check_date(end, *precision)?;
+            if end < start { Err(FieldRule::EndBeforeStart) } else { Ok(()) }
         }
         (ControlKind::Selector { multi, options }, FieldValue::Selected(chosen)) => {
             one_unless_multi(*multi, chosen.len())?;
             no_repeats(chosen)?;
             match chosen.iter().find(|id| !options.iter().any(|o| &o.id == *id)) {
-                Some(unknown) => Err(format!("{unknown:?} is not one of the options")),
+                Some(unknown) => Err(FieldRule::UnknownOption { option: unknown.clone() }),
                 None => Ok(()),
             }
         }
@@ -490,46 +537,29 @@ fn check_value(kind: &ControlKind, value: &FieldValue) -> Result<(), String> {
         }
         (ControlKind::File, FieldValue::Files(files)) => {
             if files.len() > MAX_FILES {
-                return Err(format!("at most {MAX_FILES} files"));
+                return Err(FieldRule::TooManyFiles { max: MAX_FILES as u32 });
             }
             no_repeats(files)
         }
-        (kind, _) => Err(format!("expected {}", expected(kind))),
+        (ControlKind::Number { .. }, _) => Err(FieldRule::NotANumber),
+        (ControlKind::Money { .. }, _) => Err(FieldRule::NotAnAmount),
+        _ => Err(FieldRule::WrongKind),
     }
 }
 
-fn expected(kind: &ControlKind) -> &'static str {
-    match kind {
-        ControlKind::Text | ControlKind::Textarea => "text",
-        ControlKind::Number { .. } => "a number",
-        ControlKind::Money { .. } => "an amount in cents",
-        ControlKind::Date { .. } => "a date",
-        ControlKind::DateRange { .. } => "a date range",
-        ControlKind::Selector { .. } => "selected options",
-        ControlKind::Contact { target: ContactTarget::Members, .. } => "members",
-        ControlKind::Contact { target: ContactTarget::Departments, .. } => "departments",
-        ControlKind::File => "files",
-        ControlKind::Table { .. } => "table rows",
-    }
-}
-
-fn check_length(text: &str, max: usize, multiline: bool) -> Result<(), String> {
+fn check_length(text: &str, max: usize, multiline: bool) -> Result<(), FieldRule> {
     if text.chars().count() > max {
-        return Err(format!("at most {max} characters"));
+        return Err(FieldRule::Length { min: 0, max: max as u32 });
     }
     if !multiline && text.contains(['\n', '\r']) {
-        return Err("a single line only".into());
+        return Err(FieldRule::SingleLine);
     }
     Ok(())
 }
 
 /// `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH:00` (hour), a real calendar date.
-pub fn check_date(text: &str, precision: DatePrecision) -> Result<(), String> {
-    let format = match precision {
-        DatePrecision::Day => "YYYY-MM-DD",
-        DatePrecision::Hour => "YYYY-MM-DDTHH:00",
-    };
-    let bad = || format!("expected a date as {format}");
+pub fn check_date(text: &str, precision: DatePrecision) -> Result<(), FieldRule> {
+    let bad = || FieldRule::DateFormat { precision };
     let (date, hour) = match precision {
         DatePrecision::Day => (text, None),
         DatePrecision::Hour => {
@@ -554,10 +584,10 @@ pub fn check_date(text: &str, precision: DatePrecision) -> Result<(), String> {
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
-        _ => return Err("no such month".into()),
+        _ => return Err(FieldRule::NoSuchDate),
     };
     if day == 0 || day > days {
-        return Err("no such day".into());
+        return Err(FieldRule::NoSuchDate);
     }
     if let Some(hour) = hour {
         match number(hour, 2) {

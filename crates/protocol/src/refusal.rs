@@ -8,7 +8,7 @@
 //! message when a newer server refuses for a new reason.
 
 use crate::MemberId;
-use crate::approval::{Decision, RequestStatus};
+use crate::approval::{DatePrecision, Decimal, Decision, RequestStatus};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -149,6 +149,61 @@ pub enum FieldRule {
     UnknownMember { member: MemberId },
     /// A department named does not exist.
     UnknownDepartment { department: String },
+    // Filling in an approval form (paths `form.<control_id>`, `form.<table>[<row>].<column>`).
+    /// The form names a field its template does not have.
+    UnknownField,
+    /// Text on one line only.
+    SingleLine,
+    /// A value of another kind than the field holds (e.g. text in a date field).
+    WrongKind,
+    /// Not a number.
+    NotANumber,
+    /// Not an amount of money.
+    NotAnAmount,
+    /// A number with more than `max` decimals.
+    Decimals { max: u8 },
+    /// A number below the field's lower bound.
+    NotBelow { min: Decimal },
+    /// A number above the field's upper bound.
+    NotAbove { max: Decimal },
+    /// An amount below zero.
+    Negative,
+    /// Not a date written as the precision says (`YYYY-MM-DD` or `YYYY-MM-DDTHH:00`).
+    DateFormat { precision: DatePrecision },
+    /// No such month or day in the calendar.
+    NoSuchDate,
+    /// A date range whose end is before its start.
+    EndBeforeStart,
+    /// Several choices where one is allowed.
+    OneChoice,
+    /// The same choice twice.
+    RepeatedChoice,
+    /// A choice that is not one of the field's options.
+    UnknownOption { option: String },
+    /// More table rows than allowed.
+    TooManyRows { max: u32 },
+    /// More files than allowed.
+    TooManyFiles { max: u32 },
+    // A member's directory fields (paths are the API's field names: `mobile`, `leader_of`, …).
+    /// Already used by another member.
+    Taken,
+    /// A userid of other characters than ASCII letters, digits, `.`, `_`, `-` and `@`, or not
+    /// starting with a letter or digit.
+    UseridChars,
+    /// Not a phone number (digits, optionally starting with +).
+    PhoneNumber,
+    /// Not an email address.
+    EmailAddress,
+    /// Not an http(s) URL or a path on this server.
+    AvatarUrl,
+    /// Holds control characters.
+    ControlCharacters,
+    /// A department that is not one of the member's departments.
+    NotAmongDepartments { department: String },
+    /// A member cannot be their own direct leader.
+    OwnLeader,
+    /// The direct leader would close a circle of leaders.
+    LeaderCycle,
     /// A rule from a newer server.
     #[serde(other)]
     Unknown,
@@ -179,6 +234,37 @@ impl fmt::Display for FieldRule {
             }
             Self::UnknownMember { member } => write!(f, "member {member} does not exist"),
             Self::UnknownDepartment { department } => write!(f, "department {department} does not exist"),
+            Self::UnknownField => f.write_str("no such field in this template"),
+            Self::SingleLine => f.write_str("a single line only"),
+            Self::WrongKind => f.write_str("a value of another kind than this field holds"),
+            Self::NotANumber => f.write_str("expected a number"),
+            Self::NotAnAmount => f.write_str("expected an amount in cents"),
+            Self::Decimals { max } => write!(f, "at most {max} decimals"),
+            Self::NotBelow { min } => write!(f, "at least {min}"),
+            Self::NotAbove { max } => write!(f, "at most {max}"),
+            Self::Negative => f.write_str("an amount cannot be negative"),
+            Self::DateFormat { precision: DatePrecision::Day } => f.write_str("expected a date as YYYY-MM-DD"),
+            Self::DateFormat { precision: DatePrecision::Hour } => f.write_str("expected a date as YYYY-MM-DDTHH:00"),
+            Self::NoSuchDate => f.write_str("no such date in the calendar"),
+            Self::EndBeforeStart => f.write_str("the end is before the start"),
+            Self::OneChoice => f.write_str("only one choice allowed"),
+            Self::RepeatedChoice => f.write_str("the same choice appears twice"),
+            Self::UnknownOption { option } => write!(f, "{option:?} is not one of the options"),
+            Self::TooManyRows { max } => write!(f, "at most {max} rows"),
+            Self::TooManyFiles { max } => write!(f, "at most {max} files"),
+            Self::Taken => f.write_str("already used by another member"),
+            Self::UseridChars => {
+                f.write_str("use letters, digits, '.', '_', '-' or '@', starting with a letter or digit")
+            }
+            Self::PhoneNumber => f.write_str("not a phone number (digits, optionally starting with +)"),
+            Self::EmailAddress => f.write_str("not an email address"),
+            Self::AvatarUrl => f.write_str("an http(s) URL or a path on this server"),
+            Self::ControlCharacters => f.write_str("no control characters"),
+            Self::NotAmongDepartments { department } => {
+                write!(f, "{department} is not one of the member's departments")
+            }
+            Self::OwnLeader => f.write_str("a member cannot be their own leader"),
+            Self::LeaderCycle => f.write_str("this would make a circle of leaders"),
             Self::Unknown => f.write_str("not accepted"),
         }
     }

@@ -86,7 +86,7 @@ fn text_and_textarea() {
     refused(ControlKind::Text, Some(FieldValue::Text("   ".into())), "required");
     refused(ControlKind::Text, Some(FieldValue::Text("a\nb".into())), "single line");
     refused(ControlKind::Text, Some(FieldValue::Text("字".repeat(MAX_TEXT_CHARS + 1))), "at most 200");
-    refused(ControlKind::Text, Some(FieldValue::Money(5)), "expected text");
+    refused(ControlKind::Text, Some(FieldValue::Money(5)), "another kind");
     ok(ControlKind::Textarea, FieldValue::Text("第一行\n第二行".into()));
     refused(ControlKind::Textarea, Some(FieldValue::Text("x".repeat(MAX_TEXTAREA_CHARS + 1))), "at most 2000");
 }
@@ -117,8 +117,8 @@ fn money_is_cents_and_never_negative() {
 fn dates_are_real_calendar_days_in_order() {
     let day = ControlKind::Date { precision: DatePrecision::Day };
     ok(day.clone(), FieldValue::Date("2024-02-29".into()));
-    refused(day.clone(), Some(FieldValue::Date("2025-02-29".into())), "no such day");
-    refused(day.clone(), Some(FieldValue::Date("2025-13-01".into())), "no such month");
+    refused(day.clone(), Some(FieldValue::Date("2025-02-29".into())), "no such date");
+    refused(day.clone(), Some(FieldValue::Date("2025-13-01".into())), "no such date");
     refused(day.clone(), Some(FieldValue::Date("2025-1-01".into())), "YYYY-MM-DD");
     refused(day.clone(), Some(FieldValue::Date("2025-01-01T09:00".into())), "YYYY-MM-DD");
     refused(day, None, "required");
@@ -131,8 +131,8 @@ fn dates_are_real_calendar_days_in_order() {
     ok(range.clone(), span("2025-03-01", "2025-03-01"));
     ok(range.clone(), span("2025-03-01", "2025-03-05"));
     refused(range.clone(), Some(span("2025-03-05", "2025-03-01")), "end is before the start");
-    refused(range.clone(), Some(span("2025-03-05", "2025-03-32")), "end: no such day");
-    refused(range, Some(FieldValue::Date("2025-03-01".into())), "expected a date range");
+    refused(range.clone(), Some(span("2025-03-05", "2025-03-32")), "no such date");
+    refused(range, Some(FieldValue::Date("2025-03-01".into())), "another kind");
     let hours = ControlKind::DateRange { precision: DatePrecision::Hour };
     ok(hours.clone(), span("2025-03-01T09:00", "2025-03-01T18:00"));
     refused(hours, Some(span("2025-03-01T18:00", "2025-03-01T09:00")), "before the start");
@@ -159,11 +159,11 @@ fn contacts_pick_members_or_departments() {
     let one = ControlKind::Contact { target: ContactTarget::Members, multi: false };
     ok(one.clone(), FieldValue::Members(vec![member(5)]));
     refused(one.clone(), Some(FieldValue::Members(vec![member(5), member(6)])), "only one");
-    refused(one, Some(FieldValue::Departments(vec![DepartmentId::from("eng")])), "expected members");
+    refused(one, Some(FieldValue::Departments(vec![DepartmentId::from("eng")])), "another kind");
     let many = ControlKind::Contact { target: ContactTarget::Departments, multi: true };
     ok(many.clone(), FieldValue::Departments(vec!["eng".into(), "hr".into()]));
     refused(many.clone(), Some(FieldValue::Departments(vec!["eng".into(), "eng".into()])), "twice");
-    refused(many, Some(FieldValue::Members(vec![member(5)])), "expected departments");
+    refused(many, Some(FieldValue::Members(vec![member(5)])), "another kind");
 }
 
 #[test]
@@ -192,11 +192,16 @@ fn tables_check_every_row_and_name_the_cell() {
     assert_eq!(
         errors,
         vec![
-            FieldError { control_id: "name".into(), row: Some(1), message: "required".into() },
-            FieldError { control_id: "qty".into(), row: Some(1), message: "at most 0 decimals".into() },
+            FieldError::cell("items", 1, "name", FieldRule::Required),
+            FieldError::cell("items", 1, "qty", FieldRule::Decimals { max: 0 }),
         ]
     );
     assert_eq!(errors[1].to_string(), "qty (row 2): at most 0 decimals");
+    let problems: Vec<FieldProblem> = errors.iter().map(FieldError::problem).collect();
+    assert_eq!(problems[1], FieldProblem::new("form.items[1].qty", FieldRule::Decimals { max: 0 }));
+    let read_back: Vec<FieldError> = problems.iter().filter_map(FieldError::from_problem).collect();
+    assert_eq!(read_back, errors, "paths read back into the same cells");
+    assert_eq!(FieldError::from_problem(&FieldProblem::new("name", FieldRule::Required)), None);
     let empty = form(vec![("items", FieldValue::Rows(vec![]))]);
     assert!(validate(&template, &empty).is_err(), "a required table needs a row");
     let too_many = form(vec![("items", FieldValue::Rows(vec![row("x", "1"); MAX_TABLE_ROWS + 1]))]);

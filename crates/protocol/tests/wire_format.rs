@@ -1,6 +1,7 @@
 //! Snapshot tests: the JSON shape of every wire type is frozen once shipped.
 
 use uuid::Uuid;
+use weft_protocol::approval::{DatePrecision, Decimal};
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
 use weft_protocol::chat::{
     Attachment, ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest, Thumbnail,
@@ -145,6 +146,59 @@ fn error_body_with_field_problems() {
           "path": "controls.n.decimals",
           "rule": "at_most",
           "max": 6
+        }
+      ]
+    }
+    "#);
+    let back: ErrorBody = serde_json::from_value(serde_json::to_value(&body).expect("json")).expect("reads back");
+    assert_eq!(back, body);
+}
+
+#[test]
+fn error_body_with_form_and_member_field_problems() {
+    let body = ErrorBody {
+        problems: vec![
+            FieldProblem::new("form.amount", FieldRule::Required),
+            FieldProblem::new("form.items[1].qty", FieldRule::NotBelow { min: Decimal::parse("1").expect("decimal") }),
+            FieldProblem::new("form.day", FieldRule::DateFormat { precision: DatePrecision::Hour }),
+            FieldProblem::new("form.kind", FieldRule::UnknownOption { option: "party".into() }),
+            FieldProblem::new("mobile", FieldRule::Taken),
+            FieldProblem::new("leader_of", FieldRule::NotAmongDepartments { department: "eng".into() }),
+        ],
+        ..ErrorBody::new(ErrorCode::InvalidField, "amount: required; qty (row 2): at least 1")
+    };
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "code": "invalid_field",
+      "message": "amount: required; qty (row 2): at least 1",
+      "problems": [
+        {
+          "path": "form.amount",
+          "rule": "required"
+        },
+        {
+          "path": "form.items[1].qty",
+          "rule": "not_below",
+          "min": "1"
+        },
+        {
+          "path": "form.day",
+          "rule": "date_format",
+          "precision": "hour"
+        },
+        {
+          "path": "form.kind",
+          "rule": "unknown_option",
+          "option": "party"
+        },
+        {
+          "path": "mobile",
+          "rule": "taken"
+        },
+        {
+          "path": "leader_of",
+          "rule": "not_among_departments",
+          "department": "eng"
         }
       ]
     }

@@ -106,8 +106,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedImport, Vec<CsvRowError>> {
         let text = match text_fields(&get("name"), &get("alias"), &get("position"), &get("mobile"), &get("email"), "") {
             Ok(text) => Some(text),
             Err(problems) => {
-                for (field, message) in problems {
-                    error(field, message);
+                for problem in problems {
+                    error(problem.field, problem.message);
                 }
                 None
             }

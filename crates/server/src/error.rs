@@ -8,8 +8,9 @@ use crate::store::StoreError;
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use weft_protocol::approval::FieldError;
 use weft_protocol::refusal::problems_message;
-use weft_protocol::{ApprovalRefusal, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem, Refusal};
+use weft_protocol::{ApprovalRefusal, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem, FieldRule, Refusal};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -136,14 +137,30 @@ impl From<StoreError> for ApiError {
             StoreError::Conflict(message) => Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, message),
             StoreError::Refused(refusal) => Self::refused(refusal),
             StoreError::Problems(problems) => Self::problems(problems),
-            StoreError::Duplicate(field) => {
-                Self::new(StatusCode::CONFLICT, ErrorCode::Conflict, format!("{field}: already used by another member"))
+            StoreError::Duplicate(field) => Self {
+                problems: vec![FieldProblem::new(field, FieldRule::Taken)],
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    ErrorCode::Conflict,
+                    format!("{field}: already used by another member"),
+                )
+            },
+            StoreError::FormInvalid(errors) => {
+                let message = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                Self { problems: errors.iter().map(FieldError::problem).collect(), ..Self::invalid_field(message) }
             }
             internal @ (StoreError::Sqlite(_) | StoreError::Corrupt(_)) => {
                 tracing::error!(error = %internal, "store failure");
                 Self::internal()
             }
         }
+    }
+}
+
+impl From<crate::directory::FieldError> for ApiError {
+    /// A member field's problem: 422 with the validator's message and the typed problem.
+    fn from(error: crate::directory::FieldError) -> Self {
+        Self { problems: vec![error.problem()], ..Self::invalid_field(error.message) }
     }
 }
 

@@ -399,6 +399,15 @@ async fn forms_are_validated_and_contacts_must_exist() {
     for words in ["amount: an amount cannot be negative", "reason: required", "date: required"] {
         assert!(message.contains(words), "{words} in {message}");
     }
+    // The same problems, typed, for the app to place beside the fields.
+    let problems = reply.body["problems"].as_array().cloned().unwrap_or_default();
+    for expected in [
+        json!({ "path": "form.amount", "rule": "negative" }),
+        json!({ "path": "form.reason", "rule": "required" }),
+        json!({ "path": "form.date", "rule": "required" }),
+    ] {
+        assert!(problems.contains(&expected), "{expected} in {}", reply.body);
+    }
     let spec = json!({
         "name": "Handover", "icon": "handover",
         "controls": [
@@ -414,6 +423,7 @@ async fn forms_are_validated_and_contacts_must_exist() {
     let nobody = json!({ "to": { "kind": "members", "value": [Uuid::new_v4()] } });
     let reply = f.submit_with("yangfan", &handover, nobody, &Uuid::new_v4().to_string()).await;
     assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert_eq!(reply.body["problems"][0]["rule"], "unknown_member", "{}", reply.body);
     // A member hidden from the applicant cannot be picked, as if they did not exist.
     let hide = format!("/api/v1/admin/visibility/members/{}", f.id("chenjing"));
     assert_eq!(f.call("admin", Method::PUT, &hide, Some(json!({}))).await.status, StatusCode::NO_CONTENT);

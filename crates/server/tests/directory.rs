@@ -208,6 +208,7 @@ async fn members_are_created_updated_and_refused_when_a_unique_field_is_taken() 
         let reply = app.call(Method::POST, "/api/v1/admin/members", Some(&admin), Some(body)).await;
         assert_error(&reply, StatusCode::CONFLICT, "conflict");
         assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with(field)), "{field}: {}", reply.body);
+        assert_eq!(reply.body["problems"], json!([{ "path": field, "rule": "taken" }]), "{field}");
     }
     for (body, field) in [
         (json!({ "userid": "bad id", "name": "x", "departments": ["be"] }), "userid"),
@@ -220,7 +221,29 @@ async fn members_are_created_updated_and_refused_when_a_unique_field_is_taken() 
         let reply = app.call(Method::POST, "/api/v1/admin/members", Some(&admin), Some(body)).await;
         assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
         assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with(field)), "{field}: {}", reply.body);
+        assert_eq!(reply.body["problems"][0]["path"], field, "{}", reply.body);
     }
+    let reply = app
+        .call(
+            Method::POST,
+            "/api/v1/admin/members",
+            Some(&admin),
+            Some(json!({ "userid": "ok6", "name": "x", "mobile": "12", "email": "nope", "departments": ["be"] })),
+        )
+        .await;
+    assert_eq!(
+        reply.body["problems"],
+        json!([{ "path": "mobile", "rule": "phone_number" }, { "path": "email", "rule": "email_address" }]),
+        "every text field's problem, typed"
+    );
+    let short = json!({ "userid": "ok7", "name": "x", "departments": ["be"], "password": "short" });
+    let reply = app.call(Method::POST, "/api/v1/admin/members", Some(&admin), Some(short)).await;
+    assert_eq!(
+        reply.body["problems"],
+        json!([{ "path": "password", "rule": "length", "min": 8, "max": 256 }]),
+        "{}",
+        reply.body
+    );
 
     // Without a password the member is invited and cannot sign in.
     let invited = app

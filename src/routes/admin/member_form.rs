@@ -1,10 +1,10 @@
 //! Creating and editing a member: the fields checked with the protocol's rules before sending,
-//! each problem shown next to its field, and the server's refusals mapped to the field they name.
+//! each problem shown next to its field, and the server's typed problems placed by the field they name.
 
 use super::{AdminContext, DepartmentChecklist, Notice, NoticeLine, indented, toggle_in, tree_rows, use_admin};
 use crate::api::ApiError;
 use crate::components::text_field::TextField;
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::{Lang, Text, field_rule_text, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::auth::Role;
@@ -12,7 +12,7 @@ use weft_protocol::directory::{
     CreateMemberRequest, DirectoryMember, MemberFields, normalize_mobile, validate_email, validate_mobile,
     validate_new_password, validate_text_field, validate_userid,
 };
-use weft_protocol::{DepartmentId, ErrorCode, MemberId};
+use weft_protocol::{DepartmentId, FieldProblem, FieldRule, MemberId};
 
 /// The form's contents. Lives in the console's context, so it survives moving between pages and
 /// failed saves (offline included): nothing typed is lost until it is saved or cancelled.
@@ -157,43 +157,84 @@ impl FieldErrors {
         }
     }
 
-    /// The text field a server message names (`"<field>: …"`), with its rule's wording.
-    fn text_field(self, field: &str) -> Option<(RwSignal<Option<Text>>, Text)> {
+    /// Puts the server's typed problems next to the fields they name; `false` when it sent none,
+    /// or one names no field of this form (the caller then shows its message as a notice).
+    fn show_server(self, error: &ApiError, lang: Lang) -> bool {
+        let ApiError::Server { body, .. } = error else { return false };
+        let mut all_placed = !body.problems.is_empty();
+        for problem in &body.problems {
+            match place_member_problem(problem, lang) {
+                Some(MemberPlace::Text { field, text }) => {
+                    if let Some(signal) = self.text_signal(field) {
+                        signal.set(Some(text));
+                    }
+                }
+                Some(MemberPlace::Picker { field, words }) => {
+                    if let Some(signal) = self.picker_signal(field) {
+                        signal.set(Some(words));
+                    }
+                }
+                None => all_placed = false,
+            }
+        }
+        all_placed
+    }
+
+    fn text_signal(self, field: &str) -> Option<RwSignal<Option<Text>>> {
         Some(match field {
-            "userid" => (self.userid, Text::AdminUseridRule),
-            "name" => (self.name, Text::AdminNameRule),
-            "alias" => (self.alias, Text::AdminTextRule),
-            "position" => (self.position, Text::AdminTextRule),
-            "mobile" => (self.mobile, Text::AdminMobileRule),
-            "email" => (self.email, Text::AdminEmailRule),
-            "password" => (self.password, Text::AdminPasswordRule),
+            "userid" => self.userid,
+            "name" => self.name,
+            "alias" => self.alias,
+            "position" => self.position,
+            "mobile" => self.mobile,
+            "email" => self.email,
+            "password" => self.password,
             _ => return None,
         })
     }
 
-    /// The picker a server message names.
-    fn picker(self, field: &str) -> Option<RwSignal<Option<String>>> {
+    fn picker_signal(self, field: &str) -> Option<RwSignal<Option<String>>> {
         match field {
-            "departments" | "main_department_id" | "leader_of" => Some(self.departments),
-            "direct_leader_id" => Some(self.direct_leader),
+            "departments" => Some(self.departments),
+            "direct_leader" => Some(self.direct_leader),
             "role" => Some(self.role),
             _ => None,
         }
     }
+}
 
-    /// Puts a refusal next to the field it names; `false` when it names none.
-    fn show_server(self, error: &ApiError) -> bool {
-        let ApiError::Server { body, .. } = error else { return false };
-        let Some((field, rest)) = body.message.split_once(": ") else { return false };
-        if let Some((signal, rule)) = self.text_field(field) {
-            signal.set(Some(if body.code == ErrorCode::Conflict { Text::AdminAlreadyUsed } else { rule }));
-            return true;
-        }
-        if let Some(signal) = self.picker(field) {
-            signal.set(Some(rest.to_owned()));
-            return true;
-        }
-        false
+/// Where a typed problem from the server goes on the member form, and what it says there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MemberPlace {
+    /// A text field (`userid`, `name`, `mobile`, …), with its rule's wording (or "already used").
+    Text { field: &'static str, text: Text },
+    /// A picker (`departments`, `direct_leader`, `role`), with the problem in the member's words.
+    Picker { field: &'static str, words: String },
+}
+
+/// Places a problem by its path (the API's field names); `None` for a path the form has no
+/// field for.
+pub fn place_member_problem(problem: &FieldProblem, lang: Lang) -> Option<MemberPlace> {
+    let text = |field: &'static str, rule: Text| {
+        let text = if problem.rule == FieldRule::Taken { Text::AdminAlreadyUsed } else { rule };
+        Some(MemberPlace::Text { field, text })
+    };
+    let picker = |field: &'static str| {
+        let words = field_rule_text(&problem.rule, lang).unwrap_or_else(|| problem.rule.to_string());
+        Some(MemberPlace::Picker { field, words })
+    };
+    match problem.path.as_str() {
+        "userid" => text("userid", Text::AdminUseridRule),
+        "name" => text("name", Text::AdminNameRule),
+        "alias" => text("alias", Text::AdminTextRule),
+        "position" => text("position", Text::AdminTextRule),
+        "mobile" => text("mobile", Text::AdminMobileRule),
+        "email" => text("email", Text::AdminEmailRule),
+        "password" => text("password", Text::AdminPasswordRule),
+        "departments" | "main_department_id" | "leader_of" => picker("departments"),
+        "direct_leader_id" => picker("direct_leader"),
+        "role" => picker("role"),
+        _ => None,
     }
 }
 
@@ -274,7 +315,7 @@ pub fn MemberForm() -> impl IntoView {
                     admin.reload();
                 }
                 Err(error) => {
-                    if !errors.show_server(&error) {
+                    if !errors.show_server(&error, i18n.lang.get_untracked()) {
                         notice.set(Some(Notice::of(&error)));
                     }
                 }

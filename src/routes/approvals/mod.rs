@@ -33,8 +33,8 @@ pub fn date_time(at: Millis) -> String {
     )
 }
 
-/// An error as shown beside its field: "required" in the member's language, other refusals in
-/// the protocol's words.
+/// An error as shown beside its field, in the member's language (a rule from a newer server in
+/// the protocol's words).
 pub fn field_error_text(error: &FieldError, lang: crate::i18n::Lang) -> String {
-    if error.message == "required" { Text::ApprovalRequired.in_lang(lang).to_owned() } else { error.message.clone() }
+    crate::i18n::field_rule_text(&error.rule, lang).unwrap_or_else(|| error.rule.to_string())
 }

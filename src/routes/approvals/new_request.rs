@@ -7,7 +7,7 @@
 use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
 use crate::approval_drafts::{DraftSaver, load_draft};
-use crate::approval_form::{RawForm, parse_server_errors, to_values};
+use crate::approval_form::{RawForm, place_server_problems, to_values};
 use crate::i18n::{Text, use_i18n};
 use crate::state::{Connection, error_text, use_chat};
 use crate::sync::outbox::OutboxAction;
@@ -93,18 +93,35 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let template_for_submit = StoredValue::new(template.clone());
     // A submission of this form the server refused: its reasons, beside the fields they name.
     let refused = chat.pending_submissions().into_iter().find_map(|entry| match (&entry.action, entry.failed) {
-        (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => Some(reason),
+        (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => {
+            Some((entry.client_id, reason))
+        }
         _ => None,
     });
-    let show_refusal = move |reason: &str| match spec.with_value(|spec| parse_server_errors(&spec.controls, reason)) {
-        Some(found) => {
-            errors.set(found);
-            form_error.set(Some(Text::ApprovalFixFields.in_lang(i18n.lang.get_untracked()).to_owned()));
+    // The server's typed problems go beside the fields they name (the others above the form, in
+    // the member's words); a typed reason is worded too; otherwise (after a reload, or from an
+    // older server) its message is shown above the form.
+    let show_refusal = move |client_id: &str, message: &str| {
+        let lang = i18n.lang.get_untracked();
+        let problems = chat.form_problems.with_untracked(|all| all.get(client_id).cloned()).unwrap_or_default();
+        if problems.is_empty() {
+            let reason = chat.refusals.with_untracked(|all| all.get(client_id).cloned());
+            let worded = reason.and_then(|reason| crate::i18n::refusal_text(&reason, lang));
+            form_error.set(Some(worded.unwrap_or_else(|| message.to_owned())));
+            return;
         }
-        None => form_error.set(Some(reason.to_owned())),
+        let found = spec.with_value(|spec| place_server_problems(&spec.controls, &problems));
+        let above: Vec<String> = found
+            .elsewhere
+            .iter()
+            .map(|problem| crate::i18n::field_rule_text(&problem.rule, lang).unwrap_or_else(|| problem.to_string()))
+            .collect();
+        errors.set(found.placed);
+        let fix = Text::ApprovalFixFields.in_lang(lang).to_owned();
+        form_error.set(Some(std::iter::once(fix).chain(above).collect::<Vec<_>>().join(" ")));
     };
-    if let Some(reason) = refused {
-        show_refusal(&reason);
+    if let Some((client_id, reason)) = refused {
+        show_refusal(&client_id, &reason);
     }
     let sending = RwSignal::new(None::<ClientId>);
     let navigate_after = navigate.clone();
@@ -155,7 +172,7 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
             match state {
                 Some((Some(reason), _)) => {
                     sending.set(None);
-                    show_refusal(&reason);
+                    show_refusal(&key, &reason);
                 }
                 // The server could not be reached after all: it waits in the outbox, listed.
                 Some((None, attempts)) if attempts > 0 => {

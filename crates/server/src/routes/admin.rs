@@ -8,7 +8,7 @@
 
 use crate::AppState;
 use crate::csv_io;
-use crate::directory::member_input;
+use crate::directory::{check_password, check_userid, member_input};
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery};
 use crate::hub::HubEvent;
@@ -25,7 +25,7 @@ use uuid::Uuid;
 use weft_protocol::directory::{
     CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DirectoryMember,
     HideMemberRequest, ImportSummary, MemberFields, MemberStatus, SetDepartmentScopeRequest, SetPasswordRequest,
-    UpdateDepartmentRequest, VisibilityRules, validate_department_name, validate_new_password, validate_userid,
+    UpdateDepartmentRequest, VisibilityRules, validate_department_name,
 };
 use weft_protocol::{DepartmentId, ErrorCode, MemberId, SessionId};
 
@@ -71,11 +71,11 @@ async fn create_member(
     ApiJson(request): ApiJson<CreateMemberRequest>,
 ) -> Result<(StatusCode, Json<DirectoryMember>), ApiError> {
     let userid = request.userid.trim().to_owned();
-    validate_userid(&userid).map_err(ApiError::invalid_field)?;
-    let input = member_input(&request.fields).map_err(ApiError::invalid_field)?;
+    check_userid(&userid)?;
+    let input = member_input(&request.fields).map_err(ApiError::problems)?;
     let (password_hash, status) = match request.password {
         Some(password) => {
-            validate_new_password(&password).map_err(ApiError::invalid_field)?;
+            check_password(&password)?;
             (hash(password).await?, MemberStatus::Active)
         }
         None => (String::new(), MemberStatus::Invited),
@@ -93,7 +93,7 @@ async fn update_member(
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(fields): ApiJson<MemberFields>,
 ) -> Result<Json<DirectoryMember>, ApiError> {
-    let input = member_input(&fields).map_err(ApiError::invalid_field)?;
+    let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
     let card = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
     announce(&state, Vec::new());
@@ -136,7 +136,7 @@ async fn set_password(
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(request): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
-    validate_new_password(&request.password).map_err(ApiError::invalid_field)?;
+    check_password(&request.password)?;
     let password_hash = hash(request.password).await?;
     let now = crate::now_millis();
     let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;

@@ -57,6 +57,10 @@ pub enum StoreError {
     /// Fields break these rules.
     #[error("{}", weft_protocol::refusal::problems_message(.0))]
     Problems(Vec<FieldProblem>),
+    /// An approval form's values break these rules (sent as `form.*` problems, with the message
+    /// older apps read: `"amount: required; qty (row 2): at least 1"`).
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    FormInvalid(Vec<weft_protocol::approval::FieldError>),
 }
 
 impl From<ApprovalRefusal> for StoreError {

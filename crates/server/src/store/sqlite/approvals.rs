@@ -486,12 +486,14 @@ fn check_contacts(conn: &Connection, applicant: MemberId, request: &SubmitApprov
     let mut view = DirectoryView::new(conn, applicant, Facts::Only(&members))?;
     for member in members {
         if !view.can_see(conn, member)? {
-            return Err(StoreError::Invalid(format!("form: member {member} does not exist")));
+            return Err(FieldProblem::new("form", FieldRule::UnknownMember { member }).into());
         }
     }
     for department in departments {
         if view.department(conn, &department)?.is_none() {
-            return Err(StoreError::Invalid(format!("form: department {department} does not exist")));
+            return Err(
+                FieldProblem::new("form", FieldRule::UnknownDepartment { department: department.to_string() }).into()
+            );
         }
     }
     Ok(())
@@ -584,9 +586,7 @@ impl ApprovalStore for SqliteStore {
             }
             .into());
         }
-        validate(&template.spec, &request.form).map_err(|errors| {
-            StoreError::Invalid(errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-        })?;
+        validate(&template.spec, &request.form).map_err(StoreError::FormInvalid)?;
         check_contacts(&tx, applicant, request)?;
         check_files(&tx, applicant, request)?;
         let resolved =

@@ -20,7 +20,7 @@ use uuid::Uuid;
 use weft_protocol::directory::{
     Department, DirectoryMember, HideMemberRequest, MemberStatus, UpdateDepartmentRequest, VisibilityRules,
 };
-use weft_protocol::{DepartmentId, MemberId, Millis, SessionId};
+use weft_protocol::{DepartmentId, FieldProblem, FieldRule, MemberId, Millis, SessionId};
 
 /// Above this many removals and additions for one viewer, they get a directory reset instead.
 pub const MAX_LISTED_CORRECTIONS: usize = 200;
@@ -123,21 +123,25 @@ pub(super) fn stored_leader(conn: &Connection, member: MemberId) -> StoreResult<
 fn check_member(conn: &Connection, member: MemberId, userid: Option<&str>, input: &MemberInput) -> StoreResult<()> {
     for department in &input.departments {
         if !department_exists(conn, department)? {
-            return Err(StoreError::Invalid(format!("departments: there is no department {department}")));
+            return Err(FieldProblem::new(
+                "departments",
+                FieldRule::UnknownDepartment { department: department.to_string() },
+            )
+            .into());
         }
     }
     if let Some(leader) = input.direct_leader {
         if leader == member {
-            return Err(StoreError::Invalid("direct_leader_id: a member cannot be their own leader".into()));
+            return Err(FieldProblem::new("direct_leader_id", FieldRule::OwnLeader).into());
         }
         let status: Option<String> = conn
             .query_row("SELECT status FROM members WHERE id = ?1", [leader.to_string()], |row| row.get(0))
             .optional()?;
         if status.is_none_or(|s| s == "deleted") {
-            return Err(StoreError::Invalid("direct_leader_id: no such member".into()));
+            return Err(FieldProblem::new("direct_leader_id", FieldRule::UnknownMember { member: leader }).into());
         }
         if leader_cycle(member, leader, |m| stored_leader(conn, m).ok().flatten()) {
-            return Err(StoreError::Invalid("direct_leader_id: this would make a circle of leaders".into()));
+            return Err(FieldProblem::new("direct_leader_id", FieldRule::LeaderCycle).into());
         }
     }
     let taken = |column: &str, value: &str| -> StoreResult<bool> {
