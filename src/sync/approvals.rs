@@ -249,9 +249,14 @@ impl ChatState {
     }
 
     /// Brings the requests waiting for the member and their own ones up to date (after start-up
-    /// and reconnecting: the feed only tells of changes, and cards need the current state).
+    /// and reconnecting: the feed only tells of changes, and cards need the current state), and
+    /// keeps the templates on the device, so a request form opens offline even on a device where
+    /// the approvals list was never opened online.
     pub(crate) async fn refresh_approvals(self) {
         let Some(api) = self.api() else { return };
+        if let Err(failure) = self.approval_templates().await {
+            leptos::logging::warn!("approval templates were not refreshed: {failure:?}");
+        }
         for list in [ApprovalBox::Waiting, ApprovalBox::Submitted] {
             let filter = crate::approvals_api::ListFilter { list, template: None, status: None };
             if let Ok(found) = api.approvals(filter, None, 100).await {
