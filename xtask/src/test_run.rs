@@ -89,23 +89,7 @@ pub fn test_all() -> XResult {
         "clippy (native)",
         run_check(
             "clippy: protocol, sync core, server, load generator, xtask",
-            &mut cargo(&[
-                "clippy",
-                "-p",
-                "weft-protocol",
-                "-p",
-                "weft-sync-core",
-                "-p",
-                "weft-server",
-                "-p",
-                "weft-loadgen",
-                "-p",
-                "xtask",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
+            &mut cargo(&native_packages("clippy", &["--all-targets", "--", "-D", "warnings"])),
         ),
     );
     record(
@@ -132,19 +116,7 @@ pub fn test_all() -> XResult {
         "native tests",
         run_suite(
             "native tests: protocol, sync core, server, load generator, xtask",
-            &mut cargo(&[
-                "test",
-                "-p",
-                "weft-protocol",
-                "-p",
-                "weft-sync-core",
-                "-p",
-                "weft-server",
-                "-p",
-                "weft-loadgen",
-                "-p",
-                "xtask",
-            ]),
+            &mut cargo(&native_packages("test", &[])),
         ),
     );
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);
@@ -200,6 +172,19 @@ pub fn test_all() -> XResult {
     }
     println!("{} passed, {} failed", total.passed, total.failed);
     if all_ok && total.failed == 0 { Ok(()) } else { Err("some checks or tests failed (see above)".into()) }
+}
+
+/// The crates that build and test natively (the app is checked for wasm32 on its own).
+const NATIVE_PACKAGES: [&str; 5] = ["weft-protocol", "weft-sync-core", "weft-server", "weft-loadgen", "xtask"];
+
+/// `cargo <command> -p …` over [`NATIVE_PACKAGES`], then `rest`.
+fn native_packages<'a>(command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec![command];
+    for package in NATIVE_PACKAGES {
+        args.extend(["-p", package]);
+    }
+    args.extend_from_slice(rest);
+    args
 }
 
 fn e2e_files() -> XResult<Vec<String>> {

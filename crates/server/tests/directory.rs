@@ -315,24 +315,13 @@ async fn deleting_a_member_frees_their_userid_and_removes_them_from_every_copy()
     assert_error(&reply, StatusCode::NOT_FOUND, "not_found");
 }
 
-/// Runs the real server on a loopback port; returns its address.
-async fn serve(app: &TestApp) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let router = weft_server::app(app.state.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    address
-}
-
 #[tokio::test]
 async fn disabling_ends_sessions_closes_live_sockets_and_refuses_sign_in() {
     let app = TestApp::new();
     let admin = app.login("admin").await;
     let token = app.login("zhaoliu").await;
     let second = app.login("zhaoliu").await;
-    let address = serve(&app).await;
+    let address = app.serve().await;
     let (mut socket, _) =
         tokio_tungstenite::connect_async(format!("ws://{address}/api/v1/live")).await.expect("socket");
     socket.send(WsMessage::text(json!({ "type": "auth", "token": token }).to_string())).await.expect("auth");
@@ -422,7 +411,7 @@ async fn a_directory_change_reaches_live_sockets_of_those_who_may_see_it() {
     let app = TestApp::new();
     let admin = app.login("admin").await;
     let ids = app.member_ids(&admin).await;
-    let address = serve(&app).await;
+    let address = app.serve().await;
     let mut sockets = Vec::new();
     for userid in ["lisi", "huangli"] {
         let token = app.login(userid).await;

@@ -15,16 +15,6 @@ use uuid::Uuid;
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
-async fn serve(app: &TestApp) -> std::net::SocketAddr {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let address = listener.local_addr().expect("address");
-    let router = weft_server::app(app.state.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
-    });
-    address
-}
-
 /// A ready live socket for `token`, resuming from `cursor` (or starting at the present).
 async fn connect(address: std::net::SocketAddr, token: &str, cursor: Option<u64>) -> Socket {
     let (mut socket, _) =
@@ -93,7 +83,7 @@ async fn send(state: weft_server::AppState, token: String, conversation: String,
 #[tokio::test]
 async fn concurrent_messages_reach_every_socket_once_in_feed_order() {
     let app = TestApp::new();
-    let address = serve(&app).await;
+    let address = app.serve().await;
     let (zhangsan, lisi, wangwu) = (app.login("zhangsan").await, app.login("lisi").await, app.login("wangwu").await);
     let engineering = app.conversation_id(&wangwu, "Engineering").await;
     let lunch = app.conversation_id(&lisi, "Lunch").await;
@@ -135,7 +125,7 @@ async fn concurrent_messages_reach_every_socket_once_in_feed_order() {
 #[tokio::test]
 async fn changes_outside_the_fast_path_interleave_without_a_gap() {
     let app = TestApp::new();
-    let address = serve(&app).await;
+    let address = app.serve().await;
     let (lisi, wangwu) = (app.login("lisi").await, app.login("wangwu").await);
     let engineering = app.conversation_id(&wangwu, "Engineering").await;
     let start = app.cursor(&lisi).await;
@@ -170,7 +160,7 @@ async fn changes_outside_the_fast_path_interleave_without_a_gap() {
 #[tokio::test]
 async fn a_socket_that_catches_up_then_goes_live_sends_nothing_twice() {
     let app = TestApp::new();
-    let address = serve(&app).await;
+    let address = app.serve().await;
     let (zhangsan, lisi) = (app.login("zhangsan").await, app.login("lisi").await);
     let lunch = app.conversation_id(&lisi, "Lunch").await;
     let start = app.cursor(&zhangsan).await;

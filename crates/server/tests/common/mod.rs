@@ -30,6 +30,17 @@ impl Default for TestApp {
 }
 
 impl TestApp {
+    /// Runs the real server on a loopback port (for live sockets); returns its address.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let router = app(self.state.clone());
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        address
+    }
+
     pub fn new() -> Self {
         Self::default()
     }
