@@ -23,14 +23,15 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
         .unwrap_or(false)
 }
 
-/// Threads that hash and verify passwords. Each argon2 call takes 19 MiB, and glibc keeps a freed
-/// block in the arena of the thread that used it: on the blocking pool's many threads that kept
-/// hundreds of MiB after a wave of sign-ins; two fixed threads keep two blocks at most.
+/// Threads that hash and verify passwords. Each argon2 call takes 19 MiB and a core for a while:
+/// two fixed threads bound both, so a wave of sign-ins queues instead of taking the blocking
+/// pool's many threads (and 19 MiB each) at once. (That the blocks go back to the system after
+/// use is `main.rs`'s fixed malloc threshold.)
 const PASSWORD_THREADS: usize = 2;
 
 type PasswordJob = Box<dyn FnOnce() + Send>;
 
-static PASSWORD_JOBS: LazyLock<Mutex<mpsc::Sender<PasswordJob>>> = LazyLock::new(|| {
+static PASSWORD_JOBS: LazyLock<mpsc::Sender<PasswordJob>> = LazyLock::new(|| {
     let (sender, receiver) = mpsc::channel::<PasswordJob>();
     let receiver = Arc::new(Mutex::new(receiver));
     for n in 0..PASSWORD_THREADS {
@@ -48,7 +49,7 @@ static PASSWORD_JOBS: LazyLock<Mutex<mpsc::Sender<PasswordJob>>> = LazyLock::new
             tracing::error!(error = %err, "cannot start a password thread");
         }
     }
-    Mutex::new(sender)
+    sender
 });
 
 /// Runs `job` (hashing or verifying a password) on one of the password threads; `None` if it
@@ -58,7 +59,7 @@ pub async fn on_password_thread<T: Send + 'static>(job: impl FnOnce() -> T + Sen
     let job: PasswordJob = Box::new(move || {
         let _ = done.send(job());
     });
-    PASSWORD_JOBS.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).send(job).ok()?;
+    PASSWORD_JOBS.send(job).ok()?;
     result.await.ok()
 }
 
