@@ -149,7 +149,7 @@ impl From<StoreError> for ApiError {
                 let message = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
                 Self { problems: errors.iter().map(FieldError::problem).collect(), ..Self::invalid_field(message) }
             }
-            internal @ (StoreError::Sqlite(_) | StoreError::Corrupt(_)) => {
+            internal @ (StoreError::Database(_) | StoreError::Corrupt(_)) => {
                 tracing::error!(error = %internal, "store failure");
                 Self::internal()
             }

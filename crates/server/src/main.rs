@@ -15,12 +15,14 @@ use weft_server::blobs::BlobStore;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
 use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
-use weft_server::store::{Limits, SqliteStore};
+use weft_server::store::{Limits, PostgresTarget, SqlStore};
 use weft_server::{AppState, app, now_millis};
 
 struct Options {
     addr: String,
     data_dir: PathBuf,
+    /// A `postgres://` URL; `None` keeps the embedded SQLite file in the data folder.
+    database_url: Option<String>,
     dist: PathBuf,
     limits: Limits,
     bench_members: usize,
@@ -35,6 +37,7 @@ fn options() -> Result<Options, String> {
     let mut options = Options {
         addr: env("WEFT_ADDR", "127.0.0.1:8080"),
         data_dir: env("WEFT_DATA_DIR", "data").into(),
+        database_url: std::env::var("WEFT_DATABASE_URL").ok().filter(|url| !url.is_empty()),
         dist: env("WEFT_DIST", "dist").into(),
         limits: Limits::default(),
         bench_members: 0,
@@ -51,6 +54,7 @@ fn options() -> Result<Options, String> {
         match flag.as_str() {
             "--addr" => options.addr = value()?,
             "--data-dir" => options.data_dir = value()?.into(),
+            "--database-url" => options.database_url = Some(value()?),
             "--dist" => options.dist = value()?.into(),
             "--recall-window-hours" => {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
@@ -58,10 +62,17 @@ fn options() -> Result<Options, String> {
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
             "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
+    }
+    if let Some(url) = &options.database_url
+        && !PostgresTarget::is_postgres_url(url)
+    {
+        return Err(format!(
+            "--database-url takes a postgres:// URL, not {url:?} (SQLite needs no URL: it lives in --data-dir)"
+        ));
     }
     Ok(options)
 }
@@ -117,8 +128,18 @@ async fn run() -> Result<(), String> {
     let options = options()?;
     std::fs::create_dir_all(&options.data_dir)
         .map_err(|err| format!("cannot create data folder {}: {err}", options.data_dir.display()))?;
-    let db_path = options.data_dir.join("weft.sqlite3");
-    let store = SqliteStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
+    let (store, database) = match &options.database_url {
+        Some(url) => {
+            let store = SqlStore::open_postgres(&PostgresTarget::new(url.clone()))
+                .map_err(|err| format!("cannot open the PostgreSQL database: {err}"))?;
+            (store, without_password(url))
+        }
+        None => {
+            let db_path = options.data_dir.join("weft.sqlite3");
+            let store = SqlStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
+            (store, db_path.display().to_string())
+        }
+    };
     let seeded =
         seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
     let bench = seed_bench(&store, options.bench_members, now_millis())
@@ -137,7 +158,7 @@ async fn run() -> Result<(), String> {
     let local = listener.local_addr().map_err(|err| err.to_string())?;
 
     println!("Weft is running at http://{local}/");
-    println!("  data: {}{}", db_path.display(), if seeded { " (demo organisation seeded)" } else { "" });
+    println!("  data: {database}{}", if seeded { " (demo organisation seeded)" } else { "" });
     println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
     if bench > 0 {
         println!("  bench members: {} in groups of {BENCH_GROUP_SIZE} (password \"{BENCH_PASSWORD}\")", bench);
@@ -154,6 +175,16 @@ async fn run() -> Result<(), String> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|err| format!("server error: {err}"))
+}
+
+/// The URL as it may be printed: any password replaced by `***`.
+fn without_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let Some((credentials, host)) = rest.split_once('@') else { return url.to_owned() };
+    match credentials.split_once(':') {
+        Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+        None => url.to_owned(),
+    }
 }
 
 async fn shutdown_signal() {

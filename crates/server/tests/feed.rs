@@ -139,8 +139,8 @@ async fn a_recalled_message_replays_as_recalled() {
 
 #[tokio::test]
 async fn recall_is_refused_after_the_window() {
-    use weft_server::store::{ConversationStore, Limits, MemberStore, MessageStore, NewMessage, SqliteStore};
-    let store = SqliteStore::open_in_memory().expect("db");
+    use weft_server::store::{ConversationStore, Limits, MemberStore, MessageStore, NewMessage, SqlStore};
+    let store = SqlStore::open_for_tests().expect("db");
     weft_server::seed::seed_demo(&store, 1_000_000_000).expect("seed");
     let zhangsan = store.credentials("zhangsan").expect("query").expect("account").member_id;
     let conversation = store.conversations_of(zhangsan).expect("list")[0].id;

@@ -7,9 +7,11 @@
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
 mod migrations;
-mod sqlite;
+mod repository;
+pub mod sql;
 
-pub use sqlite::SqliteStore;
+pub use repository::SqlStore;
+pub use sql::PostgresTarget;
 
 use std::sync::Arc;
 use weft_protocol::DepartmentId;
@@ -32,8 +34,8 @@ use weft_protocol::{
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("sqlite: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    #[error("database: {0}")]
+    Database(#[from] sql::Error),
     #[error("stored data is malformed: {0}")]
     Corrupt(String),
     /// A unique field (`userid`, `mobile`, `email`) is already someone else's; names the field.

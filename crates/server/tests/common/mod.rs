@@ -10,7 +10,7 @@ use std::sync::Arc;
 use tower::ServiceExt;
 use weft_server::seed::{DEMO_PASSWORD, seed_demo};
 use weft_server::static_files::Assets;
-use weft_server::store::SqliteStore;
+use weft_server::store::SqlStore;
 use weft_server::{AppState, app, now_millis};
 
 pub struct TestApp {
@@ -46,7 +46,7 @@ impl TestApp {
     }
 
     pub fn with_assets(assets: Assets) -> Self {
-        let store = SqliteStore::open_in_memory().expect("in-memory database");
+        let store = SqlStore::open_for_tests().expect("a test database");
         seed_demo(&store, now_millis()).expect("seed");
         let blobs = weft_server::blobs::BlobStore::open(
             &std::env::temp_dir().join(format!("weft-test-blobs-{}", uuid::Uuid::new_v4())),

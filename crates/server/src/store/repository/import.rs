@@ -9,8 +9,8 @@ use super::directory::{Facts, load_model, status_from};
 use super::directory_admin::{insert_member_row, led_departments, record_corrections, update_member_row};
 use super::members::revoke_all_sessions;
 use super::uuid_at;
+use crate::store::sql::{Connection, params};
 use crate::store::{ExportRow, ImportRow, MemberInput, NewMember, StoreResult};
-use rusqlite::{Connection, params};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 use weft_protocol::auth::Role;
@@ -21,7 +21,7 @@ use weft_protocol::{DepartmentId, MemberId, Millis, SessionId};
 fn department_paths(conn: &Connection) -> StoreResult<HashMap<DepartmentId, String>> {
     let rows: Vec<(String, String, Option<String>)> = conn
         .prepare("SELECT id, name, parent_id FROM departments")?
-        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .query_map((), |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
         .collect::<Result<_, _>>()?;
     let by_id: HashMap<&str, (&str, Option<&str>)> =
         rows.iter().map(|(id, name, parent)| (id.as_str(), (name.as_str(), parent.as_deref()))).collect();
@@ -66,7 +66,7 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
     let mut stmt =
         conn.prepare("SELECT member_id, department_id, is_leader FROM member_departments ORDER BY member_id, sort")?;
     let rows = stmt
-        .query_map([], |row| Ok((MemberId(uuid_at(row, 0)?), DepartmentId(row.get(1)?), row.get::<_, i64>(2)? != 0)))?;
+        .query_map((), |row| Ok((MemberId(uuid_at(row, 0)?), DepartmentId(row.get(1)?), row.get::<_, i64>(2)? != 0)))?;
     for row in rows {
         let (member, department, leads) = row?;
         memberships.entry(member).or_default().push((department, leads));
@@ -77,7 +77,7 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
          FROM members m LEFT JOIN members l ON l.id = m.direct_leader_id WHERE m.status <> 'deleted' \
          ORDER BY m.department_id, m.userid",
     )?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map((), |row| {
         Ok((
             MemberId(uuid_at(row, 0)?),
             [row.get::<_, String>(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?, row.get(6)?],

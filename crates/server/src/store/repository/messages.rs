@@ -6,18 +6,18 @@
 use super::approvals::actor;
 use super::changes::{StoredChange, head, record};
 use super::conversations::{facts, participant_ids, require_participant, titles};
-use super::{MESSAGE_SELECT, SqliteStore, message_by_seq, message_from_row, to_sql_seq};
+use super::{MESSAGE_SELECT, SqlStore, message_by_seq, message_from_row, to_sql_seq};
 use crate::domain::conversations::rules::{self, Mentions, Recall, SentMessage};
+use crate::store::sql::{OptionalExtension, params};
 use crate::store::{
     CommittedMessage, Limits, MessageStore, NewMessage, Recipients, StoreError, StoreResult, StoredMessage,
 };
-use rusqlite::{OptionalExtension, params};
 use std::str::FromStr;
 use uuid::Uuid;
 use weft_protocol::chat::{MessagePage, SearchHit};
 use weft_protocol::{ConversationId, MemberId, MessageId, Millis};
 
-impl MessageStore for SqliteStore {
+impl MessageStore for SqlStore {
     fn messages(&self, conversation: ConversationId, before_seq: Option<u64>, limit: u32) -> StoreResult<MessagePage> {
         let conn = self.read();
         let before = before_seq.map_or(i64::MAX, to_sql_seq);
@@ -69,7 +69,7 @@ impl MessageStore for SqliteStore {
             }
         }
         let seq: i64 = tx.query_row(
-            "UPDATE conversations SET last_seq = last_seq + 1, updated_at = MAX(updated_at, ?2) WHERE id = ?1 RETURNING last_seq",
+            "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
             params![new.conversation.to_string(), new.now],
             |row| row.get(0),
         )?;
@@ -95,7 +95,7 @@ impl MessageStore for SqliteStore {
         // Sending implies having read everything before.
         tx.execute(
             "INSERT INTO read_positions (conversation_id, member_id, seq) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (conversation_id, member_id) DO UPDATE SET seq = MAX(seq, excluded.seq)",
+             ON CONFLICT (conversation_id, member_id) DO UPDATE SET seq = CASE WHEN read_positions.seq > excluded.seq THEN read_positions.seq ELSE excluded.seq END",
             params![new.conversation.to_string(), new.sender.to_string(), seq],
         )?;
         let seq = u64::try_from(seq).unwrap_or(0);

@@ -9,7 +9,7 @@ use super::approvals::{detail, save};
 use super::uuid_at;
 use crate::domain::approvals::workflow;
 use crate::store::StoreResult;
-use rusqlite::{Connection, OptionalExtension};
+use crate::store::sql::{Connection, OptionalExtension};
 use uuid::Uuid;
 use weft_protocol::{ApprovalId, ClientId, MemberId, Millis};
 
@@ -52,7 +52,7 @@ pub(super) fn release_departed_approver(
 }
 
 /// Who would take a step nobody is left to decide (`workflow::stand_in`), from the request's
-/// template version's fallback approver and the active administrators, oldest first.
+/// template version's fallback approver and the active administrators, in userid order.
 fn stand_in(conn: &Connection, id: ApprovalId, departed: MemberId) -> StoreResult<Option<MemberId>> {
     let named: Option<String> = conn
         .query_row(
@@ -75,8 +75,8 @@ fn stand_in(conn: &Connection, id: ApprovalId, departed: MemberId) -> StoreResul
         fallback = Some((MemberId(named), active));
     }
     let admins: Vec<MemberId> = conn
-        .prepare_cached("SELECT id FROM members WHERE role = 'admin' AND status = 'active' ORDER BY rowid")?
-        .query_map([], |row| uuid_at(row, 0))?
+        .prepare_cached("SELECT id FROM members WHERE role = 'admin' AND status = 'active' ORDER BY userid")?
+        .query_map((), |row| uuid_at(row, 0))?
         .map(|id| id.map(MemberId))
         .collect::<Result<_, _>>()?;
     Ok(workflow::stand_in(fallback, departed, &admins))

@@ -133,7 +133,7 @@ const MIGRATIONS: &[&str] = &[
     "#,
     // 6: the organisation directory. `members` is rebuilt (a CHECK cannot be altered in place) to
     //    allow the `invited` and `deleted` statuses and to gain contact fields, the direct leader,
-    //    an avatar, search keys (filled in by `SqliteStore::open`, which computes pinyin) and a
+    //    an avatar, search keys (filled in by `SqlStore::open`, which computes pinyin) and a
     //    version. `department_id` stays: it is the main department, and `member_departments`
     //    lists every department (the main one too) with leader flags. Visibility rules get two
     //    tables (plus the allow list of hidden members).
@@ -345,7 +345,7 @@ const MIGRATIONS: &[&str] = &[
 ///
 /// Foreign keys are off while a step runs (SQLite's procedure for rebuilding a table others refer
 /// to: create the new table, copy, drop the old, rename) and checked before the step commits.
-pub fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
+pub(super) fn migrate(conn: &mut Connection) -> rusqlite::Result<usize> {
     migrate_to(conn, MIGRATIONS.len())
 }
 

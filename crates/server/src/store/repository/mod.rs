@@ -17,7 +17,9 @@ mod readers;
 mod rules;
 
 use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use crate::store::sql::{
+    Connection, Dialect, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier,
+};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -25,39 +27,85 @@ use uuid::Uuid;
 use weft_protocol::chat::{Attachment, Message, ReplyPreview, Thumbnail, excerpt};
 use weft_protocol::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis};
 
-/// SQLite-backed store. One writer connection behind a mutex (SQLite serialises writers anyway)
-/// and, for a database file, a few read-only connections (`readers`) that reads use, so they
-/// never wait behind a write. An in-memory database has no readers: its reads use the writer.
-pub struct SqliteStore {
+/// The store, on SQLite or PostgreSQL: one writer connection behind a mutex (writes are
+/// serialised, which keeps the change feed's positions in commit order) and a few reader
+/// connections (`readers`) that reads use, so they never wait behind a write. An in-memory
+/// SQLite database has no readers: its reads use the writer.
+pub struct SqlStore {
     conn: Mutex<Connection>,
     readers: readers::Readers,
     /// Told of each new message while the writer is still held (see `FeedListener`).
     listener: RwLock<Option<Arc<dyn FeedListener>>>,
+    /// A schema made for this store alone (tests on PostgreSQL), dropped with the store.
+    private_schema: Option<String>,
 }
 
-impl SqliteStore {
-    /// Opens (creating if needed) the database file and brings its schema up to date.
+impl SqlStore {
+    /// Opens (creating if needed) the SQLite database file and brings its schema up to date.
     pub fn open(path: &Path) -> StoreResult<Self> {
-        let conn = Connection::open(path)?;
-        conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
-        let mut store = Self::with_connection(conn)?;
-        store.readers = readers::Readers::open(path, readers::READERS)?;
+        let conn = rusqlite::Connection::open(path).map_err(crate::store::sql::Error::from)?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(crate::store::sql::Error::from)?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(crate::store::sql::Error::from)?;
+        let mut store = Self::with_sqlite(conn)?;
+        store.readers = readers::Readers::open_sqlite(path, readers::READERS)?;
         Ok(store)
     }
 
-    /// A private database in memory, for tests.
+    /// A private SQLite database in memory.
     pub fn open_in_memory() -> StoreResult<Self> {
-        Self::with_connection(Connection::open_in_memory()?)
+        Self::with_sqlite(rusqlite::Connection::open_in_memory().map_err(crate::store::sql::Error::from)?)
     }
 
-    fn with_connection(mut conn: Connection) -> StoreResult<Self> {
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    /// Connects to a PostgreSQL database and brings its schema up to date.
+    pub fn open_postgres(target: &PostgresTarget) -> StoreResult<Self> {
+        Self::postgres_with_readers(target, readers::READERS)
+    }
+
+    fn postgres_with_readers(target: &PostgresTarget, readers: usize) -> StoreResult<Self> {
+        let conn = Connection::postgres(PgConnection::connect(target)?);
+        let mut store = Self::ready(conn)?;
+        store.readers = readers::Readers::open_postgres(target, readers)?;
+        Ok(store)
+    }
+
+    /// A private database for one test: in memory on SQLite, or, when `WEFT_TEST_DATABASE_URL`
+    /// names a PostgreSQL database, a fresh schema there that is dropped with the store.
+    pub fn open_for_tests() -> StoreResult<Self> {
+        match std::env::var("WEFT_TEST_DATABASE_URL") {
+            Ok(url) if PostgresTarget::is_postgres_url(&url) => {
+                let schema = format!("weft_test_{}", Uuid::new_v4().simple());
+                let admin = PgConnection::connect(&PostgresTarget::new(url.clone()))?;
+                admin.batch(&format!("CREATE SCHEMA {}", quote_identifier(&schema)))?;
+                let target = PostgresTarget { url, schema: Some(schema.clone()) };
+                let mut store = Self::postgres_with_readers(&target, 1)?;
+                store.private_schema = Some(schema);
+                Ok(store)
+            }
+            _ => Self::open_in_memory(),
+        }
+    }
+
+    /// Which database this store runs on.
+    pub fn dialect(&self) -> Dialect {
+        self.conn().dialect()
+    }
+
+    fn with_sqlite(conn: rusqlite::Connection) -> StoreResult<Self> {
+        conn.pragma_update(None, "foreign_keys", "ON").map_err(crate::store::sql::Error::from)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(crate::store::sql::Error::from)?;
+        Self::ready(Connection::sqlite(conn))
+    }
+
+    fn ready(mut conn: Connection) -> StoreResult<Self> {
         migrations::migrate(&mut conn)?;
         // Search keys need pinyin, which the migration (plain SQL) could not compute.
         directory::refresh_search_keys(&conn)?;
-        Ok(Self { conn: Mutex::new(conn), readers: readers::Readers::default(), listener: RwLock::new(None) })
+        Ok(Self {
+            conn: Mutex::new(conn),
+            readers: readers::Readers::default(),
+            listener: RwLock::new(None),
+            private_schema: None,
+        })
     }
 
     /// The writer: every write, and reads that must see the writer's own transaction.
@@ -91,13 +139,24 @@ impl SqliteStore {
     }
 }
 
-pub(super) fn uuid_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Uuid> {
-    let text: String = row.get(index)?;
-    Uuid::from_str(&text)
-        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err)))
+impl Drop for SqlStore {
+    fn drop(&mut self) {
+        if let Some(schema) = &self.private_schema {
+            let conn = self.conn.get_mut().unwrap_or_else(|poisoned| poisoned.into_inner());
+            // A schema left behind by a failed drop is removed with the test database.
+            if let Err(err) = conn.execute_batch(&format!("DROP SCHEMA {} CASCADE", quote_identifier(schema))) {
+                tracing::warn!("the test schema {schema} stays: {err}");
+            }
+        }
+    }
 }
 
-pub(super) fn seq_at(row: &Row<'_>, index: usize) -> rusqlite::Result<u64> {
+pub(super) fn uuid_at(row: &Row<'_>, index: usize) -> crate::store::sql::Result<Uuid> {
+    let text: String = row.get(index)?;
+    Uuid::from_str(&text).map_err(|err| crate::store::sql::Error::conversion(index, err))
+}
+
+pub(super) fn seq_at(row: &Row<'_>, index: usize) -> crate::store::sql::Result<u64> {
     let value: i64 = row.get(index)?;
     Ok(u64::try_from(value).unwrap_or(0))
 }
@@ -118,7 +177,7 @@ pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg
      LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id \
      LEFT JOIN attachments file ON file.id = msg.attachment_id";
 
-pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
+pub(super) fn message_from_row(row: &Row<'_>) -> crate::store::sql::Result<Message> {
     let recalled_at: Option<Millis> = row.get(8)?;
     let mentions: String = row.get(9)?;
     let mention_all: i64 = row.get(10)?;
@@ -157,13 +216,12 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
 
 /// The attachment columns starting at `index` (`id, file_name, content_type, size, width, height,
 /// thumbnail_width, thumbnail_height`), if any.
-pub(super) fn attachment_at(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<Attachment>> {
+pub(super) fn attachment_at(row: &Row<'_>, index: usize) -> crate::store::sql::Result<Option<Attachment>> {
     let id: Option<String> = row.get(index)?;
     let Some(id) = id else { return Ok(None) };
-    let id = AttachmentId::from_str(&id)
-        .map_err(|err| rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(err)))?;
+    let id = AttachmentId::from_str(&id).map_err(|err| crate::store::sql::Error::conversion(index, err))?;
     let size: i64 = row.get(index + 3)?;
-    let pixels = |at: usize| -> rusqlite::Result<Option<u32>> {
+    let pixels = |at: usize| -> crate::store::sql::Result<Option<u32>> {
         Ok(row.get::<_, Option<i64>>(index + at)?.and_then(|value| u32::try_from(value).ok()))
     };
     Ok(Some(Attachment {
@@ -189,11 +247,8 @@ pub(super) fn message_by_seq(
     Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
 }
 
-pub(super) fn unique_violation(err: &rusqlite::Error) -> bool {
-    matches!(
-        err,
-        rusqlite::Error::SqliteFailure(e, _) if e.code == rusqlite::ErrorCode::ConstraintViolation
-    )
+pub(super) fn unique_violation(err: &crate::store::sql::Error) -> bool {
+    err.is_unique_violation()
 }
 
 pub(super) fn corrupt(what: &str) -> StoreError {

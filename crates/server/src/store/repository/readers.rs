@@ -1,15 +1,17 @@
 //! The reader connections beside the one writer: a few read-only connections to the same WAL
 //! database, so reads (feed pulls, the directory, search, history, the conversation list) run
-//! beside a write instead of queueing behind the writer's mutex. WAL gives each read a
-//! consistent snapshot of the last commit; a write that returned is visible to every later read.
+//! beside a write instead of queueing behind the writer's mutex. SQLite's WAL (or PostgreSQL's
+//! MVCC) gives each read a consistent snapshot of the last commit; a write that returned is
+//! visible to every later read.
 
 use super::super::StoreResult;
-use rusqlite::{Connection, OpenFlags};
+use crate::store::sql::{Connection, PgConnection, PostgresTarget};
+use rusqlite::OpenFlags;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
-/// Reader connections opened beside the writer for a database file.
+/// Reader connections opened beside the writer.
 pub(super) const READERS: usize = 4;
 
 /// A few read-only connections; a read takes a free one, or waits for one in turn.
@@ -20,17 +22,32 @@ pub(super) struct Readers {
 }
 
 impl Readers {
-    /// Opens `count` read-only connections to the database at `path` (already migrated).
-    pub(super) fn open(path: &Path, count: usize) -> StoreResult<Self> {
+    /// Opens `count` read-only connections to the SQLite database at `path` (already migrated).
+    pub(super) fn open_sqlite(path: &Path, count: usize) -> StoreResult<Self> {
         let mut connections = Vec::with_capacity(count);
         for _ in 0..count {
-            let conn = Connection::open_with_flags(
-                path,
-                OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
-            )?;
-            conn.pragma_update(None, "query_only", "ON")?;
-            conn.busy_timeout(std::time::Duration::from_secs(5))?;
-            connections.push(Mutex::new(conn));
+            let open = || -> rusqlite::Result<rusqlite::Connection> {
+                let conn = rusqlite::Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
+                )?;
+                conn.pragma_update(None, "query_only", "ON")?;
+                conn.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(conn)
+            };
+            let conn = open().map_err(crate::store::sql::Error::from)?;
+            connections.push(Mutex::new(Connection::sqlite(conn)));
+        }
+        Ok(Self { connections, next: AtomicUsize::new(0) })
+    }
+
+    /// Opens `count` PostgreSQL sessions whose transactions are read-only.
+    pub(super) fn open_postgres(target: &PostgresTarget, count: usize) -> StoreResult<Self> {
+        let mut connections = Vec::with_capacity(count);
+        for _ in 0..count {
+            let conn = PgConnection::connect(target)?;
+            conn.batch("SET default_transaction_read_only = on")?;
+            connections.push(Mutex::new(Connection::postgres(conn)));
         }
         Ok(Self { connections, next: AtomicUsize::new(0) })
     }
@@ -56,22 +73,22 @@ impl Readers {
 
 #[cfg(test)]
 mod tests {
-    use super::super::SqliteStore;
+    use super::super::SqlStore;
     use crate::seed::seed_demo;
     use crate::store::{ChangeFeed, ConversationStore, DirectoryStore, MemberStore, MessageStore, NewMessage};
     use std::sync::Arc;
     use std::time::Duration;
     use weft_protocol::{ClientId, MemberId};
 
-    fn file_store() -> (Arc<SqliteStore>, std::path::PathBuf) {
+    fn file_store() -> (Arc<SqlStore>, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("weft-readers-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("folder");
-        let store = SqliteStore::open(&dir.join("weft.sqlite3")).expect("open");
+        let store = SqlStore::open(&dir.join("weft.sqlite3")).expect("open");
         seed_demo(&store, crate::now_millis()).expect("seed");
         (Arc::new(store), dir)
     }
 
-    fn member(store: &SqliteStore, userid: &str) -> MemberId {
+    fn member(store: &SqlStore, userid: &str) -> MemberId {
         store.credentials(userid).expect("lookup").expect("seeded member").member_id
     }
 
@@ -129,7 +146,7 @@ mod tests {
             &envelope.change,
             weft_protocol::sync::Change::Message { message } if message.id == stored.message.id
         )));
-        let refused = store.read().execute("UPDATE members SET position = 'x'", []);
+        let refused = store.read().execute("UPDATE members SET position = 'x'", ());
         assert!(refused.is_err(), "reader connections are read-only");
         std::fs::remove_dir_all(dir).ok();
     }

@@ -11,9 +11,9 @@
 
 use super::conversations::summaries;
 use super::directory::{DirectoryView, Facts};
-use super::{SqliteStore, message_by_seq, seq_at, to_sql_seq};
+use super::{SqlStore, message_by_seq, seq_at, to_sql_seq};
+use crate::store::sql::{Connection, params};
 use crate::store::{ChangeFeed, StoreError, StoreResult};
-use rusqlite::{Connection, params};
 use serde::{Deserialize, Serialize};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
 use weft_protocol::{ApprovalId, ConversationId, DepartmentId, MemberId, Millis};
@@ -65,16 +65,18 @@ pub(super) fn record(
     now: Millis,
 ) -> StoreResult<u64> {
     let payload = serde_json::to_string(change).map_err(|err| super::corrupt(&err.to_string()))?;
-    conn.execute(
-        "INSERT INTO changes (conversation_id, target_member_id, kind, payload, created_at) VALUES (?1, ?2, 'v1', ?3, ?4)",
+    let position: i64 = conn.query_row(
+        "INSERT INTO changes (conversation_id, target_member_id, kind, payload, created_at) \
+         VALUES (?1, ?2, 'v1', ?3, ?4) RETURNING position",
         params![conversation.to_string(), target.map(|t| t.to_string()), payload, now],
+        |row| row.get(0),
     )?;
-    Ok(u64::try_from(conn.last_insert_rowid()).unwrap_or(0))
+    Ok(u64::try_from(position).unwrap_or(0))
 }
 
 /// The feed's newest position (0 when empty).
 pub(super) fn head(conn: &Connection) -> StoreResult<u64> {
-    let position: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
+    let position: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", (), |row| row.get(0))?;
     Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
 }
 
@@ -219,7 +221,7 @@ fn pull_page(conn: &Connection, member: MemberId, after: u64, limit: u32) -> Sto
     Ok(PullResponse { changes, cursor, has_more })
 }
 
-impl ChangeFeed for SqliteStore {
+impl ChangeFeed for SqlStore {
     fn pull(&self, member: MemberId, after: u64, limit: u32) -> StoreResult<PullResponse> {
         let reader = self.read();
         // One read transaction: the page is rendered from the state it was selected in.

@@ -7,7 +7,7 @@
 use super::changes::{StoredChange, record};
 use super::{corrupt, uuid_at};
 use crate::store::StoreResult;
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::store::sql::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 use weft_protocol::approval::{ApprovalCard, ApprovalDetail, CardEvent, RequestStatus, card_lines};
 use weft_protocol::chat::MessageCard;
@@ -56,7 +56,7 @@ pub(super) fn post(
 ) -> StoreResult<()> {
     let conversation = approvals_conversation(conn, member, now)?;
     let seq: i64 = conn.query_row(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = MAX(updated_at, ?2) WHERE id = ?1 RETURNING last_seq",
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
         params![conversation.to_string(), now],
         |row| row.get(0),
     )?;

@@ -8,12 +8,12 @@
 use super::approval_cards::{card_of, post};
 use super::changes::{StoredChange, record_addressed};
 use super::directory::{DirectoryView, Facts};
-use super::{SqliteStore, uuid_at};
+use super::{SqlStore, uuid_at};
 use crate::domain::Actor;
 use crate::domain::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
 use crate::domain::approvals::workflow::{self, ApproverChange, Transition};
+use crate::store::sql::{Connection, OptionalExtension, params};
 use crate::store::{ApprovalFilter, ApprovalOutcome, ApprovalStore, StoreError, StoreResult};
-use rusqlite::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalMode, ApprovalRequest, ApprovalSummary, ApproverSource, ApproverState,
@@ -97,11 +97,10 @@ fn action_from(text: &str) -> AuditAction {
     }
 }
 
-fn status_at(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<RequestStatus> {
+fn status_at(row: &crate::store::sql::Row<'_>, index: usize) -> crate::store::sql::Result<RequestStatus> {
     let number: u8 = row.get(index)?;
-    RequestStatus::from_number(number).ok_or_else(|| {
-        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Integer, "request status".into())
-    })
+    RequestStatus::from_number(number)
+        .ok_or_else(|| crate::store::sql::Error::conversion(index, "not a request status"))
 }
 
 /// The member as the domain sees them acting (an unknown member acts with no role).
@@ -190,7 +189,7 @@ fn insert_version(
 fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
     let mut chart = OrgChart::default();
     let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM departments")?;
-    for row in stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))? {
+    for row in stmt.query_map((), |row| Ok((row.get::<_, String>(0)?, row.get::<_, Option<String>>(1)?)))? {
         let (id, parent) = row?;
         chart
             .departments
@@ -199,14 +198,14 @@ fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
     let mut stmt = conn.prepare_cached(
         "SELECT department_id, member_id FROM member_departments WHERE is_leader = 1 ORDER BY department_id, sort, member_id",
     )?;
-    for row in stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, uuid_at(row, 1)?)))? {
+    for row in stmt.query_map((), |row| Ok((row.get::<_, String>(0)?, uuid_at(row, 1)?)))? {
         let (department, member) = row?;
         if let Some(node) = chart.departments.get_mut(&DepartmentId(department)) {
             node.leaders.push(MemberId(member));
         }
     }
     let mut stmt = conn.prepare_cached("SELECT id, department_id, direct_leader_id, role, status FROM members")?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map((), |row| {
         Ok((
             uuid_at(row, 0)?,
             row.get::<_, String>(1)?,
@@ -504,7 +503,7 @@ fn retried(detail: ApprovalDetail) -> ApprovalOutcome {
     ApprovalOutcome { detail, created: false, recipients: Vec::new() }
 }
 
-impl ApprovalStore for SqliteStore {
+impl ApprovalStore for SqlStore {
     fn create_template(&self, actor: MemberId, spec: &TemplateSpec, now: Millis) -> StoreResult<Template> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -552,7 +551,7 @@ impl ApprovalStore for SqliteStore {
         let conn = self.read();
         let mut stmt =
             conn.prepare_cached("SELECT id FROM approval_templates WHERE archived = 0 ORDER BY created_at, id")?;
-        let ids: Vec<Uuid> = stmt.query_map([], |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
+        let ids: Vec<Uuid> = stmt.query_map((), |row| uuid_at(row, 0))?.collect::<Result<_, _>>()?;
         ids.into_iter().map(|id| current_template(&conn, TemplateId(id))).collect()
     }
 
@@ -625,7 +624,7 @@ impl ApprovalStore for SqliteStore {
         }
         for file in picked_files(&request.form) {
             tx.execute(
-                "INSERT OR IGNORE INTO approval_files (request_id, attachment_id) VALUES (?1, ?2)",
+                "INSERT INTO approval_files (request_id, attachment_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![key, file.to_string()],
             )?;
         }
@@ -634,7 +633,7 @@ impl ApprovalStore for SqliteStore {
         {
             for member in members {
                 tx.execute(
-                    "INSERT OR IGNORE INTO approval_cc (request_id, member_id, phase, notified) VALUES (?1, ?2, ?3, ?4)",
+                    "INSERT INTO approval_cc (request_id, member_id, phase, notified) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                     params![key, member.to_string(), phase, notified],
                 )?;
             }
@@ -734,8 +733,8 @@ impl ApprovalStore for SqliteStore {
              FROM approval_requests r \
              JOIN approval_template_versions v ON v.template_id = r.template_id AND v.version = r.template_version \
              JOIN members m ON m.id = r.applicant_id \
-             WHERE {condition} AND (?2 IS NULL OR r.template_id = ?2) AND (?3 IS NULL OR r.status = ?3) \
-             AND (?5 IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
+             WHERE {condition} AND (CAST(?2 AS TEXT) IS NULL OR r.template_id = ?2) AND (CAST(?3 AS BIGINT) IS NULL OR r.status = ?3) \
+             AND (CAST(?5 AS BIGINT) IS NULL OR r.updated_at < ?5 OR (r.updated_at = ?5 AND r.id < ?6)) \
              ORDER BY r.updated_at DESC, r.id DESC LIMIT ?4"
         );
         let conn = self.read();

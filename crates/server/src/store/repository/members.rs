@@ -2,9 +2,9 @@
 
 use super::directory::{refresh_search_keys, role_from, visible_active_profiles};
 use super::directory_admin::insert_member_row;
-use super::{SqliteStore, uuid_at};
+use super::{SqlStore, uuid_at};
+use crate::store::sql::{Connection, OptionalExtension, Row, params};
 use crate::store::{ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreResult};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
 use weft_protocol::{MemberId, Millis, SessionId};
 
@@ -18,7 +18,7 @@ pub(super) fn role_name(role: Role) -> &'static str {
 const PROFILE_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, m.role \
      FROM members m JOIN departments d ON d.id = m.department_id";
 
-fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<MemberProfile> {
+fn profile_from_row(row: &Row<'_>) -> crate::store::sql::Result<MemberProfile> {
     let role: String = row.get(6)?;
     Ok(MemberProfile {
         id: MemberId(uuid_at(row, 0)?),
@@ -44,9 +44,9 @@ pub(super) fn revoke_all_sessions(conn: &Connection, member: MemberId, now: Mill
     Ok(ids)
 }
 
-impl MemberStore for SqliteStore {
+impl MemberStore for SqlStore {
     fn is_empty(&self) -> StoreResult<bool> {
-        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM members", [], |row| row.get(0))?;
+        let count: i64 = self.conn().query_row("SELECT COUNT(*) FROM members", (), |row| row.get(0))?;
         Ok(count == 0)
     }
 
@@ -95,7 +95,7 @@ impl MemberStore for SqliteStore {
     }
 }
 
-impl SessionStore for SqliteStore {
+impl SessionStore for SqlStore {
     fn create_session(
         &self,
         id: SessionId,

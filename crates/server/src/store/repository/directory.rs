@@ -2,11 +2,11 @@
 //! [`crate::visibility::OrgModel`], rendering cards for a viewer (leaders they may not see are left
 //! out), and the snapshot, member detail, search and `GET /members` built on them.
 
-use super::{SqliteStore, uuid_at};
+use super::{SqlStore, uuid_at};
 use crate::search_keys;
+use crate::store::sql::{Connection, OptionalExtension, Row, params};
 use crate::store::{DirectoryStore, StoreError, StoreResult};
 use crate::visibility::{HiddenAllow, MemberFacts, OrgModel, Viewer};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::HashMap;
 use weft_protocol::auth::{MemberProfile, Role};
 use weft_protocol::directory::{
@@ -33,29 +33,29 @@ pub(super) fn load_model(conn: &Connection, facts: Facts<'_>) -> StoreResult<Org
     let mut model = OrgModel::default();
     let mut stmt = conn.prepare_cached("SELECT id, parent_id FROM departments")?;
     let rows =
-        stmt.query_map([], |row| Ok((DepartmentId(row.get(0)?), row.get::<_, Option<String>>(1)?.map(DepartmentId))))?;
+        stmt.query_map((), |row| Ok((DepartmentId(row.get(0)?), row.get::<_, Option<String>>(1)?.map(DepartmentId))))?;
     for row in rows {
         let (id, parent) = row?;
         model.parent.insert(id, parent);
     }
     let mut stmt = conn.prepare_cached("SELECT department_id FROM visibility_scoped_department")?;
-    for id in stmt.query_map([], |row| row.get::<_, String>(0))? {
+    for id in stmt.query_map((), |row| row.get::<_, String>(0))? {
         model.scopes.insert(DepartmentId(id?), Vec::new());
     }
     let mut stmt = conn.prepare_cached(
         "SELECT department_id, visible_department_id FROM visibility_department_scope ORDER BY department_id, visible_department_id",
     )?;
-    for row in stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))? {
+    for row in stmt.query_map((), |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))? {
         let (department, visible) = row?;
         model.scopes.entry(DepartmentId(department)).or_default().push(DepartmentId(visible));
     }
     let mut stmt = conn.prepare_cached("SELECT member_id FROM visibility_hidden_member")?;
-    for id in stmt.query_map([], |row| uuid_at(row, 0))? {
+    for id in stmt.query_map((), |row| uuid_at(row, 0))? {
         model.hidden.insert(MemberId(id?), HiddenAllow::default());
     }
     let mut stmt =
         conn.prepare_cached("SELECT member_id, allowed_department_id, allowed_member_id FROM visibility_hidden_allow")?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map((), |row| {
         Ok((uuid_at(row, 0)?, row.get::<_, Option<String>>(1)?, row.get::<_, Option<String>>(2)?))
     })?;
     for row in rows {
@@ -78,7 +78,7 @@ pub(super) fn load_model(conn: &Connection, facts: Facts<'_>) -> StoreResult<Org
 fn load_all_facts(conn: &Connection, model: &mut OrgModel) -> StoreResult<()> {
     let mut stmt = conn.prepare_cached("SELECT id, role, status FROM members")?;
     let rows =
-        stmt.query_map([], |row| Ok((MemberId(uuid_at(row, 0)?), row.get::<_, String>(1)?, row.get::<_, String>(2)?)))?;
+        stmt.query_map((), |row| Ok((MemberId(uuid_at(row, 0)?), row.get::<_, String>(1)?, row.get::<_, String>(2)?)))?;
     for row in rows {
         let (id, role, status) = row?;
         model
@@ -89,7 +89,7 @@ fn load_all_facts(conn: &Connection, model: &mut OrgModel) -> StoreResult<()> {
         "SELECT member_id, department_id, is_leader FROM member_departments ORDER BY member_id, sort",
     )?;
     let rows = stmt
-        .query_map([], |row| Ok((MemberId(uuid_at(row, 0)?), DepartmentId(row.get(1)?), row.get::<_, i64>(2)? != 0)))?;
+        .query_map((), |row| Ok((MemberId(uuid_at(row, 0)?), DepartmentId(row.get(1)?), row.get::<_, i64>(2)? != 0)))?;
     for row in rows {
         let (member, department_id, is_leader) = row?;
         if let Some(facts) = model.members.get_mut(&member) {
@@ -128,7 +128,7 @@ pub(super) const CARD_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.
      FROM members m";
 
 /// A card as stored (departments and leader still unfiltered).
-pub(super) fn card_from_row(row: &Row<'_>) -> rusqlite::Result<DirectoryMember> {
+pub(super) fn card_from_row(row: &Row<'_>) -> crate::store::sql::Result<DirectoryMember> {
     let status: String = row.get(9)?;
     let role: String = row.get(10)?;
     let keys: String = row.get(12)?;
@@ -227,7 +227,7 @@ impl DirectoryView {
     }
 }
 
-pub(super) fn department_from_row(row: &Row<'_>) -> rusqlite::Result<Department> {
+pub(super) fn department_from_row(row: &Row<'_>) -> crate::store::sql::Result<Department> {
     Ok(Department {
         id: DepartmentId(row.get(0)?),
         name: row.get(1)?,
@@ -249,7 +249,7 @@ fn visible_departments(conn: &Connection, model: &OrgModel, viewer: &Viewer) -> 
     }
     let mut stmt =
         conn.prepare_cached("SELECT id, name, parent_id, sort_order FROM departments ORDER BY sort_order, id")?;
-    let rows = stmt.query_map([], department_from_row)?;
+    let rows = stmt.query_map((), department_from_row)?;
     let mut out = Vec::new();
     for department in rows {
         let mut department = department?;
@@ -273,7 +273,7 @@ fn visible_cards(
 ) -> StoreResult<Vec<DirectoryMember>> {
     // The query is matched in SQL first (cheap), then key by key (a match must not span keys).
     let sql = format!(
-        "{CARD_SELECT} WHERE m.status <> 'deleted' AND (?1 IS NULL OR instr(m.search_keys, ?1) > 0) ORDER BY m.userid"
+        "{CARD_SELECT} WHERE m.status <> 'deleted' AND (CAST(?1 AS TEXT) IS NULL OR instr(m.search_keys, ?1) > 0) ORDER BY m.userid"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map([query], card_from_row)?;
@@ -288,12 +288,12 @@ fn visible_cards(
     Ok(out)
 }
 
-impl DirectoryStore for SqliteStore {
+impl DirectoryStore for SqlStore {
     fn directory_snapshot(&self, viewer: MemberId) -> StoreResult<DirectorySnapshot> {
         let reader = self.read();
         // One read transaction for the cursor and the data: no write can land in between.
         let conn = reader.unchecked_transaction()?;
-        let cursor: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", [], |row| row.get(0))?;
+        let cursor: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", (), |row| row.get(0))?;
         let view = DirectoryView::new(&conn, viewer, Facts::All)?;
         Ok(DirectorySnapshot {
             departments: visible_departments(&conn, &view.model, &view.viewer)?,
@@ -339,7 +339,7 @@ pub(super) fn visible_active_profiles(conn: &Connection, viewer: MemberId) -> St
          FROM members m JOIN departments d ON d.id = m.department_id \
          WHERE m.status = 'active' ORDER BY d.sort_order, m.userid",
     )?;
-    let rows = stmt.query_map([], |row| {
+    let rows = stmt.query_map((), |row| {
         Ok(MemberProfile {
             id: MemberId(uuid_at(row, 0)?),
             userid: row.get(1)?,
@@ -367,7 +367,7 @@ pub(super) fn refresh_search_keys(conn: &Connection) -> StoreResult<usize> {
         "SELECT id, name, alias, userid, email, position FROM members WHERE search_keys = '' AND status <> 'deleted'",
     )?;
     let rows: Vec<(String, String)> = stmt
-        .query_map([], |row| {
+        .query_map((), |row| {
             let keys = search_keys::search_keys(
                 &row.get::<_, String>(1)?,
                 &row.get::<_, String>(2)?,

@@ -6,10 +6,10 @@
 use super::approvals::actor;
 use super::changes::{StoredChange, record};
 use super::directory::{DirectoryView, Facts};
-use super::{SqliteStore, message_by_seq, seq_at, unique_violation, uuid_at};
+use super::{SqlStore, message_by_seq, seq_at, unique_violation, uuid_at};
 use crate::domain::conversations::rules::{self, Candidate, ConversationFacts};
+use crate::store::sql::{Connection, OptionalExtension, params};
 use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResult};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::str::FromStr;
 use uuid::Uuid;
 use weft_protocol::chat::{
@@ -64,7 +64,7 @@ pub(super) fn summaries(
          FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1 \
          LEFT JOIN read_positions r ON r.conversation_id = c.id AND r.member_id = ?1 \
          LEFT JOIN conversation_prefs cp ON cp.conversation_id = c.id AND cp.member_id = ?1 \
-         WHERE (?2 IS NULL OR c.id = ?2) \
+         WHERE (CAST(?2 AS TEXT) IS NULL OR c.id = ?2) \
          ORDER BY COALESCE(cp.pinned, 0) DESC, c.updated_at DESC, c.id"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -171,7 +171,7 @@ fn insert_participants(
 ) -> StoreResult<()> {
     for member in members {
         conn.execute(
-            "INSERT OR IGNORE INTO participants (conversation_id, member_id, joined_at) VALUES (?1, ?2, ?3)",
+            "INSERT INTO participants (conversation_id, member_id, joined_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
             params![conversation.to_string(), member.to_string(), now],
         )?;
     }
@@ -180,7 +180,7 @@ fn insert_participants(
 
 fn touch(conn: &Connection, conversation: ConversationId, now: Millis) -> StoreResult<()> {
     conn.execute(
-        "UPDATE conversations SET updated_at = MAX(updated_at, ?2) WHERE id = ?1",
+        "UPDATE conversations SET updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1",
         params![conversation.to_string(), now],
     )?;
     Ok(())
@@ -191,7 +191,7 @@ fn direct_key(a: MemberId, b: MemberId) -> String {
     format!("{low}:{high}")
 }
 
-impl ConversationStore for SqliteStore {
+impl ConversationStore for SqlStore {
     fn seed_conversation(
         &self,
         id: ConversationId,

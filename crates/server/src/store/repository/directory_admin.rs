@@ -9,12 +9,12 @@ use super::approval_departures::release_departed_approver;
 use super::changes::{StoredChange, record_directory};
 use super::directory::{DirectoryView, Facts, department_from_row, load_model};
 use super::members::{revoke_all_sessions, role_name};
-use super::{SqliteStore, unique_violation, uuid_at};
+use super::{SqlStore, unique_violation, uuid_at};
 use crate::directory::leader_cycle;
 use crate::search_keys::{join, search_keys};
+use crate::store::sql::{Connection, OptionalExtension, params};
 use crate::store::{DirectoryAdmin, MemberInput, NewMember, StoreError, StoreResult};
 use crate::visibility::{OrgModel, diff_viewers};
-use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 use uuid::Uuid;
 use weft_protocol::directory::{
@@ -192,7 +192,7 @@ pub(super) fn record_corrections(
     let after = load_model(conn, Facts::All)?;
     let viewers: Vec<MemberId> = conn
         .prepare_cached("SELECT id FROM members WHERE status = 'active'")?
-        .query_map([], |row| Ok(MemberId(uuid_at(row, 0)?)))?
+        .query_map((), |row| Ok(MemberId(uuid_at(row, 0)?)))?
         .collect::<Result<_, _>>()?;
     for (viewer, mut diff) in diff_viewers(before, &after, &viewers) {
         diff.gained_members.retain(|m| !broadcast_members.contains(m));
@@ -294,7 +294,7 @@ fn name_taken() -> StoreError {
     StoreError::Conflict("name: a department with this name already exists there".into())
 }
 
-impl DirectoryAdmin for SqliteStore {
+impl DirectoryAdmin for SqlStore {
     fn create_member(&self, actor: MemberId, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
@@ -491,7 +491,7 @@ impl DirectoryAdmin for SqliteStore {
             }
             let under_itself: Option<i64> = tx
                 .query_row(
-                    "WITH RECURSIVE up(id) AS (SELECT ?1 UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id \
+                    "WITH RECURSIVE up(id) AS (SELECT id FROM departments WHERE id = ?1 UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id \
                      WHERE d.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2",
                     params![new_parent.0, id.0],
                     |row| row.get(0),

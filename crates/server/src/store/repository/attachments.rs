@@ -2,9 +2,9 @@
 //! them: the uploader, participants of any conversation where a message carries the file, and
 //! whoever may read an approval request whose form carries it.
 
-use super::{SqliteStore, attachment_at};
+use super::{SqlStore, attachment_at};
+use crate::store::sql::{Connection, OptionalExtension, Row, params};
 use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use weft_protocol::chat::Attachment;
 use weft_protocol::{ApprovalId, AttachmentId, ClientId, MemberId, Millis};
 
@@ -13,7 +13,7 @@ const SELECT: &str = "SELECT file.id, file.file_name, file.content_type, file.si
      file.thumbnail_width, file.thumbnail_height, file.sha256, file.thumbnail_sha256, file.thumbnail_type \
      FROM attachments file";
 
-fn stored_at(row: &Row<'_>) -> rusqlite::Result<Option<StoredAttachment>> {
+fn stored_at(row: &Row<'_>) -> crate::store::sql::Result<Option<StoredAttachment>> {
     let Some(attachment) = attachment_at(row, 0)? else { return Ok(None) };
     let thumbnail_sha256: Option<String> = row.get(9)?;
     let thumbnail_type: Option<String> = row.get(10)?;
@@ -28,7 +28,11 @@ fn stored_at(row: &Row<'_>) -> rusqlite::Result<Option<StoredAttachment>> {
     Ok(Some(StoredAttachment { attachment, sha256: row.get(8)?, thumbnail }))
 }
 
-fn stored(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> StoreResult<Option<StoredAttachment>> {
+fn stored(
+    conn: &Connection,
+    sql: &str,
+    params: impl crate::store::sql::Params,
+) -> StoreResult<Option<StoredAttachment>> {
     Ok(conn.query_row(sql, params, stored_at).optional()?.flatten())
 }
 
@@ -51,7 +55,7 @@ fn to_sql_pixels(value: Option<u32>) -> Option<i64> {
     value.map(i64::from)
 }
 
-impl AttachmentStore for SqliteStore {
+impl AttachmentStore for SqlStore {
     fn create_attachment(
         &self,
         owner: MemberId,

@@ -4,8 +4,8 @@
 
 use super::directory::{Facts, load_model};
 use super::directory_admin::{department_exists, live_member, record_corrections};
+use crate::store::sql::{Connection, params};
 use crate::store::{StoreError, StoreResult};
-use rusqlite::{Connection, params};
 use std::collections::HashSet;
 use weft_protocol::directory::{DepartmentScope, HiddenMember, HideMemberRequest, VisibilityRules};
 use weft_protocol::{DepartmentId, MemberId, Millis};
@@ -45,10 +45,13 @@ pub(super) fn set_department_scope(
     }
     let before = load_model(&tx, Facts::All)?;
     tx.execute("DELETE FROM visibility_department_scope WHERE department_id = ?1", [&department.0])?;
-    tx.execute("INSERT OR IGNORE INTO visibility_scoped_department (department_id) VALUES (?1)", [&department.0])?;
+    tx.execute(
+        "INSERT INTO visibility_scoped_department (department_id) VALUES (?1) ON CONFLICT DO NOTHING",
+        [&department.0],
+    )?;
     for allowed in visible {
         tx.execute(
-            "INSERT OR IGNORE INTO visibility_department_scope (department_id, visible_department_id) VALUES (?1, ?2)",
+            "INSERT INTO visibility_department_scope (department_id, visible_department_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
             params![department.0, allowed.0],
         )?;
     }
@@ -90,7 +93,7 @@ pub(super) fn hide_member(
     let before = load_model(&tx, Facts::All)?;
     let id = member.to_string();
     tx.execute("DELETE FROM visibility_hidden_allow WHERE member_id = ?1", [&id])?;
-    tx.execute("INSERT OR IGNORE INTO visibility_hidden_member (member_id) VALUES (?1)", [&id])?;
+    tx.execute("INSERT INTO visibility_hidden_member (member_id) VALUES (?1) ON CONFLICT DO NOTHING", [&id])?;
     for department in &allow.allowed_department_ids {
         tx.execute(
             "INSERT INTO visibility_hidden_allow (member_id, allowed_department_id) VALUES (?1, ?2)",

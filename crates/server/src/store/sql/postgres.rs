@@ -1,0 +1,278 @@
+//! The PostgreSQL side of the SQL interface, over `tokio-postgres`. The store is synchronous (it
+//! runs on the blocking pool), so each connection's I/O is driven by one small runtime owned by
+//! this module, and a call waits for its answer on a channel. That works from any thread, also
+//! from inside another runtime's task (a test), where blocking on a runtime would panic.
+//!
+//! Statements are prepared once per connection (keyed by their SQL) and reused. Placeholders are
+//! written `?N` in the shared SQL and become `$N` here. Values are encoded by the type PostgreSQL
+//! inferred for each placeholder and decoded by each column's type, so an integer bound where
+//! PostgreSQL expects text (or the reverse) converts instead of failing.
+
+use super::{Result, Rows, Value};
+use bytes::BytesMut;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::{Client, NoTls, Statement};
+
+type BoxError = Box<dyn std::error::Error + Sync + Send>;
+
+/// Where to connect: a `postgres://` URL, and optionally a schema to work in (tests give each
+/// store its own schema in one database).
+#[derive(Debug, Clone)]
+pub struct PostgresTarget {
+    pub url: String,
+    pub schema: Option<String>,
+}
+
+impl PostgresTarget {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into(), schema: None }
+    }
+
+    /// Whether `url` names a PostgreSQL database (rather than a SQLite file).
+    pub fn is_postgres_url(url: &str) -> bool {
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+}
+
+/// The runtime that drives every PostgreSQL connection's socket.
+fn io_runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("weft-postgres-io")
+            .enable_all()
+            .build()
+            .expect("the PostgreSQL I/O runtime starts")
+    })
+}
+
+/// Runs `work` on the I/O runtime and waits for its result on this thread.
+fn wait_for<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    let (sender, receiver) = std::sync::mpsc::sync_channel(1);
+    io_runtime().spawn(async move {
+        // The receiver waits below; it is gone only if this thread died.
+        let _ = sender.send(work.await);
+    });
+    receiver.recv().expect("the PostgreSQL I/O runtime answers every call")
+}
+
+/// One PostgreSQL session with its prepared statements.
+pub(crate) struct PgConnection {
+    client: Arc<Client>,
+    statements: RefCell<HashMap<String, Statement>>,
+}
+
+impl PgConnection {
+    /// Connects; with a schema, works inside it (falling back to `public` for extensions).
+    pub(crate) fn connect(target: &PostgresTarget) -> Result<Self> {
+        let url = target.url.clone();
+        let client = wait_for(async move {
+            let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
+            tokio::spawn(async move {
+                if let Err(err) = connection.await {
+                    tracing::warn!("a PostgreSQL connection ended: {err}");
+                }
+            });
+            Ok::<_, tokio_postgres::Error>(client)
+        })?;
+        let conn = Self { client: Arc::new(client), statements: RefCell::new(HashMap::new()) };
+        if let Some(schema) = &target.schema {
+            conn.batch(&format!("SET search_path TO {}, public", quote_identifier(schema)))?;
+        }
+        Ok(conn)
+    }
+
+    fn statement(&self, sql: &str) -> Result<Statement> {
+        if let Some(statement) = self.statements.borrow().get(sql) {
+            return Ok(statement.clone());
+        }
+        let client = Arc::clone(&self.client);
+        let translated = numbered_placeholders(sql);
+        let statement = wait_for(async move { client.prepare(&translated).await })?;
+        self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
+        Ok(statement)
+    }
+
+    pub(crate) fn query(&self, sql: &str, values: Vec<Value>) -> Result<Rows> {
+        let statement = self.statement(sql)?;
+        let client = Arc::clone(&self.client);
+        let columns = statement.columns().len();
+        let rows = wait_for(async move {
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+            client.query(&statement, &params).await
+        })?;
+        let mut out = Vec::with_capacity(rows.len() * columns);
+        for row in &rows {
+            for index in 0..columns {
+                out.push(row.try_get::<_, Cell>(index)?.0);
+            }
+        }
+        Ok(Rows { columns, values: out })
+    }
+
+    pub(crate) fn execute(&self, sql: &str, values: Vec<Value>) -> Result<usize> {
+        let statement = self.statement(sql)?;
+        let client = Arc::clone(&self.client);
+        let changed = wait_for(async move {
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+            client.execute(&statement, &params).await
+        })?;
+        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+    }
+
+    /// Runs statements without parameters (the simple query protocol: several at once).
+    pub(crate) fn batch(&self, sql: &str) -> Result<()> {
+        let client = Arc::clone(&self.client);
+        let sql = sql.to_owned();
+        Ok(wait_for(async move { client.batch_execute(&sql).await })?)
+    }
+
+    /// Forgets prepared statements (after the schema changed under them).
+    pub(crate) fn forget_statements(&self) {
+        self.statements.borrow_mut().clear();
+    }
+}
+
+/// `"name"`, with embedded quotes doubled.
+pub(crate) fn quote_identifier(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
+}
+
+/// Rewrites `?N` placeholders as `$N` (and a bare `?` as the next number), leaving quoted text
+/// and identifiers alone.
+fn numbered_placeholders(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 8);
+    let mut chars = sql.chars().peekable();
+    let mut quote: Option<char> = None;
+    let mut next_bare = 1;
+    while let Some(ch) = chars.next() {
+        match quote {
+            Some(open) => {
+                out.push(ch);
+                if ch == open {
+                    quote = None;
+                }
+            }
+            None if ch == '\'' || ch == '"' => {
+                quote = Some(ch);
+                out.push(ch);
+            }
+            None if ch == '?' => {
+                out.push('$');
+                let mut digits = String::new();
+                while let Some(digit) = chars.peek().filter(|c| c.is_ascii_digit()) {
+                    digits.push(*digit);
+                    chars.next();
+                }
+                if digits.is_empty() {
+                    out.push_str(&next_bare.to_string());
+                    next_bare += 1;
+                } else {
+                    out.push_str(&digits);
+                }
+            }
+            None => out.push(ch),
+        }
+    }
+    out
+}
+
+fn is_text_type(ty: &Type) -> bool {
+    matches!(*ty, Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN | Type::JSON)
+        || ty.name() == "citext"
+}
+
+impl ToSql for Value {
+    fn to_sql(&self, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+        match self {
+            Value::Null => Ok(IsNull::Yes),
+            Value::Integer(number) => match *ty {
+                Type::INT8 => number.to_sql(ty, out),
+                Type::INT4 => i32::try_from(*number)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*number)?.to_sql(ty, out),
+                Type::BOOL => (*number != 0).to_sql(ty, out),
+                #[allow(clippy::cast_precision_loss)]
+                Type::FLOAT8 => (*number as f64).to_sql(ty, out),
+                _ if is_text_type(ty) => text_to_sql(&number.to_string(), ty, out),
+                _ => Err(format!("cannot bind an integer to a {ty} parameter").into()),
+            },
+            Value::Real(number) => match *ty {
+                Type::FLOAT8 => number.to_sql(ty, out),
+                _ if is_text_type(ty) => text_to_sql(&number.to_string(), ty, out),
+                _ => Err(format!("cannot bind a real number to a {ty} parameter").into()),
+            },
+            Value::Text(text) => match *ty {
+                Type::INT8 => text.parse::<i64>()?.to_sql(ty, out),
+                Type::INT4 => text.parse::<i32>()?.to_sql(ty, out),
+                Type::BYTEA => text.as_bytes().to_sql(ty, out),
+                Type::JSONB => {
+                    out.extend_from_slice(&[1]);
+                    out.extend_from_slice(text.as_bytes());
+                    Ok(IsNull::No)
+                }
+                _ => text_to_sql(text, ty, out),
+            },
+            Value::Blob(bytes) => bytes.as_slice().to_sql(&Type::BYTEA, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+fn text_to_sql(text: &str, ty: &Type, out: &mut BytesMut) -> Result<IsNull, BoxError> {
+    if !is_text_type(ty) {
+        return Err(format!("cannot bind text to a {ty} parameter").into());
+    }
+    out.extend_from_slice(text.as_bytes());
+    Ok(IsNull::No)
+}
+
+/// A column value decoded by its PostgreSQL type.
+struct Cell(Value);
+
+impl<'a> FromSql<'a> for Cell {
+    fn from_sql(ty: &Type, raw: &'a [u8]) -> Result<Self, BoxError> {
+        Ok(Self(match *ty {
+            Type::INT8 => Value::Integer(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Integer(i64::from(i32::from_sql(ty, raw)?)),
+            Type::INT2 => Value::Integer(i64::from(i16::from_sql(ty, raw)?)),
+            Type::OID => Value::Integer(i64::from(u32::from_sql(ty, raw)?)),
+            Type::BOOL => Value::Integer(i64::from(bool::from_sql(ty, raw)?)),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f64::from(f32::from_sql(ty, raw)?)),
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::JSONB => Value::Text(String::from_utf8(raw.get(1..).unwrap_or_default().to_vec())?),
+            _ if is_text_type(ty) => Value::Text(String::from_utf8(raw.to_vec())?),
+            _ => return Err(format!("columns of type {ty} are not read by Weft (cast to BIGINT or TEXT)").into()),
+        }))
+    }
+
+    fn from_sql_null(_: &Type) -> Result<Self, BoxError> {
+        Ok(Self(Value::Null))
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbered_placeholders;
+
+    #[test]
+    fn placeholders_are_numbered_outside_quotes_only() {
+        assert_eq!(numbered_placeholders("SELECT ?1, ?12 WHERE a = ?2"), "SELECT $1, $12 WHERE a = $2");
+        assert_eq!(numbered_placeholders("SELECT '?1', \"a?\" , ?"), "SELECT '?1', \"a?\" , $1");
+        assert_eq!(numbered_placeholders("SELECT 'it''s ?' || ?3"), "SELECT 'it''s ?' || $3");
+    }
+}
