@@ -12,6 +12,7 @@
 mod app_build;
 mod bench;
 mod bench_server;
+mod postgres;
 mod precompress;
 mod test_run;
 mod tools;

@@ -119,6 +119,19 @@ pub fn test_all() -> XResult {
             &mut cargo(&native_packages("test", &[])),
         ),
     );
+    // The same server suite again on PostgreSQL: every test's store gets its own schema there.
+    let mut postgres_skipped = None;
+    match crate::postgres::test_database() {
+        Ok(url) => {
+            let mut server = cargo(&["test", "-p", "weft-server"]);
+            server.env("WEFT_TEST_DATABASE_URL", url);
+            record("server on Postgres", run_suite("server tests again on PostgreSQL", &mut server));
+        }
+        Err(reason) => {
+            println!("\nPostgreSQL half SKIPPED: {reason}");
+            postgres_skipped = Some(reason);
+        }
+    }
     let mut browser = cargo(&["test", "-p", "weft", "--target", "wasm32-unknown-unknown"]);
     browser.env("CHROMEDRIVER", CHROMEDRIVER).env("WASM_BINDGEN_TEST_TIMEOUT", "120");
     record(
@@ -169,6 +182,9 @@ pub fn test_all() -> XResult {
             total.failed += 1;
         }
         all_ok &= *ok;
+    }
+    if let Some(reason) = &postgres_skipped {
+        println!("  server on Postgres SKIPPED: {reason}");
     }
     println!("{} passed, {} failed", total.passed, total.failed);
     if all_ok && total.failed == 0 { Ok(()) } else { Err("some checks or tests failed (see above)".into()) }

@@ -109,7 +109,7 @@ impl SqlStore {
     }
 
     /// The writer: every write, and reads that must see the writer's own transaction.
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(in crate::store) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite half-written (transactions roll
         // back), so a poisoned lock is safe to keep using.
         self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())

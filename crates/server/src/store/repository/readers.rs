@@ -75,15 +75,19 @@ impl Readers {
 mod tests {
     use super::super::SqlStore;
     use crate::seed::seed_demo;
+    use crate::store::PostgresTarget;
     use crate::store::{ChangeFeed, ConversationStore, DirectoryStore, MemberStore, MessageStore, NewMessage};
     use std::sync::Arc;
     use std::time::Duration;
     use weft_protocol::{ClientId, MemberId};
 
+    /// A store with reader connections: a SQLite file, or the test PostgreSQL database.
     fn file_store() -> (Arc<SqlStore>, std::path::PathBuf) {
         let dir = std::env::temp_dir().join(format!("weft-readers-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("folder");
-        let store = SqlStore::open(&dir.join("weft.sqlite3")).expect("open");
+        let postgres = std::env::var("WEFT_TEST_DATABASE_URL").is_ok_and(|url| PostgresTarget::is_postgres_url(&url));
+        let store = if postgres { SqlStore::open_for_tests() } else { SqlStore::open(&dir.join("weft.sqlite3")) };
+        let store = store.expect("open");
         seed_demo(&store, crate::now_millis()).expect("seed");
         (Arc::new(store), dir)
     }
@@ -97,9 +101,7 @@ mod tests {
         let (store, dir) = file_store();
         let zhangsan = member(&store, "zhangsan");
         let writer = store.conn();
-        writer
-            .execute_batch("BEGIN IMMEDIATE; UPDATE members SET position = 'busy' WHERE userid = 'lisi';")
-            .expect("write");
+        writer.execute_batch("BEGIN; UPDATE members SET position = 'busy' WHERE userid = 'lisi';").expect("write");
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         let reading = Arc::clone(&store);
         std::thread::spawn(move || {
