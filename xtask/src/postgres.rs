@@ -13,8 +13,8 @@ const DEFAULT_SERVER: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 /// The database the tests work in, re-made for every run; each test makes its own schema in it.
 const TEST_DATABASE: &str = "weft_test";
 
-/// The URL of a fresh test database (`WEFT_TEST_DATABASE_URL` for the server's tests).
-pub fn test_database() -> XResult<String> {
+/// The URL of a PostgreSQL server that answers (starting one if needed), for making databases.
+pub fn server() -> XResult<String> {
     let server = std::env::var("WEFT_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.to_owned());
     if !answers(&server) {
         start_local_cluster()?;
@@ -22,6 +22,12 @@ pub fn test_database() -> XResult<String> {
             return Err(format!("no PostgreSQL answers at {server}, and none could be started here"));
         }
     }
+    Ok(server)
+}
+
+/// The URL of a fresh test database (`WEFT_TEST_DATABASE_URL` for the server's tests).
+pub fn test_database() -> XResult<String> {
+    let server = server()?;
     psql(&server, &format!("DROP DATABASE IF EXISTS {TEST_DATABASE} WITH (FORCE)"))?;
     psql(&server, &format!("CREATE DATABASE {TEST_DATABASE}"))?;
     let database = with_database(&server, TEST_DATABASE);

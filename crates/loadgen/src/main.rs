@@ -1,12 +1,13 @@
 //! `weft-loadgen`: the group fan-out benchmark of the Weft server (run it with
-//! `cargo xtask bench-server`). For each scenario it starts the release server on a fresh
-//! SQLite folder on 127.0.0.1, signs in N bench members (groups of ten), opens one live socket
+//! `cargo xtask bench-server`). For each scenario and database it starts the release server on
+//! a fresh SQLite folder (or a fresh PostgreSQL database) on 127.0.0.1, signs in N bench members (groups of ten), opens one live socket
 //! each, sends messages at a fixed total rate for a fixed time and records the send→receive
 //! latency of every delivery; then it ramps the rate to find the highest one holding p99 ≤ 100 ms.
 //!
 //! Options: `--server PATH` (default: `weft-server` beside this program), `--duration SECS`
 //! (default 10), `--scenario MEMBERS:RATE` (repeatable; replaces the default list and the ramp),
-//! `--no-ramp`, `--env KEY=VALUE` (repeatable; set for the server).
+//! `--no-ramp`, `--env KEY=VALUE` (repeatable; set for the server), `--postgres URL` (also run
+//! every scenario and the ramp on PostgreSQL, in databases made on that server).
 
 mod http;
 mod scenario;
@@ -14,6 +15,7 @@ mod server;
 mod stats;
 
 use scenario::{Outcome, Scenario};
+use server::Database;
 use stats::ms;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -33,6 +35,7 @@ struct Options {
     scenarios: Vec<(usize, u32)>,
     ramp: bool,
     server_env: Vec<(String, String)>,
+    databases: Vec<Database>,
 }
 
 fn options() -> Result<Options, String> {
@@ -46,6 +49,7 @@ fn options() -> Result<Options, String> {
         scenarios: Vec::new(),
         ramp: true,
         server_env: Vec::new(),
+        databases: vec![Database::Sqlite],
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -72,8 +76,9 @@ fn options() -> Result<Options, String> {
                 let (key, val) = text.split_once('=').ok_or_else(|| format!("--env takes KEY=VALUE, not {text:?}"))?;
                 options.server_env.push((key.into(), val.into()));
             }
+            "--postgres" => options.databases.push(Database::Postgres { server: value()? }),
             "--help" | "-h" => {
-                return Err("usage: weft-loadgen [--server PATH] [--duration SECS] [--scenario MEMBERS:RATE]... [--no-ramp] [--env KEY=VALUE]...".into());
+                return Err("usage: weft-loadgen [--server PATH] [--duration SECS] [--scenario MEMBERS:RATE]... [--no-ramp] [--env KEY=VALUE]... [--postgres URL]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -87,7 +92,8 @@ fn options() -> Result<Options, String> {
 fn row(outcome: &Outcome, note: &str) -> String {
     let s = &outcome.scenario;
     format!(
-        "| {} members, {} msg/s{note} | {:.0} | {} | {} | {} | {} | {} |",
+        "| {} | {} members, {} msg/s{note} | {:.0} | {} | {} | {} | {} | {} |",
+        s.database.label(),
         s.members,
         s.rate,
         outcome.deliveries_per_second(),
@@ -102,7 +108,8 @@ fn row(outcome: &Outcome, note: &str) -> String {
 fn detail(outcome: &Outcome) -> String {
     let rss = |value: Option<f64>| value.map_or_else(|| "?".into(), |mib| format!("{mib:.0} MiB"));
     format!(
-        "  {} members at {} msg/s: sent {} ({} failed), deliveries {} of {} ({} duplicates); server RSS idle {}, after {}",
+        "  {} · {} members at {} msg/s: sent {} ({} failed), deliveries {} of {} ({} duplicates); server RSS idle {}, after {}",
+        outcome.scenario.database.label(),
         outcome.scenario.members,
         outcome.scenario.rate,
         outcome.sent,
@@ -115,8 +122,15 @@ fn detail(outcome: &Outcome) -> String {
     )
 }
 
-async fn run_one(options: &Options, members: usize, rate: u32, duration: Duration) -> Result<Outcome, String> {
-    let outcome = scenario::run(&options.server, Scenario { members, rate, duration }, &options.server_env).await?;
+async fn run_one(
+    options: &Options,
+    database: &Database,
+    members: usize,
+    rate: u32,
+    duration: Duration,
+) -> Result<Outcome, String> {
+    let scenario = Scenario { members, rate, duration, database: database.clone() };
+    let outcome = scenario::run(&options.server, scenario, &options.server_env).await?;
     eprintln!("{}", detail(&outcome));
     Ok(outcome)
 }
@@ -124,15 +138,15 @@ async fn run_one(options: &Options, members: usize, rate: u32, duration: Duratio
 /// Raises the rate by half while the server holds; then tries once between the last rate held
 /// and the first one missed. A missed step is run again once before it counts (the machine may be
 /// shared). Returns every step and the highest rate held.
-async fn ramp(options: &Options) -> Result<(Vec<Outcome>, Option<u32>), String> {
+async fn ramp(options: &Options, database: &Database) -> Result<(Vec<Outcome>, Option<u32>), String> {
     let mut steps = Vec::new();
     let (mut held, mut missed): (Option<u32>, Option<u32>) = (None, None);
     let mut rate = 500;
     for _ in 0..RAMP_STEPS {
-        let mut outcome = run_one(options, RAMP_MEMBERS, rate, RAMP_STEP).await?;
+        let mut outcome = run_one(options, database, RAMP_MEMBERS, rate, RAMP_STEP).await?;
         if !outcome.holds(RAMP_P99_MS) {
             steps.push(outcome);
-            outcome = run_one(options, RAMP_MEMBERS, rate, RAMP_STEP).await?;
+            outcome = run_one(options, database, RAMP_MEMBERS, rate, RAMP_STEP).await?;
         }
         let holds = outcome.holds(RAMP_P99_MS);
         steps.push(outcome);
@@ -177,32 +191,51 @@ async fn run() -> Result<(), String> {
     let began = Instant::now();
     let mut outcomes = Vec::new();
     for &(members, rate) in &options.scenarios {
-        outcomes.push(run_one(&options, members, rate, options.duration).await?);
+        for database in &options.databases {
+            outcomes.push(run_one(&options, database, members, rate, options.duration).await?);
+        }
     }
-    let ramp = if options.ramp { Some(ramp(&options).await?) } else { None };
+    let mut ramps = Vec::new();
+    if options.ramp {
+        for database in &options.databases {
+            ramps.push((database.label(), ramp(&options, database).await?));
+        }
+    }
 
-    println!("\n| scenario (SQLite, release) | deliveries/s | p50 ms | p99 ms | max ms | lost | sockets closed |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("\n| database | scenario (release) | deliveries/s | p50 ms | p99 ms | max ms | lost | sockets closed |");
+    println!("|---|---|---:|---:|---:|---:|---:|---:|");
     for outcome in &outcomes {
         println!("{}", row(outcome, ""));
     }
-    if let Some((steps, held)) = &ramp {
+    for (_, (steps, _)) in &ramps {
         for step in steps {
             println!("{}", row(step, if step.holds(RAMP_P99_MS) { " (ramp, held)" } else { " (ramp)" }));
         }
+    }
+    println!();
+    for (label, (_, held)) in &ramps {
         match held {
-            Some(rate) => println!("\nHighest rate with p99 ≤ {RAMP_P99_MS} ms ({RAMP_MEMBERS} members): {rate} msg/s"),
-            None => println!("\nNo ramp step held p99 ≤ {RAMP_P99_MS} ms"),
+            Some(rate) => {
+                println!("{label}: highest rate with p99 ≤ {RAMP_P99_MS} ms ({RAMP_MEMBERS} members): {rate} msg/s");
+            }
+            None => println!("{label}: no ramp step held p99 ≤ {RAMP_P99_MS} ms"),
         }
     }
     let rss = |value: Option<f64>| value.map_or_else(|| "?".into(), |mib| format!("{mib:.0} MiB"));
-    if let Some(largest) = outcomes.iter().max_by_key(|outcome| outcome.scenario.members) {
-        println!(
-            "Server RSS: idle {}; after the {}-member run {}",
-            rss(largest.rss_idle_mib),
-            largest.scenario.members,
-            rss(largest.rss_after_mib)
-        );
+    for database in &options.databases {
+        let largest = outcomes
+            .iter()
+            .filter(|outcome| &outcome.scenario.database == database)
+            .max_by_key(|outcome| outcome.scenario.members);
+        if let Some(largest) = largest {
+            println!(
+                "{}: server RSS idle {}; after the {}-member run {}",
+                database.label(),
+                rss(largest.rss_idle_mib),
+                largest.scenario.members,
+                rss(largest.rss_after_mib)
+            );
+        }
     }
     println!("Whole benchmark: {:.0} s", began.elapsed().as_secs_f64());
     Ok(())

@@ -3,7 +3,7 @@
 //! carrying its number and its scheduled send time; every delivery's latency recorded.
 
 use crate::http::{self, Connection};
-use crate::server::ServerProcess;
+use crate::server::{Database, ServerProcess};
 use crate::stats::Percentiles;
 use futures_util::{SinkExt, StreamExt};
 use std::collections::HashSet;
@@ -30,6 +30,7 @@ pub struct Scenario {
     pub members: usize,
     pub rate: u32,
     pub duration: Duration,
+    pub database: Database,
 }
 
 #[derive(Debug, Clone)]
@@ -83,7 +84,7 @@ struct SocketReport {
 }
 
 pub async fn run(binary: &Path, scenario: Scenario, server_env: &[(String, String)]) -> Result<Outcome, String> {
-    let server = ServerProcess::start(binary, scenario.members, server_env)?;
+    let server = ServerProcess::start(binary, scenario.members, server_env, &scenario.database)?;
     tokio::time::sleep(Duration::from_millis(300)).await;
     let rss_idle_mib = server.rss_mib();
     let members = sign_in_all(server.addr, scenario.members).await?;
