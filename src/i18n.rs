@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 use weft_protocol::approval::DatePrecision;
-use weft_protocol::{ApprovalRefusal, ConversationRefusal, FieldRule, Refusal};
+use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1344,6 +1344,7 @@ pub fn refusal_text(refusal: &Refusal, lang: Lang) -> Option<String> {
     let text = match refusal {
         Refusal::Approval(refusal) => approval_refusal_text(refusal, zh)?,
         Refusal::Conversation(refusal) => conversation_refusal_text(refusal, zh)?,
+        Refusal::Directory(refusal) => directory_refusal_text(refusal, zh)?,
         Refusal::Unknown => return None,
     };
     Some(text)
@@ -1434,6 +1435,41 @@ fn approval_refusal_text(refusal: &ApprovalRefusal, zh: bool) -> Option<String> 
         ApprovalRefusal::UnknownApplicant => "Not submitted: your account is not an active member.".into(),
         ApprovalRefusal::Unknown => return None,
     })
+}
+
+fn directory_refusal_text(refusal: &DirectoryRefusal, zh: bool) -> Option<String> {
+    let (zh_text, en_text): (String, String) = match refusal {
+        DirectoryRefusal::OwnRole => {
+            ("不能修改自己的角色，请让另一位管理员操作。".into(), "you cannot change your own role".into())
+        }
+        DirectoryRefusal::DisableSelf => ("不能停用自己的账号。".into(), "you cannot disable your own account".into()),
+        DirectoryRefusal::DeleteSelf => ("不能删除自己的账号。".into(), "you cannot delete your own account".into()),
+        DirectoryRefusal::NoPasswordYet => (
+            "该成员还没有密码；设置密码即可同时启用。".into(),
+            "this member has no password yet; set one (which also activates them)".into(),
+        ),
+        DirectoryRefusal::RootCannotMove => ("根部门不能移动。".into(), "the root department cannot be moved".into()),
+        DirectoryRefusal::RootCannotBeDeleted => {
+            ("根部门不能删除。".into(), "the root department cannot be deleted".into())
+        }
+        DirectoryRefusal::MoveUnderItself => (
+            "部门不能移到自己或自己的下级部门之下。".into(),
+            "a department cannot move under itself or one of its sub-departments".into(),
+        ),
+        DirectoryRefusal::HasSubDepartments { count } => (
+            format!("该部门还有 {count} 个下级部门，请先移走或删除。"),
+            format!("this department still has {count} sub-department(s); move or delete them first"),
+        ),
+        DirectoryRefusal::HasMembers { count } => (
+            format!("该部门还有 {count} 名成员，请先把他们调到其他部门。"),
+            format!("this department still has {count} member(s); move them first"),
+        ),
+        DirectoryRefusal::DepartmentNameTaken => {
+            ("同级已有同名部门。".into(), "a department with this name already exists there".into())
+        }
+        DirectoryRefusal::Unknown => return None,
+    };
+    Some(if zh { zh_text } else { en_text })
 }
 
 fn conversation_refusal_text(refusal: &ConversationRefusal, zh: bool) -> Option<String> {

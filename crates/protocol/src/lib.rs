@@ -17,7 +17,7 @@ pub mod sync;
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId, TemplateId};
-pub use refusal::{ApprovalRefusal, ConversationRefusal, FieldProblem, FieldRule, Refusal};
+pub use refusal::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldProblem, FieldRule, Refusal};
 
 /// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.
 pub const PROTOCOL_VERSION: u32 = 1;

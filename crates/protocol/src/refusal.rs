@@ -18,6 +18,7 @@ use std::fmt;
 pub enum Refusal {
     Approval(ApprovalRefusal),
     Conversation(ConversationRefusal),
+    Directory(DirectoryRefusal),
     /// A reason from a newer server.
     #[serde(other)]
     Unknown,
@@ -98,6 +99,35 @@ pub enum ConversationRefusal {
     NotTheSender,
     /// The recall window (`minutes` after sending) has passed.
     RecallWindowPassed { minutes: u32 },
+    #[serde(other)]
+    Unknown,
+}
+
+/// Why an administrator's change to the directory was refused: what nobody may do to their own
+/// account, and what keeps the department tree whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DirectoryRefusal {
+    /// Administrators do not change their own role (another administrator does).
+    OwnRole,
+    /// Administrators do not disable their own account.
+    DisableSelf,
+    /// Administrators do not delete their own account.
+    DeleteSelf,
+    /// An invited member without a password cannot be made active (setting one activates them).
+    NoPasswordYet,
+    /// The root department stays the root.
+    RootCannotMove,
+    /// The root department cannot be deleted.
+    RootCannotBeDeleted,
+    /// A department cannot move under itself or one of its sub-departments.
+    MoveUnderItself,
+    /// A department with sub-departments cannot be deleted.
+    HasSubDepartments { count: u32 },
+    /// A department with members cannot be deleted.
+    HasMembers { count: u32 },
+    /// Sibling departments have different names.
+    DepartmentNameTaken,
     #[serde(other)]
     Unknown,
 }
@@ -380,11 +410,36 @@ impl fmt::Display for ConversationRefusal {
     }
 }
 
+impl fmt::Display for DirectoryRefusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OwnRole => f.write_str("role: you cannot change your own role"),
+            Self::DisableSelf => f.write_str("you cannot disable your own account"),
+            Self::DeleteSelf => f.write_str("you cannot delete your own account"),
+            Self::NoPasswordYet => {
+                f.write_str("status: this member has no password yet; set one (which also activates them)")
+            }
+            Self::RootCannotMove => f.write_str("parent_id: the root department cannot be moved"),
+            Self::RootCannotBeDeleted => f.write_str("the root department cannot be deleted"),
+            Self::MoveUnderItself => {
+                f.write_str("parent_id: a department cannot move under itself or one of its sub-departments")
+            }
+            Self::HasSubDepartments { count } => {
+                write!(f, "this department still has {count} sub-department(s); move or delete them first")
+            }
+            Self::HasMembers { count } => write!(f, "this department still has {count} member(s); move them first"),
+            Self::DepartmentNameTaken => f.write_str("name: a department with this name already exists there"),
+            Self::Unknown => f.write_str("the request was refused"),
+        }
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Approval(refusal) => refusal.fmt(f),
             Self::Conversation(refusal) => refusal.fmt(f),
+            Self::Directory(refusal) => refusal.fmt(f),
             Self::Unknown => f.write_str("the request was refused"),
         }
     }
@@ -393,6 +448,12 @@ impl fmt::Display for Refusal {
 impl From<ApprovalRefusal> for Refusal {
     fn from(refusal: ApprovalRefusal) -> Self {
         Self::Approval(refusal)
+    }
+}
+
+impl From<DirectoryRefusal> for Refusal {
+    fn from(refusal: DirectoryRefusal) -> Self {
+        Self::Directory(refusal)
     }
 }
 

@@ -9,8 +9,8 @@ use weft_protocol::chat::{
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
 use weft_protocol::{
-    ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem,
-    FieldRule, MemberId, MessageId, Refusal, SessionId,
+    ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, DirectoryRefusal, ErrorBody,
+    ErrorCode, FieldProblem, FieldRule, MemberId, MessageId, Refusal, SessionId,
 };
 
 fn id(n: u128) -> Uuid {
@@ -122,6 +122,28 @@ fn error_body_with_a_conversation_refusal_and_a_unit_kind() {
     "#);
     let back: ErrorBody = serde_json::from_value(serde_json::to_value(&owner).expect("json")).expect("reads back");
     assert_eq!(back, owner);
+}
+
+#[test]
+fn error_body_with_a_directory_refusal() {
+    let refusal = DirectoryRefusal::HasMembers { count: 2 };
+    let body = ErrorBody {
+        reason: Some(Refusal::Directory(refusal.clone())),
+        ..ErrorBody::new(ErrorCode::Conflict, refusal.to_string())
+    };
+    insta::assert_json_snapshot!(body, @r#"
+    {
+      "code": "conflict",
+      "message": "this department still has 2 member(s); move them first",
+      "reason": {
+        "area": "directory",
+        "kind": "has_members",
+        "count": 2
+      }
+    }
+    "#);
+    let back: ErrorBody = serde_json::from_value(serde_json::to_value(&body).expect("json")).expect("reads back");
+    assert_eq!(back, body);
 }
 
 #[test]

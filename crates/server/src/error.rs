@@ -65,6 +65,8 @@ pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
             | ConversationRefusal::RecallWindowPassed { .. }
             | ConversationRefusal::Unknown => CONFLICT,
         },
+        // Each is a conflict with the directory's current state (the actor is an administrator).
+        Refusal::Directory(_) => CONFLICT,
         Refusal::Unknown => CONFLICT,
     }
 }

@@ -7,6 +7,8 @@
 //!   decide, withdraw and comment, the step state machine and the cards it posts (`workflow`).
 //! - [`conversations`]: group rules, the direct and approvals kinds, mentions and the recall
 //!   window (`rules`).
+//! - [`directory`]: what administrators may do to accounts (their own included) and what keeps
+//!   the department tree whole.
 //! - [`visibility`]: who may see whom in the directory.
 //!
 //! Refusals are the typed enums of `weft_protocol::refusal`, so the app translates them and the
@@ -14,6 +16,7 @@
 
 pub mod approvals;
 pub mod conversations;
+pub mod directory;
 pub mod visibility;
 
 use weft_protocol::MemberId;

@@ -28,8 +28,8 @@ use weft_protocol::directory::{
 };
 use weft_protocol::sync::PullResponse;
 use weft_protocol::{
-    ApprovalId, ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, FieldProblem, MemberId,
-    Millis, Refusal, SessionId, TemplateId,
+    ApprovalId, ApprovalRefusal, AttachmentId, ClientId, ConversationId, ConversationRefusal, DirectoryRefusal,
+    FieldProblem, MemberId, Millis, Refusal, SessionId, TemplateId,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +73,12 @@ impl From<ApprovalRefusal> for StoreError {
 
 impl From<ConversationRefusal> for StoreError {
     fn from(refusal: ConversationRefusal) -> Self {
+        Self::Refused(refusal.into())
+    }
+}
+
+impl From<DirectoryRefusal> for StoreError {
+    fn from(refusal: DirectoryRefusal) -> Self {
         Self::Refused(refusal.into())
     }
 }

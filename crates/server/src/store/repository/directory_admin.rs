@@ -7,10 +7,11 @@
 
 use super::approval_departures::release_departed_approver;
 use super::changes::{StoredChange, record_directory};
-use super::directory::{DirectoryView, Facts, department_from_row, load_model};
+use super::directory::{DirectoryView, Facts, department_from_row, load_model, role_from};
 use super::members::{revoke_all_sessions, role_name};
 use super::{SqlStore, unique_violation, uuid_at};
 use crate::directory::leader_cycle;
+use crate::domain::directory;
 use crate::search_keys::{join, search_keys};
 use crate::store::sql::{Connection, OptionalExtension, params};
 use crate::store::{DirectoryAdmin, MemberInput, NewMember, StoreError, StoreResult};
@@ -20,7 +21,7 @@ use uuid::Uuid;
 use weft_protocol::directory::{
     Department, DirectoryMember, HideMemberRequest, MemberStatus, UpdateDepartmentRequest, VisibilityRules,
 };
-use weft_protocol::{DepartmentId, FieldProblem, FieldRule, MemberId, Millis, SessionId};
+use weft_protocol::{DepartmentId, DirectoryRefusal, FieldProblem, FieldRule, MemberId, Millis, SessionId};
 
 /// Above this many removals and additions for one viewer, they get a directory reset instead.
 pub const MAX_LISTED_CORRECTIONS: usize = 200;
@@ -274,24 +275,34 @@ pub(super) fn live_member(conn: &Connection, member: MemberId) -> StoreResult<(S
     .ok_or(StoreError::NotFound("member"))
 }
 
-fn sibling_name_taken(
-    conn: &Connection,
-    parent: &DepartmentId,
-    name: &str,
-    except: Option<&DepartmentId>,
-) -> StoreResult<bool> {
-    Ok(conn
-        .query_row(
-            "SELECT 1 FROM departments WHERE parent_id = ?1 AND name = ?2 AND id <> COALESCE(?3, '')",
-            params![parent.0, name, except.map(|e| e.0.as_str())],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some())
+/// A department named in `path` does not exist.
+fn unknown_department(path: &str, department: &DepartmentId) -> StoreError {
+    FieldProblem::new(path, FieldRule::UnknownDepartment { department: department.0.clone() }).into()
 }
 
-fn name_taken() -> StoreError {
-    StoreError::Conflict("name: a department with this name already exists there".into())
+/// The names of `parent`'s sub-departments, `except` one (the department being renamed).
+fn sibling_names(conn: &Connection, parent: &DepartmentId, except: Option<&DepartmentId>) -> StoreResult<Vec<String>> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM departments WHERE parent_id = ?1 AND id <> COALESCE(?2, '')")?
+        .query_map(params![parent.0, except.map(|e| e.0.as_str())], |row| row.get(0))?
+        .collect::<Result<_, _>>()?)
+}
+
+/// `start` and its ancestors up to the root, nearest first.
+fn ancestor_line(conn: &Connection, start: &DepartmentId) -> StoreResult<Vec<DepartmentId>> {
+    Ok(conn
+        .prepare_cached(
+            "WITH RECURSIVE up(id, depth) AS (SELECT id, 0 FROM departments WHERE id = ?1 \
+             UNION ALL SELECT d.parent_id, up.depth + 1 FROM departments d JOIN up ON d.id = up.id \
+             WHERE d.parent_id IS NOT NULL) SELECT id FROM up ORDER BY depth",
+        )?
+        .query_map([&start.0], |row| Ok(DepartmentId(row.get(0)?)))?
+        .collect::<Result<_, _>>()?)
+}
+
+fn count(conn: &Connection, sql: &str, id: &DepartmentId) -> StoreResult<u32> {
+    let count: i64 = conn.query_row(sql, [&id.0], |row| row.get(0))?;
+    Ok(u32::try_from(count).unwrap_or(u32::MAX))
 }
 
 impl DirectoryAdmin for SqlStore {
@@ -318,9 +329,7 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let (userid, role, _) = live_member(&tx, member)?;
-        if actor == member && role != role_name(input.role) {
-            return Err(StoreError::Conflict("role: you cannot change your own role".into()));
-        }
+        directory::check_member_edit(actor, member, role_from(&role), input.role)?;
         check_member(&tx, member, None, input)?;
         let old_departments = departments_of(&tx, member)?;
         let old_leads = led_departments(&tx, member)?;
@@ -348,20 +357,9 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         live_member(&tx, member)?;
-        if actor == member && status != MemberStatus::Active {
-            return Err(StoreError::Conflict("you cannot disable your own account".into()));
-        }
-        if status == MemberStatus::Active {
-            let hash: String =
-                tx.query_row("SELECT password_hash FROM members WHERE id = ?1", [member.to_string()], |row| {
-                    row.get(0)
-                })?;
-            if hash.is_empty() {
-                return Err(StoreError::Conflict(
-                    "status: this member has no password yet; set one (which also activates them)".into(),
-                ));
-            }
-        }
+        let hash: String =
+            tx.query_row("SELECT password_hash FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))?;
+        directory::check_status_change(actor, member, status, !hash.is_empty())?;
         let changed = tx.execute(
             "UPDATE members SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
             params![member.to_string(), status.as_str(), now],
@@ -383,9 +381,7 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         live_member(&tx, member)?;
-        if actor == member {
-            return Err(StoreError::Conflict("you cannot delete your own account".into()));
-        }
+        directory::check_deletion(actor, member)?;
         let before = load_model(&tx, Facts::All)?;
         let led = led_departments(&tx, member)?;
         let id = member.to_string();
@@ -445,11 +441,10 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         if !department_exists(&tx, parent)? {
-            return Err(StoreError::Invalid(format!("parent_id: there is no department {parent}")));
+            return Err(unknown_department("parent_id", parent));
         }
-        if sibling_name_taken(&tx, parent, name, None)? {
-            return Err(name_taken());
-        }
+        let siblings = sibling_names(&tx, parent, None)?;
+        directory::check_department_name(name, siblings.iter().map(String::as_str))?;
         let order = match order {
             Some(order) => order,
             None => tx.query_row(
@@ -483,31 +478,17 @@ impl DirectoryAdmin for SqlStore {
         let moving = change.parent_id.is_some() && change.parent_id != current.parent_id;
         if moving {
             let Some(new_parent) = &change.parent_id else { return Err(StoreError::NotFound("department")) };
-            if current.parent_id.is_none() {
-                return Err(StoreError::Conflict("parent_id: the root department cannot be moved".into()));
+            let line = ancestor_line(&tx, new_parent)?;
+            if line.is_empty() && current.parent_id.is_some() {
+                return Err(unknown_department("parent_id", new_parent));
             }
-            if !department_exists(&tx, new_parent)? {
-                return Err(StoreError::Invalid(format!("parent_id: there is no department {new_parent}")));
-            }
-            let under_itself: Option<i64> = tx
-                .query_row(
-                    "WITH RECURSIVE up(id) AS (SELECT id FROM departments WHERE id = ?1 UNION SELECT d.parent_id FROM departments d JOIN up ON d.id = up.id \
-                     WHERE d.parent_id IS NOT NULL) SELECT 1 FROM up WHERE id = ?2",
-                    params![new_parent.0, id.0],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if under_itself.is_some() {
-                return Err(StoreError::Conflict(
-                    "parent_id: a department cannot move under itself or one of its sub-departments".into(),
-                ));
-            }
+            directory::check_department_move(id, current.parent_id.is_none(), &line)?;
         }
         if let Some(parent) = &parent
             && (moving || name != current.name)
-            && sibling_name_taken(&tx, parent, &name, Some(id))?
         {
-            return Err(name_taken());
+            let siblings = sibling_names(&tx, parent, Some(id))?;
+            directory::check_department_name(&name, siblings.iter().map(String::as_str))?;
         }
         let before = if moving { Some(load_model(&tx, Facts::All)?) } else { None };
         tx.execute(
@@ -527,25 +508,10 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let current = admin_department(&tx, id)?;
-        let Some(parent) = current.parent_id else {
-            return Err(StoreError::Conflict("the root department cannot be deleted".into()));
-        };
-        let children: i64 =
-            tx.query_row("SELECT COUNT(*) FROM departments WHERE parent_id = ?1", [&id.0], |row| row.get(0))?;
-        if children > 0 {
-            return Err(StoreError::Conflict(format!(
-                "this department still has {children} sub-department(s); move or delete them first"
-            )));
-        }
-        let members: i64 =
-            tx.query_row("SELECT COUNT(*) FROM member_departments WHERE department_id = ?1", [&id.0], |row| {
-                row.get(0)
-            })?;
-        if members > 0 {
-            return Err(StoreError::Conflict(format!(
-                "this department still has {members} member(s); move them first"
-            )));
-        }
+        let children = count(&tx, "SELECT COUNT(*) FROM departments WHERE parent_id = ?1", id)?;
+        let members = count(&tx, "SELECT COUNT(*) FROM member_departments WHERE department_id = ?1", id)?;
+        directory::check_department_deletion(current.parent_id.is_none(), children, members)?;
+        let Some(parent) = current.parent_id else { return Err(DirectoryRefusal::RootCannotBeDeleted.into()) };
         let before = load_model(&tx, Facts::All)?;
         tx.execute(
             "DELETE FROM visibility_department_scope WHERE department_id = ?1 OR visible_department_id = ?1",
