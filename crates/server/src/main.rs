@@ -23,6 +23,8 @@ struct Options {
     data_dir: PathBuf,
     /// A `postgres://` URL; `None` keeps the embedded SQLite file in the data folder.
     database_url: Option<String>,
+    /// Whether each PostgreSQL commit waits for its flush to disk (see `PostgresTarget`).
+    synchronous_commit: bool,
     dist: PathBuf,
     limits: Limits,
     bench_members: usize,
@@ -38,6 +40,7 @@ fn options() -> Result<Options, String> {
         addr: env("WEFT_ADDR", "127.0.0.1:8080"),
         data_dir: env("WEFT_DATA_DIR", "data").into(),
         database_url: std::env::var("WEFT_DATABASE_URL").ok().filter(|url| !url.is_empty()),
+        synchronous_commit: std::env::var("WEFT_POSTGRES_SYNCHRONOUS_COMMIT").is_ok_and(|value| value == "on"),
         dist: env("WEFT_DIST", "dist").into(),
         limits: Limits::default(),
         bench_members: 0,
@@ -55,6 +58,7 @@ fn options() -> Result<Options, String> {
             "--addr" => options.addr = value()?,
             "--data-dir" => options.data_dir = value()?.into(),
             "--database-url" => options.database_url = Some(value()?),
+            "--postgres-synchronous-commit" => options.synchronous_commit = true,
             "--dist" => options.dist = value()?.into(),
             "--recall-window-hours" => {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
@@ -62,7 +66,7 @@ fn options() -> Result<Options, String> {
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
             "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
+                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -130,7 +134,9 @@ async fn run() -> Result<(), String> {
         .map_err(|err| format!("cannot create data folder {}: {err}", options.data_dir.display()))?;
     let (store, database) = match &options.database_url {
         Some(url) => {
-            let store = SqlStore::open_postgres(&PostgresTarget::new(url.clone()))
+            let target =
+                PostgresTarget { synchronous_commit: options.synchronous_commit, ..PostgresTarget::new(url.clone()) };
+            let store = SqlStore::open_postgres(&target)
                 .map_err(|err| format!("cannot open the PostgreSQL database: {err}"))?;
             (store, without_password(url))
         }

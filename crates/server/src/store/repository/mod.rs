@@ -76,7 +76,7 @@ impl SqlStore {
                 let schema = format!("weft_test_{}", Uuid::new_v4().simple());
                 let admin = PgConnection::connect(&PostgresTarget::new(url.clone()))?;
                 admin.batch(&format!("CREATE SCHEMA {}", quote_identifier(&schema)))?;
-                let target = PostgresTarget { url, schema: Some(schema.clone()) };
+                let target = PostgresTarget { schema: Some(schema.clone()), ..PostgresTarget::new(url) };
                 let mut store = Self::postgres_with_readers(&target, 1)?;
                 store.private_schema = Some(schema);
                 Ok(store)

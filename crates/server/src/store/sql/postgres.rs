@@ -1,7 +1,8 @@
 //! The PostgreSQL side of the SQL interface, over `tokio-postgres`. The store is synchronous (it
-//! runs on the blocking pool), so each connection's I/O is driven by one small runtime owned by
-//! this module, and a call waits for its answer on a channel. That works from any thread, also
-//! from inside another runtime's task (a test), where blocking on a runtime would panic.
+//! runs on the blocking pool): each connection's socket is driven by one small runtime owned by
+//! this module, and a call blocks its own thread on the client's future (which only talks to
+//! that connection task over channels). That works from any thread, also from inside another
+//! runtime's task (a test), where blocking on a runtime would panic.
 //!
 //! Statements are prepared once per connection (keyed by their SQL) and reused. Placeholders are
 //! written `?N` in the shared SQL and become `$N` here. Values are encoded by the type PostgreSQL
@@ -13,7 +14,7 @@ use bytes::BytesMut;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use tokio_postgres::{Client, NoTls, Statement};
 
@@ -25,11 +26,18 @@ type BoxError = Box<dyn std::error::Error + Sync + Send>;
 pub struct PostgresTarget {
     pub url: String,
     pub schema: Option<String>,
+    /// Whether a commit waits until PostgreSQL has flushed it to disk. Off by default, the same
+    /// promise as the embedded SQLite (WAL, `synchronous = NORMAL`): a commit survives the
+    /// server process crashing, and the last moments of commits (at most three times
+    /// `wal_writer_delay`, 0.6 s by default) may be lost if the database machine loses power.
+    /// With one writer connection, waiting for every flush limits writes to the disk's flush
+    /// rate (README, "Server under load").
+    pub synchronous_commit: bool,
 }
 
 impl PostgresTarget {
     pub fn new(url: impl Into<String>) -> Self {
-        Self { url: url.into(), schema: None }
+        Self { url: url.into(), schema: None, synchronous_commit: false }
     }
 
     /// Whether `url` names a PostgreSQL database (rather than a SQLite file).
@@ -51,8 +59,9 @@ fn io_runtime() -> &'static tokio::runtime::Runtime {
     })
 }
 
-/// Runs `work` on the I/O runtime and waits for its result on this thread.
-fn wait_for<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+/// Runs `work` on the I/O runtime and waits for its result on this thread (for connecting, which
+/// needs the runtime's sockets and timers).
+fn on_io_runtime<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
     let (sender, receiver) = std::sync::mpsc::sync_channel(1);
     io_runtime().spawn(async move {
         // The receiver waits below; it is gone only if this thread died.
@@ -61,9 +70,14 @@ fn wait_for<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -
     receiver.recv().expect("the PostgreSQL I/O runtime answers every call")
 }
 
+/// Waits on this thread for a client call; the connection task on the I/O runtime does the I/O.
+fn wait_for<T>(call: impl Future<Output = T>) -> T {
+    futures_executor::block_on(call)
+}
+
 /// One PostgreSQL session with its prepared statements.
 pub(crate) struct PgConnection {
-    client: Arc<Client>,
+    client: Client,
     statements: RefCell<HashMap<String, Statement>>,
 }
 
@@ -71,7 +85,7 @@ impl PgConnection {
     /// Connects; with a schema, works inside it (falling back to `public` for extensions).
     pub(crate) fn connect(target: &PostgresTarget) -> Result<Self> {
         let url = target.url.clone();
-        let client = wait_for(async move {
+        let client = on_io_runtime(async move {
             let (client, connection) = tokio_postgres::connect(&url, NoTls).await?;
             tokio::spawn(async move {
                 if let Err(err) = connection.await {
@@ -80,7 +94,10 @@ impl PgConnection {
             });
             Ok::<_, tokio_postgres::Error>(client)
         })?;
-        let conn = Self { client: Arc::new(client), statements: RefCell::new(HashMap::new()) };
+        let conn = Self { client, statements: RefCell::new(HashMap::new()) };
+        if !target.synchronous_commit {
+            conn.batch("SET synchronous_commit = off")?;
+        }
         if let Some(schema) = &target.schema {
             conn.batch(&format!("SET search_path TO {}, public", quote_identifier(schema)))?;
         }
@@ -91,21 +108,17 @@ impl PgConnection {
         if let Some(statement) = self.statements.borrow().get(sql) {
             return Ok(statement.clone());
         }
-        let client = Arc::clone(&self.client);
         let translated = numbered_placeholders(sql);
-        let statement = wait_for(async move { client.prepare(&translated).await })?;
+        let statement = wait_for(self.client.prepare(&translated))?;
         self.statements.borrow_mut().insert(sql.to_owned(), statement.clone());
         Ok(statement)
     }
 
     pub(crate) fn query(&self, sql: &str, values: Vec<Value>) -> Result<Rows> {
         let statement = self.statement(sql)?;
-        let client = Arc::clone(&self.client);
         let columns = statement.columns().len();
-        let rows = wait_for(async move {
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
-            client.query(&statement, &params).await
-        })?;
+        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let rows = wait_for(self.client.query(&statement, &params))?;
         let mut out = Vec::with_capacity(rows.len() * columns);
         for row in &rows {
             for index in 0..columns {
@@ -117,19 +130,14 @@ impl PgConnection {
 
     pub(crate) fn execute(&self, sql: &str, values: Vec<Value>) -> Result<usize> {
         let statement = self.statement(sql)?;
-        let client = Arc::clone(&self.client);
-        let changed = wait_for(async move {
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
-            client.execute(&statement, &params).await
-        })?;
+        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
+        let changed = wait_for(self.client.execute(&statement, &params))?;
         Ok(usize::try_from(changed).unwrap_or(usize::MAX))
     }
 
     /// Runs statements without parameters (the simple query protocol: several at once).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        let client = Arc::clone(&self.client);
-        let sql = sql.to_owned();
-        Ok(wait_for(async move { client.batch_execute(&sql).await })?)
+        Ok(wait_for(self.client.batch_execute(sql))?)
     }
 
     /// Forgets prepared statements (after the schema changed under them).
