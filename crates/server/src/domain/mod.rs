@@ -9,6 +9,8 @@
 //!   window (`rules`).
 //! - [`directory`]: what administrators may do to accounts (their own included) and what keeps
 //!   the department tree whole.
+//! - [`files`]: who may fetch an uploaded file.
+//! - [`sessions`]: whether a session still admits its member, and when to note it was seen.
 //! - [`visibility`]: who may see whom in the directory.
 //!
 //! Refusals are the typed enums of `weft_protocol::refusal`, so the app translates them and the
@@ -17,6 +19,8 @@
 pub mod approvals;
 pub mod conversations;
 pub mod directory;
+pub mod files;
+pub mod sessions;
 pub mod visibility;
 
 use weft_protocol::MemberId;

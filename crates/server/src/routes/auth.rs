@@ -72,7 +72,7 @@ async fn login(
         state.limiter.record_failure(&username, ip);
         return Err(bad_credentials());
     };
-    if credentials.status != MemberStatus::Active {
+    if !crate::domain::sessions::may_sign_in(credentials.status == MemberStatus::Active) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             ErrorCode::AccountDisabled,

@@ -3,6 +3,7 @@
 //! whoever may read an approval request whose form carries it.
 
 use super::{SqlStore, attachment_at};
+use crate::domain::files::{self, FileUse};
 use crate::store::sql::{Connection, OptionalExtension, Row, params};
 use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail};
 use weft_protocol::chat::Attachment;
@@ -99,20 +100,27 @@ impl AttachmentStore for SqlStore {
     }
 
     fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>> {
-        let sql = format!(
-            "{SELECT} WHERE file.id = ?1 AND (file.owner_id = ?2 OR EXISTS ( \
-               SELECT 1 FROM messages msg JOIN participants p ON p.conversation_id = msg.conversation_id \
-               WHERE msg.attachment_id = file.id AND p.member_id = ?2))"
-        );
         let conn = self.read();
-        if let Some(found) = stored(&conn, &sql, params![id.to_string(), viewer.to_string()])? {
-            return Ok(Some(found));
-        }
-        if super::approvals::may_read_file(&conn, viewer, id)? {
-            stored(&conn, &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
-        } else {
-            Ok(None)
-        }
+        let Some(found) = stored(&conn, &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])? else {
+            return Ok(None);
+        };
+        let owner: String =
+            conn.query_row("SELECT owner_id FROM attachments WHERE id = ?1", [id.to_string()], |row| row.get(0))?;
+        let owner = MemberId(owner.parse().map_err(|_| super::corrupt("attachment owner"))?);
+        let in_viewers_conversation = owner != viewer
+            && conn
+                .query_row(
+                    "SELECT 1 FROM messages msg JOIN participants p ON p.conversation_id = msg.conversation_id \
+                     WHERE msg.attachment_id = ?1 AND p.member_id = ?2 LIMIT 1",
+                    params![id.to_string(), viewer.to_string()],
+                    |row| row.get::<_, i64>(0),
+                )
+                .optional()?
+                .is_some();
+        let in_readable_request =
+            owner != viewer && !in_viewers_conversation && super::approvals::may_read_file(&conn, viewer, id)?;
+        let file = FileUse { owner, in_viewers_conversation, in_readable_request };
+        Ok(files::may_fetch(file, viewer).then_some(found))
     }
 
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {

@@ -3,6 +3,7 @@
 use super::directory::{refresh_search_keys, role_from, visible_active_profiles};
 use super::directory_admin::insert_member_row;
 use super::{SqlStore, uuid_at};
+use crate::domain::sessions::{self, SessionCheck, SessionFacts};
 use crate::store::sql::{Connection, OptionalExtension, Row, params};
 use crate::store::{ActiveSession, Credentials, MemberStatus, MemberStore, NewMember, SessionStore, StoreResult};
 use weft_protocol::auth::{MemberProfile, Role, SessionInfo};
@@ -118,8 +119,8 @@ impl SessionStore for SqlStore {
         let found = self
             .read()
             .query_row(
-                "SELECT s.id, s.member_id, m.role, s.last_seen_at FROM sessions s JOIN members m ON m.id = s.member_id \
-                 WHERE s.token_hash = ?1 AND s.revoked_at IS NULL AND m.status = 'active'",
+                "SELECT s.id, s.member_id, m.role, s.last_seen_at, s.revoked_at IS NOT NULL, m.status = 'active' \
+                 FROM sessions s JOIN members m ON m.id = s.member_id WHERE s.token_hash = ?1",
                 [token_hash],
                 |row| {
                     let session = ActiveSession {
@@ -127,18 +128,25 @@ impl SessionStore for SqlStore {
                         member_id: MemberId(uuid_at(row, 1)?),
                         role: role_from(&row.get::<_, String>(2)?),
                     };
-                    Ok((session, row.get::<_, Millis>(3)?))
+                    let facts =
+                        SessionFacts { last_seen_at: row.get(3)?, revoked: row.get(4)?, member_active: row.get(5)? };
+                    Ok((session, facts))
                 },
             )
             .optional()?;
-        let Some((session, last_seen_at)) = found else { return Ok(None) };
-        if last_seen_at < now - 60_000 {
-            self.conn().execute(
-                "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2 - 60000",
-                params![session.id.to_string(), now],
-            )?;
+        let Some((session, facts)) = found else { return Ok(None) };
+        match sessions::check(facts, now) {
+            SessionCheck::Ended => Ok(None),
+            SessionCheck::Admitted { note_seen } => {
+                if note_seen {
+                    self.conn().execute(
+                        "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?3",
+                        params![session.id.to_string(), now, now - sessions::LAST_SEEN_GRANULARITY_MS],
+                    )?;
+                }
+                Ok(Some(session))
+            }
         }
-        Ok(Some(session))
     }
 
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>> {
