@@ -36,7 +36,9 @@ impl MessageStore for SqlStore {
     fn append_message(&self, new: NewMessage<'_>) -> StoreResult<StoredMessage> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        require_participant(&tx, new.conversation, new.sender)?;
+        // Not revealed to outsiders: a conversation they do not take part in is not found.
+        let conversation = facts(&tx, new.conversation)?;
+        rules::require_participant(&conversation, new.sender)?;
         let existing: Option<(String, i64)> = tx
             .query_row(
                 "SELECT conversation_id, seq FROM messages WHERE sender_id = ?1 AND client_id = ?2",
@@ -51,7 +53,6 @@ impl MessageStore for SqlStore {
                 .ok_or_else(|| super::corrupt("de-duplicated message vanished"))?;
             return Ok(StoredMessage { message, created: false, recipients: Vec::new(), announced: false });
         }
-        let conversation = facts(&tx, new.conversation)?;
         let reply_found = match new.reply_to {
             Some(reply) => Some(message_by_seq(&tx, new.conversation, reply)?.is_some()),
             None => None,
