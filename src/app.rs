@@ -3,11 +3,12 @@
 //! list and a conversation are in the first download; every other screen is a [`LazyScreen`]
 //! whose code is fetched on first use (see `lazy_screen.rs`).
 
+use crate::features::chat::pages::{conversation::ConversationPage, shell::Shell};
+use crate::features::chat::state::ChatState;
+use crate::features::sign_in::page::SignInPage;
 use crate::i18n::I18n;
 use crate::lazy_screen::{self as lazy, LazyScreen};
-use crate::routes::{conversation::ConversationPage, shell::Shell, sign_in::SignInPage};
 use crate::session::{Session, SessionContext};
-use crate::state::ChatState;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
@@ -31,9 +32,9 @@ pub fn App() -> impl IntoView {
     });
     let _online = window_event_listener_untyped("online", move |_| chat.network_back());
     let _offline = window_event_listener_untyped("offline", move |_| chat.network_lost());
-    crate::pwa::register_service_worker();
+    crate::platform::pwa::register_service_worker();
     let update_ready = RwSignal::new(false);
-    crate::pwa::watch_for_updates(update_ready);
+    crate::platform::pwa::watch_for_updates(update_ready);
     let i18n = crate::i18n::use_i18n();
 
     view! {
@@ -41,13 +42,13 @@ pub fn App() -> impl IntoView {
             <div class="update-banner" role="status">
                 {i18n.t(crate::i18n::Text::UpdateReady)}
                 " "
-                <button type="button" class="link" on:click=|_| crate::pwa::reload()>
+                <button type="button" class="link" on:click=|_| crate::platform::pwa::reload()>
                     {i18n.t(crate::i18n::Text::Reload)}
                 </button>
             </div>
         </Show>
         <Router>
-            <Routes fallback=|| view! { <crate::routes::NotFound/> }>
+            <Routes fallback=|| view! { <crate::features::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <ParentRoute path=path!("admin") view=|| view! { <LazyScreen load=lazy::admin_layout/> }>
                     <Route path=path!("") view=|| view! { <LazyScreen load=lazy::admin_members/> }/>

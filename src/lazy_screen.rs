@@ -8,15 +8,17 @@
 //! when a chunk fails to load, and a panic aborts the wasm module. The same wasm_split macro with
 //! its `fallible` option returns the failure instead, and the loader retries it from scratch.
 
+use crate::features::admin::AdminLayout;
+use crate::features::admin::pages::{
+    departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
+};
+use crate::features::admin::templates::{editor::TemplateEditorPage, list::TemplatesPage};
+use crate::features::approvals::pages::{
+    detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage,
+};
+use crate::features::chat::pages::{group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage};
+use crate::features::directory::pages::directory::DirectoryPage;
 use crate::i18n::{Text, use_i18n};
-use crate::routes::admin::{
-    AdminLayout, departments::DepartmentsPage, import::ImportPage, members::MembersPage,
-    template_editor::TemplateEditorPage, templates::TemplatesPage, visibility::VisibilityPage,
-};
-use crate::routes::approvals::{detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage};
-use crate::routes::{
-    directory::DirectoryPage, group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage,
-};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 use send_wrapper::SendWrapper;

@@ -1,22 +1,18 @@
 //! Weft, the app: a Leptos single-page app compiled to WebAssembly. `main.rs` only mounts
 //! [`app::App`]; everything lives here so browser tests can import it.
+//!
+//! The tree is by feature (`features/{chat, directory, approvals, admin, sign_in}`), on shared
+//! layers underneath that import no feature: `api` (HTTP), `store` (the device store), `sync`
+//! (outbox, change feed, live socket), `i18n`, `platform` (browser APIs, the service worker),
+//! `session` and `ui` (shared presentational pieces).
 
-pub mod admin_api;
 pub mod api;
 pub mod app;
-pub mod approval_drafts;
-pub mod approval_form;
-pub mod approvals_api;
-pub mod components;
-pub mod directory;
+pub mod features;
 pub mod i18n;
 pub mod lazy_screen;
-pub mod live;
 pub mod platform;
-pub mod pwa;
-pub mod routes;
 pub mod session;
-pub mod state;
 pub mod store;
 pub mod sync;
-pub mod template_draft;
+pub mod ui;

@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 use uuid::Uuid;
 use wasm_bindgen_test::wasm_bindgen_test;
-use weft::approval_drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
-use weft::approval_form::{
+use weft::features::approvals::drafts::{local_storage_drafts_prefix, move_local_storage_drafts};
+use weft::features::approvals::form::{
     FileProblem, RawFile, RawForm, RawValue, check_file, format_money, parse_money, place_server_problems, to_values,
 };
+use weft::features::approvals::sync::{may_decide, refusal_text, refusal_words};
+use weft::features::approvals::words::field_error_text;
 use weft::i18n::{Lang, Text};
-use weft::routes::approvals::field_error_text;
 use weft::store::{MemoryStore, Store};
-use weft::sync::approvals::{may_decide, refusal_text, refusal_words};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::approval::{
     ApprovalSummary, Control, ControlKind, Decimal, Decision, FieldError, FieldValue, MAX_FILES, TemplateSpec, validate,
@@ -280,8 +280,8 @@ fn a_typed_refusal_is_explained_in_the_members_words_before_the_state_is_consult
 #[wasm_bindgen_test]
 fn a_group_refusal_is_worded_from_its_reason_and_other_failures_keep_the_apps_text() {
     use weft::api::ApiError;
+    use weft::features::chat::state::Failure;
     use weft::i18n::Lang;
-    use weft::state::Failure;
     use weft_protocol::{ConversationRefusal, ErrorBody, ErrorCode, Refusal};
     let body = ErrorBody {
         reason: Some(Refusal::Conversation(ConversationRefusal::GroupFull { max: 500 })),

@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use weft::components::composer::{Composer, Outgoing, mention_query};
+use weft::features::chat::components::composer::{Composer, Outgoing, mention_query};
+use weft::features::chat::state::Timeline;
 use weft::i18n::{I18n, Lang};
-use weft::state::Timeline;
 use weft::store::{IdbStore, LocalStore, StoreError, StoreHealth, StoreProblem};
 use weft::sync::outbox::{OutboxAction, OutboxEntry, backoff_ms, next_deliverable};
 use weft_protocol::chat::{Message, Participant, TextError, validate_text};
@@ -239,7 +239,7 @@ fn the_mention_being_typed_is_found_at_the_end_only() {
 fn mount_store_banner() -> (StoreHealth, I18n, web_sys::HtmlElement) {
     use std::cell::Cell;
     use std::rc::Rc;
-    use weft::components::store_health_banner::StoreHealthBanner;
+    use weft::ui::store_health_banner::StoreHealthBanner;
     let host: web_sys::HtmlElement = document().create_element("div").expect("div").unchecked_into();
     document().body().expect("body").append_child(&host).expect("append");
     let provided: Rc<Cell<Option<(StoreHealth, I18n)>>> = Rc::new(Cell::new(None));

@@ -2,8 +2,8 @@
 //! department tree (counts, paths, roots when a parent is hidden) and who the picker offers.
 
 use wasm_bindgen_test::*;
-use weft::components::member_picker::{SHOWN_LIMIT, offered};
-use weft::directory::{Directory, MatchRank, split_match};
+use weft::features::directory::components::member_picker::{SHOWN_LIMIT, offered};
+use weft::features::directory::model::{Directory, MatchRank, split_match};
 use weft_protocol::auth::Role;
 use weft_protocol::directory::{Department, DirectoryMember, MemberDepartment, MemberStatus};
 use weft_protocol::{DepartmentId, MemberId};

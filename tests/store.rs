@@ -2,7 +2,7 @@
 //! the in-memory store and the real IndexedDB store (each test on a uniquely named database).
 
 use wasm_bindgen_test::*;
-use weft::approval_form::{RawForm, RawValue};
+use weft::features::approvals::form::{RawForm, RawValue};
 use weft::store::{Cipher, IdbStore, MemoryStore, Store, StoreError, StoredApproval, Version};
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
 use weft_protocol::approval::{

@@ -162,7 +162,7 @@ async fn bench_directory_20k() {
         store.close();
         IdbStore::delete(&name).await.expect("delete");
     }
-    let directory = weft::directory::Directory::new(vec![], members);
+    let directory = weft::features::directory::model::Directory::new(vec![], members);
     let mut latencies = Vec::new();
     for word in ["zhang", "wangwei", "lmj", "zs", "bench1234", "陈静", "赵", "liuyang", "staff", "13600001", "huangna"]
     {

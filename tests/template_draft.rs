@@ -5,8 +5,10 @@
 
 use uuid::Uuid;
 use wasm_bindgen_test::wasm_bindgen_test;
+use weft::features::admin::templates::draft::{
+    CcList, KindChoice, Place, Problem, Settings, SourceKind, TemplateDraft, Wording,
+};
 use weft::i18n::Text;
-use weft::template_draft::{CcList, KindChoice, Place, Problem, Settings, SourceKind, TemplateDraft, Wording};
 use weft_protocol::approval::{
     ApprovalMode, ApproverSource, CompareOp, Condition, ControlKind, Decimal, Template, validate_template,
 };

@@ -1,7 +1,7 @@
 //! The timeline window's arithmetic: which messages are in the page as the member scrolls.
 
 use wasm_bindgen_test::*;
-use weft::components::timeline_window::{STEP, TimelineWindow, WINDOW};
+use weft::features::chat::components::timeline_window::{STEP, TimelineWindow, WINDOW};
 
 wasm_bindgen_test_configure!(run_in_browser);
 

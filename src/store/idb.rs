@@ -5,7 +5,7 @@ use super::cipher::Cipher;
 use super::migrations::{self, v1, v2, v3, v4, v5, v6};
 use super::{DirectoryRows, Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use super::{StoredApproval, merge_approval, sort_approvals};
-use crate::approval_form::RawForm;
+use crate::features::approvals::form::RawForm;
 use futures::future::try_join_all;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::Database;

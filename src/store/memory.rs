@@ -3,7 +3,7 @@
 
 use super::{DirectoryRows, StoredApproval, merge_approval, sort_approvals};
 use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
-use crate::approval_form::RawForm;
+use crate::features::approvals::form::RawForm;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};

@@ -17,7 +17,7 @@ pub use memory::MemoryStore;
 pub use migrations::Version;
 pub use weft_sync_core::sort_conversations;
 
-use crate::approval_form::RawForm;
+use crate::features::approvals::form::RawForm;
 use serde::{Deserialize, Serialize};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};

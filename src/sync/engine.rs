@@ -4,9 +4,9 @@
 //! merges, fetches, outbox settlements — then the conversation list is shown again. Applying a
 //! change again has no further effect, so a replay after a crash is harmless.
 
-use crate::live::LiveEvent;
-use crate::state::{ChatState, Connection, Timeline};
+use crate::features::chat::state::{ChatState, Connection, Timeline};
 use crate::store::Store;
+use crate::sync::live::LiveEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::VecDeque;

@@ -1,6 +1,6 @@
-//! The sync engine: the outbox of writes and the change feed applied to the device copy.
+//! The sync engine's I/O: the outbox of writes (`outbox`), the change feed applied to the device
+//! copy (`engine`) and the live socket that carries it (`live`).
 
-pub mod approvals;
-pub mod directory;
 pub mod engine;
+pub mod live;
 pub mod outbox;

@@ -8,7 +8,7 @@ pub use weft_sync_core::{Outbox, backoff_ms, next_deliverable};
 pub use weft_sync_core::{OutboxAction, OutboxEntry, Outgoing, PendingFile};
 
 use crate::api::{Api, ApiError};
-use crate::state::{ChatState, Connection};
+use crate::features::chat::state::{ChatState, Connection};
 use crate::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

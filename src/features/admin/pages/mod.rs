@@ -1,0 +1,8 @@
+//! The console's pages for people and structure: members (with the member form), departments,
+//! the CSV import and visibility rules.
+
+pub mod departments;
+pub mod import;
+pub mod member_form;
+pub mod members;
+pub mod visibility;

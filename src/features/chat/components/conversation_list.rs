@@ -1,0 +1,93 @@
+//! The list of conversations, most recent first, with the last message and its time.
+
+use crate::features::chat::state::use_chat;
+use crate::i18n::{Lang, Text, use_i18n};
+use crate::platform::clock_time;
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+use weft_protocol::approval::CardEvent;
+use weft_protocol::chat::{ConversationKind, ConversationSummary, MessageCard};
+
+/// The title a member sees: the Approvals conversation's in their language, others as listed.
+pub fn title_in(summary: &ConversationSummary, lang: Lang) -> String {
+    match summary.kind {
+        ConversationKind::Approvals => Text::Approvals.in_lang(lang).to_owned(),
+        _ => summary.title.clone(),
+    }
+}
+
+fn preview(summary: &ConversationSummary, lang: Lang) -> String {
+    let Some(message) = summary.last_message.as_ref() else { return String::new() };
+    match &message.card {
+        Some(MessageCard::Approval(card)) => {
+            let event = match card.event {
+                CardEvent::AwaitingYou { .. } => Text::ApprovalCardAwaitingYou.in_lang(lang),
+                CardEvent::Finished { status } => crate::features::approvals::words::status_text(status).in_lang(lang),
+                CardEvent::Copied => Text::ApprovalCardCopied.in_lang(lang),
+            };
+            format!("{} · {} · {event}", card.template_name, card.applicant_name)
+        }
+        None => format!("{}: {}", message.sender_name, message.text.lines().next().unwrap_or_default()),
+    }
+}
+
+#[component]
+pub fn ConversationList() -> impl IntoView {
+    let i18n = use_i18n();
+    let chat = use_chat();
+    let location = use_location();
+    view! {
+        <nav class="conversation-list" aria-label=i18n.t(Text::Chats)>
+            <h2 class="visually-hidden">{i18n.t(Text::Chats)}</h2>
+            <Show when=move || chat.loaded.get() && chat.conversations.with(Vec::is_empty)>
+                <p class="hint">{i18n.t(Text::NoChats)}</p>
+            </Show>
+            <ul>
+                <For
+                    each=move || chat.conversations.get()
+                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.muted, c.pinned, c.last_message.as_ref().map(|m| m.recalled))
+                    let:summary
+                >
+                    {
+                        let href = format!("/c/{}", summary.id);
+                        let current_href = href.clone();
+                        let is_current = move || location.pathname.get() == current_href;
+                        let title_id = format!("conversation-title-{}", summary.id);
+                        let preview_id = format!("conversation-preview-{}", summary.id);
+                        let (title_ref, preview_ref) = (title_id.clone(), preview_id.clone());
+                        let time = summary.last_message.as_ref().map(|m| clock_time(m.sent_at)).unwrap_or_default();
+                        view! {
+                            <li>
+                                <a
+                                    href=href
+                                    class="conversation-link"
+                                    aria-current=move || is_current().then_some("page")
+                                    aria-labelledby=title_ref
+                                    aria-describedby=preview_ref
+                                >
+                                    <span class="avatar" aria-hidden="true">{title_in(&summary, i18n.lang.get_untracked()).chars().next().map(String::from).unwrap_or_default()}</span>
+                                    <span class="conversation-link__text">
+                                        <span class="conversation-link__title" id=title_id>
+                                            {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
+                                            {let shown = summary.clone(); move || title_in(&shown, i18n.lang.get())}
+                                            {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
+                                        </span>
+                                        <span class="conversation-link__preview" id=preview_id>{let shown = summary.clone(); move || preview(&shown, i18n.lang.get())}</span>
+                                    </span>
+                                    <span class="conversation-link__side">
+                                        <time class="conversation-link__time">{time}</time>
+                                        {(summary.unread > 0).then(|| {
+                                            let count = if summary.unread > 99 { "99+".to_owned() } else { summary.unread.to_string() };
+                                            let label = format!("{} {}", summary.unread, Text::Unread.in_lang(i18n.lang.get_untracked()));
+                                            view! { <span class="unread-badge" class:unread-badge--muted=summary.muted data-testid="unread" aria-label=label>{count}</span> }
+                                        })}
+                                    </span>
+                                </a>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </nav>
+    }
+}

@@ -1,0 +1,111 @@
+//! One message in a timeline: sender, time, the quoted message it replies to, the text (always
+//! rendered as text, never as HTML; bidirectional overrides are isolated so they cannot reorder
+//! the surrounding UI), actions (reply, recall) and, on the member's own messages, receipts.
+//! Messages carrying a card (approvals) show the card instead.
+
+use crate::features::approvals::components::approval_card::ApprovalCardView;
+use crate::i18n::{Text, use_i18n};
+use crate::platform::clock_time;
+use crate::ui::attachment::AttachmentView;
+use leptos::prelude::*;
+use weft_protocol::chat::{Message, MessageCard};
+
+/// How long after sending the app offers "Recall" (the server enforces its own window).
+pub const RECALL_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+#[component]
+pub fn MessageItem(
+    message: Message,
+    mine: bool,
+    /// "Read" / "2/4 read" for own messages, when known.
+    #[prop(into)]
+    receipt: Signal<Option<String>>,
+    /// Names of those who have read it (shown on hover and read out with the receipt).
+    #[prop(optional, into)]
+    readers: Signal<String>,
+    on_reply: Callback<Message>,
+    on_recall: Callback<u64>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    if message.recalled {
+        let who = message.sender_name.clone();
+        return view! {
+            <li class="message message--recalled" data-seq=message.seq data-recalled="true">
+                <span class="hint">{who}" "{i18n.t(Text::RecalledMessage)}</span>
+            </li>
+        }
+        .into_any();
+    }
+    if let Some(MessageCard::Approval(card)) = message.card.clone() {
+        return view! {
+            <li class="message message--card" data-seq=message.seq>
+                <div class="message__meta"><time>{clock_time(message.sent_at)}</time></div>
+                <ApprovalCardView card=card/>
+            </li>
+        }
+        .into_any();
+    }
+    let can_recall = mine && crate::platform::now_millis() - message.sent_at < RECALL_WINDOW_MS;
+    let seq = message.seq;
+    let quoted = message.reply_to.clone().map(|reply| {
+        view! {
+            <blockquote class="message__quote">
+                <bdi>{reply.sender_name}</bdi>": "
+                {if reply.recalled { Text::RecalledMessage.in_lang(i18n.lang.get_untracked()).to_owned() } else { reply.excerpt }}
+            </blockquote>
+        }
+    });
+    let for_reply = message.clone();
+    view! {
+        <li class="message" class:message--mine=mine data-seq=message.seq>
+            <div class="message__meta">
+                <bdi class="message__sender">{message.sender_name.clone()}</bdi>
+                <time>{clock_time(message.sent_at)}</time>
+            </div>
+            {quoted}
+            {message.attachment.clone().map(|file| view! { <AttachmentView file=file/> })}
+            <Show when={
+                let empty = message.text.is_empty();
+                move || !empty
+            }>
+                <bdi class="message__text">{message.text.clone()}</bdi>
+            </Show>
+            <div class="message__actions">
+                <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
+                {can_recall.then(|| view! {
+                    <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
+                })}
+                <span class="message__receipt" data-testid="receipt" title=move || readers.get()>{move || receipt.get()}</span>
+            </div>
+        </li>
+    }
+    .into_any()
+}
+
+/// A message typed here that the server has not accepted yet (or refused).
+#[component]
+pub fn PendingItem(
+    text: String,
+    failed: Option<String>,
+    on_retry: Callback<()>,
+    on_delete: Callback<()>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let is_failed = failed.is_some().to_string();
+    view! {
+        <li class="message message--mine message--pending" data-pending="true" data-failed=is_failed>
+            <bdi class="message__text">{text}</bdi>
+            <div class="message__status">
+                {match failed {
+                    Some(reason) => view! {
+                        <span class="message__failed">{i18n.t(Text::NotSent)}</span>
+                        " "<span class="hint">{reason}</span>" "
+                        <button type="button" class="link" on:click=move |_| on_retry.run(())>{i18n.t(Text::Retry)}</button>
+                        <button type="button" class="link" on:click=move |_| on_delete.run(())>{i18n.t(Text::Delete)}</button>
+                    }.into_any(),
+                    None => view! { <span>{i18n.t(Text::Sending)}</span> }.into_any(),
+                }}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,7 @@
+//! The pieces chat screens are built from: the composer, the conversation list, one message, and
+//! the arithmetic of the timeline window.
+
+pub mod composer;
+pub mod conversation_list;
+pub mod message_item;
+pub mod timeline_window;

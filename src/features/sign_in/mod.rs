@@ -1,0 +1,3 @@
+//! Signing in: the only screen shown without a session (there is no sign-up).
+
+pub mod page;

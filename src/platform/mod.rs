@@ -1,0 +1,83 @@
+//! Small wrappers over browser APIs the app uses in several places: local storage, time, ids;
+//! the service worker in `pwa`.
+
+pub mod pwa;
+
+use weft_protocol::{ClientId, Millis};
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+pub fn local_get(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+pub fn local_set(key: &str, value: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(key, value);
+    }
+}
+
+pub fn local_remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Writes an error to the browser console (for failures the member is told about in words).
+pub fn log_error(message: &str) {
+    web_sys::console::error_1(&message.into());
+}
+
+/// Every local-storage key that starts with `prefix`.
+pub fn local_keys_with_prefix(prefix: &str) -> Vec<String> {
+    let Some(storage) = storage() else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|key| key.starts_with(prefix)).collect()
+}
+
+pub fn now_millis() -> Millis {
+    js_sys::Date::now() as Millis
+}
+
+/// A fresh client id from the browser's CSPRNG.
+pub fn new_client_id() -> ClientId {
+    let mut bytes = [0u8; 16];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    ClientId(uuid::Builder::from_random_bytes(bytes).into_uuid())
+}
+
+/// `HH:MM` in the device's time zone.
+pub fn clock_time(at: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// True when the browser believes it has a network.
+pub fn browser_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
+/// A short description of this browser for the session list.
+pub fn device_label() -> String {
+    let agent = web_sys::window().and_then(|w| w.navigator().user_agent().ok()).unwrap_or_default();
+    let browser = ["Edg/", "Chrome/", "Firefox/", "Safari/"]
+        .iter()
+        .find(|marker| agent.contains(*marker))
+        .map(|marker| match *marker {
+            "Edg/" => "Edge",
+            "Chrome/" => "Chrome",
+            "Firefox/" => "Firefox",
+            _ => "Safari",
+        })
+        .unwrap_or("Browser");
+    let os = ["Android", "iPhone", "iPad", "Windows", "Mac OS", "Linux"]
+        .iter()
+        .find(|marker| agent.contains(*marker))
+        .copied()
+        .unwrap_or("unknown OS");
+    format!("{browser} on {os}")
+}

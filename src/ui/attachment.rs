@@ -1,0 +1,140 @@
+//! A file in a message: images as their server-made thumbnail (sized from the metadata, so the
+//! timeline does not jump) linking to the full image, other files as a download link. The bytes
+//! come through short-lived signed links fetched when shown and fetched again before a stale one
+//! is followed; offline (or when a link cannot be had), the file name and size stay visible.
+
+use crate::features::chat::state::{ChatState, use_chat};
+use crate::i18n::{Text, use_i18n};
+use crate::platform::now_millis;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use weft_protocol::AttachmentId;
+use weft_protocol::chat::{Attachment, FileVariant, SignedUrl};
+
+/// A link counts as stale this long before it expires (time to click it and load the file).
+const STALE_BEFORE_MS: i64 = 30_000;
+
+/// "12.3 KB", "4.0 MB": sizes for people.
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        0..1_000 => format!("{bytes} B"),
+        1_000..1_000_000 => format!("{:.1} KB", bytes as f64 / 1_000.0),
+        _ => format!("{:.1} MB", bytes as f64 / 1_000_000.0),
+    }
+}
+
+/// A signed link to one variant of a file, fetched when created.
+#[derive(Clone, Copy)]
+struct Link {
+    chat: ChatState,
+    id: AttachmentId,
+    variant: FileVariant,
+    signed: RwSignal<Option<SignedUrl>>,
+}
+
+impl Link {
+    fn new(chat: ChatState, id: AttachmentId, variant: FileVariant) -> Self {
+        let link = Self { chat, id, variant, signed: RwSignal::new(None) };
+        link.fetch();
+        link
+    }
+
+    fn fetch(self) {
+        spawn_local(async move {
+            if let Some(api) = self.chat.api()
+                && let Ok(signed) = api.attachment_url(self.id, self.variant).await
+            {
+                self.signed.set(Some(signed));
+            }
+        });
+    }
+
+    fn url(self) -> Option<String> {
+        self.signed.with(|signed| signed.as_ref().map(|s| s.url.clone()))
+    }
+
+    /// Called when the pointer or focus reaches the link: a fresh one replaces a stale one.
+    fn refresh_if_stale(self) {
+        let stale = self
+            .signed
+            .with_untracked(|signed| signed.as_ref().is_none_or(|s| s.expires_at - now_millis() < STALE_BEFORE_MS));
+        if stale {
+            self.fetch();
+        }
+    }
+}
+
+#[component]
+pub fn AttachmentView(file: Attachment) -> impl IntoView {
+    let chat = use_chat();
+    let i18n = use_i18n();
+    let original = Link::new(chat, file.id, FileVariant::Original);
+    let label = format!("📎 {} ({})", file.file_name, human_size(file.size));
+    let name = file.file_name.clone();
+    match (file.is_image(), file.thumbnail) {
+        (true, Some(size)) => {
+            let thumbnail = Link::new(chat, file.id, FileVariant::Thumbnail);
+            let open_label = {
+                let name = name.clone();
+                move || format!("{}: {name}", i18n.t(Text::OpenFullImage)())
+            };
+            view! {
+                <div class="message__file">
+                    <a
+                        class="message__image-link"
+                        href=move || original.url()
+                        target="_blank"
+                        rel="noopener"
+                        aria-label=open_label
+                        title=i18n.t(Text::OpenFullImage)
+                        on:pointerenter=move |_| original.refresh_if_stale()
+                        on:focus=move |_| original.refresh_if_stale()
+                    >
+                        {move || match thumbnail.url() {
+                            Some(src) => view! {
+                                <img class="message__image message__image--thumb" src=src alt=name.clone()
+                                    width=size.width height=size.height loading="lazy"/>
+                            }
+                            .into_any(),
+                            // Same box as the picture, so nothing moves when it arrives.
+                            None => view! {
+                                <span class="message__image message__image--thumb message__image--pending"
+                                    style:width=format!("{}px", size.width)
+                                    style:aspect-ratio=format!("{} / {}", size.width, size.height)>
+                                    {label.clone()}
+                                </span>
+                            }
+                            .into_any(),
+                        }}
+                    </a>
+                </div>
+            }
+            .into_any()
+        }
+        // Images stored before thumbnails existed, or that the server could not decode.
+        (true, None) => view! {
+            <div class="message__file">
+                {move || match original.url() {
+                    Some(src) => view! { <img class="message__image" src=src alt=name.clone() loading="lazy"/> }.into_any(),
+                    None => view! { <span class="hint">{label.clone()}</span> }.into_any(),
+                }}
+            </div>
+        }
+        .into_any(),
+        // The link stays one element while its address is refreshed, so a click is never lost.
+        (false, _) => view! {
+            <div class="message__file">
+                <a
+                    href=move || original.url()
+                    class:hint=move || original.signed.with(Option::is_none)
+                    download=name
+                    on:pointerenter=move |_| original.refresh_if_stale()
+                    on:focus=move |_| original.refresh_if_stale()
+                >
+                    {label}
+                </a>
+            </div>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,8 @@
+//! Presentational pieces shared by several features: they read state through context or props,
+//! never storage or network.
+
+pub mod attachment;
+pub mod connection_badge;
+pub mod store_health_banner;
+pub mod text_field;
+pub mod toggle_button;
