@@ -1,14 +1,14 @@
-//! The app root: context providers (language, session, chat state), the router, and the
+//! The app root: context providers (language, session, the app state), the router, and the
 //! reactions to signing in and out and to the network coming and going. Only sign-in, the chat
 //! list and a conversation are in the first download; every other screen is a [`LazyScreen`]
 //! whose code is fetched on first use (see `lazy_screen.rs`).
 
 use crate::features::chat::pages::{conversation::ConversationPage, shell::Shell};
-use crate::features::chat::state::ChatState;
 use crate::features::sign_in::page::SignInPage;
 use crate::i18n::I18n;
 use crate::lazy_screen::{self as lazy, LazyScreen};
 use crate::session::{Session, SessionContext};
+use crate::state::AppState;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
@@ -18,7 +18,7 @@ pub fn App() -> impl IntoView {
     I18n::provide();
     let session = SessionContext(RwSignal::new(Session::load()));
     provide_context(session);
-    let chat = ChatState::provide(session);
+    let app = AppState::provide(session);
 
     // Start syncing whenever someone is signed in; stop when they sign out.
     Effect::new(move |previous: Option<Option<String>>| {
@@ -26,12 +26,12 @@ pub fn App() -> impl IntoView {
         if token != previous.flatten()
             && let Some(current) = session.0.get_untracked()
         {
-            chat.start(current);
+            app.start(current);
         }
         token
     });
-    let _online = window_event_listener_untyped("online", move |_| chat.network_back());
-    let _offline = window_event_listener_untyped("offline", move |_| chat.network_lost());
+    let _online = window_event_listener_untyped("online", move |_| app.network_back());
+    let _offline = window_event_listener_untyped("offline", move |_| app.network_lost());
     crate::platform::pwa::register_service_worker();
     let update_ready = RwSignal::new(false);
     crate::platform::pwa::watch_for_updates(update_ready);

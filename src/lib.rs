@@ -13,6 +13,7 @@ pub mod i18n;
 pub mod lazy_screen;
 pub mod platform;
 pub mod session;
+pub mod state;
 pub mod store;
 pub mod sync;
 pub mod ui;

@@ -280,8 +280,8 @@ fn a_typed_refusal_is_explained_in_the_members_words_before_the_state_is_consult
 #[wasm_bindgen_test]
 fn a_group_refusal_is_worded_from_its_reason_and_other_failures_keep_the_apps_text() {
     use weft::api::ApiError;
-    use weft::features::chat::state::Failure;
     use weft::i18n::Lang;
+    use weft::ui::failure::Failure;
     use weft_protocol::{ConversationRefusal, ErrorBody, ErrorCode, Refusal};
     let body = ErrorBody {
         reason: Some(Refusal::Conversation(ConversationRefusal::GroupFull { max: 500 })),

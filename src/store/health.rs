@@ -72,7 +72,7 @@ impl StoreHealth {
     }
 }
 
-/// The device-store health; provided with the chat state.
+/// The device-store health; provided with the app's sync state.
 pub fn use_store_health() -> StoreHealth {
     use_context::<StoreHealth>().unwrap_or_default()
 }

@@ -1,11 +1,14 @@
 //! The down path's I/O: change frames from the live socket are queued and handed one at a time
 //! to the [`Engine`] (from `weft-sync-core`, which decides what each change does), and the
-//! [`Effects`] it answers with are carried out in order here — device-store writes, timeline
-//! merges, fetches, outbox settlements — then the conversation list is shown again. Applying a
-//! change again has no further effect, so a replay after a crash is harmless.
+//! [`Effects`] it answers with are carried out in order here — device-store writes, fetches,
+//! outbox settlements — and handed to the feature state each concerns, through that state's
+//! methods (messages, receipts and recalls to `ChatState`, directory changes to the directory's
+//! sync, request summaries to the approvals'); then the conversation list is shown again.
+//! Applying a change again has no further effect, so a replay after a crash is harmless.
 
-use crate::features::chat::state::{ChatState, Connection, Timeline};
+use crate::state::AppState;
 use crate::store::Store;
+use crate::sync::Connection;
 use crate::sync::live::LiveEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -13,17 +16,17 @@ use std::collections::VecDeque;
 use weft_protocol::ConversationId;
 use weft_protocol::chat::{ConversationSummary, Message};
 use weft_protocol::live::ServerFrame;
-use weft_sync_core::{Effect, Effects, forget_quotes};
+use weft_sync_core::{Effect, Effects};
 
 pub use weft_sync_core::Engine;
 
-impl ChatState {
+impl AppState {
     pub(crate) fn on_live(self, event: LiveEvent) {
         match event {
             LiveEvent::Frame(ServerFrame::Ready { .. }) => {
-                self.connection.set(Connection::Online);
+                self.sync.connection.set(Connection::Online);
                 spawn_local(async move {
-                    if self.engine.with_value(Engine::cursor).is_none() {
+                    if self.sync.engine.with_value(Engine::cursor).is_none() {
                         self.bootstrap().await;
                     }
                     self.wake_outbox();
@@ -32,13 +35,13 @@ impl ChatState {
                 });
             }
             LiveEvent::Frame(ServerFrame::Changes { changes, cursor }) => {
-                self.incoming.update_value(|queue| queue.push_back((changes, cursor)));
+                self.sync.incoming.update_value(|queue| queue.push_back((changes, cursor)));
                 spawn_local(self.apply_incoming());
             }
             LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(),
             LiveEvent::Frame(ServerFrame::Pong) => {}
             LiveEvent::Disconnected => {
-                self.connection.set(if crate::platform::browser_online() {
+                self.sync.connection.set(if crate::platform::browser_online() {
                     Connection::Connecting
                 } else {
                     Connection::Offline
@@ -49,32 +52,32 @@ impl ChatState {
 
     /// Applies queued change frames one after another (never two at once).
     async fn apply_incoming(self) {
-        if self.applying.get_value() {
+        if self.sync.applying.get_value() {
             return;
         }
-        self.applying.set_value(true);
-        while let Some((changes, cursor)) = self.incoming.try_update_value(|q| q.pop_front()).flatten() {
-            let Some(effects) = self.engine.try_update_value(|e| e.apply_frame(changes, cursor)) else { break };
+        self.sync.applying.set_value(true);
+        while let Some((changes, cursor)) = self.sync.incoming.try_update_value(|q| q.pop_front()).flatten() {
+            let Some(effects) = self.sync.engine.try_update_value(|e| e.apply_frame(changes, cursor)) else { break };
             self.perform(effects).await;
         }
-        self.applying.set_value(false);
+        self.sync.applying.set_value(false);
     }
 
     /// Saves the cursor if it moved forward.
     pub(crate) async fn advance_cursor(self, cursor: u64) {
-        let effects = self.engine.try_update_value(|e| e.advance_cursor(cursor)).unwrap_or_default();
+        let effects = self.sync.engine.try_update_value(|e| e.advance_cursor(cursor)).unwrap_or_default();
         self.perform(effects).await;
     }
 
     /// The member no longer takes part: drop the conversation, its messages and queued writes.
     pub(crate) async fn apply_removed(self, conversation_id: ConversationId) {
-        let effects = self.engine.try_update_value(|e| e.remove(conversation_id)).unwrap_or_default();
+        let effects = self.sync.engine.try_update_value(|e| e.remove(conversation_id)).unwrap_or_default();
         self.perform(effects).await;
     }
 
     /// A conversation's current summary replaces what the device had.
     pub(crate) async fn apply_summary(self, summary: ConversationSummary) {
-        let effects = self.engine.try_update_value(|e| e.apply_summary(summary)).unwrap_or_default();
+        let effects = self.sync.engine.try_update_value(|e| e.apply_summary(summary)).unwrap_or_default();
         self.perform(effects).await;
     }
 
@@ -82,20 +85,20 @@ impl ChatState {
     /// device-store transaction for the messages, one reactive update for the timelines and one
     /// for the list, whatever the batch size.
     pub(crate) async fn apply_messages(self, messages: Vec<Message>) {
-        let effects = self.engine.try_update_value(|e| e.apply_messages(messages)).unwrap_or_default();
+        let effects = self.sync.engine.try_update_value(|e| e.apply_messages(messages)).unwrap_or_default();
         self.perform(effects).await;
     }
 
     /// The member's own read position moved forward (shown at once, stored).
     pub(crate) async fn own_read(self, conversation: ConversationId, seq: u64) {
-        let effects = self.engine.try_update_value(|e| e.own_read(conversation, seq)).unwrap_or_default();
+        let effects = self.sync.engine.try_update_value(|e| e.own_read(conversation, seq)).unwrap_or_default();
         self.perform(effects).await;
     }
 
     /// Shows the engine's conversation list.
     pub(crate) fn publish_list(self) {
-        if let Some(list) = self.engine.try_with_value(|e| e.conversations().to_vec()) {
-            self.conversations.set(list);
+        if let Some(list) = self.sync.engine.try_with_value(|e| e.conversations().to_vec()) {
+            self.chat.show_list(list);
         }
     }
 
@@ -120,41 +123,34 @@ impl ChatState {
     }
 
     async fn perform_one(self, effect: Effect) -> Effects {
-        let store = self.local();
+        let store = self.sync.local();
         match effect {
             Effect::PutMessages(messages) => {
                 if let Some(store) = &store {
-                    self.check_write("messages", store.put_messages(&messages).await);
+                    self.sync.check_write("messages", store.put_messages(&messages).await);
                 }
-                self.timelines.update(|t| {
-                    for message in &messages {
-                        if let Some(timeline) = t.get_mut(&message.conversation_id) {
-                            timeline.merge(std::slice::from_ref(message));
-                        }
-                    }
-                });
+                self.chat.merge_into_loaded(&messages);
             }
             Effect::PutConversations(summaries) => {
                 if let Some(store) = &store {
                     for summary in &summaries {
-                        self.check_write("conversation", store.put_conversation(summary).await);
+                        self.sync.check_write("conversation", store.put_conversation(summary).await);
                     }
                 }
             }
             Effect::RemoveConversation(id) => {
                 if let Some(store) = &store {
-                    self.check_write("conversation removal", store.remove_conversation(id).await);
+                    self.sync.check_write("conversation removal", store.remove_conversation(id).await);
                 }
-                self.timelines.update(|t| {
-                    t.insert(id, Timeline { missing: true, ..Default::default() });
-                });
-                let dropped = self.outbox.try_update(|o| o.drop_conversation(id)).unwrap_or_default();
+                self.chat.mark_missing(id);
+                let dropped = self.sync.outbox.try_update(|o| o.drop_conversation(id)).unwrap_or_default();
                 self.forget_stored_entries(&dropped).await;
             }
             Effect::Settle(client_ids) => {
-                let queued = self.outbox.with_untracked(|o| client_ids.iter().any(|id| o.get(id).is_some()));
+                let queued = self.sync.outbox.with_untracked(|o| client_ids.iter().any(|id| o.get(id).is_some()));
                 if queued {
                     let settled: Vec<String> = self
+                        .sync
                         .outbox
                         .try_update(|o| client_ids.iter().filter_map(|id| o.settle(id)).map(|e| e.client_id).collect())
                         .unwrap_or_default();
@@ -162,50 +158,38 @@ impl ChatState {
                 }
             }
             Effect::FetchSummary(id) => {
-                if let Some(api) = self.api()
+                if let Some(api) = self.sync.api()
                     && let Ok(detail) = api.detail(id).await
                 {
-                    return self.engine.try_update_value(|e| e.apply_summary(detail.summary)).unwrap_or_default();
+                    return self.sync.engine.try_update_value(|e| e.apply_summary(detail.summary)).unwrap_or_default();
                 }
             }
             Effect::RefreshDetail(id) => {
-                if self.details.with_untracked(|d| d.contains_key(&id)) {
+                if self.chat.has_detail(id) {
                     self.load_detail(id);
                 }
             }
             Effect::Receipt { conversation_id, member_id, seq } => {
-                self.details.update(|d| {
-                    if let Some(p) =
-                        d.get_mut(&conversation_id).and_then(|d| d.participants.iter_mut().find(|p| p.id == member_id))
-                    {
-                        p.read_seq = p.read_seq.max(seq);
-                    }
-                });
+                self.chat.receipt(conversation_id, member_id, seq);
             }
             Effect::LookUpRecalled { conversation_id, seq } => {
                 if let Some(store) = &store
                     && let Ok(Some(message)) = store.message(conversation_id, seq).await
                 {
-                    return self.engine.try_update_value(|e| e.recalled(message)).unwrap_or_default();
+                    return self.sync.engine.try_update_value(|e| e.recalled(message)).unwrap_or_default();
                 }
             }
             Effect::Recalled(message) => {
-                let mut changed = vec![message.clone()];
-                self.timelines.update(|t| {
-                    if let Some(timeline) = t.get_mut(&message.conversation_id) {
-                        timeline.merge(std::slice::from_ref(&message));
-                        changed.extend(forget_quotes(&mut timeline.messages, message.seq));
-                    }
-                });
+                let changed = self.chat.recalled(message);
                 if let Some(store) = &store {
-                    self.check_write("recalled message", store.put_messages(&changed).await);
+                    self.sync.check_write("recalled message", store.put_messages(&changed).await);
                 }
             }
             Effect::Directory(change) => self.apply_directory_change(change).await,
             Effect::Approval(summary) => self.apply_approval_summary(summary),
             Effect::SaveCursor(cursor) => {
                 if let Some(store) = &store {
-                    self.check_write("feed position", store.set_cursor(cursor).await);
+                    self.sync.check_write("feed position", store.set_cursor(cursor).await);
                 }
             }
         }

@@ -1,5 +1,5 @@
 //! The live connection: a WebSocket to `/api/v1/live` that authenticates with the session
-//! token and the device's feed cursor, hands every server frame to the chat state, and
+//! token and the device's feed cursor, hands every server frame to the app's sync (`sync::engine`), and
 //! reconnects with backoff (1 s doubling to 30 s; at once when the browser reports it is back
 //! online).
 
@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use weft_protocol::live::{ClientFrame, ServerFrame};
 
-/// What the chat state hears from the socket.
+/// What the app's sync hears from the socket.
 pub enum LiveEvent {
     Frame(ServerFrame),
     /// The socket closed; a reconnect is scheduled.

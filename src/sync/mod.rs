@@ -1,6 +1,119 @@
-//! The sync engine's I/O: the outbox of writes (`outbox`), the change feed applied to the device
-//! copy (`engine`) and the live socket that carries it (`live`).
+//! The app's sync with the server, on the device: [`SyncState`] holds what every feature's sync
+//! shares — the session, the device store and its health, the live socket, the outbox and the
+//! feed engine (both from `weft-sync-core`), the connection — with the helpers to reach them.
+//! `engine` applies the change feed and hands each effect to the feature state it concerns;
+//! `outbox` queues and delivers writes; `live` is the socket. Nothing here imports a page or a
+//! component.
 
 pub mod engine;
 pub mod live;
 pub mod outbox;
+
+use crate::api::Api;
+use crate::session::SessionContext;
+use crate::store::{LocalStore, StoreError, StoreHealth};
+use engine::Engine;
+use leptos::prelude::*;
+use live::LiveSocket;
+use outbox::Outbox;
+use std::collections::VecDeque;
+use std::rc::Rc;
+use weft_protocol::MemberId;
+use weft_protocol::sync::ChangeEnvelope;
+
+/// The app's link to the server, as shown in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Online,
+    Offline,
+}
+
+/// What the features' sync shares; all fields are cheap handles (provided through context).
+#[derive(Clone, Copy)]
+pub struct SyncState {
+    /// Writes not yet accepted by the server, in delivery order, and the state of their delivery.
+    pub outbox: RwSignal<Outbox>,
+    pub connection: RwSignal<Connection>,
+    /// Whether the device store keeps what is saved (shown in the header when it does not).
+    pub store_health: StoreHealth,
+    pub(crate) session: SessionContext,
+    pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
+    pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
+    /// The conversation list and feed position as the sync engine keeps them (`ChatState`'s
+    /// `conversations` shows its list).
+    pub(crate) engine: StoredValue<Engine>,
+    /// Change frames waiting to be applied, one batch at a time.
+    pub(crate) incoming: StoredValue<VecDeque<(Vec<ChangeEnvelope>, u64)>>,
+    pub(crate) applying: StoredValue<bool>,
+    pub(crate) retry_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
+    pub(crate) order_counter: StoredValue<u32>,
+}
+
+pub fn use_sync() -> SyncState {
+    use_context::<SyncState>().expect("SyncState is provided by App; a component was mounted outside it")
+}
+
+impl SyncState {
+    pub fn provide(session: SessionContext) -> Self {
+        let state = Self {
+            outbox: RwSignal::new(Outbox::default()),
+            connection: RwSignal::new(Connection::Connecting),
+            store_health: StoreHealth::provide(),
+            session,
+            store: StoredValue::new_local(None),
+            live: StoredValue::new_local(None),
+            engine: StoredValue::new(Engine::default()),
+            incoming: StoredValue::new(VecDeque::new()),
+            applying: StoredValue::new(false),
+            retry_timer: StoredValue::new_local(None),
+            order_counter: StoredValue::new(0),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// An API client with the session's token (`None` when signed out).
+    pub fn api(&self) -> Option<Api> {
+        self.session.0.with_untracked(|s| s.as_ref().map(|s| Api::with_token(&s.token)))
+    }
+
+    /// The signed-in member.
+    pub fn me(&self) -> Option<MemberId> {
+        self.session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id))
+    }
+
+    /// The device store once it is open.
+    pub fn local(&self) -> Option<Rc<LocalStore>> {
+        self.store.with_value(|s| s.clone())
+    }
+
+    /// The device store, waiting for it while it opens (a page can be the first one shown after
+    /// a reload); `None` once signed out or if it does not open within about five seconds.
+    pub async fn opened_store(self) -> Option<Rc<LocalStore>> {
+        const POLL_MS: u32 = 25;
+        for _ in 0..200 {
+            if let Some(store) = self.local() {
+                return Some(store);
+            }
+            self.me()?;
+            gloo_timers::future::TimeoutFuture::new(POLL_MS).await;
+        }
+        None
+    }
+
+    /// Reports a device-store write that failed (logged and shown in the header; the app goes
+    /// on with what it has in memory).
+    pub fn check_write(self, what: &str, result: Result<(), StoreError>) {
+        self.store_health.check(what, result);
+    }
+
+    /// The position of a new outbox entry: after every entry queued before it.
+    pub(crate) fn next_order(self) -> f64 {
+        let counter = self.order_counter.try_update_value(|c| {
+            *c = (*c + 1) % 1000;
+            *c
+        });
+        crate::platform::now_millis() as f64 * 1000.0 + f64::from(counter.unwrap_or(0))
+    }
+}

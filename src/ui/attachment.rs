@@ -3,9 +3,9 @@
 //! come through short-lived signed links fetched when shown and fetched again before a stale one
 //! is followed; offline (or when a link cannot be had), the file name and size stay visible.
 
-use crate::features::chat::state::{ChatState, use_chat};
 use crate::i18n::{Text, use_i18n};
 use crate::platform::now_millis;
+use crate::sync::{SyncState, use_sync};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::AttachmentId;
@@ -26,22 +26,22 @@ pub fn human_size(bytes: u64) -> String {
 /// A signed link to one variant of a file, fetched when created.
 #[derive(Clone, Copy)]
 struct Link {
-    chat: ChatState,
+    sync: SyncState,
     id: AttachmentId,
     variant: FileVariant,
     signed: RwSignal<Option<SignedUrl>>,
 }
 
 impl Link {
-    fn new(chat: ChatState, id: AttachmentId, variant: FileVariant) -> Self {
-        let link = Self { chat, id, variant, signed: RwSignal::new(None) };
+    fn new(sync: SyncState, id: AttachmentId, variant: FileVariant) -> Self {
+        let link = Self { sync, id, variant, signed: RwSignal::new(None) };
         link.fetch();
         link
     }
 
     fn fetch(self) {
         spawn_local(async move {
-            if let Some(api) = self.chat.api()
+            if let Some(api) = self.sync.api()
                 && let Ok(signed) = api.attachment_url(self.id, self.variant).await
             {
                 self.signed.set(Some(signed));
@@ -66,14 +66,14 @@ impl Link {
 
 #[component]
 pub fn AttachmentView(file: Attachment) -> impl IntoView {
-    let chat = use_chat();
+    let sync = use_sync();
     let i18n = use_i18n();
-    let original = Link::new(chat, file.id, FileVariant::Original);
+    let original = Link::new(sync, file.id, FileVariant::Original);
     let label = format!("📎 {} ({})", file.file_name, human_size(file.size));
     let name = file.file_name.clone();
     match (file.is_image(), file.thumbnail) {
         (true, Some(size)) => {
-            let thumbnail = Link::new(chat, file.id, FileVariant::Thumbnail);
+            let thumbnail = Link::new(sync, file.id, FileVariant::Thumbnail);
             let open_label = {
                 let name = name.clone();
                 move || format!("{}: {name}", i18n.t(Text::OpenFullImage)())

@@ -1,14 +1,14 @@
 //! Shows whether the app is online, connecting, or working offline from the device copy.
 
-use crate::features::chat::state::{Connection, use_chat};
 use crate::i18n::{Text, use_i18n};
+use crate::sync::{Connection, use_sync};
 use leptos::prelude::*;
 
 #[component]
 pub fn ConnectionBadge() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
-    let state = move || chat.connection.get();
+    let sync = use_sync();
+    let state = move || sync.connection.get();
     view! {
         <span
             class="badge"

@@ -8,9 +8,10 @@ pub mod pages;
 pub mod templates;
 
 use crate::api::{Api, ApiError};
-use crate::features::chat::state::{Connection, use_chat};
 use crate::i18n::{Text, use_i18n};
 use crate::session::{SessionContext, use_session};
+use crate::sync::Connection;
+use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{A, Outlet, Redirect};
@@ -357,7 +358,7 @@ fn Refusal() -> impl IntoView {
 #[component]
 fn AdminConsole() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let sync = use_sync();
     let context = AdminContext {
         session: use_session(),
         directory: RwSignal::new(None),
@@ -369,11 +370,11 @@ fn AdminConsole() -> impl IntoView {
     context.reload();
     // Back online after a failed load: try again by itself.
     Effect::new(move |_| {
-        if chat.connection.get() == Connection::Online && matches!(context.load.get_untracked(), Load::Failed(_)) {
+        if sync.connection.get() == Connection::Online && matches!(context.load.get_untracked(), Load::Failed(_)) {
             context.reload();
         }
     });
-    let offline = move || chat.connection.get() == Connection::Offline;
+    let offline = move || sync.connection.get() == Connection::Offline;
     let refused = move || context.load.get() == Load::Failed(Notice::Text(Text::AdminOnly));
     let failure = move || match context.load.get() {
         Load::Failed(notice) => Some(notice.render(i18n.lang.get())),

@@ -3,8 +3,8 @@
 //! earlier versions kept them in clear.
 
 use crate::features::approvals::form::RawForm;
-use crate::features::chat::state::ChatState;
 use crate::store::{Store, StoreError};
+use crate::sync::SyncState;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -40,8 +40,8 @@ pub async fn move_local_storage_drafts(store: &impl Store, member: MemberId) -> 
 }
 
 /// The draft saved for a template, or an empty form.
-pub async fn load_draft(chat: ChatState, template: TemplateId) -> RawForm {
-    match chat.opened_store().await {
+pub async fn load_draft(sync: SyncState, template: TemplateId) -> RawForm {
+    match sync.opened_store().await {
         Some(store) => store.draft(template).await.ok().flatten().unwrap_or_default(),
         None => RawForm::new(),
     }
@@ -51,7 +51,7 @@ pub async fn load_draft(chat: ChatState, template: TemplateId) -> RawForm {
 /// Owned by the form: its values go with the form's reactive owner.
 #[derive(Clone, Copy)]
 pub struct DraftSaver {
-    chat: ChatState,
+    sync: SyncState,
     template: TemplateId,
     /// The form typed since the last save.
     unsaved: StoredValue<Option<RawForm>>,
@@ -61,9 +61,9 @@ pub struct DraftSaver {
 }
 
 impl DraftSaver {
-    pub fn new(chat: ChatState, template: TemplateId) -> Self {
+    pub fn new(sync: SyncState, template: TemplateId) -> Self {
         Self {
-            chat,
+            sync,
             template,
             unsaved: StoredValue::new(None),
             timer: StoredValue::new_local(None),
@@ -82,14 +82,14 @@ impl DraftSaver {
     /// Saves what is unsaved at once (the timer fired, or the form is closing).
     pub fn save_now(self) {
         let Some(form) = self.unsaved.try_update_value(Option::take).flatten() else { return };
-        let Some(store) = self.chat.local() else { return };
+        let Some(store) = self.sync.local() else { return };
         let template = self.template;
         let saved = self.saved;
-        let chat = self.chat;
+        let sync = self.sync;
         spawn_local(async move {
             let result = store.put_draft(template, &form).await;
             let stored = result.is_ok();
-            chat.check_write("approval draft", result);
+            sync.check_write("approval draft", result);
             if stored && self.unsaved.try_with_value(Option::is_none).unwrap_or(false) {
                 saved.try_set(true);
             }
@@ -100,9 +100,9 @@ impl DraftSaver {
     pub fn discard(self) {
         self.unsaved.try_set_value(None);
         self.timer.try_set_value(None);
-        let Some(store) = self.chat.local() else { return };
+        let Some(store) = self.sync.local() else { return };
         let template = self.template;
-        let chat = self.chat;
-        spawn_local(async move { chat.check_write("approval draft", store.delete_draft(template).await) });
+        let sync = self.sync;
+        spawn_local(async move { sync.check_write("approval draft", store.delete_draft(template).await) });
     }
 }

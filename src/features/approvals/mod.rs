@@ -9,5 +9,6 @@ pub mod components;
 pub mod drafts;
 pub mod form;
 pub mod pages;
+pub mod state;
 pub mod sync;
 pub mod words;

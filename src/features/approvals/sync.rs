@@ -7,8 +7,8 @@
 //! reason, or the request's state) until dismissed.
 
 use crate::api::{Api, ApiError};
-use crate::features::chat::state::ChatState;
 use crate::i18n::{Lang, Text};
+use crate::state::AppState;
 use crate::store::{Store, StoredApproval};
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ use weft_protocol::approval::{
 };
 use weft_protocol::{ApprovalId, ClientId, ErrorBody, MemberId, Refusal, TemplateId};
 
-impl ChatState {
+impl AppState {
     /// Queues a new request (already validated by the form); returns its client id.
     pub fn submit_approval(self, template: &Template, form: FormValues) -> ClientId {
         let client_id = crate::platform::new_client_id();
@@ -29,7 +29,7 @@ impl ChatState {
             form,
         };
         // A new attempt replaces submissions of this template the server refused.
-        let refused: Vec<String> = self.outbox.with_untracked(|o| {
+        let refused: Vec<String> = self.sync.outbox.with_untracked(|o| {
             o.iter()
                 .filter(|e| e.failed.is_some())
                 .filter(|e| matches!(&e.action, OutboxAction::SubmitApproval { template_id, .. } if *template_id == template.id))
@@ -39,36 +39,37 @@ impl ChatState {
         for entry in refused {
             self.discard(entry);
         }
-        self.enqueue(OutboxEntry::new(None, client_id, action, self.next_order()));
+        self.enqueue(OutboxEntry::new(None, client_id, action, self.sync.next_order()));
         client_id
     }
 
     /// Queues a decision on the step the member is looking at.
     pub fn decide_approval(self, request_id: ApprovalId, step: Option<u32>, decision: Decision, comment: String) {
         let action = OutboxAction::DecideApproval { request_id, step, decision, comment };
-        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.next_order()));
+        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.sync.next_order()));
     }
 
     /// Queues withdrawing one of the member's own requests.
     pub fn withdraw_approval(self, request_id: ApprovalId) {
         let action = OutboxAction::WithdrawApproval { request_id };
-        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.next_order()));
+        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.sync.next_order()));
     }
 
     /// Queues a comment on a request.
     pub fn comment_approval(self, request_id: ApprovalId, text: String) {
         let action = OutboxAction::CommentApproval { request_id, text };
-        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.next_order()));
+        self.enqueue(OutboxEntry::new(None, crate::platform::new_client_id(), action, self.sync.next_order()));
     }
 
     /// The queued (or refused) actions on one request, oldest first.
     pub fn approval_actions(self, request: ApprovalId) -> Vec<OutboxEntry> {
-        self.outbox.with(|o| o.iter().filter(|e| e.action.approval() == Some(request)).cloned().collect())
+        self.sync.outbox.with(|o| o.iter().filter(|e| e.action.approval() == Some(request)).cloned().collect())
     }
 
     /// Submissions not yet accepted by the server (waiting, or refused), oldest first.
     pub fn pending_submissions(self) -> Vec<OutboxEntry> {
-        self.outbox
+        self.sync
+            .outbox
             .with(|o| o.iter().filter(|e| matches!(e.action, OutboxAction::SubmitApproval { .. })).cloned().collect())
     }
 
@@ -98,9 +99,7 @@ impl ChatState {
             Ok(detail) => {
                 self.apply_approval(&detail);
                 if let OutboxAction::SubmitApproval { template_id, .. } = action {
-                    self.submitted.update(|all| {
-                        all.insert(client_id, detail.request.id);
-                    });
+                    self.approvals.submission_accepted(client_id, detail.request.id);
                     // Kept until now, so a refused submission can be corrected from the draft.
                     self.forget_draft(*template_id).await;
                 }
@@ -110,25 +109,19 @@ impl ChatState {
                 if let ApiError::Server { body, .. } = &error
                     && !body.problems.is_empty()
                 {
-                    self.form_problems.update(|all| {
-                        all.insert(client_id.to_string(), body.problems.clone());
-                    });
+                    self.approvals.form_refused(client_id, body.problems.clone());
                 }
                 Err(error)
             }
             Err(error @ ApiError::Server { status: 403 | 404 | 409, .. }) => {
                 if let ApiError::Server { body: ErrorBody { reason: Some(reason), .. }, .. } = &error {
-                    self.refusals.update(|all| {
-                        all.insert(client_id.to_string(), reason.clone());
-                    });
+                    self.approvals.refused(client_id, reason.clone());
                 }
                 if let Some(request) = action.approval() {
                     match api.approval(request).await {
                         Ok(detail) => self.apply_approval(&detail),
                         Err(ApiError::Server { status: 404, .. }) => {
-                            self.approvals.update(|all| {
-                                all.remove(&request);
-                            });
+                            self.approvals.forget(request);
                         }
                         Err(_) => {}
                     }
@@ -141,23 +134,23 @@ impl ChatState {
 
     /// Deletes the device's draft of a form.
     pub(crate) async fn forget_draft(self, template: TemplateId) {
-        if let Some(store) = self.local() {
-            self.check_write("approval draft", store.delete_draft(template).await);
+        if let Some(store) = self.sync.local() {
+            self.sync.check_write("approval draft", store.delete_draft(template).await);
         }
     }
 
     /// The templates the member can start requests from: the server's list (kept on the device),
     /// or the device's copy when the server cannot be reached.
     pub async fn approval_templates(self) -> Result<Vec<Template>, ApiError> {
-        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        let Some(api) = self.sync.api() else { return Err(ApiError::Network) };
         match api.approval_templates().await {
             Ok(found) => {
-                if let Some(store) = self.local() {
-                    self.check_write("approval templates", store.replace_templates(&found).await);
+                if let Some(store) = self.sync.local() {
+                    self.sync.check_write("approval templates", store.replace_templates(&found).await);
                 }
                 Ok(found)
             }
-            Err(ApiError::Network) => match self.opened_store().await {
+            Err(ApiError::Network) => match self.sync.opened_store().await {
                 Some(store) => match store.templates().await {
                     Ok(kept) if !kept.is_empty() => Ok(kept),
                     _ => Err(ApiError::Network),
@@ -170,10 +163,10 @@ impl ChatState {
 
     /// One template (its current version), from the server or, offline, the device's copy.
     pub async fn approval_template(self, id: TemplateId) -> Result<Template, ApiError> {
-        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        let Some(api) = self.sync.api() else { return Err(ApiError::Network) };
         match api.approval_template(id).await {
             Err(ApiError::Network) => {
-                let kept = match self.opened_store().await {
+                let kept = match self.sync.opened_store().await {
                     Some(store) => store.templates().await.unwrap_or_default(),
                     None => Vec::new(),
                 };
@@ -185,13 +178,13 @@ impl ChatState {
 
     /// A request's detail from the server (kept on the device), or the device's copy offline.
     pub async fn approval_detail(self, id: ApprovalId) -> Result<ApprovalDetail, ApiError> {
-        let Some(api) = self.api() else { return Err(ApiError::Network) };
+        let Some(api) = self.sync.api() else { return Err(ApiError::Network) };
         match api.approval(id).await {
             Ok(detail) => {
                 self.apply_approval(&detail);
                 Ok(detail)
             }
-            Err(ApiError::Network) => match self.opened_store().await {
+            Err(ApiError::Network) => match self.sync.opened_store().await {
                 Some(store) => store.approval(id).await.ok().flatten().ok_or(ApiError::Network),
                 None => Err(ApiError::Network),
             },
@@ -201,7 +194,7 @@ impl ChatState {
 
     /// The requests kept on the device, for the lists while offline.
     pub async fn stored_approvals(self) -> Vec<StoredApproval> {
-        match self.opened_store().await {
+        match self.sync.opened_store().await {
             Some(store) => store.approvals().await.unwrap_or_default(),
             None => Vec::new(),
         }
@@ -210,42 +203,27 @@ impl ChatState {
     /// Puts the device's known requests into the reactive state (cards show their state offline).
     pub(crate) async fn load_stored_approvals(self) {
         let kept = self.stored_approvals().await;
-        self.apply_summaries_in_memory(kept.into_iter().map(|stored| stored.summary).collect());
+        self.approvals.remember(kept.into_iter().map(|stored| stored.summary).collect());
     }
 
     /// Records a request's current state (from an action's reply or a fetch), on the device too.
     pub(crate) fn apply_approval(self, detail: &ApprovalDetail) {
-        self.apply_summaries_in_memory(vec![detail.summary()]);
-        if let Some(store) = self.local() {
+        self.approvals.remember(vec![detail.summary()]);
+        if let Some(store) = self.sync.local() {
             let detail = detail.clone();
-            spawn_local(async move { self.check_write("approval request", store.put_approval(&detail).await) });
+            spawn_local(async move { self.sync.check_write("approval request", store.put_approval(&detail).await) });
         }
     }
 
     /// Records a request's summary (from the feed or a list), on the device too.
     pub(crate) fn apply_approval_summary(self, summary: ApprovalSummary) {
-        if let Some(store) = self.local() {
+        if let Some(store) = self.sync.local() {
             let kept = summary.clone();
-            spawn_local(async move { self.check_write("approval request", store.put_approval_summary(&kept).await) });
+            spawn_local(
+                async move { self.sync.check_write("approval request", store.put_approval_summary(&kept).await) },
+            );
         }
-        self.apply_summaries_in_memory(vec![summary]);
-    }
-
-    /// Keeps each summary unless the same or a newer one is known; open lists and cards hear of
-    /// it once per batch, and not at all when nothing changed.
-    fn apply_summaries_in_memory(self, summaries: Vec<ApprovalSummary>) {
-        self.approvals.maybe_update(|all| {
-            let mut changed = false;
-            for summary in summaries {
-                if all.get(&summary.id).is_none_or(|known| {
-                    known.updated_at < summary.updated_at || *known != summary && known.updated_at == summary.updated_at
-                }) {
-                    all.insert(summary.id, summary);
-                    changed = true;
-                }
-            }
-            changed
-        });
+        self.approvals.remember(vec![summary]);
     }
 
     /// Brings the requests waiting for the member and their own ones up to date (after start-up
@@ -253,19 +231,19 @@ impl ChatState {
     /// keeps the templates on the device, so a request form opens offline even on a device where
     /// the approvals list was never opened online.
     pub(crate) async fn refresh_approvals(self) {
-        let Some(api) = self.api() else { return };
+        let Some(api) = self.sync.api() else { return };
         if let Err(failure) = self.approval_templates().await {
             leptos::logging::warn!("approval templates were not refreshed: {failure:?}");
         }
         for list in [ApprovalBox::Waiting, ApprovalBox::Submitted] {
             let filter = crate::features::approvals::api::ListFilter { list, template: None, status: None };
             if let Ok(found) = api.approvals(filter, None, 100).await {
-                if let Some(store) = self.local() {
+                if let Some(store) = self.sync.local() {
                     for summary in &found {
-                        self.check_write("approval request", store.put_approval_summary(summary).await);
+                        self.sync.check_write("approval request", store.put_approval_summary(summary).await);
                     }
                 }
-                self.apply_summaries_in_memory(found);
+                self.approvals.remember(found);
             }
         }
     }

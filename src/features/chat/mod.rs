@@ -3,5 +3,7 @@
 //! `pages`, the pieces they are built from in `components`.
 
 pub mod components;
+pub mod outbox;
 pub mod pages;
 pub mod state;
+pub mod sync;

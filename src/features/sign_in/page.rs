@@ -2,9 +2,9 @@
 //! username and password, errors next to the field they concern, and the form kept on failure.
 
 use crate::api::Api;
-use crate::features::chat::state::error_text;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Session, use_session};
+use crate::ui::failure::error_text;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;

@@ -3,8 +3,9 @@
 
 use crate::api::ApiError;
 use crate::features::admin::{ConfirmButton, Notice, NoticeLine, use_admin};
-use crate::features::chat::state::{Connection, use_chat};
 use crate::i18n::{Text, use_i18n};
+use crate::sync::Connection;
+use crate::sync::use_sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::TemplateId;
@@ -39,10 +40,10 @@ pub fn TemplatesPage() -> impl IntoView {
     };
     load();
     // Back online after a failed load: try again by itself.
-    let chat = use_chat();
+    let sync = use_sync();
     Effect::new(move |_| {
         let failed = templates.with_untracked(Option::is_none) && notice.with_untracked(Option::is_some);
-        if chat.connection.get() == Connection::Online && failed {
+        if sync.connection.get() == Connection::Online && failed {
             load();
         }
     });

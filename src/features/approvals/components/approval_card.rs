@@ -6,8 +6,8 @@
 
 use crate::features::approvals::sync::{may_decide, refusal_words};
 use crate::features::approvals::words::status_text;
-use crate::features::chat::state::use_chat;
 use crate::i18n::{Text, use_i18n};
+use crate::state::use_app;
 use crate::sync::outbox::OutboxAction;
 use leptos::prelude::*;
 use weft_protocol::approval::{ApprovalCard, CardEvent, Decision, RequestStatus};
@@ -23,11 +23,11 @@ fn shown_status(card: &ApprovalCard, known: Option<RequestStatus>) -> RequestSta
 #[component]
 pub fn ApprovalCardView(card: ApprovalCard) -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
-    let me = chat.me();
+    let app = use_app();
+    let me = app.sync.me();
     let request_id = card.request_id;
-    let summary = Memo::new(move |_| chat.approvals.with(|all| all.get(&request_id).cloned()));
-    let actions = Memo::new(move |_| chat.approval_actions(request_id));
+    let summary = Memo::new(move |_| app.approvals.summaries.with(|all| all.get(&request_id).cloned()));
+    let actions = Memo::new(move |_| app.approval_actions(request_id));
     let waiting_step = match card.event {
         CardEvent::AwaitingYou { step } => Some(step),
         _ => None,
@@ -43,7 +43,7 @@ pub fn ApprovalCardView(card: ApprovalCard) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let decide = move |decision: Decision| {
         let comment = reason.get_untracked().trim().to_owned();
-        chat.decide_approval(request_id, waiting_step, decision, comment);
+        app.decide_approval(request_id, waiting_step, decision, comment);
         rejecting.set(false);
         reason.set(String::new());
     };
@@ -114,10 +114,10 @@ pub fn ApprovalCardView(card: ApprovalCard) -> impl IntoView {
 #[component]
 pub fn QueuedApprovalActions(request_id: weft_protocol::ApprovalId) -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
-    let summary = Memo::new(move |_| chat.approvals.with(|all| all.get(&request_id).cloned()));
+    let app = use_app();
+    let summary = Memo::new(move |_| app.approvals.summaries.with(|all| all.get(&request_id).cloned()));
     view! {
-        <For each=move || chat.approval_actions(request_id) key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
+        <For each=move || app.approval_actions(request_id) key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
             {
                 let client_id = entry.client_id.clone();
                 match entry.failed.clone() {
@@ -126,14 +126,14 @@ pub fn QueuedApprovalActions(request_id: weft_protocol::ApprovalId) -> impl Into
                         let key = entry.client_id.clone();
                         let explained = move || {
                             let lang = i18n.lang.get();
-                            chat.refusals.with(|reasons| {
+                            app.approvals.refusals.with(|reasons| {
                                 summary.with(|s| refusal_words(&action, reasons.get(&key), s.as_ref(), lang))
                             })
                         };
                         view! {
                             <p class="approval-refused" role="alert" data-testid="approval-refused">
                                 {explained}" "<span class="hint">{server_says}</span>" "
-                                <button type="button" class="link" on:click=move |_| chat.discard(client_id.clone())>
+                                <button type="button" class="link" on:click=move |_| app.discard(client_id.clone())>
                                     {i18n.t(Text::Dismiss)}
                                 </button>
                             </p>

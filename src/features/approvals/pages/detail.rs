@@ -8,12 +8,13 @@ use crate::api::ApiError;
 use crate::features::approvals::components::approval_card::QueuedApprovalActions;
 use crate::features::approvals::form::format_money;
 use crate::features::approvals::words::{date_time, status_text};
-use crate::features::chat::state::{error_text, use_chat};
 use crate::features::directory::model::Directory;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use crate::state::use_app;
 use crate::sync::outbox::OutboxAction;
 use crate::ui::attachment::AttachmentView;
+use crate::ui::failure::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -125,7 +126,7 @@ enum Act {
 pub fn ApprovalDetailPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let chat = use_chat();
+    let app = use_app();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ApprovalId>().ok())));
     let detail = RwSignal::new(None::<ApprovalDetail>);
@@ -133,7 +134,7 @@ pub fn ApprovalDetailPage() -> impl IntoView {
     let me = move || session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id));
     // Reload when this request changes on the feed.
     let feed_version =
-        Memo::new(move |_| id.get().and_then(|id| chat.approvals.with(|a| a.get(&id).map(|s| s.updated_at))));
+        Memo::new(move |_| id.get().and_then(|id| app.approvals.summaries.with(|a| a.get(&id).map(|s| s.updated_at))));
     Effect::new(move |_| {
         let _ = feed_version.get();
         let Some(id) = id.get() else {
@@ -141,7 +142,7 @@ pub fn ApprovalDetailPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let result = chat.approval_detail(id).await;
+            let result = app.approval_detail(id).await;
             // The member may have left the page meanwhile.
             if detail.is_disposed() {
                 return;
@@ -169,18 +170,18 @@ pub fn ApprovalDetailPage() -> impl IntoView {
         match act {
             Act::Decide(decision) => {
                 let step = detail.with_untracked(|d| d.as_ref().and_then(|d| d.request.current_step));
-                chat.decide_approval(id, step, decision, text);
+                app.decide_approval(id, step, decision, text);
             }
-            Act::Withdraw => chat.withdraw_approval(id),
+            Act::Withdraw => app.withdraw_approval(id),
             Act::Comment if text.is_empty() => return,
-            Act::Comment => chat.comment_approval(id, text),
+            Act::Comment => app.comment_approval(id, text),
         }
         comment.set(String::new());
     };
     // An action of the member's that is waiting to be sent holds back another of its kind.
     let queued = move |decision: bool| {
         id.get().is_some_and(|id| {
-            chat.approval_actions(id).iter().any(|e| {
+            app.approval_actions(id).iter().any(|e| {
                 e.failed.is_none()
                     && if decision {
                         matches!(e.action, OutboxAction::DecideApproval { .. })
@@ -201,8 +202,8 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                     step.approvers.iter().any(|a| Some(a.member_id) == me && a.decision.is_none())
                 });
             let may_withdraw = in_review && Some(request.applicant_id) == me;
-            let form = chat.directory.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, &found.files, d));
-            let names = chat.directory.with_untracked(|d| {
+            let form = app.directory.copy.with_untracked(|d| form_view(&found.template.spec.controls, &request.form, &found.files, d));
+            let names = app.directory.copy.with_untracked(|d| {
                 request
                     .steps
                     .iter()

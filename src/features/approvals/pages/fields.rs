@@ -4,8 +4,8 @@
 
 use super::file_field::file_field;
 use crate::features::approvals::form::{RawForm, RawValue};
-use crate::features::chat::state::use_chat;
 use crate::features::directory::components::member_picker::MemberPicker;
+use crate::features::directory::state::use_directory;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use weft_protocol::MemberId;
@@ -326,8 +326,8 @@ fn slot_view(control: Control, table: Option<(String, usize)>, form: FormSignals
             .into_any()
         }
         ControlKind::Contact { target: ContactTarget::Departments, multi } => {
-            let chat = use_chat();
-            let departments = chat.directory.with_untracked(|d| {
+            let directory = use_directory();
+            let departments = directory.copy.with_untracked(|d| {
                 d.roots()
                     .iter()
                     .flat_map(|root| d.subtree(&root.id))

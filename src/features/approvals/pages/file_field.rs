@@ -7,9 +7,11 @@
 use super::fields::{FormSignals, Slot};
 use crate::api::ApiError;
 use crate::features::approvals::form::{FileProblem, RawFile, RawValue, check_file};
-use crate::features::chat::state::{Connection, error_text, use_chat};
 use crate::i18n::{Lang, Text, use_i18n};
+use crate::state::use_app;
+use crate::sync::Connection;
 use crate::ui::attachment::human_size;
+use crate::ui::failure::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::AttachmentId;
@@ -48,10 +50,10 @@ struct InFlight {
 
 pub(super) fn file_field(slot: Slot, title: String, error_id: String, form: FormSignals) -> AnyView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let dom_id = slot.dom_id();
     let (note_id, problems_id) = (format!("{dom_id}-note"), format!("{dom_id}-problems"));
-    let offline = move || chat.connection.get() == Connection::Offline;
+    let offline = move || app.sync.connection.get() == Connection::Offline;
     let in_flight = RwSignal::new(Vec::<InFlight>::new());
     let problems = RwSignal::new(Vec::<String>::new());
     let next_key = StoredValue::new(0u64);
@@ -63,7 +65,7 @@ pub(super) fn file_field(slot: Slot, title: String, error_id: String, form: Form
     let upload = {
         let slot = slot.clone();
         move |file: web_sys::File, name: String| {
-            let Some(api) = chat.api() else { return };
+            let Some(api) = app.sync.api() else { return };
             let key = next_key.get_value();
             next_key.set_value(key + 1);
             in_flight.update(|list| list.push(InFlight { key, name: name.clone() }));
@@ -83,7 +85,7 @@ pub(super) fn file_field(slot: Slot, title: String, error_id: String, form: Form
                         });
                     }
                     Err(error) => {
-                        chat.on_error(&error);
+                        app.on_error(&error);
                         let message = format!("{name}: {}", upload_failure(&error, i18n.lang.get_untracked()));
                         problems.try_update(|list| list.push(message));
                     }

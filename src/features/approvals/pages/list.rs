@@ -6,11 +6,12 @@
 use crate::api::ApiError;
 use crate::features::approvals::api::ListFilter;
 use crate::features::approvals::words::{date_time, status_text};
-use crate::features::chat::state::{error_text, use_chat};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use crate::state::use_app;
 use crate::store::StoredApproval;
 use crate::sync::outbox::OutboxAction;
+use crate::ui::failure::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::approval::{ApprovalBox, ApprovalSummary, ListCursor, RequestStatus, Template};
@@ -45,7 +46,7 @@ const STATUSES: [RequestStatus; 4] =
 pub fn ApprovalsPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let chat = use_chat();
+    let app = use_app();
     let list = RwSignal::new(ApprovalBox::Waiting);
     let template = RwSignal::new(None::<TemplateId>);
     let status = RwSignal::new(None::<RequestStatus>);
@@ -57,7 +58,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     let api = move || session.0.with_untracked(|s| s.as_ref().map(|s| crate::api::Api::with_token(&s.token)));
 
     spawn_local(async move {
-        if let Ok(found) = chat.approval_templates().await {
+        if let Ok(found) = app.approval_templates().await {
             // The member may have left the page meanwhile.
             templates.try_set(found);
         }
@@ -67,7 +68,7 @@ pub fn ApprovalsPage() -> impl IntoView {
     let shown_filter = StoredValue::new(None::<ListFilter>);
     Effect::new(move |_| {
         let filter = ListFilter { list: list.get(), template: template.get(), status: status.get() };
-        chat.approvals.track();
+        app.approvals.summaries.track();
         let Some(api) = api() else { return };
         // A feed change reloads as many rows as are shown, so pages loaded stay; a new filter
         // starts again from one page.
@@ -92,8 +93,8 @@ pub fn ApprovalsPage() -> impl IntoView {
                 }
                 Err(ApiError::Network) => {
                     // Offline: the requests this device knows, sorted into the lists it can tell.
-                    let me = chat.me();
-                    let kept = chat.stored_approvals().await;
+                    let me = app.sync.me();
+                    let kept = app.stored_approvals().await;
                     if rows.is_disposed() {
                         return;
                     }
@@ -227,13 +228,13 @@ pub fn ApprovalsPage() -> impl IntoView {
 #[component]
 fn PendingSubmissions() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     view! {
-        <Show when=move || !chat.pending_submissions().is_empty()>
+        <Show when=move || !app.pending_submissions().is_empty()>
             <section class="approvals__pending" aria-labelledby="approvals-pending-title">
                 <h3 id="approvals-pending-title">{i18n.t(Text::ApprovalQueuedTitle)}</h3>
                 <ul>
-                    <For each=move || chat.pending_submissions() key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
+                    <For each=move || app.pending_submissions() key=|e| (e.client_id.clone(), e.failed.clone()) let:entry>
                         {
                             let OutboxAction::SubmitApproval { template_id, template_name, .. } = entry.action.clone() else {
                                 return ().into_any();
@@ -244,7 +245,7 @@ fn PendingSubmissions() -> impl IntoView {
                                     <span class="approvals__status approvals__status--3">{i18n.t(Text::ApprovalNotSubmitted)}</span>
                                     " "<span class="hint">{reason}</span>" "
                                     <a class="link" href=format!("/approvals/new/{template_id}")>{i18n.t(Text::ApprovalEditDraft)}</a>
-                                    " "<button type="button" class="link" on:click=move |_| chat.discard(client_id.clone())>{i18n.t(Text::Delete)}</button>
+                                    " "<button type="button" class="link" on:click=move |_| app.discard(client_id.clone())>{i18n.t(Text::Delete)}</button>
                                 }.into_any(),
                                 None => view! { <span class="hint">{i18n.t(Text::ApprovalQueued)}</span> }.into_any(),
                             };

@@ -8,9 +8,11 @@ use super::fields::{FormSignals, field_view};
 use crate::api::ApiError;
 use crate::features::approvals::drafts::{DraftSaver, load_draft};
 use crate::features::approvals::form::{RawForm, place_server_problems, to_values};
-use crate::features::chat::state::{Connection, error_text, use_chat};
 use crate::i18n::{Text, use_i18n};
+use crate::state::use_app;
+use crate::sync::Connection;
 use crate::sync::outbox::OutboxAction;
+use crate::ui::failure::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -25,12 +27,12 @@ pub fn NewApprovalPage() -> impl IntoView {
     let template = RwSignal::new(None::<Template>);
     let draft = RwSignal::new(None::<RawForm>);
     let load_error = RwSignal::new(None::<Text>);
-    let chat = use_chat();
+    let app = use_app();
     Effect::new(move |_| {
         draft.set(None);
         if let Some(id) = template_id.get() {
             spawn_local(async move {
-                let loaded = load_draft(chat, id).await;
+                let loaded = load_draft(app.sync, id).await;
                 // The member may have moved on to another form meanwhile.
                 if template_id.try_get_untracked() == Some(Some(id)) {
                     draft.try_set(Some(loaded));
@@ -44,7 +46,7 @@ pub fn NewApprovalPage() -> impl IntoView {
             return;
         };
         spawn_local(async move {
-            let result = chat.approval_template(id).await;
+            let result = app.approval_template(id).await;
             // The member may have left the page meanwhile.
             if template.is_disposed() {
                 return;
@@ -78,8 +80,8 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let form = FormSignals::new(draft);
     let FormSignals { raw, errors, uploading } = form;
     let form_error = RwSignal::new(None::<String>);
-    let chat = use_chat();
-    let saver = DraftSaver::new(chat, template.id);
+    let app = use_app();
+    let saver = DraftSaver::new(app.sync, template.id);
     // Saved once typing pauses (not when the form opens: nothing was typed yet), and at once when
     // the form closes.
     Effect::new(move |opened: Option<()>| {
@@ -92,7 +94,7 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     let spec = StoredValue::new(template.spec.clone());
     let template_for_submit = StoredValue::new(template.clone());
     // A submission of this form the server refused: its reasons, beside the fields they name.
-    let refused = chat.pending_submissions().into_iter().find_map(|entry| match (&entry.action, entry.failed) {
+    let refused = app.pending_submissions().into_iter().find_map(|entry| match (&entry.action, entry.failed) {
         (OutboxAction::SubmitApproval { template_id, .. }, Some(reason)) if *template_id == template.id => {
             Some((entry.client_id, reason))
         }
@@ -103,9 +105,10 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
     // older server) its message is shown above the form.
     let show_refusal = move |client_id: &str, message: &str| {
         let lang = i18n.lang.get_untracked();
-        let problems = chat.form_problems.with_untracked(|all| all.get(client_id).cloned()).unwrap_or_default();
+        let problems =
+            app.approvals.form_problems.with_untracked(|all| all.get(client_id).cloned()).unwrap_or_default();
         if problems.is_empty() {
-            let reason = chat.refusals.with_untracked(|all| all.get(client_id).cloned());
+            let reason = app.approvals.refusals.with_untracked(|all| all.get(client_id).cloned());
             let worded = reason.and_then(|reason| crate::i18n::refusal_text(&reason, lang));
             form_error.set(Some(worded.unwrap_or_else(|| message.to_owned())));
             return;
@@ -147,8 +150,8 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
         form_error.set(None);
         // Queued like a message: submitted now when online, or as soon as the device is. The
         // draft stays until the server has the request (a refusal is corrected from it).
-        let client_id = chat.submit_approval(&template_for_submit.get_value(), values);
-        if chat.connection.get_untracked() == Connection::Online {
+        let client_id = app.submit_approval(&template_for_submit.get_value(), values);
+        if app.sync.connection.get_untracked() == Connection::Online {
             sending.set(Some(client_id));
         } else {
             navigate("/approvals", Default::default());
@@ -160,7 +163,7 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
         let navigate = navigate_after;
         Effect::new(move |_| {
             let Some(client_id) = sending.get() else { return };
-            if let Some(request) = chat.submitted.with(|all| all.get(&client_id).copied()) {
+            if let Some(request) = app.approvals.submitted.with(|all| all.get(&client_id).copied()) {
                 sending.set(None);
                 saver.discard();
                 navigate(&format!("/approvals/{request}"), Default::default());
@@ -168,7 +171,7 @@ fn RequestForm(template: Template, draft: RawForm) -> impl IntoView {
             }
             let key = client_id.to_string();
             let state =
-                chat.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| (e.failed.clone(), e.attempts)));
+                app.sync.outbox.with(|o| o.iter().find(|e| e.client_id == key).map(|e| (e.failed.clone(), e.attempts)));
             match state {
                 Some((Some(reason), _)) => {
                     sending.set(None);

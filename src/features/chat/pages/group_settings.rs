@@ -3,10 +3,11 @@
 //! only offers the owner's and administrators' actions to them.
 
 use crate::api::{Api, ApiError};
-use crate::features::chat::state::{Failure, use_chat};
 use crate::features::directory::components::member_picker::MemberPicker;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use crate::state::use_app;
+use crate::ui::failure::Failure;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -23,18 +24,18 @@ type GroupCall =
 #[component]
 pub fn GroupSettingsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let session = use_session();
     let navigate = use_navigate();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
-    let detail = Memo::new(move |_| id.get().and_then(|id| chat.details.with(|d| d.get(&id).cloned())));
+    let detail = Memo::new(move |_| id.get().and_then(|id| app.chat.details.with(|d| d.get(&id).cloned())));
     let error = RwSignal::new(None::<Failure>);
     let new_name = RwSignal::new(String::new());
     let adding = RwSignal::new(Vec::<MemberId>::new());
     Effect::new(move |_| {
         if let Some(id) = id.get() {
-            chat.load_detail(id);
+            app.load_detail(id);
         }
     });
     // The name field follows the group's name when it changes, not on every receipt update.
@@ -59,7 +60,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match call(api, id).await {
-                Ok(Some(detail)) => chat.adopt(detail),
+                Ok(Some(detail)) => app.adopt(detail),
                 Ok(None) => {}
                 Err(ApiError::Network) => error.set(Some(Failure::Text(Text::NeedsNetwork))),
                 Err(err) => error.set(Some(Failure::of(&err))),
@@ -91,7 +92,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
             spawn_local(async move {
                 match api.leave(id).await {
                     Ok(()) => {
-                        chat.forget_conversation(id);
+                        app.forget_conversation(id);
                         navigate("/", Default::default());
                     }
                     Err(ApiError::Network) => error.set(Some(Failure::Text(Text::NeedsNetwork))),

@@ -1,10 +1,11 @@
 //! Starting a chat: pick one person for a direct chat, or several and a name for a group. Both
 //! need the server (it assigns the conversation); offline, the page says so and keeps the choice.
 
-use crate::features::chat::state::{Failure, use_chat};
 use crate::features::directory::components::member_picker::MemberPicker;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
+use crate::state::use_app;
+use crate::ui::failure::Failure;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,7 +16,7 @@ use weft_protocol::chat::CreateGroupRequest;
 #[component]
 pub fn NewChatPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let session = use_session();
     let navigate = use_navigate();
     let selected = RwSignal::new(Vec::<MemberId>::new());
@@ -53,7 +54,7 @@ pub fn NewChatPage() -> impl IntoView {
             };
             busy.set(false);
             match result {
-                Ok(detail) => navigate(&chat.adopt_for_display(detail), Default::default()),
+                Ok(detail) => navigate(&app.adopt_for_display(detail), Default::default()),
                 Err(crate::api::ApiError::Network) => form_error.set(Some(Failure::Text(Text::NeedsNetwork))),
                 Err(error) => form_error.set(Some(Failure::of(&error))),
             }

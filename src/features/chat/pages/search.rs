@@ -2,10 +2,10 @@
 //! server's results are merged in when it can be reached. A two-character Chinese query finds
 //! the characters inside a sentence on both sides.
 
-use crate::features::chat::state::use_chat;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
 use crate::session::use_session;
+use crate::state::use_app;
 use crate::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -37,7 +37,7 @@ fn merge(mut local: Vec<Hit>, server: Vec<Hit>) -> Vec<Hit> {
 #[component]
 pub fn SearchPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let session = use_session();
     let query = RwSignal::new(String::new());
     let hits = RwSignal::new(Vec::<Hit>::new());
@@ -58,10 +58,10 @@ pub fn SearchPage() -> impl IntoView {
             return;
         }
         spawn_local(async move {
-            let titles = chat.conversations.with_untracked(|list| {
+            let titles = app.chat.conversations.with_untracked(|list| {
                 list.iter().map(|c| (c.id, c.title.clone())).collect::<std::collections::HashMap<_, _>>()
             });
-            let local: Vec<Hit> = match chat.local() {
+            let local: Vec<Hit> = match app.sync.local() {
                 Some(store) => store.search_messages(&text, LIMIT).await.unwrap_or_default(),
                 None => Vec::new(),
             }

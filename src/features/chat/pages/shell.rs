@@ -3,9 +3,9 @@
 
 use crate::api::Api;
 use crate::features::chat::components::conversation_list::ConversationList;
-use crate::features::chat::state::use_chat;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{Session, use_session};
+use crate::state::use_app;
 use crate::ui::connection_badge::ConnectionBadge;
 use crate::ui::store_health_banner::StoreHealthBanner;
 use leptos::prelude::*;
@@ -30,7 +30,7 @@ pub fn Shell() -> impl IntoView {
 fn SignedIn() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let chat = use_chat();
+    let app = use_app();
     let location = use_location();
     let in_conversation = move || location.pathname.get() != "/";
     // Only administrators are offered the console (the server refuses everyone else anyway).
@@ -42,7 +42,7 @@ fn SignedIn() -> impl IntoView {
             return;
         };
         // Wipe this device's copy at once; tell the server when it can be reached.
-        chat.stop(Some(current.database_name()));
+        app.stop(Some(current.database_name()));
         Session::forget();
         session.0.set(None);
         spawn_local(async move {
@@ -67,7 +67,7 @@ fn SignedIn() -> impl IntoView {
                 </button>
                 <button type="button" class="link" on:click=sign_out>{i18n.t(Text::SignOut)}</button>
             </header>
-            <Show when=move || chat.connection.get() == crate::features::chat::state::Connection::Offline>
+            <Show when=move || app.sync.connection.get() == crate::sync::Connection::Offline>
                 <p class="offline-banner" role="status">{i18n.t(Text::OfflineHint)}</p>
             </Show>
             <StoreHealthBanner/>

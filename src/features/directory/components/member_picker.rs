@@ -2,8 +2,8 @@
 //! account, position — the directory's ranked search) and a checkbox per person, with the chosen
 //! ones listed on top. Used to start chats and to add people to a group; works offline.
 
-use crate::features::chat::state::use_chat;
 use crate::features::directory::model::Directory;
+use crate::features::directory::state::use_directory;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -47,22 +47,23 @@ pub fn MemberPicker(
     selected: RwSignal<Vec<MemberId>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let directory = use_directory();
     let filter = RwSignal::new(String::new());
     let filter_id = filter_dom_id();
     let shown = Memo::new(move |_| {
         let filter = filter.get();
         let exclude = exclude.get();
-        chat.directory.with(|d| offered(d, &filter, &exclude))
+        directory.copy.with(|d| offered(d, &filter, &exclude))
     });
     let chosen = Memo::new(move |_| {
         selected.with(|ids| {
-            chat.directory
+            directory
+                .copy
                 .with(|d| ids.iter().filter_map(|id| d.member(*id).map(|m| (m.id, m.name.clone()))).collect::<Vec<_>>())
         })
     });
     let department_of = move |member: &DirectoryMember| -> String {
-        chat.directory.with_untracked(|d| d.path(&member.main_department_id).last().cloned().unwrap_or_default())
+        directory.copy.with_untracked(|d| d.path(&member.main_department_id).last().cloned().unwrap_or_default())
     };
     let toggle = move |id: MemberId| {
         selected.update(|s| {

@@ -2,9 +2,10 @@
 //! "Message" button that opens (or creates) the direct chat — which needs the server; offline
 //! the card says so and stays.
 
-use crate::features::chat::state::{error_text, use_chat};
 use crate::features::directory::model::Directory;
 use crate::i18n::{Text, use_i18n};
+use crate::state::use_app;
+use crate::ui::failure::error_text;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -38,14 +39,14 @@ pub fn card_facts(directory: &Directory, member: &DirectoryMember) -> CardFacts 
 #[component]
 pub fn ProfileCard(member_id: MemberId, #[prop(into)] me: Signal<Option<MemberId>>) -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let navigate = use_navigate();
-    let member = Memo::new(move |_| chat.directory.with(|d| d.member(member_id).cloned()));
-    let facts = Memo::new(move |_| member.get().map(|m| chat.directory.with(|d| card_facts(d, &m))));
+    let member = Memo::new(move |_| app.directory.copy.with(|d| d.member(member_id).cloned()));
+    let facts = Memo::new(move |_| member.get().map(|m| app.directory.copy.with(|d| card_facts(d, &m))));
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<Text>);
     let message = move |_| {
-        let Some(api) = chat.api() else { return };
+        let Some(api) = app.sync.api() else { return };
         if busy.get_untracked() {
             return;
         }
@@ -56,7 +57,7 @@ pub fn ProfileCard(member_id: MemberId, #[prop(into)] me: Signal<Option<MemberId
             let result = api.open_direct(member_id).await;
             busy.set(false);
             match result {
-                Ok(detail) => navigate(&chat.adopt_for_display(detail), Default::default()),
+                Ok(detail) => navigate(&app.adopt_for_display(detail), Default::default()),
                 Err(error) => problem.set(Some(error_text(&error))),
             }
         });

@@ -3,9 +3,9 @@
 //! highlighted), the department tree with member counts, the members of the chosen department,
 //! and the chosen person's card. Everything here works with the network cut.
 
-use crate::features::chat::state::use_chat;
 use crate::features::directory::components::profile_card::ProfileCard;
 use crate::features::directory::model::{SearchHit, split_match};
+use crate::features::directory::state::use_directory;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
@@ -19,7 +19,7 @@ const RESULT_LIMIT: usize = 50;
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let directory = use_directory();
     let session = use_session();
     let me = Signal::derive(move || session.0.with(|s| s.as_ref().map(|s| s.me.id)));
     let query = RwSignal::new(String::new());
@@ -31,7 +31,7 @@ pub fn DirectoryPage() -> impl IntoView {
     // The query goes with its results, so every keystroke redraws (and re-highlights) the list.
     let hits = Memo::new(move |_| {
         let query = query.get();
-        let found = chat.directory.with(|d| d.search(&query, RESULT_LIMIT));
+        let found = directory.copy.with(|d| d.search(&query, RESULT_LIMIT));
         (query, found)
     });
     let searching = move || !query.with(|q| q.trim().is_empty());
@@ -60,7 +60,7 @@ pub fn DirectoryPage() -> impl IntoView {
         }
     };
     let count_label = move || {
-        let count = chat.directory.with(|d| d.member_count());
+        let count = directory.copy.with(|d| d.member_count());
         format!("{count} {}", Text::People.in_lang(i18n.lang.get()))
     };
 
@@ -88,7 +88,7 @@ pub fn DirectoryPage() -> impl IntoView {
                     }
                     on:keydown=on_keydown
                 />
-                <Show when=move || chat.directory.with(|d| d.is_empty())>
+                <Show when=move || directory.copy.with(|d| d.is_empty())>
                     <p class="hint" role="status">{i18n.t(Text::DirectoryNotYet)}</p>
                 </Show>
                 <Show
@@ -144,8 +144,8 @@ pub fn DirectoryPage() -> impl IntoView {
 /// not the name itself, with position and main department.
 #[component]
 fn HitLine(hit: SearchHit, query: RwSignal<String>) -> impl IntoView {
-    let chat = use_chat();
-    let Some((member, department)) = chat.directory.with_untracked(|d| {
+    let directory = use_directory();
+    let Some((member, department)) = directory.copy.with_untracked(|d| {
         d.member(hit.member_id).map(|m| (m.clone(), d.path(&m.main_department_id).last().cloned().unwrap_or_default()))
     }) else {
         return ().into_any();
@@ -183,12 +183,12 @@ fn Browse(
     expanded: RwSignal<HashSet<DepartmentId>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let directory = use_directory();
     let roots =
-        Memo::new(move |_| chat.directory.with(|d| d.roots().into_iter().map(|r| r.id.clone()).collect::<Vec<_>>()));
+        Memo::new(move |_| directory.copy.with(|d| d.roots().into_iter().map(|r| r.id.clone()).collect::<Vec<_>>()));
     let people = Memo::new(move |_| -> Vec<DirectoryMember> {
         let Some(department) = chosen_department.get() else { return Vec::new() };
-        chat.directory.with(|d| d.members_of(&department).into_iter().cloned().collect())
+        directory.copy.with(|d| d.members_of(&department).into_iter().cloned().collect())
     });
     view! {
         <div class="directory__browse">
@@ -234,11 +234,11 @@ fn DepartmentNode(
     chosen: RwSignal<Option<DepartmentId>>,
     expanded: RwSignal<HashSet<DepartmentId>>,
 ) -> impl IntoView {
-    let chat = use_chat();
+    let directory = use_directory();
     let facts = {
         let id = id.clone();
         Memo::new(move |_| {
-            chat.directory.with(|d| {
+            directory.copy.with(|d| {
                 let name = d.department(&id).map(|dep| dep.name.clone()).unwrap_or_default();
                 let children: Vec<DepartmentId> = d.children(&id).into_iter().map(|c| c.id.clone()).collect();
                 (name, d.member_count_under(&id), children)

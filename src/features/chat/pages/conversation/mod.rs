@@ -7,10 +7,10 @@ use crate::features::chat::components::composer::{Composer, Outgoing};
 use crate::features::chat::components::conversation_list::title_in;
 use crate::features::chat::components::message_item::{MessageItem, PendingItem};
 use crate::features::chat::components::timeline_window::{TimelineWindow, WINDOW};
-use crate::features::chat::state::use_chat;
+use crate::features::chat::outbox::FileError;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
-use crate::sync::outbox::FileError;
+use crate::state::use_app;
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use crate::ui::toggle_button::ToggleButton;
 use leptos::html;
@@ -22,7 +22,7 @@ use weft_protocol::chat::{ConversationKind, Message};
 #[component]
 pub fn ConversationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let chat = use_chat();
+    let app = use_app();
     let session = use_session();
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| id.parse::<ConversationId>().ok())));
@@ -33,18 +33,18 @@ pub fn ConversationPage() -> impl IntoView {
     Effect::new(move |previous: Option<Option<ConversationId>>| {
         let current = id.get();
         if let Some(Some(old)) = previous {
-            chat.close(old);
+            app.close(old);
         }
         replying.set(None);
         window.set(TimelineWindow::newest());
         if let Some(current) = current {
-            chat.open(current);
+            app.open(current);
         }
         current
     });
     on_cleanup(move || {
         if let Some(current) = id.get_untracked() {
-            chat.close(current);
+            app.close(current);
         }
     });
 
@@ -52,7 +52,7 @@ pub fn ConversationPage() -> impl IntoView {
     // What the page needs of the loaded history, without copying all of it on every change.
     let timeline = Memo::new(move |_| -> TimelineFacts {
         let id = id.get();
-        chat.timelines.with(|t| {
+        app.chat.timelines.with(|t| {
             id.and_then(|id| t.get(&id))
                 .map(|t| TimelineFacts {
                     has_more: t.has_more,
@@ -65,26 +65,28 @@ pub fn ConversationPage() -> impl IntoView {
     });
     let seqs = Memo::new(move |_| -> Vec<u64> {
         let id = id.get();
-        chat.timelines
+        app.chat
+            .timelines
             .with(|t| id.and_then(|id| t.get(&id)).map(|t| t.messages.iter().map(|m| m.seq).collect()))
             .unwrap_or_default()
     });
     let visible = Memo::new(move |_| -> Vec<Message> {
         let id = id.get();
         let range = window.with(|w| seqs.with(|seqs| w.range(seqs)));
-        chat.timelines
+        app.chat
+            .timelines
             .with(|t| id.and_then(|id| t.get(&id)).and_then(|t| t.messages.get(range).map(<[Message]>::to_vec)))
             .unwrap_or_default()
     });
     let summary = Memo::new(move |_| {
         let id = id.get()?;
-        chat.conversations.with(|list| list.iter().find(|c| c.id == id).cloned())
+        app.chat.conversations.with(|list| list.iter().find(|c| c.id == id).cloned())
     });
     let queued = Memo::new(move |_| -> Vec<OutboxEntry> {
         let Some(id) = id.get() else {
             return Vec::new();
         };
-        chat.outbox.with(|o| o.iter().filter(|e| e.conversation_id == Some(id)).cloned().collect())
+        app.sync.outbox.with(|o| o.iter().filter(|e| e.conversation_id == Some(id)).cloned().collect())
     });
     let pending =
         move || queued.get().into_iter().filter(|e| matches!(e.action, OutboxAction::Send { .. })).collect::<Vec<_>>();
@@ -101,7 +103,7 @@ pub fn ConversationPage() -> impl IntoView {
         if let (Some(id), Some(summary)) = (id.get(), summary.get())
             && summary.last_seq > summary.read_seq
         {
-            chat.mark_read(id);
+            app.mark_read(id);
         }
     });
 
@@ -174,7 +176,7 @@ pub fn ConversationPage() -> impl IntoView {
             hold(first_shown);
             requested_before.set_value(oldest);
             awaiting_older.set_value(true);
-            chat.load_older(id);
+            app.load_older(id);
         }
     };
     // An older page arrived: show it above what is on screen.
@@ -232,7 +234,7 @@ pub fn ConversationPage() -> impl IntoView {
     let first_unread_seq = move || {
         let (_, read) = unread_from.get_value()?;
         let me = me();
-        chat.timelines.with(|t| {
+        app.chat.timelines.with(|t| {
             let messages = &t.get(&unread_from.get_value()?.0)?.messages;
             messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq)
         })
@@ -242,7 +244,7 @@ pub fn ConversationPage() -> impl IntoView {
     let readers_of = move |seq: u64, sender: weft_protocol::MemberId| -> Signal<String> {
         Signal::derive(move || {
             let Some(id) = id.get() else { return String::new() };
-            chat.details.with(|d| {
+            app.chat.details.with(|d| {
                 d.get(&id)
                     .map(|detail| {
                         detail
@@ -261,7 +263,7 @@ pub fn ConversationPage() -> impl IntoView {
         let (seq, sender) = (message.seq, message.sender_id);
         Signal::derive(move || {
             let id = id.get()?;
-            let detail = chat.details.with(|d| d.get(&id).cloned())?;
+            let detail = app.chat.details.with(|d| d.get(&id).cloned())?;
             let (read, total) = detail.read_count(seq, sender);
             let lang = i18n.lang.get();
             Some(match detail.summary.kind {
@@ -277,7 +279,7 @@ pub fn ConversationPage() -> impl IntoView {
     let on_send = Callback::new(move |outgoing: Outgoing| match id.get_untracked() {
         Some(id) => {
             let reply_to = replying.get_untracked().map(|m| m.seq);
-            chat.send(id, outgoing, reply_to).inspect(|()| {
+            app.send(id, outgoing, reply_to).inspect(|()| {
                 replying.set(None);
                 jump_to_newest();
             })
@@ -287,7 +289,7 @@ pub fn ConversationPage() -> impl IntoView {
     let people = Signal::derive(move || {
         let me = me();
         id.get()
-            .and_then(|id| chat.details.with(|d| d.get(&id).map(|d| d.participants.clone())))
+            .and_then(|id| app.chat.details.with(|d| d.get(&id).map(|d| d.participants.clone())))
             .unwrap_or_default()
             .into_iter()
             .filter(|p| Some(p.id) != me)
@@ -298,7 +300,7 @@ pub fn ConversationPage() -> impl IntoView {
         summary.get().is_some_and(|s| s.kind == ConversationKind::Group && (Some(s.owner_id) == me() || admin))
     });
     let on_attach = Callback::new(move |file: web_sys::File| match id.get_untracked() {
-        Some(id) => chat.send_file(id, file).map_err(|problem| match problem {
+        Some(id) => app.send_file(id, file).map_err(|problem| match problem {
             FileError::Empty => Text::FileEmpty,
             FileError::TooLarge => Text::FileTooLarge,
         }),
@@ -314,13 +316,13 @@ pub fn ConversationPage() -> impl IntoView {
         Callback::new(move |()| {
             if let Some(s) = summary.get_untracked() {
                 let (muted, pinned) = if pin { (s.muted, !s.pinned) } else { (!s.muted, s.pinned) };
-                chat.set_prefs(s.id, muted, pinned);
+                app.set_prefs(s.id, muted, pinned);
             }
         })
     };
     let on_recall = Callback::new(move |seq: u64| {
         if let Some(id) = id.get_untracked() {
-            chat.recall(id, seq);
+            app.recall(id, seq);
         }
     });
 
@@ -399,8 +401,8 @@ pub fn ConversationPage() -> impl IntoView {
                                 <PendingItem
                                     text=text
                                     failed=entry.failed.clone()
-                                    on_retry=Callback::new(move |()| chat.retry(retry_id.clone()))
-                                    on_delete=Callback::new(move |()| chat.discard(delete_id.clone()))
+                                    on_retry=Callback::new(move |()| app.retry(retry_id.clone()))
+                                    on_delete=Callback::new(move |()| app.discard(delete_id.clone()))
                                 />
                             }
                         }
@@ -415,7 +417,7 @@ pub fn ConversationPage() -> impl IntoView {
                         view! {
                             <p class="action-error" role="alert">
                                 {i18n.t(Text::ActionFailed)}" "{entry.failed.clone().unwrap_or_default()}" "
-                                <button type="button" class="link" on:click=move |_| chat.discard(client_id.clone())>{i18n.t(Text::Dismiss)}</button>
+                                <button type="button" class="link" on:click=move |_| app.discard(client_id.clone())>{i18n.t(Text::Dismiss)}</button>
                             </p>
                         }
                     }

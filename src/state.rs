@@ -1,0 +1,159 @@
+//! The app-level context: [`AppState`] holds each feature's state (chat, directory, approvals)
+//! beside the shared [`SyncState`], and starts and stops them together as members sign in and
+//! out and as the network comes and goes. Each part is also provided on its own, so a page or
+//! component that only reads asks for that part (`use_chat`, `use_directory`, `use_approvals`,
+//! `use_sync`); one that acts through the outbox or the feed takes the whole (`use_app`).
+
+use crate::features::approvals::state::ApprovalsState;
+use crate::features::chat::state::ChatState;
+use crate::features::directory::state::DirectoryState;
+use crate::session::{Session, SessionContext};
+use crate::store::{IdbStore, LocalStore, Store};
+use crate::sync::engine::Engine;
+use crate::sync::live::LiveSocket;
+use crate::sync::outbox::Outbox;
+use crate::sync::{Connection, SyncState};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::rc::Rc;
+
+/// The features' states and what their sync shares; all fields are cheap handles.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub sync: SyncState,
+    pub chat: ChatState,
+    pub directory: DirectoryState,
+    pub approvals: ApprovalsState,
+}
+
+pub fn use_app() -> AppState {
+    use_context::<AppState>().expect("AppState is provided by App; a component was mounted outside it")
+}
+
+impl AppState {
+    /// Provides the app's state and each of its parts through context.
+    pub fn provide(session: SessionContext) -> Self {
+        let state = Self {
+            sync: SyncState::provide(session),
+            chat: ChatState::provide(),
+            directory: DirectoryState::provide(),
+            approvals: ApprovalsState::provide(),
+        };
+        provide_context(state);
+        state
+    }
+
+    /// Starts for a signed-in member: device copy first, then the server, then live updates,
+    /// then whatever the outbox still holds.
+    pub fn start(self, session: Session) {
+        let sync = self.sync;
+        sync.connection.set(if crate::platform::browser_online() {
+            Connection::Connecting
+        } else {
+            Connection::Offline
+        });
+        sync.engine.set_value(Engine::new(Some(session.me.id)));
+        spawn_local(async move {
+            let store = Rc::new(sync.store_health.open_store(&session.database_name()).await);
+            sync.check_write(
+                "approval drafts",
+                crate::features::approvals::drafts::move_local_storage_drafts(&*store, session.me.id).await.map(drop),
+            );
+            sync.store.set_value(Some(Rc::clone(&store)));
+            // Entries queued before the store opened are kept and saved alongside the stored ones.
+            let early: Vec<_> = sync.outbox.with_untracked(|o| o.iter().cloned().collect());
+            for entry in &early {
+                sync.check_write("outbox entry", store.put_outbox(entry).await);
+            }
+            let stored = store.outbox().await.unwrap_or_default();
+            sync.outbox.update(|outbox| {
+                for entry in stored.into_iter().filter(|s| !early.iter().any(|e| e.client_id == s.client_id)) {
+                    outbox.push(entry);
+                }
+            });
+            let cursor = store.cursor().await.ok().flatten();
+            sync.engine.update_value(|e| e.restore_cursor(cursor));
+            for id in self.chat.open.get_value() {
+                self.load_local(id).await;
+            }
+            if let Ok(list) = store.conversations().await
+                && !list.is_empty()
+            {
+                sync.engine.update_value(|e| e.replace_conversations(list));
+                self.publish_list();
+                self.chat.loaded.set(true);
+            }
+            self.load_directory_from_device();
+            // Beside start-up, not in front of the live socket (it decrypts every kept request).
+            spawn_local(self.load_stored_approvals());
+            if sync.engine.with_value(Engine::cursor).is_none() {
+                self.bootstrap().await;
+            }
+            let engine = sync.engine;
+            let live = LiveSocket::start(
+                session.token.clone(),
+                move || engine.try_with_value(Engine::cursor).flatten(),
+                move |event| self.on_live(event),
+            );
+            sync.live.set_value(Some(live));
+            self.flush().await;
+        });
+    }
+
+    /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
+    /// included).
+    pub fn stop(self, database: Option<String>) {
+        let sync = self.sync;
+        if let Some(live) = sync.live.try_update_value(|l| l.take()).flatten() {
+            live.stop();
+        }
+        sync.retry_timer.set_value(None);
+        let store = sync.store.try_update_value(|s| s.take()).flatten();
+        self.chat.reset();
+        sync.outbox.set(Outbox::default());
+        self.directory.reset();
+        self.approvals.reset();
+        sync.engine.set_value(Engine::default());
+        sync.store_health.reset();
+        spawn_local(async move {
+            if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
+                idb.close();
+            }
+            if let Some(name) = database
+                && let Err(error) = IdbStore::delete(&name).await
+            {
+                crate::platform::log_error(&format!("could not delete the device copy {name}: {error}"));
+            }
+        });
+    }
+
+    /// The browser says the network is back: reconnect, catch up, deliver the outbox.
+    pub fn network_back(self) {
+        if let Some(live) = self.sync.live.with_value(|l| l.clone()) {
+            self.sync.connection.set(Connection::Connecting);
+            live.reconnect_now();
+        }
+        self.wake_outbox();
+    }
+
+    pub fn network_lost(self) {
+        self.sync.connection.set(Connection::Offline);
+    }
+
+    /// A call failed: a session the server no longer knows signs out; no network shows offline.
+    pub fn on_error(self, error: &crate::api::ApiError) {
+        if error.is_unauthenticated() {
+            self.session_ended();
+        } else if *error == crate::api::ApiError::Network {
+            self.sync.connection.set(Connection::Offline);
+        }
+    }
+
+    /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
+    pub(crate) fn session_ended(self) {
+        let database = self.sync.session.0.with_untracked(|s| s.as_ref().map(Session::database_name));
+        self.stop(database);
+        Session::forget();
+        self.sync.session.0.set(None);
+    }
+}
