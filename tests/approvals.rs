@@ -197,7 +197,7 @@ async fn drafts_kept_in_local_storage_move_into_the_store() {
     assert_eq!(move_local_storage_drafts(&store, me).await.expect("moved"), 1);
     assert_eq!(store.draft(expense).await.expect("get"), Some(form("出差 trip")));
     assert_eq!(store.draft(leave).await.expect("get"), Some(form("newer")), "the store's draft is newer");
-    assert_eq!(store.draft(purchase).await.expect("get"), None);
+    assert_eq!(store.draft::<RawForm>(purchase).await.expect("get"), None);
     let count = storage.length().expect("length");
     let keys: Vec<String> = (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect();
     assert!(!keys.iter().any(|k| k.starts_with(&local_storage_drafts_prefix(me))), "{keys:?}");

@@ -372,7 +372,7 @@ macro_rules! store_suite {
             async fn drafts_are_kept_per_template_overwritten_and_deleted() {
                 let store = $open;
                 let (expense, leave) = (TemplateId(id(1)), TemplateId(id(2)));
-                assert_eq!(store.draft(expense).await.expect("none"), None);
+                assert_eq!(store.draft::<RawForm>(expense).await.expect("none"), None);
                 store.put_draft(expense, &draft("出差 trip")).await.expect("put");
                 store.put_draft(leave, &draft("病假 sick")).await.expect("put");
                 assert_eq!(store.draft(expense).await.expect("get"), Some(draft("出差 trip")));
@@ -380,7 +380,7 @@ macro_rules! store_suite {
                 assert_eq!(store.draft(expense).await.expect("get"), Some(draft("出差 trip, then more")));
                 assert_eq!(store.draft(leave).await.expect("get"), Some(draft("病假 sick")));
                 store.delete_draft(expense).await.expect("delete");
-                assert_eq!(store.draft(expense).await.expect("gone"), None);
+                assert_eq!(store.draft::<RawForm>(expense).await.expect("gone"), None);
                 assert_eq!(store.draft(leave).await.expect("kept"), Some(draft("病假 sick")));
                 // Drafts, templates and requests share a store without mixing.
                 store.replace_templates(&[template(2, "请假 Leave")]).await.expect("templates");
@@ -619,7 +619,7 @@ async fn sealed_rows_are_unreadable_without_the_key() {
     assert!(matches!(without_key.messages(ConversationId(id(1)), None, 50).await, Err(StoreError::Cipher(_))));
     assert!(matches!(without_key.outbox().await, Err(StoreError::Cipher(_))));
     assert!(matches!(without_key.upload(&secret_entry().client_id).await, Err(StoreError::Cipher(_))));
-    assert!(matches!(without_key.draft(TemplateId(id(1))).await, Err(StoreError::Cipher(_))));
+    assert!(matches!(without_key.draft::<RawForm>(TemplateId(id(1))).await, Err(StoreError::Cipher(_))));
     assert!(matches!(without_key.templates().await, Err(StoreError::Cipher(_))));
 }
 

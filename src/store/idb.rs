@@ -5,7 +5,6 @@ use super::cipher::Cipher;
 use super::migrations::{self, v1, v2, v3, v4, v5, v6};
 use super::{DirectoryRows, Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
 use super::{StoredApproval, merge_approval, sort_approvals};
-use crate::features::approvals::form::RawForm;
 use futures::future::try_join_all;
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::database::Database;
@@ -50,19 +49,21 @@ struct MetaRow {
 
 /// An `approvals` row: its `"<kind>:<id>"` key ([`v6`]) and what it holds.
 #[derive(Serialize, Deserialize)]
-struct ApprovalRow {
+struct ApprovalRow<D = serde_json::Value> {
     key: String,
-    value: ApprovalValue,
+    value: ApprovalValue<D>,
 }
 
+/// `D` is a draft's type: the approval form's when it writes or reads one, a JSON value when rows
+/// of every kind pass through (the store knows no form type).
 #[derive(Serialize, Deserialize)]
-enum ApprovalValue {
+enum ApprovalValue<D = serde_json::Value> {
     /// A template and its place in the member's list.
     Template {
         position: u32,
         template: Template,
     },
-    Draft(RawForm),
+    Draft(D),
     Request(Box<StoredApproval>),
 }
 
@@ -273,7 +274,7 @@ impl IdbStore {
         .await
     }
 
-    async fn encode_approval_row(&self, row: &ApprovalRow) -> Result<JsValue, StoreError> {
+    async fn encode_approval_row<D: Serialize>(&self, row: &ApprovalRow<D>) -> Result<JsValue, StoreError> {
         self.encode(v6::KEY, row.key.clone(), row).await
     }
 
@@ -281,18 +282,18 @@ impl IdbStore {
         self.decode_all(self.raw_rows_in(v6::APPROVALS, prefix_range(prefix)).await?).await
     }
 
-    async fn approval_row(&self, key: String) -> Result<Option<ApprovalValue>, StoreError> {
+    async fn approval_row<D: DeserializeOwned>(&self, key: String) -> Result<Option<ApprovalValue<D>>, StoreError> {
         let tx = self.db.transaction(v6::APPROVALS).build()?;
         let row: Option<JsValue> = tx.object_store(v6::APPROVALS)?.get(key).primitive()?.await?;
         drop(tx);
         match row {
-            Some(row) => Ok(Some(self.decode::<ApprovalRow>(row).await?.value)),
+            Some(row) => Ok(Some(self.decode::<ApprovalRow<D>>(row).await?.value)),
             None => Ok(None),
         }
     }
 
     async fn stored_approval(&self, id: ApprovalId) -> Result<Option<StoredApproval>, StoreError> {
-        match self.approval_row(format!("{}{id}", v6::REQUEST_PREFIX)).await? {
+        match self.approval_row::<serde_json::Value>(format!("{}{id}", v6::REQUEST_PREFIX)).await? {
             Some(ApprovalValue::Request(stored)) => Ok(Some(*stored)),
             _ => Ok(None),
         }
@@ -303,7 +304,7 @@ impl IdbStore {
     async fn keep_approval(&self, incoming: StoredApproval) -> Result<(), StoreError> {
         let id = incoming.summary.id;
         let merged = merge_approval(self.stored_approval(id).await?, incoming);
-        let row =
+        let row: ApprovalRow =
             ApprovalRow { key: format!("{}{id}", v6::REQUEST_PREFIX), value: ApprovalValue::Request(Box::new(merged)) };
         let row = self.encode_approval_row(&row).await?;
         self.put_raw(v6::APPROVALS, vec![row]).await
@@ -549,7 +550,7 @@ impl Store for IdbStore {
 
     async fn replace_templates(&self, templates: &[Template]) -> Result<(), StoreError> {
         let rows = try_join_all(templates.iter().zip(0u32..).map(|(template, position)| {
-            let row = ApprovalRow {
+            let row: ApprovalRow = ApprovalRow {
                 key: format!("{}{}", v6::TEMPLATE_PREFIX, template.id),
                 value: ApprovalValue::Template { position, template: template.clone() },
             };
@@ -584,15 +585,14 @@ impl Store for IdbStore {
         Ok(placed.into_iter().map(|(_, template)| template).collect())
     }
 
-    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
-        let row =
-            ApprovalRow { key: format!("{}{template}", v6::DRAFT_PREFIX), value: ApprovalValue::Draft(draft.clone()) };
+    async fn put_draft<D: Serialize>(&self, template: TemplateId, draft: &D) -> Result<(), StoreError> {
+        let row = ApprovalRow { key: format!("{}{template}", v6::DRAFT_PREFIX), value: ApprovalValue::Draft(draft) };
         let row = self.encode_approval_row(&row).await?;
         self.put_raw(v6::APPROVALS, vec![row]).await
     }
 
-    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
-        match self.approval_row(format!("{}{template}", v6::DRAFT_PREFIX)).await? {
+    async fn draft<D: DeserializeOwned>(&self, template: TemplateId) -> Result<Option<D>, StoreError> {
+        match self.approval_row::<D>(format!("{}{template}", v6::DRAFT_PREFIX)).await? {
             Some(ApprovalValue::Draft(draft)) => Ok(Some(draft)),
             _ => Ok(None),
         }

@@ -3,7 +3,8 @@
 
 use super::{DirectoryRows, StoredApproval, merge_approval, sort_approvals};
 use super::{Store, StoreError, message_matches, newest_first, sort_conversations, sort_outbox};
-use crate::features::approvals::form::RawForm;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
@@ -22,7 +23,8 @@ pub struct MemoryStore {
     departments: RefCell<HashMap<DepartmentId, Department>>,
     directory_members: RefCell<HashMap<MemberId, DirectoryMember>>,
     templates: RefCell<Vec<Template>>,
-    drafts: RefCell<HashMap<TemplateId, RawForm>>,
+    /// Drafts as serialised values (the store knows no form type).
+    drafts: RefCell<HashMap<TemplateId, serde_json::Value>>,
     approvals: RefCell<HashMap<ApprovalId, StoredApproval>>,
 }
 
@@ -188,13 +190,15 @@ impl Store for MemoryStore {
         Ok(self.templates.borrow().clone())
     }
 
-    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
-        self.drafts.borrow_mut().insert(template, draft.clone());
+    async fn put_draft<D: Serialize>(&self, template: TemplateId, draft: &D) -> Result<(), StoreError> {
+        let draft = serde_json::to_value(draft).map_err(|e| StoreError::Serialization(e.to_string()))?;
+        self.drafts.borrow_mut().insert(template, draft);
         Ok(())
     }
 
-    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
-        Ok(self.drafts.borrow().get(&template).cloned())
+    async fn draft<D: DeserializeOwned>(&self, template: TemplateId) -> Result<Option<D>, StoreError> {
+        let kept = self.drafts.borrow().get(&template).cloned();
+        kept.map(serde_json::from_value).transpose().map_err(|e| StoreError::Serialization(e.to_string()))
     }
 
     async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {

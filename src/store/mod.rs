@@ -17,7 +17,7 @@ pub use memory::MemoryStore;
 pub use migrations::Version;
 pub use weft_sync_core::sort_conversations;
 
-use crate::features::approvals::form::RawForm;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
@@ -89,8 +89,10 @@ pub trait Store {
     /// The templates, in the order last given to [`Store::replace_templates`].
     async fn templates(&self) -> Result<Vec<Template>, StoreError>;
     /// Keeps the form being typed for a template: one draft per template, replaced on each save.
-    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError>;
-    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError>;
+    /// The draft is whatever the approval form keeps as typed; the store only serialises it
+    /// (so it depends on no form type).
+    async fn put_draft<D: Serialize>(&self, template: TemplateId, draft: &D) -> Result<(), StoreError>;
+    async fn draft<D: DeserializeOwned>(&self, template: TemplateId) -> Result<Option<D>, StoreError>;
     async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError>;
     /// Keeps a request in full (fetched, or the reply to an action); its list row follows from it.
     /// Whichever of the stored and the new description is newer (`updated_at`) is kept, so a
@@ -207,10 +209,10 @@ impl Store for LocalStore {
     async fn templates(&self) -> Result<Vec<Template>, StoreError> {
         delegate!(self, s => s.templates())
     }
-    async fn put_draft(&self, template: TemplateId, draft: &RawForm) -> Result<(), StoreError> {
+    async fn put_draft<D: Serialize>(&self, template: TemplateId, draft: &D) -> Result<(), StoreError> {
         delegate!(self, s => s.put_draft(template, draft))
     }
-    async fn draft(&self, template: TemplateId) -> Result<Option<RawForm>, StoreError> {
+    async fn draft<D: DeserializeOwned>(&self, template: TemplateId) -> Result<Option<D>, StoreError> {
         delegate!(self, s => s.draft(template))
     }
     async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {

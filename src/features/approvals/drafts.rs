@@ -29,7 +29,7 @@ pub async fn move_local_storage_drafts(store: &impl Store, member: MemberId) -> 
         let template = key[prefix.len()..].parse::<TemplateId>().ok();
         let draft = crate::platform::local_get(&key).and_then(|json| serde_json::from_str::<RawForm>(&json).ok());
         if let (Some(template), Some(draft)) = (template, draft)
-            && store.draft(template).await?.is_none()
+            && store.draft::<RawForm>(template).await?.is_none()
         {
             store.put_draft(template, &draft).await?;
             moved += 1;
@@ -42,7 +42,7 @@ pub async fn move_local_storage_drafts(store: &impl Store, member: MemberId) -> 
 /// The draft saved for a template, or an empty form.
 pub async fn load_draft(sync: SyncState, template: TemplateId) -> RawForm {
     match sync.opened_store().await {
-        Some(store) => store.draft(template).await.ok().flatten().unwrap_or_default(),
+        Some(store) => store.draft::<RawForm>(template).await.ok().flatten().unwrap_or_default(),
         None => RawForm::new(),
     }
 }
