@@ -1,15 +1,16 @@
-//! Typed calls to the workspace API (`/api/v1`) with the protocol's types.
+//! Typed calls to the workspace API (`/api/v1`) with the protocol's types: the client, its errors,
+//! and the calls the shared layers make (sign-in, the sync's snapshot, messages and writes, files).
+//! Each feature adds the calls only it makes as its own `impl Api` block in its `api.rs`.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
 use weft_protocol::chat::{
-    AddMembersRequest, Attachment, ConversationDetail, ConversationPrefs, ConversationSummary, CreateGroupRequest,
-    FileVariant, MarkReadRequest, Message, MessagePage, OpenDirectRequest, RenameRequest, SearchHit,
-    SendMessageRequest, SignedUrl, TransferOwnerRequest,
+    Attachment, ConversationDetail, ConversationPrefs, ConversationSummary, FileVariant, MarkReadRequest, Message,
+    MessagePage, SendMessageRequest, SignedUrl,
 };
 use weft_protocol::sync::Bootstrap;
-use weft_protocol::{API_PREFIX, AttachmentId, ConversationId, ErrorBody, ErrorCode, MemberId};
+use weft_protocol::{API_PREFIX, AttachmentId, ConversationId, ErrorBody, ErrorCode};
 
 /// Why an API call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,19 +132,6 @@ impl Api {
         self.get("/members").await
     }
 
-    /// Every department and member this member may see, and the feed position it is current at.
-    pub async fn directory(&self) -> Result<weft_protocol::directory::DirectorySnapshot, ApiError> {
-        self.get("/directory").await
-    }
-
-    pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
-        self.post("/conversations", request).await
-    }
-
-    pub async fn open_direct(&self, member: MemberId) -> Result<ConversationDetail, ApiError> {
-        self.post("/conversations/direct", &OpenDirectRequest { member }).await
-    }
-
     pub(crate) async fn send_json<B: Serialize, T: DeserializeOwned>(
         &self,
         request: gloo_net::http::RequestBuilder,
@@ -152,39 +140,6 @@ impl Api {
         let request = self.authorise(request).json(body).map_err(|err| ApiError::Decode(err.to_string()))?;
         let response = request.send().await.map_err(|_| ApiError::Network)?;
         decode(response).await
-    }
-
-    pub async fn rename(&self, conversation: ConversationId, name: &str) -> Result<ConversationDetail, ApiError> {
-        let request = gloo_net::http::Request::patch(&url(&format!("/conversations/{conversation}")));
-        self.send_json(request, &RenameRequest { name: name.to_owned() }).await
-    }
-
-    pub async fn add_members(
-        &self,
-        conversation: ConversationId,
-        members: Vec<MemberId>,
-    ) -> Result<ConversationDetail, ApiError> {
-        self.post(&format!("/conversations/{conversation}/members"), &AddMembersRequest { members }).await
-    }
-
-    pub async fn remove_member(&self, conversation: ConversationId, member: MemberId) -> Result<(), ApiError> {
-        let request = self.authorise(gloo_net::http::Request::delete(&url(&format!(
-            "/conversations/{conversation}/members/{member}"
-        ))));
-        let response = request.send().await.map_err(|_| ApiError::Network)?;
-        if response.ok() { Ok(()) } else { decode::<()>(response).await }
-    }
-
-    pub async fn leave(&self, conversation: ConversationId) -> Result<(), ApiError> {
-        self.post_empty::<()>(&format!("/conversations/{conversation}/leave"), None).await
-    }
-
-    pub async fn transfer_owner(
-        &self,
-        conversation: ConversationId,
-        member: MemberId,
-    ) -> Result<ConversationDetail, ApiError> {
-        self.post(&format!("/conversations/{conversation}/owner"), &TransferOwnerRequest { member }).await
     }
 
     /// Uploads a file's bytes; the client id makes a retried upload the same file.
@@ -206,11 +161,6 @@ impl Api {
     pub async fn set_prefs(&self, conversation: ConversationId, muted: bool, pinned: bool) -> Result<(), ApiError> {
         let request = gloo_net::http::Request::put(&url(&format!("/conversations/{conversation}/prefs")));
         self.send_json::<_, ConversationDetail>(request, &ConversationPrefs { muted, pinned }).await.map(|_| ())
-    }
-
-    pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {
-        let encoded = js_sys::encode_uri_component(query);
-        self.get(&format!("/search/messages?q={encoded}")).await
     }
 
     pub async fn conversations(&self) -> Result<Vec<ConversationSummary>, ApiError> {

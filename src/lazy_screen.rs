@@ -8,7 +8,7 @@
 //! when a chunk fails to load, and a panic aborts the wasm module. The same wasm_split macro with
 //! its `fallible` option returns the failure instead, and the loader retries it from scratch.
 
-use crate::features::admin::AdminLayout;
+use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
     departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
 };

@@ -3,9 +3,9 @@
 //! typed problems with a member's fields are shown.
 
 use wasm_bindgen_test::*;
+use weft::features::admin::model::{subtree, tree_rows};
 use weft::features::admin::pages::departments::reorder;
 use weft::features::admin::pages::member_form::{MemberPlace, place_member_problem};
-use weft::features::admin::{subtree, tree_rows};
 use weft::i18n::{Lang, Text};
 use weft_protocol::directory::Department;
 use weft_protocol::{DepartmentId, FieldProblem, FieldRule};

@@ -4,7 +4,9 @@
 //! them (a department with members or sub-departments cannot be deleted).
 
 use crate::api::ApiError;
-use crate::features::admin::{Notice, NoticeLine, TreeRow, depth_class, indented, subtree, tree_rows, use_admin};
+use crate::features::admin::components::NoticeLine;
+use crate::features::admin::model::{Notice, TreeRow, depth_class, indented, subtree, tree_rows};
+use crate::features::admin::state::use_admin;
 use crate::i18n::{Text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;

@@ -3,7 +3,9 @@
 //! The file is read once, so what is imported is exactly what was checked.
 
 use crate::features::admin::api::ImportAnswer;
-use crate::features::admin::{Notice, NoticeLine, use_admin};
+use crate::features::admin::components::NoticeLine;
+use crate::features::admin::model::Notice;
+use crate::features::admin::state::use_admin;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

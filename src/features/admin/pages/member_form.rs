@@ -2,9 +2,9 @@
 //! each problem shown next to its field, and the server's typed problems placed by the field they name.
 
 use crate::api::ApiError;
-use crate::features::admin::{
-    AdminContext, DepartmentChecklist, Notice, NoticeLine, indented, toggle_in, tree_rows, use_admin,
-};
+use crate::features::admin::components::{DepartmentChecklist, NoticeLine};
+use crate::features::admin::model::{Notice, indented, toggle_in, tree_rows};
+use crate::features::admin::state::{AdminContext, use_admin};
 use crate::i18n::{Lang, Text, field_rule_text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;

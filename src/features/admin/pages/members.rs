@@ -4,7 +4,9 @@
 
 use super::member_form::MemberForm;
 use crate::api::ApiError;
-use crate::features::admin::{ConfirmButton, Notice, NoticeLine, indented, tree_rows, use_admin};
+use crate::features::admin::components::{ConfirmButton, NoticeLine};
+use crate::features::admin::model::{Notice, indented, tree_rows};
+use crate::features::admin::state::use_admin;
 use crate::i18n::{Text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;

@@ -3,9 +3,9 @@
 //! departments and people chosen.
 
 use crate::api::ApiError;
-use crate::features::admin::{
-    DepartmentChecklist, MemberChecklist, Notice, NoticeLine, indented, tree_rows, use_admin,
-};
+use crate::features::admin::components::{DepartmentChecklist, MemberChecklist, NoticeLine};
+use crate::features::admin::model::{Notice, indented, tree_rows};
+use crate::features::admin::state::use_admin;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

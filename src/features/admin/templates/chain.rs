@@ -6,9 +6,11 @@
 
 use super::controls::focus_after_move;
 use super::editor::{Editor, ProblemLine};
+use crate::features::admin::components::MemberChecklist;
+use crate::features::admin::model::{indented, tree_rows};
 use crate::features::admin::pages::members::focus;
+use crate::features::admin::state::{AdminContext, use_admin};
 use crate::features::admin::templates::draft::{CcList, Place, Settings, SourceKind};
-use crate::features::admin::{AdminContext, MemberChecklist, indented, tree_rows, use_admin};
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use weft_protocol::approval::{ApprovalMode, CompareOp};

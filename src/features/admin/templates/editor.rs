@@ -8,8 +8,10 @@
 use super::chain::ChainSection;
 use super::controls::ControlsSection;
 use crate::api::ApiError;
+use crate::features::admin::components::NoticeLine;
+use crate::features::admin::model::Notice;
+use crate::features::admin::state::use_admin;
 use crate::features::admin::templates::draft::{Place, Problem, TemplateDraft};
-use crate::features::admin::{Notice, NoticeLine, use_admin};
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;

@@ -2,7 +2,9 @@
 //! fields and steps), with New, Edit, and Archive after a confirmation.
 
 use crate::api::ApiError;
-use crate::features::admin::{ConfirmButton, Notice, NoticeLine, use_admin};
+use crate::features::admin::components::{ConfirmButton, NoticeLine};
+use crate::features::admin::model::Notice;
+use crate::features::admin::state::use_admin;
 use crate::i18n::{Text, use_i18n};
 use crate::sync::Connection;
 use crate::sync::use_sync;

@@ -1,0 +1,57 @@
+//! Chat's own calls: starting a direct chat or a group, managing a group (rename, add and remove
+//! people, hand it over, leave) and searching messages on the server. The calls the sync makes
+//! (snapshot, messages, sending, read positions) are in the shared `crate::api`.
+
+use crate::api::{Api, ApiError, decode, url};
+use gloo_net::http::Request;
+use weft_protocol::chat::{
+    AddMembersRequest, ConversationDetail, CreateGroupRequest, OpenDirectRequest, RenameRequest, SearchHit,
+    TransferOwnerRequest,
+};
+use weft_protocol::{ConversationId, MemberId};
+
+impl Api {
+    pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
+        self.post("/conversations", request).await
+    }
+
+    pub async fn open_direct(&self, member: MemberId) -> Result<ConversationDetail, ApiError> {
+        self.post("/conversations/direct", &OpenDirectRequest { member }).await
+    }
+
+    pub async fn rename(&self, conversation: ConversationId, name: &str) -> Result<ConversationDetail, ApiError> {
+        let request = Request::patch(&url(&format!("/conversations/{conversation}")));
+        self.send_json(request, &RenameRequest { name: name.to_owned() }).await
+    }
+
+    pub async fn add_members(
+        &self,
+        conversation: ConversationId,
+        members: Vec<MemberId>,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.post(&format!("/conversations/{conversation}/members"), &AddMembersRequest { members }).await
+    }
+
+    pub async fn remove_member(&self, conversation: ConversationId, member: MemberId) -> Result<(), ApiError> {
+        let request = self.authorise(Request::delete(&url(&format!("/conversations/{conversation}/members/{member}"))));
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if response.ok() { Ok(()) } else { decode::<()>(response).await }
+    }
+
+    pub async fn leave(&self, conversation: ConversationId) -> Result<(), ApiError> {
+        self.post_empty::<()>(&format!("/conversations/{conversation}/leave"), None).await
+    }
+
+    pub async fn transfer_owner(
+        &self,
+        conversation: ConversationId,
+        member: MemberId,
+    ) -> Result<ConversationDetail, ApiError> {
+        self.post(&format!("/conversations/{conversation}/owner"), &TransferOwnerRequest { member }).await
+    }
+
+    pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {
+        let encoded = js_sys::encode_uri_component(query);
+        self.get(&format!("/search/messages?q={encoded}")).await
+    }
+}
