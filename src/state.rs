@@ -4,18 +4,21 @@
 //! component that only reads asks for that part (`use_chat`, `use_directory`, `use_approvals`,
 //! `use_sync`); one that acts through the outbox or the feed takes the whole (`use_app`).
 
+use crate::api::{Api, ApiError};
 use crate::features::approvals::state::ApprovalsState;
 use crate::features::chat::state::ChatState;
 use crate::features::directory::state::DirectoryState;
 use crate::session::{Session, SessionContext};
 use crate::store::{IdbStore, LocalStore, Store};
-use crate::sync::engine::Engine;
+use crate::sync::engine::{ApplyFeed, Engine};
 use crate::sync::live::LiveSocket;
-use crate::sync::outbox::Outbox;
-use crate::sync::{Connection, SyncState};
+use crate::sync::outbox::{DeliverOutbox, Outbox, OutboxAction, OutboxEntry};
+use crate::sync::{Connection, Features, SyncState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
+use weft_protocol::chat::ConversationSummary;
+use weft_sync_core::Effect;
 
 /// The features' states and what their sync shares; all fields are cheap handles.
 #[derive(Clone, Copy)]
@@ -141,16 +144,81 @@ impl AppState {
     }
 
     /// A call failed: a session the server no longer knows signs out; no network shows offline.
-    pub fn on_error(self, error: &crate::api::ApiError) {
+    pub fn on_error(self, error: &ApiError) {
         if error.is_unauthenticated() {
             self.session_ended();
-        } else if *error == crate::api::ApiError::Network {
+        } else if *error == ApiError::Network {
             self.sync.connection.set(Connection::Offline);
         }
     }
 
+    /// Sends a refused entry again (same client id, so never twice).
+    pub fn retry(self, client_id: String) {
+        DeliverOutbox::retry(self, client_id);
+    }
+
+    /// Deletes a queued entry the member gave up on.
+    pub fn discard(self, client_id: String) {
+        DeliverOutbox::discard(self, client_id);
+    }
+}
+
+/// The narrow interface through which the sync reaches the features: each effect and each
+/// outbox entry goes to the feature it concerns.
+impl Features for AppState {
+    fn sync(self) -> SyncState {
+        self.sync
+    }
+
+    fn show_list(self, list: Vec<ConversationSummary>) {
+        self.chat.show_list(list);
+    }
+
+    async fn apply(self, effect: Effect) {
+        match effect {
+            Effect::PutMessages(messages) => self.chat.merge_into_loaded(&messages),
+            Effect::RemoveConversation(id) => self.chat.mark_missing(id),
+            Effect::RefreshDetail(id) if self.chat.has_detail(id) => self.load_detail(id),
+            Effect::Receipt { conversation_id, member_id, seq } => {
+                self.chat.receipt(conversation_id, member_id, seq);
+            }
+            Effect::Recalled(message) => {
+                let changed = self.chat.recalled(message);
+                if let Some(store) = self.sync.local() {
+                    self.sync.check_write("recalled message", store.put_messages(&changed).await);
+                }
+            }
+            Effect::Directory(change) => self.apply_directory_change(change).await,
+            Effect::Approval(summary) => self.apply_approval_summary(summary),
+            _ => {}
+        }
+    }
+
+    async fn ready(self) {
+        if self.sync.engine.with_value(Engine::cursor).is_none() {
+            self.bootstrap().await;
+        }
+        self.wake_outbox();
+        self.ensure_directory().await;
+        self.refresh_approvals().await;
+    }
+
+    async fn deliver(self, api: &Api, entry: &OutboxEntry) -> Result<(), ApiError> {
+        match (entry.conversation_id, &entry.action) {
+            (
+                _,
+                action @ (OutboxAction::SubmitApproval { .. }
+                | OutboxAction::DecideApproval { .. }
+                | OutboxAction::WithdrawApproval { .. }
+                | OutboxAction::CommentApproval { .. }),
+            ) => self.deliver_approval(api, entry.client_id(), action).await,
+            (Some(id), _) => self.deliver_chat(api, id, entry).await,
+            (None, _) => Ok(()),
+        }
+    }
+
     /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
-    pub(crate) fn session_ended(self) {
+    fn session_ended(self) {
         let database = self.sync.session.0.with_untracked(|s| s.as_ref().map(Session::database_name));
         self.stop(database);
         Session::forget();

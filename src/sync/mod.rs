@@ -1,15 +1,16 @@
 //! The app's sync with the server, on the device: [`SyncState`] holds what every feature's sync
 //! shares — the session, the device store and its health, the live socket, the outbox and the
 //! feed engine (both from `weft-sync-core`), the connection — with the helpers to reach them.
-//! `engine` applies the change feed and hands each effect to the feature state it concerns;
-//! `outbox` queues and delivers writes; `live` is the socket. Nothing here imports a page or a
-//! component.
+//! `engine` applies the change feed ([`engine::ApplyFeed`]), `outbox` stores and delivers writes
+//! ([`outbox::DeliverOutbox`]), `live` is the socket. Both reach the features only through
+//! [`Features`], the narrow interface the app-level state implements, so nothing here imports a
+//! feature, a page or a component.
 
 pub mod engine;
 pub mod live;
 pub mod outbox;
 
-use crate::api::Api;
+use crate::api::{Api, ApiError};
 use crate::session::SessionContext;
 use crate::store::{LocalStore, StoreError, StoreHealth};
 use engine::Engine;
@@ -19,7 +20,9 @@ use outbox::Outbox;
 use std::collections::VecDeque;
 use std::rc::Rc;
 use weft_protocol::MemberId;
+use weft_protocol::chat::ConversationSummary;
 use weft_protocol::sync::ChangeEnvelope;
+use weft_sync_core::{Effect, OutboxEntry};
 
 /// The app's link to the server, as shown in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,6 +30,28 @@ pub enum Connection {
     Connecting,
     Online,
     Offline,
+}
+
+/// What the sync needs from the features it serves: where the feed's effects on their state go,
+/// how each outbox entry is sent, and what the socket being ready or the session ending means to
+/// them. The app-level [`AppState`](crate::state::AppState) implements it.
+#[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
+pub trait Features: Copy + 'static {
+    /// What every feature's sync shares.
+    fn sync(self) -> SyncState;
+    /// Shows the feed engine's conversation list.
+    fn show_list(self, list: Vec<ConversationSummary>);
+    /// Carries out a feed effect on a feature's state, after the sync did its own part of it:
+    /// `PutMessages` (already stored), `RemoveConversation` (already removed from the device),
+    /// `RefreshDetail`, `Receipt`, `Recalled`, `Directory`, `Approval`. Others never come here.
+    async fn apply(self, effect: Effect);
+    /// The live socket is ready (first connection or a reconnection): bring up to date what the
+    /// feed alone does not, and deliver the outbox.
+    async fn ready(self);
+    /// Sends one outbox entry to the server.
+    async fn deliver(self, api: &Api, entry: &OutboxEntry) -> Result<(), ApiError>;
+    /// The server ended this session: wipe and sign out.
+    fn session_ended(self);
 }
 
 /// What the features' sync shares; all fields are cheap handles (provided through context).

@@ -9,15 +9,14 @@ pub use weft_sync_core::{Outbox, backoff_ms, next_deliverable};
 pub use weft_sync_core::{OutboxAction, OutboxEntry, Outgoing, PendingFile};
 
 use crate::api::ApiError;
-use crate::state::AppState;
 use crate::store::Store;
-use crate::sync::Connection;
+use crate::sync::{Connection, Features};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::ErrorCode;
 
 /// How a delivery attempt ended.
-enum Delivery {
+pub enum Delivery {
     Done,
     /// Could not reach the server (or it was busy): keep the entry, try again later.
     Retry,
@@ -26,6 +25,7 @@ enum Delivery {
     SessionEnded,
 }
 
+/// What a failed attempt means for the entry.
 fn classify(error: &ApiError) -> Delivery {
     match error {
         ApiError::Network => Delivery::Retry,
@@ -42,10 +42,12 @@ pub(crate) fn now() -> u64 {
     u64::try_from(crate::platform::now_millis()).unwrap_or(0)
 }
 
-impl AppState {
+/// The outbox's side of the sync, for every [`Features`]: implemented once for all of them.
+#[allow(async_fn_in_trait, reason = "used only on the browser's single thread, never as dyn")]
+pub trait DeliverOutbox: Features {
     /// Queues a write: kept in the outbox, stored on the device, then delivered in order.
-    pub(crate) fn enqueue(self, entry: OutboxEntry) {
-        self.sync.outbox.update(|o| o.push(entry.clone()));
+    fn enqueue(self, entry: OutboxEntry) {
+        self.sync().outbox.update(|o| o.push(entry.clone()));
         spawn_local(async move {
             // Stored before the first attempt: a reload or crash from here on loses nothing.
             self.save_entry(&entry).await;
@@ -54,8 +56,8 @@ impl AppState {
     }
 
     /// Sends a refused entry again (same client id, so never twice).
-    pub fn retry(self, client_id: String) {
-        if let Some(Some(entry)) = self.sync.outbox.try_update(|o| o.retry(&client_id).cloned()) {
+    fn retry(self, client_id: String) {
+        if let Some(Some(entry)) = self.sync().outbox.try_update(|o| o.retry(&client_id).cloned()) {
             spawn_local(async move {
                 self.save_entry(&entry).await;
                 self.flush().await;
@@ -64,56 +66,57 @@ impl AppState {
     }
 
     /// Deletes a queued entry the member gave up on.
-    pub fn discard(self, client_id: String) {
-        self.sync.outbox.update(|o| {
+    fn discard(self, client_id: String) {
+        self.sync().outbox.update(|o| {
             o.delete(&client_id);
         });
         spawn_local(async move { self.forget_stored_entries(&[client_id]).await });
     }
 
     /// The entries are gone from the outbox: delete them and their files from the device.
-    pub(crate) async fn forget_stored_entries(self, client_ids: &[String]) {
-        let Some(store) = self.sync.local() else { return };
+    async fn forget_stored_entries(self, client_ids: &[String]) {
+        let Some(store) = self.sync().local() else { return };
         for client_id in client_ids {
-            self.sync.check_write("outbox entry", store.delete_outbox(client_id).await);
-            self.sync.check_write("queued file", store.delete_upload(client_id).await);
+            self.sync().check_write("outbox entry", store.delete_outbox(client_id).await);
+            self.sync().check_write("queued file", store.delete_upload(client_id).await);
         }
     }
 
-    pub(crate) async fn save_entry(self, entry: &OutboxEntry) {
-        if let Some(store) = self.sync.local() {
-            self.sync.check_write("outbox entry", store.put_outbox(entry).await);
+    async fn save_entry(self, entry: &OutboxEntry) {
+        if let Some(store) = self.sync().local() {
+            self.sync().check_write("outbox entry", store.put_outbox(entry).await);
         }
     }
 
     /// The server may be reachable again: stop waiting out the backoff and deliver.
-    pub(crate) fn wake_outbox(self) {
-        self.sync.outbox.update_untracked(Outbox::wake);
+    fn wake_outbox(self) {
+        self.sync().outbox.update_untracked(Outbox::wake);
         spawn_local(self.flush());
     }
 
     /// Delivers the outbox in order until it is empty, the server is out of reach (then a timer
     /// tries again after the backoff), or the session ended. Only one delivery runs at a time.
-    pub(crate) async fn flush(self) {
-        if self.sync.local().is_none() {
+    async fn flush(self) {
+        if self.sync().local().is_none() {
             return;
         }
-        while let Some(Some(entry)) = self.sync.outbox.try_update_untracked(|o| o.next(now()).cloned()) {
+        while let Some(Some(entry)) = self.sync().outbox.try_update_untracked(|o| o.next(now()).cloned()) {
             let client_id = entry.client_id.clone();
-            match self.deliver(&entry).await {
+            match self.attempt(&entry).await {
                 Delivery::Done => {
-                    if self.sync.outbox.try_update(|o| o.settle(&client_id)).is_none() {
+                    if self.sync().outbox.try_update(|o| o.settle(&client_id)).is_none() {
                         return; // signed out meanwhile
                     }
                     self.forget_stored_entries(&[client_id]).await;
                 }
                 Delivery::Retry => {
-                    if let Some(Some(waiting)) = self.sync.outbox.try_update(|o| o.fail(&client_id, now()).cloned()) {
+                    if let Some(Some(waiting)) = self.sync().outbox.try_update(|o| o.fail(&client_id, now()).cloned()) {
                         self.save_entry(&waiting).await;
                     }
                 }
                 Delivery::Refused(reason) => {
-                    if let Some(Some(refused)) = self.sync.outbox.try_update(|o| o.refuse(&client_id, reason).cloned())
+                    if let Some(Some(refused)) =
+                        self.sync().outbox.try_update(|o| o.refuse(&client_id, reason).cloned())
                     {
                         self.save_entry(&refused).await;
                     }
@@ -124,7 +127,7 @@ impl AppState {
                 }
             }
         }
-        if let Some(Some(at)) = self.sync.outbox.try_with_untracked(Outbox::retry_at) {
+        if let Some(Some(at)) = self.sync().outbox.try_with_untracked(Outbox::retry_at) {
             self.schedule_retry(at.saturating_sub(now()));
         }
     }
@@ -132,32 +135,25 @@ impl AppState {
     fn schedule_retry(self, delay_ms: u64) {
         let delay = u32::try_from(delay_ms).unwrap_or(u32::MAX);
         let timer = gloo_timers::callback::Timeout::new(delay, move || spawn_local(self.flush()));
-        self.sync.retry_timer.set_value(Some(timer));
+        self.sync().retry_timer.set_value(Some(timer));
     }
 
-    async fn deliver(self, entry: &OutboxEntry) -> Delivery {
-        let Some(api) = self.sync.api() else {
+    /// One attempt at delivering an entry, classified.
+    async fn attempt(self, entry: &OutboxEntry) -> Delivery {
+        let Some(api) = self.sync().api() else {
             return Delivery::SessionEnded;
         };
-        let result = match (entry.conversation_id, &entry.action) {
-            (
-                _,
-                action @ (OutboxAction::SubmitApproval { .. }
-                | OutboxAction::DecideApproval { .. }
-                | OutboxAction::WithdrawApproval { .. }
-                | OutboxAction::CommentApproval { .. }),
-            ) => self.deliver_approval(&api, entry.client_id(), action).await,
-            (Some(id), _) => self.deliver_chat(&api, id, entry).await,
-            (None, _) => Ok(()),
-        };
+        let result = self.deliver(&api, entry).await;
         match result {
             Ok(()) => Delivery::Done,
             Err(error) => {
                 if error == ApiError::Network {
-                    self.sync.connection.set(Connection::Offline);
+                    self.sync().connection.set(Connection::Offline);
                 }
                 classify(&error)
             }
         }
     }
 }
+
+impl<F: Features> DeliverOutbox for F {}

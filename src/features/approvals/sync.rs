@@ -10,6 +10,7 @@ use crate::api::{Api, ApiError};
 use crate::i18n::{Lang, Text};
 use crate::state::AppState;
 use crate::store::{Store, StoredApproval};
+use crate::sync::outbox::DeliverOutbox;
 use crate::sync::outbox::{OutboxAction, OutboxEntry};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

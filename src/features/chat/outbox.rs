@@ -7,6 +7,8 @@
 use crate::api::{Api, ApiError};
 use crate::state::AppState;
 use crate::store::Store;
+use crate::sync::engine::ApplyFeed;
+use crate::sync::outbox::DeliverOutbox;
 use crate::sync::outbox::{OutboxAction, OutboxEntry, Outgoing, PendingFile};
 use leptos::prelude::*;
 use leptos::task::spawn_local;

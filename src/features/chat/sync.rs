@@ -7,6 +7,7 @@ use super::state::{PAGE, Timeline};
 use crate::api::ApiError;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::sync::engine::ApplyFeed;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::ConversationId;
