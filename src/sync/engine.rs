@@ -1,10 +1,10 @@
 //! The down path's I/O: change frames from the live socket are queued and handed one at a time
 //! to the [`Engine`] (from `weft-sync-core`, which decides what each change does), and the
 //! [`Effects`] it answers with are carried out in order here — device-store writes, fetches,
-//! outbox settlements — and handed to the feature state each concerns, through that state's
-//! methods (messages, receipts and recalls to `ChatState`, directory changes to the directory's
-//! sync, request summaries to the approvals'); then the conversation list is shown again.
-//! Applying a change again has no further effect, so a replay after a crash is harmless.
+//! outbox settlements — and handed through [`Features::apply`] to the feature state each
+//! concerns (messages, receipts and recalls to chat, directory changes, request summaries);
+//! then the conversation list is shown again. Applying a change again has no further effect, so
+//! a replay after a crash is harmless.
 
 use crate::store::Store;
 use crate::sync::live::LiveEvent;

@@ -65,8 +65,8 @@ pub struct SyncState {
     pub(crate) session: SessionContext,
     pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
-    /// The conversation list and feed position as the sync engine keeps them (`ChatState`'s
-    /// `conversations` shows its list).
+    /// The conversation list and feed position as the sync engine keeps them (shown through
+    /// [`Features::show_list`]).
     pub(crate) engine: StoredValue<Engine>,
     /// Change frames waiting to be applied, one batch at a time.
     pub(crate) incoming: StoredValue<VecDeque<(Vec<ChangeEnvelope>, u64)>>,
