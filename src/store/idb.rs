@@ -47,17 +47,23 @@ struct MetaRow {
     value: u64,
 }
 
+/// The draft type of rows read or written as templates or requests: there is none, so their
+/// (de)serialisation code carries no draft type.
+#[derive(Serialize, Deserialize)]
+enum NoDraft {}
+
 /// An `approvals` row: its `"<kind>:<id>"` key ([`v6`]) and what it holds.
 #[derive(Serialize, Deserialize)]
-struct ApprovalRow<D = serde_json::Value> {
+struct ApprovalRow<D = NoDraft> {
     key: String,
     value: ApprovalValue<D>,
 }
 
-/// `D` is a draft's type: the approval form's when it writes or reads one, a JSON value when rows
-/// of every kind pass through (the store knows no form type).
+/// `D` is a draft's type: the approval form's when it writes or reads one ([`NoDraft`] for rows
+/// that are templates or requests, a JSON value when rows of every kind are sealed at once): the
+/// store knows no form type.
 #[derive(Serialize, Deserialize)]
-enum ApprovalValue<D = serde_json::Value> {
+enum ApprovalValue<D = NoDraft> {
     /// A template and its place in the member's list.
     Template {
         position: u32,
@@ -154,7 +160,7 @@ impl IdbStore {
         self.reseal_store::<OutboxEntry>(v2::OUTBOX, v2::OUTBOX_KEY, |entry| entry.client_id.clone()).await?;
         self.reseal_store::<Department>(v5::DEPARTMENTS, v5::KEY, |d| d.id.0.clone()).await?;
         self.reseal_store::<DirectoryMember>(v5::DIRECTORY_MEMBERS, v5::KEY, |m| m.id.to_string()).await?;
-        self.reseal_store::<ApprovalRow>(v6::APPROVALS, v6::KEY, |row| row.key.clone()).await?;
+        self.reseal_store::<ApprovalRow<serde_json::Value>>(v6::APPROVALS, v6::KEY, |row| row.key.clone()).await?;
         let tx = self.db.transaction(v3::UPLOADS).build()?;
         let keys: Vec<String> =
             tx.object_store(v3::UPLOADS)?.get_all_keys::<String>().primitive()?.await?.collect::<Result<_, _>>()?;
@@ -293,7 +299,7 @@ impl IdbStore {
     }
 
     async fn stored_approval(&self, id: ApprovalId) -> Result<Option<StoredApproval>, StoreError> {
-        match self.approval_row::<serde_json::Value>(format!("{}{id}", v6::REQUEST_PREFIX)).await? {
+        match self.approval_row::<NoDraft>(format!("{}{id}", v6::REQUEST_PREFIX)).await? {
             Some(ApprovalValue::Request(stored)) => Ok(Some(*stored)),
             _ => Ok(None),
         }

@@ -23,8 +23,8 @@ pub struct MemoryStore {
     departments: RefCell<HashMap<DepartmentId, Department>>,
     directory_members: RefCell<HashMap<MemberId, DirectoryMember>>,
     templates: RefCell<Vec<Template>>,
-    /// Drafts as serialised values (the store knows no form type).
-    drafts: RefCell<HashMap<TemplateId, serde_json::Value>>,
+    /// Drafts as JSON (the store knows no form type).
+    drafts: RefCell<HashMap<TemplateId, Vec<u8>>>,
     approvals: RefCell<HashMap<ApprovalId, StoredApproval>>,
 }
 
@@ -191,14 +191,14 @@ impl Store for MemoryStore {
     }
 
     async fn put_draft<D: Serialize>(&self, template: TemplateId, draft: &D) -> Result<(), StoreError> {
-        let draft = serde_json::to_value(draft).map_err(|e| StoreError::Serialization(e.to_string()))?;
+        let draft = serde_json::to_vec(draft).map_err(|e| StoreError::Serialization(e.to_string()))?;
         self.drafts.borrow_mut().insert(template, draft);
         Ok(())
     }
 
     async fn draft<D: DeserializeOwned>(&self, template: TemplateId) -> Result<Option<D>, StoreError> {
         let kept = self.drafts.borrow().get(&template).cloned();
-        kept.map(serde_json::from_value).transpose().map_err(|e| StoreError::Serialization(e.to_string()))
+        kept.map(|json| serde_json::from_slice(&json)).transpose().map_err(|e| StoreError::Serialization(e.to_string()))
     }
 
     async fn delete_draft(&self, template: TemplateId) -> Result<(), StoreError> {
