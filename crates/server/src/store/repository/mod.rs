@@ -17,9 +17,7 @@ mod readers;
 mod rules;
 
 use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
-use crate::store::sql::{
-    Connection, Dialect, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier,
-};
+use crate::store::sql::{Connection, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier};
 use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
@@ -83,11 +81,6 @@ impl SqlStore {
             }
             _ => Self::open_in_memory(),
         }
-    }
-
-    /// Which database this store runs on.
-    pub fn dialect(&self) -> Dialect {
-        self.conn().dialect()
     }
 
     fn with_sqlite(conn: rusqlite::Connection) -> StoreResult<Self> {

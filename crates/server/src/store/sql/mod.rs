@@ -315,13 +315,6 @@ impl<T> OptionalExtension<T> for Result<T> {
     }
 }
 
-/// Which database a connection talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-}
-
 enum Backend {
     Sqlite(rusqlite::Connection),
     Postgres(postgres::PgConnection),
@@ -339,13 +332,6 @@ impl Connection {
 
     pub(crate) fn postgres(conn: postgres::PgConnection) -> Self {
         Self { backend: Backend::Postgres(conn) }
-    }
-
-    pub fn dialect(&self) -> Dialect {
-        match self.backend {
-            Backend::Sqlite(_) => Dialect::Sqlite,
-            Backend::Postgres(_) => Dialect::Postgres,
-        }
     }
 
     /// The SQLite connection underneath, for what only SQLite has (pragmas, its migrations).
