@@ -73,9 +73,18 @@ pub async fn sign_in(connection: &mut Connection, username: &str, password: &str
         username: username.into(),
         password: password.into(),
         device: Some("weft-loadgen".into()),
+        mode: weft_protocol::auth::DeviceMode::Personal,
+        kiosk_code: None,
     })
     .map_err(|err| err.to_string())?;
-    let (status, bytes) = connection.request(Method::POST, "/api/v1/auth/login", None, Some(body)).await?;
+    // The server checks a few passwords at a time and answers 503 beyond its queue: wait and ask again.
+    let (status, bytes) = loop {
+        let (status, bytes) = connection.request(Method::POST, "/api/v1/auth/login", None, Some(body.clone())).await?;
+        if status != StatusCode::SERVICE_UNAVAILABLE {
+            break (status, bytes);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    };
     if status != StatusCode::OK {
         return Err(format!("sign-in of {username} answered {status}: {}", String::from_utf8_lossy(&bytes)));
     }

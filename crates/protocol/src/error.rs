@@ -33,6 +33,11 @@ pub enum ErrorCode {
     UnsupportedMediaType,
     /// Too many attempts; retry later.
     RateLimited,
+    /// The server is too busy for this now (sign-in checks are queued); retry after `Retry-After`.
+    Busy,
+    /// An administrator asked this device to wipe the data it keeps; it reports the wipe with
+    /// `POST /api/v1/auth/wiped`, the only call its token still allows.
+    WipeRequired,
     /// Something failed on the server; details are in the server log, never here.
     Internal,
 }

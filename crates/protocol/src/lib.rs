@@ -16,7 +16,9 @@ pub mod sync;
 
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
-pub use ids::{ApprovalId, AttachmentId, ClientId, ConversationId, MemberId, MessageId, SessionId, TemplateId};
+pub use ids::{
+    ApprovalId, AttachmentId, ClientId, ConversationId, KioskCodeId, MemberId, MessageId, SessionId, TemplateId,
+};
 pub use refusal::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldProblem, FieldRule, Refusal};
 
 /// Version of the HTTP/WebSocket protocol; bumped on any incompatible change.

@@ -2,7 +2,10 @@
 
 use uuid::Uuid;
 use weft_protocol::approval::{DatePrecision, Decimal};
-use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile, Role, SessionInfo};
+use weft_protocol::auth::{
+    AdminSessionInfo, DeviceMode, Lifetimes, LoginRequest, LoginResponse, MemberProfile, Role, SessionEnd, SessionInfo,
+    SessionTerms,
+};
 use weft_protocol::chat::{
     Attachment, ConversationKind, ConversationSummary, Message, ReplyPreview, SendMessageRequest, Thumbnail,
 };
@@ -258,13 +261,21 @@ fn login() {
         username: "zhangsan".into(),
         password: "secret".into(),
         device: Some("Chromium on Linux".into()),
+        mode: DeviceMode::Shared,
+        kiosk_code: Some("k-1".into()),
     }, @r#"
     {
       "username": "zhangsan",
       "password": "secret",
-      "device": "Chromium on Linux"
+      "device": "Chromium on Linux",
+      "mode": "shared",
+      "kiosk_code": "k-1"
     }
     "#);
+    // Older apps send neither: a personal device without a kiosk code.
+    let older: LoginRequest =
+        serde_json::from_value(serde_json::json!({"username": "u", "password": "p"})).expect("older request");
+    assert_eq!((older.mode, older.kiosk_code), (DeviceMode::Personal, None));
     insta::assert_json_snapshot!(LoginResponse {
         token: "tok".into(),
         session_id: SessionId(id(9)),
@@ -277,6 +288,7 @@ fn login() {
             department: "研发部".into(),
             role: Role::Member,
         },
+        terms: SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 43_200_001 },
     }, @r#"
     {
       "token": "tok",
@@ -289,6 +301,15 @@ fn login() {
         "position": "工程师 Engineer",
         "department": "研发部",
         "role": "member"
+      },
+      "terms": {
+        "mode": "shared",
+        "lifetimes": {
+          "lock_after_minutes": 5,
+          "idle_minutes": 30,
+          "lifetime_hours": 12
+        },
+        "ends_at": 43200001
       }
     }
     "#);
@@ -302,13 +323,17 @@ fn session_info() {
         created_at: 1,
         last_seen_at: 2,
         current: true,
+        mode: DeviceMode::Personal,
+        address: Some("192.0.2.7".into()),
     }, @r#"
     {
       "id": "00000000-0000-0000-0000-000000000009",
       "device": "Chromium on Linux",
       "created_at": 1,
       "last_seen_at": 2,
-      "current": true
+      "current": true,
+      "mode": "personal",
+      "address": "192.0.2.7"
     }
     "#);
 }
@@ -827,4 +852,41 @@ mod directory {
         }
         "#);
     }
+}
+
+#[test]
+fn admin_session_info() {
+    insta::assert_json_snapshot!(AdminSessionInfo {
+        id: SessionId(id(9)),
+        member_id: MemberId(id(1)),
+        userid: "zhangsan".into(),
+        name: "张三".into(),
+        device: "Chromium on Linux".into(),
+        mode: DeviceMode::Shared,
+        address: None,
+        kiosk: Some("前台 Front desk".into()),
+        created_at: 1,
+        last_seen_at: 2,
+        ended: Some(SessionEnd::Wiped),
+        ended_at: Some(4),
+        wipe_requested_at: Some(3),
+        wiped_at: Some(4),
+    }, @r#"
+    {
+      "id": "00000000-0000-0000-0000-000000000009",
+      "member_id": "00000000-0000-0000-0000-000000000001",
+      "userid": "zhangsan",
+      "name": "张三",
+      "device": "Chromium on Linux",
+      "mode": "shared",
+      "address": null,
+      "kiosk": "前台 Front desk",
+      "created_at": 1,
+      "last_seen_at": 2,
+      "ended": "wiped",
+      "ended_at": 4,
+      "wipe_requested_at": 3,
+      "wiped_at": 4
+    }
+    "#);
 }

@@ -37,8 +37,13 @@ pub fn SignInPage() -> impl IntoView {
         }
         busy.set(true);
         spawn_local(async move {
-            let request =
-                LoginRequest { username: name, password: secret, device: Some(crate::platform::device_label()) };
+            let request = LoginRequest {
+                username: name,
+                password: secret,
+                device: Some(crate::platform::device_label()),
+                mode: weft_protocol::auth::DeviceMode::Personal,
+                kiosk_code: None,
+            };
             match Api::anonymous().login(&request).await {
                 Ok(reply) => {
                     let signed_in = Session { token: reply.token, session_id: reply.session_id, me: reply.me };
