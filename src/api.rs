@@ -4,7 +4,9 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use weft_protocol::auth::{LoginRequest, LoginResponse, MemberProfile};
+use weft_protocol::auth::{
+    CurrentSession, KioskCheckRequest, KioskCheckResponse, LoginRequest, LoginResponse, MemberProfile, UnlockRequest,
+};
 use weft_protocol::chat::{
     Attachment, ConversationDetail, ConversationPrefs, ConversationSummary, FileVariant, MarkReadRequest, Message,
     MessagePage, SendMessageRequest, SignedUrl,
@@ -35,6 +37,33 @@ impl ApiError {
     pub fn is_unauthenticated(&self) -> bool {
         self.code() == Some(ErrorCode::Unauthenticated)
     }
+
+    /// True when an administrator asked this device to wipe the session's data: the device wipes
+    /// and reports it ([`Api::report_wiped`]), the only call the token still allows.
+    pub fn is_wipe_required(&self) -> bool {
+        self.code() == Some(ErrorCode::WipeRequired)
+    }
+
+    /// The session is over either way (ended, or to be wiped).
+    pub fn ends_session(&self) -> bool {
+        self.is_unauthenticated() || self.is_wipe_required()
+    }
+
+    /// The field a 422 `invalid_field` names (its message starts with `"<field>: "`), and the rest
+    /// of the message.
+    pub fn invalid_field(&self) -> Option<(&str, &str)> {
+        match self {
+            ApiError::Server { body, .. } if body.code == ErrorCode::InvalidField => {
+                body.message.split_once(": ").or(Some((body.message.as_str(), "")))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Reads an answer whose success has no body (204).
+pub(crate) async fn no_content(response: gloo_net::http::Response) -> Result<(), ApiError> {
+    if response.ok() { Ok(()) } else { decode::<()>(response).await }
 }
 
 pub(crate) async fn decode<T: DeserializeOwned>(response: gloo_net::http::Response) -> Result<T, ApiError> {
@@ -110,6 +139,32 @@ impl Api {
     /// Ends this session on the server.
     pub async fn logout(&self) -> Result<(), ApiError> {
         self.post_empty::<()>("/auth/logout", None).await
+    }
+
+    /// Tells the server this device wiped the session's data, as an administrator asked.
+    pub async fn report_wiped(&self) -> Result<(), ApiError> {
+        self.post_empty::<()>("/auth/wiped", None).await
+    }
+
+    /// The calling session and its terms (after a reload, or to learn why it ended).
+    pub async fn current_session(&self) -> Result<CurrentSession, ApiError> {
+        self.get("/auth/session").await
+    }
+
+    /// Whether a kiosk enrolment code is valid; its label when it is (404 when not).
+    pub async fn kiosk_check(&self, code: &str) -> Result<KioskCheckResponse, ApiError> {
+        self.post("/auth/kiosk-check", &KioskCheckRequest { code: code.to_owned() }).await
+    }
+
+    /// Lifts the idle lock with the member's password.
+    pub async fn unlock(&self, password: &str) -> Result<(), ApiError> {
+        self.post_empty("/auth/unlock", Some(&UnlockRequest { password: password.to_owned() })).await
+    }
+
+    /// A DELETE whose success has no body (204).
+    pub(crate) async fn delete_empty(&self, path: &str) -> Result<(), ApiError> {
+        let request = self.authorise(gloo_net::http::Request::delete(&url(path)));
+        no_content(request.send().await.map_err(|_| ApiError::Network)?).await
     }
 
     pub async fn bootstrap(&self) -> Result<Bootstrap, ApiError> {

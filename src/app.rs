@@ -30,7 +30,20 @@ pub fn App() -> impl IntoView {
         }
         token
     });
-    let _online = window_event_listener_untyped("online", move |_| app.network_back());
+    // Sign-outs made offline reach the server now or when the network returns; databases left
+    // by shared-device sessions whose tab is gone are deleted.
+    leptos::task::spawn_local(crate::session::pending::flush());
+    leptos::task::spawn_local(crate::session::wipe::delete_leftover_shared_databases());
+    crate::session::tabs::on_session_changed_elsewhere(move |kept| app.follow_other_tab(kept));
+    // A sign-out waiting for unsent writes goes ahead once they are delivered.
+    Effect::new(move |_| {
+        app.sync.outbox.track();
+        app.continue_ending();
+    });
+    let _online = window_event_listener_untyped("online", move |_| {
+        app.network_back();
+        leptos::task::spawn_local(crate::session::pending::flush());
+    });
     let _offline = window_event_listener_untyped("offline", move |_| app.network_lost());
     crate::platform::pwa::register_service_worker();
     let update_ready = RwSignal::new(false);
@@ -47,6 +60,7 @@ pub fn App() -> impl IntoView {
                 </button>
             </div>
         </Show>
+        <crate::features::session::unsent_dialog::UnsentDialog/>
         <Router>
             <Routes fallback=|| view! { <crate::features::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>

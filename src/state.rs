@@ -9,11 +9,11 @@ use crate::features::approvals::state::ApprovalsState;
 use crate::features::chat::state::ChatState;
 use crate::features::directory::state::DirectoryState;
 use crate::session::{Session, SessionContext};
-use crate::store::{IdbStore, LocalStore, Store};
+use crate::store::{IdbStore, KeyPlace, LocalStore, Store};
 use crate::sync::engine::{ApplyFeed, Engine};
 use crate::sync::live::LiveSocket;
 use crate::sync::outbox::{DeliverOutbox, Outbox, OutboxAction, OutboxEntry};
-use crate::sync::{Connection, Features, SyncState};
+use crate::sync::{Connection, Features, SessionOver, SyncState};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -56,8 +56,16 @@ impl AppState {
             Connection::Offline
         });
         sync.engine.set_value(Engine::new(Some(session.me.id)));
+        let database = session.database_name();
+        let key_place = if session.is_shared() {
+            sync.database_lock.set_value(Some(crate::session::tabs::hold_database(&database)));
+            KeyPlace::InMemory
+        } else {
+            KeyPlace::OnDevice
+        };
+        self.refresh_terms(&session);
         spawn_local(async move {
-            let store = Rc::new(sync.store_health.open_store(&session.database_name()).await);
+            let store = Rc::new(sync.store_health.open_store_with(&database, key_place).await);
             sync.check_write(
                 "approval drafts",
                 crate::features::approvals::drafts::move_local_storage_drafts(&*store, session.me.id).await.map(drop),
@@ -143,10 +151,39 @@ impl AppState {
         self.sync.connection.set(Connection::Offline);
     }
 
-    /// A call failed: a session the server no longer knows signs out; no network shows offline.
+    /// Asks the server for the session's terms (they may have changed since they were kept, or
+    /// were kept by an earlier version without them).
+    fn refresh_terms(self, session: &Session) {
+        let api = Api::with_token(&session.token);
+        let token = session.token.clone();
+        let context = self.sync.session;
+        spawn_local(async move {
+            match api.current_session().await {
+                Ok(current) => {
+                    let changed = context.0.with_untracked(|kept| {
+                        kept.as_ref().is_some_and(|kept| kept.token == token && kept.terms != Some(current.terms))
+                    });
+                    if changed {
+                        context.0.update(|kept| {
+                            if let Some(kept) = kept {
+                                kept.terms = Some(current.terms);
+                                kept.save();
+                            }
+                        });
+                    }
+                }
+                Err(error) => self.on_error(&error),
+            }
+        });
+    }
+
+    /// A call failed: a session the server no longer knows signs out (wiping when an
+    /// administrator asked); no network shows offline.
     pub fn on_error(self, error: &ApiError) {
-        if error.is_unauthenticated() {
-            self.session_ended();
+        if error.is_wipe_required() {
+            self.session_over(SessionOver::WipeRequired);
+        } else if error.is_unauthenticated() {
+            self.session_over(SessionOver::Ended);
         } else if *error == ApiError::Network {
             self.sync.connection.set(Connection::Offline);
         }
@@ -217,11 +254,9 @@ impl Features for AppState {
         }
     }
 
-    /// The server ended this session (signed out elsewhere, revoked, disabled): wipe and sign out.
-    fn session_ended(self) {
-        let database = self.sync.session.0.with_untracked(|s| s.as_ref().map(Session::database_name));
-        self.stop(database);
-        Session::forget();
-        self.sync.session.0.set(None);
+    /// The server ended this session (signed out elsewhere, revoked, disabled, wipe asked):
+    /// unsent writes are shown, then everything is wiped (`sign_out.rs`).
+    fn session_ended(self, over: SessionOver) {
+        self.session_over(over);
     }
 }

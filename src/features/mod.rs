@@ -6,6 +6,7 @@ pub mod admin;
 pub mod approvals;
 pub mod chat;
 pub mod directory;
+pub mod session;
 pub mod sign_in;
 
 use crate::i18n::{Text, use_i18n};

@@ -56,7 +56,12 @@ impl StoreHealth {
     /// Opens the member's database (encrypted wherever WebCrypto is available); when IndexedDB
     /// refuses, logs why, reports it and keeps this visit's copy in memory.
     pub async fn open_store(self, name: &str) -> LocalStore {
-        match LocalStore::open(name).await {
+        self.open_store_with(name, KeyPlace::OnDevice).await
+    }
+
+    /// [`StoreHealth::open_store`] with the key kept where `key_place` says.
+    pub async fn open_store_with(self, name: &str, key_place: KeyPlace) -> LocalStore {
+        match LocalStore::open_with(name, key_place).await {
             Ok(store) => store,
             Err(error) => {
                 crate::platform::log_error(&format!("cannot open the device store {name}: {error}"));
@@ -77,13 +82,32 @@ pub fn use_store_health() -> StoreHealth {
     use_context::<StoreHealth>().unwrap_or_default()
 }
 
+/// Where the device store's key lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyPlace {
+    /// Kept in the database as a non-extractable key ("my device": the copy opens offline after
+    /// a restart).
+    OnDevice,
+    /// In this tab's memory only (a shared device): without WebCrypto nothing is written to disk.
+    InMemory,
+}
+
 impl LocalStore {
     /// Opens the member's database, encrypted at rest wherever WebCrypto is available (every
     /// secure context: https and localhost). The caller decides what to do when it cannot
     /// ([`StoreHealth::open_store`] reports it and falls back to memory).
     pub async fn open(name: &str) -> Result<Self, StoreError> {
-        let opened =
-            if super::Cipher::available() { IdbStore::open_encrypted(name).await } else { IdbStore::open(name).await };
-        opened.map(LocalStore::Idb)
+        Self::open_with(name, KeyPlace::OnDevice).await
+    }
+
+    /// [`LocalStore::open`] with the key kept where `key_place` says.
+    pub async fn open_with(name: &str, key_place: KeyPlace) -> Result<Self, StoreError> {
+        let encrypted = super::Cipher::available();
+        match key_place {
+            KeyPlace::OnDevice if encrypted => IdbStore::open_encrypted(name).await.map(LocalStore::Idb),
+            KeyPlace::OnDevice => IdbStore::open(name).await.map(LocalStore::Idb),
+            KeyPlace::InMemory if encrypted => IdbStore::open_encrypted_in_memory(name).await.map(LocalStore::Idb),
+            KeyPlace::InMemory => Ok(LocalStore::Memory(Box::default())),
+        }
     }
 }

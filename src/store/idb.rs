@@ -118,6 +118,16 @@ impl IdbStore {
         Ok(store)
     }
 
+    /// Opens the named database with values encrypted under a fresh key that is never written
+    /// anywhere (a shared-device session): when this tab goes, nothing in it can be read again.
+    /// The database must be new (each shared session has its own).
+    pub async fn open_encrypted_in_memory(name: &str) -> Result<Self, StoreError> {
+        let mut store = Self::open(name).await?;
+        store.cipher = Some(Cipher::generate().await?);
+        store.set_meta(v4::SEALED_ALL, 1).await?;
+        Ok(store)
+    }
+
     /// Whether values are encrypted at rest.
     pub fn is_encrypted(&self) -> bool {
         self.cipher.is_some()

@@ -11,7 +11,7 @@ mod migrations;
 
 pub use cipher::Cipher;
 pub use error::StoreError;
-pub use health::{StoreHealth, StoreProblem, use_store_health};
+pub use health::{KeyPlace, StoreHealth, StoreProblem, use_store_health};
 pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;

@@ -9,7 +9,7 @@
 use crate::store::Store;
 use crate::sync::live::LiveEvent;
 use crate::sync::outbox::DeliverOutbox;
-use crate::sync::{Connection, Features};
+use crate::sync::{Connection, Features, SessionOver};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::VecDeque;
@@ -34,7 +34,7 @@ pub trait ApplyFeed: Features {
                 self.sync().incoming.update_value(|queue| queue.push_back((changes, cursor)));
                 spawn_local(self.apply_incoming());
             }
-            LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(),
+            LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(SessionOver::Unknown),
             LiveEvent::Frame(ServerFrame::Pong) => {}
             LiveEvent::Disconnected => {
                 self.sync().connection.set(if crate::platform::browser_online() {

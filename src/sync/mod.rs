@@ -51,7 +51,18 @@ pub trait Features: Copy + 'static {
     /// Sends one outbox entry to the server.
     async fn deliver(self, api: &Api, entry: &OutboxEntry) -> Result<(), ApiError>;
     /// The server ended this session: wipe and sign out.
-    fn session_ended(self);
+    fn session_ended(self, over: SessionOver);
+}
+
+/// How the sync learnt that the session is over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionOver {
+    /// The server no longer knows the token (401 `unauthenticated`).
+    Ended,
+    /// An administrator asked this device to wipe the session's data (401 `wipe_required`).
+    WipeRequired,
+    /// The live socket said so; asking the server tells which of the two.
+    Unknown,
 }
 
 /// What the features' sync shares; all fields are cheap handles (provided through context).
@@ -73,6 +84,11 @@ pub struct SyncState {
     pub(crate) applying: StoredValue<bool>,
     pub(crate) retry_timer: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage>,
     pub(crate) order_counter: StoredValue<u32>,
+    /// A session ending while unsent writes wait: the member chooses (send now or discard)
+    /// before anything is wiped.
+    pub ending: RwSignal<Option<crate::session::EndCause>>,
+    /// The lock this tab holds on a shared-device session's database while it uses it.
+    pub(crate) database_lock: StoredValue<Option<crate::session::tabs::DatabaseLock>, LocalStorage>,
 }
 
 pub fn use_sync() -> SyncState {
@@ -93,6 +109,8 @@ impl SyncState {
             applying: StoredValue::new(false),
             retry_timer: StoredValue::new_local(None),
             order_counter: StoredValue::new(0),
+            ending: RwSignal::new(None),
+            database_lock: StoredValue::new_local(None),
         };
         provide_context(state);
         state

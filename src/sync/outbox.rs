@@ -10,7 +10,7 @@ pub use weft_sync_core::{OutboxAction, OutboxEntry, Outgoing, PendingFile};
 
 use crate::api::ApiError;
 use crate::store::Store;
-use crate::sync::{Connection, Features};
+use crate::sync::{Connection, Features, SessionOver};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::ErrorCode;
@@ -22,14 +22,19 @@ pub enum Delivery {
     Retry,
     /// The server refused: keep the entry with this reason until the member retries or deletes it.
     Refused(String),
-    SessionEnded,
+    SessionEnded(SessionOver),
 }
 
 /// What a failed attempt means for the entry.
 fn classify(error: &ApiError) -> Delivery {
     match error {
         ApiError::Network => Delivery::Retry,
-        ApiError::Server { status: 401, body } if body.code == ErrorCode::Unauthenticated => Delivery::SessionEnded,
+        ApiError::Server { status: 401, body } if body.code == ErrorCode::Unauthenticated => {
+            Delivery::SessionEnded(SessionOver::Ended)
+        }
+        ApiError::Server { status: 401, body } if body.code == ErrorCode::WipeRequired => {
+            Delivery::SessionEnded(SessionOver::WipeRequired)
+        }
         ApiError::Server { status, .. } if *status == 429 || *status >= 500 => Delivery::Retry,
         ApiError::Server { body, .. } if body.code == ErrorCode::Internal => Delivery::Retry,
         ApiError::Server { body, .. } => Delivery::Refused(body.message.clone()),
@@ -121,8 +126,8 @@ pub trait DeliverOutbox: Features {
                         self.save_entry(&refused).await;
                     }
                 }
-                Delivery::SessionEnded => {
-                    self.session_ended();
+                Delivery::SessionEnded(over) => {
+                    self.session_ended(over);
                     return;
                 }
             }
@@ -141,7 +146,7 @@ pub trait DeliverOutbox: Features {
     /// One attempt at delivering an entry, classified.
     async fn attempt(self, entry: &OutboxEntry) -> Delivery {
         let Some(api) = self.sync().api() else {
-            return Delivery::SessionEnded;
+            return Delivery::SessionEnded(SessionOver::Ended);
         };
         let result = self.deliver(&api, entry).await;
         match result {

@@ -40,6 +40,7 @@ pub fn error_text(error: &ApiError) -> crate::i18n::Text {
         Some(ErrorCode::BadCredentials) => Text::ErrorBadCredentials,
         Some(ErrorCode::RateLimited) => Text::ErrorRateLimited,
         Some(ErrorCode::AccountDisabled) => Text::ErrorDisabled,
+        Some(ErrorCode::Busy) => Text::ErrorBusy,
         None if *error == ApiError::Network => Text::ErrorNetwork,
         _ => Text::ErrorServer,
     }

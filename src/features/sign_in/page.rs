@@ -1,15 +1,19 @@
 //! The sign-in page. Accounts are created by the organisation, so there is no sign-up: only a
 //! username and password, errors next to the field they concern, and the form kept on failure.
+//! The member says which device this is ("My device" keeps the session; "Shared device" keeps
+//! nothing after sign-out); a browser enrolled as a kiosk (`kiosk.rs`) offers no choice.
 
+use super::kiosk::{KioskEnrolmentForm, KioskTerminal};
 use crate::api::Api;
 use crate::i18n::{Text, use_i18n};
+use crate::session::kiosk::KioskEnrolment;
 use crate::session::{Session, use_session};
 use crate::ui::failure::error_text;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::Redirect;
-use weft_protocol::auth::LoginRequest;
+use weft_protocol::auth::{DeviceMode, LoginRequest};
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -21,6 +25,9 @@ pub fn SignInPage() -> impl IntoView {
     let password_error = RwSignal::new(None::<Text>);
     let form_error = RwSignal::new(None::<Text>);
     let busy = RwSignal::new(false);
+    let mode = RwSignal::new(DeviceMode::Personal);
+    let enrolment = RwSignal::new(KioskEnrolment::load());
+    let enrolling = RwSignal::new(false);
 
     let submit = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
@@ -36,20 +43,29 @@ pub fn SignInPage() -> impl IntoView {
             return;
         }
         busy.set(true);
+        let kiosk_code = enrolment.get_untracked().map(|e| e.code);
         spawn_local(async move {
             let request = LoginRequest {
                 username: name,
                 password: secret,
                 device: Some(crate::platform::device_label()),
-                mode: weft_protocol::auth::DeviceMode::Personal,
-                kiosk_code: None,
+                mode: if kiosk_code.is_some() { DeviceMode::Shared } else { mode.get_untracked() },
+                kiosk_code,
             };
             match Api::anonymous().login(&request).await {
                 Ok(reply) => {
-                    let signed_in = Session { token: reply.token, session_id: reply.session_id, me: reply.me };
+                    let signed_in = Session {
+                        token: reply.token,
+                        session_id: reply.session_id,
+                        me: reply.me,
+                        terms: Some(reply.terms),
+                    };
                     signed_in.save();
                     password.set(String::new());
                     session.0.set(Some(signed_in));
+                }
+                Err(error) if error.invalid_field().is_some_and(|(field, _)| field == "kiosk_code") => {
+                    form_error.set(Some(Text::KioskCodeRevoked));
                 }
                 Err(error) => form_error.set(Some(error_text(&error))),
             }
@@ -70,6 +86,12 @@ pub fn SignInPage() -> impl IntoView {
                         <p>{i18n.t(Text::AppTagline)}</p>
                     </div>
                 </div>
+                <Show when=move || enrolment.with(Option::is_some)>
+                    <KioskTerminal
+                        enrolment=enrolment
+                        revoked=Signal::derive(move || form_error.get() == Some(Text::KioskCodeRevoked))
+                    />
+                </Show>
                 <TextField id="username" label=Text::Username value=username error=username_error autocomplete="username" verbatim=true/>
                 <TextField
                     id="password"
@@ -79,6 +101,9 @@ pub fn SignInPage() -> impl IntoView {
                     input_type="password"
                     autocomplete="current-password"
                 />
+                <Show when=move || enrolment.with(Option::is_none)>
+                    <DeviceModeChoice mode=mode/>
+                </Show>
                 <p class="form-error" role="alert">
                     {move || form_error.get().map(|text| text.in_lang(i18n.lang.get()))}
                 </p>
@@ -88,7 +113,54 @@ pub fn SignInPage() -> impl IntoView {
                 <button type="button" class="link" on:click=move |_| i18n.toggle()>
                     {i18n.t(Text::SwitchLanguage)}
                 </button>
+                <Show when=move || enrolment.with(Option::is_none) && !enrolling.get()>
+                    <button type="button" class="link" on:click=move |_| enrolling.set(true)>
+                        {i18n.t(Text::KioskSetUp)}
+                    </button>
+                </Show>
             </form>
+            <Show when=move || enrolling.get()>
+                <KioskEnrolmentForm enrolment=enrolling_done(enrolment, enrolling) cancel=enrolling/>
+            </Show>
         </main>
+    }
+}
+
+/// Where a successful enrolment goes: the page's enrolment, and the form closes.
+fn enrolling_done(enrolment: RwSignal<Option<KioskEnrolment>>, enrolling: RwSignal<bool>) -> Callback<KioskEnrolment> {
+    Callback::new(move |enrolled: KioskEnrolment| {
+        enrolled.save();
+        enrolment.set(Some(enrolled));
+        enrolling.set(false);
+    })
+}
+
+/// "My device" / "Shared device": a labelled radio group, My device first and chosen.
+#[component]
+fn DeviceModeChoice(mode: RwSignal<DeviceMode>) -> impl IntoView {
+    let i18n = use_i18n();
+    let option = move |value: DeviceMode, id: &'static str, label: Text, hint: Text| {
+        let hint_id = format!("{id}-hint");
+        view! {
+            <div class="device-mode__option">
+                <input
+                    type="radio"
+                    id=id
+                    name="device-mode"
+                    prop:checked=move || mode.get() == value
+                    on:change=move |_| mode.set(value)
+                    aria-describedby=hint_id.clone()
+                />
+                <label for=id>{i18n.t(label)}</label>
+                <p class="device-mode__hint" id=hint_id>{i18n.t(hint)}</p>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="device-mode">
+            <legend>{i18n.t(Text::DeviceModeLegend)}</legend>
+            {option(DeviceMode::Personal, "mode-personal", Text::ModeMyDevice, Text::ModeMyDeviceHint)}
+            {option(DeviceMode::Shared, "mode-shared", Text::ModeSharedDevice, Text::ModeSharedDeviceHint)}
+        </fieldset>
     }
 }

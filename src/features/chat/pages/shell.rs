@@ -1,15 +1,13 @@
 //! The signed-in layout: header with connection state and account actions, the conversation
 //! list, and the selected page beside it (stacked on narrow screens).
 
-use crate::api::Api;
 use crate::features::chat::components::conversation_list::ConversationList;
 use crate::i18n::{Text, use_i18n};
-use crate::session::{Session, use_session};
+use crate::session::{EndCause, use_session};
 use crate::state::use_app;
 use crate::ui::connection_badge::ConnectionBadge;
 use crate::ui::store_health_banner::StoreHealthBanner;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::components::{Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
@@ -37,18 +35,9 @@ fn SignedIn() -> impl IntoView {
     let is_admin = move || session.0.with(|s| s.as_ref().map(|s| s.me.role)) == Some(weft_protocol::auth::Role::Admin);
     let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
 
-    let sign_out = move |_| {
-        let Some(current) = session.0.get_untracked() else {
-            return;
-        };
-        // Wipe this device's copy at once; tell the server when it can be reached.
-        app.stop(Some(current.database_name()));
-        Session::forget();
-        session.0.set(None);
-        spawn_local(async move {
-            let _ = Api::with_token(&current.token).logout().await;
-        });
-    };
+    // Unsent writes are shown first; then this device's copy is wiped at once and the server
+    // told when it can be reached.
+    let sign_out = move |_| app.end_session(EndCause::SignedOut);
 
     view! {
         <div class="shell" class:shell--conversation=in_conversation>
