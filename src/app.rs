@@ -19,16 +19,18 @@ pub fn App() -> impl IntoView {
     let session = SessionContext(RwSignal::new(Session::load()));
     provide_context(session);
     let app = AppState::provide(session);
+    let idle = crate::features::session::idle::IdleLock::provide(app);
 
     // Start syncing whenever someone is signed in; stop when they sign out.
-    Effect::new(move |previous: Option<Option<String>>| {
-        let token = session.0.with(|s| s.as_ref().map(|s| s.token.clone()));
-        if token != previous.flatten()
+    // (A new token for the same session — a password change — only reconnects: `replace_token`.)
+    Effect::new(move |previous: Option<Option<weft_protocol::SessionId>>| {
+        let id = session.0.with(|s| s.as_ref().map(|s| s.session_id));
+        if id != previous.flatten()
             && let Some(current) = session.0.get_untracked()
         {
             app.start(current);
         }
-        token
+        id
     });
     // Sign-outs made offline reach the server now or when the network returns; databases left
     // by shared-device sessions whose tab is gone are deleted.
@@ -61,6 +63,9 @@ pub fn App() -> impl IntoView {
             </div>
         </Show>
         <crate::features::session::unsent_dialog::UnsentDialog/>
+        <crate::features::session::lock_screen::LockScreen/>
+        // Locked: the app stays mounted (nothing typed is lost) but is neither visible nor usable.
+        <div class="app-root" class:app-root--locked=move || idle.locked.get() inert=move || idle.locked.get()>
         <Router>
             <Routes fallback=|| view! { <crate::features::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
@@ -85,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("new") view=|| view! { <LazyScreen load=lazy::new_chat/> }/>
                     <Route path=path!("search") view=|| view! { <LazyScreen load=lazy::search/> }/>
                     <Route path=path!("directory") view=|| view! { <LazyScreen load=lazy::directory/> }/>
+                    <Route path=path!("settings") view=|| view! { <LazyScreen load=lazy::settings/> }/>
                     <Route path=path!("approvals") view=|| view! { <LazyScreen load=lazy::approvals_list/> }/>
                     <Route
                         path=path!("approvals/new/:template")
@@ -94,6 +100,7 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+        </div>
     }
 }
 

@@ -18,6 +18,7 @@ use crate::features::approvals::pages::{
 };
 use crate::features::chat::pages::{group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage};
 use crate::features::directory::pages::directory::DirectoryPage;
+use crate::features::session::pages::devices::SettingsPage;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
@@ -59,6 +60,10 @@ split_screen!(directory in directory => DirectoryPage);
 split_screen!(search in search => SearchPage);
 split_screen!(new_chat in new_chat => NewChatPage);
 split_screen!(group_settings in group_settings => GroupSettingsPage);
+split_screen!(
+    /// Settings → Devices: the member's sessions and password.
+    settings in settings => SettingsPage
+);
 
 /// Shows the screen `load` builds: a loading line while its chunk downloads, then the screen, or
 /// a message with Retry when the download failed (each Retry is a fresh attempt).

@@ -87,7 +87,7 @@ impl AppState {
         self.sync.ending.set(None);
         let Some(session) = self.sync.session.0.get_untracked() else { return };
         let database = session.database_name();
-        self.stop(None);
+        self.stop();
         if let Some(lock) = self.sync.database_lock.try_update_value(Option::take).flatten() {
             lock.release();
         }
@@ -114,14 +114,18 @@ impl AppState {
             // A shared-device session belongs to this tab alone.
             return;
         }
-        if current.as_ref().map(|s| &s.token) == kept.as_ref().map(|s| &s.token) {
-            if kept != current {
+        match (&current, &kept) {
+            (Some(current), Some(kept)) if current.session_id == kept.session_id => {
+                if current.token != kept.token {
+                    self.replace_token(kept.token.clone());
+                }
+            }
+            (None, None) => {}
+            _ => {
+                self.sync.ending.set(None);
+                self.stop();
                 self.sync.session.0.set(kept);
             }
-            return;
         }
-        self.sync.ending.set(None);
-        self.stop(None);
-        self.sync.session.0.set(kept);
     }
 }

@@ -9,7 +9,7 @@ use crate::features::approvals::state::ApprovalsState;
 use crate::features::chat::state::ChatState;
 use crate::features::directory::state::DirectoryState;
 use crate::session::{Session, SessionContext};
-use crate::store::{IdbStore, KeyPlace, LocalStore, Store};
+use crate::store::{KeyPlace, LocalStore, Store};
 use crate::sync::engine::{ApplyFeed, Engine};
 use crate::sync::live::LiveSocket;
 use crate::sync::outbox::{DeliverOutbox, Outbox, OutboxAction, OutboxEntry};
@@ -100,20 +100,14 @@ impl AppState {
             if sync.engine.with_value(Engine::cursor).is_none() {
                 self.bootstrap().await;
             }
-            let engine = sync.engine;
-            let live = LiveSocket::start(
-                session.token.clone(),
-                move || engine.try_with_value(Engine::cursor).flatten(),
-                move |event| self.on_live(event),
-            );
-            sync.live.set_value(Some(live));
+            self.connect_live(session.token.clone());
             self.flush().await;
         });
     }
 
-    /// Tears everything down; with `database`, deletes the device copy as well (approval drafts
-    /// included).
-    pub fn stop(self, database: Option<String>) {
+    /// Tears everything down and closes the device store at once, so that deleting it (a wipe,
+    /// here or in another tab) is not blocked.
+    pub fn stop(self) {
         let sync = self.sync;
         if let Some(live) = sync.live.try_update_value(|l| l.take()).flatten() {
             live.stop();
@@ -126,16 +120,11 @@ impl AppState {
         self.approvals.reset();
         sync.engine.set_value(Engine::default());
         sync.store_health.reset();
-        spawn_local(async move {
-            if let Some(LocalStore::Idb(idb)) = store.and_then(|s| Rc::try_unwrap(s).ok()) {
-                idb.close();
-            }
-            if let Some(name) = database
-                && let Err(error) = IdbStore::delete(&name).await
-            {
-                crate::platform::log_error(&format!("could not delete the device copy {name}: {error}"));
-            }
-        });
+        if let Some(store) = store
+            && let LocalStore::Idb(idb) = &*store
+        {
+            idb.close();
+        }
     }
 
     /// The browser says the network is back: reconnect, catch up, deliver the outbox.
@@ -149,6 +138,36 @@ impl AppState {
 
     pub fn network_lost(self) {
         self.sync.connection.set(Connection::Offline);
+    }
+
+    fn connect_live(self, token: String) {
+        let engine = self.sync.engine;
+        let live = LiveSocket::start(
+            token,
+            move || engine.try_with_value(Engine::cursor).flatten(),
+            move |event| self.on_live(event),
+        );
+        if let Some(old) = self.sync.live.try_update_value(|l| l.replace(live)).flatten() {
+            old.stop();
+        }
+    }
+
+    /// The server gave this session a new token (a password change, here or in another tab):
+    /// keep it and reconnect with it; the device copy stays.
+    pub fn replace_token(self, token: String) {
+        let mut changed = false;
+        self.sync.session.0.update(|kept| {
+            if let Some(kept) = kept
+                && kept.token != token
+            {
+                kept.token = token.clone();
+                kept.save();
+                changed = true;
+            }
+        });
+        if changed && self.sync.live.with_value(Option::is_some) {
+            self.connect_live(token);
+        }
     }
 
     /// Asks the server for the session's terms (they may have changed since they were kept, or

@@ -56,6 +56,12 @@ pub fn clock_time(at: Millis) -> String {
     format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
 }
 
+/// `YYYY-MM-DD HH:MM` in the device's time zone.
+pub fn date_time(at: Millis) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+    format!("{}-{:02}-{:02} {}", date.get_full_year(), date.get_month() + 1, date.get_date(), clock_time(at))
+}
+
 /// True when the browser believes it has a network.
 pub fn browser_online() -> bool {
     web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)

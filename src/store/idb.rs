@@ -332,8 +332,10 @@ impl IdbStore {
         Ok(())
     }
 
-    pub fn close(self) {
-        self.db.close();
+    /// Closes this connection at once (also while other tasks still hold the store: their
+    /// later calls fail), so deleting the database is never blocked by it.
+    pub fn close(&self) {
+        self.db.clone().close();
     }
 }
 

@@ -17,14 +17,7 @@ pub fn status_text(status: RequestStatus) -> Text {
 
 /// `YYYY-MM-DD HH:MM` in the device's time zone.
 pub fn date_time(at: Millis) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
-    format!(
-        "{}-{:02}-{:02} {}",
-        date.get_full_year(),
-        date.get_month() + 1,
-        date.get_date(),
-        crate::platform::clock_time(at)
-    )
+    crate::platform::date_time(at)
 }
 
 /// An error as shown beside its field, in the member's language (a rule from a newer server in

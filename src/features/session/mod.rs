@@ -1,5 +1,8 @@
 //! The member's side of managed sessions: the dialog shown before unsent writes would be wiped,
-//! and the calls Settings → Devices makes.
+//! the idle lock and its screen, and Settings → Devices (the member's sessions and password).
 
 pub mod api;
+pub mod idle;
+pub mod lock_screen;
+pub mod pages;
 pub mod unsent_dialog;

@@ -43,6 +43,8 @@ pub fn UnsentDialog() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Over a locked screen someone else may be looking: the count only.
+    let locked = super::idle::use_idle_lock().locked;
     let can_send = move || ending.get().is_some_and(|cause| cause.can_still_send());
     let offline = move || app.sync.connection.get() == Connection::Offline;
     view! {
@@ -59,7 +61,7 @@ pub fn UnsentDialog() -> impl IntoView {
                     <p id="unsent-hint">
                         {move || if can_send() { i18n.t(Text::UnsentCanSend)() } else { i18n.t(Text::UnsentEnded)() }}
                     </p>
-                    <ul class="unsent-list">
+                    <ul class="unsent-list" hidden=move || locked.get()>
                         {move || lines().into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                     </ul>
                     <Show when=move || can_send() && offline()>

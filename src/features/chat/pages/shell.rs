@@ -48,6 +48,7 @@ fn SignedIn() -> impl IntoView {
                 </a>
                 <ConnectionBadge/>
                 <span class="topbar__me" data-testid="me">{my_name}</span>
+                <a class="topbar__settings" href="/settings">{i18n.t(Text::Settings)}</a>
                 <Show when=is_admin>
                     <a class="topbar__admin" href="/admin">{i18n.t(Text::AdminTitle)}</a>
                 </Show>

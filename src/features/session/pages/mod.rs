@@ -1,0 +1,4 @@
+//! Settings → Devices: the member's sessions and their password.
+
+pub mod devices;
+pub mod password;
