@@ -78,6 +78,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("import") view=|| view! { <LazyScreen load=lazy::admin_import/> }/>
                     <Route path=path!("visibility") view=|| view! { <LazyScreen load=lazy::admin_visibility/> }/>
                     <Route path=path!("templates") view=|| view! { <LazyScreen load=lazy::admin_templates/> }/>
+                    <Route path=path!("sessions") view=|| view! { <LazyScreen load=lazy::admin_sessions/> }/>
+                    <Route
+                        path=path!("session-policies")
+                        view=|| view! { <LazyScreen load=lazy::admin_session_policies/> }
+                    />
+                    <Route path=path!("kiosk-codes") view=|| view! { <LazyScreen load=lazy::admin_kiosk_codes/> }/>
                     <Route
                         path=path!("templates/:id")
                         view=|| view! { <LazyScreen load=lazy::admin_template_editor/> }

@@ -12,6 +12,9 @@ use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
     departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
 };
+use crate::features::admin::sessions::{
+    kiosk_codes::KioskCodesPage, list::SessionsPage, policies::SessionPoliciesPage,
+};
 use crate::features::admin::templates::{editor::TemplateEditorPage, list::TemplatesPage};
 use crate::features::approvals::pages::{
     detail::ApprovalDetailPage, list::ApprovalsPage, new_request::NewApprovalPage,
@@ -53,6 +56,9 @@ split_screen!(admin_import in admin => ImportPage);
 split_screen!(admin_visibility in admin => VisibilityPage);
 split_screen!(admin_templates in admin => TemplatesPage);
 split_screen!(admin_template_editor in admin => TemplateEditorPage);
+split_screen!(admin_sessions in admin => SessionsPage);
+split_screen!(admin_session_policies in admin => SessionPoliciesPage);
+split_screen!(admin_kiosk_codes in admin => KioskCodesPage);
 split_screen!(approvals_list in approvals => ApprovalsPage);
 split_screen!(approval_detail in approvals => ApprovalDetailPage);
 split_screen!(approval_new in approvals => NewApprovalPage);

@@ -267,3 +267,65 @@ fn kiosk_codes_are_trimmed_and_refusals_worded() {
     assert!(server_error(401, ErrorCode::WipeRequired, "wipe").ends_session());
     assert!(server_error(401, ErrorCode::WipeRequired, "wipe").is_wipe_required());
 }
+
+#[wasm_bindgen_test]
+fn a_policy_draft_round_trips_and_flags_numbers_that_are_not() {
+    use weft::features::admin::sessions::policies::{FieldProblem, PolicyDraft, server_field_problem};
+    use weft_protocol::auth::SessionPolicy;
+    let policy = SessionPolicy { force_shared: true, ..SessionPolicy::default() };
+    let mut draft = PolicyDraft::from_policy(&policy);
+    assert_eq!(draft.numbers["shared.idle_minutes"], "30");
+    assert_eq!(draft.to_policy(), Ok(policy));
+    draft.numbers.insert("shared.idle_minutes".into(), " 45 ".into());
+    assert_eq!(draft.to_policy().expect("valid").shared.idle_minutes, 45);
+    draft.numbers.insert("personal.lifetime_hours".into(), "-1".into());
+    draft.numbers.insert("shared.lock_after_minutes".into(), "five".into());
+    let problems = draft.to_policy().expect_err("two bad numbers");
+    assert_eq!(
+        problems.keys().map(String::as_str).collect::<Vec<_>>(),
+        ["personal.lifetime_hours", "shared.lock_after_minutes"]
+    );
+    assert_eq!(problems["shared.lock_after_minutes"], FieldProblem::Text(Text::AdminNumberInvalid));
+    assert_eq!(
+        server_field_problem("shared.idle_minutes: must be at least 1"),
+        Some(("shared.idle_minutes".into(), FieldProblem::Server("must be at least 1".into())))
+    );
+    assert_eq!(server_field_problem("department_id: unknown"), None);
+}
+
+#[wasm_bindgen_test]
+fn an_admin_session_row_says_how_it_ended_and_when_it_was_wiped() {
+    use weft::features::admin::sessions::list::state_line;
+    use weft::i18n::Lang;
+    use weft_protocol::auth::{AdminSessionInfo, SessionEnd};
+    let live = AdminSessionInfo {
+        id: SessionId(uuid::Uuid::from_u128(1)),
+        member_id: MemberId(uuid::Uuid::from_u128(2)),
+        userid: "zhangsan".into(),
+        name: "张三".into(),
+        device: "Chrome on Linux".into(),
+        mode: DeviceMode::Shared,
+        address: Some("127.0.0.1".into()),
+        kiosk: None,
+        created_at: 0,
+        last_seen_at: 0,
+        ended: None,
+        ended_at: None,
+        wipe_requested_at: None,
+        wiped_at: None,
+    };
+    assert_eq!(state_line(&live, Lang::En), "Live");
+    let asked = AdminSessionInfo { wipe_requested_at: Some(1), ..live.clone() };
+    assert_eq!(state_line(&asked, Lang::En), "Live · Wipe requested");
+    let at = 1_700_000_000_000;
+    let wiped = AdminSessionInfo {
+        ended: Some(SessionEnd::Wiped),
+        ended_at: Some(at),
+        wipe_requested_at: Some(1),
+        wiped_at: Some(at),
+        ..live
+    };
+    let line = state_line(&wiped, Lang::Zh);
+    assert!(line.starts_with("已擦除 "), "{line}");
+    assert!(line.contains(&format!("擦除于 {}", weft::platform::date_time(at))), "{line}");
+}

@@ -1,11 +1,13 @@
 //! The admin console (`/admin`, administrators only): its calls (`api`), plain data such as the
 //! department tree (`model`), the state its pages share (`state`), the shared pieces
 //! (`components`), the pages for people and structure (`pages`, with the console's frame in
-//! `pages::layout`), and approval templates (`templates`). All of it is loaded on first use.
+//! `pages::layout`), approval templates (`templates`), and managed sessions (`sessions`: sessions, policies,
+//! kiosk codes). All of it is loaded on first use.
 
 pub mod api;
 pub mod components;
 pub mod model;
 pub mod pages;
+pub mod sessions;
 pub mod state;
 pub mod templates;

@@ -79,6 +79,9 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/import">{i18n.t(Text::AdminImport)}</A>
                 <A href="/admin/visibility">{i18n.t(Text::AdminVisibility)}</A>
                 <A href="/admin/templates">{i18n.t(Text::AdminTemplates)}</A>
+                <A href="/admin/sessions">{i18n.t(Text::AdminSessions)}</A>
+                <A href="/admin/session-policies">{i18n.t(Text::AdminSessionPolicies)}</A>
+                <A href="/admin/kiosk-codes">{i18n.t(Text::AdminKioskCodes)}</A>
             </nav>
             <Show when=move || !refused() fallback=|| view! { <Refusal/> }>
                 <Show when=move || context.directory.with(Option::is_some) fallback=move || view! {
