@@ -42,6 +42,15 @@ pub fn App() -> impl IntoView {
         app.sync.outbox.track();
         app.continue_ending();
     });
+    // A shared-device session lives in this page only: leaving it with unsent writes would lose
+    // them, so the browser asks first.
+    let _leaving = window_event_listener(leptos::ev::beforeunload, move |event| {
+        let shared = session.0.with_untracked(|s| s.as_ref().is_some_and(Session::is_shared));
+        if shared && app.sync.outbox.with_untracked(crate::sign_out::unsent_writes) > 0 {
+            event.prevent_default();
+            event.set_return_value("");
+        }
+    });
     let _online = window_event_listener_untyped("online", move |_| {
         app.network_back();
         leptos::task::spawn_local(crate::session::pending::flush());

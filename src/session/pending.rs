@@ -55,15 +55,18 @@ async fn send(call: &PendingCall) -> Result<(), ApiError> {
     }
 }
 
-/// Tries a call now; keeps it for later unless the server settled it.
+/// Keeps a call (first, so a page closed meanwhile does not lose it), tries it now, and forgets
+/// it once the server settled it.
 pub async fn send_or_keep(call: PendingCall) {
-    if is_settled(&send(&call).await) {
-        return;
-    }
     let mut calls = pending_calls();
     if !calls.contains(&call) {
-        calls.push(call);
+        calls.push(call.clone());
         keep(&calls);
+    }
+    if is_settled(&send(&call).await) {
+        let mut left = pending_calls();
+        left.retain(|kept| kept != &call);
+        keep(&left);
     }
 }
 

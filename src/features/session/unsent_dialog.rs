@@ -4,6 +4,7 @@
 //! possible: the texts are listed so they can be copied, and Discard is the way on.
 
 use crate::i18n::{Text, unsent_title, use_i18n};
+use crate::session::EndCause;
 use crate::sign_out::is_unsent_write;
 use crate::state::use_app;
 use crate::sync::Connection;
@@ -76,6 +77,12 @@ pub fn UnsentDialog() -> impl IntoView {
                         <button type="button" class="danger" on:click=move |_| app.discard_unsent_and_end()>
                             {i18n.t(Text::Discard)}
                         </button>
+                        // Only the member's own Sign out can be taken back.
+                        <Show when=move || ending.get() == Some(EndCause::SignedOut)>
+                            <button type="button" class="link" on:click=move |_| ending.set(None)>
+                                {i18n.t(Text::Cancel)}
+                            </button>
+                        </Show>
                     </div>
                 </div>
             </div>

@@ -46,7 +46,7 @@ pub fn KioskEnrolmentForm(enrolment: Callback<KioskEnrolment>, cancel: RwSignal<
             <TextField id="kiosk-code" label=Text::KioskCode value=code error=code_problem verbatim=true/>
             <div class="modal__actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::KioskEnrol)}</button>
-                <button type="button" class="link" on:click=move |_| cancel.set(false)>{i18n.t(Text::KioskCancel)}</button>
+                <button type="button" class="link" on:click=move |_| cancel.set(false)>{i18n.t(Text::Cancel)}</button>
             </div>
         </form>
     }
