@@ -147,8 +147,12 @@ impl SyncState {
 
     /// Reports a device-store write that failed (logged and shown in the header; the app goes
     /// on with what it has in memory).
+    /// Writes that fail once the session has ended (its store closed for the wipe) are not a
+    /// problem of the device.
     pub fn check_write(self, what: &str, result: Result<(), StoreError>) {
-        self.store_health.check(what, result);
+        if self.session.0.with_untracked(Option::is_some) {
+            self.store_health.check(what, result);
+        }
     }
 
     /// The position of a new outbox entry: after every entry queued before it.
