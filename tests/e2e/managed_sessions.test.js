@@ -31,6 +31,8 @@ test("a shared device keeps the session in memory and nothing of the person afte
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.getByLabel("Username").waitFor();
   await waitForNoDatabases(page);
+  // The server heard the sign-out (nothing left to tell it).
+  await page.waitForFunction(() => localStorage.getItem("weft.pending-session-calls") === null);
   const after = await browserHoldings(page);
   assert.deepEqual(after.databases.filter((n) => n.startsWith("weft")), []);
   assert.deepEqual(after.caches.filter((n) => !n.startsWith("weft-shell-")), [], "only the app's shell is cached");
@@ -203,11 +205,11 @@ test("changing the password: errors next to the field, then the new token replac
   await page.getByRole("link", { name: "Settings" }).click();
   const oldToken = await page.evaluate(() => JSON.parse(localStorage.getItem("weft.session")).token);
   await page.getByLabel("Current password").fill("wrong password");
-  await page.getByLabel("New password").fill("short");
+  await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByLabel("Confirm new password").fill("short");
   await page.getByRole("button", { name: "Change password" }).click();
   await page.locator("#new-password-error").getByText("At least 8 characters.").waitFor();
-  await page.getByLabel("New password").fill("a-better-secret");
+  await page.getByLabel("New password", { exact: true }).fill("a-better-secret");
   await page.getByLabel("Confirm new password").fill("a-better-secret");
   await page.getByRole("button", { name: "Change password" }).click();
   await page.locator("#current-password-error").getByText("The current password is not right.").waitFor();
@@ -277,6 +279,7 @@ test("the admin console creates a kiosk code shown once and flags a bad policy n
   await page.getByText(/^Revoked \d{4}-/).waitFor();
 
   await nav.getByRole("link", { name: "Session policies" }).click();
+  await page.getByRole("cell", { name: "Default, for departments without their own" }).waitFor();
   await page.getByLabel("Department").selectOption({ label: "财务部 Finance — Uses the default" });
   await page.getByRole("group", { name: "Shared devices" }).getByLabel("Sign out after idle minutes").fill("half an hour");
   await page.getByRole("button", { name: "Save policy" }).click();
