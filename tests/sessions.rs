@@ -329,3 +329,103 @@ fn an_admin_session_row_says_how_it_ended_and_when_it_was_wiped() {
     assert!(line.starts_with("已擦除 "), "{line}");
     assert!(line.contains(&format!("擦除于 {}", weft::platform::date_time(at))), "{line}");
 }
+
+/// Mounts the unsent-writes dialog over an app signed in as `session`, returning the app and the
+/// host element.
+fn mount_unsent_dialog(
+    signed_in: Session,
+) -> (weft::state::AppState, weft::i18n::I18n, web_sys::HtmlElement, weft::session::SessionContext) {
+    use leptos::prelude::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use weft::features::session::idle::IdleLock;
+    use weft::features::session::unsent_dialog::UnsentDialog;
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let host: web_sys::HtmlElement = document.create_element("div").expect("div").unchecked_into();
+    document.body().expect("body").append_child(&host).expect("append");
+    let provided = Rc::new(Cell::new(None));
+    let inside = Rc::clone(&provided);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        let i18n = weft::i18n::I18n::provide();
+        let session = weft::session::SessionContext(RwSignal::new(Some(signed_in)));
+        provide_context(session);
+        let app = weft::state::AppState::provide(session);
+        IdleLock::provide(app);
+        inside.set(Some((app, i18n, session)));
+        view! { <UnsentDialog/> }
+    });
+    handle.forget();
+    let (app, i18n, session) = provided.take().expect("mounted");
+    (app, i18n, host, session)
+}
+
+fn dialog_buttons(host: &web_sys::HtmlElement) -> Vec<String> {
+    let buttons = host.query_selector_all("[role=alertdialog] button").expect("query");
+    (0..buttons.length()).filter_map(|i| buttons.item(i)?.text_content()).collect()
+}
+
+fn queued_message(n: u128, text: &str) -> OutboxEntry {
+    send_entry(
+        n,
+        OutboxAction::Send { text: text.into(), reply_to: None, mentions: vec![], mention_all: false, file: None },
+    )
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_with_unsent_messages_asks_first_and_cancel_keeps_the_session() {
+    use leptos::prelude::*;
+    use weft::session::EndCause;
+    let (app, i18n, host, signed_in) = mount_unsent_dialog(session(DeviceMode::Personal));
+    i18n.lang.set(weft::i18n::Lang::En);
+    app.sync.outbox.update(|outbox| {
+        for (n, text) in [(1, "第一条"), (2, "second")] {
+            outbox.push(queued_message(n, text));
+        }
+        outbox.push(send_entry(3, OutboxAction::Read { seq: 4 }));
+    });
+    app.end_session(EndCause::SignedOut);
+    leptos::task::tick().await;
+    let dialog = host.query_selector("[role=alertdialog]").expect("query").expect("the dialog is shown");
+    let title = host.query_selector("#unsent-title").expect("query").and_then(|t| t.text_content());
+    assert_eq!(title.as_deref(), Some("2 messages not sent"));
+    let text = dialog.text_content().unwrap_or_default();
+    assert!(text.contains("第一条") && text.contains("second"), "the unsent texts are listed: {text}");
+    assert_eq!(dialog_buttons(&host), ["Send now", "Discard", "Cancel"]);
+    assert!(signed_in.0.with_untracked(Option::is_some), "nothing ended before the choice");
+
+    i18n.lang.set(weft::i18n::Lang::Zh);
+    leptos::task::tick().await;
+    let title = host.query_selector("#unsent-title").expect("query").and_then(|t| t.text_content());
+    assert_eq!(title.as_deref(), Some("2 条消息未发送"));
+    i18n.lang.set(weft::i18n::Lang::En);
+
+    // Cancel: still signed in, the writes still queued.
+    let cancel: web_sys::HtmlElement =
+        host.query_selector("[role=alertdialog] button.link").expect("query").expect("cancel").unchecked_into();
+    cancel.click();
+    leptos::task::tick().await;
+    assert!(host.query_selector("[role=alertdialog]").expect("query").is_none());
+    assert!(signed_in.0.with_untracked(Option::is_some));
+    assert_eq!(app.sync.outbox.with_untracked(unsent_writes), 2);
+}
+
+#[wasm_bindgen_test]
+async fn an_ended_session_offers_only_discard_and_discard_signs_out() {
+    use leptos::prelude::*;
+    use weft::session::EndCause;
+    let (app, i18n, host, signed_in) = mount_unsent_dialog(session(DeviceMode::Shared));
+    i18n.lang.set(weft::i18n::Lang::En);
+    app.sync.outbox.update(|outbox| outbox.push(queued_message(1, "still here")));
+    app.end_session(EndCause::Ended);
+    leptos::task::tick().await;
+    assert_eq!(dialog_buttons(&host), ["Discard"], "an ended session cannot send");
+    let title = host.query_selector("#unsent-title").expect("query").and_then(|t| t.text_content());
+    assert_eq!(title.as_deref(), Some("1 message not sent"));
+    let discard: web_sys::HtmlElement =
+        host.query_selector("[role=alertdialog] button.danger").expect("query").expect("discard").unchecked_into();
+    discard.click();
+    leptos::task::tick().await;
+    assert!(signed_in.0.with_untracked(Option::is_none), "Discard ends the session");
+    assert!(host.query_selector("[role=alertdialog]").expect("query").is_none());
+    assert_eq!(app.sync.outbox.with_untracked(unsent_writes), 0);
+}
