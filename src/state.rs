@@ -66,6 +66,14 @@ impl AppState {
         self.refresh_terms(&session);
         spawn_local(async move {
             let store = Rc::new(sync.store_health.open_store_with(&database, key_place).await);
+            // The session may have ended while the store opened (a wipe answered at start): then
+            // close it at once, or the wipe's delete would wait on this connection.
+            if sync.session.0.with_untracked(|s| s.as_ref().map(|s| s.session_id)) != Some(session.session_id) {
+                if let LocalStore::Idb(idb) = &*store {
+                    idb.close();
+                }
+                return;
+            }
             sync.check_write(
                 "approval drafts",
                 crate::features::approvals::drafts::move_local_storage_drafts(&*store, session.me.id).await.map(drop),
@@ -99,6 +107,9 @@ impl AppState {
             spawn_local(self.load_stored_approvals());
             if sync.engine.with_value(Engine::cursor).is_none() {
                 self.bootstrap().await;
+            }
+            if sync.session.0.with_untracked(|s| s.as_ref().map(|s| s.session_id)) != Some(session.session_id) {
+                return;
             }
             self.connect_live(session.token.clone());
             self.flush().await;
