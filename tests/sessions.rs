@@ -429,3 +429,58 @@ async fn an_ended_session_offers_only_discard_and_discard_signs_out() {
     assert!(host.query_selector("[role=alertdialog]").expect("query").is_none());
     assert_eq!(app.sync.outbox.with_untracked(unsent_writes), 0);
 }
+
+/// Mounts the sign-in page (inside a router, signed out), returning its host element.
+fn mount_sign_in() -> web_sys::HtmlElement {
+    use leptos::prelude::*;
+    use leptos_router::components::Router;
+    use weft::features::sign_in::page::SignInPage;
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let host: web_sys::HtmlElement = document.create_element("div").expect("div").unchecked_into();
+    document.body().expect("body").append_child(&host).expect("append");
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        weft::i18n::I18n::provide().lang.set(weft::i18n::Lang::En);
+        provide_context(weft::session::SessionContext(RwSignal::new(None)));
+        view! {
+            <Router>
+                <SignInPage/>
+            </Router>
+        }
+    });
+    handle.forget();
+    host
+}
+
+fn checked(host: &web_sys::HtmlElement, id: &str) -> Option<bool> {
+    let input = host.query_selector(&format!("#{id}")).expect("query")?;
+    Some(input.unchecked_into::<web_sys::HtmlInputElement>().checked())
+}
+
+#[wasm_bindgen_test]
+async fn sign_in_offers_my_device_by_default_and_an_enrolled_kiosk_offers_no_choice() {
+    use weft::session::kiosk::KioskEnrolment;
+    KioskEnrolment::forget();
+    let host = mount_sign_in();
+    leptos::task::tick().await;
+    let legend = host.query_selector("fieldset.device-mode legend").expect("query").and_then(|l| l.text_content());
+    assert_eq!(legend.as_deref(), Some("Which device is this?"));
+    assert_eq!(checked(&host, "mode-personal"), Some(true), "My device is the default");
+    assert_eq!(checked(&host, "mode-shared"), Some(false));
+    let label = host.query_selector("label[for=mode-shared]").expect("query").and_then(|l| l.text_content());
+    assert_eq!(label.as_deref(), Some("Shared device"));
+    let text = host.text_content().unwrap_or_default();
+    assert!(text.contains("Set up this browser as a kiosk"), "{text}");
+    host.remove();
+
+    KioskEnrolment { code: "K-123".into(), label: "Front desk 2".into() }.save();
+    let host = mount_sign_in();
+    leptos::task::tick().await;
+    assert_eq!(checked(&host, "mode-personal"), None, "an enrolled kiosk offers no mode");
+    let name = host.query_selector("[data-testid=kiosk-label]").expect("query").and_then(|l| l.text_content());
+    assert_eq!(name.as_deref(), Some("Front desk 2"));
+    let text = host.text_content().unwrap_or_default();
+    assert!(!text.contains("Set up this browser as a kiosk"), "already a kiosk: {text}");
+    assert!(!text.contains("Stop using this browser as a kiosk"), "leaving is offered only once the code is refused");
+    host.remove();
+    KioskEnrolment::forget();
+}
