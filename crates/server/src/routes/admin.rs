@@ -57,14 +57,6 @@ fn announce(state: &AppState, ended: Vec<SessionId>) {
     state.hub.changed_for_everyone();
 }
 
-async fn hash(password: String) -> Result<String, ApiError> {
-    let hashed = crate::auth::on_password_thread(move || crate::auth::hash_password(&password)).await;
-    hashed.ok_or_else(ApiError::internal)?.map_err(|err| {
-        tracing::error!(error = %err, "hashing a password failed");
-        ApiError::internal()
-    })
-}
-
 async fn create_member(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -76,7 +68,7 @@ async fn create_member(
     let (password_hash, status) = match request.password {
         Some(password) => {
             check_password(&password)?;
-            (hash(password).await?, MemberStatus::Active)
+            (super::auth::hash_new_password(password).await?, MemberStatus::Active)
         }
         None => (String::new(), MemberStatus::Invited),
     };
@@ -95,8 +87,8 @@ async fn update_member(
 ) -> Result<Json<DirectoryMember>, ApiError> {
     let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
-    let card = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
-    announce(&state, Vec::new());
+    let (card, ended) = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
+    announce(&state, ended);
     Ok(Json(card))
 }
 
@@ -137,7 +129,7 @@ async fn set_password(
     ApiJson(request): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     check_password(&request.password)?;
-    let password_hash = hash(request.password).await?;
+    let password_hash = super::auth::hash_new_password(request.password).await?;
     let now = crate::now_millis();
     let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;
     announce(&state, ended);

@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::authenticate;
 use crate::hub::{Delivery, FeedTail, HubEvent};
+use crate::store::TokenStatus;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -22,6 +23,8 @@ use weft_protocol::sync::MAX_PULL;
 
 /// How long a new socket may take to send its auth frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
+/// How often an open socket checks that its session still admits it (idle time, lifetime, wipe).
+const SESSION_RECHECK: Duration = Duration::from_secs(30);
 /// Largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 16 * 1024;
 
@@ -104,8 +107,21 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             Err(_) => return,
         },
     };
+    // An open socket does not keep its session alive: the session may end by its idle time or
+    // lifetime (or a wipe request) with no other event; look again every so often.
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + SESSION_RECHECK, SESSION_RECHECK);
     loop {
         tokio::select! {
+            _ = recheck.tick() => {
+                let (session, now) = (user.session_id, state.clock.now());
+                match state.db(move |store| store.session_status(session, now)).await {
+                    Ok(TokenStatus::Admitted(_)) | Err(_) => {}
+                    Ok(TokenStatus::Ended(_) | TokenStatus::WipeRequired(_) | TokenStatus::Unknown) => {
+                        let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;
+                        return;
+                    }
+                }
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
                     if matches!(serde_json::from_str::<ClientFrame>(&text), Ok(ClientFrame::Ping))

@@ -9,6 +9,7 @@ mod conversations;
 mod directory;
 mod live;
 mod messages;
+mod session_admin;
 mod sync;
 
 use crate::AppState;
@@ -27,6 +28,7 @@ pub fn api() -> Router<AppState> {
         .merge(conversations::router())
         .merge(directory::router())
         .merge(admin::router())
+        .merge(session_admin::router())
         .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())

@@ -52,7 +52,10 @@ impl TestApp {
             &std::env::temp_dir().join(format!("weft-test-blobs-{}", uuid::Uuid::new_v4())),
         )
         .expect("blob folder");
-        Self { state: AppState::new(Arc::new(store), assets, blobs) }
+        let mut state = AppState::new(Arc::new(store), assets, blobs);
+        // Sessions run on a clock the tests move by hand (idle times, lifetimes).
+        state.clock = weft_server::clock::Clock::manual(now_millis());
+        Self { state }
     }
 
     pub async fn raw(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -65,7 +68,32 @@ impl TestApp {
 
     /// Sends a request with an optional bearer token and JSON body; parses a JSON reply.
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.call_as(None, &[], method, path, token, body).await
+    }
+
+    /// Like [`Self::call`], from a peer address (as a real listener would see it) with extra headers.
+    pub async fn call_as(
+        &self,
+        peer: Option<&str>,
+        headers: &[(&str, &str)],
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        if let Some(peer) = peer {
+            let address: std::net::IpAddr = peer.parse().expect("peer address");
+            builder = builder.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(address, 40_000)));
+        }
+        self.send(builder, token, body).await
+    }
+
+    async fn send(&self, builder: axum::http::request::Builder, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut builder = builder;
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }

@@ -265,6 +265,34 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
         FOR EACH ROW EXECUTE FUNCTION approval_audit_append_only();
     "#,
+    // 2 (= SQLite 11): managed sessions — device mode, address, kiosk code, the policy's idle
+    //    time and end, why a session ended, remote wipes; department session policies; kiosk codes.
+    r#"
+    CREATE TABLE kiosk_codes (
+        id         TEXT COLLATE "C" PRIMARY KEY,
+        label      TEXT COLLATE "C" NOT NULL,
+        code_hash  TEXT COLLATE "C" NOT NULL UNIQUE,
+        created_by TEXT COLLATE "C" NOT NULL REFERENCES members(id),
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+    );
+    CREATE TABLE session_policies (
+        department_id TEXT COLLATE "C" PRIMARY KEY REFERENCES departments(id),
+        policy        TEXT COLLATE "C" NOT NULL,
+        updated_at    BIGINT NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN mode TEXT COLLATE "C" NOT NULL DEFAULT 'personal'
+        CHECK (mode IN ('personal', 'shared'));
+    ALTER TABLE sessions ADD COLUMN address TEXT COLLATE "C";
+    ALTER TABLE sessions ADD COLUMN kiosk_code_id TEXT COLLATE "C" REFERENCES kiosk_codes(id);
+    ALTER TABLE sessions ADD COLUMN idle_ms BIGINT NOT NULL DEFAULT 1209600000;
+    ALTER TABLE sessions ADD COLUMN ends_at BIGINT NOT NULL DEFAULT 9223372036854775807;
+    ALTER TABLE sessions ADD COLUMN ended_reason TEXT COLLATE "C";
+    ALTER TABLE sessions ADD COLUMN wipe_requested_at BIGINT;
+    ALTER TABLE sessions ADD COLUMN wiped_at BIGINT;
+    UPDATE sessions SET ends_at = created_at + 7776000000;
+    CREATE INDEX sessions_by_kiosk ON sessions(kiosk_code_id) WHERE kiosk_code_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

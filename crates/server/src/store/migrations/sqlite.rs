@@ -339,6 +339,35 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
         BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
     "#,
+    // 11: managed sessions. A session keeps its device mode, the address it signed in from, the
+    //     kiosk code it used, the idle time and end its policy gave it at sign-in (refreshed
+    //     when a policy changes), why it ended, and a remote wipe's request and report.
+    //     Departments may carry a session policy (JSON); kiosk codes are stored hashed.
+    r#"
+    CREATE TABLE kiosk_codes (
+        id         TEXT PRIMARY KEY,
+        label      TEXT NOT NULL,
+        code_hash  TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL REFERENCES members(id),
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE TABLE session_policies (
+        department_id TEXT PRIMARY KEY REFERENCES departments(id),
+        policy        TEXT NOT NULL,
+        updated_at    INTEGER NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'personal' CHECK (mode IN ('personal', 'shared'));
+    ALTER TABLE sessions ADD COLUMN address TEXT;
+    ALTER TABLE sessions ADD COLUMN kiosk_code_id TEXT REFERENCES kiosk_codes(id);
+    ALTER TABLE sessions ADD COLUMN idle_ms INTEGER NOT NULL DEFAULT 1209600000;
+    ALTER TABLE sessions ADD COLUMN ends_at INTEGER NOT NULL DEFAULT 9223372036854775807;
+    ALTER TABLE sessions ADD COLUMN ended_reason TEXT;
+    ALTER TABLE sessions ADD COLUMN wipe_requested_at INTEGER;
+    ALTER TABLE sessions ADD COLUMN wiped_at INTEGER;
+    UPDATE sessions SET ends_at = created_at + 7776000000;
+    CREATE INDEX sessions_by_kiosk ON sessions(kiosk_code_id) WHERE kiosk_code_id IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -7,7 +7,7 @@
 use super::changes::{StoredChange, record_directory};
 use super::directory::{Facts, load_model, status_from};
 use super::directory_admin::{insert_member_row, led_departments, record_corrections, update_member_row};
-use super::members::revoke_all_sessions;
+use super::sessions::revoke_all_sessions;
 use super::uuid_at;
 use crate::store::sql::{Connection, params};
 use crate::store::{ExportRow, ImportRow, MemberInput, NewMember, StoreResult};
@@ -398,7 +398,12 @@ fn apply(
                         params![plan.id.to_string(), plan.status.as_str()],
                     )?;
                     if plan.status != MemberStatus::Active {
-                        sessions.extend(revoke_all_sessions(conn, plan.id, now)?);
+                        sessions.extend(revoke_all_sessions(
+                            conn,
+                            plan.id,
+                            weft_protocol::auth::SessionEnd::MemberDisabled,
+                            now,
+                        )?);
                     }
                 }
                 summary.updated += 1;

@@ -15,6 +15,8 @@ mod members;
 mod messages;
 mod readers;
 mod rules;
+mod session_admin;
+mod sessions;
 
 use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
 use crate::store::sql::{Connection, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier};
