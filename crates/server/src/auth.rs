@@ -59,10 +59,16 @@ static PASSWORD_JOBS: LazyLock<mpsc::Sender<PasswordJob>> = LazyLock::new(|| {
 static PASSWORD_PENDING: AtomicUsize = AtomicUsize::new(0);
 static PASSWORD_RUNNING: AtomicUsize = AtomicUsize::new(0);
 static PASSWORD_PEAK_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PASSWORD_PEAK_PENDING: AtomicUsize = AtomicUsize::new(0);
 
 /// The most password checks that ever ran at the same time in this process.
 pub fn peak_concurrent_password_checks() -> usize {
     PASSWORD_PEAK_RUNNING.load(Ordering::SeqCst)
+}
+
+/// The most password checks that were ever queued or running at the same time.
+pub fn peak_pending_password_checks() -> usize {
+    PASSWORD_PEAK_PENDING.load(Ordering::SeqCst)
 }
 
 /// Why a password job did not run.
@@ -88,14 +94,11 @@ impl Drop for PendingSlot {
 pub async fn on_password_thread<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, PasswordJobError> {
-    let admitted = PASSWORD_PENDING
-        .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |pending| {
-            (pending < PASSWORD_QUEUE_LIMIT).then_some(pending + 1)
-        })
-        .is_ok();
-    if !admitted {
-        return Err(PasswordJobError::Busy);
-    }
+    let admitted = PASSWORD_PENDING.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |pending| {
+        (pending < PASSWORD_QUEUE_LIMIT).then_some(pending + 1)
+    });
+    let Ok(before) = admitted else { return Err(PasswordJobError::Busy) };
+    PASSWORD_PEAK_PENDING.fetch_max(before + 1, Ordering::SeqCst);
     let slot = PendingSlot;
     let (done, result) = tokio::sync::oneshot::channel();
     let job: PasswordJob = Box::new(move || {
