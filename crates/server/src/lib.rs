@@ -52,6 +52,9 @@ pub struct AppState {
     pub clock: clock::Clock,
     /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Arc<proxies::TrustedProxies>,
+    /// How often an open live socket checks that its session still admits it (idle time,
+    /// lifetime, wipe request): the longest an ended session's socket stays open.
+    pub session_recheck: Duration,
     pub assets: Arc<Assets>,
     pub limits: store::Limits,
     /// Uploaded files' bytes.
@@ -75,6 +78,7 @@ impl AppState {
             sign_in_guard: Arc::new(sign_in_guard::SignInGuard::new(Duration::from_secs(15 * 60), 50, 5)),
             clock: clock::Clock::system(),
             trusted_proxies: Arc::new(proxies::TrustedProxies::default()),
+            session_recheck: Duration::from_secs(30),
             assets: Arc::new(assets),
             limits: store::Limits::default(),
             blobs: Arc::new(blobs),

@@ -23,8 +23,6 @@ use weft_protocol::sync::MAX_PULL;
 
 /// How long a new socket may take to send its auth frame.
 const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
-/// How often an open socket checks that its session still admits it (idle time, lifetime, wipe).
-const SESSION_RECHECK: Duration = Duration::from_secs(30);
 /// Largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 16 * 1024;
 
@@ -109,7 +107,8 @@ async fn serve(state: AppState, mut socket: WebSocket) {
     };
     // An open socket does not keep its session alive: the session may end by its idle time or
     // lifetime (or a wipe request) with no other event; look again every so often.
-    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + SESSION_RECHECK, SESSION_RECHECK);
+    let every = state.session_recheck;
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
             _ = recheck.tick() => {
