@@ -385,31 +385,14 @@ async fn only_administrators_manage_sessions_policies_and_kiosk_codes() {
 
 #[tokio::test]
 async fn an_open_live_socket_closes_once_its_session_passes_its_idle_time() {
-    use futures_util::{SinkExt, StreamExt};
-    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    use futures_util::StreamExt;
     let mut app = TestApp::new();
     app.state.session_recheck = std::time::Duration::from_millis(100);
     let token = token_of(&app, "yangfan", json!({"mode": "shared"})).await;
-    let address = app.serve().await;
-    let (mut socket, _) =
-        tokio_tungstenite::connect_async(format!("ws://{address}/api/v1/live")).await.expect("socket");
-    socket.send(WsMessage::text(json!({"type": "auth", "token": token}).to_string())).await.expect("auth");
-    let ready = socket.next().await.expect("frame").expect("frame");
-    assert!(ready.to_text().unwrap_or("").contains("ready"), "{ready:?}");
+    let mut socket = common::open_live_socket(app.serve().await, &token).await;
     // Still live after a few checks: nothing arrives.
     let quiet = tokio::time::timeout(std::time::Duration::from_millis(300), socket.next()).await;
     assert!(quiet.is_err(), "the socket stayed open while the session was live: {quiet:?}");
     app.state.clock.advance(31 * MINUTE);
-    let mut ended = false;
-    let closed = tokio::time::timeout(std::time::Duration::from_secs(1), async {
-        while let Some(frame) = socket.next().await {
-            match frame {
-                Ok(WsMessage::Text(text)) if text.contains("session_ended") => ended = true,
-                Ok(WsMessage::Close(_)) | Err(_) => break,
-                _ => {}
-            }
-        }
-    })
-    .await;
-    assert!(closed.is_ok() && ended, "the socket said its session ended and closed");
+    assert!(common::ends_its_session(&mut socket, std::time::Duration::from_secs(1)).await);
 }

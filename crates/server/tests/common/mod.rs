@@ -229,3 +229,36 @@ pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.body["code"], code, "body: {}", reply.body);
     assert!(reply.body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {}", reply.body);
 }
+
+/// A live socket of a running server ([`TestApp::serve`]), authenticated with `token` and past
+/// its `ready` frame.
+pub type LiveSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn open_live_socket(address: std::net::SocketAddr, token: &str) -> LiveSocket {
+    use futures_util::{SinkExt, StreamExt};
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(format!("ws://{address}/api/v1/live")).await.expect("socket");
+    let auth = serde_json::json!({ "type": "auth", "token": token }).to_string();
+    socket.send(tokio_tungstenite::tungstenite::Message::text(auth)).await.expect("auth");
+    let ready = socket.next().await.expect("frame").expect("frame");
+    assert!(ready.to_text().unwrap_or("").contains("ready"), "{ready:?}");
+    socket
+}
+
+/// Whether the socket, within `within`, says its session ended and then closes.
+pub async fn ends_its_session(socket: &mut LiveSocket, within: std::time::Duration) -> bool {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let mut ended = false;
+    let closed = tokio::time::timeout(within, async {
+        while let Some(frame) = socket.next().await {
+            match frame {
+                Ok(WsMessage::Text(text)) if text.contains("session_ended") => ended = true,
+                Ok(WsMessage::Close(_)) | Err(_) => break,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    closed.is_ok() && ended
+}
