@@ -337,3 +337,45 @@ fn current_version(conn: &PgConnection) -> Result<usize> {
     let version: i64 = rows.first_value()?;
     Ok(usize::try_from(version).unwrap_or(0))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sql::{PostgresTarget, Value, quote_identifier};
+
+    /// A database made by migration 1 (before managed sessions) keeps its sessions through
+    /// migration 2: personal, 14 days idle, ending 90 days after sign-in. Runs when
+    /// `WEFT_TEST_DATABASE_URL` names a PostgreSQL database (as `cargo xtask test` does).
+    #[test]
+    fn sessions_signed_in_before_migration_2_become_personal_and_end_90_days_after_sign_in() -> Result<()> {
+        let Some(url) = std::env::var("WEFT_TEST_DATABASE_URL").ok().filter(|url| PostgresTarget::is_postgres_url(url))
+        else {
+            return Ok(());
+        };
+        let schema = format!("weft_upgrade_{}", uuid::Uuid::new_v4().simple());
+        let admin = PgConnection::connect(&PostgresTarget::new(url.clone()))?;
+        admin.batch(&format!("CREATE SCHEMA {}", quote_identifier(&schema)))?;
+        let outcome = (|| {
+            let conn =
+                PgConnection::connect(&PostgresTarget { schema: Some(schema.clone()), ..PostgresTarget::new(url) })?;
+            assert_eq!(migrate_to(&conn, 1)?, 1);
+            conn.batch(
+                "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Org', NULL, 0);
+                 INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+                     VALUES ('m1', 'zhangsan', '张三', 'root', 'member', 'active', 'x');
+                 INSERT INTO member_departments (member_id, department_id, sort) VALUES ('m1', 'root', 0);
+                 INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at)
+                     VALUES ('s1', 'm1', 't', 'Chromium', 1000, 2000);",
+            )?;
+            assert_eq!(migrate(&conn)?, MIGRATIONS.len());
+            let key = vec![Value::Text("s1".into())];
+            let mode: String = conn.query("SELECT mode FROM sessions WHERE id = $1", key.clone())?.first_value()?;
+            let idle_ms: i64 = conn.query("SELECT idle_ms FROM sessions WHERE id = $1", key.clone())?.first_value()?;
+            let ends_at: i64 = conn.query("SELECT ends_at FROM sessions WHERE id = $1", key)?.first_value()?;
+            assert_eq!((mode.as_str(), idle_ms, ends_at), ("personal", 14 * 86_400_000, 1000 + 90 * 86_400_000));
+            Ok(())
+        })();
+        admin.batch(&format!("DROP SCHEMA {} CASCADE", quote_identifier(&schema)))?;
+        outcome
+    }
+}

@@ -546,4 +546,28 @@ mod tests {
         assert_eq!(files, vec!["f1", "f2", "f3"], "text that looks like an id and unknown ids are not files");
         Ok(())
     }
+
+    #[test]
+    fn sessions_signed_in_before_migration_11_become_personal_and_end_90_days_after_sign_in() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate_to(&mut conn, 10)?, 10);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Org', NULL, 0);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+                 VALUES ('m1', 'zhangsan', '张三', 'root', 'member', 'active', 'x');
+             INSERT INTO member_departments (member_id, department_id, sort) VALUES ('m1', 'root', 0);
+             INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at)
+                 VALUES ('s1', 'm1', 't', 'Chromium', 1000, 2000);",
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let (mode, idle_ms, ends_at, reason): (String, i64, i64, Option<String>) =
+            conn.query_row("SELECT mode, idle_ms, ends_at, ended_reason FROM sessions WHERE id = 's1'", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?;
+        assert_eq!(
+            (mode.as_str(), idle_ms, ends_at, reason),
+            ("personal", 14 * 86_400_000, 1000 + 90 * 86_400_000, None)
+        );
+        Ok(())
+    }
 }
