@@ -205,7 +205,7 @@ const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
 
 /// A cell as exported: one that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+86…`,
 /// `@SUM(…)`) gets a leading apostrophe, which spreadsheets show as text and hide.
-fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     if cell.starts_with(FORMULA_STARTS) { format!("'{cell}").into() } else { cell.into() }
 }
 

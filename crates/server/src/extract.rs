@@ -154,7 +154,7 @@ impl FromRequestParts<AppState> for AuthUser {
 
 /// A session whose device an administrator asked to wipe: the one caller of the wipe report.
 #[derive(Debug, Clone, Copy)]
-pub struct WipingSession(pub SessionId);
+pub struct WipingSession(pub SessionId, pub MemberId);
 
 impl FromRequestParts<AppState> for WipingSession {
     type Rejection = ApiError;
@@ -162,7 +162,7 @@ impl FromRequestParts<AppState> for WipingSession {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer_token(parts).ok_or_else(ApiError::unauthenticated)?;
         match token_status(state, token).await? {
-            TokenStatus::WipeRequired(session) => Ok(Self(session.id)),
+            TokenStatus::WipeRequired(session) => Ok(Self(session.id, session.member_id)),
             TokenStatus::Admitted(_) => {
                 Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, "no wipe was asked of this session"))
             }

@@ -2,6 +2,7 @@
 //! session, the member's own sessions with remote sign-out, password change (which rotates the
 //! token), the shared device's unlock, kiosk code checks, and the report of a remote wipe.
 
+use super::audit::{Actor, record};
 use crate::AppState;
 use crate::auth::{PasswordJobError, hash_token, new_token, on_password_thread, verify_password};
 use crate::domain::sessions;
@@ -15,9 +16,11 @@ use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use serde_json::json;
 use std::net::IpAddr;
 use std::time::Instant;
 use uuid::Uuid;
+use weft_protocol::audit::AuditAction;
 use weft_protocol::auth::{
     ChangePasswordRequest, ChangePasswordResponse, CurrentSession, KioskCheckRequest, KioskCheckResponse, LoginRequest,
     LoginResponse, MAX_DEVICE_LEN, MAX_PASSWORD_LEN, MAX_USERNAME_LEN, MemberProfile, SessionEnd, SessionInfo,
@@ -91,7 +94,10 @@ async fn check_own_password(
 ) -> Result<String, ApiError> {
     let profile = state.db(move |store| store.member_profile(member)).await?.ok_or_else(ApiError::unauthenticated)?;
     let userid = profile.userid;
-    state.sign_in_guard.check(&userid, address, Instant::now()).map_err(rate_limited)?;
+    if let Err(wait) = state.sign_in_guard.check(&userid, address, Instant::now()) {
+        record(state, Actor::Member(member), AuditAction::SignInDelayed, field, json!({}), address).await;
+        return Err(rate_limited(wait));
+    }
     let lookup = userid.clone();
     let credentials = state.db(move |store| store.credentials(&lookup)).await?.ok_or_else(ApiError::unauthenticated)?;
     if password.is_empty()
@@ -99,6 +105,7 @@ async fn check_own_password(
         || !password_matches(password, credentials.password_hash).await?
     {
         state.sign_in_guard.record_failure(&userid, address, Instant::now());
+        record(state, Actor::Member(member), AuditAction::SignInFailed, field, json!({}), address).await;
         return Err(ApiError::invalid_field(format!("{field}: the password is wrong")));
     }
     state.sign_in_guard.record_success(&userid, address);
@@ -136,7 +143,10 @@ async fn login(
         }
         None => None,
     };
-    state.sign_in_guard.check(&username, ip, Instant::now()).map_err(rate_limited)?;
+    if let Err(wait) = state.sign_in_guard.check(&username, ip, Instant::now()) {
+        record(&state, Actor::Named(&username), AuditAction::SignInDelayed, "", json!({}), ip).await;
+        return Err(rate_limited(wait));
+    }
 
     let lookup = username.clone();
     let credentials = state.db(move |store| store.credentials(&lookup)).await?;
@@ -145,6 +155,7 @@ async fn login(
 
     let Some(credentials) = credentials.filter(|_| password_ok) else {
         state.sign_in_guard.record_failure(&username, ip, Instant::now());
+        record(&state, Actor::Named(&username), AuditAction::SignInFailed, "", json!({}), ip).await;
         return Err(bad_credentials());
     };
     if !sessions::may_sign_in(credentials.status == MemberStatus::Active) {
@@ -190,6 +201,8 @@ async fn login(
         })
         .await?;
     let me = me.ok_or_else(ApiError::internal)?;
+    let detail = json!({ "mode": terms.mode, "kiosk": kiosk.is_some() });
+    record(&state, Actor::Member(member_id), AuditAction::SignedIn, session_id.to_string(), detail, ip).await;
     Ok(Json(LoginResponse { token, session_id, me, terms }))
 }
 
@@ -199,8 +212,11 @@ async fn login(
 async fn logout(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
+    ClientIp(ip): ClientIp,
 ) -> Result<Response, ApiError> {
     end_session(&state, user, user.session_id).await?;
+    let target = user.session_id.to_string();
+    record(&state, Actor::Member(user.member_id), AuditAction::SignedOut, target, json!({}), ip).await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response
         .headers_mut()
@@ -236,18 +252,24 @@ async fn sessions(
 async fn revoke(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<SessionId>,
 ) -> Result<StatusCode, ApiError> {
     end_session(&state, user, id).await?;
+    let actor = Actor::Member(user.member_id);
+    record(&state, actor, AuditAction::SessionsSignedOutByMember, id.to_string(), json!({}), ip).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn sign_out_others(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
+    ClientIp(ip): ClientIp,
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     let ended = state.db(move |store| store.revoke_other_sessions(user.member_id, user.session_id, now)).await?;
+    let detail = json!({ "sessions": ended.len() });
+    record(&state, Actor::Member(user.member_id), AuditAction::SessionsSignedOutByMember, "others", detail, ip).await;
     close_sockets(&state, ended);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -269,6 +291,8 @@ async fn change_password(
     let ended = state
         .db(move |store| store.change_own_password(user.member_id, user.session_id, &password_hash, &token_hash, now))
         .await?;
+    let detail = json!({ "other_sessions_ended": ended.len() });
+    record(&state, Actor::Member(user.member_id), AuditAction::PasswordChanged, userid, detail, ip).await;
     close_sockets(&state, ended);
     Ok(Json(ChangePasswordResponse { token }))
 }
@@ -303,12 +327,14 @@ async fn kiosk_check(
 /// The device of a session asked to wipe reports it done; the session ends as wiped.
 async fn wiped(
     axum::extract::State(state): axum::extract::State<AppState>,
-    WipingSession(session): WipingSession,
+    WipingSession(session, member): WipingSession,
+    ClientIp(ip): ClientIp,
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     if !state.db(move |store| store.report_wiped(session, now)).await? {
         return Err(ApiError::unauthenticated());
     }
+    record(&state, Actor::Member(member), AuditAction::WipeReported, session.to_string(), json!({}), ip).await;
     close_sockets(&state, vec![session]);
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@
 mod admin;
 mod approvals;
 mod attachments;
+mod audit;
 mod auth;
 mod conversations;
 mod directory;
@@ -29,6 +30,7 @@ pub fn api() -> Router<AppState> {
         .merge(directory::router())
         .merge(admin::router())
         .merge(session_admin::router())
+        .merge(audit::router())
         .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())

@@ -19,6 +19,7 @@ use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, ListCursor, RequestStatus,
     SubmitApprovalRequest, Template, TemplateSpec,
 };
+use weft_protocol::audit::{AuditAction, AuditPage};
 use weft_protocol::auth::{
     AdminSessionInfo, DepartmentSessionPolicy, KioskCode, MemberProfile, Role, SessionEnd, SessionInfo,
     SessionPolicies, SessionPolicy, SessionTerms,
@@ -429,6 +430,38 @@ pub trait SessionAdmin {
     fn revoke_kiosk_code(&self, id: KioskCodeId, now: Millis) -> StoreResult<Option<Vec<SessionId>>>;
 }
 
+/// One entry to append to the audit log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub at: Millis,
+    pub actor_id: Option<MemberId>,
+    /// The actor's userid (for a failed sign-in, the name tried).
+    pub actor: String,
+    pub action: AuditAction,
+    pub target: String,
+    pub detail: serde_json::Value,
+    pub address: Option<String>,
+}
+
+/// Most entries one page of the audit log lists.
+pub const MAX_AUDIT_PAGE: usize = 500;
+
+/// Which audit entries to list: newest first, before an id, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    pub action: Option<AuditAction>,
+    pub actor: Option<String>,
+    pub target: Option<String>,
+    pub before: Option<u64>,
+    pub limit: usize,
+}
+
+/// The workspace audit log: appended to, read by administrators, never changed.
+pub trait AuditStore {
+    fn record_audit(&self, record: &AuditRecord) -> StoreResult<()>;
+    fn audit_log(&self, filter: &AuditFilter) -> StoreResult<AuditPage>;
+}
+
 /// Conversations and who takes part in them.
 pub trait ConversationStore {
     /// Creates a conversation as seeded data (no permission checks, no change recorded).
@@ -664,6 +697,7 @@ pub trait Store:
     + DirectoryAdmin
     + SessionStore
     + SessionAdmin
+    + AuditStore
     + ConversationStore
     + MessageStore
     + AttachmentStore
@@ -681,6 +715,7 @@ impl<T> Store for T where
         + DirectoryAdmin
         + SessionStore
         + SessionAdmin
+        + AuditStore
         + ConversationStore
         + MessageStore
         + AttachmentStore

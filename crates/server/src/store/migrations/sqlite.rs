@@ -368,6 +368,26 @@ const MIGRATIONS: &[&str] = &[
     UPDATE sessions SET ends_at = created_at + 7776000000;
     CREATE INDEX sessions_by_kiosk ON sessions(kiosk_code_id) WHERE kiosk_code_id IS NOT NULL;
     "#,
+    // 12: the workspace audit log, append-only like the approval audit (triggers refuse updates
+    //     and deletes).
+    r#"
+    CREATE TABLE audit_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        actor_id TEXT REFERENCES members(id),
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        target   TEXT NOT NULL DEFAULT '',
+        detail   TEXT NOT NULL DEFAULT '{}',
+        address  TEXT
+    );
+    CREATE INDEX audit_log_by_action ON audit_log(action, id);
+    CREATE INDEX audit_log_by_actor ON audit_log(actor, id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -6,6 +6,7 @@ mod approval_cards;
 mod approval_departures;
 mod approvals;
 mod attachments;
+mod audit;
 mod changes;
 mod conversations;
 mod directory;
