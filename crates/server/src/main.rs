@@ -7,7 +7,8 @@
 //! whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed),
 //! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
-//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--bench-members N` (adds `bench0001…` in groups of ten
+//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--upload-quota-mib` (`WEFT_UPLOAD_QUOTA_MIB`, default
+//! 5120: the bytes of files one member may have uploaded), `--bench-members N` (adds `bench0001…` in groups of ten
 //! for the load benchmark, `cargo xtask bench-server`).
 
 use axum::serve::ListenerExt;
@@ -61,6 +62,9 @@ fn options() -> Result<Options, String> {
     if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
         options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
     }
+    if let Ok(mib) = std::env::var("WEFT_UPLOAD_QUOTA_MIB") {
+        options.limits.upload_quota_bytes = parse_number::<u64>("WEFT_UPLOAD_QUOTA_MIB", &mib)? * 1024 * 1024;
+    }
     if let Ok(size) = std::env::var("WEFT_MAX_GROUP_SIZE") {
         options.limits.max_group_size = parse_number("WEFT_MAX_GROUP_SIZE", &size)?;
     }
@@ -89,6 +93,9 @@ fn options() -> Result<Options, String> {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
             }
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
+            "--upload-quota-mib" => {
+                options.limits.upload_quota_bytes = parse_number::<u64>(&flag, &value()?)? * 1024 * 1024;
+            }
             "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
             "--demo" => options.demo = true,
             "--trusted-proxy" => {
@@ -97,7 +104,7 @@ fn options() -> Result<Options, String> {
             "--userid" if admin_create => userid = Some(value()?),
             "--name" if admin_create => name = Some(value()?),
             "--help" | "-h" => {
-                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]".into());
+                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }

@@ -242,11 +242,13 @@ pub struct Limits {
     pub recall_window_ms: i64,
     /// Most participants a group may have.
     pub max_group_size: usize,
+    /// Most bytes of files one member may have uploaded (each upload is at most 25 MiB).
+    pub upload_quota_bytes: u64,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Self { recall_window_ms: 24 * 60 * 60 * 1000, max_group_size: 500 }
+        Self { recall_window_ms: 24 * 60 * 60 * 1000, max_group_size: 500, upload_quota_bytes: 5 * 1024 * 1024 * 1024 }
     }
 }
 
@@ -572,6 +574,8 @@ pub trait AttachmentStore {
     /// The file, if `viewer` uploaded it, takes part in a conversation where it was sent, or may
     /// read an approval request whose form carries it.
     fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>>;
+    /// Bytes of the files `owner` has uploaded, except the upload `except` (a retry of it).
+    fn uploaded_bytes(&self, owner: MemberId, except: ClientId) -> StoreResult<u64>;
     /// The file by id, with no access check (for serving a URL that was signed after one).
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
 }
