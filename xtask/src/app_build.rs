@@ -146,7 +146,7 @@ pub fn run_server(args: &[String]) -> XResult {
     run(Command::new("cargo").args(["build", "--release", "-p", "weft-server"]).current_dir(&root))?;
     step("starting Weft");
     let mut command = Command::new(root.join("target/release/weft-server"));
-    command.args(["--dist", "dist", "--data-dir", "data"]).args(args).current_dir(&root);
+    command.args(["--demo", "--dist", "dist", "--data-dir", "data"]).args(args).current_dir(&root);
     run(&mut command)
 }
 

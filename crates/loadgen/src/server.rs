@@ -71,7 +71,7 @@ impl ServerProcess {
             postgres = Some((server.clone(), name));
         }
         command
-            .args(["--addr", "127.0.0.1:0", "--bench-members", &members.to_string()])
+            .args(["--demo", "--addr", "127.0.0.1:0", "--bench-members", &members.to_string()])
             .arg("--data-dir")
             .arg(&data_dir)
             .arg("--dist")

@@ -235,6 +235,4 @@ pub struct KioskCode {
 pub const MAX_USERNAME_LEN: usize = 64;
 pub const MAX_PASSWORD_LEN: usize = 256;
 pub const MAX_DEVICE_LEN: usize = 120;
-/// A new password's length in bytes.
-pub const MIN_NEW_PASSWORD_LEN: usize = 8;
 pub const MAX_KIOSK_LABEL_LEN: usize = 80;

@@ -890,3 +890,28 @@ fn admin_session_info() {
     }
     "#);
 }
+
+#[test]
+fn audit_entry() {
+    insta::assert_json_snapshot!(weft_protocol::audit::AuditEntry {
+        id: 7,
+        at: 1,
+        actor_id: None,
+        actor: "lisi".into(),
+        action: weft_protocol::audit::AuditAction::SignInDelayed,
+        target: String::new(),
+        detail: serde_json::json!({}),
+        address: Some("203.0.113.7".into()),
+    }, @r#"
+    {
+      "id": 7,
+      "at": 1,
+      "actor_id": null,
+      "actor": "lisi",
+      "action": "sign_in_delayed",
+      "target": "",
+      "detail": {},
+      "address": "203.0.113.7"
+    }
+    "#);
+}

@@ -1,14 +1,12 @@
-//! Credentials and tokens: argon2id password hashes, opaque random session tokens (stored only as
-//! SHA-256 hashes), and the sign-in rate limiter.
+//! Credentials and tokens: argon2id password hashes checked a few at a time (with a bounded
+//! queue), opaque random session tokens (stored only as SHA-256 hashes), and signed links.
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::net::IpAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, mpsc};
-use std::time::{Duration, Instant};
 
 /// Hashes a password with argon2id (the crate's defaults: 19 MiB, 2 passes), as a PHC string.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
@@ -27,7 +25,12 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
 /// two fixed threads bound both, so a wave of sign-ins queues instead of taking the blocking
 /// pool's many threads (and 19 MiB each) at once. (That the blocks go back to the system after
 /// use is `main.rs`'s fixed malloc threshold.)
-const PASSWORD_THREADS: usize = 2;
+pub const PASSWORD_THREADS: usize = 2;
+
+/// Password checks waiting or running at most; beyond it the caller is told to come back
+/// (503 with `Retry-After`) instead of queueing without bound. 32 waiting checks are about 16 s
+/// of work on two threads.
+pub const PASSWORD_QUEUE_LIMIT: usize = 32;
 
 type PasswordJob = Box<dyn FnOnce() + Send>;
 
@@ -52,15 +55,62 @@ static PASSWORD_JOBS: LazyLock<mpsc::Sender<PasswordJob>> = LazyLock::new(|| {
     sender
 });
 
-/// Runs `job` (hashing or verifying a password) on one of the password threads; `None` if it
-/// could not run.
-pub async fn on_password_thread<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+/// Checks queued or running now, and the most that ever ran at once (for tests and figures).
+static PASSWORD_PENDING: AtomicUsize = AtomicUsize::new(0);
+static PASSWORD_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PASSWORD_PEAK_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static PASSWORD_PEAK_PENDING: AtomicUsize = AtomicUsize::new(0);
+
+/// The most password checks that ever ran at the same time in this process.
+pub fn peak_concurrent_password_checks() -> usize {
+    PASSWORD_PEAK_RUNNING.load(Ordering::SeqCst)
+}
+
+/// The most password checks that were ever queued or running at the same time.
+pub fn peak_pending_password_checks() -> usize {
+    PASSWORD_PEAK_PENDING.load(Ordering::SeqCst)
+}
+
+/// Why a password job did not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordJobError {
+    /// [`PASSWORD_QUEUE_LIMIT`] checks are already waiting or running.
+    Busy,
+    /// The password threads are gone.
+    Failed,
+}
+
+/// Leaves the pending count when the job ends or is dropped unrun.
+struct PendingSlot;
+
+impl Drop for PendingSlot {
+    fn drop(&mut self) {
+        PASSWORD_PENDING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `job` (hashing or verifying a password) on one of the password threads, unless the
+/// queue is full.
+pub async fn on_password_thread<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, PasswordJobError> {
+    let admitted = PASSWORD_PENDING.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |pending| {
+        (pending < PASSWORD_QUEUE_LIMIT).then_some(pending + 1)
+    });
+    let Ok(before) = admitted else { return Err(PasswordJobError::Busy) };
+    PASSWORD_PEAK_PENDING.fetch_max(before + 1, Ordering::SeqCst);
+    let slot = PendingSlot;
     let (done, result) = tokio::sync::oneshot::channel();
     let job: PasswordJob = Box::new(move || {
-        let _ = done.send(job());
+        let _slot = slot;
+        let running = PASSWORD_RUNNING.fetch_add(1, Ordering::SeqCst) + 1;
+        PASSWORD_PEAK_RUNNING.fetch_max(running, Ordering::SeqCst);
+        let output = job();
+        PASSWORD_RUNNING.fetch_sub(1, Ordering::SeqCst);
+        let _ = done.send(output);
     });
-    PASSWORD_JOBS.send(job).ok()?;
-    result.await.ok()
+    PASSWORD_JOBS.send(job).map_err(|_| PasswordJobError::Failed)?;
+    result.await.map_err(|_| PasswordJobError::Failed)
 }
 
 /// A fresh session token: 32 random bytes, hex-encoded. Shown to the client once.
@@ -81,60 +131,6 @@ fn to_hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{byte:02x}");
         out
     })
-}
-
-/// Counts failed sign-ins per account and per address within a window, and refuses further
-/// attempts once either passes its limit. Successful sign-ins clear the account's count.
-pub struct LoginLimiter {
-    window: Duration,
-    per_account: u32,
-    per_address: u32,
-    failures: Mutex<HashMap<String, (Instant, u32)>>,
-}
-
-impl LoginLimiter {
-    pub fn new(window: Duration, per_account: u32, per_address: u32) -> Self {
-        Self { window, per_account, per_address, failures: Mutex::new(HashMap::new()) }
-    }
-
-    fn keys(userid: &str, ip: Option<IpAddr>) -> (String, Option<String>) {
-        (format!("user:{}", userid.to_lowercase()), ip.map(|ip| format!("ip:{ip}")))
-    }
-
-    /// `Err(seconds to wait)` when this account or address has failed too often recently.
-    pub fn check(&self, userid: &str, ip: Option<IpAddr>) -> Result<(), u64> {
-        let (user_key, ip_key) = Self::keys(userid, ip);
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        failures.retain(|_, (start, _)| now.duration_since(*start) < self.window);
-        let blocked = |key: &str, limit: u32| {
-            failures
-                .get(key)
-                .filter(|(_, count)| *count >= limit)
-                .map(|(start, _)| self.window.saturating_sub(now.duration_since(*start)).as_secs().max(1))
-        };
-        if let Some(wait) = blocked(&user_key, self.per_account) {
-            return Err(wait);
-        }
-        if let Some(wait) = ip_key.as_deref().and_then(|key| blocked(key, self.per_address)) {
-            return Err(wait);
-        }
-        Ok(())
-    }
-
-    pub fn record_failure(&self, userid: &str, ip: Option<IpAddr>) {
-        let (user_key, ip_key) = Self::keys(userid, ip);
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        for key in std::iter::once(user_key).chain(ip_key) {
-            failures.entry(key).or_insert((now, 0)).1 += 1;
-        }
-    }
-
-    pub fn record_success(&self, userid: &str) {
-        let (user_key, _) = Self::keys(userid, None);
-        self.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(&user_key);
-    }
 }
 
 #[cfg(test)]
@@ -158,19 +154,6 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert_eq!(hash_token(&a), hash_token(&a));
         assert_ne!(hash_token(&a), a);
-    }
-
-    #[test]
-    fn limiter_blocks_after_limit_and_success_clears_account() {
-        let limiter = LoginLimiter::new(Duration::from_secs(60), 3, 100);
-        for _ in 0..3 {
-            assert!(limiter.check("ZhangSan", None).is_ok());
-            limiter.record_failure("zhangsan", None);
-        }
-        assert!(limiter.check("zhangsan", None).is_err());
-        assert!(limiter.check("lisi", None).is_ok());
-        limiter.record_success("zhangsan");
-        assert!(limiter.check("zhangsan", None).is_ok());
     }
 }
 

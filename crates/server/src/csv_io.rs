@@ -97,7 +97,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedImport, Vec<CsvRowError>> {
             });
             continue;
         }
-        let get = |column: &str| columns.get(column).and_then(|i| record.get(*i)).unwrap_or("").trim().to_owned();
+        let get =
+            |column: &str| restored(columns.get(column).and_then(|i| record.get(*i)).unwrap_or("").trim()).to_owned();
         let mut error = |field: &str, message: String| errors.push(CsvRowError { row, field: field.into(), message });
         let userid = get("userid");
         if let Err(message) = validate_userid(&userid) {
@@ -199,26 +200,46 @@ fn fill_password_hashes<E: std::fmt::Display>(
     Ok(())
 }
 
+/// Characters that make a spreadsheet program read a cell as a formula (or split it).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A cell as exported: one that a spreadsheet would run as a formula (`=HYPERLINK(…)`, `+86…`,
+/// `@SUM(…)`) gets a leading apostrophe, which spreadsheets show as text and hide.
+pub fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(FORMULA_STARTS) { format!("'{cell}").into() } else { cell.into() }
+}
+
+/// A cell as imported: the apostrophe [`neutralised`] added is taken off again, so an export reads
+/// back unchanged.
+fn restored(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// The export (and, without rows, the import template), with a byte-order mark so spreadsheet
-/// programs read it as UTF-8.
+/// programs read it as UTF-8. Cells that would run as formulas are neutralised.
 pub fn write(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
     let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
     writer.write_record(CSV_HEADERS)?;
     for row in rows {
-        writer.write_record([
+        let (departments, leader_of) = (row.departments.join(";"), row.leader_of.join(";"));
+        let cells = [
             row.userid.as_str(),
             &row.name,
             &row.alias,
             &row.position,
             &row.mobile,
             &row.email,
-            &row.departments.join(";"),
+            &departments,
             &row.main_department,
-            &row.leader_of.join(";"),
+            &leader_of,
             &row.direct_leader,
             row.status.as_str(),
             "",
-        ])?;
+        ];
+        writer.write_record(cells.iter().map(|cell| neutralised(cell).into_owned()))?;
     }
     writer.into_inner().map_err(|err| csv::Error::from(err.into_error()))
 }
@@ -275,5 +296,35 @@ mod tests {
         );
         assert_eq!(back.status, Some(MemberStatus::Disabled));
         assert_eq!(parsed.passwords, vec![None]);
+    }
+
+    #[test]
+    fn cells_that_would_run_as_formulas_are_neutralised_and_read_back_unchanged() {
+        let row = ExportRow {
+            userid: "eve".into(),
+            name: "=HYPERLINK(\"http://evil.example\",\"click\")".into(),
+            alias: "@SUM(A1)".into(),
+            position: "-2+3".into(),
+            mobile: "+8613800000000".into(),
+            email: "eve@weft.example".into(),
+            departments: vec!["研发部".into()],
+            main_department: "研发部".into(),
+            leader_of: Vec::new(),
+            direct_leader: String::new(),
+            status: MemberStatus::Active,
+        };
+        let bytes = write(std::slice::from_ref(&row)).expect("export");
+        let text = String::from_utf8(bytes.clone()).expect("utf-8");
+        for cell in ["'=HYPERLINK", "'@SUM(A1)", "'-2+3", "'+8613800000000"] {
+            assert!(text.contains(cell), "{cell} neutralised in {text}");
+        }
+        assert!(!text.contains(",=") && !text.contains(",@") && !text.contains(",+"), "{text}");
+        let parsed = parse(&bytes).expect("reads back");
+        assert_eq!(parsed.rows[0].name, row.name);
+        assert_eq!(parsed.rows[0].alias, "@SUM(A1)");
+        assert_eq!(parsed.rows[0].position, "-2+3");
+        assert_eq!(parsed.rows[0].mobile, "+8613800000000");
+        // An apostrophe before anything else is the member's own.
+        assert_eq!(restored("'Connor"), "'Connor");
     }
 }

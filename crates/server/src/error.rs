@@ -20,6 +20,8 @@ pub struct ApiError {
     /// Boxed: refusals carry names, and every handler returns `Result<_, ApiError>`.
     pub reason: Option<Box<Refusal>>,
     pub problems: Vec<FieldProblem>,
+    /// Seconds for a `Retry-After` header (429 and 503 answers).
+    pub retry_after: Option<u64>,
 }
 
 /// The status and code of a refusal: 404 when the thing is not revealed, 403 when the member may
@@ -73,7 +75,17 @@ pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), reason: None, problems: Vec::new() }
+        Self { status, code, message: message.into(), reason: None, problems: Vec::new(), retry_after: None }
+    }
+
+    /// The same error, telling the client when to try again.
+    pub fn retry_after(self, seconds: u64) -> Self {
+        Self { retry_after: Some(seconds.max(1)), ..self }
+    }
+
+    /// 503: the server cannot take this now (password checks queued full, a slow request).
+    pub fn busy(message: impl Into<String>, retry_after_seconds: u64) -> Self {
+        Self::new(StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy, message).retry_after(retry_after_seconds)
     }
 
     /// A refusal by a domain rule, with its status, its English message and its typed reason.
@@ -126,7 +138,11 @@ impl IntoResponse for ApiError {
             reason: self.reason.map(|reason| *reason),
             problems: self.problems,
         };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

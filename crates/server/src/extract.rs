@@ -4,13 +4,14 @@
 use crate::AppState;
 use crate::auth::hash_token;
 use crate::error::ApiError;
+use crate::store::{ActiveSession, TokenStatus};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use std::net::{IpAddr, SocketAddr};
-use weft_protocol::auth::Role;
+use weft_protocol::auth::{Role, SessionEnd};
 use weft_protocol::{ErrorCode, MemberId, SessionId};
 
 /// JSON body whose rejections (wrong content type, malformed JSON, not an object, wrong types,
@@ -84,15 +85,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// The caller's address when the server runs on a real listener (absent in in-process tests).
+/// The caller's address when the server runs on a real listener (absent in in-process tests
+/// unless a test sets `ConnectInfo`); behind a configured trusted proxy, the client's address
+/// from `X-Forwarded-For`.
 pub struct ClientIp(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+impl FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let addr = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
-        Ok(Self(addr))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<SocketAddr>>().map(|info| info.0.ip());
+        let forwarded: Vec<&str> =
+            parts.headers.get_all("x-forwarded-for").iter().filter_map(|value| value.to_str().ok()).collect();
+        Ok(Self(state.trusted_proxies.client_address(peer, &forwarded)))
     }
 }
 
@@ -122,28 +127,80 @@ impl FromRequestParts<AppState> for AdminUser {
     }
 }
 
+/// The bearer token of a request, if it carries one.
+fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|header| header.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|token| !token.is_empty())
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .ok_or_else(ApiError::unauthenticated)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .map(str::trim)
-            .filter(|token| !token.is_empty())
-            .ok_or_else(ApiError::unauthenticated)?;
-        authenticate(state, token).await?.ok_or_else(ApiError::unauthenticated)
+        let token = bearer_token(parts).ok_or_else(ApiError::unauthenticated)?;
+        match token_status(state, token).await? {
+            TokenStatus::Admitted(session) => Ok(session.into()),
+            TokenStatus::WipeRequired(_) => Err(wipe_required()),
+            TokenStatus::Ended(reason) => Err(session_ended(reason)),
+            TokenStatus::Unknown => Err(ApiError::unauthenticated()),
+        }
     }
 }
 
-/// Looks a session token up; `None` when it is unknown, revoked or its member is disabled.
-pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthUser>, ApiError> {
+/// A session whose device an administrator asked to wipe: the one caller of the wipe report.
+#[derive(Debug, Clone, Copy)]
+pub struct WipingSession(pub SessionId, pub MemberId);
+
+impl FromRequestParts<AppState> for WipingSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = bearer_token(parts).ok_or_else(ApiError::unauthenticated)?;
+        match token_status(state, token).await? {
+            TokenStatus::WipeRequired(session) => Ok(Self(session.id, session.member_id)),
+            TokenStatus::Admitted(_) => {
+                Err(ApiError::new(StatusCode::CONFLICT, ErrorCode::Conflict, "no wipe was asked of this session"))
+            }
+            TokenStatus::Ended(reason) => Err(session_ended(reason)),
+            TokenStatus::Unknown => Err(ApiError::unauthenticated()),
+        }
+    }
+}
+
+impl From<ActiveSession> for AuthUser {
+    fn from(session: ActiveSession) -> Self {
+        Self { member_id: session.member_id, session_id: session.id, role: session.role }
+    }
+}
+
+fn wipe_required() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        ErrorCode::WipeRequired,
+        "an administrator asked this device to wipe its data; report it with POST /api/v1/auth/wiped",
+    )
+}
+
+fn session_ended(reason: SessionEnd) -> ApiError {
+    ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthenticated, crate::domain::sessions::ended_message(reason))
+}
+
+async fn token_status(state: &AppState, token: &str) -> Result<TokenStatus, ApiError> {
     let token_hash = hash_token(token);
-    let now = crate::now_millis();
-    let session = state.db(move |store| store.session_by_token(&token_hash, now)).await?;
-    Ok(session.map(|session| AuthUser { member_id: session.member_id, session_id: session.id, role: session.role }))
+    let now = state.clock.now();
+    state.db(move |store| store.session_by_token(&token_hash, now)).await
+}
+
+/// Looks a session token up; `None` when it is unknown, ended, asked to wipe, or its member is
+/// disabled.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<AuthUser>, ApiError> {
+    Ok(match token_status(state, token).await? {
+        TokenStatus::Admitted(session) => Some(session.into()),
+        TokenStatus::WipeRequired(_) | TokenStatus::Ended(_) | TokenStatus::Unknown => None,
+    })
 }

@@ -4,16 +4,19 @@
 pub mod approvals;
 pub mod auth;
 pub mod blobs;
+pub mod clock;
 pub mod csv_io;
 pub mod directory;
 pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod hub;
+pub mod proxies;
 mod routes;
 pub mod search_keys;
 pub mod seed;
 pub mod seed_bench;
+pub mod sign_in_guard;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
@@ -22,7 +25,7 @@ pub use domain::visibility;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, Method, Uri, header};
+use axum::http::{HeaderValue, Method, StatusCode, Uri, header};
 use error::ApiError;
 use hub::Hub;
 use static_files::Assets;
@@ -43,7 +46,15 @@ pub const THUMBNAIL_DECODES: usize = 2;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub hub: Hub,
-    pub limiter: Arc<auth::LoginLimiter>,
+    /// Failed sign-ins per address and per account at an address.
+    pub sign_in_guard: Arc<sign_in_guard::SignInGuard>,
+    /// Now, for sessions (a manual clock in tests).
+    pub clock: clock::Clock,
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Arc<proxies::TrustedProxies>,
+    /// How often an open live socket checks that its session still admits it (idle time,
+    /// lifetime, wipe request): the longest an ended session's socket stays open.
+    pub session_recheck: Duration,
     pub assets: Arc<Assets>,
     pub limits: store::Limits,
     /// Uploaded files' bytes.
@@ -55,7 +66,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State with the default sign-in limits: per 15 minutes, 10 failures per account and 50 per address.
+    /// State with the default sign-in limits: per 15 minutes, 50 failures per address, and 5
+    /// free tries per account from one address before tries from there are spaced out.
     pub fn new(store: Arc<dyn Store>, assets: Assets, blobs: blobs::BlobStore) -> Self {
         let hub = Hub::new();
         // New messages are announced to the hub in feed order, rendered once (see `hub`).
@@ -63,7 +75,10 @@ impl AppState {
         Self {
             store,
             hub,
-            limiter: Arc::new(auth::LoginLimiter::new(Duration::from_secs(15 * 60), 10, 50)),
+            sign_in_guard: Arc::new(sign_in_guard::SignInGuard::new(Duration::from_secs(15 * 60), 50, 5)),
+            clock: clock::Clock::system(),
+            trusted_proxies: Arc::new(proxies::TrustedProxies::default()),
+            session_recheck: Duration::from_secs(30),
             assets: Arc::new(assets),
             limits: store::Limits::default(),
             blobs: Arc::new(blobs),
@@ -83,21 +98,82 @@ impl AppState {
     }
 }
 
+/// How long an API request may take before it is answered 503 (the live socket, uploads and
+/// the CSV import are exempt: they are long by nature).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What the browser may use: no camera, microphone, location, payment or USB for this origin.
+const PERMISSIONS_POLICY: &str =
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
+
+/// HSTS for a year when the request came over HTTPS through a trusted proxy (the server itself
+/// speaks plain HTTP: TLS ends at the proxy, see README "Serving it").
+const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// The whole server as one router.
 pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
     let api = routes::api()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let proxies = Arc::clone(&state.trusted_proxies);
     Router::new()
         .nest("/api/v1", api)
         .fallback(serve_app)
         .with_state(state)
+        .layer(axum::middleware::from_fn(time_limit))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, csp))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
         .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static(PERMISSIONS_POLICY),
+        ))
+        .layer(axum::middleware::from_fn(move |request, next| strict_transport(Arc::clone(&proxies), request, next)))
+}
+
+/// Adds HSTS to answers of requests that reached a trusted proxy over HTTPS.
+async fn strict_transport(
+    proxies: Arc<proxies::TrustedProxies>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|info| info.0.ip());
+    let proto = request.headers().get("x-forwarded-proto").and_then(|value| value.to_str().ok());
+    let https = proxies.forwarded_https(peer, proto);
+    let mut response = next.run(request).await;
+    if https {
+        response.headers_mut().insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static(HSTS));
+    }
+    response
+}
+
+/// Answers 503 when a request runs past [`REQUEST_TIMEOUT`].
+async fn time_limit(request: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    let path = request.uri().path();
+    let long_by_nature =
+        path == "/api/v1/live" || path == "/api/v1/attachments" || path == "/api/v1/admin/members/import";
+    if long_by_nature {
+        return next.run(request).await;
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            weft_protocol::ErrorCode::Busy,
+            format!("the request took longer than {} s; try again", REQUEST_TIMEOUT.as_secs()),
+        )),
+    }
 }
 
 async fn serve_app(

@@ -1,10 +1,14 @@
-//! `weft-server`: starts the workspace API server on an embedded SQLite database, seeding the
-//! demo organisation on first start, and serves the built app.
+//! `weft-server`: starts the workspace API server on an embedded SQLite database (or PostgreSQL)
+//! and serves the built app. It starts empty: `weft-server admin create --userid … --name …`
+//! makes the first administrator; `--demo` (`WEFT_DEMO=1`) seeds the demo organisation instead.
 //!
 //! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
+//! `--trusted-proxy LIST` (`WEFT_TRUSTED_PROXIES`: addresses or networks of reverse proxies
+//! whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed),
 //! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
-//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--bench-members N` (adds `bench0001…` in groups of ten
+//! (`WEFT_MAX_GROUP_SIZE`, default 500), `--upload-quota-mib` (`WEFT_UPLOAD_QUOTA_MIB`, default
+//! 5120: the bytes of files one member may have uploaded), `--bench-members N` (adds `bench0001…` in groups of ten
 //! for the load benchmark, `cargo xtask bench-server`).
 
 use axum::serve::ListenerExt;
@@ -12,10 +16,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use weft_server::blobs::BlobStore;
-use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, seed_demo};
+use weft_server::proxies::TrustedProxies;
+use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, create_administrator, seed_demo};
 use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
-use weft_server::store::{Limits, PostgresTarget, SqlStore};
+use weft_server::store::{Limits, MemberStore, PostgresTarget, SqlStore};
 use weft_server::{AppState, app, now_millis};
 
 struct Options {
@@ -28,6 +33,11 @@ struct Options {
     dist: PathBuf,
     limits: Limits,
     bench_members: usize,
+    /// Seed the demo organisation into an empty database.
+    demo: bool,
+    trusted_proxies: TrustedProxies,
+    /// `admin create`: the first administrator's userid and name.
+    new_admin: Option<(String, String)>,
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -44,14 +54,33 @@ fn options() -> Result<Options, String> {
         dist: env("WEFT_DIST", "dist").into(),
         limits: Limits::default(),
         bench_members: 0,
+        demo: std::env::var("WEFT_DEMO").is_ok_and(|value| value == "1" || value == "true"),
+        trusted_proxies: TrustedProxies::parse(&env("WEFT_TRUSTED_PROXIES", ""))
+            .map_err(|err| format!("WEFT_TRUSTED_PROXIES: {err}"))?,
+        new_admin: None,
     };
     if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
         options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
     }
+    if let Ok(mib) = std::env::var("WEFT_UPLOAD_QUOTA_MIB") {
+        options.limits.upload_quota_bytes = parse_number::<u64>("WEFT_UPLOAD_QUOTA_MIB", &mib)? * 1024 * 1024;
+    }
     if let Ok(size) = std::env::var("WEFT_MAX_GROUP_SIZE") {
         options.limits.max_group_size = parse_number("WEFT_MAX_GROUP_SIZE", &size)?;
     }
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args().skip(1).peekable();
+    let admin_create = args.peek().is_some_and(|first| first == "admin");
+    let (mut userid, mut name) = (None, None);
+    if admin_create {
+        args.next();
+        if args.next().as_deref() != Some("create") {
+            return Err(
+                "usage: weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL] \
+                 (the password is read from WEFT_ADMIN_PASSWORD or the first line of standard input)"
+                    .into(),
+            );
+        }
+    }
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
@@ -64,11 +93,26 @@ fn options() -> Result<Options, String> {
                 options.limits.recall_window_ms = parse_number::<i64>(&flag, &value()?)? * 3_600_000;
             }
             "--max-group-size" => options.limits.max_group_size = parse_number(&flag, &value()?)?,
+            "--upload-quota-mib" => {
+                options.limits.upload_quota_bytes = parse_number::<u64>(&flag, &value()?)? * 1024 * 1024;
+            }
             "--bench-members" => options.bench_members = parse_number(&flag, &value()?)?,
+            "--demo" => options.demo = true,
+            "--trusted-proxy" => {
+                options.trusted_proxies = TrustedProxies::parse(&value()?).map_err(|err| format!("{flag}: {err}"))?;
+            }
+            "--userid" if admin_create => userid = Some(value()?),
+            "--name" if admin_create => name = Some(value()?),
             "--help" | "-h" => {
-                return Err("usage: weft-server [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--recall-window-hours N] [--max-group-size N] [--bench-members N]".into());
+                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
+        }
+    }
+    if admin_create {
+        match (userid, name) {
+            (Some(userid), Some(name)) => options.new_admin = Some((userid, name)),
+            _ => return Err("admin create needs --userid and --name".into()),
         }
     }
     if let Some(url) = &options.database_url
@@ -128,26 +172,63 @@ async fn serve_main() -> std::process::ExitCode {
     }
 }
 
-async fn run() -> Result<(), String> {
-    let options = options()?;
+/// Opens the database the options name; returns it and how to print where it is.
+fn open_store(options: &Options) -> Result<(SqlStore, String), String> {
     std::fs::create_dir_all(&options.data_dir)
         .map_err(|err| format!("cannot create data folder {}: {err}", options.data_dir.display()))?;
-    let (store, database) = match &options.database_url {
+    match &options.database_url {
         Some(url) => {
             let target =
                 PostgresTarget { synchronous_commit: options.synchronous_commit, ..PostgresTarget::new(url.clone()) };
             let store = SqlStore::open_postgres(&target)
                 .map_err(|err| format!("cannot open the PostgreSQL database: {err}"))?;
-            (store, without_password(url))
+            Ok((store, without_password(url)))
         }
         None => {
             let db_path = options.data_dir.join("weft.sqlite3");
             let store = SqlStore::open(&db_path).map_err(|err| format!("cannot open {}: {err}", db_path.display()))?;
-            (store, db_path.display().to_string())
+            Ok((store, db_path.display().to_string()))
+        }
+    }
+}
+
+/// `weft-server admin create`: the first (or another) administrator, with a password from
+/// `WEFT_ADMIN_PASSWORD` or the first line of standard input.
+fn create_admin(options: &Options, userid: &str, name: &str) -> Result<(), String> {
+    weft_server::directory::check_userid(userid).map_err(|err| err.message)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("--name: the administrator's name, as colleagues see it".into());
+    }
+    let password = match std::env::var("WEFT_ADMIN_PASSWORD") {
+        Ok(password) => password,
+        Err(_) => {
+            eprintln!("password for {userid} (at least 8 characters), then Enter:");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line).map_err(|err| format!("cannot read the password: {err}"))?;
+            line.trim_end_matches(['\r', '\n']).to_owned()
         }
     };
-    let seeded =
-        seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?;
+    weft_server::directory::check_password(&password).map_err(|err| err.message)?;
+    let hash = weft_server::auth::hash_password(&password).map_err(|err| format!("cannot hash the password: {err}"))?;
+    let (store, database) = open_store(options)?;
+    create_administrator(&store, userid, name, hash).map_err(|err| format!("cannot create {userid}: {err}"))?;
+    println!("administrator {userid} created in {database}; sign in at the server's address");
+    Ok(())
+}
+
+async fn run() -> Result<(), String> {
+    let options = options()?;
+    if let Some((userid, name)) = &options.new_admin {
+        return create_admin(&options, userid, name);
+    }
+    let (store, database) = open_store(&options)?;
+    let seeded = if options.demo {
+        seed_demo(&store, now_millis()).map_err(|err| format!("seeding the demo organisation failed: {err}"))?
+    } else {
+        false
+    };
+    let empty = store.is_empty().map_err(|err| format!("cannot read the database: {err}"))?;
     let bench = seed_bench(&store, options.bench_members, now_millis())
         .map_err(|err| format!("seeding the bench members failed: {err}"))?;
     let assets = Assets::load(&options.dist).map_err(|err| format!("cannot read {}: {err}", options.dist.display()))?;
@@ -158,6 +239,7 @@ async fn run() -> Result<(), String> {
         BlobStore::open(&options.data_dir.join("blobs")).map_err(|err| format!("cannot open the file store: {err}"))?;
     let mut state = AppState::new(Arc::new(store), assets, blobs);
     state.limits = options.limits;
+    state.trusted_proxies = Arc::new(options.trusted_proxies.clone());
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;
@@ -165,7 +247,13 @@ async fn run() -> Result<(), String> {
 
     println!("Weft is running at http://{local}/");
     println!("  data: {database}{}", if seeded { " (demo organisation seeded)" } else { "" });
-    println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+    if options.demo {
+        println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+    } else if empty {
+        println!("  no members yet: create the first administrator with");
+        println!("    weft-server admin create --userid admin --name 管理员  (same --data-dir / --database-url)");
+        println!("  or start with --demo to try the demo organisation");
+    }
     if bench > 0 {
         println!("  bench members: {} in groups of {BENCH_GROUP_SIZE} (password \"{BENCH_PASSWORD}\")", bench);
     }

@@ -206,3 +206,46 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
     }
     Ok(true)
 }
+
+/// The root department of an organisation set up without the demo.
+pub const FIRST_DEPARTMENT: (&str, &str) = ("root", "本组织 Our organisation");
+
+/// Creates an administrator for a server started without the demo (`weft-server admin create`):
+/// in an empty store, with the root department [`FIRST_DEPARTMENT`] (renamed later in the admin
+/// console); otherwise in the existing root department (`root` in both cases). Refuses a userid already taken.
+pub fn create_administrator(
+    store: &dyn Store,
+    userid: &str,
+    name: &str,
+    password_hash: String,
+) -> StoreResult<MemberId> {
+    if store.is_empty()? {
+        store.insert_department(FIRST_DEPARTMENT.0, FIRST_DEPARTMENT.1, None, 0)?;
+    }
+    if store.credentials(userid)?.is_some() {
+        return Err(StoreError::Conflict(format!("the userid {userid} is taken")));
+    }
+    // Both the demo and a first administrator make the root department `root`.
+    let root = DepartmentId::from(FIRST_DEPARTMENT.0);
+    let id = MemberId(Uuid::now_v7());
+    store.insert_member(&NewMember {
+        id,
+        userid: userid.into(),
+        input: MemberInput {
+            name: name.into(),
+            alias: String::new(),
+            position: String::new(),
+            mobile: String::new(),
+            email: String::new(),
+            main_department: root.clone(),
+            departments: vec![root],
+            leader_of: Vec::new(),
+            direct_leader: None,
+            avatar: String::new(),
+            role: Role::Admin,
+        },
+        password_hash,
+        status: MemberStatus::Active,
+    })?;
+    Ok(id)
+}

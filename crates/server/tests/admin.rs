@@ -83,7 +83,7 @@ async fn every_admin_route_requires_an_administrator() {
 }
 
 #[tokio::test]
-async fn a_member_made_admin_gets_in_and_one_demoted_is_refused_at_once() {
+async fn a_changed_role_rotates_the_members_sessions_and_the_new_rights_hold_at_once() {
     let app = TestApp::new();
     let admin = app.login("admin").await;
     let ids = app.member_ids(&admin).await;
@@ -98,6 +98,13 @@ async fn a_member_made_admin_gets_in_and_one_demoted_is_refused_at_once() {
         .call(Method::PUT, &format!("/api/v1/admin/members/{}", ids["chenjing"]), Some(&admin), Some(body.clone()))
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // The token issued under the old role is over; a new sign-in carries the new rights.
+    assert_error(
+        &app.call(Method::GET, "/api/v1/admin/visibility", Some(&token), None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    let token = app.login("chenjing").await;
     assert_eq!(app.call(Method::GET, "/api/v1/admin/visibility", Some(&token), None).await.status, StatusCode::OK);
     let mut body = body;
     body["role"] = json!("member");
@@ -106,8 +113,8 @@ async fn a_member_made_admin_gets_in_and_one_demoted_is_refused_at_once() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_error(
         &app.call(Method::GET, "/api/v1/admin/visibility", Some(&token), None).await,
-        StatusCode::FORBIDDEN,
-        "forbidden",
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
     );
 }
 

@@ -133,3 +133,25 @@ async fn uploads_are_idempotent_bounded_and_validated() {
         .await;
     assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
 }
+
+#[tokio::test]
+async fn a_member_cannot_upload_past_their_quota_but_may_retry_an_upload() {
+    let mut app = TestApp::new();
+    app.state.limits.upload_quota_bytes = (PNG.len() * 2 + PNG.len() / 2) as u64;
+    let zhangsan = app.login("zhangsan").await;
+    let first = Uuid::new_v4();
+    for client_id in [first, Uuid::new_v4()] {
+        let (status, body) = app.upload(&zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={}&name=c.png", Uuid::new_v4()), PNG).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
+    assert!(body["message"].as_str().is_some_and(|m| m.starts_with("file:") && m.contains("quota")), "{body}");
+    // A retry of an upload already counted is not refused.
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={first}&name=a.png"), PNG).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // Another member's quota is their own.
+    let lisi = app.login("lisi").await;
+    let (status, _) = app.upload(&lisi, &format!("client_id={}&name=d.png", Uuid::new_v4()), PNG).await;
+    assert_eq!(status, StatusCode::CREATED);
+}

@@ -47,21 +47,66 @@ async fn empty_fields_name_the_field() {
     assert!(reply.body["message"].as_str().is_some_and(|m| m.starts_with("password")));
 }
 
+/// A sign-in attempt from a peer address.
+async fn sign_in_from(app: &TestApp, peer: &str, username: &str, password: &str) -> common::Reply {
+    let body = json!({"username": username, "password": password});
+    app.call_as(Some(peer), &[], Method::POST, "/api/v1/auth/login", None, Some(body)).await
+}
+
 #[tokio::test]
-async fn repeated_failures_are_rate_limited_even_with_the_right_password() {
+async fn failures_from_one_address_slow_that_address_down_but_never_lock_the_member_out() {
     let app = TestApp::new();
-    for _ in 0..10 {
-        let reply = app
-            .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "lisi", "password": "guess"})))
-            .await;
+    const ATTACKER: &str = "203.0.113.9";
+    for _ in 0..5 {
+        assert_error(&sign_in_from(&app, ATTACKER, "lisi", "guess").await, StatusCode::UNAUTHORIZED, "bad_credentials");
+    }
+    // From the attacker's address, even the right password now waits, and is told how long.
+    let reply = sign_in_from(&app, ATTACKER, "lisi", "weft-demo").await;
+    assert_error(&reply, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert_eq!(reply.headers["retry-after"], "1");
+    // lisi, from her own address, signs in at once; so does another account from anywhere.
+    assert_eq!(sign_in_from(&app, "198.51.100.4", "lisi", "weft-demo").await.status, StatusCode::OK);
+    assert_eq!(sign_in_from(&app, ATTACKER, "zhangsan", "weft-demo").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn too_many_failures_from_one_address_refuse_it_for_every_account() {
+    let app = TestApp::new();
+    const ATTACKER: &str = "2001:db8::66";
+    for n in 0..50 {
+        let reply = sign_in_from(&app, ATTACKER, &format!("nobody{n}"), "guess").await;
         assert_error(&reply, StatusCode::UNAUTHORIZED, "bad_credentials");
     }
-    let reply = app
-        .call(Method::POST, "/api/v1/auth/login", None, Some(json!({"username": "lisi", "password": "weft-demo"})))
-        .await;
+    let reply = sign_in_from(&app, ATTACKER, "zhangsan", "weft-demo").await;
     assert_error(&reply, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
-    // Another account is unaffected.
-    assert!(!app.login("zhangsan").await.is_empty());
+    assert!(reply.headers["retry-after"].to_str().expect("seconds").parse::<u64>().expect("number") > 60);
+    assert_eq!(sign_in_from(&app, "2001:db8::1", "zhangsan", "weft-demo").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+    let mut app = TestApp::new();
+    // Without a trusted proxy, a client cannot pick the address its failures count against.
+    let spoof = [("x-forwarded-for", "192.0.2.200")];
+    for _ in 0..6 {
+        let body = json!({"username": "wangwu", "password": "guess"});
+        app.call_as(Some("203.0.113.5"), &spoof, Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+    }
+    let body = json!({"username": "wangwu", "password": "weft-demo"});
+    let reply = app.call_as(Some("203.0.113.5"), &spoof, Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+    assert_error(&reply, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+
+    // Behind a trusted proxy, the client's address is the forwarded one, and it is what the
+    // session list shows.
+    app.state.trusted_proxies =
+        std::sync::Arc::new(weft_server::proxies::TrustedProxies::parse("10.0.0.0/8").expect("list"));
+    let forwarded = [("x-forwarded-for", "198.51.100.23")];
+    let body = json!({"username": "wangwu", "password": "weft-demo"});
+    let reply = app.call_as(Some("10.1.2.3"), &forwarded, Method::POST, "/api/v1/auth/login", None, Some(body)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let token = reply.body["token"].as_str().expect("token").to_owned();
+    let list = app.call(Method::GET, "/api/v1/auth/sessions", Some(&token), None).await;
+    assert_eq!(list.body[0]["address"], "198.51.100.23");
 }
 
 #[tokio::test]

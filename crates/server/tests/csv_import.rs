@@ -364,3 +364,32 @@ async fn twenty_thousand_members_measured() {
     let all = app.pull_all(&viewer, 0).await;
     println!("feed pull from zero ({} changes): {:?}", all.len(), started.elapsed());
 }
+
+const HEADER: &str =
+    "userid,name,alias,position,mobile,email,departments,main_department,leader_of,direct_leader,status,password";
+
+#[tokio::test]
+async fn a_password_set_by_import_ends_the_members_sessions() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let member = app.login("maqiang").await;
+    let csv = format!(
+        "{HEADER}\nmaqiang,马强,Ma Qiang,运维工程师 SRE,,,{ROOT}/研发部 Engineering/后端组 Backend,,,,,a new password 1\n"
+    );
+    let reply = import(&app, &admin, csv).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let me = app.call(Method::GET, "/api/v1/me", Some(&member), None).await;
+    common::assert_error(&me, StatusCode::UNAUTHORIZED, "unauthenticated");
+    assert_eq!(app.try_login("maqiang", "a new password 1").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_import_cannot_disable_the_last_active_administrator() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let row = format!("admin,管理员,Administrator,系统管理员 IT Administrator,,,{ROOT}/总经办 CEO Office,,,,disabled,");
+    let reply = import(&app, &admin, format!("{HEADER}\n{row}\n")).await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", reply.body);
+    assert!(reply.body.to_string().contains("without an active administrator"), "{}", reply.body);
+    assert_eq!(app.call(Method::GET, "/api/v1/me", Some(&admin), None).await.status, StatusCode::OK);
+}

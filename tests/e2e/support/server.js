@@ -16,7 +16,7 @@ export const DEMO_PASSWORD = "weft-demo";
  */
 export async function startServer({ dataDir, port = 0, dist = DIST } = {}) {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), "weft-e2e-"));
-  const child = spawn(BIN, ["--addr", `127.0.0.1:${port}`, "--data-dir", dir, "--dist", dist], {
+  const child = spawn(BIN, ["--demo", "--addr", `127.0.0.1:${port}`, "--data-dir", dir, "--dist", dist], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? "warn" },
   });

@@ -6,6 +6,7 @@
 //! Writes wake every live socket: each pulls its member's feed, which shows only what that member
 //! may see. Disabling (or deleting, or a new password) also closes the member's sockets.
 
+use super::audit::{Actor, record};
 use crate::AppState;
 use crate::csv_io;
 use crate::directory::{check_password, check_userid, member_input};
@@ -21,7 +22,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde::Deserialize;
+use serde_json::json;
 use uuid::Uuid;
+use weft_protocol::audit::AuditAction;
 use weft_protocol::directory::{
     CreateDepartmentRequest, CreateMemberRequest, CsvImportError, CsvRowError, Department, DirectoryMember,
     HideMemberRequest, ImportSummary, MemberFields, MemberStatus, SetDepartmentScopeRequest, SetPasswordRequest,
@@ -49,20 +52,17 @@ pub fn router() -> Router<AppState> {
         .route("/admin/visibility/members/{id}", put(hide).delete(unhide))
 }
 
+/// Records an administrator's write in the audit log.
+async fn audited(state: &AppState, admin: MemberId, action: AuditAction, target: String, detail: serde_json::Value) {
+    record(state, Actor::Member(admin), action, target, detail, None).await;
+}
+
 /// Closes the live sockets of ended sessions and wakes everyone for the directory change.
 fn announce(state: &AppState, ended: Vec<SessionId>) {
     for session in ended {
         state.hub.publish(HubEvent::SessionEnded { session });
     }
     state.hub.changed_for_everyone();
-}
-
-async fn hash(password: String) -> Result<String, ApiError> {
-    let hashed = crate::auth::on_password_thread(move || crate::auth::hash_password(&password)).await;
-    hashed.ok_or_else(ApiError::internal)?.map_err(|err| {
-        tracing::error!(error = %err, "hashing a password failed");
-        ApiError::internal()
-    })
 }
 
 async fn create_member(
@@ -76,13 +76,15 @@ async fn create_member(
     let (password_hash, status) = match request.password {
         Some(password) => {
             check_password(&password)?;
-            (hash(password).await?, MemberStatus::Active)
+            (super::auth::hash_new_password(password).await?, MemberStatus::Active)
         }
         None => (String::new(), MemberStatus::Invited),
     };
     let member = NewMember { id: MemberId(Uuid::now_v7()), userid, input, password_hash, status };
     let now = crate::now_millis();
     let card = state.db(move |store| store.create_member(admin.member_id, &member, now)).await?;
+    let detail = json!({ "name": card.name, "role": card.role, "status": card.status });
+    audited(&state, admin.member_id, AuditAction::MemberCreated, card.userid.clone(), detail).await;
     announce(&state, Vec::new());
     Ok((StatusCode::CREATED, Json(card)))
 }
@@ -95,8 +97,16 @@ async fn update_member(
 ) -> Result<Json<DirectoryMember>, ApiError> {
     let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
-    let card = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
-    announce(&state, Vec::new());
+    let before = state.db(move |store| store.member_profile(id)).await?;
+    let (card, ended) = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
+    let old_role = before.map(|profile| profile.role);
+    let (action, detail) = if old_role.is_some_and(|role| role != card.role) {
+        (AuditAction::RoleChanged, json!({ "from": old_role, "to": card.role, "sessions_ended": ended.len() }))
+    } else {
+        (AuditAction::MemberUpdated, json!({ "fields": fields }))
+    };
+    audited(&state, admin.member_id, action, card.userid.clone(), detail).await;
+    announce(&state, ended);
     Ok(Json(card))
 }
 
@@ -109,6 +119,8 @@ async fn set_status(
     let now = crate::now_millis();
     let actor = admin.0.member_id;
     let (card, ended) = state.db(move |store| store.set_member_status(actor, id, status, now)).await?;
+    let action = if status == MemberStatus::Active { AuditAction::MemberEnabled } else { AuditAction::MemberDisabled };
+    audited(state, actor, action, card.userid.clone(), json!({ "sessions_ended": ended.len() })).await;
     announce(state, ended);
     Ok(Json(card))
 }
@@ -132,14 +144,16 @@ async fn enable_member(
 
 async fn set_password(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(request): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     check_password(&request.password)?;
-    let password_hash = hash(request.password).await?;
+    let password_hash = super::auth::hash_new_password(request.password).await?;
     let now = crate::now_millis();
     let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;
+    let detail = json!({ "sessions_ended": ended.len() });
+    audited(&state, admin.member_id, AuditAction::PasswordSetByAdmin, id.to_string(), detail).await;
     announce(&state, ended);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -151,6 +165,7 @@ async fn delete_member(
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     let ended = state.db(move |store| store.delete_member(admin.member_id, id, now)).await?;
+    audited(&state, admin.member_id, AuditAction::MemberDeleted, id.to_string(), json!({})).await;
     announce(&state, ended);
     Ok(StatusCode::NO_CONTENT)
 }
@@ -182,7 +197,7 @@ struct ImportQuery {
 /// run, only reports the problems or the would-be summary.
 async fn import(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -217,6 +232,8 @@ async fn import(
     match outcome {
         Ok((summary, ended)) => {
             if !dry_run {
+                let detail = json!({ "summary": summary, "sessions_ended": ended.len() });
+                audited(&state, admin.member_id, AuditAction::MembersImported, "members.csv".into(), detail).await;
                 announce(&state, ended);
             }
             Ok(Json::<ImportSummary>(summary).into_response())
@@ -241,9 +258,11 @@ fn csv_failed(err: &csv::Error) -> ApiError {
 }
 
 /// Every member (not deleted) with the import's columns.
-async fn export(State(state): State<AppState>, _admin: AdminUser) -> Result<Response, ApiError> {
+async fn export(State(state): State<AppState>, AdminUser(admin): AdminUser) -> Result<Response, ApiError> {
     let rows = state.db(|store| store.export_members()).await?;
     let bytes = csv_io::write(&rows).map_err(|err| csv_failed(&err))?;
+    let detail = json!({ "rows": rows.len() });
+    audited(&state, admin.member_id, AuditAction::MembersExported, "members.csv".into(), detail).await;
     Ok(csv_response(bytes, "members.csv"))
 }
 
@@ -255,7 +274,7 @@ async fn template(_admin: AdminUser) -> Result<Response, ApiError> {
 
 async fn create_department(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiJson(request): ApiJson<CreateDepartmentRequest>,
 ) -> Result<(StatusCode, Json<Department>), ApiError> {
     let name = request.name.trim().to_owned();
@@ -263,13 +282,15 @@ async fn create_department(
     let now = crate::now_millis();
     let department =
         state.db(move |store| store.create_department(&name, &request.parent_id, request.order, now)).await?;
+    let detail = json!({ "name": department.name, "parent_id": department.parent_id });
+    audited(&state, admin.member_id, AuditAction::DepartmentCreated, department.id.to_string(), detail).await;
     announce(&state, Vec::new());
     Ok((StatusCode::CREATED, Json(department)))
 }
 
 async fn update_department(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
     ApiJson(mut request): ApiJson<UpdateDepartmentRequest>,
 ) -> Result<Json<Department>, ApiError> {
@@ -281,18 +302,22 @@ async fn update_department(
         validate_department_name(name).map_err(ApiError::invalid_field)?;
     }
     let now = crate::now_millis();
+    let change = json!({ "change": request });
     let department = state.db(move |store| store.update_department(&id, &request, now)).await?;
+    audited(&state, admin.member_id, AuditAction::DepartmentUpdated, department.id.to_string(), change).await;
     announce(&state, Vec::new());
     Ok(Json(department))
 }
 
 async fn delete_department(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
+    let target = id.to_string();
     state.db(move |store| store.delete_department(&id, now)).await?;
+    audited(&state, admin.member_id, AuditAction::DepartmentDeleted, target, json!({})).await;
     announce(&state, Vec::new());
     Ok(StatusCode::NO_CONTENT)
 }
@@ -303,46 +328,53 @@ async fn visibility(State(state): State<AppState>, _admin: AdminUser) -> Result<
 
 async fn set_scope(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
     ApiJson(request): ApiJson<SetDepartmentScopeRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
+    let (target, detail) = (id.to_string(), json!({ "scope": request.visible_department_ids }));
     state.db(move |store| store.set_department_scope(&id, &request.visible_department_ids, now)).await?;
+    audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, detail).await;
     announce(&state, Vec::new());
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn clear_scope(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
+    let target = id.to_string();
     state.db(move |store| store.clear_department_scope(&id, now)).await?;
+    audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, json!({ "scope": null })).await;
     announce(&state, Vec::new());
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn hide(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(request): ApiJson<HideMemberRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
+    let detail = json!({ "hidden": true, "allow": request });
     state.db(move |store| store.hide_member(id, &request, now)).await?;
+    audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), detail).await;
     announce(&state, Vec::new());
     Ok(StatusCode::NO_CONTENT)
 }
 
 async fn unhide(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(admin): AdminUser,
     ApiPath(id): ApiPath<MemberId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     state.db(move |store| store.unhide_member(id, now)).await?;
+    audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), json!({ "hidden": false })).await;
     announce(&state, Vec::new());
     Ok(StatusCode::NO_CONTENT)
 }

@@ -96,6 +96,20 @@ async fn upload(
         .map(ClientId)
         .ok_or_else(|| ApiError::invalid_field("client_id: a UUID naming this upload"))?;
     let file_name = sanitize_file_name(&query_param(query.as_deref(), "name").unwrap_or_default());
+    let quota = state.limits.upload_quota_bytes;
+    let used = state.db(move |store| store.uploaded_bytes(user.member_id, client_id)).await?;
+    if used.saturating_add(bytes.len() as u64) > quota {
+        const MIB: u64 = 1024 * 1024;
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!(
+                "file: this would pass your upload quota of {} MiB ({} MiB used); ask your administrator",
+                quota / MIB,
+                used.div_ceil(MIB)
+            ),
+        ));
+    }
     let content_type = sniff_content_type(&bytes).to_owned();
     let blobs = state.blobs.clone();
     let size = bytes.len() as u64;

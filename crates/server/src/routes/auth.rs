@@ -1,27 +1,45 @@
-//! Sign-in, sign-out, the current member, and the session list with remote sign-out.
+//! Sign-in (device mode, kiosk code, sign-in protection), sign-out, the current member and
+//! session, the member's own sessions with remote sign-out, password change (which rotates the
+//! token), the shared device's unlock, kiosk code checks, and the report of a remote wipe.
 
+use super::audit::{Actor, record};
 use crate::AppState;
-use crate::auth::{hash_token, new_token, verify_password};
+use crate::auth::{PasswordJobError, hash_token, new_token, on_password_thread, verify_password};
+use crate::domain::sessions;
 use crate::error::ApiError;
-use crate::extract::{ApiJson, ApiPath, AuthUser, ClientIp};
+use crate::extract::{ApiJson, ApiPath, AuthUser, ClientIp, WipingSession};
 use crate::hub::HubEvent;
-use crate::store::MemberStatus;
+use crate::sign_in_guard::retry_after_seconds;
+use crate::store::{MemberStatus, NewSession};
 use axum::Json;
 use axum::Router;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
+use serde_json::json;
+use std::net::IpAddr;
+use std::time::Instant;
 use uuid::Uuid;
+use weft_protocol::audit::AuditAction;
 use weft_protocol::auth::{
-    LoginRequest, LoginResponse, MAX_DEVICE_LEN, MAX_PASSWORD_LEN, MAX_USERNAME_LEN, MemberProfile, SessionInfo,
+    ChangePasswordRequest, ChangePasswordResponse, CurrentSession, KioskCheckRequest, KioskCheckResponse, LoginRequest,
+    LoginResponse, MAX_DEVICE_LEN, MAX_PASSWORD_LEN, MAX_USERNAME_LEN, MemberProfile, SessionEnd, SessionInfo,
+    UnlockRequest,
 };
-use weft_protocol::{ErrorCode, SessionId};
+use weft_protocol::{ErrorCode, MemberId, SessionId};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/auth/login", post(login))
         .route("/auth/logout", post(logout))
+        .route("/auth/session", get(current_session))
         .route("/auth/sessions", get(sessions))
+        .route("/auth/sessions/sign-out-others", post(sign_out_others))
         .route("/auth/sessions/{id}", delete(revoke))
+        .route("/auth/password", post(change_password))
+        .route("/auth/unlock", post(unlock))
+        .route("/auth/kiosk-check", post(kiosk_check))
+        .route("/auth/wiped", post(wiped))
         .route("/me", get(me))
 }
 
@@ -32,6 +50,66 @@ static DECOY_HASH: std::sync::LazyLock<String> =
 
 fn bad_credentials() -> ApiError {
     ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials, "username or password is wrong")
+}
+
+fn rate_limited(wait: std::time::Duration) -> ApiError {
+    let seconds = retry_after_seconds(wait);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::RateLimited,
+        format!("too many failed sign-ins from here; try again in {seconds} s"),
+    )
+    .retry_after(seconds)
+}
+
+/// Checks `password` against a PHC hash on the password threads; 503 when they are saturated.
+async fn password_matches(password: String, phc: String) -> Result<bool, ApiError> {
+    match on_password_thread(move || verify_password(&password, &phc)).await {
+        Ok(matches) => Ok(matches),
+        Err(PasswordJobError::Busy) => Err(ApiError::busy("too many sign-ins at once; try again in a moment", 2)),
+        Err(PasswordJobError::Failed) => Err(ApiError::internal()),
+    }
+}
+
+/// Hashes a new password on the password threads; 503 when they are saturated.
+pub(super) async fn hash_new_password(password: String) -> Result<String, ApiError> {
+    match on_password_thread(move || crate::auth::hash_password(&password)).await {
+        Ok(Ok(hash)) => Ok(hash),
+        Ok(Err(err)) => {
+            tracing::error!(error = %err, "hashing a password failed");
+            Err(ApiError::internal())
+        }
+        Err(PasswordJobError::Busy) => Err(ApiError::busy("the server is busy; try again in a moment", 2)),
+        Err(PasswordJobError::Failed) => Err(ApiError::internal()),
+    }
+}
+
+/// Checks the password of a signed-in member, counted by the sign-in guard like a sign-in.
+async fn check_own_password(
+    state: &AppState,
+    member: MemberId,
+    address: Option<IpAddr>,
+    password: String,
+    field: &str,
+) -> Result<String, ApiError> {
+    let profile = state.db(move |store| store.member_profile(member)).await?.ok_or_else(ApiError::unauthenticated)?;
+    let userid = profile.userid;
+    if let Err(wait) = state.sign_in_guard.check(&userid, address, Instant::now()) {
+        record(state, Actor::Member(member), AuditAction::SignInDelayed, field, json!({}), address).await;
+        return Err(rate_limited(wait));
+    }
+    let lookup = userid.clone();
+    let credentials = state.db(move |store| store.credentials(&lookup)).await?.ok_or_else(ApiError::unauthenticated)?;
+    if password.is_empty()
+        || password.len() > MAX_PASSWORD_LEN
+        || !password_matches(password, credentials.password_hash).await?
+    {
+        state.sign_in_guard.record_failure(&userid, address, Instant::now());
+        record(state, Actor::Member(member), AuditAction::SignInFailed, field, json!({}), address).await;
+        return Err(ApiError::invalid_field(format!("{field}: the password is wrong")));
+    }
+    state.sign_in_guard.record_success(&userid, address);
+    Ok(userid)
 }
 
 async fn login(
@@ -52,34 +130,42 @@ async fn login(
     if request.password.len() > MAX_PASSWORD_LEN {
         return Err(ApiError::invalid_field(format!("password: at most {MAX_PASSWORD_LEN} bytes")));
     }
-    if let Err(wait) = state.limiter.check(&username, ip) {
-        return Err(ApiError::new(
-            StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::RateLimited,
-            format!("too many failed sign-ins; try again in {wait} s"),
-        ));
+    let kiosk = match request.kiosk_code.as_deref().map(str::trim).filter(|code| !code.is_empty()) {
+        Some(code) => {
+            let code_hash = hash_token(code);
+            let found = state.db(move |store| store.kiosk_by_code(&code_hash)).await?;
+            let (id, _label) = found.ok_or_else(|| {
+                ApiError::invalid_field(
+                    "kiosk_code: this browser's kiosk code is not valid any more; ask your administrator",
+                )
+            })?;
+            Some(id)
+        }
+        None => None,
+    };
+    if let Err(wait) = state.sign_in_guard.check(&username, ip, Instant::now()) {
+        record(&state, Actor::Named(&username), AuditAction::SignInDelayed, "", json!({}), ip).await;
+        return Err(rate_limited(wait));
     }
 
     let lookup = username.clone();
     let credentials = state.db(move |store| store.credentials(&lookup)).await?;
-    let password = request.password;
     let phc = credentials.as_ref().map_or_else(|| DECOY_HASH.clone(), |c| c.password_hash.clone());
-    let password_ok = crate::auth::on_password_thread(move || verify_password(&password, &phc))
-        .await
-        .ok_or_else(ApiError::internal)?;
+    let password_ok = password_matches(request.password, phc).await?;
 
     let Some(credentials) = credentials.filter(|_| password_ok) else {
-        state.limiter.record_failure(&username, ip);
+        state.sign_in_guard.record_failure(&username, ip, Instant::now());
+        record(&state, Actor::Named(&username), AuditAction::SignInFailed, "", json!({}), ip).await;
         return Err(bad_credentials());
     };
-    if !crate::domain::sessions::may_sign_in(credentials.status == MemberStatus::Active) {
+    if !sessions::may_sign_in(credentials.status == MemberStatus::Active) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             ErrorCode::AccountDisabled,
             "this account is disabled; ask your administrator",
         ));
     }
-    state.limiter.record_success(&username);
+    state.sign_in_guard.record_success(&username, ip);
 
     let token = new_token();
     let token_hash = hash_token(&token);
@@ -94,23 +180,48 @@ async fn login(
         .take(MAX_DEVICE_LEN)
         .collect();
     let member_id = credentials.member_id;
-    let now = crate::now_millis();
-    let me = state
+    let now = state.clock.now();
+    let asked = request.mode;
+    let (me, terms) = state
         .db(move |store| {
-            store.create_session(session_id, member_id, &token_hash, &device, now)?;
-            store.member_profile(member_id)
+            let policy = store.session_policy_of(member_id)?;
+            let terms = sessions::terms(&policy, asked, kiosk.is_some(), now);
+            let address = ip.map(|ip| ip.to_string());
+            store.create_session(&NewSession {
+                id: session_id,
+                member: member_id,
+                token_hash: &token_hash,
+                device: &device,
+                address: address.as_deref(),
+                kiosk,
+                terms,
+                now,
+            })?;
+            Ok((store.member_profile(member_id)?, terms))
         })
-        .await?
-        .ok_or_else(ApiError::internal)?;
-    Ok(Json(LoginResponse { token, session_id, me }))
+        .await?;
+    let me = me.ok_or_else(ApiError::internal)?;
+    let detail = json!({ "mode": terms.mode, "kiosk": kiosk.is_some() });
+    record(&state, Actor::Member(member_id), AuditAction::SignedIn, session_id.to_string(), detail, ip).await;
+    Ok(Json(LoginResponse { token, session_id, me, terms }))
 }
 
+/// Signs this session out. The answer asks the browser to drop what it cached over HTTP for
+/// this origin (`Clear-Site-Data: "cache"`); the app wipes the person's stored data itself, so
+/// the installed app's own files stay for the next person.
 async fn logout(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
-) -> Result<StatusCode, ApiError> {
+    ClientIp(ip): ClientIp,
+) -> Result<Response, ApiError> {
     end_session(&state, user, user.session_id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    let target = user.session_id.to_string();
+    record(&state, Actor::Member(user.member_id), AuditAction::SignedOut, target, json!({}), ip).await;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::HeaderName::from_static("clear-site-data"), HeaderValue::from_static("\"cache\""));
+    Ok(response)
 }
 
 async fn me(
@@ -119,6 +230,15 @@ async fn me(
 ) -> Result<Json<MemberProfile>, ApiError> {
     let profile = state.db(move |store| store.member_profile(user.member_id)).await?;
     profile.map(Json).ok_or_else(ApiError::unauthenticated)
+}
+
+async fn current_session(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: AuthUser,
+) -> Result<Json<CurrentSession>, ApiError> {
+    let terms = state.db(move |store| store.session_terms(user.session_id)).await?;
+    let terms = terms.ok_or_else(ApiError::unauthenticated)?;
+    Ok(Json(CurrentSession { id: user.session_id, terms }))
 }
 
 async fn sessions(
@@ -132,19 +252,108 @@ async fn sessions(
 async fn revoke(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
+    ClientIp(ip): ClientIp,
     ApiPath(id): ApiPath<SessionId>,
 ) -> Result<StatusCode, ApiError> {
     end_session(&state, user, id).await?;
+    let actor = Actor::Member(user.member_id);
+    record(&state, actor, AuditAction::SessionsSignedOutByMember, id.to_string(), json!({}), ip).await;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn sign_out_others(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: AuthUser,
+    ClientIp(ip): ClientIp,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now();
+    let ended = state.db(move |store| store.revoke_other_sessions(user.member_id, user.session_id, now)).await?;
+    let detail = json!({ "sessions": ended.len() });
+    record(&state, Actor::Member(user.member_id), AuditAction::SessionsSignedOutByMember, "others", detail, ip).await;
+    close_sockets(&state, ended);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The member's own password change: the current password must match; this session gets a new
+/// token (the old one stops working at once) and every other session ends.
+async fn change_password(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: AuthUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<ChangePasswordRequest>,
+) -> Result<Json<ChangePasswordResponse>, ApiError> {
+    let userid = check_own_password(&state, user.member_id, ip, request.current_password, "current_password").await?;
+    sessions::check_new_password(&userid, &request.new_password).map_err(ApiError::invalid_field)?;
+    let password_hash = hash_new_password(request.new_password).await?;
+    let token = new_token();
+    let token_hash = hash_token(&token);
+    let now = state.clock.now();
+    let ended = state
+        .db(move |store| store.change_own_password(user.member_id, user.session_id, &password_hash, &token_hash, now))
+        .await?;
+    let detail = json!({ "other_sessions_ended": ended.len() });
+    record(&state, Actor::Member(user.member_id), AuditAction::PasswordChanged, userid, detail, ip).await;
+    close_sockets(&state, ended);
+    Ok(Json(ChangePasswordResponse { token }))
+}
+
+/// Lifts a shared device's idle lock: the signed-in member's password, counted like a sign-in.
+async fn unlock(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    user: AuthUser,
+    ClientIp(ip): ClientIp,
+    ApiJson(request): ApiJson<UnlockRequest>,
+) -> Result<StatusCode, ApiError> {
+    check_own_password(&state, user.member_id, ip, request.password, "password").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Whether a kiosk enrolment code is valid (before a browser keeps it). Codes are 256-bit
+/// random, so answering this to anyone reveals nothing guessable.
+async fn kiosk_check(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    ApiJson(request): ApiJson<KioskCheckRequest>,
+) -> Result<Json<KioskCheckResponse>, ApiError> {
+    let code = request.code.trim();
+    if code.is_empty() || code.len() > 128 {
+        return Err(ApiError::invalid_field("code: enter the enrolment code your administrator gave you"));
+    }
+    let code_hash = hash_token(code);
+    let found = state.db(move |store| store.kiosk_by_code(&code_hash)).await?;
+    let (_, label) = found.ok_or_else(|| ApiError::not_found("kiosk code"))?;
+    Ok(Json(KioskCheckResponse { label }))
+}
+
+/// The device of a session asked to wipe reports it done; the session ends as wiped.
+async fn wiped(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    WipingSession(session, member): WipingSession,
+    ClientIp(ip): ClientIp,
+) -> Result<StatusCode, ApiError> {
+    let now = state.clock.now();
+    if !state.db(move |store| store.report_wiped(session, now)).await? {
+        return Err(ApiError::unauthenticated());
+    }
+    record(&state, Actor::Member(member), AuditAction::WipeReported, session.to_string(), json!({}), ip).await;
+    close_sockets(&state, vec![session]);
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// Revokes one of the caller's sessions and closes its live sockets.
 async fn end_session(state: &AppState, user: AuthUser, session: SessionId) -> Result<(), ApiError> {
-    let now = crate::now_millis();
-    let revoked = state.db(move |store| store.revoke_session(user.member_id, session, now)).await?;
+    let now = state.clock.now();
+    let revoked =
+        state.db(move |store| store.revoke_session(user.member_id, session, SessionEnd::SignedOut, now)).await?;
     if !revoked {
         return Err(ApiError::not_found("session"));
     }
-    state.hub.publish(HubEvent::SessionEnded { session });
+    close_sockets(state, vec![session]);
     Ok(())
+}
+
+/// Closes the live sockets of ended sessions.
+pub(super) fn close_sockets(state: &AppState, ended: Vec<SessionId>) {
+    for session in ended {
+        state.hub.publish(HubEvent::SessionEnded { session });
+    }
 }

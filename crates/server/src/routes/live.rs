@@ -8,6 +8,7 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::authenticate;
 use crate::hub::{Delivery, FeedTail, HubEvent};
+use crate::store::TokenStatus;
 use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
@@ -104,8 +105,22 @@ async fn serve(state: AppState, mut socket: WebSocket) {
             Err(_) => return,
         },
     };
+    // An open socket does not keep its session alive: the session may end by its idle time or
+    // lifetime (or a wipe request) with no other event; look again every so often.
+    let every = state.session_recheck;
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
     loop {
         tokio::select! {
+            _ = recheck.tick() => {
+                let (session, now) = (user.session_id, state.clock.now());
+                match state.db(move |store| store.session_status(session, now)).await {
+                    Ok(TokenStatus::Admitted(_)) | Err(_) => {}
+                    Ok(TokenStatus::Ended(_) | TokenStatus::WipeRequired(_) | TokenStatus::Unknown) => {
+                        let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;
+                        return;
+                    }
+                }
+            },
             incoming = socket.recv() => match incoming {
                 Some(Ok(WsMessage::Text(text))) => {
                     if matches!(serde_json::from_str::<ClientFrame>(&text), Ok(ClientFrame::Ping))

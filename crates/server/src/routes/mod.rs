@@ -4,11 +4,13 @@
 mod admin;
 mod approvals;
 mod attachments;
+mod audit;
 mod auth;
 mod conversations;
 mod directory;
 mod live;
 mod messages;
+mod session_admin;
 mod sync;
 
 use crate::AppState;
@@ -27,6 +29,8 @@ pub fn api() -> Router<AppState> {
         .merge(conversations::router())
         .merge(directory::router())
         .merge(admin::router())
+        .merge(session_admin::router())
+        .merge(audit::router())
         .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())

@@ -52,7 +52,10 @@ impl TestApp {
             &std::env::temp_dir().join(format!("weft-test-blobs-{}", uuid::Uuid::new_v4())),
         )
         .expect("blob folder");
-        Self { state: AppState::new(Arc::new(store), assets, blobs) }
+        let mut state = AppState::new(Arc::new(store), assets, blobs);
+        // Sessions run on a clock the tests move by hand (idle times, lifetimes).
+        state.clock = weft_server::clock::Clock::manual(now_millis());
+        Self { state }
     }
 
     pub async fn raw(&self, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
@@ -65,7 +68,32 @@ impl TestApp {
 
     /// Sends a request with an optional bearer token and JSON body; parses a JSON reply.
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+        self.call_as(None, &[], method, path, token, body).await
+    }
+
+    /// Like [`Self::call`], from a peer address (as a real listener would see it) with extra headers.
+    pub async fn call_as(
+        &self,
+        peer: Option<&str>,
+        headers: &[(&str, &str)],
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        if let Some(peer) = peer {
+            let address: std::net::IpAddr = peer.parse().expect("peer address");
+            builder = builder.extension(axum::extract::ConnectInfo(std::net::SocketAddr::new(address, 40_000)));
+        }
+        self.send(builder, token, body).await
+    }
+
+    async fn send(&self, builder: axum::http::request::Builder, token: Option<&str>, body: Option<Value>) -> Reply {
+        let mut builder = builder;
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
@@ -200,4 +228,37 @@ pub fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
     assert_eq!(reply.status, status, "body: {}", reply.body);
     assert_eq!(reply.body["code"], code, "body: {}", reply.body);
     assert!(reply.body["message"].as_str().is_some_and(|m| !m.is_empty()), "message in {}", reply.body);
+}
+
+/// A live socket of a running server ([`TestApp::serve`]), authenticated with `token` and past
+/// its `ready` frame.
+pub type LiveSocket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+pub async fn open_live_socket(address: std::net::SocketAddr, token: &str) -> LiveSocket {
+    use futures_util::{SinkExt, StreamExt};
+    let (mut socket, _) =
+        tokio_tungstenite::connect_async(format!("ws://{address}/api/v1/live")).await.expect("socket");
+    let auth = serde_json::json!({ "type": "auth", "token": token }).to_string();
+    socket.send(tokio_tungstenite::tungstenite::Message::text(auth)).await.expect("auth");
+    let ready = socket.next().await.expect("frame").expect("frame");
+    assert!(ready.to_text().unwrap_or("").contains("ready"), "{ready:?}");
+    socket
+}
+
+/// Whether the socket, within `within`, says its session ended and then closes.
+pub async fn ends_its_session(socket: &mut LiveSocket, within: std::time::Duration) -> bool {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let mut ended = false;
+    let closed = tokio::time::timeout(within, async {
+        while let Some(frame) = socket.next().await {
+            match frame {
+                Ok(WsMessage::Text(text)) if text.contains("session_ended") => ended = true,
+                Ok(WsMessage::Close(_)) | Err(_) => break,
+                _ => {}
+            }
+        }
+    })
+    .await;
+    closed.is_ok() && ended
 }

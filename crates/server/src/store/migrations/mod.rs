@@ -73,6 +73,20 @@ mod tests {
     }
 
     #[test]
+    fn the_workspace_audit_log_is_append_only() {
+        let store = seeded();
+        let conn = store.conn();
+        let insert = "INSERT INTO audit_log (at, actor, action) VALUES (1, 'admin', ?1)";
+        conn.execute(insert, params!["signed_in"]).expect("appending is allowed");
+        let update = conn.execute("UPDATE audit_log SET action = 'signed_out'", ());
+        assert!(update.is_err_and(|err| err.to_string().contains("append-only")));
+        let delete = conn.execute("DELETE FROM audit_log", ());
+        assert!(delete.is_err_and(|err| err.to_string().contains("append-only")));
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM audit_log", (), |row| row.get(0)).expect("count");
+        assert_eq!(count, 1);
+    }
+
+    #[test]
     fn a_unique_field_refusal_is_recognised_on_this_backend() {
         let store = seeded();
         let conn = store.conn();

@@ -339,6 +339,55 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER approval_audit_no_delete BEFORE DELETE ON approval_audit
         BEGIN SELECT RAISE(ABORT, 'the approval audit trail is append-only'); END;
     "#,
+    // 11: managed sessions. A session keeps its device mode, the address it signed in from, the
+    //     kiosk code it used, the idle time and end its policy gave it at sign-in (refreshed
+    //     when a policy changes), why it ended, and a remote wipe's request and report.
+    //     Departments may carry a session policy (JSON); kiosk codes are stored hashed.
+    r#"
+    CREATE TABLE kiosk_codes (
+        id         TEXT PRIMARY KEY,
+        label      TEXT NOT NULL,
+        code_hash  TEXT NOT NULL UNIQUE,
+        created_by TEXT NOT NULL REFERENCES members(id),
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+    CREATE TABLE session_policies (
+        department_id TEXT PRIMARY KEY REFERENCES departments(id),
+        policy        TEXT NOT NULL,
+        updated_at    INTEGER NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN mode TEXT NOT NULL DEFAULT 'personal' CHECK (mode IN ('personal', 'shared'));
+    ALTER TABLE sessions ADD COLUMN address TEXT;
+    ALTER TABLE sessions ADD COLUMN kiosk_code_id TEXT REFERENCES kiosk_codes(id);
+    ALTER TABLE sessions ADD COLUMN idle_ms INTEGER NOT NULL DEFAULT 1209600000;
+    ALTER TABLE sessions ADD COLUMN ends_at INTEGER NOT NULL DEFAULT 9223372036854775807;
+    ALTER TABLE sessions ADD COLUMN ended_reason TEXT;
+    ALTER TABLE sessions ADD COLUMN wipe_requested_at INTEGER;
+    ALTER TABLE sessions ADD COLUMN wiped_at INTEGER;
+    UPDATE sessions SET ends_at = created_at + 7776000000;
+    CREATE INDEX sessions_by_kiosk ON sessions(kiosk_code_id) WHERE kiosk_code_id IS NOT NULL;
+    "#,
+    // 12: the workspace audit log, append-only like the approval audit (triggers refuse updates
+    //     and deletes).
+    r#"
+    CREATE TABLE audit_log (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        at       INTEGER NOT NULL,
+        actor_id TEXT REFERENCES members(id),
+        actor    TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        target   TEXT NOT NULL DEFAULT '',
+        detail   TEXT NOT NULL DEFAULT '{}',
+        address  TEXT
+    );
+    CREATE INDEX audit_log_by_action ON audit_log(action, id);
+    CREATE INDEX audit_log_by_actor ON audit_log(actor, id);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
@@ -515,6 +564,30 @@ mod tests {
             .query_map([], |row| row.get(0))?
             .collect::<Result<_, _>>()?;
         assert_eq!(files, vec!["f1", "f2", "f3"], "text that looks like an id and unknown ids are not files");
+        Ok(())
+    }
+
+    #[test]
+    fn sessions_signed_in_before_migration_11_become_personal_and_end_90_days_after_sign_in() -> rusqlite::Result<()> {
+        let mut conn = Connection::open_in_memory()?;
+        assert_eq!(migrate_to(&mut conn, 10)?, 10);
+        conn.execute_batch(
+            "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Org', NULL, 0);
+             INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+                 VALUES ('m1', 'zhangsan', '张三', 'root', 'member', 'active', 'x');
+             INSERT INTO member_departments (member_id, department_id, sort) VALUES ('m1', 'root', 0);
+             INSERT INTO sessions (id, member_id, token_hash, device, created_at, last_seen_at)
+                 VALUES ('s1', 'm1', 't', 'Chromium', 1000, 2000);",
+        )?;
+        assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+        let (mode, idle_ms, ends_at, reason): (String, i64, i64, Option<String>) =
+            conn.query_row("SELECT mode, idle_ms, ends_at, ended_reason FROM sessions WHERE id = 's1'", [], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?;
+        assert_eq!(
+            (mode.as_str(), idle_ms, ends_at, reason),
+            ("personal", 14 * 86_400_000, 1000 + 90 * 86_400_000, None)
+        );
         Ok(())
     }
 }

@@ -123,6 +123,15 @@ impl AttachmentStore for SqlStore {
         Ok(files::may_fetch(file, viewer).then_some(found))
     }
 
+    fn uploaded_bytes(&self, owner: MemberId, except: ClientId) -> StoreResult<u64> {
+        let total: i64 = self.read().query_row(
+            "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM attachments WHERE owner_id = ?1 AND client_id <> ?2",
+            params![owner.to_string(), except.to_string()],
+            |row| row.get(0),
+        )?;
+        Ok(u64::try_from(total).unwrap_or(0))
+    }
+
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {
         stored(&self.read(), &format!("{SELECT} WHERE file.id = ?1"), params![id.to_string()])
     }

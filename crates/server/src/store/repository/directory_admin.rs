@@ -8,7 +8,8 @@
 use super::approval_departures::release_departed_approver;
 use super::changes::{StoredChange, record_directory};
 use super::directory::{DirectoryView, Facts, department_from_row, load_model, role_from};
-use super::members::{revoke_all_sessions, role_name};
+use super::members::role_name;
+use super::sessions::revoke_all_sessions;
 use super::{SqlStore, unique_violation, uuid_at};
 use crate::directory::leader_cycle;
 use crate::domain::directory;
@@ -18,6 +19,7 @@ use crate::store::{DirectoryAdmin, MemberInput, NewMember, StoreError, StoreResu
 use crate::visibility::{OrgModel, diff_viewers};
 use std::collections::HashSet;
 use uuid::Uuid;
+use weft_protocol::auth::SessionEnd;
 use weft_protocol::directory::{
     Department, DirectoryMember, HideMemberRequest, MemberStatus, UpdateDepartmentRequest, VisibilityRules,
 };
@@ -325,7 +327,7 @@ impl DirectoryAdmin for SqlStore {
         member: MemberId,
         input: &MemberInput,
         now: Millis,
-    ) -> StoreResult<DirectoryMember> {
+    ) -> StoreResult<(DirectoryMember, Vec<SessionId>)> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let (userid, role, _) = live_member(&tx, member)?;
@@ -342,9 +344,15 @@ impl DirectoryAdmin for SqlStore {
         if let Some(before) = before {
             record_corrections(&tx, &before, &HashSet::from([member]), &HashSet::new(), now)?;
         }
+        // A changed role rotates the member's sessions: they sign in again under the new rights.
+        let ended = if role == role_name(input.role) {
+            Vec::new()
+        } else {
+            revoke_all_sessions(&tx, member, SessionEnd::CredentialsChanged, now)?
+        };
         let card = admin_card(&tx, actor, member)?;
         tx.commit()?;
-        Ok(card)
+        Ok((card, ended))
     }
 
     fn set_member_status(
@@ -364,7 +372,11 @@ impl DirectoryAdmin for SqlStore {
             "UPDATE members SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
             params![member.to_string(), status.as_str(), now],
         )?;
-        let sessions = if status == MemberStatus::Active { Vec::new() } else { revoke_all_sessions(&tx, member, now)? };
+        let sessions = if status == MemberStatus::Active {
+            Vec::new()
+        } else {
+            revoke_all_sessions(&tx, member, SessionEnd::MemberDisabled, now)?
+        };
         if changed > 0 {
             // Disabled members stay in the directory (greyed out): nobody's visibility changes.
             record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
@@ -403,7 +415,7 @@ impl DirectoryAdmin for SqlStore {
              search_keys = '', direct_leader_id = NULL, version = version + 1, updated_at = ?2 WHERE id = ?1",
             params![id, now],
         )?;
-        let sessions = revoke_all_sessions(&tx, member, now)?;
+        let sessions = revoke_all_sessions(&tx, member, SessionEnd::MemberDisabled, now)?;
         release_departed_approver(&tx, member, actor, now)?;
         for report in &reports {
             record_directory(&tx, None, &StoredChange::DirMember { member_id: *report }, now)?;
@@ -426,7 +438,7 @@ impl DirectoryAdmin for SqlStore {
             )?;
             record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
         }
-        let sessions = revoke_all_sessions(&tx, member, now)?;
+        let sessions = revoke_all_sessions(&tx, member, SessionEnd::CredentialsChanged, now)?;
         tx.commit()?;
         Ok(sessions)
     }
@@ -519,6 +531,9 @@ impl DirectoryAdmin for SqlStore {
         )?;
         tx.execute("DELETE FROM visibility_scoped_department WHERE department_id = ?1", [&id.0])?;
         tx.execute("DELETE FROM visibility_hidden_allow WHERE allowed_department_id = ?1", [&id.0])?;
+        // Its members (there are none left) took their session policy from it; sub-departments
+        // (none either) would inherit the parent's.
+        tx.execute("DELETE FROM session_policies WHERE department_id = ?1", [&id.0])?;
         // Deleted members keep a main department for their row; give them the parent.
         tx.execute("UPDATE members SET department_id = ?2 WHERE department_id = ?1", params![id.0, parent.0])?;
         tx.execute("DELETE FROM departments WHERE id = ?1", [&id.0])?;

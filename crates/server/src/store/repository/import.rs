@@ -7,13 +7,14 @@
 use super::changes::{StoredChange, record_directory};
 use super::directory::{Facts, load_model, status_from};
 use super::directory_admin::{insert_member_row, led_departments, record_corrections, update_member_row};
-use super::members::revoke_all_sessions;
+use super::sessions::revoke_all_sessions;
 use super::uuid_at;
 use crate::store::sql::{Connection, params};
 use crate::store::{ExportRow, ImportRow, MemberInput, NewMember, StoreResult};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 use weft_protocol::auth::Role;
+use weft_protocol::auth::SessionEnd;
 use weft_protocol::directory::{CsvRowError, ImportSummary, MemberStatus};
 use weft_protocol::{DepartmentId, MemberId, Millis, SessionId};
 
@@ -314,6 +315,24 @@ pub(super) fn import(conn: &Connection, rows: &[ImportRow], now: Millis) -> Stor
             );
         }
     }
+    // An import never leaves the workspace without an active administrator.
+    let status_after = |index: usize| plans.iter().find(|p| p.existing == Some(index)).map(|p| p.status);
+    let admins_left = existing
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| e.role == Role::Admin && status_after(*i).unwrap_or(e.status) == MemberStatus::Active)
+        .count();
+    if admins_left == 0 {
+        for plan in &plans {
+            if plan.existing.is_some_and(|i| existing[i].role == Role::Admin) && plan.status != MemberStatus::Active {
+                error(
+                    plan.row.row,
+                    "status",
+                    "status: this would leave the workspace without an active administrator".into(),
+                );
+            }
+        }
+    }
     if !errors.is_empty() {
         errors.sort_by_key(|e| e.row);
         return Ok(Err(errors));
@@ -391,6 +410,8 @@ fn apply(
                         "UPDATE members SET password_hash = ?2 WHERE id = ?1",
                         params![plan.id.to_string(), hash],
                     )?;
+                    // A password reset by import ends the member's sessions, as the admin API's does.
+                    sessions.extend(revoke_all_sessions(conn, plan.id, SessionEnd::CredentialsChanged, now)?);
                 }
                 if plan.status != existing[i].status {
                     conn.execute(
@@ -398,7 +419,7 @@ fn apply(
                         params![plan.id.to_string(), plan.status.as_str()],
                     )?;
                     if plan.status != MemberStatus::Active {
-                        sessions.extend(revoke_all_sessions(conn, plan.id, now)?);
+                        sessions.extend(revoke_all_sessions(conn, plan.id, SessionEnd::MemberDisabled, now)?);
                     }
                 }
                 summary.updated += 1;

@@ -6,6 +6,7 @@ mod approval_cards;
 mod approval_departures;
 mod approvals;
 mod attachments;
+mod audit;
 mod changes;
 mod conversations;
 mod directory;
@@ -15,6 +16,8 @@ mod members;
 mod messages;
 mod readers;
 mod rules;
+mod session_admin;
+mod sessions;
 
 use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
 use crate::store::sql::{Connection, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier};

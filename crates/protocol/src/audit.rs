@@ -1,0 +1,67 @@
+//! The workspace audit log as administrators read it: who did what to which target, when and
+//! from where. Entries are appended by the server and never changed.
+
+use crate::{MemberId, Millis};
+use serde::{Deserialize, Serialize};
+
+/// What an audit entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    SignedIn,
+    SignInFailed,
+    /// A sign-in was refused for coming too often from one address (429).
+    SignInDelayed,
+    SignedOut,
+    /// A member signed out their own other sessions, or one of them.
+    SessionsSignedOutByMember,
+    PasswordChanged,
+    /// An administrator signed sessions out.
+    SessionsSignedOutByAdmin,
+    WipeRequested,
+    WipeReported,
+    MemberCreated,
+    MemberUpdated,
+    RoleChanged,
+    MemberDisabled,
+    MemberEnabled,
+    MemberDeleted,
+    PasswordSetByAdmin,
+    MembersImported,
+    MembersExported,
+    DepartmentCreated,
+    DepartmentUpdated,
+    DepartmentDeleted,
+    VisibilityChanged,
+    SessionPolicyChanged,
+    KioskCodeCreated,
+    KioskCodeRevoked,
+    /// An administrator downloaded the audit log.
+    AuditExported,
+}
+
+/// One entry of `GET /api/v1/admin/audit`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// Increasing; pages go backwards from the newest.
+    pub id: u64,
+    pub at: Millis,
+    /// The member who acted (absent for a sign-in attempt with an unknown username).
+    pub actor_id: Option<MemberId>,
+    /// The actor's userid as typed or stored (a failed sign-in records the name tried).
+    pub actor: String,
+    pub action: AuditAction,
+    /// What was acted on: a member's userid, a department id, a session id, a file name.
+    pub target: String,
+    /// Details of the action (e.g. the old and new role, the rows an import changed).
+    pub detail: serde_json::Value,
+    /// The client's address, when known.
+    pub address: Option<String>,
+}
+
+/// A page of the audit log, newest first; `next_before` continues it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<u64>,
+}

@@ -1,0 +1,123 @@
+//! The audit log from the handlers' side: [`record`] appends an entry (a failure to write it is
+//! logged, never shown to the member), and administrators read the log as pages or as CSV.
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::extract::{AdminUser, ApiQuery};
+use crate::store::{AuditFilter, AuditRecord};
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use std::net::IpAddr;
+use weft_protocol::MemberId;
+use weft_protocol::audit::{AuditAction, AuditPage};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/admin/audit", get(list)).route("/admin/audit.csv", get(export))
+}
+
+/// Who acted: a member (their userid is filled in from the directory), or for a failed sign-in
+/// only the name that was tried.
+pub(super) enum Actor<'a> {
+    Member(MemberId),
+    Named(&'a str),
+}
+
+/// Appends an entry to the audit log.
+pub(super) async fn record(
+    state: &AppState,
+    actor: Actor<'_>,
+    action: AuditAction,
+    target: impl Into<String>,
+    detail: serde_json::Value,
+    address: Option<IpAddr>,
+) {
+    let (actor_id, actor) = match actor {
+        Actor::Member(id) => (Some(id), String::new()),
+        Actor::Named(name) => (None, name.to_owned()),
+    };
+    let record = AuditRecord {
+        at: state.clock.now(),
+        actor_id,
+        actor,
+        action,
+        target: target.into(),
+        detail,
+        address: address.map(|ip| ip.to_string()),
+    };
+    if let Err(err) = state.db(move |store| store.record_audit(&record)).await {
+        tracing::error!(error = ?err, ?action, "cannot write to the audit log");
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    action: Option<AuditAction>,
+    actor: Option<String>,
+    target: Option<String>,
+    before: Option<u64>,
+    limit: Option<usize>,
+}
+
+impl AuditQuery {
+    fn filter(self, default_limit: usize) -> AuditFilter {
+        AuditFilter {
+            action: self.action,
+            actor: self.actor.filter(|actor| !actor.is_empty()),
+            target: self.target.filter(|target| !target.is_empty()),
+            before: self.before,
+            limit: self.limit.unwrap_or(default_limit),
+        }
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    _admin: AdminUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let filter = query.filter(100);
+    Ok(Json(state.db(move |store| store.audit_log(&filter)).await?))
+}
+
+/// The filtered log as CSV (newest first, up to one page of the largest size), for auditors'
+/// spreadsheets. Cells are written as text (no formulas).
+async fn export(
+    State(state): State<AppState>,
+    AdminUser(admin): AdminUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Response, ApiError> {
+    let filter = query.filter(crate::store::MAX_AUDIT_PAGE);
+    let page = state.db(move |store| store.audit_log(&filter)).await?;
+    let mut writer = csv::Writer::from_writer("\u{feff}".as_bytes().to_vec());
+    let written: Result<(), csv::Error> = (|| {
+        writer.write_record(["id", "at", "actor", "action", "target", "detail", "address"])?;
+        for entry in &page.entries {
+            let action = serde_json::to_value(entry.action).ok().and_then(|v| v.as_str().map(str::to_owned));
+            writer.write_record([
+                entry.id.to_string(),
+                entry.at.to_string(),
+                crate::csv_io::neutralised(&entry.actor).into_owned(),
+                action.unwrap_or_default(),
+                crate::csv_io::neutralised(&entry.target).into_owned(),
+                crate::csv_io::neutralised(&entry.detail.to_string()).into_owned(),
+                entry.address.clone().unwrap_or_default(),
+            ])?;
+        }
+        Ok(writer.flush()?)
+    })();
+    written.map_err(|_| ApiError::internal())?;
+    let body = writer.into_inner().map_err(|_| ApiError::internal())?;
+    let detail = serde_json::json!({ "rows": page.entries.len() });
+    record(&state, Actor::Member(admin.member_id), AuditAction::AuditExported, "audit.csv", detail, None).await;
+    let mut response = body.into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"weft-audit.csv\""));
+    Ok(response)
+}
