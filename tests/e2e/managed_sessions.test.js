@@ -230,7 +230,7 @@ test("changing the password: errors next to the field, then the new token replac
 test("a browser enrolled as a kiosk shows its name, offers no mode, and signs in shared", async () => {
   const admin = await adminToken(fixture.server.url);
   const created = await call(fixture.server.url, admin, "POST", "/admin/kiosk-codes", { label: "Front desk 2" });
-  assert.equal(created.status, 200, JSON.stringify(created.body));
+  assert.equal(created.status, 201, JSON.stringify(created.body));
   const context = await fixture.browser.newContext({ locale: "en-US" });
   const page = await context.newPage();
   await page.goto(`${fixture.server.url}/sign-in`);
@@ -267,7 +267,7 @@ test("the admin console creates a kiosk code shown once and flags a bad policy n
   await page.getByRole("button", { name: "Create code" }).click();
   const code = (await page.getByTestId("kiosk-code").textContent()).trim();
   assert.ok(code.length >= 6, `a code is shown: ${code}`);
-  await page.getByRole("cell", { name: "Ward 3 station" }).waitFor();
+  await page.getByRole("cell", { name: "Ward 3 station", exact: true }).waitFor();
   const check = await fetch(`${fixture.server.url}/api/v1/auth/kiosk-check`, {
     method: "POST",
     headers: { "content-type": "application/json" },
