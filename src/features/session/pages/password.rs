@@ -10,11 +10,12 @@ use crate::ui::failure::error_text;
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use weft_protocol::auth::{ChangePasswordRequest, MIN_NEW_PASSWORD_LEN};
+use weft_protocol::auth::ChangePasswordRequest;
+use weft_protocol::directory::MIN_PASSWORD_LEN;
 
 /// What is wrong with the new password as typed, before asking the server.
 pub fn new_password_problem(new: &str, confirm: &str, username: &str) -> (Option<Text>, Option<Text>) {
-    let new_problem = if new.len() < MIN_NEW_PASSWORD_LEN {
+    let new_problem = if new.len() < MIN_PASSWORD_LEN {
         Some(Text::PasswordTooShort)
     } else if new.eq_ignore_ascii_case(username) {
         Some(Text::PasswordSameAsUsername)
