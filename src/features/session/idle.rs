@@ -15,6 +15,9 @@ use weft_protocol::Millis;
 const CHECK_EVERY_MS: u32 = 5_000;
 /// Input writes the time of last use at most this often.
 const WRITE_EVERY_MS: Millis = 5_000;
+/// Input tells the server the session is in use at most this often: the server ends a session
+/// unused for its idle time, and reading or typing alone makes no request.
+const TOUCH_EVERY_MS: Millis = 60_000;
 /// The input events that count as use.
 const INPUT_EVENTS: [&str; 5] = ["pointerdown", "keydown", "wheel", "touchstart", "input"];
 
@@ -23,6 +26,7 @@ const INPUT_EVENTS: [&str; 5] = ["pointerdown", "keydown", "wheel", "touchstart"
 pub struct IdleLock {
     pub locked: RwSignal<bool>,
     last_written: StoredValue<Millis>,
+    last_touched: StoredValue<Millis>,
 }
 
 pub fn use_idle_lock() -> IdleLock {
@@ -32,7 +36,8 @@ pub fn use_idle_lock() -> IdleLock {
 impl IdleLock {
     /// Watches input and time for the app's session; locks and signs out as its terms say.
     pub fn provide(app: AppState) -> Self {
-        let idle = Self { locked: RwSignal::new(false), last_written: StoredValue::new(0) };
+        let idle =
+            Self { locked: RwSignal::new(false), last_written: StoredValue::new(0), last_touched: StoredValue::new(0) };
         provide_context(idle);
         let session = app.sync.session;
         // A session that appears (sign-in, reload) starts locked if it was.
@@ -68,6 +73,18 @@ impl IdleLock {
         if now - self.last_written.get_value() >= WRITE_EVERY_MS {
             self.last_written.set_value(now);
             lock::set_last_active(id, now);
+        }
+        if now - self.last_touched.get_value() >= TOUCH_EVERY_MS {
+            self.last_touched.set_value(now);
+            let token = app.sync.session.0.with_untracked(|s| s.as_ref().map(|s| s.token.clone()));
+            if let Some(token) = token {
+                leptos::task::spawn_local(async move {
+                    // Only the request matters (the server notes the session as seen). A failure
+                    // needs nothing here: offline it is retried by the next input, and an ended
+                    // session is found by the sync's own calls and the live socket.
+                    let _ = crate::api::Api::with_token(&token).current_session().await;
+                });
+            }
         }
     }
 
