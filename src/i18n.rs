@@ -1,6 +1,8 @@
 //! The app's wording in English and Chinese. Every text a person reads comes from [`Text`];
 //! the language follows the browser until the member picks one, and is remembered.
 
+pub mod confidential;
+
 use leptos::prelude::*;
 use weft_protocol::approval::DatePrecision;
 use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
@@ -104,6 +106,7 @@ pub enum Text {
     PickSomeone,
     NameNeeded,
     GroupSettings,
+    ChatInfo,
     Rename,
     AddPeople,
     Remove,
@@ -664,6 +667,8 @@ impl Text {
             (Lang::Zh, NameNeeded) => "请输入群名称。",
             (Lang::En, GroupSettings) => "Group settings",
             (Lang::Zh, GroupSettings) => "群设置",
+            (Lang::En, ChatInfo) => "Chat info",
+            (Lang::Zh, ChatInfo) => "聊天信息",
             (Lang::En, Rename) => "Rename",
             (Lang::Zh, Rename) => "修改群名",
             (Lang::En, AddPeople) => "Add people",

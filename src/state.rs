@@ -9,7 +9,7 @@ use crate::features::approvals::state::ApprovalsState;
 use crate::features::chat::state::ChatState;
 use crate::features::directory::state::DirectoryState;
 use crate::session::{Session, SessionContext};
-use crate::store::{KeyPlace, LocalStore, Store};
+use crate::store::{KeyPlace, LocalStore, NoCopy, Store};
 use crate::sync::engine::{ApplyFeed, Engine};
 use crate::sync::live::LiveSocket;
 use crate::sync::outbox::{DeliverOutbox, Outbox, OutboxAction, OutboxEntry};
@@ -65,11 +65,11 @@ impl AppState {
         };
         self.refresh_terms(&session);
         spawn_local(async move {
-            let store = Rc::new(sync.store_health.open_store_with(&database, key_place).await);
+            let store = Rc::new(NoCopy::new(sync.store_health.open_store_with(&database, key_place).await));
             // The session may have ended while the store opened (a wipe answered at start): then
             // close it at once, or the wipe's delete would wait on this connection.
             if sync.session.0.with_untracked(|s| s.as_ref().map(|s| s.session_id)) != Some(session.session_id) {
-                if let LocalStore::Idb(idb) = &*store {
+                if let LocalStore::Idb(idb) = &**store {
                     idb.close();
                 }
                 return;
@@ -132,7 +132,7 @@ impl AppState {
         sync.engine.set_value(Engine::default());
         sync.store_health.reset();
         if let Some(store) = store
-            && let LocalStore::Idb(idb) = &*store
+            && let LocalStore::Idb(idb) = &**store
         {
             idb.close();
         }
@@ -257,6 +257,7 @@ impl Features for AppState {
             }
             Effect::Directory(change) => self.apply_directory_change(change).await,
             Effect::Approval(summary) => self.apply_approval_summary(summary),
+            Effect::Expired { conversation_id, seq } => self.expire(conversation_id, seq).await,
             _ => {}
         }
     }

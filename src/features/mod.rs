@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod approvals;
 pub mod chat;
+pub mod confidential;
 pub mod directory;
 pub mod session;
 pub mod sign_in;

@@ -418,6 +418,10 @@ impl Store for IdbStore {
         }
     }
 
+    async fn delete_message(&self, conversation: ConversationId, seq: u64) -> Result<(), StoreError> {
+        self.delete_key(v1::MESSAGES, message_key(conversation, seq)).await
+    }
+
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
         let tx =
             self.db.transaction([v1::CONVERSATIONS, v1::MESSAGES]).with_mode(TransactionMode::Readwrite).build()?;

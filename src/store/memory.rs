@@ -85,6 +85,13 @@ impl Store for MemoryStore {
         Ok(self.messages.borrow().get(&conversation).and_then(|m| m.get(&seq)).cloned())
     }
 
+    async fn delete_message(&self, conversation: ConversationId, seq: u64) -> Result<(), StoreError> {
+        if let Some(messages) = self.messages.borrow_mut().get_mut(&conversation) {
+            messages.remove(&seq);
+        }
+        Ok(())
+    }
+
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
         self.conversations.borrow_mut().remove(&conversation);
         self.messages.borrow_mut().remove(&conversation);

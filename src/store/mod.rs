@@ -8,6 +8,7 @@ mod health;
 mod idb;
 mod memory;
 mod migrations;
+mod no_copy;
 
 pub use cipher::Cipher;
 pub use error::StoreError;
@@ -15,6 +16,10 @@ pub use health::{KeyPlace, StoreHealth, StoreProblem, use_store_health};
 pub use idb::IdbStore;
 pub use memory::MemoryStore;
 pub use migrations::Version;
+pub use no_copy::{NoCopy, keeps_offline_copy};
+
+/// The store the app uses: the device store behind the no-offline-copy rule.
+pub type AppStore = NoCopy<LocalStore>;
 pub use weft_sync_core::sort_conversations;
 
 use serde::de::DeserializeOwned;
@@ -57,6 +62,8 @@ pub trait Store {
     ) -> Result<Vec<Message>, StoreError>;
     /// One message by its sequence number.
     async fn message(&self, conversation: ConversationId, seq: u64) -> Result<Option<Message>, StoreError>;
+    /// Deletes one message (its lifetime ended).
+    async fn delete_message(&self, conversation: ConversationId, seq: u64) -> Result<(), StoreError>;
     /// Deletes a conversation and its messages (the member left or was removed).
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError>;
     /// The position of the last change applied from the server's feed.
@@ -150,6 +157,9 @@ impl Store for LocalStore {
     }
     async fn message(&self, conversation: ConversationId, seq: u64) -> Result<Option<Message>, StoreError> {
         delegate!(self, s => s.message(conversation, seq))
+    }
+    async fn delete_message(&self, conversation: ConversationId, seq: u64) -> Result<(), StoreError> {
+        delegate!(self, s => s.delete_message(conversation, seq))
     }
     async fn remove_conversation(&self, conversation: ConversationId) -> Result<(), StoreError> {
         delegate!(self, s => s.remove_conversation(conversation))

@@ -12,7 +12,7 @@ pub mod outbox;
 
 use crate::api::{Api, ApiError};
 use crate::session::SessionContext;
-use crate::store::{LocalStore, StoreError, StoreHealth};
+use crate::store::{AppStore, StoreError, StoreHealth};
 use engine::Engine;
 use leptos::prelude::*;
 use live::LiveSocket;
@@ -74,7 +74,7 @@ pub struct SyncState {
     /// Whether the device store keeps what is saved (shown in the header when it does not).
     pub store_health: StoreHealth,
     pub(crate) session: SessionContext,
-    pub(crate) store: StoredValue<Option<Rc<LocalStore>>, LocalStorage>,
+    pub(crate) store: StoredValue<Option<Rc<AppStore>>, LocalStorage>,
     pub(crate) live: StoredValue<Option<LiveSocket>, LocalStorage>,
     /// The conversation list and feed position as the sync engine keeps them (shown through
     /// [`Features::show_list`]).
@@ -127,13 +127,13 @@ impl SyncState {
     }
 
     /// The device store once it is open.
-    pub fn local(&self) -> Option<Rc<LocalStore>> {
+    pub fn local(&self) -> Option<Rc<AppStore>> {
         self.store.with_value(|s| s.clone())
     }
 
     /// The device store, waiting for it while it opens (a page can be the first one shown after
     /// a reload); `None` once signed out or if it does not open within about five seconds.
-    pub async fn opened_store(self) -> Option<Rc<LocalStore>> {
+    pub async fn opened_store(self) -> Option<Rc<AppStore>> {
         const POLL_MS: u32 = 25;
         for _ in 0..200 {
             if let Some(store) = self.local() {

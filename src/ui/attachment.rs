@@ -65,9 +65,18 @@ impl Link {
 }
 
 #[component]
-pub fn AttachmentView(file: Attachment) -> impl IntoView {
+pub fn AttachmentView(
+    file: Attachment,
+    /// In a confidential chat: images show inside the watermarked view with no link out; other
+    /// files are not offered at all.
+    #[prop(optional)]
+    confidential: bool,
+) -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
+    if confidential {
+        return confidential_view(sync, file).into_any();
+    }
     let original = Link::new(sync, file.id, FileVariant::Original);
     let label = format!("📎 {} ({})", file.file_name, human_size(file.size));
     let name = file.file_name.clone();
@@ -137,4 +146,32 @@ pub fn AttachmentView(file: Attachment) -> impl IntoView {
         }
         .into_any(),
     }
+}
+
+/// A file of a confidential chat: an image is shown (the server serves a copy carrying the
+/// viewer's invisible mark) with no link to open or save it; other files are refused.
+fn confidential_view(sync: SyncState, file: Attachment) -> impl IntoView {
+    let i18n = use_i18n();
+    let label = format!("📎 {} ({})", file.file_name, human_size(file.size));
+    if !file.is_image() {
+        return view! {
+            <div class="message__file message__file--refused">
+                <span class="hint">{label}</span>" "
+                <span class="hint">{move || crate::i18n::confidential::Ct::FileRefused.in_lang(i18n.lang.get())}</span>
+            </div>
+        }
+        .into_any();
+    }
+    let variant = if file.thumbnail.is_some() { FileVariant::Thumbnail } else { FileVariant::Original };
+    let link = Link::new(sync, file.id, variant);
+    let name = file.file_name.clone();
+    view! {
+        <div class="message__file">
+            {move || match link.url() {
+                Some(src) => view! { <img class="message__image" src=src alt=name.clone() draggable="false"/> }.into_any(),
+                None => view! { <span class="hint">{label.clone()}</span> }.into_any(),
+            }}
+        </div>
+    }
+    .into_any()
 }

@@ -53,7 +53,7 @@ impl AppState {
         let entry = OutboxEntry::new(Some(id), client_id, action, self.sync.next_order());
         spawn_local(async move {
             if let Some(store) = self.sync.local() {
-                self.sync.check_write("queued file", store.put_upload(&entry.client_id, &file).await);
+                self.sync.check_write("queued file", store.put_upload_for(Some(id), &entry.client_id, &file).await);
             }
             self.enqueue(entry);
         });

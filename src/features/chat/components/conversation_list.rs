@@ -1,6 +1,8 @@
 //! The list of conversations, most recent first, with the last message and its time.
 
 use crate::features::chat::state::use_chat;
+use crate::features::confidential::controls::ConfidentialBadge;
+use crate::i18n::confidential::Ct;
 use crate::i18n::{Lang, Text, use_i18n};
 use crate::platform::clock_time;
 use leptos::prelude::*;
@@ -18,6 +20,10 @@ pub fn title_in(summary: &ConversationSummary, lang: Lang) -> String {
 
 fn preview(summary: &ConversationSummary, lang: Lang) -> String {
     let Some(message) = summary.last_message.as_ref() else { return String::new() };
+    // Confidential content never shows outside its watermarked view.
+    if summary.confidential.is_some() {
+        return Ct::ConfidentialPreview.in_lang(lang).to_owned();
+    }
     match &message.card {
         Some(MessageCard::Approval(card)) => {
             let event = match card.event {
@@ -46,7 +52,7 @@ pub fn ConversationList() -> impl IntoView {
             <ul>
                 <For
                     each=move || chat.conversations.get()
-                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.muted, c.pinned, c.last_message.as_ref().map(|m| m.recalled))
+                    key=|c| (c.id, c.last_seq, c.title.clone(), c.unread, c.muted, c.pinned, c.last_message.as_ref().map(|m| m.recalled), c.confidential.is_some())
                     let:summary
                 >
                     {
@@ -71,6 +77,7 @@ pub fn ConversationList() -> impl IntoView {
                                         <span class="conversation-link__title" id=title_id>
                                             {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
                                             {let shown = summary.clone(); move || title_in(&shown, i18n.lang.get())}
+                                            {summary.confidential.is_some().then(|| view! { " " <ConfidentialBadge/> })}
                                             {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
                                         </span>
                                         <span class="conversation-link__preview" id=preview_id>{let shown = summary.clone(); move || preview(&shown, i18n.lang.get())}</span>

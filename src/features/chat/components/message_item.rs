@@ -1,9 +1,14 @@
 //! One message in a timeline: sender, time, the quoted message it replies to, the text (always
 //! rendered as text, never as HTML; bidirectional overrides are isolated so they cannot reorder
 //! the surrounding UI), actions (reply, recall) and, on the member's own messages, receipts.
-//! Messages carrying a card (approvals) show the card instead.
+//! Messages carrying a card (approvals) show the card instead; notices (confidential chats) are a
+//! centred system line worded from their typed data. In a conversation with a lifetime each
+//! message shows when it disappears.
 
 use crate::features::approvals::components::approval_card::ApprovalCardView;
+use crate::features::confidential::expiry::ExpiryHint;
+use crate::features::confidential::view::use_confidential;
+use crate::i18n::confidential::notice_text;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
 use crate::ui::attachment::AttachmentView;
@@ -36,6 +41,14 @@ pub fn MessageItem(
         }
         .into_any();
     }
+    if let Some(MessageCard::Notice(notice)) = message.card.clone() {
+        return view! {
+            <li class="message message--notice" data-seq=message.seq role="note">
+                <span>{move || notice_text(&notice, i18n.lang.get())}</span>
+            </li>
+        }
+        .into_any();
+    }
     if let Some(MessageCard::Approval(card)) = message.card.clone() {
         return view! {
             <li class="message message--card" data-seq=message.seq>
@@ -45,6 +58,11 @@ pub fn MessageItem(
         }
         .into_any();
     }
+    let confidential = use_confidential();
+    let is_confidential = confidential.with_untracked(Option::is_some);
+    let lifetime = confidential.with_untracked(|c| c.and_then(|c| c.lifetime));
+    let expiry = (message.expires_at.is_some() || lifetime.is_some())
+        .then(|| view! { <ExpiryHint expires_at=message.expires_at lifetime=lifetime/> });
     let can_recall = mine && crate::platform::now_millis() - message.sent_at < RECALL_WINDOW_MS;
     let seq = message.seq;
     let quoted = message.reply_to.clone().map(|reply| {
@@ -63,7 +81,7 @@ pub fn MessageItem(
                 <time>{clock_time(message.sent_at)}</time>
             </div>
             {quoted}
-            {message.attachment.clone().map(|file| view! { <AttachmentView file=file/> })}
+            {message.attachment.clone().map(|file| view! { <AttachmentView file=file confidential=is_confidential/> })}
             <Show when={
                 let empty = message.text.is_empty();
                 move || !empty
@@ -75,6 +93,7 @@ pub fn MessageItem(
                 {can_recall.then(|| view! {
                     <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
                 })}
+                {expiry}
                 <span class="message__receipt" data-testid="receipt" title=move || readers.get()>{move || receipt.get()}</span>
             </div>
         </li>

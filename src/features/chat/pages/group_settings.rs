@@ -1,8 +1,10 @@
 //! A group's settings: its members and how far each has read, renaming, adding and removing
 //! people, handing the group over, and leaving. The server decides who may do what; the page
-//! only offers the owner's and administrators' actions to them.
+//! only offers the owner's and administrators' actions to them. A direct chat's info (the same
+//! route) shows its people and the confidential switch only.
 
 use crate::api::{Api, ApiError};
+use crate::features::confidential::controls::ConfidentialSwitch;
 use crate::features::directory::components::member_picker::MemberPicker;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
@@ -14,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use std::future::Future;
 use std::pin::Pin;
 use weft_protocol::auth::Role;
-use weft_protocol::chat::ConversationDetail;
+use weft_protocol::chat::{ConversationDetail, ConversationKind};
 use weft_protocol::{ConversationId, MemberId};
 
 /// One change to a group on the server; `Some(detail)` when the server answers with the new state.
@@ -101,6 +103,10 @@ pub fn GroupSettingsPage() -> impl IntoView {
             });
         }
     };
+    let is_direct = move || detail.with(|d| d.as_ref().is_some_and(|d| d.summary.kind == ConversationKind::Direct));
+    let summary = Signal::derive(move || detail.with(|d| d.as_ref().map(|d| d.summary.clone())));
+    // Groups: the owner or an administrator; direct chats: either side (or an administrator).
+    let can_mark = Signal::derive(move || is_direct() || can_manage());
     let in_group =
         Signal::derive(move || detail.get().map(|d| d.participants.iter().map(|p| p.id).collect()).unwrap_or_default());
 
@@ -108,11 +114,12 @@ pub fn GroupSettingsPage() -> impl IntoView {
         <section class="conversation page" aria-labelledby="settings-title">
             <header class="conversation__header">
                 <a class="back" href=move || id.get().map(|id| format!("/c/{id}")).unwrap_or_default() aria-label=i18n.t(Text::Back)>"‹"</a>
-                <h2 id="settings-title">{i18n.t(Text::GroupSettings)}</h2>
+                <h2 id="settings-title">{move || if is_direct() { i18n.t(Text::ChatInfo)() } else { i18n.t(Text::GroupSettings)() }}</h2>
             </header>
             <div class="page__body">
                 <p class="form-error" role="alert">{move || error.with(|e| e.as_ref().map(|e| e.render(i18n.lang.get())))}</p>
-                <Show when=can_manage>
+                <ConfidentialSwitch summary=summary can_change=can_mark/>
+                <Show when=move || can_manage() && !is_direct()>
                     <form class="inline-form" on:submit=rename>
                         <label for="rename-input">{i18n.t(Text::GroupName)}</label>
                         <input id="rename-input" maxlength="60" prop:value=move || new_name.get() on:input=move |ev| new_name.set(event_target_value(&ev))/>
@@ -143,12 +150,14 @@ pub fn GroupSettingsPage() -> impl IntoView {
                         }
                     </For>
                 </ul>
+                <Show when=move || !is_direct()>
                 <form class="add-people" on:submit=add>
                     <h3>{i18n.t(Text::AddPeople)}</h3>
                     <MemberPicker exclude=in_group selected=adding/>
                     <button type="submit" class="primary" disabled=move || adding.with(Vec::is_empty)>{i18n.t(Text::AddPeople)}</button>
                 </form>
-                <button type="button" class="link danger" on:click=leave>{i18n.t(Text::LeaveGroup)}</button>
+                <button type="button" class="link danger" on:click=leave.clone()>{i18n.t(Text::LeaveGroup)}</button>
+                </Show>
             </div>
         </section>
     }

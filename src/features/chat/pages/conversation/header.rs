@@ -2,6 +2,7 @@
 //! link, pin and mute, and the member count (not for the Approvals conversation).
 
 use crate::features::chat::components::conversation_list::title_in;
+use crate::features::confidential::controls::ConfidentialBadge;
 use crate::i18n::{Text, use_i18n};
 use crate::state::use_app;
 use crate::ui::toggle_button::ToggleButton;
@@ -32,6 +33,14 @@ pub fn ConversationHeader(
         <header class="conversation__header">
             <a class="back" href="/" aria-label=i18n.t(Text::Back)>"‹"</a>
             <h2 id="conversation-title">{move || summary.get().map(|s| title_in(&s, i18n.lang.get())).unwrap_or_default()}</h2>
+            <Show when=move || summary.with(|s| s.as_ref().is_some_and(|s| s.confidential.is_some()))>
+                <ConfidentialBadge/>
+            </Show>
+            <Show when=move || summary.get().is_some_and(|s| s.kind == ConversationKind::Direct)>
+                <a class="conversation__settings" href=move || id.get().map(|id| format!("/c/{id}/settings")).unwrap_or_default()>
+                    {i18n.t(Text::ChatInfo)}
+                </a>
+            </Show>
             <Show when=move || summary.get().is_some_and(|s| s.kind == ConversationKind::Group)>
                 <a class="conversation__settings" href=move || id.get().map(|id| format!("/c/{id}/settings")).unwrap_or_default()>
                     {i18n.t(Text::GroupSettings)}

@@ -11,6 +11,7 @@ mod timeline;
 use crate::features::chat::components::composer::Outgoing;
 use crate::features::chat::components::timeline_window::TimelineWindow;
 use crate::features::chat::outbox::FileError;
+use crate::features::confidential::view::ConfidentialView;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::use_app;
@@ -126,6 +127,18 @@ pub fn ConversationPage() -> impl IntoView {
         }
     });
     let facts = timeline.facts;
+    let confidential = Signal::derive(move || summary.with(|s| s.as_ref().and_then(|s| s.confidential)));
+    // Messages whose `expires_at` passed go at once, without waiting for the feed.
+    if let Ok(sweep) = set_interval_with_handle(
+        move || {
+            if let Some(id) = id.get_untracked() {
+                leptos::task::spawn_local(app.sweep_expired(id, crate::platform::now_millis()));
+            }
+        },
+        std::time::Duration::from_millis(250),
+    ) {
+        on_cleanup(move || sweep.clear());
+    }
 
     view! {
         <section class="conversation" aria-labelledby="conversation-title">
@@ -137,7 +150,9 @@ pub fn ConversationPage() -> impl IntoView {
                 when=move || !(facts.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
             >
-                <Timeline model=timeline me=me pending=pending on_reply=on_reply on_recall=on_recall/>
+                <ConfidentialView conversation=id confidential=confidential>
+                    <Timeline model=timeline me=me pending=pending on_reply=on_reply on_recall=on_recall/>
+                </ConfidentialView>
                 <RefusedActions entries=refused_actions/>
                 <ConversationComposer
                     replying=replying
