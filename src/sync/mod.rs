@@ -126,6 +126,11 @@ impl SyncState {
         self.session.0.with_untracked(|s| s.as_ref().map(|s| s.me.id))
     }
 
+    /// Uses `store` as the device store (`AppState::start` opens the member's; tests give theirs).
+    pub fn adopt_store(&self, store: Rc<AppStore>) {
+        self.store.set_value(Some(store));
+    }
+
     /// The device store once it is open.
     pub fn local(&self) -> Option<Rc<AppStore>> {
         self.store.with_value(|s| s.clone())
