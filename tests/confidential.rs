@@ -204,14 +204,18 @@ fn assert_intact(g: &Guarded) {
     let overlay = g.guard.overlay();
     assert_eq!(overlay.parent_element().as_ref(), Some(g.container.as_ref()), "overlay is back in place");
     assert!(overlay.next_element_sibling().is_none(), "nothing above it");
-    let style = web_sys::window().unwrap().get_computed_style(&overlay).unwrap().unwrap();
-    assert_eq!(style.get_property_value("display").unwrap(), "block");
-    assert_eq!(style.get_property_value("visibility").unwrap(), "visible");
-    assert_eq!(style.get_property_value("opacity").unwrap(), "1");
-    assert_eq!(style.get_property_value("pointer-events").unwrap(), "none");
-    assert!(style.get_property_value("background-image").unwrap().matches("url(").count() == 2);
+    let style = web_sys::window()
+        .expect("in the browser")
+        .get_computed_style(&overlay)
+        .expect("in the browser")
+        .expect("in the browser");
+    assert_eq!(style.get_property_value("display").expect("in the browser"), "block");
+    assert_eq!(style.get_property_value("visibility").expect("in the browser"), "visible");
+    assert_eq!(style.get_property_value("opacity").expect("in the browser"), "1");
+    assert_eq!(style.get_property_value("pointer-events").expect("in the browser"), "none");
+    assert!(style.get_property_value("background-image").expect("in the browser").matches("url(").count() == 2);
     assert_eq!(overlay.get_attribute("aria-hidden").as_deref(), Some("true"));
-    assert!(overlay.get_attribute("data-watermark").unwrap().contains("张三"));
+    assert!(overlay.get_attribute("data-watermark").expect("in the browser").contains("张三"));
 }
 
 #[wasm_bindgen_test]
@@ -226,39 +230,43 @@ async fn the_overlay_comes_back_within_100_ms_after_removal_hiding_restyling_or_
     assert_intact(&g);
     assert_eq!(g.reports.borrow().len(), 1, "removal reported");
 
-    g.guard.overlay().style().set_property("display", "none").unwrap();
+    g.guard.overlay().style().set_property("display", "none").expect("in the browser");
     sleep(100).await;
     assert_intact(&g);
 
-    g.guard.overlay().set_attribute("style", "opacity:0").unwrap();
+    g.guard.overlay().set_attribute("style", "opacity:0").expect("in the browser");
     sleep(100).await;
     assert_intact(&g);
 
-    g.guard.overlay().set_attribute("class", "").unwrap();
+    g.guard.overlay().set_attribute("class", "").expect("in the browser");
     sleep(100).await;
     assert_intact(&g);
 
     // A stylesheet rule (as from DevTools) loses to the pinned inline declarations.
-    let sheet = document().create_element("style").unwrap();
+    let sheet = document().create_element("style").expect("in the browser");
     sheet.set_text_content(Some(".watermark-overlay { display: none !important; opacity: 0 !important; }"));
-    document().head().unwrap().append_child(&sheet).unwrap();
+    document().head().expect("in the browser").append_child(&sheet).expect("in the browser");
     sleep(100).await;
     assert_intact(&g);
     sheet.remove();
 
     // A sibling put above it: the overlay goes back on top.
-    let sibling = document().create_element("div").unwrap();
-    g.container.append_child(&sibling).unwrap();
+    let sibling = document().create_element("div").expect("in the browser");
+    g.container.append_child(&sibling).expect("in the browser");
     sleep(100).await;
     assert_intact(&g);
 
     // An element laid over the view from outside it is taken away.
-    let cover: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    cover.set_attribute("style", "position:fixed;inset:0;z-index:2147483647;background:white").unwrap();
-    document().body().unwrap().append_child(&cover).unwrap();
+    let cover: web_sys::HtmlElement = document().create_element("div").expect("in the browser").unchecked_into();
+    cover.set_attribute("style", "position:fixed;inset:0;z-index:2147483647;background:white").expect("in the browser");
+    document().body().expect("in the browser").append_child(&cover).expect("in the browser");
     sleep(100).await;
-    let shown = web_sys::window().unwrap().get_computed_style(&cover).unwrap().unwrap();
-    assert_eq!(shown.get_property_value("display").unwrap(), "none", "the cover was hidden");
+    let shown = web_sys::window()
+        .expect("in the browser")
+        .get_computed_style(&cover)
+        .expect("in the browser")
+        .expect("in the browser");
+    assert_eq!(shown.get_property_value("display").expect("in the browser"), "none", "the cover was hidden");
     assert!(g.reports.borrow().iter().any(|r| r.contains("covering")), "{:?}", g.reports.borrow());
     assert!(g.reports.borrow().len() >= 6, "each tampering was reported: {:?}", g.reports.borrow());
     cover.remove();
@@ -290,32 +298,32 @@ fn copy_event(name: &str) -> (web_sys::ClipboardEvent, web_sys::DataTransfer) {
 
 #[wasm_bindgen_test]
 fn copying_or_cutting_in_a_confidential_view_puts_nothing_on_the_clipboard() {
-    let view: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    let view: web_sys::HtmlElement = document().create_element("div").expect("in the browser").unchecked_into();
     view.set_inner_html("<p id='secret-line'>机密 secret</p>");
-    document().body().unwrap().append_child(&view).unwrap();
+    document().body().expect("in the browser").append_child(&view).expect("in the browser");
     let seen = Rc::new(RefCell::new(Vec::new()));
     let heard = Rc::clone(&seen);
     let listening = Deterrents::install(view.clone(), move |s| heard.borrow_mut().push(s)).expect("installed");
-    let line = document().get_element_by_id("secret-line").unwrap();
+    let line = document().get_element_by_id("secret-line").expect("in the browser");
     for name in ["copy", "cut"] {
         let (event, data) = copy_event(name);
         // What a page script or the browser's own copy would have put there.
-        data.set_data("text/plain", "机密 secret").unwrap();
-        line.dispatch_event(&event).unwrap();
+        data.set_data("text/plain", "机密 secret").expect("in the browser");
+        line.dispatch_event(&event).expect("in the browser");
         assert!(event.default_prevented(), "{name} was stopped");
-        assert_eq!(data.get_data("text/plain").unwrap(), "", "{name} leaves the clipboard empty");
+        assert_eq!(data.get_data("text/plain").expect("in the browser"), "", "{name} leaves the clipboard empty");
     }
     assert_eq!(*seen.borrow(), vec![Seen::Copy, Seen::Copy]);
 
     // Outside the view a copy is left alone.
-    let outside = document().create_element("p").unwrap();
-    document().body().unwrap().append_child(&outside).unwrap();
+    let outside = document().create_element("p").expect("in the browser");
+    document().body().expect("in the browser").append_child(&outside).expect("in the browser");
     let (event, _) = copy_event("copy");
-    outside.dispatch_event(&event).unwrap();
+    outside.dispatch_event(&event).expect("in the browser");
     assert!(!event.default_prevented());
     drop(listening);
     let (event, _) = copy_event("copy");
-    line.dispatch_event(&event).unwrap();
+    line.dispatch_event(&event).expect("in the browser");
     assert!(!event.default_prevented(), "listeners go with the view");
     view.remove();
     outside.remove();
@@ -330,18 +338,22 @@ fn screenshot_shortcuts_hiding_and_printing_are_heard_and_reports_are_rate_limit
     assert!(!is_screenshot_shortcut("s", "KeyS", false, true));
     assert!(!is_screenshot_shortcut("3", "Digit3", false, false));
 
-    let view: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&view).unwrap();
+    let view: web_sys::HtmlElement = document().create_element("div").expect("in the browser").unchecked_into();
+    document().body().expect("in the browser").append_child(&view).expect("in the browser");
     let seen = Rc::new(RefCell::new(Vec::new()));
     let heard = Rc::clone(&seen);
     let listening = Deterrents::install(view.clone(), move |s| heard.borrow_mut().push(s)).expect("installed");
-    let window = web_sys::window().unwrap();
+    let window = web_sys::window().expect("in the browser");
     let init = web_sys::KeyboardEventInit::new();
     init.set_key("PrintScreen");
     init.set_code("PrintScreen");
-    window.dispatch_event(&web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keyup", &init).unwrap()).unwrap();
-    window.dispatch_event(&web_sys::Event::new("blur").unwrap()).unwrap();
-    window.dispatch_event(&web_sys::Event::new("beforeprint").unwrap()).unwrap();
+    window
+        .dispatch_event(
+            &web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keyup", &init).expect("in the browser"),
+        )
+        .expect("in the browser");
+    window.dispatch_event(&web_sys::Event::new("blur").expect("in the browser")).expect("in the browser");
+    window.dispatch_event(&web_sys::Event::new("beforeprint").expect("in the browser")).expect("in the browser");
     assert_eq!(*seen.borrow(), vec![Seen::Screenshot, Seen::Hidden, Seen::Print]);
     drop(listening);
     view.remove();
@@ -375,15 +387,15 @@ async fn with_no_offline_copy_the_raw_records_hold_nothing_of_the_conversation()
             summary(2, None, Some(message(2, 1, "ordinary words"))),
         ])
         .await
-        .unwrap();
+        .expect("in the browser");
     store
         .put_messages(&[secret.clone(), message(1, 2, "SECRET-SECOND"), message(2, 1, "ordinary words")])
         .await
-        .unwrap();
-    store.put_outbox(&send_entry(1, 1, "SECRET-QUEUED")).await.unwrap();
-    store.put_outbox(&send_entry(2, 2, "ordinary queued")).await.unwrap();
-    let file = web_sys::Blob::new().unwrap();
-    store.put_upload_for(Some(ConversationId(id(1))), "secret-file", &file).await.unwrap();
+        .expect("in the browser");
+    store.put_outbox(&send_entry(1, 1, "SECRET-QUEUED")).await.expect("in the browser");
+    store.put_outbox(&send_entry(2, 2, "ordinary queued")).await.expect("in the browser");
+    let file = web_sys::Blob::new().expect("in the browser");
+    store.put_upload_for(Some(ConversationId(id(1))), "secret-file", &file).await.expect("in the browser");
 
     let dump = dump_database(&name).await.as_string().expect("text");
     assert!(dump.contains("ordinary words") && dump.contains("ordinary queued"), "the scan sees stored rows:\n{dump}");
@@ -394,16 +406,16 @@ async fn with_no_offline_copy_the_raw_records_hold_nothing_of_the_conversation()
     assert!(!dump.contains(&ClientId(id(901)).to_string()), "no outbox row of it:\n{dump}");
 
     // In memory it is all still there for this visit.
-    assert_eq!(store.outbox().await.unwrap().len(), 2);
-    assert!(store.upload("secret-file").await.unwrap().is_some());
-    assert!(store.messages(ConversationId(id(1)), None, 50).await.unwrap().is_empty());
+    assert_eq!(store.outbox().await.expect("in the browser").len(), 2);
+    assert!(store.upload("secret-file").await.expect("in the browser").is_some());
+    assert!(store.messages(ConversationId(id(1)), None, 50).await.expect("in the browser").is_empty());
 
     // A conversation that becomes no-copy loses what the device kept of it.
-    store.put_messages(&[message(2, 2, "LATER-SECRET")]).await.unwrap();
-    store.put_conversation(&summary(2, no_copy(), Some(message(2, 2, "LATER-SECRET")))).await.unwrap();
+    store.put_messages(&[message(2, 2, "LATER-SECRET")]).await.expect("in the browser");
+    store.put_conversation(&summary(2, no_copy(), Some(message(2, 2, "LATER-SECRET")))).await.expect("in the browser");
     let dump = dump_database(&name).await.as_string().expect("text");
     assert!(!dump.contains("LATER-SECRET") && !dump.contains("ordinary"), "purged:\n{dump}");
-    assert_eq!(store.outbox().await.unwrap().len(), 2, "its queued entry moved to memory, not lost");
+    assert_eq!(store.outbox().await.expect("in the browser").len(), 2, "its queued entry moved to memory, not lost");
     store.close();
 }
 
@@ -428,8 +440,8 @@ fn test_session() -> Session {
 
 #[wasm_bindgen_test]
 async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview() {
-    let host: web_sys::HtmlElement = document().create_element("div").unwrap().unchecked_into();
-    document().body().unwrap().append_child(&host).unwrap();
+    let host: web_sys::HtmlElement = document().create_element("div").expect("in the browser").unchecked_into();
+    document().body().expect("in the browser").append_child(&host).expect("in the browser");
     let provided = Rc::new(Cell::new(None));
     let inside = Rc::clone(&provided);
     let handle = leptos::mount::mount_to(host.clone(), move || {
@@ -445,7 +457,7 @@ async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview()
     app.sync.adopt_store(Rc::clone(&store));
     let conversation = ConversationId(id(5));
     let (first, second) = (message(5, 1, "stays"), message(5, 2, "GOES-AWAY"));
-    store.put_messages(&[first.clone(), second.clone()]).await.unwrap();
+    store.put_messages(&[first.clone(), second.clone()]).await.expect("in the browser");
     app.apply_summary(summary(5, None, Some(second.clone()))).await;
     app.chat.timelines.update(|t| {
         let mut timeline = Timeline::default();
@@ -455,25 +467,25 @@ async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview()
 
     app.apply(Effect::Expired { conversation_id: conversation, seq: 2 }).await;
 
-    assert_eq!(store.message(conversation, 2).await.unwrap(), None, "gone from the device");
-    assert_eq!(store.message(conversation, 1).await.unwrap(), Some(first.clone()), "the other stays");
+    assert_eq!(store.message(conversation, 2).await.expect("in the browser"), None, "gone from the device");
+    assert_eq!(store.message(conversation, 1).await.expect("in the browser"), Some(first.clone()), "the other stays");
     let shown: Vec<u64> =
         app.chat.timelines.with_untracked(|t| t[&conversation].messages.iter().map(|m| m.seq).collect());
     assert_eq!(shown, vec![1]);
     let preview = app.chat.conversations.with_untracked(|c| c[0].last_message.clone());
     assert_eq!(preview.map(|m| m.seq), Some(1), "the list shows the message before it");
-    let stored = store.conversations().await.unwrap();
+    let stored = store.conversations().await.expect("in the browser");
     assert_eq!(stored[0].last_message.as_ref().map(|m| m.seq), Some(1));
-    let dump = dump_database(&name).await.as_string().unwrap();
+    let dump = dump_database(&name).await.as_string().expect("in the browser");
     assert!(!dump.contains("GOES-AWAY"), "{dump}");
 
     // Local expiry: a message whose time passed goes without waiting for the feed.
     let mut timed = message(5, 3, "TIMED");
     timed.expires_at = Some(1_000);
-    store.put_messages(&[timed.clone()]).await.unwrap();
-    app.chat.timelines.update(|t| t.get_mut(&conversation).unwrap().merge(&[timed]));
+    store.put_messages(&[timed.clone()]).await.expect("in the browser");
+    app.chat.timelines.update(|t| t.get_mut(&conversation).expect("in the browser").merge(&[timed]));
     app.sweep_expired(conversation, 2_000).await;
-    assert_eq!(store.message(conversation, 3).await.unwrap(), None);
+    assert_eq!(store.message(conversation, 3).await.expect("in the browser"), None);
     assert!(app.chat.timelines.with_untracked(|t| t[&conversation].messages.iter().all(|m| m.seq != 3)));
     if let LocalStore::Idb(idb) = &**store {
         idb.close();
