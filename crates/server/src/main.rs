@@ -265,6 +265,7 @@ async fn run() -> Result<(), String> {
             tracing::warn!(error = %err, "cannot turn off Nagle's algorithm on a connection");
         }
     });
+    weft_server::expiry::spawn_sweeper(state.clone());
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await
