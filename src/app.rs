@@ -93,6 +93,11 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <LazyScreen load=lazy::admin_session_policies/> }
                     />
                     <Route path=path!("kiosk-codes") view=|| view! { <LazyScreen load=lazy::admin_kiosk_codes/> }/>
+                    <Route path=path!("confidential") view=|| view! { <LazyScreen load=lazy::admin_confidential/> }/>
+                    <Route
+                        path=path!("watermark-trace")
+                        view=|| view! { <LazyScreen load=lazy::admin_watermark_trace/> }
+                    />
                     <Route
                         path=path!("templates/:id")
                         view=|| view! { <LazyScreen load=lazy::admin_template_editor/> }

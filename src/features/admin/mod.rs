@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod components;
+pub mod confidential;
 pub mod model;
 pub mod pages;
 pub mod sessions;

@@ -4,6 +4,7 @@
 
 use crate::features::admin::model::Notice;
 use crate::features::admin::state::{AdminContext, Load};
+use crate::i18n::confidential::Ct;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::sync::{Connection, use_sync};
@@ -82,6 +83,8 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/sessions">{i18n.t(Text::AdminSessions)}</A>
                 <A href="/admin/session-policies">{i18n.t(Text::AdminSessionPolicies)}</A>
                 <A href="/admin/kiosk-codes">{i18n.t(Text::AdminKioskCodes)}</A>
+                <A href="/admin/confidential">{i18n.c(Ct::PolicyTitle)}</A>
+                <A href="/admin/watermark-trace">{i18n.c(Ct::TraceTitle)}</A>
             </nav>
             <Show when=move || !refused() fallback=|| view! { <Refusal/> }>
                 <Show when=move || context.directory.with(Option::is_some) fallback=move || view! {

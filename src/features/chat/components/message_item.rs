@@ -6,8 +6,10 @@
 //! message shows when it disappears.
 
 use crate::features::approvals::components::approval_card::ApprovalCardView;
+use crate::features::chat::components::forward::ForwardDialog;
 use crate::features::confidential::expiry::ExpiryHint;
 use crate::features::confidential::view::use_confidential;
+use crate::i18n::confidential::Ct;
 use crate::i18n::confidential::notice_text;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
@@ -74,6 +76,23 @@ pub fn MessageItem(
         }
     });
     let for_reply = message.clone();
+    // Forwarding exists only outside confidential chats.
+    let forwarding = RwSignal::new(false);
+    let forwarded = RwSignal::new(false);
+    let forward = (!is_confidential).then(|| {
+        let message = message.clone();
+        let on_close = Callback::new(move |sent: bool| {
+            forwarding.set(false);
+            forwarded.set(sent);
+        });
+        view! {
+            <button type="button" class="link" on:click=move |_| forwarding.set(true)>{i18n.c(Ct::Forward)}</button>
+            <Show when=move || forwarded.get()><span class="hint" role="status">{i18n.c(Ct::Forwarded)}</span></Show>
+            <Show when=move || forwarding.get()>
+                <ForwardDialog message=message.clone() on_close=on_close/>
+            </Show>
+        }
+    });
     view! {
         <li class="message" class:message--mine=mine data-seq=message.seq>
             <div class="message__meta">
@@ -90,6 +109,7 @@ pub fn MessageItem(
             </Show>
             <div class="message__actions">
                 <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
+                {forward}
                 {can_recall.then(|| view! {
                     <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
                 })}

@@ -3,5 +3,6 @@
 
 pub mod composer;
 pub mod conversation_list;
+pub mod forward;
 pub mod message_item;
 pub mod timeline_window;
