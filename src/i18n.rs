@@ -1529,8 +1529,12 @@ impl Text {
             (Lang::Zh, NotYouSignOut) => "不是你？退出登录",
             (Lang::En, PinTitle) => "Set a PIN for quick unlock",
             (Lang::Zh, PinTitle) => "设置快速解锁 PIN",
-            (Lang::En, PinOfferHint) => "Optional: 4–8 digits that open the lock screen on this device until you sign out, even offline. The PIN is kept in this tab only, never sent.",
-            (Lang::Zh, PinOfferHint) => "可选：4–8 位数字，在退出登录前用于在本设备上解锁屏幕，离线也可用。PIN 只保存在此标签页中，不会发送。",
+            (Lang::En, PinOfferHint) => {
+                "Optional: 4–8 digits that open the lock screen on this device until you sign out, even offline. The PIN is kept in this tab only, never sent."
+            }
+            (Lang::Zh, PinOfferHint) => {
+                "可选：4–8 位数字，在退出登录前用于在本设备上解锁屏幕，离线也可用。PIN 只保存在此标签页中，不会发送。"
+            }
             (Lang::En, PinLabel) => "PIN",
             (Lang::Zh, PinLabel) => "PIN",
             (Lang::En, NewPin) => "New PIN",
@@ -1573,7 +1577,9 @@ impl Text {
             (Lang::Zh, UsePassword) => "改用密码",
             (Lang::En, UsePin) => "Use PIN instead",
             (Lang::Zh, UsePin) => "改用 PIN",
-            (Lang::En, UnlockNeedsNetwork) => "Unlocking with the password needs the server, which cannot be reached now.",
+            (Lang::En, UnlockNeedsNetwork) => {
+                "Unlocking with the password needs the server, which cannot be reached now."
+            }
             (Lang::Zh, UnlockNeedsNetwork) => "使用密码解锁需要连接服务器，目前无法连接。",
             (Lang::En, SwitchPerson) => "Switch person",
             (Lang::Zh, SwitchPerson) => "切换用户",

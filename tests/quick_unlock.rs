@@ -137,7 +137,10 @@ fn only_shared_sign_ins_are_noted_and_the_list_survives_a_wipe() {
     recent::note_sign_in(DeviceMode::Shared, "李四", "lisi");
     assert_eq!(recent::recent_people(), [person("李四", "lisi"), person("王五", "wangwu")]);
     let kept = local().get_item(RECENT_KEY).ok().flatten().expect("kept");
-    assert_eq!(kept, r#"[{"name":"李四","account":"lisi"},{"name":"王五","account":"wangwu"}]"#, "name and account only");
+    assert_eq!(
+        kept, r#"[{"name":"李四","account":"lisi"},{"name":"王五","account":"wangwu"}]"#,
+        "name and account only"
+    );
     assert!(key_survives_wipe(RECENT_KEY));
     recent::remove("lisi");
     assert_eq!(recent::recent_people(), [person("王五", "wangwu")]);

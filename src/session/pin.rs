@@ -109,7 +109,8 @@ async fn derive(pin: &str, salt: &[u8]) -> Result<Vec<u8>, PinProblem> {
         ("salt", Uint8Array::from(salt).into()),
         ("iterations", ITERATIONS.into()),
     ])?;
-    let bits = JsFuture::from(subtle.derive_bits_with_object(&params, &key, BITS).map_err(fail)?).await.map_err(fail)?;
+    let bits =
+        JsFuture::from(subtle.derive_bits_with_object(&params, &key, BITS).map_err(fail)?).await.map_err(fail)?;
     Ok(Uint8Array::new(&bits).to_vec())
 }
 
@@ -169,7 +170,8 @@ pub fn forget_pin() {
 
 /// Tries `pin` against the session's PIN, counting wrong ones.
 pub async fn try_pin(session: SessionId, pin: &str) -> PinOutcome {
-    let Some(verifier) = HELD.with_borrow(|held| held.as_ref().filter(|h| h.session == session).map(|h| h.verifier.clone()))
+    let Some(verifier) =
+        HELD.with_borrow(|held| held.as_ref().filter(|h| h.session == session).map(|h| h.verifier.clone()))
     else {
         return PinOutcome::NoPin;
     };
