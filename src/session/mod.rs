@@ -47,6 +47,8 @@ impl Session {
     pub fn save(&self) {
         if self.is_shared() {
             Self::forget();
+            // Nor is its lock state (a reload ends the session anyway).
+            lock::keep_in_memory(self.session_id);
             return;
         }
         if let Ok(text) = serde_json::to_string(self) {

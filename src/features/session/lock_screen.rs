@@ -99,6 +99,7 @@ pub fn LockScreen() -> impl IntoView {
                     pin_error.set(None);
                     notice.set(Some(Text::PinDropped.in_lang(i18n.lang.get_untracked()).to_owned()));
                     with_pin.set(false);
+                    crate::platform::focus_soon("unlock-password");
                 }
             }
             busy.set(false);
@@ -136,7 +137,14 @@ pub fn LockScreen() -> impl IntoView {
                                         {i18n.t(Text::Unlock)}
                                     </button>
                                     <Show when=move || session.with(|s| s.as_ref().is_some_and(|s| pin::has_pin(s.session_id)))>
-                                        <button type="button" class="link" on:click=move |_| with_pin.set(true)>
+                                        <button
+                                            type="button"
+                                            class="link"
+                                            on:click=move |_| {
+                                                with_pin.set(true);
+                                                crate::platform::focus_soon("unlock-pin");
+                                            }
+                                        >
                                             {i18n.t(Text::UsePin)}
                                         </button>
                                     </Show>
@@ -157,7 +165,14 @@ pub fn LockScreen() -> impl IntoView {
                             />
                             <p class="hint" role="status">{move || notice.get()}</p>
                             <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Text::Unlock)}</button>
-                            <button type="button" class="link" on:click=move |_| with_pin.set(false)>
+                            <button
+                                type="button"
+                                class="link"
+                                on:click=move |_| {
+                                    with_pin.set(false);
+                                    crate::platform::focus_soon("unlock-password");
+                                }
+                            >
                                 {i18n.t(Text::UsePassword)}
                             </button>
                         </form>

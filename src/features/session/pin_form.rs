@@ -93,6 +93,12 @@ pub fn PinOffer() -> impl IntoView {
     let i18n = use_i18n();
     let idle = use_idle_lock();
     let close = Callback::new(move |()| idle.offer_pin.set(false));
+    // The keyboard goes to the dialog when it opens.
+    Effect::new(move |_| {
+        if idle.offer_pin.get() && !idle.locked.get() {
+            crate::platform::focus_soon("new-pin");
+        }
+    });
     view! {
         <Show when=move || idle.offer_pin.get() && !idle.locked.get()>
             <div class="modal-backdrop">

@@ -7,7 +7,7 @@ use crate::session::recent::{self, RecentPerson};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Moves the keyboard focus to the element with `id`.
+/// Moves the keyboard focus to the element with `id` now (the field is already there).
 fn focus(id: &str) {
     let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
     if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -27,6 +27,8 @@ pub fn RecentPeople(username: RwSignal<String>, password_id: &'static str) -> im
     let remove = move |account: String| {
         recent::remove(&account);
         people.set(recent::recent_people());
+        // The button is gone: the keyboard goes on to the account field.
+        focus("username");
     };
     view! {
         <Show when=move || people.with(|p| !p.is_empty())>
