@@ -202,3 +202,119 @@ async fn the_sign_in_page_lists_recent_names_fills_the_account_and_removes_one()
     host.remove();
     local().remove_item(RECENT_KEY).expect("clear");
 }
+
+fn shared_session(n: u128) -> weft::session::Session {
+    use weft_protocol::auth::{Lifetimes, MemberProfile, Role, SessionTerms};
+    weft::session::Session {
+        token: "secret-token".into(),
+        session_id: session_id(n),
+        me: MemberProfile {
+            id: weft_protocol::MemberId(uuid::Uuid::from_u128(3)),
+            userid: "wuxia".into(),
+            name: "吴霞".into(),
+            alias: "Wu Xia".into(),
+            position: String::new(),
+            department: String::new(),
+            role: Role::Member,
+        },
+        terms: Some(SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 0 }),
+    }
+}
+
+/// Mounts the lock screen over a locked shared session; returns the host, the lock and the session.
+fn mount_locked(
+    signed_in: weft::session::Session,
+) -> (web_sys::HtmlElement, weft::features::session::idle::IdleLock, weft::session::SessionContext) {
+    use leptos::prelude::*;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    use weft::features::session::idle::IdleLock;
+    use weft::features::session::lock_screen::LockScreen;
+    lock::keep_in_memory(signed_in.session_id);
+    lock::set_locked(signed_in.session_id, true);
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let host: web_sys::HtmlElement = document.create_element("div").expect("div").unchecked_into();
+    document.body().expect("body").append_child(&host).expect("append");
+    let provided = Rc::new(Cell::new(None));
+    let inside = Rc::clone(&provided);
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        weft::i18n::I18n::provide().lang.set(weft::i18n::Lang::En);
+        let session = weft::session::SessionContext(RwSignal::new(Some(signed_in)));
+        provide_context(session);
+        let app = weft::state::AppState::provide(session);
+        let idle = IdleLock::provide(app);
+        inside.set(Some((idle, session)));
+        view! { <LockScreen/> }
+    });
+    handle.forget();
+    let (idle, session) = provided.take().expect("mounted");
+    (host, idle, session)
+}
+
+fn text_of(host: &web_sys::HtmlElement, selector: &str) -> String {
+    host.query_selector(selector).expect("query").and_then(|e| e.text_content()).unwrap_or_default()
+}
+
+/// Types `value` into the input `selector` and submits its form; waits for the PIN check.
+async fn submit(host: &web_sys::HtmlElement, selector: &str, value: &str) {
+    let input: web_sys::HtmlInputElement =
+        host.query_selector(selector).expect("query").expect(selector).unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("input");
+    let form = input.closest("form").expect("closest").expect("a form");
+    let button: web_sys::HtmlElement =
+        form.query_selector("button[type=submit]").expect("query").expect("submit").unchecked_into();
+    button.click();
+    // PBKDF2 runs in WebCrypto: give it time.
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    leptos::task::tick().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_lock_screen_asks_for_the_pin_first_and_falls_back_to_the_password() {
+    use leptos::prelude::*;
+    let signed_in = shared_session(61);
+    let id = signed_in.session_id;
+    pin::set_pin(id, "2468", "2468").await.expect("set");
+    let (host, idle, session) = mount_locked(signed_in);
+    leptos::task::tick().await;
+    assert!(idle.locked.get_untracked());
+    assert!(host.query_selector("#unlock-pin").expect("query").is_some(), "the PIN first");
+    assert!(host.query_selector("#unlock-password").expect("query").is_none());
+    assert!(text_of(&host, ".lock-screen").contains("Switch person"), "a shared device switches person");
+
+    submit(&host, "#unlock-pin", "24a8").await;
+    assert_eq!(text_of(&host, "#unlock-pin-error"), "Digits only.");
+    submit(&host, "#unlock-pin", "1111").await;
+    assert_eq!(text_of(&host, "#unlock-pin-error"), "That PIN is not right.");
+    assert!(text_of(&host, ".lock-screen").contains("4 more tries before the PIN is removed."));
+    submit(&host, "#unlock-pin", "2468").await;
+    assert!(!idle.locked.get_untracked(), "the right PIN unlocks");
+    assert!(!lock::is_locked(id));
+    assert!(host.query_selector(".lock-screen").expect("query").is_none());
+
+    // Locked again: five wrong PINs leave only the password.
+    lock::set_locked(id, true);
+    idle.locked.set(true);
+    leptos::task::tick().await;
+    for _ in 0..5 {
+        submit(&host, "#unlock-pin", "1111").await;
+    }
+    assert!(host.query_selector("#unlock-password").expect("query").is_some(), "the password now");
+    assert!(text_of(&host, ".lock-screen").contains("Too many wrong PINs: the PIN was removed."));
+    assert!(!text_of(&host, ".lock-screen").contains("Use PIN instead"));
+    assert!(!pin::has_pin(id));
+
+    // Switch person is the sign-out.
+    let switch = host.query_selector_all(".lock-screen button.link").expect("query");
+    let switch: web_sys::HtmlElement = (0..switch.length())
+        .filter_map(|i| switch.item(i))
+        .find(|b| b.text_content().as_deref() == Some("Switch person"))
+        .expect("Switch person")
+        .unchecked_into();
+    switch.click();
+    leptos::task::tick().await;
+    assert!(session.0.with_untracked(Option::is_none), "signed out");
+    assert!(host.query_selector(".lock-screen").expect("query").is_none());
+    host.remove();
+}
