@@ -1937,6 +1937,16 @@ fn conversation_refusal_text(refusal: &ConversationRefusal, zh: bool) -> Option<
             format!("消息发出 {minutes} 分钟后不能撤回。"),
             format!("A message can be recalled only within {minutes} min of sending."),
         ),
+        ConversationRefusal::Confidential => (
+            "这是保密会话：其内容不能转发、分享或导出。".into(),
+            "This conversation is confidential: its content is never forwarded, shared or exported.".into(),
+        ),
+        ConversationRefusal::ConfidentialByPolicy => {
+            ("企业策略要求此会话保持保密。".into(), "The workspace policy keeps this conversation confidential.".into())
+        }
+        ConversationRefusal::NotConfidential => {
+            ("此会话不是保密会话。".into(), "This conversation is not confidential.".into())
+        }
         ConversationRefusal::Unknown => return None,
     };
     Some(if zh { zh_text } else { en_text })

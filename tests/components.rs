@@ -124,6 +124,7 @@ fn message(seq: u64, client: u128) -> Message {
         mention_all: false,
         attachment: None,
         card: None,
+        expires_at: None,
     }
 }
 

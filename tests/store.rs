@@ -35,6 +35,7 @@ fn conversation(n: u128, updated_at: i64) -> ConversationSummary {
         unread: 0,
         muted: false,
         pinned: false,
+        confidential: None,
     }
 }
 
@@ -54,6 +55,7 @@ fn message(conversation: u128, seq: u64) -> Message {
         mention_all: false,
         attachment: None,
         card: None,
+        expires_at: None,
     }
 }
 

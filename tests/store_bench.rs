@@ -31,6 +31,7 @@ fn message(conversation: ConversationId, seq: u64) -> Message {
         mention_all: false,
         attachment: None,
         card: None,
+        expires_at: None,
     }
 }
 

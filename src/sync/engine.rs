@@ -167,6 +167,7 @@ pub trait ApplyFeed: Features {
             effect @ (Effect::RefreshDetail(_)
             | Effect::Receipt { .. }
             | Effect::Recalled(_)
+            | Effect::Expired { .. }
             | Effect::Directory(_)
             | Effect::Approval(_)) => self.apply(effect).await,
             Effect::LookUpRecalled { conversation_id, seq } => {

@@ -38,6 +38,20 @@ pub enum AuditAction {
     KioskCodeRevoked,
     /// An administrator downloaded the audit log.
     AuditExported,
+    /// A conversation was made confidential, or its lifetime changed (target: the conversation).
+    ConfidentialTurnedOn,
+    ConfidentialTurnedOff,
+    ConfidentialPolicyChanged,
+    /// Deterrent events of confidential views (target: the conversation; detail: what was seen).
+    ScreenshotSuspected,
+    PrintAttempted,
+    WatermarkTampered,
+    CopyAttempted,
+    ViewHidden,
+    /// Forwarding a confidential message was refused.
+    ForwardRefused,
+    /// An administrator decoded a picture's watermark (detail: whose mark, if any).
+    WatermarkDecoded,
 }
 
 /// One entry of `GET /api/v1/admin/audit`.

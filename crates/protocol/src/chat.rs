@@ -38,6 +38,9 @@ pub struct ConversationSummary {
     /// The viewer keeps it at the top of the list.
     #[serde(default)]
     pub pinned: bool,
+    /// Set when the conversation is confidential: watermarked, no copy, forward or download.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidential: Option<crate::confidential::Confidentiality>,
 }
 
 /// A message as stored and delivered. `seq` orders messages within their conversation.
@@ -71,6 +74,9 @@ pub struct Message {
     /// `text` then holds a plain-text fallback for previews and search.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<MessageCard>,
+    /// When the conversation's message lifetime deletes it (set once its clock started).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Millis>,
 }
 
 /// A card posted into a member's Approvals conversation.
@@ -78,6 +84,8 @@ pub struct Message {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessageCard {
     Approval(crate::approval::ApprovalCard),
+    /// Something the server announces in the conversation (a suspected screenshot, a setting).
+    Notice(crate::confidential::Notice),
 }
 
 /// An uploaded file as messages show it. The bytes are fetched through a short-lived signed URL

@@ -8,12 +8,14 @@ pub mod approval;
 pub mod audit;
 pub mod auth;
 pub mod chat;
+pub mod confidential;
 pub mod directory;
 pub mod error;
 pub mod ids;
 pub mod live;
 pub mod refusal;
 pub mod sync;
+pub mod watermark;
 
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};

@@ -99,6 +99,12 @@ pub enum ConversationRefusal {
     NotTheSender,
     /// The recall window (`minutes` after sending) has passed.
     RecallWindowPassed { minutes: u32 },
+    /// Confidential content is never forwarded, shared or exported.
+    Confidential,
+    /// Turning confidentiality off is not possible: the workspace policy requires it here.
+    ConfidentialByPolicy,
+    /// Deterrent reports are for confidential conversations only.
+    NotConfidential,
     #[serde(other)]
     Unknown,
 }
@@ -405,6 +411,11 @@ impl fmt::Display for ConversationRefusal {
             Self::RecallWindowPassed { minutes } => {
                 write!(f, "a message can be recalled only within {minutes} min of sending")
             }
+            Self::Confidential => {
+                f.write_str("this conversation is confidential: its content is never forwarded, shared or exported")
+            }
+            Self::ConfidentialByPolicy => f.write_str("the workspace policy keeps this conversation confidential"),
+            Self::NotConfidential => f.write_str("this conversation is not confidential"),
             Self::Unknown => f.write_str("the request was refused"),
         }
     }

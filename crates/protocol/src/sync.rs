@@ -17,6 +17,8 @@ pub enum Change {
     Message { message: Message },
     /// A message was recalled: its text is gone, a marker stays.
     Recalled { conversation_id: ConversationId, seq: u64 },
+    /// A message reached the end of its lifetime: delete it and its file from the device.
+    Expired { conversation_id: ConversationId, seq: u64 },
     /// A conversation was created, renamed, or its members changed: its current summary.
     Conversation { summary: ConversationSummary },
     /// The member no longer takes part (removed or left): drop the conversation and its messages.

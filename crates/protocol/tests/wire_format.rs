@@ -49,6 +49,7 @@ fn message() -> Message {
             thumbnail: None,
         }),
         card: None,
+        expires_at: None,
     }
 }
 
@@ -353,6 +354,7 @@ fn conversation_and_message() {
         unread: 1,
         muted: false,
         pinned: true,
+        confidential: None,
     }, @r#"
     {
       "id": "00000000-0000-0000-0000-000000000002",

@@ -53,7 +53,8 @@ pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
             ConversationRefusal::OwnerOnly
             | ConversationRefusal::MentionAllOwnerOnly
             | ConversationRefusal::ReadOnlyConversation
-            | ConversationRefusal::NotTheSender => FORBIDDEN,
+            | ConversationRefusal::NotTheSender
+            | ConversationRefusal::Confidential => FORBIDDEN,
             ConversationRefusal::GroupFull { .. }
             | ConversationRefusal::TooFewMembers
             | ConversationRefusal::DirectChatWithSelf
@@ -65,6 +66,8 @@ pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
             | ConversationRefusal::DirectChatFixed
             | ConversationRefusal::RemoveOwnerFirst
             | ConversationRefusal::RecallWindowPassed { .. }
+            | ConversationRefusal::ConfidentialByPolicy
+            | ConversationRefusal::NotConfidential
             | ConversationRefusal::Unknown => CONFLICT,
         },
         // Each is a conflict with the directory's current state (the actor is an administrator).

@@ -343,6 +343,7 @@ mod tests {
             mention_all: false,
             attachment: None,
             card: None,
+            expires_at: None,
         }
     }
 

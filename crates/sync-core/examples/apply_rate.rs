@@ -31,6 +31,7 @@ fn main() {
             unread: 0,
             muted: false,
             pinned: false,
+            confidential: None,
         })
         .collect();
     let changes: Vec<ChangeEnvelope> = (0..MESSAGES)
@@ -50,6 +51,7 @@ fn main() {
                 mention_all: false,
                 attachment: None,
                 card: None,
+                expires_at: None,
             };
             ChangeEnvelope { position: u64::try_from(i + 1).unwrap_or(u64::MAX), change: Change::Message { message } }
         })

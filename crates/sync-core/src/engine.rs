@@ -33,6 +33,9 @@ pub enum Effect {
     /// A message was recalled: read it from the device and pass it to [`Engine::recalled`]
     /// (nothing to do when the device does not have it: a later fetch brings it recalled).
     LookUpRecalled { conversation_id: ConversationId, seq: u64 },
+    /// A message reached the end of its lifetime: delete it (and its file) from the device and
+    /// from the timeline on screen.
+    Expired { conversation_id: ConversationId, seq: u64 },
     /// Store this message, now recalled, merge it into its timeline, and clear the quotes of it
     /// there ([`forget_quotes`]).
     Recalled(Message),
@@ -185,6 +188,7 @@ impl Engine {
         match change {
             Change::Message { message } => self.apply_messages(vec![message]),
             Change::Recalled { conversation_id, seq } => Effect::LookUpRecalled { conversation_id, seq }.into(),
+            Change::Expired { conversation_id, seq } => Effect::Expired { conversation_id, seq }.into(),
             Change::Conversation { summary } => self.apply_summary(summary),
             Change::Removed { conversation_id } => self.remove(conversation_id),
             Change::Read { conversation_id, member_id, seq } => {

@@ -28,6 +28,7 @@ fn summary(n: u128, last_seq: u64, read_seq: u64) -> ConversationSummary {
         unread: (last_seq - read_seq) as u32,
         muted: false,
         pinned: false,
+        confidential: None,
     }
 }
 
@@ -47,6 +48,7 @@ fn message(conversation_n: u128, seq: u64, sender: MemberId) -> Message {
         mention_all: false,
         attachment: None,
         card: None,
+        expires_at: None,
     }
 }
 

@@ -27,6 +27,7 @@ fn preview(summary: &ConversationSummary, lang: Lang) -> String {
             };
             format!("{} · {} · {event}", card.template_name, card.applicant_name)
         }
+        Some(MessageCard::Notice(_)) => message.text.clone(),
         None => format!("{}: {}", message.sender_name, message.text.lines().next().unwrap_or_default()),
     }
 }

@@ -90,6 +90,7 @@ pub(super) fn summaries(
             unread: u32::try_from(unread).unwrap_or(u32::MAX),
             muted: row.get::<_, i64>(10)? != 0,
             pinned: row.get::<_, i64>(11)? != 0,
+            confidential: None,
         })
     })?;
     let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;

@@ -207,6 +207,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> crate::store::sql::Result<Messa
         mention_all: mention_all != 0,
         attachment: attachment_at(row, 15)?,
         card: row.get::<_, Option<String>>(23)?.and_then(|json| serde_json::from_str(&json).ok()),
+        expires_at: None,
     })
 }
 
