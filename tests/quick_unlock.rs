@@ -318,3 +318,55 @@ async fn the_lock_screen_asks_for_the_pin_first_and_falls_back_to_the_password()
     assert!(host.query_selector(".lock-screen").expect("query").is_none());
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn settings_sets_and_removes_the_pin_with_problems_beside_the_fields() {
+    use leptos::prelude::*;
+    use weft::features::session::pin_form::PinSettings;
+    pin::forget_pin();
+    let signed_in = shared_session(71);
+    let id = signed_in.session_id;
+    let document = web_sys::window().and_then(|w| w.document()).expect("document");
+    let host: web_sys::HtmlElement = document.create_element("div").expect("div").unchecked_into();
+    document.body().expect("body").append_child(&host).expect("append");
+    let handle = leptos::mount::mount_to(host.clone(), move || {
+        weft::i18n::I18n::provide().lang.set(weft::i18n::Lang::En);
+        let session = weft::session::SessionContext(RwSignal::new(Some(signed_in)));
+        provide_context(session);
+        let app = weft::state::AppState::provide(session);
+        weft::features::session::idle::IdleLock::provide(app);
+        view! { <PinSettings/> }
+    });
+    handle.forget();
+    leptos::task::tick().await;
+    assert_eq!(text_of(&host, "#pin-title"), "Set a PIN for quick unlock");
+
+    let confirm: web_sys::HtmlInputElement =
+        host.query_selector("#confirm-pin").expect("query").expect("confirm").unchecked_into();
+    confirm.set_value("13579");
+    confirm.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("input");
+    submit(&host, "#new-pin", "1357").await;
+    assert_eq!(text_of(&host, "#confirm-pin-error"), "The two PINs differ.");
+    assert_eq!(text_of(&host, "#new-pin-error"), "");
+    assert!(!pin::has_pin(id));
+
+    confirm.set_value("1357");
+    confirm.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("input");
+    submit(&host, "#new-pin", "1357").await;
+    assert!(pin::has_pin(id), "set");
+    let text = text_of(&host, ".pin-settings");
+    assert!(text.contains("PIN set. The lock screen asks for it first.") && text.contains("A PIN is set"), "{text}");
+
+    let buttons = host.query_selector_all(".pin-settings button").expect("query");
+    let remove: web_sys::HtmlElement = (0..buttons.length())
+        .filter_map(|i| buttons.item(i))
+        .find(|b| b.text_content().as_deref() == Some("Remove PIN"))
+        .expect("Remove PIN")
+        .unchecked_into();
+    remove.click();
+    leptos::task::tick().await;
+    assert!(!pin::has_pin(id));
+    assert!(text_of(&host, ".pin-settings").contains("PIN removed"));
+    assert!(host.query_selector("#new-pin").expect("query").is_some(), "a new one can be set");
+    host.remove();
+}

@@ -80,7 +80,7 @@ test("a shared device offers a PIN after the password unlock, and the PIN unlock
   await page.getByLabel("Password").fill(DEMO_PASSWORD);
   await page.getByRole("button", { name: "Unlock" }).click();
   await chats.list().waitFor();
-  assert.deepEqual(errors.filter((e) => !e.includes("ERR_INTERNET_DISCONNECTED")), []);
+  assert.deepEqual(errors.filter((e) => /panicked|RuntimeError|unreachable/.test(e)), [], "no panic");
   await context.close();
 });
 
@@ -136,7 +136,9 @@ test("Switch person: unsent messages first, then the sign-in page lists recent n
   await page.getByLabel("Username").waitFor();
   assert.equal(await recent.getByRole("listitem").count(), 2, "my-device sign-ins are not listed");
   await recent.getByRole("button", { name: "Remove 赵六 from this list" }).click();
-  assert.deepEqual(await recent.getByRole("button", { name: /^Remove / }).count(), 1);
+  await recent.getByRole("button", { name: "赵六", exact: true }).waitFor({ state: "detached" });
+  assert.equal(await recent.getByRole("button", { name: /^Remove / }).count(), 1);
+  assert.equal(await page.evaluate(() => document.activeElement.id), "username", "the keyboard goes on");
   await context.close();
 });
 
