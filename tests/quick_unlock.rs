@@ -370,3 +370,17 @@ async fn settings_sets_and_removes_the_pin_with_problems_beside_the_fields() {
     assert!(host.query_selector("#new-pin").expect("query").is_some(), "a new one can be set");
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_new_words_exist_in_chinese_and_english() {
+    use weft::i18n::{Lang, Text, pin_tries_left, remove_recent_label};
+    assert_eq!(Text::SwitchPerson.in_lang(Lang::Zh), "切换用户");
+    assert_eq!(Text::SwitchPerson.in_lang(Lang::En), "Switch person");
+    assert_eq!(Text::PinTitle.in_lang(Lang::Zh), "设置快速解锁 PIN");
+    assert_eq!(Text::PinTitle.in_lang(Lang::En), "Set a PIN for quick unlock");
+    assert_eq!(Text::UsePassword.in_lang(Lang::Zh), "改用密码");
+    assert_eq!(Text::UsePassword.in_lang(Lang::En), "Use password instead");
+    assert_eq!(pin_tries_left(1, Lang::En), "1 more try before the PIN is removed.");
+    assert_eq!(pin_tries_left(3, Lang::Zh), "再错 3 次，PIN 将被移除。");
+    assert_eq!(remove_recent_label("李四", Lang::Zh), "从列表中移除李四");
+}
