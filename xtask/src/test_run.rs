@@ -88,7 +88,7 @@ pub fn test_all() -> XResult {
     record(
         "clippy (native)",
         run_check(
-            "clippy: protocol, sync core, server, load generator, xtask",
+            "clippy: protocol, sync core, watermark, server, load generator, xtask",
             &mut cargo(&native_packages("clippy", &["--all-targets", "--", "-D", "warnings"])),
         ),
     );
@@ -115,7 +115,7 @@ pub fn test_all() -> XResult {
     record(
         "native tests",
         run_suite(
-            "native tests: protocol, sync core, server, load generator, xtask",
+            "native tests: protocol, sync core, watermark, server, load generator, xtask",
             &mut cargo(&native_packages("test", &[])),
         ),
     );
@@ -191,7 +191,8 @@ pub fn test_all() -> XResult {
 }
 
 /// The crates that build and test natively (the app is checked for wasm32 on its own).
-const NATIVE_PACKAGES: [&str; 5] = ["weft-protocol", "weft-sync-core", "weft-server", "weft-loadgen", "xtask"];
+const NATIVE_PACKAGES: [&str; 6] =
+    ["weft-protocol", "weft-sync-core", "weft-watermark", "weft-server", "weft-loadgen", "xtask"];
 
 /// `cargo <command> -p …` over [`NATIVE_PACKAGES`], then `rest`.
 fn native_packages<'a>(command: &'a str, rest: &[&'a str]) -> Vec<&'a str> {

@@ -40,6 +40,15 @@ impl BlobStore {
         Ok(sha256)
     }
 
+    /// Deletes stored bytes (none left is not an error).
+    pub fn remove(&self, sha256: &str) -> std::io::Result<()> {
+        let path = self.path(sha256).ok_or_else(|| std::io::Error::other("bad digest"))?;
+        match std::fs::remove_file(path) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(err),
+            _ => Ok(()),
+        }
+    }
+
     pub fn get(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
         let path = self.path(sha256).ok_or_else(|| std::io::Error::other("bad digest"))?;
         std::fs::read(path)

@@ -9,6 +9,7 @@ pub mod csv_io;
 pub mod directory;
 pub mod domain;
 pub mod error;
+pub mod expiry;
 pub mod extract;
 pub mod hub;
 pub mod proxies;

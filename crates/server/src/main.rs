@@ -20,7 +20,7 @@ use weft_server::proxies::TrustedProxies;
 use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, create_administrator, seed_demo};
 use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
-use weft_server::store::{Limits, MemberStore, PostgresTarget, SqlStore};
+use weft_server::store::{ConfidentialStore, Limits, MemberStore, PostgresTarget, SqlStore};
 use weft_server::{AppState, app, now_millis};
 
 struct Options {
@@ -38,6 +38,8 @@ struct Options {
     trusted_proxies: TrustedProxies,
     /// `admin create`: the first administrator's userid and name.
     new_admin: Option<(String, String)>,
+    /// `watermark decode`: the picture to trace.
+    trace_picture: Option<PathBuf>,
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, String> {
@@ -58,6 +60,7 @@ fn options() -> Result<Options, String> {
         trusted_proxies: TrustedProxies::parse(&env("WEFT_TRUSTED_PROXIES", ""))
             .map_err(|err| format!("WEFT_TRUSTED_PROXIES: {err}"))?,
         new_admin: None,
+        trace_picture: None,
     };
     if let Ok(hours) = std::env::var("WEFT_RECALL_WINDOW_HOURS") {
         options.limits.recall_window_ms = parse_number::<i64>("WEFT_RECALL_WINDOW_HOURS", &hours)? * 3_600_000;
@@ -69,6 +72,15 @@ fn options() -> Result<Options, String> {
         options.limits.max_group_size = parse_number("WEFT_MAX_GROUP_SIZE", &size)?;
     }
     let mut args = std::env::args().skip(1).peekable();
+    if args.peek().is_some_and(|first| first == "watermark") {
+        args.next();
+        match (args.next().as_deref(), args.next()) {
+            (Some("decode"), Some(picture)) => options.trace_picture = Some(picture.into()),
+            _ => {
+                return Err("usage: weft-server watermark decode PICTURE [--data-dir DIR | --database-url URL]".into());
+            }
+        }
+    }
     let admin_create = args.peek().is_some_and(|first| first == "admin");
     let (mut userid, mut name) = (None, None);
     if admin_create {
@@ -104,7 +116,7 @@ fn options() -> Result<Options, String> {
             "--userid" if admin_create => userid = Some(value()?),
             "--name" if admin_create => name = Some(value()?),
             "--help" | "-h" => {
-                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]".into());
+                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]\n       weft-server watermark decode PICTURE [--data-dir DIR | --database-url URL]".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -217,8 +229,32 @@ fn create_admin(options: &Options, userid: &str, name: &str) -> Result<(), Strin
     Ok(())
 }
 
+/// `weft-server watermark decode`: whose confidential view a picture (a screenshot, a photo of
+/// a screen) shows, from the invisible mark in it.
+fn trace_picture(options: &Options, picture: &std::path::Path) -> Result<(), String> {
+    let image = image::open(picture).map_err(|err| format!("cannot read {}: {err}", picture.display()))?;
+    let found = weft_watermark::find(&image);
+    let Some(mark) = found.mark else {
+        return Err(format!("no watermark found in {} (score {:.1})", picture.display(), found.score));
+    };
+    let (store, database) = open_store(options)?;
+    match store.watermark_owner(mark).map_err(|err| format!("cannot read {database}: {err}"))? {
+        Some(owner) => {
+            println!("shown to: {} ({})", owner.name, owner.userid);
+            println!("session:  {}", owner.session_id);
+            println!("mark issued at: {} (Unix ms; the mark covers that hour)", owner.issued_at);
+            println!("mark {mark}, score {:.1}", found.score);
+            Ok(())
+        }
+        None => Err(format!("mark {mark} (score {:.1}) was not issued by {database}", found.score)),
+    }
+}
+
 async fn run() -> Result<(), String> {
     let options = options()?;
+    if let Some(picture) = &options.trace_picture {
+        return trace_picture(&options, picture);
+    }
     if let Some((userid, name)) = &options.new_admin {
         return create_admin(&options, userid, name);
     }
@@ -265,6 +301,7 @@ async fn run() -> Result<(), String> {
             tracing::warn!(error = %err, "cannot turn off Nagle's algorithm on a connection");
         }
     });
+    weft_server::expiry::spawn_sweeper(state.clone());
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

@@ -128,3 +128,56 @@ fn the_demo_is_seeded_only_when_asked_and_every_answer_carries_the_security_head
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A picture of a page, with the watermark drawn over it when `mark` is given, saved as PNG.
+fn picture(dir: &std::path::Path, name: &str, mark: Option<u32>) -> std::path::PathBuf {
+    let mut page = image::RgbImage::from_pixel(800, 600, image::Rgb([252, 252, 252]));
+    for y in (30..560).step_by(50) {
+        for x in (40..640).filter(|x| x % 9 < 5) {
+            for dy in 0..12 {
+                page.put_pixel(x, y + dy, image::Rgb([35, 35, 35]));
+            }
+        }
+    }
+    let page = image::DynamicImage::ImageRgb8(page);
+    let picture = match mark {
+        Some(mark) => image::DynamicImage::ImageRgba8(weft_watermark::embed(&page, mark, 16)),
+        None => page,
+    };
+    let path = dir.join(name);
+    picture.save(&path).expect("save the picture");
+    path
+}
+
+#[test]
+fn watermark_decode_names_whom_a_picture_was_shown_to() {
+    let dir = data_dir();
+    let mark = {
+        let server = start(&dir, &["--demo"]);
+        let body = r#"{"username":"zhangsan","password":"weft-demo"}"#;
+        let (status, _, reply) = request(&server.address, "POST", "/api/v1/auth/login", body, "");
+        assert_eq!(status, 200, "{reply}");
+        let token = serde_json::from_str::<serde_json::Value>(&reply).expect("json")["token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        let (status, _, reply) =
+            request(&server.address, "GET", "/api/v1/watermark", "", &format!("Authorization: Bearer {token}\r\n"));
+        assert_eq!(status, 200, "{reply}");
+        let mark = serde_json::from_str::<serde_json::Value>(&reply).expect("json")["mark"].as_u64().expect("mark");
+        u32::try_from(mark).expect("u32")
+    };
+    let decode = |path: &std::path::Path| {
+        Command::new(BIN).args(["watermark", "decode"]).arg(path).arg("--data-dir").arg(&dir).output().expect("run")
+    };
+    let found = decode(&picture(&dir, "leak.png", Some(mark)));
+    let stdout = String::from_utf8_lossy(&found.stdout);
+    assert!(found.status.success(), "{stdout} {}", String::from_utf8_lossy(&found.stderr));
+    assert!(stdout.contains("shown to: 张三 (zhangsan)"), "{stdout}");
+    let nobody = decode(&picture(&dir, "plain.png", None));
+    assert!(!nobody.status.success());
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no watermark found"));
+    let missing = decode(&dir.join("no-such-picture.png"));
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+}

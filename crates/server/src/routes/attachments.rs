@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
 use weft_protocol::chat::{Attachment, FileVariant, MAX_ATTACHMENT_BYTES, SignedUrl, Thumbnail, sanitize_file_name};
-use weft_protocol::{AttachmentId, ClientId, ErrorCode};
+use weft_protocol::{AttachmentId, ClientId, ConversationRefusal, ErrorCode, Refusal};
 
 /// How long a signed URL works.
 const URL_LIFETIME_MS: i64 = 5 * 60 * 1000;
@@ -164,9 +164,13 @@ async fn thumbnail(
     Ok(Some(StoredThumbnail { sha256, content_type: made.content_type.to_owned() }))
 }
 
-/// What a download link's signature covers: the file, which of its variants, and until when.
-fn link_message(id: AttachmentId, variant: FileVariant, expires_at: i64) -> String {
-    format!("{id}:{}:{expires_at}", variant.as_str())
+/// What a download link's signature covers: the file, which of its variants, until when, and
+/// for a confidential chat's image the viewer's watermark mark drawn into it.
+fn link_message(id: AttachmentId, variant: FileVariant, expires_at: i64, mark: Option<u32>) -> String {
+    match mark {
+        Some(mark) => format!("{id}:{}:{expires_at}:m{mark}", variant.as_str()),
+        None => format!("{id}:{}:{expires_at}", variant.as_str()),
+    }
 }
 
 async fn signed_url(
@@ -188,11 +192,23 @@ async fn signed_url(
     if variant == FileVariant::Thumbnail && file.thumbnail.is_none() {
         return Err(ApiError::not_found("thumbnail"));
     }
+    // In a confidential chat only images are shown (in the app's viewer, carrying the viewer's
+    // mark); other files are never handed out.
+    let mark = if state.db(move |store| store.attachment_is_confidential(id, user.member_id)).await? {
+        if !file.attachment.is_image() {
+            return Err(ApiError::refused(Refusal::Conversation(ConversationRefusal::Confidential)));
+        }
+        let now = state.clock.now();
+        Some(state.db(move |store| store.watermark_mark(user.session_id, user.member_id, now)).await?.0)
+    } else {
+        None
+    };
     let expires_at = crate::now_millis() + URL_LIFETIME_MS;
-    let signature = sign(&state.url_key, &link_message(id, variant, expires_at));
+    let signature = sign(&state.url_key, &link_message(id, variant, expires_at, mark));
+    let mark_param = mark.map_or_else(String::new, |mark| format!("&mark={mark}"));
     Ok(Json(SignedUrl {
         url: format!(
-            "{}/files/{id}?variant={}&exp={expires_at}&sig={signature}",
+            "{}/files/{id}?variant={}&exp={expires_at}{mark_param}&sig={signature}",
             weft_protocol::API_PREFIX,
             variant.as_str()
         ),
@@ -219,7 +235,11 @@ async fn download(
         None => FileVariant::Original,
         Some(name) => FileVariant::parse(&name).ok_or_else(link_refused)?,
     };
-    if !same_signature(&signature, &sign(&state.url_key, &link_message(id, variant, expires_at)))
+    let mark = match query_param(query.as_deref(), "mark") {
+        None => None,
+        Some(mark) => Some(mark.parse::<u32>().map_err(|_| link_refused())?),
+    };
+    if !same_signature(&signature, &sign(&state.url_key, &link_message(id, variant, expires_at, mark)))
         || expires_at < crate::now_millis()
     {
         return Err(link_refused());
@@ -235,11 +255,16 @@ async fn download(
         tracing::error!(error = %err, "reading a stored file failed");
         ApiError::internal()
     })?;
+    let (bytes, content_type) = match mark {
+        Some(mark) => marked_copy(bytes, mark).await?,
+        None => (bytes, content_type),
+    };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     let content_type =
         HeaderValue::from_str(&content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_TYPE, content_type);
+
     // A file is never a page: nothing in it may run, even if a browser were to render it.
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -263,6 +288,23 @@ async fn download(
         }
     }
     Ok(response)
+}
+
+/// An image with the viewer's invisible mark drawn into it, as PNG.
+async fn marked_copy(bytes: Vec<u8>, mark: u32) -> Result<(Vec<u8>, String), ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let picture = image::load_from_memory(&bytes).ok()?;
+        let marked =
+            weft_watermark::embed(&picture, mark, weft_watermark::cell_px_for(picture.width(), picture.height()));
+        let mut out = Vec::new();
+        marked.write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png).ok()?;
+        Some((out, "image/png".to_owned()))
+    })
+    .await?
+    .ok_or_else(|| {
+        tracing::error!("a stored image could not be marked");
+        ApiError::internal()
+    })
 }
 
 #[cfg(test)]

@@ -55,6 +55,7 @@ async fn create_group(
         })
         .await?;
     state.hub.changed(recipients);
+    apply_policy(&state, id).await?;
     Ok((StatusCode::CREATED, Json(detail_of(&state, id, user).await?)))
 }
 
@@ -66,7 +67,17 @@ async fn open_direct(
     let now = crate::now_millis();
     let (id, recipients) = state.db(move |store| store.open_direct(user.member_id, request.member, now)).await?;
     state.hub.changed(recipients);
+    apply_policy(&state, id).await?;
     Ok(Json(detail_of(&state, id, user).await?))
+}
+
+/// A new conversation with a member of a department the confidential policy lists is
+/// confidential from the start.
+async fn apply_policy(state: &AppState, id: ConversationId) -> Result<(), ApiError> {
+    let now = state.clock.now();
+    let recipients = state.db(move |store| store.apply_confidential_policy(id, now)).await?;
+    state.hub.changed(recipients);
+    Ok(())
 }
 
 async fn rename(

@@ -6,6 +6,7 @@ mod approvals;
 mod attachments;
 mod audit;
 mod auth;
+mod confidential;
 mod conversations;
 mod directory;
 mod live;
@@ -27,6 +28,7 @@ pub fn api() -> Router<AppState> {
         .merge(auth::router())
         .merge(attachments::router())
         .merge(conversations::router())
+        .merge(confidential::router())
         .merge(directory::router())
         .merge(admin::router())
         .merge(session_admin::router())

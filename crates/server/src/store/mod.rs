@@ -6,11 +6,13 @@
 //! field problems (`Problems`), older refusals that still carry a message (`NotFound`,
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
+mod confidential_traits;
 mod migrations;
 mod repository;
 mod session_traits;
 pub mod sql;
 
+pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
 pub use repository::SqlStore;
 pub use session_traits::{
     AuditFilter, AuditRecord, AuditStore, MAX_AUDIT_PAGE, NewSession, SessionAdmin, SessionStore, TokenStatus,
@@ -573,6 +575,7 @@ pub trait Store:
     + SessionAdmin
     + AuditStore
     + ConversationStore
+    + ConfidentialStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -591,6 +594,7 @@ impl<T> Store for T where
         + SessionAdmin
         + AuditStore
         + ConversationStore
+        + ConfidentialStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

@@ -1,4 +1,5 @@
 //! Conversation rules: groups, the direct and approvals kinds, messages' mentions and recall
-//! ([`rules`]).
+//! ([`rules`]); confidential conversations, message lifetimes and forwarding ([`confidential`]).
 
+pub mod confidential;
 pub mod rules;

@@ -314,6 +314,28 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
     "#,
+    // 4 (= SQLite 13): confidential conversations, message lifetimes, workspace settings and
+    //     watermark marks.
+    r#"
+    ALTER TABLE conversations ADD COLUMN confidential_since BIGINT;
+    ALTER TABLE conversations ADD COLUMN confidential_by_policy BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE conversations ADD COLUMN message_lifetime TEXT COLLATE "C";
+    ALTER TABLE messages ADD COLUMN expires_at BIGINT;
+    CREATE INDEX messages_expiring ON messages(expires_at) WHERE expires_at IS NOT NULL;
+    CREATE TABLE workspace_settings (
+        key        TEXT COLLATE "C" PRIMARY KEY,
+        value      TEXT COLLATE "C" NOT NULL,
+        updated_at BIGINT NOT NULL
+    );
+    CREATE TABLE watermark_marks (
+        mark       BIGINT PRIMARY KEY,
+        session_id TEXT COLLATE "C" NOT NULL REFERENCES sessions(id),
+        member_id  TEXT COLLATE "C" NOT NULL REFERENCES members(id),
+        hour       BIGINT NOT NULL,
+        issued_at  BIGINT NOT NULL,
+        UNIQUE (session_id, hour)
+    );
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

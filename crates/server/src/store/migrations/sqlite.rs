@@ -388,6 +388,30 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 13: confidential conversations. A conversation may be confidential (since when, whether the
+    //     workspace policy made it so, the message lifetime as JSON); a message may carry the time
+    //     its lifetime deletes it. Workspace-wide settings (the confidential policy) are JSON by
+    //     key. Watermark marks name the session and hour they were issued for.
+    r#"
+    ALTER TABLE conversations ADD COLUMN confidential_since INTEGER;
+    ALTER TABLE conversations ADD COLUMN confidential_by_policy INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE conversations ADD COLUMN message_lifetime TEXT;
+    ALTER TABLE messages ADD COLUMN expires_at INTEGER;
+    CREATE INDEX messages_expiring ON messages(expires_at) WHERE expires_at IS NOT NULL;
+    CREATE TABLE workspace_settings (
+        key        TEXT PRIMARY KEY,
+        value      TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+    );
+    CREATE TABLE watermark_marks (
+        mark       INTEGER PRIMARY KEY,
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        member_id  TEXT NOT NULL REFERENCES members(id),
+        hour       INTEGER NOT NULL,
+        issued_at  INTEGER NOT NULL,
+        UNIQUE (session_id, hour)
+    );
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

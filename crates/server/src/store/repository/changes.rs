@@ -28,6 +28,10 @@ pub(super) enum StoredChange {
     Recalled {
         seq: u64,
     },
+    /// The message's lifetime ended: it is deleted.
+    Expired {
+        seq: u64,
+    },
     Conversation,
     Removed,
     Read {
@@ -160,6 +164,7 @@ fn render(
             message_by_seq(conn, conversation, seq)?.map(|message| Change::Message { message })
         }
         StoredChange::Recalled { seq } => Some(Change::Recalled { conversation_id: conversation, seq }),
+        StoredChange::Expired { seq } => Some(Change::Expired { conversation_id: conversation, seq }),
         StoredChange::Conversation => summaries(conn, viewer, Some(conversation))?
             .into_iter()
             .next()

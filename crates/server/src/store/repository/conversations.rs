@@ -60,13 +60,15 @@ pub(super) fn summaries(
            COALESCE(r.seq, 0), \
            (SELECT COUNT(*) FROM messages um WHERE um.conversation_id = c.id AND um.seq > COALESCE(r.seq, 0) \
               AND um.sender_id <> ?1 AND um.recalled_at IS NULL), \
-           COALESCE(cp.muted, 0), COALESCE(cp.pinned, 0) \
+           COALESCE(cp.muted, 0), COALESCE(cp.pinned, 0), \
+           c.confidential_since, c.confidential_by_policy, c.message_lifetime \
          FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1 \
          LEFT JOIN read_positions r ON r.conversation_id = c.id AND r.member_id = ?1 \
          LEFT JOIN conversation_prefs cp ON cp.conversation_id = c.id AND cp.member_id = ?1 \
          WHERE (CAST(?2 AS TEXT) IS NULL OR c.id = ?2) \
          ORDER BY COALESCE(cp.pinned, 0) DESC, c.updated_at DESC, c.id"
     );
+    let offline_copy = super::confidential::policy(conn)?.offline_copy;
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
         let kind: String = row.get(1)?;
@@ -90,7 +92,7 @@ pub(super) fn summaries(
             unread: u32::try_from(unread).unwrap_or(u32::MAX),
             muted: row.get::<_, i64>(10)? != 0,
             pinned: row.get::<_, i64>(11)? != 0,
-            confidential: None,
+            confidential: super::confidential::confidentiality_at(row, 12, offline_copy)?,
         })
     })?;
     let mut list: Vec<ConversationSummary> = rows.collect::<Result<_, _>>()?;

@@ -5,6 +5,7 @@
 
 use super::approvals::actor;
 use super::changes::{StoredChange, head, record};
+use super::confidential::{lifetime, start_read_clocks};
 use super::conversations::{facts, participant_ids, require_participant, titles};
 use super::{MESSAGE_SELECT, SqlStore, message_by_seq, message_from_row, to_sql_seq};
 use crate::domain::conversations::rules::{self, Mentions, Recall, SentMessage};
@@ -99,6 +100,14 @@ impl MessageStore for SqlStore {
              ON CONFLICT (conversation_id, member_id) DO UPDATE SET seq = CASE WHEN read_positions.seq > excluded.seq THEN read_positions.seq ELSE excluded.seq END",
             params![new.conversation.to_string(), new.sender.to_string(), seq],
         )?;
+        if let Some(expires_at) =
+            crate::domain::conversations::confidential::expiry_at_send(lifetime(&tx, new.conversation)?, new.now)
+        {
+            tx.execute(
+                "UPDATE messages SET expires_at = ?3 WHERE conversation_id = ?1 AND seq = ?2",
+                params![new.conversation.to_string(), seq, expires_at],
+            )?;
+        }
         let seq = u64::try_from(seq).unwrap_or(0);
         let previous = head(&tx)?;
         let position = record(&tx, new.conversation, None, &StoredChange::Message { seq }, new.now)?;
@@ -168,6 +177,7 @@ impl MessageStore for SqlStore {
              ON CONFLICT (conversation_id, member_id) DO UPDATE SET seq = excluded.seq",
             params![conversation.to_string(), member.to_string(), target],
         )?;
+        start_read_clocks(&tx, conversation, member, current.unwrap_or(0), target, now)?;
         let seq = u64::try_from(target).unwrap_or(0);
         record(&tx, conversation, None, &StoredChange::Read { member_id: member, seq }, now)?;
         let recipients = participant_ids(&tx, conversation)?;

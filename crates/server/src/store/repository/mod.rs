@@ -8,6 +8,7 @@ mod approvals;
 mod attachments;
 mod audit;
 mod changes;
+mod confidential;
 mod conversations;
 mod directory;
 mod directory_admin;
@@ -167,7 +168,7 @@ pub(super) const MESSAGE_SELECT: &str = "SELECT msg.id, msg.conversation_id, msg
      msg.client_id, msg.body, msg.sent_at, msg.recalled_at, msg.mentions, msg.mention_all, \
      msg.reply_to_seq, replied_sender.name, replied.body, replied.recalled_at, \
      file.id, file.file_name, file.content_type, file.size, file.width, file.height, \
-     file.thumbnail_width, file.thumbnail_height, msg.card \
+     file.thumbnail_width, file.thumbnail_height, msg.card, msg.expires_at \
      FROM messages msg JOIN members sender ON sender.id = msg.sender_id \
      LEFT JOIN messages replied ON replied.conversation_id = msg.conversation_id AND replied.seq = msg.reply_to_seq \
      LEFT JOIN members replied_sender ON replied_sender.id = replied.sender_id \
@@ -207,7 +208,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> crate::store::sql::Result<Messa
         mention_all: mention_all != 0,
         attachment: attachment_at(row, 15)?,
         card: row.get::<_, Option<String>>(23)?.and_then(|json| serde_json::from_str(&json).ok()),
-        expires_at: None,
+        expires_at: row.get(24)?,
     })
 }
 
