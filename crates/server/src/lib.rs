@@ -6,6 +6,7 @@ pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod csv_io;
+pub mod deterrent_limit;
 pub mod directory;
 pub mod domain;
 pub mod error;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub url_key: Arc<[u8; 32]>,
     /// Makes image thumbnails, a few at a time.
     pub thumbnails: Arc<thumbnails::Thumbnailer>,
+    /// Spaces out the deterrent reports of confidential views.
+    pub deterrents: Arc<deterrent_limit::DeterrentLimiter>,
 }
 
 impl AppState {
@@ -85,6 +88,7 @@ impl AppState {
             blobs: Arc::new(blobs),
             url_key: Arc::new(auth::new_signing_key()),
             thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
+            deterrents: Arc::new(deterrent_limit::DeterrentLimiter::default()),
         }
     }
 
