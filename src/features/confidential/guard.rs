@@ -33,13 +33,25 @@ struct Inner {
     container: HtmlElement,
     overlay: HtmlElement,
     style: RefCell<String>,
+    /// The overlay's `cssText` as last applied.
+    applied: RefCell<String>,
     label: RefCell<String>,
     on_tamper: Box<dyn Fn(String)>,
 }
 
 impl Inner {
     fn apply(&self) {
-        let _ = self.overlay.set_attribute("style", &self.style.borrow());
+        // Through the CSSOM: the app's Content-Security-Policy (`style-src 'self'`) ignores a
+        // `style` attribute set as text.
+        let _ = self.overlay.remove_attribute("style");
+        let style = self.overlay.style();
+        for declaration in split_declarations(&self.style.borrow()) {
+            if let Some((name, value)) = declaration.split_once(':') {
+                let value = value.trim().trim_end_matches("!important").trim();
+                let _ = style.set_property_with_priority(name.trim(), value, "important");
+            }
+        }
+        *self.applied.borrow_mut() = style.css_text();
         let _ = self.overlay.set_attribute("class", OVERLAY_CLASS);
         let _ = self.overlay.set_attribute("aria-hidden", "true");
         let _ = self.overlay.set_attribute("data-watermark", &self.label.borrow());
@@ -53,7 +65,7 @@ impl Inner {
         } else if self.overlay.next_element_sibling().is_some() {
             seen.push("element put above the overlay");
         }
-        let attrs_ok = self.overlay.get_attribute("style").as_deref() == Some(self.style.borrow().as_str())
+        let attrs_ok = self.overlay.style().css_text() == *self.applied.borrow()
             && self.overlay.get_attribute("class").as_deref() == Some(OVERLAY_CLASS)
             && self.overlay.get_attribute("aria-hidden").as_deref() == Some("true")
             && self.overlay.get_attribute("data-watermark").as_deref() == Some(self.label.borrow().as_str())
@@ -129,6 +141,31 @@ impl Inner {
     }
 }
 
+/// Splits `a:b !important;c:url("data:…;base64,…") !important;` at the semicolons outside quotes.
+fn split_declarations(css: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut quoted = false;
+    for c in css.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                current.push(c);
+            }
+            ';' if !quoted => {
+                if !current.trim().is_empty() {
+                    out.push(std::mem::take(&mut current));
+                }
+            }
+            _ => current.push(c),
+        }
+    }
+    if !current.trim().is_empty() {
+        out.push(current);
+    }
+    out
+}
+
 fn is_app_layer(element: &Element) -> bool {
     element
         .closest(&format!("[{APP_LAYER_ATTR}], dialog[open], [aria-modal='true'], .lock-screen, .modal-backdrop"))
@@ -162,6 +199,7 @@ impl WatermarkGuard {
             container,
             overlay,
             style: RefCell::new(format!("{PINNED}{}", layers.css())),
+            applied: RefCell::default(),
             label: RefCell::new(label),
             on_tamper: Box::new(on_tamper),
         });
