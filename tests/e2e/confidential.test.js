@@ -86,7 +86,7 @@ test("marking a chat confidential shows the lock, the honest sentence and a wate
   await toggle.check();
   await a.page.getByText("These protections deter and trace; they cannot prevent a photo.").waitFor();
   await a.page.getByLabel("Messages disappear").waitFor();
-  await a.page.getByRole("link", { name: "Back" }).click();
+  await a.page.goBack();
   await a.page.getByRole("heading", { level: 2, name: "李四" }).waitFor();
 
   // Header and list say so, also to screen readers; B's too (through the feed).
