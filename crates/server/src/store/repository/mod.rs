@@ -13,6 +13,7 @@ mod conversations;
 mod directory;
 mod directory_admin;
 mod import;
+mod integration;
 mod members;
 mod messages;
 mod readers;
