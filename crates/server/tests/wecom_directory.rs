@@ -202,3 +202,72 @@ async fn departments_and_members_read_as_wecom_shows_them() {
         assert_eq!(wecom(&app, &path).await["errcode"], errcode, "{path}");
     }
 }
+
+/// A WeCom POST with a raw body and no Content-Type (as some SDKs send it).
+async fn wecom_post(app: &TestApp, path: &str, body: &str) -> Value {
+    let request = axum::http::Request::post(path).body(axum::body::Body::from(body.to_owned())).expect("request");
+    let (status, _, bytes) = app.raw(request).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    serde_json::from_slice(&bytes).expect("json")
+}
+
+#[tokio::test]
+async fn departments_are_created_updated_and_deleted_with_wecoms_answers() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let reader = make_app(&app, &admin, json!(["directory_read"]), json!([])).await;
+    let writer = make_app(&app, &admin, json!(["directory_write"]), json!([])).await;
+    let (read_token, token) = (token(&app, &reader).await, token(&app, &writer).await);
+    let create = format!("/cgi-bin/department/create?access_token={token}");
+
+    let no_scope = wecom_post(
+        &app,
+        &format!("/cgi-bin/department/create?access_token={read_token}"),
+        r#"{"name":"x","parentid":1}"#,
+    )
+    .await;
+    assert_eq!(no_scope["errcode"], 60011);
+    let created = wecom_post(&app, &create, r#"{"name":"法务部 Legal","parentid":"1","order":"3"}"#).await;
+    assert_eq!((created["errcode"].as_i64(), created["errmsg"].as_str()), (Some(0), Some("created")), "{created}");
+    let legal = created["id"].as_i64().expect("id");
+    let chosen = wecom_post(&app, &create, r#"{"name":"审计部 Audit","parentid":1,"id":9000}"#).await;
+    assert_eq!(chosen["id"], 9000, "{chosen}");
+    for (body, errcode) in [
+        (r#"{"name":"Other","parentid":1,"id":9000}"#, 60008),
+        (r#"{"name":"法务部 Legal","parentid":1}"#, 60008),
+        (r#"{"name":"Orphan","parentid":424242}"#, 60004),
+        (r#"{"name":"  ","parentid":1}"#, 60001),
+        (r#"{"name":"Bad","parentid":"one"}"#, 40058),
+        ("<xml>not json</xml>", 47001),
+    ] {
+        assert_eq!(wecom_post(&app, &create, body).await["errcode"], errcode, "{body}");
+    }
+
+    let tree = wecom(&app, &format!("/cgi-bin/department/list?access_token={read_token}")).await;
+    let found = tree["department"].as_array().expect("list").iter().find(|d| d["id"] == legal).cloned();
+    assert_eq!(found.map(|d| (d["name"].clone(), d["parentid"].clone())), Some((json!("法务部 Legal"), json!(1))));
+    // Members see it too, like any administrator's change.
+    let directory = app.call(Method::GET, "/api/v1/directory", Some(&admin), None).await;
+    assert!(directory.body.to_string().contains("法务部 Legal"));
+
+    let update = format!("/cgi-bin/department/update?access_token={token}");
+    let renamed = wecom_post(&app, &update, &format!(r#"{{"id":"{legal}","name":"法务 Legal"}}"#)).await;
+    assert_eq!(renamed["errmsg"], "updated", "{renamed}");
+    let moved = wecom_post(&app, &update, &format!(r#"{{"id":{legal},"parentid":9000}}"#)).await;
+    assert_eq!(moved["errcode"], 0, "{moved}");
+    let cycle = wecom_post(&app, &update, &format!(r#"{{"id":9000,"parentid":{legal}}}"#)).await;
+    assert_eq!(cycle["errcode"], 60010, "{cycle}");
+    assert_eq!(wecom_post(&app, &update, r#"{"id":777777,"name":"x"}"#).await["errcode"], 60003);
+
+    let zhangsan = wecom(&app, &format!("/cgi-bin/user/get?access_token={read_token}&userid=zhangsan")).await;
+    let occupied = zhangsan["main_department"].as_i64().expect("main");
+    let delete = |id: i64| format!("/cgi-bin/department/delete?access_token={token}&id={id}");
+    assert_eq!(wecom(&app, &delete(1)).await["errcode"], 60007);
+    assert_eq!(wecom(&app, &delete(occupied)).await["errcode"], 60005);
+    assert_eq!(wecom(&app, &delete(9000)).await["errcode"], 60006, "it holds Legal now");
+    let deleted = wecom(&app, &delete(legal)).await;
+    assert_eq!((deleted["errcode"].as_i64(), deleted["errmsg"].as_str()), (Some(0), Some("deleted")));
+    assert_eq!(wecom(&app, &delete(legal)).await["errcode"], 60003);
+    let audit = app.call(Method::GET, "/api/v1/admin/audit?action=department_created", Some(&admin), None).await;
+    assert_eq!(audit.body["entries"][0]["actor"], format!("ERP 连接器 ({})", writer.agent_id));
+}

@@ -3,7 +3,7 @@
 
 use super::StoreResult;
 use weft_protocol::integration::{IntegrationApp, IntegrationAppSettings};
-use weft_protocol::{MemberId, Millis};
+use weft_protocol::{DepartmentId, MemberId, Millis};
 
 /// What a presented access token is worth.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,6 +80,11 @@ pub trait IntegrationStore {
     fn app_by_token(&self, token_hash: &str, now: Millis) -> StoreResult<TokenLookup>;
     /// Every department, numbered on first use (the root is 1).
     fn wecom_departments(&self) -> StoreResult<Vec<WecomDepartment>>;
+    /// The department an integer id names.
+    fn department_by_wecom_id(&self, id: i64) -> StoreResult<Option<DepartmentId>>;
+    /// Gives a department an integer id: `wanted` (refused as a duplicate when taken) or the next
+    /// free one. Returns the id.
+    fn number_department(&self, department: &DepartmentId, wanted: Option<i64>) -> StoreResult<i64>;
     /// Members not deleted, or only the one with this userid.
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>>;
 }

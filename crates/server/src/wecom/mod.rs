@@ -5,9 +5,12 @@
 //! a thin translation onto the same store and rules as the app's API.
 //!
 //! - [`token`]: `gettoken` (an integration app's secret for a 7200-second access token).
-//! - [`directory`]: departments and members, read.
+//! - [`directory`]: departments and members, read; [`directory_write`]: departments written.
+//! - [`body`]: JSON bodies with or without a Content-Type, numbers as strings.
 
+mod body;
 mod directory;
+mod directory_write;
 mod token;
 
 use crate::AppState;
@@ -22,7 +25,7 @@ use serde_json::{Value, json};
 use weft_protocol::integration::{IntegrationApp, IntegrationScope};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(token::router()).merge(directory::router()).fallback(unknown)
+    Router::new().merge(token::router()).merge(directory::router()).merge(directory_write::router()).fallback(unknown)
 }
 
 async fn unknown() -> WecomError {
@@ -41,6 +44,8 @@ pub mod errcode {
     pub const MISSING_USERID: i64 = 41009;
     pub const TOKEN_EXPIRED: i64 = 42001;
     pub const INVALID_URL: i64 = 48001;
+    pub const DATA_FORMAT: i64 = 47001;
+    pub const INVALID_PARAMETER: i64 = 40058;
     pub const NO_PRIVILEGE: i64 = 60011;
     pub const IP_NOT_ALLOWED: i64 = 60020;
     pub const DEPARTMENT_NOT_FOUND: i64 = 60003;

@@ -9,7 +9,7 @@ use crate::store::{IntegrationStore, StoreError, StoreResult, TokenLookup, Wecom
 use std::collections::HashMap;
 use uuid::Uuid;
 use weft_protocol::integration::{IntegrationApp, IntegrationAppSettings, IntegrationScope, MAX_APP_NAME_CHARS};
-use weft_protocol::{MemberId, Millis};
+use weft_protocol::{DepartmentId, MemberId, Millis};
 
 const CORP_ID_KEY: &str = "corp_id";
 /// WeCom's application agent ids start here.
@@ -282,6 +282,35 @@ impl IntegrationStore for SqlStore {
                 leaders: leaders.remove(&key).unwrap_or_default(),
             })
             .collect())
+    }
+
+    fn department_by_wecom_id(&self, id: i64) -> StoreResult<Option<DepartmentId>> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        number_departments(&tx)?;
+        let found: Option<String> =
+            tx.query_row("SELECT id FROM departments WHERE wecom_id = ?1", [id], |row| row.get(0)).optional()?;
+        tx.commit()?;
+        Ok(found.map(DepartmentId))
+    }
+
+    fn number_department(&self, department: &DepartmentId, wanted: Option<i64>) -> StoreResult<i64> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let id = match wanted {
+            Some(id) => id,
+            None => tx.query_row(
+                "SELECT CASE WHEN MAX(wecom_id) IS NULL THEN 2 ELSE MAX(wecom_id) + 1 END FROM departments",
+                (),
+                |row| row.get(0),
+            )?,
+        };
+        match tx.execute("UPDATE departments SET wecom_id = ?2 WHERE id = ?1", params![department.0.as_str(), id]) {
+            Err(err) if err.is_unique_violation() => return Err(StoreError::Duplicate("id")),
+            other => other?,
+        };
+        tx.commit()?;
+        Ok(id)
     }
 
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>> {
