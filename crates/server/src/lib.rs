@@ -22,6 +22,7 @@ pub mod sign_in_guard;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
+pub mod wecom;
 /// The directory's visibility rules live in the domain layer; this path stays for older code.
 pub use domain::visibility;
 
@@ -120,9 +121,12 @@ pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
     let api = routes::api()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let wecom = wecom::router()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let proxies = Arc::clone(&state.trusted_proxies);
     Router::new()
         .nest("/api/v1", api)
+        .nest("/cgi-bin", wecom)
         .fallback(serve_app)
         .with_state(state)
         .layer(axum::middleware::from_fn(time_limit))
