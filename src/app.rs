@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <LazyScreen load=lazy::admin_session_policies/> }
                     />
                     <Route path=path!("kiosk-codes") view=|| view! { <LazyScreen load=lazy::admin_kiosk_codes/> }/>
+                    <Route path=path!("audit") view=|| view! { <LazyScreen load=lazy::admin_audit/> }/>
                     <Route
                         path=path!("templates/:id")
                         view=|| view! { <LazyScreen load=lazy::admin_template_editor/> }

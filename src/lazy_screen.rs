@@ -8,6 +8,7 @@
 //! when a chunk fails to load, and a panic aborts the wasm module. The same wasm_split macro with
 //! its `fallible` option returns the failure instead, and the loader retries it from scratch.
 
+use crate::features::admin::audit::page::AuditLogPage;
 use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
     departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
@@ -59,6 +60,7 @@ split_screen!(admin_template_editor in admin => TemplateEditorPage);
 split_screen!(admin_sessions in admin => SessionsPage);
 split_screen!(admin_session_policies in admin => SessionPoliciesPage);
 split_screen!(admin_kiosk_codes in admin => KioskCodesPage);
+split_screen!(admin_audit in admin => AuditLogPage);
 split_screen!(approvals_list in approvals => ApprovalsPage);
 split_screen!(approval_detail in approvals => ApprovalDetailPage);
 split_screen!(approval_new in approvals => NewApprovalPage);

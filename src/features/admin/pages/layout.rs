@@ -82,6 +82,7 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/sessions">{i18n.t(Text::AdminSessions)}</A>
                 <A href="/admin/session-policies">{i18n.t(Text::AdminSessionPolicies)}</A>
                 <A href="/admin/kiosk-codes">{i18n.t(Text::AdminKioskCodes)}</A>
+                <A href="/admin/audit">{i18n.audit(crate::i18n::audit::At::Title)}</A>
             </nav>
             <Show when=move || !refused() fallback=|| view! { <Refusal/> }>
                 <Show when=move || context.directory.with(Option::is_some) fallback=move || view! {
