@@ -5,7 +5,6 @@ use leptos::prelude::*;
 use weft_protocol::approval::DatePrecision;
 use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
 
-/// The audit log page's wording.
 pub mod audit;
 
 /// A display language.
