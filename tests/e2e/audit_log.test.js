@@ -64,10 +64,10 @@ for (const [viewport, tried] of [
     assert.deepEqual(ids, [...ids].sort((a, b) => b - a), "newest first");
 
     // The wrong password, by action, actor and today's date.
-    await page.getByLabel("Action").selectOption({ label: "Sign-in failed" });
-    await page.getByLabel("Actor (userid)").fill(tried);
-    await page.getByLabel("From").fill(await localDate(page));
-    await page.getByLabel("To").fill(await localDate(page));
+    await page.getByLabel("Action", { exact: true }).selectOption({ label: "Sign-in failed" });
+    await page.getByLabel("Actor (userid)", { exact: true }).fill(tried);
+    await page.getByLabel("From", { exact: true }).fill(await localDate(page));
+    await page.getByLabel("To", { exact: true }).fill(await localDate(page));
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.getByText("Entries shown: 1").waitFor();
     const row = rows.first();
@@ -90,8 +90,8 @@ for (const [viewport, tried] of [
     await page.getByRole("status").filter({ hasText: "The CSV was downloaded." }).waitFor();
 
     // Tomorrow holds nothing yet.
-    await page.getByLabel("From").fill(await localDate(page, 1));
-    await page.getByLabel("To").fill("");
+    await page.getByLabel("From", { exact: true }).fill(await localDate(page, 1));
+    await page.getByLabel("To", { exact: true }).fill("");
     await page.getByRole("button", { name: "Apply filters" }).click();
     await page.getByText("No entries match these filters.").waitFor();
 
