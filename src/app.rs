@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
         </Show>
         <crate::features::session::unsent_dialog::UnsentDialog/>
         <crate::features::session::lock_screen::LockScreen/>
+        <crate::features::session::pin_form::PinOffer/>
         // Locked: the app stays mounted (nothing typed is lost) but is neither visible nor usable.
         <div class="app-root" class:app-root--locked=move || idle.locked.get() inert=move || idle.locked.get()>
         <Router>

@@ -502,6 +502,32 @@ pub enum Text {
     Unlock,
     UnlockWrong,
     NotYouSignOut,
+    PinTitle,
+    PinOfferHint,
+    PinLabel,
+    NewPin,
+    ConfirmPin,
+    SetPin,
+    NotNow,
+    PinSaved,
+    RemovePin,
+    PinRemoved,
+    PinIsSet,
+    ChangePin,
+    PinEmpty,
+    PinNotDigits,
+    PinTooShort,
+    PinTooLong,
+    PinMismatch,
+    PinUnavailable,
+    PinWrong,
+    PinDropped,
+    LockedPinHint,
+    UsePassword,
+    UsePin,
+    UnlockNeedsNetwork,
+    SwitchPerson,
+    RecentPeople,
     AdminSessions,
     AdminSessionPolicies,
     AdminKioskCodes,
@@ -1503,6 +1529,64 @@ impl Text {
             (Lang::Zh, UnlockWrong) => "密码不正确。",
             (Lang::En, NotYouSignOut) => "Not you? Sign out",
             (Lang::Zh, NotYouSignOut) => "不是你？退出登录",
+            (Lang::En, PinTitle) => "Set a PIN for quick unlock",
+            (Lang::Zh, PinTitle) => "设置快速解锁 PIN",
+            (Lang::En, PinOfferHint) => {
+                "Optional: 4–8 digits that open the lock screen on this device until you sign out, even offline. The PIN is kept in this tab only, never sent."
+            }
+            (Lang::Zh, PinOfferHint) => {
+                "可选：4–8 位数字，在退出登录前用于在本设备上解锁屏幕，离线也可用。PIN 只保存在此标签页中，不会发送。"
+            }
+            (Lang::En, PinLabel) => "PIN",
+            (Lang::Zh, PinLabel) => "PIN",
+            (Lang::En, NewPin) => "New PIN",
+            (Lang::Zh, NewPin) => "新 PIN",
+            (Lang::En, ConfirmPin) => "Confirm PIN",
+            (Lang::Zh, ConfirmPin) => "确认 PIN",
+            (Lang::En, SetPin) => "Set PIN",
+            (Lang::Zh, SetPin) => "设置 PIN",
+            (Lang::En, NotNow) => "Not now",
+            (Lang::Zh, NotNow) => "暂不设置",
+            (Lang::En, PinSaved) => "PIN set. The lock screen asks for it first.",
+            (Lang::Zh, PinSaved) => "PIN 已设置，锁屏时将先要求输入 PIN。",
+            (Lang::En, RemovePin) => "Remove PIN",
+            (Lang::Zh, RemovePin) => "移除 PIN",
+            (Lang::En, PinRemoved) => "PIN removed: only your password unlocks.",
+            (Lang::Zh, PinRemoved) => "PIN 已移除：只能用密码解锁。",
+            (Lang::En, PinIsSet) => "A PIN is set for this session.",
+            (Lang::Zh, PinIsSet) => "本次登录已设置 PIN。",
+            (Lang::En, ChangePin) => "Change PIN",
+            (Lang::Zh, ChangePin) => "更改 PIN",
+            (Lang::En, PinEmpty) => "Enter a PIN.",
+            (Lang::Zh, PinEmpty) => "请输入 PIN。",
+            (Lang::En, PinNotDigits) => "Digits only.",
+            (Lang::Zh, PinNotDigits) => "只能输入数字。",
+            (Lang::En, PinTooShort) => "At least 4 digits.",
+            (Lang::Zh, PinTooShort) => "至少 4 位数字。",
+            (Lang::En, PinTooLong) => "At most 8 digits.",
+            (Lang::Zh, PinTooLong) => "最多 8 位数字。",
+            (Lang::En, PinMismatch) => "The two PINs differ.",
+            (Lang::Zh, PinMismatch) => "两次输入的 PIN 不一致。",
+            (Lang::En, PinUnavailable) => "This browser cannot keep a PIN here.",
+            (Lang::Zh, PinUnavailable) => "此浏览器无法在此设置 PIN。",
+            (Lang::En, PinWrong) => "That PIN is not right.",
+            (Lang::Zh, PinWrong) => "PIN 不正确。",
+            (Lang::En, PinDropped) => "Too many wrong PINs: the PIN was removed. Unlock with your password.",
+            (Lang::Zh, PinDropped) => "PIN 错误次数过多，已被移除。请用密码解锁。",
+            (Lang::En, LockedPinHint) => "The screen locked after a while without use. Enter your PIN to continue.",
+            (Lang::Zh, LockedPinHint) => "闲置一段时间后已锁屏。请输入 PIN 以继续。",
+            (Lang::En, UsePassword) => "Use password instead",
+            (Lang::Zh, UsePassword) => "改用密码",
+            (Lang::En, UsePin) => "Use PIN instead",
+            (Lang::Zh, UsePin) => "改用 PIN",
+            (Lang::En, UnlockNeedsNetwork) => {
+                "Unlocking with the password needs the server, which cannot be reached now."
+            }
+            (Lang::Zh, UnlockNeedsNetwork) => "使用密码解锁需要连接服务器，目前无法连接。",
+            (Lang::En, SwitchPerson) => "Switch person",
+            (Lang::Zh, SwitchPerson) => "切换用户",
+            (Lang::En, RecentPeople) => "Recently signed in here",
+            (Lang::Zh, RecentPeople) => "最近在此登录",
             (Lang::En, AdminSessions) => "Sessions",
             (Lang::Zh, AdminSessions) => "会话",
             (Lang::En, AdminSessionPolicies) => "Session policies",
@@ -1613,6 +1697,23 @@ pub fn unsent_title(count: usize, lang: Lang) -> String {
         (Lang::En, 1) => "1 message not sent".to_owned(),
         (Lang::En, n) => format!("{n} messages not sent"),
         (Lang::Zh, n) => format!("{n} 条消息未发送"),
+    }
+}
+
+/// "2 more tries": under a wrong PIN, how many are left before it is dropped.
+pub fn pin_tries_left(left: u32, lang: Lang) -> String {
+    match (lang, left) {
+        (Lang::En, 1) => "1 more try before the PIN is removed.".to_owned(),
+        (Lang::En, n) => format!("{n} more tries before the PIN is removed."),
+        (Lang::Zh, n) => format!("再错 {n} 次，PIN 将被移除。"),
+    }
+}
+
+/// The accessible label of a recent person's × button.
+pub fn remove_recent_label(name: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Remove {name} from this list"),
+        Lang::Zh => format!("从列表中移除{name}"),
     }
 }
 

@@ -92,6 +92,8 @@ impl AppState {
             lock.release();
         }
         Session::forget();
+        crate::session::pin::forget_pin();
+        crate::session::lock::forget(session.session_id);
         self.sync.session.0.set(None);
         spawn_local(async move {
             wipe::wipe_person(&database).await;

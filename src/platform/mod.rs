@@ -37,6 +37,18 @@ pub fn local_keys_with_prefix(prefix: &str) -> Vec<String> {
     (0..count).filter_map(|i| storage.key(i).ok().flatten()).filter(|key| key.starts_with(prefix)).collect()
 }
 
+/// Moves the keyboard focus to the element with `id`, after the next frame (so an element just
+/// rendered is there).
+pub fn focus_soon(id: &'static str) {
+    leptos::prelude::request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id));
+        if let Some(element) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
+    });
+}
+
 pub fn now_millis() -> Millis {
     js_sys::Date::now() as Millis
 }

@@ -5,11 +5,14 @@
 //!
 //! Beside it: `kiosk` (a browser enrolled as a shared terminal), `wipe` (removing everything of
 //! a person from the browser), `pending` (sign-outs and wipe reports the server has not heard
-//! yet), `tabs` (telling the app's other tabs), `lock` (the idle lock's state).
+//! yet), `tabs` (telling the app's other tabs), `lock` (the idle lock's state), `pin` (the
+//! quick-unlock PIN of a shared session) and `recent` (the recent names of a shared device).
 
 pub mod kiosk;
 pub mod lock;
 pub mod pending;
+pub mod pin;
+pub mod recent;
 pub mod tabs;
 pub mod wipe;
 
@@ -44,6 +47,8 @@ impl Session {
     pub fn save(&self) {
         if self.is_shared() {
             Self::forget();
+            // Nor is its lock state (a reload ends the session anyway).
+            lock::keep_in_memory(self.session_id);
             return;
         }
         if let Ok(text) = serde_json::to_string(self) {

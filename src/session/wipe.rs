@@ -37,6 +37,9 @@ pub fn key_survives_wipe(key: &str) -> bool {
         || key == LANGUAGE_KEY
         || key == super::kiosk::KioskEnrolment::storage_key()
         || key == super::pending::storage_key()
+        // The recent names of a shared device stay on purpose (see `recent`); the key is also
+        // outside the app's prefix.
+        || key == super::recent::RECENT_KEY
 }
 
 /// Whether a Cache Storage name holds data rather than the app itself.

@@ -17,6 +17,9 @@ pub fn TextField(
     #[prop(optional)]
     verbatim: bool,
     #[prop(optional)] maxlength: Option<u32>,
+    /// The on-screen keyboard to offer ("numeric" for a PIN).
+    #[prop(optional)]
+    inputmode: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let error_id = format!("{id}-error");
@@ -30,6 +33,7 @@ pub fn TextField(
             autocapitalize=verbatim.then_some("none")
             spellcheck=verbatim.then_some("false")
             maxlength=maxlength
+            inputmode=inputmode
             prop:value=move || value.get()
             on:input=move |ev| value.set(event_target_value(&ev))
             aria-invalid=move || error.get().is_some().to_string()

@@ -52,6 +52,13 @@ pub enum AuditAction {
     ForwardRefused,
     /// An administrator decoded a picture's watermark (detail: whose mark, if any).
     WatermarkDecoded,
+    /// Integration apps (target: the agent id): made, changed, given a new secret.
+    IntegrationAppCreated,
+    IntegrationAppChanged,
+    IntegrationSecretRotated,
+    /// An integration app signed in with its secret (`gettoken`), or was refused.
+    IntegrationTokenIssued,
+    IntegrationTokenRefused,
 }
 
 /// One entry of `GET /api/v1/admin/audit`.

@@ -12,6 +12,7 @@ pub mod confidential;
 pub mod directory;
 pub mod error;
 pub mod ids;
+pub mod integration;
 pub mod live;
 pub mod refusal;
 pub mod sync;

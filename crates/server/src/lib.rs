@@ -6,6 +6,7 @@ pub mod auth;
 pub mod blobs;
 pub mod clock;
 pub mod csv_io;
+pub mod deterrent_limit;
 pub mod directory;
 pub mod domain;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod sign_in_guard;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
+pub mod wecom;
 /// The directory's visibility rules live in the domain layer; this path stays for older code.
 pub use domain::visibility;
 
@@ -64,6 +66,8 @@ pub struct AppState {
     pub url_key: Arc<[u8; 32]>,
     /// Makes image thumbnails, a few at a time.
     pub thumbnails: Arc<thumbnails::Thumbnailer>,
+    /// Spaces out the deterrent reports of confidential views.
+    pub deterrents: Arc<deterrent_limit::DeterrentLimiter>,
 }
 
 impl AppState {
@@ -85,6 +89,7 @@ impl AppState {
             blobs: Arc::new(blobs),
             url_key: Arc::new(auth::new_signing_key()),
             thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
+            deterrents: Arc::new(deterrent_limit::DeterrentLimiter::default()),
         }
     }
 
@@ -116,9 +121,12 @@ pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
     let api = routes::api()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let wecom = wecom::router()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let proxies = Arc::clone(&state.trusted_proxies);
     Router::new()
         .nest("/api/v1", api)
+        .nest("/cgi-bin", wecom)
         .fallback(serve_app)
         .with_state(state)
         .layer(axum::middleware::from_fn(time_limit))

@@ -133,7 +133,14 @@ async fn deterrent_reports_are_audited_and_a_screenshot_is_announced_in_the_conv
         assert_eq!(entries[0]["detail"]["detail"], "seen");
     }
     assert_eq!(messages(&app, &zhangsan, &id).await.len(), timeline.len(), "only screenshots post a notice");
-    assert_eq!(audit(&app, &admin, "screenshot_suspected").await.len(), 1);
+    // A held key does not flood the conversation: one report per kind every few seconds.
+    let again = app.call(Method::POST, &path, Some(&lisi), Some(report.clone())).await;
+    assert_error(&again, StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(again.headers.contains_key("retry-after"));
+    app.state.clock.advance(weft_server::deterrent_limit::REPORT_GAP_MS);
+    let later = app.call(Method::POST, &path, Some(&lisi), Some(report.clone())).await;
+    assert_eq!(later.status, StatusCode::NO_CONTENT);
+    assert_eq!(audit(&app, &admin, "screenshot_suspected").await.len(), 2);
 
     // Outsiders are told the conversation does not exist; details are bounded; members may not
     // read the audit log.

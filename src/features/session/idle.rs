@@ -1,15 +1,17 @@
 //! The idle lock: input anywhere in the page counts as use; after the session's
-//! `lock_after_minutes` without any (0: never) the screen is locked behind the member's password,
-//! and after its `idle_minutes` the app signs out (unsent writes shown first). When the app was
-//! last used and whether it is locked are kept in local storage (`session::lock`), so a reload
-//! or another tab neither unlocks nor restarts the count. Works offline (unlocking needs the
-//! server).
+//! `lock_after_minutes` without any (0: never) the screen is locked behind the member's password
+//! (or, on a shared device, a PIN set after the first password unlock: `session::pin`), and after
+//! its `idle_minutes` the app signs out (unsent writes shown first). When the app was last used
+//! and whether it is locked are kept by `session::lock` (local storage on "my device", so a
+//! reload or another tab neither unlocks nor restarts the count; the tab's memory on a shared
+//! device, whose session a reload ends). Works offline (the password unlock needs the server,
+//! the PIN does not).
 
 use crate::session::lock::{self, Idleness};
 use crate::session::{EndCause, Session};
 use crate::state::AppState;
 use leptos::prelude::*;
-use weft_protocol::Millis;
+use weft_protocol::{Millis, SessionId};
 
 /// How often the idle time is looked at.
 const CHECK_EVERY_MS: u32 = 5_000;
@@ -25,6 +27,10 @@ const INPUT_EVENTS: [&str; 5] = ["pointerdown", "keydown", "wheel", "touchstart"
 #[derive(Clone, Copy)]
 pub struct IdleLock {
     pub locked: RwSignal<bool>,
+    /// The offer to set a PIN is shown (after a shared session's first password unlock).
+    pub offer_pin: RwSignal<bool>,
+    /// The session the PIN was offered to (once per session).
+    pin_offered: StoredValue<Option<SessionId>>,
     last_written: StoredValue<Millis>,
     last_touched: StoredValue<Millis>,
 }
@@ -36,13 +42,25 @@ pub fn use_idle_lock() -> IdleLock {
 impl IdleLock {
     /// Watches input and time for the app's session; locks and signs out as its terms say.
     pub fn provide(app: AppState) -> Self {
-        let idle =
-            Self { locked: RwSignal::new(false), last_written: StoredValue::new(0), last_touched: StoredValue::new(0) };
+        let idle = Self {
+            locked: RwSignal::new(false),
+            offer_pin: RwSignal::new(false),
+            pin_offered: StoredValue::new(None),
+            last_written: StoredValue::new(0),
+            last_touched: StoredValue::new(0),
+        };
         provide_context(idle);
         let session = app.sync.session;
         // A session that appears (sign-in, reload) starts locked if it was.
         Effect::new(move |_| {
-            let id = session.0.with(|s| s.as_ref().map(|s| s.session_id));
+            let (id, shared) =
+                session.0.with(|s| (s.as_ref().map(|s| s.session_id), s.as_ref().is_some_and(Session::is_shared)));
+            if let Some(id) = id.filter(|_| shared) {
+                lock::keep_in_memory(id);
+            }
+            if id.is_none() {
+                idle.offer_pin.set(false);
+            }
             idle.locked.set(id.is_some_and(lock::is_locked));
             if let Some(id) = id
                 && lock::last_active(id).is_none()
@@ -113,7 +131,18 @@ impl IdleLock {
         }
     }
 
-    /// The password was accepted: unlocked, and the idle count starts again.
+    /// The password was accepted: unlocked; on a shared device without a PIN, the first time,
+    /// setting one is offered.
+    pub fn unlocked_with_password(self, session: &Session) {
+        self.unlocked(session);
+        let id = session.session_id;
+        if session.is_shared() && !crate::session::pin::has_pin(id) && self.pin_offered.get_value() != Some(id) {
+            self.pin_offered.set_value(Some(id));
+            self.offer_pin.set(true);
+        }
+    }
+
+    /// The password or the PIN was accepted: unlocked, and the idle count starts again.
     pub fn unlocked(self, session: &Session) {
         let now = crate::platform::now_millis();
         lock::set_last_active(session.session_id, now);

@@ -1,9 +1,11 @@
 //! The sign-in page. Accounts are created by the organisation, so there is no sign-up: only a
 //! username and password, errors next to the field they concern, and the form kept on failure.
 //! The member says which device this is ("My device" keeps the session; "Shared device" keeps
-//! nothing after sign-out); a browser enrolled as a kiosk (`kiosk.rs`) offers no choice.
+//! nothing after sign-out); a browser enrolled as a kiosk (`kiosk.rs`) offers no choice. Above
+//! the form, a shared device lists the people who recently signed in on it (`recent.rs`).
 
 use super::kiosk::{KioskEnrolmentForm, KioskTerminal};
+use super::recent::RecentPeople;
 use crate::api::Api;
 use crate::i18n::{Text, use_i18n};
 use crate::session::kiosk::KioskEnrolment;
@@ -61,6 +63,7 @@ pub fn SignInPage() -> impl IntoView {
                         terms: Some(reply.terms),
                     };
                     signed_in.save();
+                    crate::session::recent::note_sign_in(signed_in.mode(), &signed_in.me.name, &signed_in.me.userid);
                     password.set(String::new());
                     session.0.set(Some(signed_in));
                 }
@@ -92,6 +95,7 @@ pub fn SignInPage() -> impl IntoView {
                         revoked=Signal::derive(move || form_error.get() == Some(Text::KioskCodeRevoked))
                     />
                 </Show>
+                <RecentPeople username=username password_id="password"/>
                 <TextField id="username" label=Text::Username value=username error=username_error autocomplete="username" verbatim=true/>
                 <TextField
                     id="password"

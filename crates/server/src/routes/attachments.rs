@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::auth::{same_signature, sign};
 use crate::blobs::sniff_content_type;
 use crate::error::ApiError;
-use crate::extract::{ApiPath, AuthUser};
+use crate::extract::{ApiPath, AuthUser, query_param};
 use crate::store::{StoredAttachment, StoredThumbnail};
 use crate::thumbnails::ThumbnailError;
 use axum::body::Bytes;
@@ -29,46 +29,6 @@ pub fn router() -> Router<AppState> {
         .route("/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)))
         .route("/attachments/{id}/url", get(signed_url))
         .route("/files/{id}", get(download))
-}
-
-/// Decodes `%XX` escapes; bytes that are not UTF-8 become U+FFFD instead of failing.
-fn percent_decode_lossy(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                    Ok(byte) => {
-                        out.push(byte);
-                        i += 3;
-                    }
-                    Err(_) => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            other => {
-                out.push(other);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `key` from a raw query string, decoded leniently.
-fn query_param(query: Option<&str>, key: &str) -> Option<String> {
-    query?.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (k == key).then(|| percent_decode_lossy(v))
-    })
 }
 
 async fn upload(
@@ -305,20 +265,4 @@ async fn marked_copy(bytes: Vec<u8>, mark: u32) -> Result<(Vec<u8>, String), Api
         tracing::error!("a stored image could not be marked");
         ApiError::internal()
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn query_values_decode_leniently() {
-        assert_eq!(percent_decode_lossy("%E6%8A%A5%E5%91%8A.pdf"), "报告.pdf");
-        assert_eq!(percent_decode_lossy("a+b%2"), "a b%2");
-        assert_eq!(percent_decode_lossy("bad%FF%FEname"), "bad\u{FFFD}\u{FFFD}name");
-        assert_eq!(
-            query_param(Some("client_id=x&name=..%2F..%2Fetc%2Fpasswd"), "name").as_deref(),
-            Some("../../etc/passwd")
-        );
-    }
 }

@@ -83,7 +83,22 @@ async fn report_deterrent(
     }
     let now = state.clock.now();
     let kind = report.kind;
-    let outcome = state.db(move |store| store.report_deterrent(id, user.member_id, kind, now)).await?;
+    if let Err(wait_ms) = state.deterrents.take(user.session_id, id, kind, now) {
+        let seconds = u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::RateLimited,
+            format!("this was reported a moment ago; again in {seconds} s"),
+        )
+        .retry_after(seconds));
+    }
+    let outcome = match state.db(move |store| store.report_deterrent(id, user.member_id, kind, now)).await {
+        Ok(outcome) => outcome,
+        Err(err) => {
+            state.deterrents.release(user.session_id, id, kind);
+            return Err(err);
+        }
+    };
     let detail = json!({
         "conversation": outcome.title,
         "session": user.session_id.to_string(),

@@ -9,6 +9,7 @@ mod auth;
 mod confidential;
 mod conversations;
 mod directory;
+mod integration_admin;
 mod live;
 mod messages;
 mod session_admin;
@@ -33,12 +34,26 @@ pub fn api() -> Router<AppState> {
         .merge(admin::router())
         .merge(session_admin::router())
         .merge(audit::router())
+        .merge(integration_admin::router())
         .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())
         .merge(live::router())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
+}
+
+/// An audit entry for an integration app's use of the WeCom-compatible API (`name` is the app's
+/// name and agent id, or empty when the secret matched no app).
+pub(crate) async fn record_integration(
+    state: &AppState,
+    name: &str,
+    action: weft_protocol::audit::AuditAction,
+    detail: serde_json::Value,
+    address: Option<std::net::IpAddr>,
+) {
+    let actor = if name.is_empty() { "integration app" } else { name };
+    audit::record(state, audit::Actor::Named(actor), action, name, detail, address).await;
 }
 
 async fn health() -> axum::Json<serde_json::Value> {

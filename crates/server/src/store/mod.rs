@@ -7,12 +7,14 @@
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
 mod confidential_traits;
+mod integration_traits;
 mod migrations;
 mod repository;
 mod session_traits;
 pub mod sql;
 
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
+pub use integration_traits::{IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
 pub use repository::SqlStore;
 pub use session_traits::{
     AuditFilter, AuditRecord, AuditStore, MAX_AUDIT_PAGE, NewSession, SessionAdmin, SessionStore, TokenStatus,
@@ -576,6 +578,7 @@ pub trait Store:
     + AuditStore
     + ConversationStore
     + ConfidentialStore
+    + IntegrationStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -595,6 +598,7 @@ impl<T> Store for T where
         + AuditStore
         + ConversationStore
         + ConfidentialStore
+        + IntegrationStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

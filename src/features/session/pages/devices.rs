@@ -1,7 +1,8 @@
 //! `/settings`: where the member is signed in (device, mode, last seen, address, "This device")
-//! with sign-out of one session or of all the others, and below it the password form
-//! (`password.rs`). Everything here needs the server: offline, the page says so and keeps what
-//! it showed.
+//! with sign-out of one session or of all the others, and below it, on a shared device, the
+//! quick-unlock PIN (`pin_form.rs`, which needs no server), and the password form
+//! (`password.rs`). The sessions and the password need the server: offline, the page says so
+//! and keeps what it showed.
 
 use super::password::ChangePasswordForm;
 use crate::api::ApiError;
@@ -143,6 +144,9 @@ pub fn SettingsPage() -> impl IntoView {
                         </button>
                     </Show>
                 </section>
+                <Show when=move || app.sync.session.0.with(|s| s.as_ref().is_some_and(crate::session::Session::is_shared))>
+                    <crate::features::session::pin_form::PinSettings/>
+                </Show>
                 <ChangePasswordForm on_changed=Callback::new(move |()| reload())/>
             </div>
         </section>

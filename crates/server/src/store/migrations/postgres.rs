@@ -336,6 +336,29 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (session_id, hour)
     );
     "#,
+    // 5 (= SQLite 14): integration apps, their access tokens, and departments' integer ids.
+    r#"
+    ALTER TABLE departments ADD COLUMN wecom_id BIGINT;
+    CREATE UNIQUE INDEX departments_by_wecom_id ON departments(wecom_id) WHERE wecom_id IS NOT NULL;
+    CREATE TABLE integration_apps (
+        agent_id          BIGINT PRIMARY KEY,
+        name              TEXT COLLATE "C" NOT NULL,
+        secret_hash       TEXT COLLATE "C" NOT NULL UNIQUE,
+        scopes            TEXT COLLATE "C" NOT NULL,
+        allowed_ips       TEXT COLLATE "C" NOT NULL DEFAULT '',
+        created_by        TEXT COLLATE "C" NOT NULL REFERENCES members(id),
+        created_at        BIGINT NOT NULL,
+        secret_rotated_at BIGINT NOT NULL,
+        last_used_at      BIGINT,
+        enabled           BIGINT NOT NULL DEFAULT 1
+    );
+    CREATE TABLE integration_tokens (
+        token_hash TEXT COLLATE "C" PRIMARY KEY,
+        agent_id   BIGINT NOT NULL REFERENCES integration_apps(agent_id),
+        expires_at BIGINT NOT NULL
+    );
+    CREATE INDEX integration_tokens_by_app ON integration_tokens(agent_id);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

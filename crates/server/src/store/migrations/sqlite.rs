@@ -412,6 +412,31 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (session_id, hour)
     );
     "#,
+    // 14: integration apps (the WeCom-compatible API's callers): secrets and access tokens are
+    //     stored hashed. Departments get the integer ids that API names them by (the root is 1;
+    //     numbered on first use).
+    r#"
+    ALTER TABLE departments ADD COLUMN wecom_id INTEGER;
+    CREATE UNIQUE INDEX departments_by_wecom_id ON departments(wecom_id) WHERE wecom_id IS NOT NULL;
+    CREATE TABLE integration_apps (
+        agent_id          INTEGER PRIMARY KEY,
+        name              TEXT NOT NULL,
+        secret_hash       TEXT NOT NULL UNIQUE,
+        scopes            TEXT NOT NULL,
+        allowed_ips       TEXT NOT NULL DEFAULT '',
+        created_by        TEXT NOT NULL REFERENCES members(id),
+        created_at        INTEGER NOT NULL,
+        secret_rotated_at INTEGER NOT NULL,
+        last_used_at      INTEGER,
+        enabled           INTEGER NOT NULL DEFAULT 1
+    );
+    CREATE TABLE integration_tokens (
+        token_hash TEXT PRIMARY KEY,
+        agent_id   INTEGER NOT NULL REFERENCES integration_apps(agent_id),
+        expires_at INTEGER NOT NULL
+    );
+    CREATE INDEX integration_tokens_by_app ON integration_tokens(agent_id);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

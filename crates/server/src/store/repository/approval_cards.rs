@@ -5,13 +5,13 @@
 //! offline.
 
 use super::changes::{StoredChange, record};
-use super::{corrupt, uuid_at};
+use super::uuid_at;
 use crate::store::StoreResult;
 use crate::store::sql::{Connection, OptionalExtension, params};
 use uuid::Uuid;
 use weft_protocol::approval::{ApprovalCard, ApprovalDetail, CardEvent, RequestStatus, card_lines};
 use weft_protocol::chat::MessageCard;
-use weft_protocol::{ClientId, ConversationId, MemberId, MessageId, Millis};
+use weft_protocol::{ConversationId, MemberId, Millis};
 
 /// The conversation's stored name (the app shows its own words for the kind).
 const APPROVALS_TITLE: &str = "审批 Approvals";
@@ -55,28 +55,7 @@ pub(super) fn post(
     now: Millis,
 ) -> StoreResult<()> {
     let conversation = approvals_conversation(conn, member, now)?;
-    let seq: i64 = conn.query_row(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
-        params![conversation.to_string(), now],
-        |row| row.get(0),
-    )?;
-    let json = serde_json::to_string(&MessageCard::Approval(card.clone())).map_err(|err| corrupt(&err.to_string()))?;
-    conn.execute(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            MessageId(Uuid::now_v7()).to_string(),
-            conversation.to_string(),
-            seq,
-            sender.to_string(),
-            ClientId(Uuid::now_v7()).to_string(),
-            fallback_text(card),
-            now,
-            json
-        ],
-    )?;
-    record(conn, conversation, None, &StoredChange::Message { seq: u64::try_from(seq).unwrap_or(0) }, now)?;
-    Ok(())
+    super::post_card(conn, conversation, sender, &fallback_text(card), &MessageCard::Approval(card.clone()), now)
 }
 
 /// The member's Approvals conversation, made (and announced on their feed) the first time.

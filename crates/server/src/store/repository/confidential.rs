@@ -108,28 +108,7 @@ fn post_notice(
             format!("{name} 关闭了保密会话 · {name} made this conversation no longer confidential")
         }
     };
-    let card = serde_json::to_string(&MessageCard::Notice(notice.clone())).map_err(|err| corrupt(&err.to_string()))?;
-    let seq: i64 = conn.query_row(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
-        params![conversation.to_string(), now],
-        |row| row.get(0),
-    )?;
-    conn.execute(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            MessageId(Uuid::now_v7()).to_string(),
-            conversation.to_string(),
-            seq,
-            sender.to_string(),
-            ClientId(Uuid::now_v7()).to_string(),
-            fallback,
-            now,
-            card
-        ],
-    )?;
-    record(conn, conversation, None, &StoredChange::Message { seq: u64::try_from(seq).unwrap_or(0) }, now)?;
-    Ok(())
+    super::post_card(conn, conversation, sender, &fallback, &MessageCard::Notice(notice.clone()), now)
 }
 
 /// Members of the listed departments and of every department under them.

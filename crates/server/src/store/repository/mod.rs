@@ -13,6 +13,7 @@ mod conversations;
 mod directory;
 mod directory_admin;
 mod import;
+mod integration;
 mod members;
 mod messages;
 mod readers;
@@ -243,6 +244,42 @@ pub(super) fn message_by_seq(
 ) -> StoreResult<Option<Message>> {
     let sql = format!("{MESSAGE_SELECT} WHERE msg.conversation_id = ?1 AND msg.seq = ?2");
     Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
+}
+
+/// Appends a message the server posts (an approval card, a notice) in the name of `sender`, with
+/// its change-feed row, inside the caller's transaction: the next sequence number, `fallback`
+/// as its text for previews and search, `card` as what the app renders.
+pub(super) fn post_card(
+    conn: &Connection,
+    conversation: ConversationId,
+    sender: MemberId,
+    fallback: &str,
+    card: &weft_protocol::chat::MessageCard,
+    now: Millis,
+) -> StoreResult<()> {
+    let seq: i64 = conn.query_row(
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
+        params![conversation.to_string(), now],
+        |row| row.get(0),
+    )?;
+    let json = serde_json::to_string(card).map_err(|err| corrupt(&err.to_string()))?;
+    conn.execute(
+        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            MessageId(Uuid::now_v7()).to_string(),
+            conversation.to_string(),
+            seq,
+            sender.to_string(),
+            ClientId(Uuid::now_v7()).to_string(),
+            fallback,
+            now,
+            json
+        ],
+    )?;
+    let seq = u64::try_from(seq).unwrap_or(0);
+    changes::record(conn, conversation, None, &changes::StoredChange::Message { seq }, now)?;
+    Ok(())
 }
 
 pub(super) fn unique_violation(err: &crate::store::sql::Error) -> bool {
