@@ -14,6 +14,64 @@ use weft_protocol::audit::AuditAction;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// A number per action: this match must name every variant, so a new action fails to compile
+/// here until it is numbered, and the test below then fails until the filter lists it.
+fn ordinal(action: AuditAction) -> usize {
+    use AuditAction::*;
+    match action {
+        SignedIn => 0,
+        SignInFailed => 1,
+        SignInDelayed => 2,
+        SignedOut => 3,
+        SessionsSignedOutByMember => 4,
+        PasswordChanged => 5,
+        SessionsSignedOutByAdmin => 6,
+        WipeRequested => 7,
+        WipeReported => 8,
+        MemberCreated => 9,
+        MemberUpdated => 10,
+        RoleChanged => 11,
+        MemberDisabled => 12,
+        MemberEnabled => 13,
+        MemberDeleted => 14,
+        PasswordSetByAdmin => 15,
+        MembersImported => 16,
+        MembersExported => 17,
+        DepartmentCreated => 18,
+        DepartmentUpdated => 19,
+        DepartmentDeleted => 20,
+        VisibilityChanged => 21,
+        SessionPolicyChanged => 22,
+        KioskCodeCreated => 23,
+        KioskCodeRevoked => 24,
+        AuditExported => 25,
+        ConfidentialTurnedOn => 26,
+        ConfidentialTurnedOff => 27,
+        ConfidentialPolicyChanged => 28,
+        ScreenshotSuspected => 29,
+        PrintAttempted => 30,
+        WatermarkTampered => 31,
+        CopyAttempted => 32,
+        ViewHidden => 33,
+        ForwardRefused => 34,
+        WatermarkDecoded => 35,
+        IntegrationAppCreated => 36,
+        IntegrationAppChanged => 37,
+        IntegrationSecretRotated => 38,
+        IntegrationTokenIssued => 39,
+        IntegrationTokenRefused => 40,
+    }
+}
+
+const NUMBERED: usize = 41;
+
+#[wasm_bindgen_test]
+fn the_filter_lists_every_action() {
+    let mut seen: Vec<usize> = ALL_ACTIONS.iter().map(|a| ordinal(*a)).collect();
+    seen.sort_unstable();
+    assert_eq!(seen, (0..NUMBERED).collect::<Vec<_>>());
+}
+
 #[wasm_bindgen_test]
 fn every_action_is_offered_once_with_its_own_label_in_both_languages() {
     let values: HashSet<String> = ALL_ACTIONS.iter().map(|a| action_value(*a)).collect();

@@ -114,6 +114,11 @@ pub fn action_label(action: AuditAction, lang: Lang) -> &'static str {
         ViewHidden => ("Confidential view hidden", "保密内容被隐藏"),
         ForwardRefused => ("Forwarding refused", "拒绝转发"),
         WatermarkDecoded => ("Watermark traced", "水印溯源"),
+        IntegrationAppCreated => ("Integration app created", "创建集成应用"),
+        IntegrationAppChanged => ("Integration app changed", "修改集成应用"),
+        IntegrationSecretRotated => ("Integration secret rotated", "重置集成应用密钥"),
+        IntegrationTokenIssued => ("Integration app signed in", "集成应用获取令牌"),
+        IntegrationTokenRefused => ("Integration app refused", "集成应用获取令牌被拒绝"),
     };
     if lang == Lang::Zh { zh } else { en }
 }

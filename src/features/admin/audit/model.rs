@@ -12,8 +12,8 @@ use weft_protocol::audit::AuditAction;
 pub const PAGE_SIZE: usize = 50;
 
 /// Every action, in the order the filter lists them (sign-ins, sessions, administrators' writes,
-/// confidential chats).
-pub const ALL_ACTIONS: [AuditAction; 36] = {
+/// confidential chats, integration apps).
+pub const ALL_ACTIONS: [AuditAction; 41] = {
     use AuditAction::*;
     [
         SignedIn,
@@ -52,6 +52,11 @@ pub const ALL_ACTIONS: [AuditAction; 36] = {
         ViewHidden,
         ForwardRefused,
         WatermarkDecoded,
+        IntegrationAppCreated,
+        IntegrationAppChanged,
+        IntegrationSecretRotated,
+        IntegrationTokenIssued,
+        IntegrationTokenRefused,
     ]
 };
 
