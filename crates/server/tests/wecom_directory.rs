@@ -271,3 +271,48 @@ async fn departments_are_created_updated_and_deleted_with_wecoms_answers() {
     let audit = app.call(Method::GET, "/api/v1/admin/audit?action=department_created", Some(&admin), None).await;
     assert_eq!(audit.body["entries"][0]["actor"], format!("ERP 连接器 ({})", writer.agent_id));
 }
+
+#[tokio::test]
+async fn members_are_created_invited_and_deleted_with_wecoms_answers() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let writer = make_app(&app, &admin, json!(["directory_write", "directory_read"]), json!([])).await;
+    let token = token(&app, &writer).await;
+    let zhangsan = wecom(&app, &format!("/cgi-bin/user/get?access_token={token}&userid=zhangsan")).await;
+    let department = zhangsan["main_department"].as_i64().expect("a department");
+    let create = format!("/cgi-bin/user/create?access_token={token}");
+    let body = format!(
+        r#"{{"userid":"weixin01","name":"刘洋","department":["{department}"],"is_leader_in_dept":[0],
+            "direct_leader":["zhangsan"],"position":"实习生 Intern","mobile":"13800009999","email":"weixin01@example.com","gender":"1"}}"#
+    );
+    let created = wecom_post(&app, &create, &body).await;
+    assert_eq!((created["errcode"].as_i64(), created["errmsg"].as_str()), (Some(0), Some("created")), "{created}");
+    let fetched = wecom(&app, &format!("/cgi-bin/user/get?access_token={token}&userid=weixin01")).await;
+    assert_eq!((fetched["name"].as_str(), fetched["status"].as_i64()), (Some("刘洋"), Some(4)), "invited: {fetched}");
+    assert_eq!(fetched["direct_leader"], json!(["zhangsan"]));
+    assert_eq!(fetched["department"], json!([department]));
+
+    for (body, errcode) in [
+        (format!(r#"{{"userid":"weixin01","name":"又一个","department":[{department}]}}"#), 60102),
+        (format!(r#"{{"userid":"other1","name":"某人","department":[{department}],"mobile":"13800009999"}}"#), 60104),
+        (format!(r#"{{"userid":"other2","name":"某人","department":[{department}],"email":"not-an-email"}}"#), 60105),
+        (format!(r#"{{"userid":"other3","name":"","department":[{department}]}}"#), 60112),
+        (r#"{"userid":"other4","name":"某人","department":[]}"#.to_owned(), 40066),
+        (r#"{"userid":"other5","name":"某人","department":[424242]}"#.to_owned(), 40066),
+        (format!(r#"{{"name":"某人","department":[{department}]}}"#), 41009),
+    ] {
+        assert_eq!(wecom_post(&app, &create, &body).await["errcode"], errcode, "{body}");
+    }
+
+    let delete = |userid: &str| format!("/cgi-bin/user/delete?access_token={token}&userid={userid}");
+    let deleted = wecom(&app, &delete("weixin01")).await;
+    assert_eq!((deleted["errcode"].as_i64(), deleted["errmsg"].as_str()), (Some(0), Some("deleted")), "{deleted}");
+    assert_eq!(wecom(&app, &delete("weixin01")).await["errcode"], 60111);
+    assert_eq!(wecom(&app, &delete("admin")).await["errcode"], 60011, "not the administrator the app acts for");
+    let batch = format!("/cgi-bin/user/batchdelete?access_token={token}");
+    assert_eq!(wecom_post(&app, &batch, r#"{"useridlist":["yangfan","xuming"]}"#).await["errcode"], 0);
+    assert_eq!(wecom(&app, &format!("/cgi-bin/user/get?access_token={token}&userid=yangfan")).await["errcode"], 60111);
+
+    let audit = app.call(Method::GET, "/api/v1/admin/audit?action=member_deleted", Some(&admin), None).await;
+    assert_eq!(audit.body["entries"].as_array().map(Vec::len), Some(3), "{}", audit.body);
+}

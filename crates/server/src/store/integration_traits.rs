@@ -85,6 +85,11 @@ pub trait IntegrationStore {
     /// Gives a department an integer id: `wanted` (refused as a duplicate when taken) or the next
     /// free one. Returns the id.
     fn number_department(&self, department: &DepartmentId, wanted: Option<i64>) -> StoreResult<i64>;
+    /// The administrator who made the app: the WeCom-compatible API's writes act with their
+    /// authority (and are recorded as the app's).
+    fn integration_app_creator(&self, agent_id: u32) -> StoreResult<MemberId>;
+    /// The member (not deleted) with this userid.
+    fn member_id_by_userid(&self, userid: &str) -> StoreResult<Option<MemberId>>;
     /// Members not deleted, or only the one with this userid.
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>>;
 }

@@ -4,7 +4,7 @@
 //! member's device like an administrator's change.
 
 use super::body::WecomBody;
-use super::{CallingApp, WecomError, errcode, ok, query_param};
+use super::{CallingApp, WecomError, errcode, ok_with, query_param};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
@@ -88,13 +88,6 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     audited(&state, &app, AuditAction::DepartmentCreated, detail).await;
     state.hub.changed_for_everyone();
     Ok(ok_with("created", json!({ "id": id })))
-}
-
-/// A success answer with WeCom's word for it (`created`, `updated`, `deleted`).
-fn ok_with(word: &str, body: Value) -> Json<Value> {
-    let Json(mut answer) = ok(body);
-    answer["errmsg"] = json!(word);
-    Json(answer)
 }
 
 async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {

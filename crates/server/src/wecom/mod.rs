@@ -5,12 +5,14 @@
 //! a thin translation onto the same store and rules as the app's API.
 //!
 //! - [`token`]: `gettoken` (an integration app's secret for a 7200-second access token).
-//! - [`directory`]: departments and members, read; [`directory_write`]: departments written.
+//! - [`directory`]: departments and members, read; [`directory_write`]: departments written;
+//!   [`members_write`]: members created and deleted.
 //! - [`body`]: JSON bodies with or without a Content-Type, numbers as strings.
 
 mod body;
 mod directory;
 mod directory_write;
+mod members_write;
 mod token;
 
 use crate::AppState;
@@ -25,7 +27,12 @@ use serde_json::{Value, json};
 use weft_protocol::integration::{IntegrationApp, IntegrationScope};
 
 pub fn router() -> Router<AppState> {
-    Router::new().merge(token::router()).merge(directory::router()).merge(directory_write::router()).fallback(unknown)
+    Router::new()
+        .merge(token::router())
+        .merge(directory::router())
+        .merge(directory_write::router())
+        .merge(members_write::router())
+        .fallback(unknown)
 }
 
 async fn unknown() -> WecomError {
@@ -95,6 +102,13 @@ pub fn ok(body: Value) -> Json<Value> {
 }
 
 pub use crate::extract::query_param;
+
+/// A success answer with WeCom's word for it (`created`, `updated`, `deleted`).
+pub fn ok_with(word: &str, body: Value) -> Json<Value> {
+    let Json(mut answer) = ok(body);
+    answer["errmsg"] = json!(word);
+    Json(answer)
+}
 
 /// An integration app calling with a valid `access_token`, from an address it may use.
 pub struct CallingApp(pub IntegrationApp);

@@ -313,6 +313,25 @@ impl IntegrationStore for SqlStore {
         Ok(id)
     }
 
+    fn integration_app_creator(&self, agent_id: u32) -> StoreResult<MemberId> {
+        let conn = self.read();
+        let creator: Option<String> = conn
+            .query_row("SELECT created_by FROM integration_apps WHERE agent_id = ?1", [i64::from(agent_id)], |row| {
+                row.get(0)
+            })
+            .optional()?;
+        let creator = creator.ok_or(StoreError::NotFound("integration app"))?;
+        creator.parse().map(MemberId).map_err(|err: uuid::Error| corrupt(&err.to_string()))
+    }
+
+    fn member_id_by_userid(&self, userid: &str) -> StoreResult<Option<MemberId>> {
+        let conn = self.read();
+        let found: Option<String> = conn
+            .query_row("SELECT id FROM members WHERE userid = ?1 AND status <> 'deleted'", [userid], |row| row.get(0))
+            .optional()?;
+        found.map(|id| id.parse().map(MemberId).map_err(|err: uuid::Error| corrupt(&err.to_string()))).transpose()
+    }
+
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;

@@ -1,0 +1,196 @@
+//! Members written through the WeCom-compatible API: `user/create` (the member is invited: they
+//! set a password through an administrator or an import, as with the console), `user/delete` and
+//! `user/batchdelete`. The app needs the directory-write scope and acts with the authority of the
+//! administrator who made it; each write is an audit entry in the app's name.
+
+use super::body::WecomBody;
+use super::{CallingApp, WecomError, errcode, ok, query_param};
+use crate::AppState;
+use crate::error::ApiError;
+use crate::store::NewMember;
+use axum::Json;
+use axum::Router;
+use axum::extract::{RawQuery, State};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use uuid::Uuid;
+use weft_protocol::audit::AuditAction;
+use weft_protocol::directory::{MemberFields, MemberStatus};
+use weft_protocol::integration::IntegrationScope;
+use weft_protocol::{DepartmentId, ErrorCode, MemberId};
+
+const WRITE: [IntegrationScope; 1] = [IntegrationScope::DirectoryWrite];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/user/create", post(create))
+        .route("/user/delete", get(delete))
+        .route("/user/batchdelete", post(batch_delete))
+}
+
+async fn audited(state: &AppState, app: &CallingApp, action: AuditAction, target: &str, detail: Value) {
+    let name = format!("{} ({})", app.0.name, app.0.agent_id);
+    crate::routes::record_integration(state, &name, action, json!({ "userid": target, "detail": detail }), None).await;
+}
+
+/// A list of integers given as numbers or strings.
+fn int_list(body: &WecomBody, key: &str) -> Result<Vec<i64>, WecomError> {
+    let Some(Value::Array(items)) = body.0.get(key) else { return Ok(Vec::new()) };
+    items
+        .iter()
+        .map(|item| match item {
+            Value::Number(number) => number.as_i64(),
+            Value::String(text) => text.trim().parse().ok(),
+            _ => None,
+        })
+        .collect::<Option<Vec<i64>>>()
+        .ok_or_else(|| WecomError::new(40066, format!("invalid department list: {key}")))
+}
+
+async fn department_key(state: &AppState, id: i64) -> Result<DepartmentId, WecomError> {
+    state
+        .db(move |store| store.department_by_wecom_id(id))
+        .await?
+        .ok_or_else(|| WecomError::new(40066, format!("invalid department: {id}")))
+}
+
+/// WeCom's code for a refused member field or a taken value.
+fn refused(err: ApiError) -> WecomError {
+    let field = err
+        .problems
+        .first()
+        .map(|problem| problem.path.clone())
+        .unwrap_or_else(|| err.message.split(':').next().unwrap_or_default().trim().to_owned());
+    let taken = err.code == ErrorCode::Conflict;
+    let code = match (field.as_str(), taken) {
+        ("userid", true) => 60102,
+        ("mobile", true) => 60104,
+        ("email", true) => 60106,
+        ("mobile", false) => 60103,
+        ("email", false) => 60105,
+        ("name", _) => 60112,
+        (path, _) if path.starts_with("department") || path.starts_with("main_department") => 40066,
+        ("userid", false) => 40031,
+        _ => return err.into(),
+    };
+    WecomError::new(code, err.message)
+}
+
+async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {
+    app.require(&WRITE)?;
+    let userid = body.text("userid").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let userid = userid.ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
+    crate::directory::check_userid(&userid).map_err(|err| WecomError::new(40031, err.message))?;
+    let ids = int_list(&body, "department")?;
+    if ids.is_empty() {
+        return Err(WecomError::new(40066, "department: at least one"));
+    }
+    let mut departments = Vec::with_capacity(ids.len());
+    for id in &ids {
+        departments.push(department_key(&state, *id).await?);
+    }
+    let main_department_id = match body.int("main_department")? {
+        Some(main) => Some(department_key(&state, main).await?),
+        None => None,
+    };
+    let leads = int_list(&body, "is_leader_in_dept")?;
+    let leader_of = departments
+        .iter()
+        .zip(leads.iter().chain(std::iter::repeat(&0)))
+        .filter(|(_, lead)| **lead == 1)
+        .map(|(d, _)| d.clone())
+        .collect();
+    let direct_leader_id = match body.0.get("direct_leader").and_then(Value::as_array).and_then(|list| list.first()) {
+        Some(Value::String(leader)) => {
+            let leader = leader.clone();
+            let found = state.db(move |store| store.member_id_by_userid(&leader)).await?;
+            Some(found.ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, "direct_leader: no such userid"))?)
+        }
+        _ => None,
+    };
+    let fields = MemberFields {
+        name: body.text("name").unwrap_or_default(),
+        alias: body.text("alias").unwrap_or_default(),
+        position: body.text("position").unwrap_or_default(),
+        mobile: body.text("mobile").unwrap_or_default(),
+        email: body.text("email").unwrap_or_default(),
+        departments,
+        main_department_id,
+        leader_of,
+        direct_leader_id,
+        avatar: String::new(),
+        role: None,
+    };
+    let input = crate::directory::member_input(&fields).map_err(|problems| refused(ApiError::problems(problems)))?;
+    let member = NewMember {
+        id: MemberId(Uuid::now_v7()),
+        userid: userid.clone(),
+        input,
+        password_hash: String::new(),
+        status: MemberStatus::Invited,
+    };
+    let agent_id = app.0.agent_id;
+    let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
+    let now = state.clock.now();
+    let card = state.db(move |store| store.create_member(acting, &member, now)).await.map_err(refused)?;
+    audited(&state, &app, AuditAction::MemberCreated, &userid, json!({ "name": card.name })).await;
+    state.hub.changed_for_everyone();
+    Ok(super::ok_with("created", json!({})))
+}
+
+async fn delete_one(state: &AppState, app: &CallingApp, userid: String) -> Result<(), WecomError> {
+    let wanted = userid.clone();
+    let member = state
+        .db(move |store| store.member_id_by_userid(&wanted))
+        .await?
+        .ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, format!("userid not found: {userid}")))?;
+    let agent_id = app.0.agent_id;
+    let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
+    let now = state.clock.now();
+    let ended = state.db(move |store| store.delete_member(acting, member, now)).await.map_err(|err| {
+        // The member is gone already, or is the administrator the app acts for.
+        let code = if err.code == ErrorCode::NotFound { errcode::USER_NOT_FOUND } else { errcode::NO_PRIVILEGE };
+        WecomError::new(code, err.message)
+    })?;
+    for session in ended {
+        state.hub.publish(crate::hub::HubEvent::SessionEnded { session });
+    }
+    audited(state, app, AuditAction::MemberDeleted, &userid, json!({})).await;
+    Ok(())
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    app: CallingApp,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Value>, WecomError> {
+    app.require(&WRITE)?;
+    let userid = query_param(query.as_deref(), "userid")
+        .filter(|userid| !userid.is_empty())
+        .ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
+    delete_one(&state, &app, userid).await?;
+    state.hub.changed_for_everyone();
+    Ok(super::ok_with("deleted", json!({})))
+}
+
+async fn batch_delete(
+    State(state): State<AppState>,
+    app: CallingApp,
+    body: WecomBody,
+) -> Result<Json<Value>, WecomError> {
+    app.require(&WRITE)?;
+    let list: Vec<String> = body
+        .0
+        .get("useridlist")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if list.is_empty() {
+        return Err(WecomError::new(errcode::MISSING_USERID, "useridlist missing"));
+    }
+    for userid in list {
+        delete_one(&state, &app, userid).await?;
+    }
+    state.hub.changed_for_everyone();
+    Ok(ok(json!({})))
+}
