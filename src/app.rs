@@ -99,6 +99,7 @@ pub fn App() -> impl IntoView {
                         path=path!("watermark-trace")
                         view=|| view! { <LazyScreen load=lazy::admin_watermark_trace/> }
                     />
+                    <Route path=path!("audit") view=|| view! { <LazyScreen load=lazy::admin_audit/> }/>
                     <Route
                         path=path!("templates/:id")
                         view=|| view! { <LazyScreen load=lazy::admin_template_editor/> }

@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use weft_protocol::approval::DatePrecision;
 use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
 
+pub mod audit;
+
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

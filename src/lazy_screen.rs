@@ -8,6 +8,7 @@
 //! when a chunk fails to load, and a panic aborts the wasm module. The same wasm_split macro with
 //! its `fallible` option returns the failure instead, and the loader retries it from scratch.
 
+use crate::features::admin::audit::page::AuditLogPage;
 use crate::features::admin::confidential::{policy::ConfidentialPolicyPage, trace::WatermarkTracePage};
 use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
@@ -62,6 +63,7 @@ split_screen!(admin_session_policies in admin => SessionPoliciesPage);
 split_screen!(admin_kiosk_codes in admin => KioskCodesPage);
 split_screen!(admin_confidential in admin => ConfidentialPolicyPage);
 split_screen!(admin_watermark_trace in admin => WatermarkTracePage);
+split_screen!(admin_audit in admin => AuditLogPage);
 split_screen!(approvals_list in approvals => ApprovalsPage);
 split_screen!(approval_detail in approvals => ApprovalDetailPage);
 split_screen!(approval_new in approvals => NewApprovalPage);

@@ -1,5 +1,5 @@
 //! The workspace audit log through the real router: sign-ins (good, bad, delayed), session ends,
-//! administrators' writes with their details, role changes, filters and paging, the CSV export,
+//! administrators' writes with their details, role changes, filters (a time range too) and paging, the CSV export,
 //! who may read it, and that the table refuses changes.
 
 mod common;
@@ -133,4 +133,38 @@ async fn the_log_is_for_administrators_exports_as_csv_and_refuses_bad_filters() 
     assert_eq!(lines.filter(|line| line.contains(",signed_in,")).count(), 2, "{csv}");
     // Downloading the log is itself recorded.
     assert_eq!(actions(&audit(&app, &admin, "action=audit_exported").await), vec!["audit_exported"]);
+}
+
+#[tokio::test]
+async fn the_log_filters_by_a_time_range() {
+    const HOUR: i64 = 3_600_000;
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let wrong = || json!({"username": "lisi", "password": "guess"});
+    let start = app.state.clock.now();
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(wrong())).await;
+    app.state.clock.advance(2 * HOUR);
+    let middle = app.state.clock.now();
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(wrong())).await;
+    app.state.clock.advance(2 * HOUR);
+    app.call(Method::POST, "/api/v1/auth/login", None, Some(wrong())).await;
+    let at = |page: &Value| -> Vec<i64> {
+        page["entries"].as_array().expect("entries").iter().filter_map(|e| e["at"].as_i64()).collect()
+    };
+
+    let all = audit(&app, &admin, "action=sign_in_failed").await;
+    assert_eq!(at(&all), vec![middle + 2 * HOUR, middle, start]);
+    // `since` includes its instant, `until` excludes its own.
+    let from_middle = audit(&app, &admin, &format!("action=sign_in_failed&since={middle}")).await;
+    assert_eq!(at(&from_middle), vec![middle + 2 * HOUR, middle]);
+    let before_middle = audit(&app, &admin, &format!("action=sign_in_failed&until={middle}")).await;
+    assert_eq!(at(&before_middle), vec![start]);
+    let window = format!("action=sign_in_failed&since={}&until={}", start + 1, middle + 1);
+    assert_eq!(at(&audit(&app, &admin, &window).await), vec![middle]);
+    // The CSV takes the same range.
+    let (status, csv) = app.get_text(&format!("/api/v1/admin/audit.csv?{window}"), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().filter(|line| line.contains(",sign_in_failed,")).count(), 1, "{csv}");
+    let bad = app.call(Method::GET, "/api/v1/admin/audit?since=yesterday", Some(&admin), None).await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
 }

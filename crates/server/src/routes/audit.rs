@@ -12,8 +12,8 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::net::IpAddr;
-use weft_protocol::MemberId;
 use weft_protocol::audit::{AuditAction, AuditPage};
+use weft_protocol::{MemberId, Millis};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/admin/audit", get(list)).route("/admin/audit.csv", get(export))
@@ -60,6 +60,9 @@ struct AuditQuery {
     actor: Option<String>,
     target: Option<String>,
     before: Option<u64>,
+    /// From this time on (milliseconds), and before `until`.
+    since: Option<Millis>,
+    until: Option<Millis>,
     limit: Option<usize>,
 }
 
@@ -70,6 +73,8 @@ impl AuditQuery {
             actor: self.actor.filter(|actor| !actor.is_empty()),
             target: self.target.filter(|target| !target.is_empty()),
             before: self.before,
+            since: self.since,
+            until: self.until,
             limit: self.limit.unwrap_or(default_limit),
         }
     }

@@ -130,6 +130,10 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     pub target: Option<String>,
     pub before: Option<u64>,
+    /// Entries at or after this time.
+    pub since: Option<Millis>,
+    /// Entries before this time.
+    pub until: Option<Millis>,
     pub limit: usize,
 }
 

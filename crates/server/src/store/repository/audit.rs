@@ -66,6 +66,12 @@ impl AuditStore for SqlStore {
         if let Some(target) = &filter.target {
             condition("target = ?", Value::Text(target.clone()));
         }
+        if let Some(since) = filter.since {
+            condition("at >= ?", Value::Integer(since));
+        }
+        if let Some(until) = filter.until {
+            condition("at < ?", Value::Integer(until));
+        }
         if let Some(before) = filter.before {
             condition("id < ?", Value::Integer(to_sql_seq(before)));
         }
