@@ -267,6 +267,9 @@ impl Features for AppState {
             self.bootstrap().await;
         }
         self.wake_outbox();
+        if let Some(api) = self.sync.api() {
+            crate::features::confidential::reports::send_unsent(&api).await;
+        }
         self.ensure_directory().await;
         self.refresh_approvals().await;
     }

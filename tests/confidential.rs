@@ -492,3 +492,21 @@ async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview()
     }
     host.remove();
 }
+
+// ---- reports kept while offline ----------------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn reports_that_cannot_go_are_kept_one_per_conversation_and_kind_with_a_count() {
+    use weft::features::confidential::reports::{keep, unsent};
+    let (first, second) = (ConversationId(id(81)), ConversationId(id(82)));
+    keep(first, DeterrentKind::ScreenshotShortcut, "screenshot shortcut", "2026-12-01 09:30");
+    keep(first, DeterrentKind::ScreenshotShortcut, "screenshot shortcut", "2026-12-01 09:31");
+    keep(first, DeterrentKind::CopyAttempt, "copy or cut", "2026-12-01 09:32");
+    keep(second, DeterrentKind::ScreenshotShortcut, "screenshot shortcut", "2026-12-01 09:33");
+    let kept: Vec<_> = unsent().into_iter().filter(|u| u.conversation == first || u.conversation == second).collect();
+    assert_eq!(kept.len(), 3, "{kept:?}");
+    assert_eq!(kept[0].times, 2);
+    assert_eq!(kept[0].detail_text(), "screenshot shortcut (offline, 2 times, first at 2026-12-01 09:30)");
+    assert_eq!(kept[1].detail_text(), "copy or cut (offline, once, first at 2026-12-01 09:32)");
+    assert_eq!(kept[2].conversation, second);
+}

@@ -102,6 +102,16 @@ impl AppState {
         let store = Arc::clone(&self.store);
         Ok(tokio::task::spawn_blocking(move || call(store.as_ref())).await??)
     }
+
+    /// After a change to the directory (members or departments moved, added or removed): the
+    /// confidential-chat policy applied again, then every socket woken to fetch what changed.
+    pub async fn directory_changed(&self) {
+        let now = self.clock.now();
+        if let Err(err) = self.db(move |store| store.reapply_confidential_policy(now)).await {
+            tracing::error!(error = ?err, "cannot apply the confidential policy after a directory change");
+        }
+        self.hub.changed_for_everyone();
+    }
 }
 
 /// How long an API request may take before it is answered 503 (the live socket, uploads and

@@ -333,6 +333,33 @@ async fn the_policy_makes_direct_chats_with_listed_departments_confidential_unti
     assert_eq!(audit(&app, &admin, "confidential_policy_changed").await.len(), 2);
 }
 
+#[tokio::test]
+async fn moving_a_member_into_or_out_of_a_listed_department_applies_the_policy_again() {
+    let app = TestApp::new();
+    let (zhangsan, admin) = (app.login("zhangsan").await, app.login("admin").await);
+    let with_wangwu = app.conversation_id(&zhangsan, "王五").await;
+    let policy = json!({ "departments": ["product"], "offline_copy": true, "default_lifetime": null });
+    let saved = app.call(Method::PUT, "/api/v1/admin/confidential-policy", Some(&admin), Some(policy)).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let confidential = |body: &serde_json::Value| body["summary"].get("confidential").cloned();
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{with_wangwu}"), Some(&zhangsan), None).await;
+    assert_eq!(confidential(&detail.body), None, "王五 is in engineering, not product");
+
+    let ids = app.member_ids(&admin).await;
+    let path = format!("/api/v1/admin/members/{}", ids["wangwu"]);
+    let moved = json!({ "name": "王五", "departments": ["product"], "direct_leader_id": ids["gaoyuan"] });
+    let reply = app.call(Method::PUT, &path, Some(&admin), Some(moved)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{with_wangwu}"), Some(&zhangsan), None).await;
+    assert_eq!(confidential(&detail.body).map(|c| c["by_policy"].clone()), Some(json!(true)), "{}", detail.body);
+
+    let back =
+        json!({ "name": "王五", "departments": ["eng"], "leader_of": ["eng"], "direct_leader_id": ids["gaoyuan"] });
+    assert_eq!(app.call(Method::PUT, &path, Some(&admin), Some(back)).await.status, StatusCode::OK);
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{with_wangwu}"), Some(&zhangsan), None).await;
+    assert_eq!(confidential(&detail.body), None, "the policy alone made it so: it stops with the move");
+}
+
 /// A page like a chat timeline, with the watermark drawn over it when `mark` is given, as PNG.
 fn page_png(mark: Option<u32>) -> Vec<u8> {
     let mut page = image::RgbImage::from_pixel(900, 700, image::Rgb([250, 250, 250]));

@@ -7,6 +7,7 @@
 
 use super::deterrents::{Deterrents, RateLimit, Seen};
 use super::guard::WatermarkGuard;
+use super::reports;
 use super::watermark::{Layers, VisibleText};
 use crate::i18n::confidential::Ct;
 use crate::i18n::use_i18n;
@@ -76,9 +77,7 @@ pub fn ConfidentialView(
             return;
         }
         if let Some(api) = app.sync.api() {
-            spawn_local(async move {
-                let _ = api.report_deterrent(id, kind, &detail).await;
-            });
+            reports::send(api, id, kind, detail, minute_now());
         }
     };
     let fetch_mark = move || {

@@ -57,12 +57,13 @@ async fn audited(state: &AppState, admin: MemberId, action: AuditAction, target:
     record(state, Actor::Member(admin), action, target, detail, None).await;
 }
 
-/// Closes the live sockets of ended sessions and wakes everyone for the directory change.
-fn announce(state: &AppState, ended: Vec<SessionId>) {
+/// Closes the live sockets of ended sessions, applies the confidential policy to the changed
+/// directory and wakes everyone.
+async fn announce(state: &AppState, ended: Vec<SessionId>) {
     for session in ended {
         state.hub.publish(HubEvent::SessionEnded { session });
     }
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
 }
 
 async fn create_member(
@@ -85,7 +86,7 @@ async fn create_member(
     let card = state.db(move |store| store.create_member(admin.member_id, &member, now)).await?;
     let detail = json!({ "name": card.name, "role": card.role, "status": card.status });
     audited(&state, admin.member_id, AuditAction::MemberCreated, card.userid.clone(), detail).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok((StatusCode::CREATED, Json(card)))
 }
 
@@ -106,7 +107,7 @@ async fn update_member(
         (AuditAction::MemberUpdated, json!({ "fields": fields }))
     };
     audited(&state, admin.member_id, action, card.userid.clone(), detail).await;
-    announce(&state, ended);
+    announce(&state, ended).await;
     Ok(Json(card))
 }
 
@@ -121,7 +122,7 @@ async fn set_status(
     let (card, ended) = state.db(move |store| store.set_member_status(actor, id, status, now)).await?;
     let action = if status == MemberStatus::Active { AuditAction::MemberEnabled } else { AuditAction::MemberDisabled };
     audited(state, actor, action, card.userid.clone(), json!({ "sessions_ended": ended.len() })).await;
-    announce(state, ended);
+    announce(state, ended).await;
     Ok(Json(card))
 }
 
@@ -154,7 +155,7 @@ async fn set_password(
     let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;
     let detail = json!({ "sessions_ended": ended.len() });
     audited(&state, admin.member_id, AuditAction::PasswordSetByAdmin, id.to_string(), detail).await;
-    announce(&state, ended);
+    announce(&state, ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -166,7 +167,7 @@ async fn delete_member(
     let now = crate::now_millis();
     let ended = state.db(move |store| store.delete_member(admin.member_id, id, now)).await?;
     audited(&state, admin.member_id, AuditAction::MemberDeleted, id.to_string(), json!({})).await;
-    announce(&state, ended);
+    announce(&state, ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -234,7 +235,7 @@ async fn import(
             if !dry_run {
                 let detail = json!({ "summary": summary, "sessions_ended": ended.len() });
                 audited(&state, admin.member_id, AuditAction::MembersImported, "members.csv".into(), detail).await;
-                announce(&state, ended);
+                announce(&state, ended).await;
             }
             Ok(Json::<ImportSummary>(summary).into_response())
         }
@@ -284,7 +285,7 @@ async fn create_department(
         state.db(move |store| store.create_department(&name, &request.parent_id, request.order, now)).await?;
     let detail = json!({ "name": department.name, "parent_id": department.parent_id });
     audited(&state, admin.member_id, AuditAction::DepartmentCreated, department.id.to_string(), detail).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok((StatusCode::CREATED, Json(department)))
 }
 
@@ -305,7 +306,7 @@ async fn update_department(
     let change = json!({ "change": request });
     let department = state.db(move |store| store.update_department(&id, &request, now)).await?;
     audited(&state, admin.member_id, AuditAction::DepartmentUpdated, department.id.to_string(), change).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(Json(department))
 }
 
@@ -318,7 +319,7 @@ async fn delete_department(
     let target = id.to_string();
     state.db(move |store| store.delete_department(&id, now)).await?;
     audited(&state, admin.member_id, AuditAction::DepartmentDeleted, target, json!({})).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -336,7 +337,7 @@ async fn set_scope(
     let (target, detail) = (id.to_string(), json!({ "scope": request.visible_department_ids }));
     state.db(move |store| store.set_department_scope(&id, &request.visible_department_ids, now)).await?;
     audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, detail).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -349,7 +350,7 @@ async fn clear_scope(
     let target = id.to_string();
     state.db(move |store| store.clear_department_scope(&id, now)).await?;
     audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, json!({ "scope": null })).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -363,7 +364,7 @@ async fn hide(
     let detail = json!({ "hidden": true, "allow": request });
     state.db(move |store| store.hide_member(id, &request, now)).await?;
     audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), detail).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -375,6 +376,6 @@ async fn unhide(
     let now = crate::now_millis();
     state.db(move |store| store.unhide_member(id, now)).await?;
     audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), json!({ "hidden": false })).await;
-    announce(&state, Vec::new());
+    announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }

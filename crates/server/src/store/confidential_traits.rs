@@ -51,6 +51,9 @@ pub trait ConfidentialStore {
     /// Applies the policy to one new conversation (a direct chat with a member of a listed
     /// department, a group created by one).
     fn apply_confidential_policy(&self, conversation: ConversationId, now: Millis) -> StoreResult<Recipients>;
+    /// Applies the policy again after the directory changed (members moved between
+    /// departments, departments moved or deleted): the same rules as [`Self::set_confidential_policy`].
+    fn reapply_confidential_policy(&self, now: Millis) -> StoreResult<Recipients>;
     /// Copies message `seq` into other conversations the actor takes part in. Refused for
     /// confidential messages; a retry with the same client id sends nothing twice.
     fn forward_message(

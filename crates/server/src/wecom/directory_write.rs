@@ -86,7 +86,7 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let id = state.db(move |store| store.number_department(&key, wanted)).await.map_err(refused)?;
     let detail = json!({ "name": created.name, "parentid": parent_id, "id": id });
     audited(&state, &app, AuditAction::DepartmentCreated, detail).await;
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(ok_with("created", json!({ "id": id })))
 }
 
@@ -104,7 +104,7 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let detail = json!({ "id": id, "change": serde_json::to_value(&change).unwrap_or_default() });
     state.db(move |store| store.update_department(&target, &change, now)).await.map_err(refused)?;
     audited(&state, &app, AuditAction::DepartmentUpdated, detail).await;
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(ok_with("updated", json!({})))
 }
 
@@ -121,6 +121,6 @@ async fn delete(
     let now = state.clock.now();
     state.db(move |store| store.delete_department(&target, now)).await.map_err(refused)?;
     audited(&state, &app, AuditAction::DepartmentDeleted, json!({ "id": id })).await;
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(ok_with("deleted", json!({})))
 }

@@ -134,7 +134,7 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let now = state.clock.now();
     let card = state.db(move |store| store.create_member(acting, &member, now)).await.map_err(refused)?;
     audited(&state, &app, AuditAction::MemberCreated, &userid, json!({ "name": card.name })).await;
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(super::ok_with("created", json!({})))
 }
 
@@ -169,7 +169,7 @@ async fn delete(
         .filter(|userid| !userid.is_empty())
         .ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
     delete_one(&state, &app, userid).await?;
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(super::ok_with("deleted", json!({})))
 }
 
@@ -191,6 +191,6 @@ async fn batch_delete(
     for userid in list {
         delete_one(&state, &app, userid).await?;
     }
-    state.hub.changed_for_everyone();
+    state.directory_changed().await;
     Ok(ok(json!({})))
 }

@@ -182,6 +182,24 @@ fn enforce(
     Ok(true)
 }
 
+/// Enforces `policy` on every direct chat and group; returns who must hear of the changes.
+fn enforce_everywhere(conn: &Connection, policy: &ConfidentialPolicy, now: Millis) -> StoreResult<Recipients> {
+    let covered = members_under(conn, &policy.departments)?;
+    let mut stmt = conn.prepare_cached("SELECT id FROM conversations WHERE kind IN ('direct', 'group')")?;
+    let ids: Vec<ConversationId> =
+        stmt.query_map((), |row| Ok(ConversationId(uuid_at(row, 0)?)))?.collect::<Result<_, _>>()?;
+    drop(stmt);
+    let mut recipients = Vec::new();
+    for id in ids {
+        if enforce(conn, id, policy, &covered, now)? {
+            recipients.extend(participant_ids(conn, id)?);
+        }
+    }
+    recipients.sort();
+    recipients.dedup();
+    Ok(recipients)
+}
+
 impl ConfidentialStore for SqlStore {
     fn set_confidential(
         &self,
@@ -281,20 +299,22 @@ impl ConfidentialStore for SqlStore {
              ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
             params![POLICY_KEY, json, now],
         )?;
-        let covered = members_under(&tx, &new.departments)?;
-        let mut stmt = tx.prepare_cached("SELECT id FROM conversations WHERE kind IN ('direct', 'group')")?;
-        let ids: Vec<ConversationId> =
-            stmt.query_map((), |row| Ok(ConversationId(uuid_at(row, 0)?)))?.collect::<Result<_, _>>()?;
-        drop(stmt);
-        let mut recipients = Vec::new();
-        for id in ids {
-            if enforce(&tx, id, new, &covered, now)? {
-                recipients.extend(participant_ids(&tx, id)?);
-            }
-        }
+        let recipients = enforce_everywhere(&tx, new, now)?;
         tx.commit()?;
-        recipients.sort();
-        recipients.dedup();
+        Ok(recipients)
+    }
+
+    fn reapply_confidential_policy(&self, now: Millis) -> StoreResult<Recipients> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let current = policy(&tx)?;
+        // With no department listed, nothing is confidential by policy (turning the last one
+        // off already turned those off), and a directory change cannot alter that.
+        if current.departments.is_empty() {
+            return Ok(Vec::new());
+        }
+        let recipients = enforce_everywhere(&tx, &current, now)?;
+        tx.commit()?;
         Ok(recipients)
     }
 
