@@ -236,7 +236,7 @@ test("removing, hiding, restyling or covering the watermark is undone within 100
   await zhang.context.close();
 });
 
-test("copying leaves the clipboard empty, there is no Forward or Download, print shows a notice, and the view blurs when hidden until Show", async () => {
+test("copying leaves the clipboard empty, there is no Forward or Download, print shows a notice, the view blurs when hidden until Show, and search shows no text", async () => {
   const admin = await adminToken(fixture.server.url);
   const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: DESK } });
   await zhang.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: fixture.server.url });
@@ -297,6 +297,13 @@ test("copying leaves the clipboard empty, there is no Forward or Download, print
   await page.getByRole("button", { name: "Show" }).click();
   assert.equal(await content.evaluate((e) => getComputedStyle(e).filter), "none");
   await eventually(async () => (await audited(admin, "view_hidden", conversation)).length > 0, 10_000, "the blur audited");
+
+  // Search finds the message but shows its text only inside the watermarked view.
+  await page.getByRole("link", { name: "Search", exact: true }).click();
+  await page.getByLabel("Search messages").fill("secret quote");
+  const results = page.getByRole("list", { name: "Search messages" });
+  await results.getByText("[Confidential message]").waitFor();
+  assert.ok(!(await results.innerText()).includes(secret), "no confidential text in the results");
   assert.deepEqual(zhang.errors, []);
   await zhang.context.close();
 });

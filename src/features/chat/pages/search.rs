@@ -2,13 +2,16 @@
 //! server's results are merged in when it can be reached. A two-character Chinese query finds
 //! the characters inside a sentence on both sides.
 
-use crate::i18n::{Text, use_i18n};
+use crate::i18n::confidential::Ct;
+use crate::i18n::{Lang, Text, use_i18n};
 use crate::platform::clock_time;
 use crate::session::use_session;
 use crate::state::use_app;
 use crate::store::Store;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashSet;
+use weft_protocol::ConversationId;
 use weft_protocol::chat::Message;
 
 /// How many results to show.
@@ -19,6 +22,16 @@ const LIMIT: usize = 50;
 struct Hit {
     title: String,
     message: Message,
+}
+
+/// What a result shows of its message: confidential content only inside its watermarked view
+/// (the result still leads there).
+fn shown_text(message: &Message, confidential: &HashSet<ConversationId>, lang: Lang) -> String {
+    if confidential.contains(&message.conversation_id) {
+        Ct::ConfidentialPreview.in_lang(lang).to_owned()
+    } else {
+        message.text.clone()
+    }
 }
 
 /// Merges server hits into local ones (the server's copy wins), newest first.
@@ -43,6 +56,11 @@ pub fn SearchPage() -> impl IntoView {
     let hits = RwSignal::new(Vec::<Hit>::new());
     let offline = RwSignal::new(false);
     let searched = RwSignal::new(false);
+    let confidential = Memo::new(move |_| {
+        app.chat.conversations.with(|list| {
+            list.iter().filter(|c| c.confidential.is_some()).map(|c| c.id).collect::<HashSet<ConversationId>>()
+        })
+    });
     // Each keystroke starts a search; only the newest one may write results.
     let generation = StoredValue::new(0u32);
 
@@ -119,13 +137,19 @@ pub fn SearchPage() -> impl IntoView {
                 </Show>
                 <ul class="search-results" aria-label=i18n.t(Text::SearchMessages)>
                     <For each=move || hits.get() key=|h| h.message.id let:hit>
+                        {
+                            let message = hit.message.clone();
+                            let text = move || confidential.with(|c| shown_text(&message, c, i18n.lang.get()));
+                            view! {
                         <li>
                             <a class="search-hit" href=format!("/c/{}", hit.message.conversation_id)>
                                 <span class="search-hit__title">{hit.title.clone()}</span>
                                 <span class="hint">{format!("{} · {}", hit.message.sender_name, clock_time(hit.message.sent_at))}</span>
-                                <bdi class="search-hit__text">{hit.message.text.clone()}</bdi>
+                                <bdi class="search-hit__text">{text}</bdi>
                             </a>
                         </li>
+                            }
+                        }
                     </For>
                 </ul>
             </div>
