@@ -155,6 +155,16 @@ async fn calls_come_only_from_the_allowed_addresses() {
     let list = format!("/cgi-bin/department/simplelist?access_token={token}");
     assert_eq!(wecom_from(&app, "192.0.2.7", &list).await["errcode"], 60020);
     assert_eq!(wecom_from(&app, "10.9.9.9", &list).await["errcode"], 0);
+
+    // A write is audited with the address it came from.
+    let writer = make_app(&app, &admin, json!(["directory_write"]), json!(["10.0.0.0/8"])).await;
+    let path = format!("/cgi-bin/gettoken?corpid={}&corpsecret={}", writer.corp_id, writer.secret);
+    let issued = wecom_from(&app, "10.1.2.3", &path).await;
+    let token = issued["access_token"].as_str().expect("token");
+    let delete = format!("/cgi-bin/user/delete?access_token={token}&userid=sunli");
+    assert_eq!(wecom_from(&app, "10.4.4.4", &delete).await["errcode"], 0);
+    let audit = app.call(Method::GET, "/api/v1/admin/audit?action=member_deleted", Some(&admin), None).await;
+    assert_eq!(audit.body["entries"][0]["address"], "10.4.4.4", "{}", audit.body);
 }
 
 #[tokio::test]

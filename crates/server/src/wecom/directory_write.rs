@@ -4,7 +4,7 @@
 //! member's device like an administrator's change.
 
 use super::body::WecomBody;
-use super::{CallingApp, WecomError, errcode, ok_with, query_param};
+use super::{CallingApp, DIRECTORY_WRITE, WecomError, errcode, ok_with, query_param};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
@@ -14,10 +14,7 @@ use axum::routing::{get, post};
 use serde_json::{Value, json};
 use weft_protocol::audit::AuditAction;
 use weft_protocol::directory::{UpdateDepartmentRequest, validate_department_name};
-use weft_protocol::integration::IntegrationScope;
 use weft_protocol::{DepartmentId, DirectoryRefusal, ErrorCode, Refusal};
-
-const WRITE: [IntegrationScope; 1] = [IntegrationScope::DirectoryWrite];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -61,13 +58,8 @@ fn checked_name(name: &str) -> Result<String, WecomError> {
     Ok(name)
 }
 
-async fn audited(state: &AppState, app: &CallingApp, action: AuditAction, detail: Value) {
-    let name = format!("{} ({})", app.0.name, app.0.agent_id);
-    crate::routes::record_integration(state, &name, action, detail, None).await;
-}
-
 async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let name = checked_name(&body.text("name").unwrap_or_default())?;
     let parent_id = body.int("parentid")?.ok_or_else(|| WecomError::new(60004, "parentid missing"))?;
     let parent = department(&state, parent_id, 60004).await?;
@@ -85,13 +77,13 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let key = created.id.clone();
     let id = state.db(move |store| store.number_department(&key, wanted)).await.map_err(refused)?;
     let detail = json!({ "name": created.name, "parentid": parent_id, "id": id });
-    audited(&state, &app, AuditAction::DepartmentCreated, detail).await;
+    app.audit(&state, AuditAction::DepartmentCreated, detail).await;
     state.directory_changed().await;
     Ok(ok_with("created", json!({ "id": id })))
 }
 
 async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let id = body.int("id")?.ok_or_else(|| WecomError::new(errcode::INVALID_DEPARTMENT_ID, "id missing"))?;
     let target = department(&state, id, errcode::DEPARTMENT_NOT_FOUND).await?;
     let name = body.text("name").map(|name| checked_name(&name)).transpose()?;
@@ -103,7 +95,7 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let now = state.clock.now();
     let detail = json!({ "id": id, "change": serde_json::to_value(&change).unwrap_or_default() });
     state.db(move |store| store.update_department(&target, &change, now)).await.map_err(refused)?;
-    audited(&state, &app, AuditAction::DepartmentUpdated, detail).await;
+    app.audit(&state, AuditAction::DepartmentUpdated, detail).await;
     state.directory_changed().await;
     Ok(ok_with("updated", json!({})))
 }
@@ -113,14 +105,14 @@ async fn delete(
     app: CallingApp,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let id = query_param(query.as_deref(), "id")
         .and_then(|id| id.trim().parse::<i64>().ok())
         .ok_or_else(|| WecomError::new(errcode::INVALID_DEPARTMENT_ID, "invalid department id"))?;
     let target = department(&state, id, errcode::DEPARTMENT_NOT_FOUND).await?;
     let now = state.clock.now();
     state.db(move |store| store.delete_department(&target, now)).await.map_err(refused)?;
-    audited(&state, &app, AuditAction::DepartmentDeleted, json!({ "id": id })).await;
+    app.audit(&state, AuditAction::DepartmentDeleted, json!({ "id": id })).await;
     state.directory_changed().await;
     Ok(ok_with("deleted", json!({})))
 }

@@ -4,7 +4,7 @@
 //! administrator who made it; each write is an audit entry in the app's name.
 
 use super::body::WecomBody;
-use super::{CallingApp, WecomError, errcode, ok, query_param};
+use super::{CallingApp, DIRECTORY_WRITE, WecomError, errcode, ok, query_param};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::store::NewMember;
@@ -16,10 +16,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::directory::{MemberFields, MemberStatus};
-use weft_protocol::integration::IntegrationScope;
 use weft_protocol::{DepartmentId, ErrorCode, MemberId};
-
-const WRITE: [IntegrationScope; 1] = [IntegrationScope::DirectoryWrite];
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,8 +26,7 @@ pub fn router() -> Router<AppState> {
 }
 
 async fn audited(state: &AppState, app: &CallingApp, action: AuditAction, target: &str, detail: Value) {
-    let name = format!("{} ({})", app.0.name, app.0.agent_id);
-    crate::routes::record_integration(state, &name, action, json!({ "userid": target, "detail": detail }), None).await;
+    app.audit(state, action, json!({ "userid": target, "detail": detail })).await;
 }
 
 /// A list of integers given as numbers or strings.
@@ -77,7 +73,7 @@ fn refused(err: ApiError) -> WecomError {
 }
 
 async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let userid = body.text("userid").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
     let userid = userid.ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
     crate::directory::check_userid(&userid).map_err(|err| WecomError::new(40031, err.message))?;
@@ -164,7 +160,7 @@ async fn delete(
     app: CallingApp,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let userid = query_param(query.as_deref(), "userid")
         .filter(|userid| !userid.is_empty())
         .ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
@@ -178,7 +174,7 @@ async fn batch_delete(
     app: CallingApp,
     body: WecomBody,
 ) -> Result<Json<Value>, WecomError> {
-    app.require(&WRITE)?;
+    app.require(&DIRECTORY_WRITE)?;
     let list: Vec<String> = body
         .0
         .get("useridlist")

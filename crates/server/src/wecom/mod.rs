@@ -24,6 +24,7 @@ use axum::extract::{FromRequestParts, RawQuery};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
+use weft_protocol::audit::AuditAction;
 use weft_protocol::integration::{IntegrationApp, IntegrationScope};
 
 pub fn router() -> Router<AppState> {
@@ -111,9 +112,18 @@ pub fn ok_with(word: &str, body: Value) -> Json<Value> {
 }
 
 /// An integration app calling with a valid `access_token`, from an address it may use.
-pub struct CallingApp(pub IntegrationApp);
+pub struct CallingApp(pub IntegrationApp, pub Option<std::net::IpAddr>);
+
+/// The scope every directory write needs.
+pub const DIRECTORY_WRITE: [IntegrationScope; 1] = [IntegrationScope::DirectoryWrite];
 
 impl CallingApp {
+    /// Records a write in the audit log in the app's name ("ERP (1000002)"), from its address.
+    pub async fn audit(&self, state: &AppState, action: AuditAction, detail: serde_json::Value) {
+        let name = format!("{} ({})", self.0.name, self.0.agent_id);
+        crate::routes::record_integration(state, &name, action, detail, self.1).await;
+    }
+
     /// Refuses the call unless the app holds one of `scopes`.
     pub fn require(&self, scopes: &[IntegrationScope]) -> Result<(), WecomError> {
         if self.0.scopes.iter().any(|scope| scopes.contains(scope)) {
@@ -141,7 +151,7 @@ impl FromRequestParts<AppState> for CallingApp {
         };
         let ClientIp(address) = ClientIp::from_request_parts(parts, state).await.unwrap_or(ClientIp(None));
         allowed_from(&app, address)?;
-        Ok(Self(app))
+        Ok(Self(app, address))
     }
 }
 
