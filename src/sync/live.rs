@@ -80,13 +80,15 @@ impl LiveSocket {
         gloo_timers::callback::Timeout::new(0, move || drop(callbacks)).forget();
     }
 
-    /// Reconnects now (used when the browser comes back online), unless already connected.
+    /// Reconnects now (used when the browser comes back online). A socket that stayed open
+    /// through the outage is replaced as well: it may be dead without knowing it, and only a
+    /// new one's `Ready` tells the app it is connected again. One still connecting is left be.
     pub fn reconnect_now(&self) {
-        let open = {
+        let connecting = {
             let inner = self.0.borrow();
-            inner.socket.as_ref().is_some_and(|s| s.ready_state() <= web_sys::WebSocket::OPEN)
+            inner.socket.as_ref().is_some_and(|s| s.ready_state() == web_sys::WebSocket::CONNECTING)
         };
-        if !open {
+        if !connecting {
             let mut inner = self.0.borrow_mut();
             inner.retry_timer = None;
             inner.retry_delay_ms = FIRST_RETRY_MS;
@@ -150,10 +152,14 @@ impl LiveSocket {
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         let mut inner = self.0.borrow_mut();
         if let Some(old) = inner.socket.replace(socket) {
+            old.set_onopen(None);
+            old.set_onmessage(None);
             old.set_onclose(None);
             let _ = old.close();
         }
-        inner.callbacks = vec![on_open, on_message, on_close];
+        // The old socket's callbacks go on a later tick, never while one may be running.
+        let old_callbacks = std::mem::replace(&mut inner.callbacks, vec![on_open, on_message, on_close]);
+        gloo_timers::callback::Timeout::new(0, move || drop(old_callbacks)).forget();
     }
 
     fn schedule_retry(&self) {

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { useServerAndBrowser } from "./support/fixtures.js";
-import { call } from "./support/api.js";
+import { call, login } from "./support/api.js";
 import { signInAs, adminToken, eventually } from "./support/sessions.js";
 
 const fixture = useServerAndBrowser();
@@ -35,6 +35,17 @@ async function markConfidential(session, title, lifetime) {
   }
   await page.goBack();
   await page.getByRole("heading", { level: 2, name: title }).waitFor();
+}
+
+/** Makes `username`'s conversation titled `title` confidential through the API (kept if it is). */
+async function ensureConfidential(username, title) {
+  const { token } = await login(fixture.server.url, username);
+  const { body: list } = await call(fixture.server.url, token, "GET", "/conversations");
+  const conversation = list.find((c) => c.title === title);
+  if (!conversation.confidential) {
+    const reply = await call(fixture.server.url, token, "PUT", `/conversations/${conversation.id}/confidential`, { enabled: true });
+    assert.equal(reply.status, 200, JSON.stringify(reply.body));
+  }
 }
 
 /** What the page's watermark overlay looks like now. */
@@ -195,6 +206,7 @@ test("at 1280×800: 张三 marks the chat with 李四 confidential; both see the
 
 test("removing, hiding, restyling or covering the watermark is undone within 100 ms and audited", async () => {
   const admin = await adminToken(fixture.server.url);
+  await ensureConfidential("zhangsan", "李四");
   const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: DESK } });
   await zhang.chats.open("李四");
   await waitForMark(zhang.page);
@@ -238,6 +250,7 @@ test("removing, hiding, restyling or covering the watermark is undone within 100
 
 test("copying leaves the clipboard empty, there is no Forward or Download, print shows a notice, the view blurs when hidden until Show, and search shows no text", async () => {
   const admin = await adminToken(fixture.server.url);
+  await ensureConfidential("zhangsan", "李四");
   const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: DESK } });
   await zhang.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: fixture.server.url });
   const { page, chats } = zhang;
@@ -300,7 +313,7 @@ test("copying leaves the clipboard empty, there is no Forward or Download, print
 
   // Search finds the message but shows its text only inside the watermarked view.
   await page.getByRole("link", { name: "Search", exact: true }).click();
-  await page.getByLabel("Search messages").fill("secret quote");
+  await page.getByRole("searchbox", { name: "Search messages" }).fill("secret quote");
   const results = page.getByRole("list", { name: "Search messages" });
   await results.getByText("[Confidential message]").waitFor();
   assert.ok(!(await results.innerText()).includes(secret), "no confidential text in the results");
@@ -310,6 +323,7 @@ test("copying leaves the clipboard empty, there is no Forward or Download, print
 
 test("a PrintScreen blanks the view, posts the notice both members see and an audit entry; forwarding through the API is refused", async () => {
   const admin = await adminToken(fixture.server.url);
+  await ensureConfidential("zhangsan", "李四");
   const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: DESK } });
   const li = await signInAs(fixture, "lisi", { contextOptions: { viewport: PHONE } });
   await zhang.chats.open("李四");
@@ -350,6 +364,7 @@ test("a PrintScreen blanks the view, posts the notice both members see and an au
 
 test("at 360×640: with “keep no offline copy” the raw IndexedDB records hold nothing of the chat; with the network cut the view stays marked, copying stays blocked and is audited once back", async () => {
   const admin = await adminToken(fixture.server.url);
+  await ensureConfidential("zhangsan", "李四");
   const policy = (await call(fixture.server.url, admin, "GET", "/admin/confidential-policy")).body;
   assert.equal((await call(fixture.server.url, admin, "PUT", "/admin/confidential-policy", { ...policy, offline_copy: false })).status, 200);
 
@@ -389,10 +404,12 @@ test("at 360×640: with “keep no offline copy” the raw IndexedDB records hol
   // Back online, the copy tried offline reaches the audit log.
   await li.context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  // The socket that lived through the outage is replaced: the badge says online again.
+  await page.getByTestId("connection").and(page.locator("[data-state=online]")).waitFor({ timeout: 15_000 });
   const offlineCopy = await eventually(async () => {
     const found = await audited(admin, "copy_attempted", conversation);
     return found.find((e) => e.actor === "lisi" && /offline/.test(e.detail.detail));
-  }, 20_000, "the offline copy audited");
+  }, 10_000, "the offline copy audited");
   assert.match(offlineCopy.detail.detail, /^copy or cut \(offline, once, first at \d{4}-\d\d-\d\d \d\d:\d\d\)$/);
 
   assert.equal((await call(fixture.server.url, admin, "PUT", "/admin/confidential-policy", policy)).status, 200);
@@ -418,8 +435,11 @@ test("a message with a 30-second lifetime after reading disappears from both mem
   assert.ok(Date.now() - read > 20_000, "not before its time");
 
   const token = JSON.parse(await zhang.page.evaluate(() => localStorage.getItem("weft.session"))).token;
-  const { body } = await call(fixture.server.url, token, "GET", `/conversations/${conversation}/messages?limit=100`);
-  assert.ok(!body.messages.some((m) => m.text === secret), "gone from the server");
+  // The server sweeps once a second.
+  await eventually(async () => {
+    const { body } = await call(fixture.server.url, token, "GET", `/conversations/${conversation}/messages?limit=100`);
+    return !body.messages.some((m) => m.text === secret);
+  }, 5_000, "the message gone from the server");
   await zhang.context.close();
   await wang.context.close();
 });

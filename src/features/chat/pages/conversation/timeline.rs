@@ -326,7 +326,7 @@ pub fn Timeline(
             <Show when=move || facts.with(|t| t.newest.is_none()) && pending.with(Vec::is_empty)>
                 <li class="hint">{i18n.t(Text::NoMessagesYet)}</li>
             </Show>
-            <For each=move || visible.get() key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled)) let:message>
+            <For each=move || visible.get() key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled), m.expires_at) let:message>
                 {
                     let mine = me.get() == Some(message.sender_id);
                     let receipt = if mine { model.receipt_for(&message) } else { Signal::derive(|| None) };
