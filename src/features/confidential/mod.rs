@@ -10,4 +10,5 @@ pub mod deterrents;
 pub mod expiry;
 pub mod guard;
 pub mod view;
+pub mod viewer;
 pub mod watermark;
