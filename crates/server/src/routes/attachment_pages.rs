@@ -71,8 +71,13 @@ async fn count(state: &AppState, file: &StoredAttachment) -> Result<u32, ApiErro
     tokio::task::spawn_blocking(move || pdf_pages::page_count(bytes)).await?.map_err(page_error)
 }
 
-/// Page `page` of the PDF in `bytes`, drawn with `mark`, as PNG.
+/// Pages drawn at once: drawing is CPU-heavy and the machine has few cores.
+static DRAWING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Page `page` of the PDF in `bytes`, drawn with `mark`, as PNG; waits for a free slot first.
 pub(super) async fn marked_page(bytes: Vec<u8>, page: u32, mark: u32) -> Result<Vec<u8>, ApiError> {
+    // The semaphore is never closed, so acquiring only fails if it were; then draw unthrottled.
+    let _slot = DRAWING.acquire().await.ok();
     let started = std::time::Instant::now();
     let png = tokio::task::spawn_blocking(move || {
         let drawn = image::DynamicImage::ImageRgba8(pdf_pages::render_page(bytes, page)?);
