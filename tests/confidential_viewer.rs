@@ -167,7 +167,8 @@ async fn a_pdf_opens_page_by_page_inside_the_view_and_escape_gives_focus_back() 
     assert_eq!(dialog.get_attribute("aria-label").as_deref(), Some("report.pdf"));
     let view = find(&host, ".confidential-view").expect("the view");
     let last = view.last_element_child().expect("children");
-    assert!(!last.class_list().contains("confidential-view__content"), "nothing was added after the overlay");
+    assert!(last.class_list().contains("watermark-overlay"), "the overlay stays last: {}", view.inner_html());
+    assert!(opener.closest("[inert]").expect("a valid selector").is_some(), "the content behind is inert");
     assert_eq!(active_element(), Some(button(&host, "Close").unchecked_into()), "focus moves to Close");
 
     assert!(dialog.text_content().expect("text").contains("Page 1 of 3"), "{}", dialog.inner_html());
@@ -190,6 +191,7 @@ async fn a_pdf_opens_page_by_page_inside_the_view_and_escape_gives_focus_back() 
     press_escape();
     settle().await;
     assert!(find(&host, ".file-viewer").is_none(), "Esc closes the viewer");
+    assert!(host.query_selector("[inert]").expect("a valid selector").is_none(), "the content is given back");
     assert_eq!(active_element(), Some(opener.clone().unchecked_into()), "focus is back on the opener");
     host.remove();
 }

@@ -17,13 +17,19 @@ use weft_protocol::chat::{Attachment, FileVariant, SignedUrl};
 pub struct FileViewer {
     opened: RwSignal<Option<Attachment>>,
     opener: StoredValue<Option<web_sys::HtmlElement>, LocalStorage>,
+    /// The content beside the open dialog, made inert so focus stays in the dialog.
+    background: StoredValue<Vec<web_sys::Element>, LocalStorage>,
 }
 
 impl FileViewer {
     /// Provides a closed viewer below the confidential view; it closes when `conversation`
     /// changes.
     pub fn provide(conversation: Memo<Option<ConversationId>>) -> Self {
-        let viewer = Self { opened: RwSignal::new(None), opener: StoredValue::new_local(None) };
+        let viewer = Self {
+            opened: RwSignal::new(None),
+            opener: StoredValue::new_local(None),
+            background: StoredValue::new_local(Vec::new()),
+        };
         provide_context(viewer);
         Effect::new(move |before: Option<Option<ConversationId>>| {
             let now = conversation.get();
@@ -44,9 +50,32 @@ impl FileViewer {
 
     /// Closes the viewer and puts focus back on what opened it.
     pub fn close(self) {
+        self.release_background();
         self.opened.set(None);
         if let Some(opener) = self.opener.try_update_value(Option::take).flatten() {
             let _ = opener.focus();
+        }
+    }
+
+    /// Makes the siblings of `dialog` inert while it is open.
+    fn hold_background(self, dialog: &web_sys::Element) {
+        self.release_background();
+        let Some(parent) = dialog.parent_element() else { return };
+        let siblings = parent.children();
+        let held: Vec<web_sys::Element> = (0..siblings.length())
+            .filter_map(|i| siblings.item(i))
+            .filter(|sibling| sibling != dialog && !sibling.has_attribute("inert"))
+            .collect();
+        for sibling in &held {
+            let _ = sibling.set_attribute("inert", "");
+        }
+        self.background.set_value(held);
+    }
+
+    /// Gives the content beside the dialog back (before focus returns to the opener there).
+    fn release_background(self) {
+        for sibling in self.background.try_update_value(std::mem::take).unwrap_or_default() {
+            let _ = sibling.remove_attribute("inert");
         }
     }
 
@@ -135,6 +164,7 @@ fn ViewerDialog(file: Attachment, viewer: FileViewer) -> impl IntoView {
     let shown = RwSignal::new(Shown::Loading);
     let cursor = RwSignal::new(None::<PageCursor>);
     let close_button = NodeRef::<leptos::html::Button>::new();
+    let dialog = NodeRef::<leptos::html::Div>::new();
 
     // A page's answer counts only while that page is still the one asked for.
     let settle = move |page: Option<u32>, answer: Result<SignedUrl, ApiError>| {
@@ -178,8 +208,14 @@ fn ViewerDialog(file: Attachment, viewer: FileViewer) -> impl IntoView {
             viewer.close();
         }
     });
-    on_cleanup(move || closing.remove());
+    on_cleanup(move || {
+        closing.remove();
+        viewer.release_background();
+    });
     Effect::new(move |_| {
+        if let Some(element) = dialog.get() {
+            viewer.hold_background(&element);
+        }
         if let Some(button) = close_button.get() {
             let _ = button.focus();
         }
@@ -214,7 +250,7 @@ fn ViewerDialog(file: Attachment, viewer: FileViewer) -> impl IntoView {
         })
     };
     view! {
-        <div class="file-viewer" class:file-viewer--pdf=pdf role="dialog" aria-modal="true" aria-label=dialog_label>
+        <div class="file-viewer" class:file-viewer--pdf=pdf role="dialog" aria-modal="true" aria-label=dialog_label node_ref=dialog>
             <div class="file-viewer__bar">
                 <span class="file-viewer__name">{name}</span>
                 {pages}
