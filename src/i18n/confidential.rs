@@ -40,6 +40,11 @@ pub enum Ct {
     TraceNoMark,
     TraceFound,
     TraceChecking,
+    ViewerClose,
+    PreviousPage,
+    NextPage,
+    ViewerLoading,
+    ViewerFailed,
 }
 
 impl Ct {
@@ -95,6 +100,11 @@ impl Ct {
             TraceNoMark => pick(zh, "No mark found", "未找到水印"),
             TraceFound => pick(zh, "Shown to", "显示给"),
             TraceChecking => pick(zh, "Checking…", "正在识别…"),
+            ViewerClose => pick(zh, "Close", "关闭"),
+            PreviousPage => pick(zh, "Previous page", "上一页"),
+            NextPage => pick(zh, "Next page", "下一页"),
+            ViewerLoading => pick(zh, "Loading…", "正在加载…"),
+            ViewerFailed => pick(zh, "This file cannot be shown.", "无法显示此文件。"),
         }
     }
 }
@@ -179,5 +189,24 @@ pub fn trace_owner_text(name: &str, userid: &str, session: &str, at: &str, lang:
     match lang {
         Lang::En => format!("{name} ({userid}), session {session}, mark issued {at}"),
         Lang::Zh => format!("{name}（{userid}），会话 {session}，水印签发于 {at}"),
+    }
+}
+
+/// The accessible name of a file's opener in a confidential chat: "Open image: plan.png",
+/// "打开 PDF：report.pdf".
+pub fn open_file_label(pdf: bool, name: &str, lang: Lang) -> String {
+    match (pdf, lang) {
+        (false, Lang::En) => format!("Open image: {name}"),
+        (false, Lang::Zh) => format!("打开图片：{name}"),
+        (true, Lang::En) => format!("Open PDF: {name}"),
+        (true, Lang::Zh) => format!("打开 PDF：{name}"),
+    }
+}
+
+/// "Page 2 of 5" / "第 2 页，共 5 页".
+pub fn page_of(page: u32, pages: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Page {page} of {pages}"),
+        Lang::Zh => format!("第 {page} 页，共 {pages} 页"),
     }
 }

@@ -3,11 +3,14 @@
 //! come through short-lived signed links fetched when shown and fetched again before a stale one
 //! is followed; offline (or when a link cannot be had), the file name and size stay visible.
 
+use crate::features::confidential::viewer::use_file_viewer;
+use crate::i18n::confidential::open_file_label;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::now_millis;
 use crate::sync::{SyncState, use_sync};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
 use weft_protocol::AttachmentId;
 use weft_protocol::chat::{Attachment, FileVariant, SignedUrl};
 
@@ -149,10 +152,34 @@ pub fn AttachmentView(
 }
 
 /// A file of a confidential chat: an image is shown (the server serves a copy carrying the
-/// viewer's invisible mark) with no link to open or save it; other files are refused.
+/// viewer's invisible mark) with no link to open or save it, and opens in the confidential view's
+/// viewer at full size; a PDF opens there page by page; other files are refused.
 fn confidential_view(sync: SyncState, file: Attachment) -> impl IntoView {
     let i18n = use_i18n();
     let label = format!("📎 {} ({})", file.file_name, human_size(file.size));
+    let viewer = use_file_viewer();
+    let opens = viewer.is_some() && (file.is_image() || file.is_pdf());
+    let open_label = {
+        let (pdf, name) = (file.is_pdf(), file.file_name.clone());
+        move || open_file_label(pdf, &name, i18n.lang.get())
+    };
+    let open = {
+        let file = file.clone();
+        move |ev: web_sys::MouseEvent| {
+            if let Some(viewer) = viewer {
+                let opener = ev.current_target().and_then(|target| target.dyn_into::<web_sys::HtmlElement>().ok());
+                viewer.open(file.clone(), opener);
+            }
+        }
+    };
+    if file.is_pdf() && opens {
+        return view! {
+            <div class="message__file">
+                <button type="button" class="message__file-open" aria-label=open_label on:click=open>{label}</button>
+            </div>
+        }
+        .into_any();
+    }
     if !file.is_image() {
         return view! {
             <div class="message__file message__file--refused">
@@ -165,13 +192,18 @@ fn confidential_view(sync: SyncState, file: Attachment) -> impl IntoView {
     let variant = if file.thumbnail.is_some() { FileVariant::Thumbnail } else { FileVariant::Original };
     let link = Link::new(sync, file.id, variant);
     let name = file.file_name.clone();
-    view! {
-        <div class="message__file">
-            {move || match link.url() {
-                Some(src) => view! { <img class="message__image" src=src alt=name.clone() draggable="false"/> }.into_any(),
-                None => view! { <span class="hint">{label.clone()}</span> }.into_any(),
-            }}
-        </div>
+    let picture = move || match link.url() {
+        Some(src) => view! { <img class="message__image" src=src alt=name.clone() draggable="false"/> }.into_any(),
+        None => view! { <span class="hint">{label.clone()}</span> }.into_any(),
+    };
+    if opens {
+        view! {
+            <div class="message__file">
+                <button type="button" class="message__image-open" aria-label=open_label on:click=open>{picture}</button>
+            </div>
+        }
+        .into_any()
+    } else {
+        view! { <div class="message__file">{picture}</div> }.into_any()
     }
-    .into_any()
 }

@@ -126,6 +126,11 @@ impl Attachment {
     pub fn is_image(&self) -> bool {
         self.content_type.starts_with("image/")
     }
+
+    /// PDFs are shown page by page, as pictures, in a confidential conversation.
+    pub fn is_pdf(&self) -> bool {
+        self.content_type == "application/pdf"
+    }
 }
 
 /// Which bytes of an attachment a signed URL serves: the file as uploaded, or its thumbnail.
@@ -161,6 +166,17 @@ pub struct SignedUrl {
     pub url: String,
     pub expires_at: Millis,
 }
+
+/// `GET /api/v1/attachments/{id}/pages`: how many pages a PDF in a confidential conversation
+/// has. Each page is fetched as a picture through `GET /api/v1/attachments/{id}/url?page=N`
+/// (1-based), drawn for the viewer with their watermark; the PDF itself is never handed out there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PdfPages {
+    pub pages: u32,
+}
+
+/// Most pages a PDF may have to be shown page by page in a confidential conversation.
+pub const MAX_PDF_PAGES: u32 = 200;
 
 /// Largest file one upload may carry.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod expiry;
 pub mod extract;
 pub mod hub;
+pub mod pdf_pages;
 pub mod proxies;
 mod routes;
 pub mod search_keys;

@@ -1,14 +1,15 @@
 //! Confidential chats' calls: marking a conversation, reporting deterrent events, the session's
-//! watermark mark, forwarding (ordinary conversations only), and the admin policy and decoder.
+//! watermark mark, forwarding (ordinary conversations only), a PDF's pages for the viewer, and
+//! the admin policy and decoder.
 
 use crate::api::{Api, ApiError, decode, url};
 use gloo_net::http::Request;
-use weft_protocol::chat::{ConversationSummary, Message};
+use weft_protocol::chat::{ConversationSummary, Message, PdfPages, SignedUrl};
 use weft_protocol::confidential::{
     ConfidentialPolicy, ConfidentialSettings, DeterrentKind, DeterrentReport, ForwardRequest, WatermarkDecode,
     WatermarkMark,
 };
-use weft_protocol::{ClientId, ConversationId};
+use weft_protocol::{AttachmentId, ClientId, ConversationId};
 
 impl Api {
     pub async fn set_confidential(
@@ -32,6 +33,17 @@ impl Api {
 
     pub async fn watermark(&self) -> Result<WatermarkMark, ApiError> {
         self.get("/watermark").await
+    }
+
+    /// How many pages a PDF of a confidential chat has (it is shown page by page).
+    pub async fn pdf_pages(&self, id: AttachmentId) -> Result<PdfPages, ApiError> {
+        self.get(&format!("/attachments/{id}/pages")).await
+    }
+
+    /// A signed link to page `page` (from 1) of a confidential chat's PDF, drawn with the
+    /// viewer's mark.
+    pub async fn pdf_page_url(&self, id: AttachmentId, page: u32) -> Result<SignedUrl, ApiError> {
+        self.get(&format!("/attachments/{id}/url?page={page}")).await
     }
 
     pub async fn forward(

@@ -12,4 +12,5 @@ pub mod expiry;
 pub mod guard;
 pub mod reports;
 pub mod view;
+pub mod viewer;
 pub mod watermark;

@@ -61,6 +61,7 @@ pub fn ConfidentialView(
     let app = use_app();
     let session = use_session();
     provide_context(ConfidentialContext(confidential));
+    super::viewer::FileViewer::provide(conversation);
     let active = Memo::new(move |_| confidential.with(Option::is_some));
     let root = NodeRef::<leptos::html::Div>::new();
     let hidden = RwSignal::new(false);
@@ -193,7 +194,7 @@ pub fn ConfidentialView(
             on:dragstart=move |ev| stop(&ev)
             on:selectstart=move |ev| stop(&ev)
         >
-            <div class="confidential-view__content">{children()}</div>
+            <div class="confidential-view__content">{children()}<super::viewer::FileViewerPanel/></div>
             <Show when=move || active.get()>
                 <p class="confidential-view__print" role="note">{i18n.c(Ct::PrintNotice)}</p>
             </Show>

@@ -1,8 +1,10 @@
 //! Files: upload (raw body, at most 10 MiB, type decided from the bytes, name sanitised, a
 //! thumbnail made for images), a short-lived signed URL for those allowed to see the file or its
 //! thumbnail, and serving the bytes behind it. Signed URLs let `<img src>` work without the bearer
-//! token, expire after five minutes, and name the variant they serve inside the signature.
+//! token, expire after five minutes, and name the variant they serve inside the signature (and,
+//! in a confidential chat, the viewer's mark and for a PDF the page: see `attachment_pages`).
 
+use super::attachment_pages;
 use crate::AppState;
 use crate::auth::{same_signature, sign};
 use crate::blobs::sniff_content_type;
@@ -28,6 +30,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)))
         .route("/attachments/{id}/url", get(signed_url))
+        .route("/attachments/{id}/pages", get(attachment_pages::pages))
         .route("/files/{id}", get(download))
 }
 
@@ -124,13 +127,24 @@ async fn thumbnail(
     Ok(Some(StoredThumbnail { sha256, content_type: made.content_type.to_owned() }))
 }
 
-/// What a download link's signature covers: the file, which of its variants, until when, and
-/// for a confidential chat's image the viewer's watermark mark drawn into it.
-fn link_message(id: AttachmentId, variant: FileVariant, expires_at: i64, mark: Option<u32>) -> String {
-    match mark {
-        Some(mark) => format!("{id}:{}:{expires_at}:m{mark}", variant.as_str()),
-        None => format!("{id}:{}:{expires_at}", variant.as_str()),
+/// What a download link's signature covers: the file, which of its variants, until when, for a
+/// confidential chat's image or PDF page the viewer's watermark mark drawn into it, and for a PDF
+/// page which page (so a link to one page opens neither another page nor the PDF).
+fn link_message(
+    id: AttachmentId,
+    variant: FileVariant,
+    expires_at: i64,
+    mark: Option<u32>,
+    page: Option<u32>,
+) -> String {
+    let mut message = format!("{id}:{}:{expires_at}", variant.as_str());
+    if let Some(mark) = mark {
+        message.push_str(&format!(":m{mark}"));
     }
+    if let Some(page) = page {
+        message.push_str(&format!(":p{page}"));
+    }
+    message
 }
 
 async fn signed_url(
@@ -152,23 +166,31 @@ async fn signed_url(
     if variant == FileVariant::Thumbnail && file.thumbnail.is_none() {
         return Err(ApiError::not_found("thumbnail"));
     }
-    // In a confidential chat only images are shown (in the app's viewer, carrying the viewer's
-    // mark); other files are never handed out.
-    let mark = if state.db(move |store| store.attachment_is_confidential(id, user.member_id)).await? {
-        if !file.attachment.is_image() {
-            return Err(ApiError::refused(Refusal::Conversation(ConversationRefusal::Confidential)));
-        }
+    // In a confidential chat only images and PDF pages are shown (in the app's viewer, carrying
+    // the viewer's mark); other files, and PDFs themselves, are never handed out.
+    let confidential = state.db(move |store| store.attachment_is_confidential(id, user.member_id)).await?;
+    let page = match query_param(query.as_deref(), "page") {
+        None => None,
+        Some(page) => Some(attachment_pages::parse_page(&page)?),
+    };
+    if let Some(page) = page {
+        attachment_pages::check_page(&state, &file, confidential, variant, page).await?;
+    } else if confidential && !file.attachment.is_image() {
+        return Err(ApiError::refused(Refusal::Conversation(ConversationRefusal::Confidential)));
+    }
+    let mark = if confidential {
         let now = state.clock.now();
         Some(state.db(move |store| store.watermark_mark(user.session_id, user.member_id, now)).await?.0)
     } else {
         None
     };
     let expires_at = crate::now_millis() + URL_LIFETIME_MS;
-    let signature = sign(&state.url_key, &link_message(id, variant, expires_at, mark));
+    let signature = sign(&state.url_key, &link_message(id, variant, expires_at, mark, page));
     let mark_param = mark.map_or_else(String::new, |mark| format!("&mark={mark}"));
+    let page_param = page.map_or_else(String::new, |page| format!("&page={page}"));
     Ok(Json(SignedUrl {
         url: format!(
-            "{}/files/{id}?variant={}&exp={expires_at}{mark_param}&sig={signature}",
+            "{}/files/{id}?variant={}&exp={expires_at}{mark_param}{page_param}&sig={signature}",
             weft_protocol::API_PREFIX,
             variant.as_str()
         ),
@@ -199,7 +221,11 @@ async fn download(
         None => None,
         Some(mark) => Some(mark.parse::<u32>().map_err(|_| link_refused())?),
     };
-    if !same_signature(&signature, &sign(&state.url_key, &link_message(id, variant, expires_at, mark)))
+    let page = match query_param(query.as_deref(), "page") {
+        None => None,
+        Some(page) => Some(page.parse::<u32>().map_err(|_| link_refused())?),
+    };
+    if !same_signature(&signature, &sign(&state.url_key, &link_message(id, variant, expires_at, mark, page)))
         || expires_at < crate::now_millis()
     {
         return Err(link_refused());
@@ -210,14 +236,13 @@ async fn download(
         (FileVariant::Thumbnail, Some(thumbnail)) => (thumbnail.sha256.clone(), thumbnail.content_type.clone()),
         (FileVariant::Thumbnail, None) => return Err(ApiError::not_found("thumbnail")),
     };
-    let blobs = state.blobs.clone();
-    let bytes = tokio::task::spawn_blocking(move || blobs.get(&sha256)).await?.map_err(|err| {
-        tracing::error!(error = %err, "reading a stored file failed");
-        ApiError::internal()
-    })?;
-    let (bytes, content_type) = match mark {
-        Some(mark) => marked_copy(bytes, mark).await?,
-        None => (bytes, content_type),
+    let bytes = attachment_pages::read(&state, sha256).await?;
+    let (bytes, content_type) = match (page, mark) {
+        (Some(page), Some(mark)) => (attachment_pages::marked_page(bytes, page, mark).await?, "image/png".to_owned()),
+        // A page is only ever signed with the viewer's mark.
+        (Some(_), None) => return Err(link_refused()),
+        (None, Some(mark)) => marked_copy(bytes, mark).await?,
+        (None, None) => (bytes, content_type),
     };
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
@@ -230,7 +255,7 @@ async fn download(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; img-src 'self'; sandbox"),
     );
-    if !file.attachment.is_image() {
+    if !file.attachment.is_image() && page.is_none() {
         let encoded: String = file
             .attachment
             .file_name

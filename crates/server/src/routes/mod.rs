@@ -3,6 +3,7 @@
 
 mod admin;
 mod approvals;
+mod attachment_pages;
 mod attachments;
 mod audit;
 mod auth;
