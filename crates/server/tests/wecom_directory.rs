@@ -326,3 +326,79 @@ async fn members_are_created_invited_and_deleted_with_wecoms_answers() {
     let audit = app.call(Method::GET, "/api/v1/admin/audit?action=member_deleted", Some(&admin), None).await;
     assert_eq!(audit.body["entries"].as_array().map(Vec::len), Some(3), "{}", audit.body);
 }
+
+#[tokio::test]
+async fn user_update_changes_only_the_named_fields_and_list_id_pages_through_everyone() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let writer = make_app(&app, &admin, json!(["directory_write"]), json!([])).await;
+    let token = token(&app, &writer).await;
+    let get = |userid: &str| format!("/cgi-bin/user/get?access_token={token}&userid={userid}");
+    let before = wecom(&app, &get("wangwu")).await;
+    let update = format!("/cgi-bin/user/update?access_token={token}");
+
+    let moved = wecom_post(&app, &update, r#"{"userid":"wangwu","position":"技术副总裁 VP Engineering"}"#).await;
+    assert_eq!((moved["errcode"].as_i64(), moved["errmsg"].as_str()), (Some(0), Some("updated")), "{moved}");
+    let after = wecom(&app, &get("wangwu")).await;
+    assert_eq!(after["position"], "技术副总裁 VP Engineering");
+    for kept in ["name", "department", "is_leader_in_dept", "direct_leader", "main_department", "email"] {
+        assert_eq!(after[kept], before[kept], "{kept} is kept");
+    }
+
+    // New departments: a leader flag per department; the main one follows.
+    let product = wecom(&app, &get("lisi")).await["main_department"].as_i64().expect("product");
+    let body = format!(r#"{{"userid":"wangwu","department":[{product}],"is_leader_in_dept":[0],"direct_leader":[]}}"#);
+    assert_eq!(wecom_post(&app, &update, &body).await["errcode"], 0);
+    let after = wecom(&app, &get("wangwu")).await;
+    assert_eq!((after["department"].clone(), after["main_department"].clone()), (json!([product]), json!(product)));
+    assert_eq!(after["is_leader_in_dept"], json!([0]));
+    assert_eq!(after["direct_leader"], json!([]));
+    // An administrator stays one.
+    let profile = app.call(Method::GET, "/api/v1/directory", Some(&admin), None).await;
+    let members = profile.body["members"].as_array().expect("members");
+    let wangwu = members.iter().find(|m| m["userid"] == "wangwu").expect("wangwu");
+    assert_eq!(wangwu["position"], "技术副总裁 VP Engineering");
+    let admin_card = wecom_post(&app, &update, r#"{"userid":"admin","alias":"IT"}"#).await;
+    assert_eq!(admin_card["errcode"], 0, "{admin_card}");
+    let me = app.call(Method::GET, "/api/v1/me", Some(&app.login("admin").await), None).await;
+    assert_eq!(me.body["role"], "admin", "{}", me.body);
+
+    for (body, errcode) in [
+        (r#"{"position":"x"}"#, 41009),
+        (r#"{"userid":"nobody","name":"x"}"#, 60111),
+        (r#"{"userid":"wangwu","department":[]}"#, 40066),
+        (r#"{"userid":"wangwu","department":[99999]}"#, 40066),
+        (r#"{"userid":"wangwu","email":"not an email"}"#, 60105),
+        (r#"{"userid":"wangwu","direct_leader":["nobody"]}"#, 60111),
+    ] {
+        assert_eq!(wecom_post(&app, &update, body).await["errcode"], errcode, "{body}");
+    }
+    let audit = app.call(Method::GET, "/api/v1/admin/audit?action=member_updated", Some(&admin), None).await;
+    assert_eq!(audit.body["entries"].as_array().map(Vec::len), Some(3), "{}", audit.body);
+
+    // list_id: every member and department once, across pages of at most `limit`.
+    let list_id = format!("/cgi-bin/user/list_id?access_token={token}");
+    let (mut cursor, mut seen, mut pages) = (String::new(), Vec::new(), 0);
+    loop {
+        let page = wecom_post(&app, &list_id, &format!(r#"{{"cursor":"{cursor}","limit":4}}"#)).await;
+        assert_eq!(page["errcode"], 0, "{page}");
+        let entries = page["dept_user"].as_array().expect("entries");
+        assert!(!entries.is_empty() && entries.len() <= 4, "{page}");
+        seen.extend(
+            entries.iter().map(|e| (e["userid"].as_str().unwrap_or_default().to_owned(), e["department"].clone())),
+        );
+        pages += 1;
+        cursor = page["next_cursor"].as_str().expect("cursor").to_owned();
+        if cursor.is_empty() {
+            break;
+        }
+    }
+    let everyone = wecom_post(&app, &list_id, "{}").await["dept_user"].as_array().map(Vec::len);
+    assert_eq!(Some(seen.len()), everyone, "one page without a limit holds the same");
+    let mut unique = seen.clone();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "nothing twice");
+    assert!(pages > 4);
+    assert!(seen.contains(&("lisi".to_owned(), json!(product))), "李四 in product");
+    assert_eq!(wecom_post(&app, &list_id, r#"{"limit":0}"#).await["errcode"], 40058);
+}

@@ -1,16 +1,18 @@
 //! Departments and members, read, as WeCom shows them: `department/list` and `simplelist`
 //! (the whole tree, or the subtree of `id`), `user/get`, `user/simplelist` and `user/list`
-//! (a department's members, with `fetch_child=1` those of its subtree too). The app needs the
+//! (a department's members, with `fetch_child=1` those of its subtree too), and `user/list_id`
+//! (every member's userid with each department, a page at a time). The app needs the
 //! directory-read or directory-write scope. Integration apps see the whole directory: the
 //! visibility rules are about members seeing members.
 
+use super::body::WecomBody;
 use super::{CallingApp, WecomError, errcode, ok, query_param};
 use crate::AppState;
 use crate::store::{WecomDepartment, WecomMember};
 use axum::Json;
 use axum::Router;
 use axum::extract::{RawQuery, State};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::{Value, json};
 use weft_protocol::integration::IntegrationScope;
 
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/user/get", get(user_get))
         .route("/user/simplelist", get(user_simplelist))
         .route("/user/list", get(user_list))
+        .route("/user/list_id", post(user_list_id))
 }
 
 /// An integer parameter that may be absent (lenient: `"5"` and `5` alike; junk is an error).
@@ -154,4 +157,41 @@ async fn user_list(
     app.require(&READ)?;
     let list: Vec<Value> = members_of(&state, query.as_deref()).await?.iter().map(full).collect();
     Ok(ok(json!({ "userlist": list })))
+}
+
+/// Entries of one `user/list_id` page when the caller names no limit, and the most it may ask.
+const LIST_ID_DEFAULT: usize = 1_000;
+const LIST_ID_MAX: usize = 10_000;
+
+/// `POST user/list_id {cursor?, limit?}`: one entry per member and department, ordered by
+/// userid, at most `limit` a page (a member's entries stay on one page); `next_cursor` is the
+/// userid the next page starts at (empty on the last page), so members added meanwhile neither
+/// shift nor repeat what was read.
+async fn user_list_id(
+    State(state): State<AppState>,
+    app: CallingApp,
+    body: WecomBody,
+) -> Result<Json<Value>, WecomError> {
+    app.require(&READ)?;
+    let limit = match body.int("limit")? {
+        None => LIST_ID_DEFAULT,
+        Some(limit) => usize::try_from(limit)
+            .ok()
+            .filter(|limit| (1..=LIST_ID_MAX).contains(limit))
+            .ok_or_else(|| WecomError::new(errcode::INVALID_PARAMETER, format!("limit: 1 to {LIST_ID_MAX}")))?,
+    };
+    let cursor = body.text("cursor").unwrap_or_default();
+    let mut members = state.db(|store| store.wecom_members(None)).await?;
+    members.retain(|member| member.userid.as_str() >= cursor.as_str());
+    members.sort_by(|a, b| a.userid.cmp(&b.userid));
+    let mut page: Vec<Value> = Vec::new();
+    let mut next_cursor = String::new();
+    for member in &members {
+        if !page.is_empty() && page.len() + member.departments.len() > limit {
+            next_cursor = member.userid.clone();
+            break;
+        }
+        page.extend(member.departments.iter().map(|d| json!({ "userid": member.userid, "department": d })));
+    }
+    Ok(ok(json!({ "next_cursor": next_cursor, "dept_user": page })))
 }

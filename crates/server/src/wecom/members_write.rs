@@ -1,6 +1,6 @@
 //! Members written through the WeCom-compatible API: `user/create` (the member is invited: they
-//! set a password through an administrator or an import, as with the console), `user/delete` and
-//! `user/batchdelete`. The app needs the directory-write scope and acts with the authority of the
+//! set a password through an administrator or an import, as with the console), `user/update`
+//! (only the fields named change), `user/delete` and `user/batchdelete`. The app needs the directory-write scope and acts with the authority of the
 //! administrator who made it; each write is an audit entry in the app's name.
 
 use super::body::WecomBody;
@@ -21,6 +21,7 @@ use weft_protocol::{DepartmentId, ErrorCode, MemberId};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/user/create", post(create))
+        .route("/user/update", post(update))
         .route("/user/delete", get(delete))
         .route("/user/batchdelete", post(batch_delete))
 }
@@ -48,6 +49,45 @@ async fn department_key(state: &AppState, id: i64) -> Result<DepartmentId, Wecom
         .db(move |store| store.department_by_wecom_id(id))
         .await?
         .ok_or_else(|| WecomError::new(40066, format!("invalid department: {id}")))
+}
+
+async fn department_keys(state: &AppState, ids: &[i64]) -> Result<Vec<DepartmentId>, WecomError> {
+    let mut departments = Vec::with_capacity(ids.len());
+    for id in ids {
+        departments.push(department_key(state, *id).await?);
+    }
+    Ok(departments)
+}
+
+/// The departments whose `is_leader_in_dept` entry (same position) is 1.
+fn leaders_among(departments: &[DepartmentId], leads: &[i64]) -> Vec<DepartmentId> {
+    departments
+        .iter()
+        .zip(leads.iter().chain(std::iter::repeat(&0)))
+        .filter(|(_, lead)| **lead == 1)
+        .map(|(department, _)| department.clone())
+        .collect()
+}
+
+/// `direct_leader` as given: absent (`None`), emptied (`Some(None)`) or a member's userid.
+async fn direct_leader(state: &AppState, body: &WecomBody) -> Result<Option<Option<MemberId>>, WecomError> {
+    let Some(Value::Array(list)) = body.0.get("direct_leader") else { return Ok(None) };
+    let Some(Value::String(leader)) = list.first() else { return Ok(Some(None)) };
+    let leader = leader.clone();
+    let found = state.db(move |store| store.member_id_by_userid(&leader)).await?;
+    Ok(Some(Some(found.ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, "direct_leader: no such userid"))?)))
+}
+
+/// The member named by `userid` in the body, or WeCom's "missing" or "not found".
+async fn named_member(state: &AppState, body: &WecomBody) -> Result<(String, MemberId), WecomError> {
+    let userid = body.text("userid").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
+    let userid = userid.ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
+    let wanted = userid.clone();
+    let id = state
+        .db(move |store| store.member_id_by_userid(&wanted))
+        .await?
+        .ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, format!("userid not found: {userid}")))?;
+    Ok((userid, id))
 }
 
 /// WeCom's code for a refused member field or a taken value.
@@ -81,29 +121,13 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     if ids.is_empty() {
         return Err(WecomError::new(40066, "department: at least one"));
     }
-    let mut departments = Vec::with_capacity(ids.len());
-    for id in &ids {
-        departments.push(department_key(&state, *id).await?);
-    }
+    let departments = department_keys(&state, &ids).await?;
     let main_department_id = match body.int("main_department")? {
         Some(main) => Some(department_key(&state, main).await?),
         None => None,
     };
-    let leads = int_list(&body, "is_leader_in_dept")?;
-    let leader_of = departments
-        .iter()
-        .zip(leads.iter().chain(std::iter::repeat(&0)))
-        .filter(|(_, lead)| **lead == 1)
-        .map(|(d, _)| d.clone())
-        .collect();
-    let direct_leader_id = match body.0.get("direct_leader").and_then(Value::as_array).and_then(|list| list.first()) {
-        Some(Value::String(leader)) => {
-            let leader = leader.clone();
-            let found = state.db(move |store| store.member_id_by_userid(&leader)).await?;
-            Some(found.ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, "direct_leader: no such userid"))?)
-        }
-        _ => None,
-    };
+    let leader_of = leaders_among(&departments, &int_list(&body, "is_leader_in_dept")?);
+    let direct_leader_id = direct_leader(&state, &body).await?.flatten();
     let fields = MemberFields {
         name: body.text("name").unwrap_or_default(),
         alias: body.text("alias").unwrap_or_default(),
@@ -132,6 +156,75 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     audited(&state, &app, AuditAction::MemberCreated, &userid, json!({ "name": card.name })).await;
     state.directory_changed().await;
     Ok(super::ok_with("created", json!({})))
+}
+
+/// Changes only the fields the body names; the member keeps their role and everything else.
+async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody) -> Result<Json<Value>, WecomError> {
+    app.require(&DIRECTORY_WRITE)?;
+    let (userid, id) = named_member(&state, &body).await?;
+    let agent_id = app.0.agent_id;
+    let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
+    let current = state.db(move |store| store.directory_member(acting, id)).await?;
+    let mut fields = MemberFields {
+        name: current.name,
+        alias: current.alias,
+        position: current.position,
+        mobile: current.mobile,
+        email: current.email,
+        departments: current.departments.iter().map(|d| d.department_id.clone()).collect(),
+        main_department_id: Some(current.main_department_id),
+        leader_of: current.departments.iter().filter(|d| d.is_leader).map(|d| d.department_id.clone()).collect(),
+        direct_leader_id: current.direct_leader_id,
+        avatar: current.avatar,
+        role: Some(current.role),
+    };
+    for (key, field) in [
+        ("name", &mut fields.name),
+        ("alias", &mut fields.alias),
+        ("position", &mut fields.position),
+        ("mobile", &mut fields.mobile),
+        ("email", &mut fields.email),
+    ] {
+        if let Some(value) = body.text(key) {
+            *field = value;
+        }
+    }
+    let leads = body.0.get("is_leader_in_dept").is_some().then(|| int_list(&body, "is_leader_in_dept")).transpose()?;
+    if body.0.get("department").is_some() {
+        let ids = int_list(&body, "department")?;
+        if ids.is_empty() {
+            return Err(WecomError::new(40066, "department: at least one"));
+        }
+        let departments = department_keys(&state, &ids).await?;
+        // Without new leader flags, the member still leads those of their departments they led.
+        fields.leader_of = match &leads {
+            Some(leads) => leaders_among(&departments, leads),
+            None => fields.leader_of.iter().filter(|d| departments.contains(d)).cloned().collect(),
+        };
+        if fields.main_department_id.as_ref().is_some_and(|main| !departments.contains(main)) {
+            fields.main_department_id = None;
+        }
+        fields.departments = departments;
+    } else if let Some(leads) = &leads {
+        fields.leader_of = leaders_among(&fields.departments, leads);
+    }
+    if let Some(main) = body.int("main_department")? {
+        fields.main_department_id = Some(department_key(&state, main).await?);
+    }
+    if let Some(leader) = direct_leader(&state, &body).await? {
+        fields.direct_leader_id = leader;
+    }
+    let input = crate::directory::member_input(&fields).map_err(|problems| refused(ApiError::problems(problems)))?;
+    let now = state.clock.now();
+    let (_, ended) = state.db(move |store| store.update_member(acting, id, &input, now)).await.map_err(refused)?;
+    for session in ended {
+        state.hub.publish(crate::hub::HubEvent::SessionEnded { session });
+    }
+    let named: Vec<&String> =
+        body.0.as_object().map(|o| o.keys().filter(|key| key.as_str() != "userid").collect()).unwrap_or_default();
+    audited(&state, &app, AuditAction::MemberUpdated, &userid, json!({ "fields": named })).await;
+    state.directory_changed().await;
+    Ok(super::ok_with("updated", json!({})))
 }
 
 async fn delete_one(state: &AppState, app: &CallingApp, userid: String) -> Result<(), WecomError> {
