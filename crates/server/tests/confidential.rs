@@ -242,6 +242,10 @@ async fn lifetimes_delete_messages_on_the_server_and_tell_every_device() {
     assert!(messages(&app, &lisi, &id).await.iter().any(|m| m["seq"] == seq));
     // (The test clock stood still while the members signed in; move it past the time.)
     app.state.clock.advance(expires_at - app.state.clock.now() + 1_000);
+    // Past its time but not yet swept: neither history nor search serves it.
+    assert!(messages(&app, &lisi, &id).await.iter().all(|m| m["seq"] != seq), "not served once expired");
+    let search = app.call(Method::GET, "/api/v1/search/messages?q=Burn", Some(&lisi), None).await;
+    assert_eq!(search.body.as_array().map(Vec::len), Some(0), "{}", search.body);
     assert!(weft_server::expiry::sweep(&app.state).await >= 3, "all three participants are told");
     assert!(messages(&app, &lisi, &id).await.iter().all(|m| m["seq"] != seq), "deleted on the server");
     let changes = app.pull_all(&lisi, lisi_cursor).await;

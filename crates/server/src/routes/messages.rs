@@ -9,10 +9,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use weft_protocol::ConversationId;
 use weft_protocol::chat::{
     MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_body,
 };
+use weft_protocol::{ConversationId, Millis};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -44,7 +44,16 @@ async fn history(
     if !allowed {
         return Err(ApiError::not_found("conversation"));
     }
-    Ok(Json(state.db(move |store| store.messages(id, query.before, limit)).await?))
+    let mut page = state.db(move |store| store.messages(id, query.before, limit)).await?;
+    let now = state.clock.now();
+    page.messages.retain(|message| !is_expired(message, now));
+    Ok(Json(page))
+}
+
+/// A message past its lifetime: the sweep deletes it within a second, and until then it is not
+/// served.
+fn is_expired(message: &Message, now: Millis) -> bool {
+    message.expires_at.is_some_and(|at| at <= now)
 }
 
 async fn send(
@@ -127,5 +136,8 @@ async fn search(
         return Err(ApiError::invalid_field(format!("q: at most {MAX_QUERY_CHARS} characters")));
     }
     let limit = query.limit.unwrap_or(50).clamp(1, MAX_PAGE);
-    Ok(Json(state.db(move |store| store.search(user.member_id, &text, limit)).await?))
+    let mut hits = state.db(move |store| store.search(user.member_id, &text, limit)).await?;
+    let now = state.clock.now();
+    hits.retain(|hit| !is_expired(&hit.message, now));
+    Ok(Json(hits))
 }
