@@ -74,6 +74,11 @@ test("a confidential chat's PDF opens page by page in the viewer, under the wate
   await dialog.getByText("Page 2 of 2").waitFor();
   await lisi.page.waitForFunction(() => document.querySelector("img.file-viewer__picture")?.src.includes("page=2"));
   assert.equal(await dialog.getByRole("button", { name: "Next page" }).isDisabled(), true);
+  // The keyboard turns pages too.
+  await lisi.page.keyboard.press("ArrowLeft");
+  await dialog.getByText("Page 1 of 2").waitFor();
+  await lisi.page.keyboard.press("PageDown");
+  await dialog.getByText("Page 2 of 2").waitFor();
 
   await lisi.page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });

@@ -202,10 +202,21 @@ fn ViewerDialog(file: Attachment, viewer: FileViewer) -> impl IntoView {
         spawn_local(async move { settle(None, api.attachment_url(id, FileVariant::Original).await) });
     }
 
+    // Esc closes; PageUp/PageDown and the left and right arrows turn a PDF's pages.
     let closing = window_event_listener(leptos::ev::keydown, move |ev| {
+        let turned = |at: PageCursor| match ev.key().as_str() {
+            "ArrowLeft" | "PageUp" => Some(at.previous()),
+            "ArrowRight" | "PageDown" => Some(at.next()),
+            _ => None,
+        };
         if ev.key() == "Escape" {
             ev.prevent_default();
             viewer.close();
+        } else if let Some(next) = cursor.get_untracked().and_then(turned) {
+            ev.prevent_default();
+            if cursor.get_untracked() != Some(next) {
+                cursor.set(Some(next));
+            }
         }
     });
     on_cleanup(move || {
