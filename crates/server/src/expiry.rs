@@ -18,20 +18,7 @@ pub async fn sweep(state: &AppState) -> usize {
             return 0;
         }
     };
-    if !expired.orphaned_blobs.is_empty() {
-        let blobs = state.blobs.clone();
-        let removed = tokio::task::spawn_blocking(move || {
-            for hash in &expired.orphaned_blobs {
-                if let Err(err) = blobs.remove(hash) {
-                    tracing::warn!(error = %err, "cannot remove an expired file's bytes");
-                }
-            }
-        })
-        .await;
-        if let Err(err) = removed {
-            tracing::error!(error = %err, "removing expired files failed");
-        }
-    }
+    crate::file_gc::remove_blobs(state, expired.orphaned_blobs).await;
     let told = expired.recipients.len();
     state.hub.changed(expired.recipients);
     told

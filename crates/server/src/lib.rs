@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod expiry;
 pub mod extract;
+pub mod file_gc;
 pub mod hub;
 pub mod pdf_pages;
 pub mod proxies;

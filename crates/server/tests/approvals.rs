@@ -441,6 +441,11 @@ async fn forms_are_validated_and_contacts_must_exist() {
     assert_eq!(status, StatusCode::CREATED, "{upload}");
     let own = json!({ "to": { "kind": "members", "value": [f.id("lisi")] }, "files": { "kind": "files", "value": [upload["id"]] } });
     assert_eq!(f.submit_with("yangfan", &handover, own, &Uuid::new_v4().to_string()).await.status, StatusCode::CREATED);
+    // A file an approval request carries is never collected as unused.
+    f.app.state.clock.advance(weft_server::file_gc::UNUSED_FILE_GRACE_MS + 60_000);
+    weft_server::file_gc::collect(&f.app.state).await;
+    let link = format!("/api/v1/attachments/{}/url", upload["id"].as_str().expect("id"));
+    assert_eq!(f.app.call(Method::GET, &link, Some(&token), None).await.status, StatusCode::OK);
     let colleague = json!({ "to": { "kind": "members", "value": [f.id("lisi")] } });
     assert_eq!(
         f.submit_with("yangfan", &handover, colleague, &Uuid::new_v4().to_string()).await.status,

@@ -1,11 +1,13 @@
 //! Files: upload limits and sniffing, hostile names, who may fetch them (a matrix), signed links
-//! that expire and cannot be forged, and recall taking the file away.
+//! that expire and cannot be forged, recall taking the file away, and uploads never sent
+//! collected after a grace period.
 
 mod common;
 
 use axum::http::{Method, StatusCode, header};
 use common::{TestApp, assert_error};
 use serde_json::json;
+use sha2::Digest;
 use uuid::Uuid;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
@@ -154,4 +156,55 @@ async fn a_member_cannot_upload_past_their_quota_but_may_retry_an_upload() {
     let lisi = app.login("lisi").await;
     let (status, _) = app.upload(&lisi, &format!("client_id={}&name=d.png", Uuid::new_v4()), PNG).await;
     assert_eq!(status, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn uploads_no_message_carries_are_collected_after_the_grace_period_with_their_bytes() {
+    let app = TestApp::new();
+    let zhangsan = app.login("zhangsan").await;
+    let direct = app.conversation_id(&zhangsan, "李四").await;
+    let upload = |name: &'static str, bytes: &'static [u8]| {
+        let (app, token) = (&app, zhangsan.clone());
+        async move {
+            let (status, file) = app.upload(&token, &format!("client_id={}&name={name}", Uuid::new_v4()), bytes).await;
+            assert_eq!(status, StatusCode::CREATED, "{file}");
+            file["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let sent = upload("sent.txt", b"sent in a chat").await;
+    let abandoned = upload("abandoned.txt", b"never sent").await;
+    // The same bytes twice: one copy sent, one abandoned; the bytes stay for the sent one.
+    let shared_sent = upload("shared-1.txt", b"the same bytes").await;
+    let shared_abandoned = upload("shared-2.txt", b"the same bytes").await;
+    for id in [&sent, &shared_sent] {
+        let body = json!({ "client_id": Uuid::new_v4(), "text": "", "attachment_id": id });
+        let reply = app
+            .call(Method::POST, &format!("/api/v1/conversations/{direct}/messages"), Some(&zhangsan), Some(body))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    }
+    let exists = |id: String| {
+        let (app, token) = (&app, zhangsan.clone());
+        async move { app.call(Method::GET, &format!("/api/v1/attachments/{id}/url"), Some(&token), None).await.status }
+    };
+
+    // Within the grace period nothing goes.
+    assert_eq!(weft_server::file_gc::collect(&app.state).await, 0);
+    app.state.clock.advance(weft_server::file_gc::UNUSED_FILE_GRACE_MS - 60_000);
+    assert_eq!(weft_server::file_gc::collect(&app.state).await, 0);
+    assert_eq!(exists(abandoned.clone()).await, StatusCode::OK);
+
+    app.state.clock.advance(120_000);
+    assert_eq!(weft_server::file_gc::collect(&app.state).await, 2, "the two abandoned uploads");
+    assert_eq!(exists(abandoned).await, StatusCode::NOT_FOUND);
+    assert_eq!(exists(shared_abandoned).await, StatusCode::NOT_FOUND);
+    for id in [sent, shared_sent] {
+        let link = app.call(Method::GET, &format!("/api/v1/attachments/{id}/url"), Some(&zhangsan), None).await;
+        assert_eq!(link.status, StatusCode::OK);
+        let url = link.body["url"].as_str().expect("url").to_owned();
+        assert_eq!(app.get_raw(&url).await.0, StatusCode::OK, "a sent file and its bytes stay");
+    }
+    let hash = |bytes: &[u8]| sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect::<String>();
+    assert!(app.state.blobs.get(&hash(b"never sent")).is_err(), "the abandoned bytes are gone from disk");
+    assert!(app.state.blobs.get(&hash(b"the same bytes")).is_ok());
 }

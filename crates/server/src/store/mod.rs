@@ -452,6 +452,20 @@ pub trait AttachmentStore {
     fn uploaded_bytes(&self, owner: MemberId, except: ClientId) -> StoreResult<u64>;
     /// The file by id, with no access check (for serving a URL that was signed after one).
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
+    /// Deletes up to [`UNUSED_FILES_PER_PASS`] files uploaded before `uploaded_before` that no
+    /// message and no approval request carries (uploads whose message was never sent).
+    fn collect_unused_files(&self, uploaded_before: Millis) -> StoreResult<UnusedFiles>;
+}
+
+/// Most files one pass of [`AttachmentStore::collect_unused_files`] deletes.
+pub const UNUSED_FILES_PER_PASS: i64 = 500;
+
+/// What a pass of the unused-file collection deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UnusedFiles {
+    pub files: usize,
+    /// Blobs (file and thumbnail hashes) no file refers to any more: delete their bytes.
+    pub orphaned_blobs: Vec<String>,
 }
 
 /// The per-member change feed.

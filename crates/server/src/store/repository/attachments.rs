@@ -5,7 +5,9 @@
 use super::{SqlStore, attachment_at};
 use crate::domain::files::{self, FileUse};
 use crate::store::sql::{Connection, OptionalExtension, Row, params};
-use crate::store::{AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail};
+use crate::store::{
+    AttachmentStore, StoreError, StoreResult, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles,
+};
 use weft_protocol::chat::Attachment;
 use weft_protocol::{ApprovalId, AttachmentId, ClientId, MemberId, Millis};
 
@@ -52,6 +54,41 @@ pub(super) fn request_files(conn: &Connection, request: ApprovalId) -> StoreResu
 }
 
 /// Pixel counts as SQLite integers (u32 always fits).
+/// Deletes the file `id` unless a message or an approval request still carries it, adding to
+/// `orphaned_blobs` the hashes (file and thumbnail) no file refers to any more.
+pub(super) fn drop_if_unused(conn: &Connection, id: &str, orphaned_blobs: &mut Vec<String>) -> StoreResult<bool> {
+    let still_used: Option<i64> = conn
+        .query_row(
+            "SELECT 1 FROM messages WHERE attachment_id = ?1 UNION ALL \
+             SELECT 1 FROM approval_files WHERE attachment_id = ?1 LIMIT 1",
+            [id],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if still_used.is_some() {
+        return Ok(false);
+    }
+    let hashes: Option<(String, Option<String>)> = conn
+        .query_row("SELECT sha256, thumbnail_sha256 FROM attachments WHERE id = ?1", [id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .optional()?;
+    conn.execute("DELETE FROM attachments WHERE id = ?1", [id])?;
+    for hash in hashes.into_iter().flat_map(|(file, thumbnail)| std::iter::once(file).chain(thumbnail)) {
+        let shared: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM attachments WHERE sha256 = ?1 OR thumbnail_sha256 = ?1 LIMIT 1",
+                [hash.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if shared.is_none() && !orphaned_blobs.contains(&hash) {
+            orphaned_blobs.push(hash);
+        }
+    }
+    Ok(true)
+}
+
 fn to_sql_pixels(value: Option<u32>) -> Option<i64> {
     value.map(i64::from)
 }
@@ -130,6 +167,29 @@ impl AttachmentStore for SqlStore {
             |row| row.get(0),
         )?;
         Ok(u64::try_from(total).unwrap_or(0))
+    }
+
+    fn collect_unused_files(&self, uploaded_before: Millis) -> StoreResult<UnusedFiles> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        let mut stmt = tx.prepare_cached(
+            "SELECT a.id FROM attachments a WHERE a.created_at < ?1 \
+             AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id) \
+             AND NOT EXISTS (SELECT 1 FROM approval_files f WHERE f.attachment_id = a.id) \
+             ORDER BY a.created_at LIMIT ?2",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map(params![uploaded_before, UNUSED_FILES_PER_PASS], |row| row.get(0))?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        let mut unused = UnusedFiles::default();
+        for id in &ids {
+            if drop_if_unused(&tx, id, &mut unused.orphaned_blobs)? {
+                unused.files += 1;
+            }
+        }
+        tx.commit()?;
+        Ok(unused)
     }
 
     fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>> {

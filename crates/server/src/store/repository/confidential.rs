@@ -442,35 +442,7 @@ impl ConfidentialStore for SqlStore {
         }
         let mut orphaned_blobs = Vec::new();
         for file in files {
-            let still_used: Option<i64> = tx
-                .query_row(
-                    "SELECT 1 FROM messages WHERE attachment_id = ?1 UNION ALL \
-                     SELECT 1 FROM approval_files WHERE attachment_id = ?1 LIMIT 1",
-                    [file.as_str()],
-                    |row| row.get(0),
-                )
-                .optional()?;
-            if still_used.is_some() {
-                continue;
-            }
-            let hashes: Option<(String, Option<String>)> = tx
-                .query_row("SELECT sha256, thumbnail_sha256 FROM attachments WHERE id = ?1", [file.as_str()], |row| {
-                    Ok((row.get(0)?, row.get(1)?))
-                })
-                .optional()?;
-            tx.execute("DELETE FROM attachments WHERE id = ?1", [file.as_str()])?;
-            for hash in hashes.into_iter().flat_map(|(file, thumbnail)| std::iter::once(file).chain(thumbnail)) {
-                let shared: Option<i64> = tx
-                    .query_row(
-                        "SELECT 1 FROM attachments WHERE sha256 = ?1 OR thumbnail_sha256 = ?1 LIMIT 1",
-                        [hash.as_str()],
-                        |row| row.get(0),
-                    )
-                    .optional()?;
-                if shared.is_none() && !orphaned_blobs.contains(&hash) {
-                    orphaned_blobs.push(hash);
-                }
-            }
+            super::attachments::drop_if_unused(&tx, &file, &mut orphaned_blobs)?;
         }
         let mut recipients = Vec::new();
         for conversation in conversations {
