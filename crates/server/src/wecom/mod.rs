@@ -6,13 +6,15 @@
 //!
 //! - [`token`]: `gettoken` (an integration app's secret for a 7200-second access token).
 //! - [`directory`]: departments and members, read; [`directory_write`]: departments written;
-//!   [`members_write`]: members created and deleted.
+//!   [`members_write`]: members created, updated and deleted.
+//! - [`oa`]: approvals (templates described in WeCom's controls).
 //! - [`body`]: JSON bodies with or without a Content-Type, numbers as strings.
 
 mod body;
 mod directory;
 mod directory_write;
 mod members_write;
+mod oa;
 mod token;
 
 use crate::AppState;
@@ -33,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(directory_write::router())
         .merge(members_write::router())
+        .merge(oa::router())
         .fallback(unknown)
 }
 

@@ -2,6 +2,8 @@
 //! organisation, driven in-process with `oneshot`.
 #![allow(dead_code, reason = "shared by several test binaries; each uses only a part")]
 
+pub mod wecom;
+
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
