@@ -4,6 +4,8 @@
 //! nothing, "no offline copy" keeps nothing of the conversation in the raw IndexedDB records,
 //! and `Effect::Expired` deletes the message from the store, the timeline and the list preview.
 
+mod support;
+
 use leptos::prelude::*;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,16 +16,14 @@ use weft::features::chat::state::Timeline;
 use weft::features::confidential::deterrents::{Deterrents, RateLimit, Seen, is_screenshot_shortcut};
 use weft::features::confidential::guard::WatermarkGuard;
 use weft::features::confidential::watermark::{Layers, VisibleText, invisible_canvas};
-use weft::session::Session;
 use weft::store::{IdbStore, LocalStore, NoCopy, Store};
 use weft::sync::Features;
 use weft::sync::engine::ApplyFeed;
 use weft::sync::outbox::{OutboxAction, OutboxEntry};
-use weft_protocol::auth::{MemberProfile, Role};
 use weft_protocol::chat::{ConversationKind, ConversationSummary, Message};
 use weft_protocol::confidential::{Confidentiality, DeterrentKind};
 use weft_protocol::watermark::{TILE_CELLS, tile};
-use weft_protocol::{ClientId, ConversationId, MemberId, MessageId, SessionId};
+use weft_protocol::{ClientId, ConversationId, MemberId, MessageId};
 use weft_sync_core::Effect;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -421,23 +421,6 @@ async fn with_no_offline_copy_the_raw_records_hold_nothing_of_the_conversation()
 
 // ---- expiry ------------------------------------------------------------------------------------
 
-fn test_session() -> Session {
-    Session {
-        token: "secret-token".into(),
-        session_id: SessionId(id(70)),
-        me: MemberProfile {
-            id: MemberId(id(3)),
-            userid: "zhangsan".into(),
-            name: "张三".into(),
-            alias: "Zhang San".into(),
-            position: String::new(),
-            department: String::new(),
-            role: Role::Member,
-        },
-        terms: None,
-    }
-}
-
 #[wasm_bindgen_test]
 async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview() {
     let host: web_sys::HtmlElement = document().create_element("div").expect("in the browser").unchecked_into();
@@ -446,7 +429,7 @@ async fn an_expired_message_leaves_the_store_the_timeline_and_the_list_preview()
     let inside = Rc::clone(&provided);
     let handle = leptos::mount::mount_to(host.clone(), move || {
         weft::i18n::I18n::provide();
-        let session = weft::session::SessionContext(RwSignal::new(Some(test_session())));
+        let session = weft::session::SessionContext(RwSignal::new(Some(support::zhangsan_session(70, None))));
         provide_context(session);
         inside.set(Some(weft::state::AppState::provide(session)));
     });

@@ -4,6 +4,8 @@
 //! it with focus back on the opener, an image opening at full size, and the viewer saying it
 //! needs the network when there is none. The server is a stub of `window.fetch`.
 
+mod support;
+
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -12,12 +14,10 @@ use weft::features::confidential::view::ConfidentialView;
 use weft::features::confidential::viewer::PageCursor;
 use weft::i18n::Lang;
 use weft::i18n::confidential::{open_file_label, page_of};
-use weft::session::Session;
 use weft::ui::attachment::AttachmentView;
-use weft_protocol::auth::{MemberProfile, Role};
 use weft_protocol::chat::{Attachment, Thumbnail};
 use weft_protocol::confidential::Confidentiality;
-use weft_protocol::{AttachmentId, ConversationId, MemberId, SessionId};
+use weft_protocol::{AttachmentId, ConversationId};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -52,23 +52,6 @@ async fn settle() {
     gloo_timers::future::TimeoutFuture::new(60).await;
 }
 
-fn session() -> Session {
-    Session {
-        token: "secret-token".into(),
-        session_id: SessionId(uuid::Uuid::from_u128(70)),
-        me: MemberProfile {
-            id: MemberId(uuid::Uuid::from_u128(3)),
-            userid: "zhangsan".into(),
-            name: "张三".into(),
-            alias: "Zhang San".into(),
-            position: String::new(),
-            department: String::new(),
-            role: Role::Member,
-        },
-        terms: None,
-    }
-}
-
 fn file(n: u128, name: &str, content_type: &str) -> Attachment {
     Attachment {
         id: AttachmentId(uuid::Uuid::from_u128(n)),
@@ -88,7 +71,8 @@ fn mount(files: Vec<Attachment>, signed_in: bool) -> web_sys::HtmlElement {
     document().body().expect("in the browser").append_child(&host).expect("in the browser");
     let handle = leptos::mount::mount_to(host.clone(), move || {
         weft::i18n::I18n::provide();
-        let session = weft::session::SessionContext(RwSignal::new(signed_in.then(session)));
+        let session =
+            weft::session::SessionContext(RwSignal::new(signed_in.then(|| support::zhangsan_session(70, None))));
         provide_context(session);
         weft::state::AppState::provide(session);
         let conversation = Memo::new(|_| Some(ConversationId(uuid::Uuid::from_u128(5))));

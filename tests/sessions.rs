@@ -3,6 +3,8 @@
 //! leftover shared databases at start, the idle rules, calls owed to the server, unsent writes,
 //! and the settings and sign-in helpers.
 
+mod support;
+
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
@@ -18,27 +20,14 @@ use weft::session::{Session, tabs, wipe};
 use weft::sign_out::unsent_writes;
 use weft::store::{IdbStore, Store};
 use weft::sync::outbox::{Outbox, OutboxAction, OutboxEntry};
-use weft_protocol::auth::{DeviceMode, Lifetimes, MemberProfile, Role, SessionInfo, SessionTerms};
+use weft_protocol::auth::{DeviceMode, Lifetimes, SessionInfo, SessionTerms};
 use weft_protocol::{ClientId, ConversationId, ErrorBody, ErrorCode, MemberId, SessionId};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn session(mode: DeviceMode) -> Session {
     let lifetimes = if mode == DeviceMode::Shared { Lifetimes::SHARED_DEFAULT } else { Lifetimes::PERSONAL_DEFAULT };
-    Session {
-        token: "secret-token".into(),
-        session_id: SessionId(uuid::Uuid::from_u128(7)),
-        me: MemberProfile {
-            id: MemberId(uuid::Uuid::from_u128(3)),
-            userid: "zhangsan".into(),
-            name: "张三".into(),
-            alias: "Zhang San".into(),
-            position: String::new(),
-            department: String::new(),
-            role: Role::Member,
-        },
-        terms: Some(SessionTerms { mode, lifetimes, ends_at: 0 }),
-    }
+    support::zhangsan_session(7, Some(SessionTerms { mode, lifetimes, ends_at: 0 }))
 }
 
 fn local() -> web_sys::Storage {
