@@ -53,7 +53,6 @@ pub(super) fn request_files(conn: &Connection, request: ApprovalId) -> StoreResu
     Ok(files)
 }
 
-/// Pixel counts as SQLite integers (u32 always fits).
 /// Deletes the file `id` unless a message or an approval request still carries it, adding to
 /// `orphaned_blobs` the hashes (file and thumbnail) no file refers to any more.
 pub(super) fn drop_if_unused(conn: &Connection, id: &str, orphaned_blobs: &mut Vec<String>) -> StoreResult<bool> {
@@ -89,6 +88,7 @@ pub(super) fn drop_if_unused(conn: &Connection, id: &str, orphaned_blobs: &mut V
     Ok(true)
 }
 
+/// Pixel counts as SQLite integers (u32 always fits).
 fn to_sql_pixels(value: Option<u32>) -> Option<i64> {
     value.map(i64::from)
 }
