@@ -6,6 +6,7 @@
 //! field problems (`Problems`), older refusals that still carry a message (`NotFound`,
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
+mod attachment_traits;
 mod confidential_traits;
 mod integration_traits;
 mod migrations;
@@ -13,6 +14,7 @@ mod repository;
 mod session_traits;
 pub mod sql;
 
+pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
 pub use integration_traits::{IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
 pub use repository::SqlStore;
@@ -28,7 +30,6 @@ use weft_protocol::approval::{
     SubmitApprovalRequest, Template, TemplateSpec,
 };
 use weft_protocol::auth::{MemberProfile, Role};
-use weft_protocol::chat::Attachment;
 use weft_protocol::chat::{ConversationDetail, ConversationKind, ConversationSummary, Message, MessagePage, SearchHit};
 use weft_protocol::directory::{
     CsvRowError, Department, DirectoryMember, DirectorySnapshot, HideMemberRequest, ImportSummary,
@@ -221,22 +222,6 @@ pub struct NewMessage<'a> {
     pub mention_all: bool,
     pub attachment: Option<AttachmentId>,
     pub now: Millis,
-}
-
-/// An uploaded file's record: what messages show, and where its bytes are.
-#[derive(Debug, Clone)]
-pub struct StoredAttachment {
-    pub attachment: Attachment,
-    pub sha256: String,
-    /// Where the thumbnail's bytes are; present exactly when `attachment.thumbnail` is.
-    pub thumbnail: Option<StoredThumbnail>,
-}
-
-/// A thumbnail's bytes (a blob) and their type.
-#[derive(Debug, Clone)]
-pub struct StoredThumbnail {
-    pub sha256: String,
-    pub content_type: String,
 }
 
 /// Limits that are configuration, not schema.
@@ -433,39 +418,6 @@ pub trait MessageStore {
     ) -> StoreResult<Recipients>;
     /// Messages containing `query` (case-insensitive for Latin letters; any script), newest first.
     fn search(&self, member: MemberId, query: &str, limit: u32) -> StoreResult<Vec<SearchHit>>;
-}
-
-/// Uploaded files.
-pub trait AttachmentStore {
-    /// Records an upload; a retry with the same (owner, client id) returns the first record.
-    fn create_attachment(
-        &self,
-        owner: MemberId,
-        client_id: ClientId,
-        file: &StoredAttachment,
-        now: Millis,
-    ) -> StoreResult<Attachment>;
-    /// The file, if `viewer` uploaded it, takes part in a conversation where it was sent, or may
-    /// read an approval request whose form carries it.
-    fn attachment_for(&self, id: AttachmentId, viewer: MemberId) -> StoreResult<Option<StoredAttachment>>;
-    /// Bytes of the files `owner` has uploaded, except the upload `except` (a retry of it).
-    fn uploaded_bytes(&self, owner: MemberId, except: ClientId) -> StoreResult<u64>;
-    /// The file by id, with no access check (for serving a URL that was signed after one).
-    fn attachment(&self, id: AttachmentId) -> StoreResult<Option<StoredAttachment>>;
-    /// Deletes up to [`UNUSED_FILES_PER_PASS`] files uploaded before `uploaded_before` that no
-    /// message and no approval request carries (uploads whose message was never sent).
-    fn collect_unused_files(&self, uploaded_before: Millis) -> StoreResult<UnusedFiles>;
-}
-
-/// Most files one pass of [`AttachmentStore::collect_unused_files`] deletes.
-pub const UNUSED_FILES_PER_PASS: i64 = 500;
-
-/// What a pass of the unused-file collection deleted.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UnusedFiles {
-    pub files: usize,
-    /// Blobs (file and thumbnail hashes) no file refers to any more: delete their bytes.
-    pub orphaned_blobs: Vec<String>,
 }
 
 /// The per-member change feed.
