@@ -73,20 +73,26 @@ fn leaders_among(departments: &[DepartmentId], leads: &[i64]) -> Vec<DepartmentI
 async fn direct_leader(state: &AppState, body: &WecomBody) -> Result<Option<Option<MemberId>>, WecomError> {
     let Some(Value::Array(list)) = body.0.get("direct_leader") else { return Ok(None) };
     let Some(Value::String(leader)) = list.first() else { return Ok(Some(None)) };
-    let leader = leader.clone();
-    let found = state.db(move |store| store.member_id_by_userid(&leader)).await?;
-    Ok(Some(Some(found.ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, "direct_leader: no such userid"))?)))
+    let leader = member_by_userid(state, leader)
+        .await
+        .map_err(|_| WecomError::new(errcode::USER_NOT_FOUND, format!("direct_leader: no such userid: {leader}")))?;
+    Ok(Some(Some(leader)))
+}
+
+/// The member with `userid`, or WeCom's "not found".
+async fn member_by_userid(state: &AppState, userid: &str) -> Result<MemberId, WecomError> {
+    let wanted = userid.to_owned();
+    state
+        .db(move |store| store.member_id_by_userid(&wanted))
+        .await?
+        .ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, format!("userid not found: {userid}")))
 }
 
 /// The member named by `userid` in the body, or WeCom's "missing" or "not found".
 async fn named_member(state: &AppState, body: &WecomBody) -> Result<(String, MemberId), WecomError> {
     let userid = body.text("userid").map(|u| u.trim().to_owned()).filter(|u| !u.is_empty());
     let userid = userid.ok_or_else(|| WecomError::new(errcode::MISSING_USERID, "userid missing"))?;
-    let wanted = userid.clone();
-    let id = state
-        .db(move |store| store.member_id_by_userid(&wanted))
-        .await?
-        .ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, format!("userid not found: {userid}")))?;
+    let id = member_by_userid(state, &userid).await?;
     Ok((userid, id))
 }
 
@@ -228,11 +234,7 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
 }
 
 async fn delete_one(state: &AppState, app: &CallingApp, userid: String) -> Result<(), WecomError> {
-    let wanted = userid.clone();
-    let member = state
-        .db(move |store| store.member_id_by_userid(&wanted))
-        .await?
-        .ok_or_else(|| WecomError::new(errcode::USER_NOT_FOUND, format!("userid not found: {userid}")))?;
+    let member = member_by_userid(state, &userid).await?;
     let agent_id = app.0.agent_id;
     let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
     let now = state.clock.now();

@@ -62,6 +62,9 @@ pub mod errcode {
     pub const DEPARTMENT_NOT_FOUND: i64 = 60003;
     pub const USER_NOT_FOUND: i64 = 60111;
     pub const INVALID_DEPARTMENT_ID: i64 = 60123;
+    /// Approvals (OA): a wrong parameter, and an app without the approvals scope.
+    pub const OA_PARAMETER_ERROR: i64 = 301025;
+    pub const OA_NO_PERMISSION: i64 = 301055;
 }
 
 /// A business error, answered as HTTP 200 like WeCom does.

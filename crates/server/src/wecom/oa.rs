@@ -4,7 +4,7 @@
 //! needs the approvals scope; refusals use WeCom's OA codes.
 
 use super::body::WecomBody;
-use super::{CallingApp, WecomError, ok};
+use super::{CallingApp, WecomError, errcode, ok};
 use crate::AppState;
 use crate::error::ApiError;
 use axum::Json;
@@ -12,13 +12,9 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
 use serde_json::{Value, json};
-use weft_protocol::approval::{Control, ControlKind, DatePrecision, Template};
+use weft_protocol::approval::{ContactTarget, Control, ControlKind, DatePrecision, Template};
 use weft_protocol::integration::IntegrationScope;
 use weft_protocol::{ErrorCode, TemplateId};
-
-/// WeCom's OA "parameter error" and "no permission".
-pub const PARAMETER_ERROR: i64 = 301025;
-pub const NO_PERMISSION: i64 = 301055;
 
 const APPROVALS: [IntegrationScope; 1] = [IntegrationScope::Approvals];
 
@@ -39,7 +35,7 @@ fn date_type(precision: DatePrecision) -> &'static str {
 }
 
 /// One control: WeCom's `property` (name, id, title, placeholder, required) and `config`.
-pub fn control(control: &Control) -> Value {
+fn control(control: &Control) -> Value {
     let (name, config) = match &control.kind {
         ControlKind::Text => ("Text", json!({})),
         ControlKind::Textarea => ("Textarea", json!({})),
@@ -57,8 +53,8 @@ pub fn control(control: &Control) -> Value {
         }
         ControlKind::Contact { target, multi } => {
             let mode = match target {
-                weft_protocol::approval::ContactTarget::Members => "user",
-                weft_protocol::approval::ContactTarget::Departments => "department",
+                ContactTarget::Members => "user",
+                ContactTarget::Departments => "department",
             };
             ("Contact", json!({ "contact": { "type": if *multi { "multi" } else { "single" }, "mode": mode } }))
         }
@@ -81,7 +77,7 @@ pub fn control(control: &Control) -> Value {
 }
 
 /// A template as `gettemplatedetail` answers it.
-pub fn template_detail_body(template: &Template) -> Value {
+fn template_detail_body(template: &Template) -> Value {
     json!({
         "template_names": texts(&template.spec.name),
         "template_content": { "controls": template.spec.controls.iter().map(control).collect::<Vec<_>>() },
@@ -96,15 +92,15 @@ async fn template_detail(
     body: WecomBody,
 ) -> Result<Json<Value>, WecomError> {
     app.require(&APPROVALS)
-        .map_err(|_| WecomError::new(NO_PERMISSION, "no permission: the app lacks the approvals scope"))?;
+        .map_err(|_| WecomError::new(errcode::OA_NO_PERMISSION, "no permission: the app lacks the approvals scope"))?;
     let id = body.text("template_id").unwrap_or_default();
     let id: TemplateId = id
         .trim()
         .parse()
-        .map_err(|_| WecomError::new(PARAMETER_ERROR, format!("template_id: not a template id: {id}")))?;
+        .map_err(|_| WecomError::new(errcode::OA_PARAMETER_ERROR, format!("template_id: not a template id: {id}")))?;
     let template = state.db(move |store| store.template(id)).await.map_err(|err: ApiError| {
         if err.code == ErrorCode::NotFound {
-            WecomError::new(PARAMETER_ERROR, "template_id: no such template")
+            WecomError::new(errcode::OA_PARAMETER_ERROR, "template_id: no such template")
         } else {
             err.into()
         }
