@@ -50,7 +50,7 @@ pub fn keep(conversation: ConversationId, kind: DeterrentKind, detail: &str, see
     });
 }
 
-/// The kept reports, oldest first (for tests and the sender).
+/// The kept reports, oldest first.
 pub fn unsent() -> Vec<Unsent> {
     UNSENT.with(|unsent| unsent.borrow().clone())
 }

@@ -67,7 +67,7 @@ pub(super) async fn check_page(
 }
 
 async fn count(state: &AppState, file: &StoredAttachment) -> Result<u32, ApiError> {
-    let bytes = read(state, file.sha256.clone()).await?;
+    let bytes = super::attachments::read_blob(state, file.sha256.clone()).await?;
     tokio::task::spawn_blocking(move || pdf_pages::page_count(bytes)).await?.map_err(page_error)
 }
 
@@ -93,14 +93,6 @@ pub(super) async fn marked_page(bytes: Vec<u8>, page: u32, mark: u32) -> Result<
     .map_err(page_error)?;
     tracing::debug!(page, millis = started.elapsed().as_millis() as u64, "drew a PDF page");
     Ok(png)
-}
-
-pub(super) async fn read(state: &AppState, sha256: String) -> Result<Vec<u8>, ApiError> {
-    let blobs = state.blobs.clone();
-    tokio::task::spawn_blocking(move || blobs.get(&sha256)).await?.map_err(|err| {
-        tracing::error!(error = %err, "reading a stored file failed");
-        ApiError::internal()
-    })
 }
 
 fn page_error(err: PdfPageError) -> ApiError {

@@ -198,6 +198,15 @@ async fn signed_url(
     }))
 }
 
+/// A stored file's bytes, read on the blocking pool.
+pub(super) async fn read_blob(state: &AppState, sha256: String) -> Result<Vec<u8>, ApiError> {
+    let blobs = state.blobs.clone();
+    tokio::task::spawn_blocking(move || blobs.get(&sha256)).await?.map_err(|err| {
+        tracing::error!(error = %err, "reading a stored file failed");
+        ApiError::internal()
+    })
+}
+
 fn link_refused() -> ApiError {
     ApiError::new(
         StatusCode::FORBIDDEN,
@@ -236,7 +245,7 @@ async fn download(
         (FileVariant::Thumbnail, Some(thumbnail)) => (thumbnail.sha256.clone(), thumbnail.content_type.clone()),
         (FileVariant::Thumbnail, None) => return Err(ApiError::not_found("thumbnail")),
     };
-    let bytes = attachment_pages::read(&state, sha256).await?;
+    let bytes = read_blob(&state, sha256).await?;
     let (bytes, content_type) = match (page, mark) {
         (Some(page), Some(mark)) => (attachment_pages::marked_page(bytes, page, mark).await?, "image/png".to_owned()),
         // A page is only ever signed with the viewer's mark.

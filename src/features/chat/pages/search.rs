@@ -141,13 +141,13 @@ pub fn SearchPage() -> impl IntoView {
                             let message = hit.message.clone();
                             let text = move || confidential.with(|c| shown_text(&message, c, i18n.lang.get()));
                             view! {
-                        <li>
-                            <a class="search-hit" href=format!("/c/{}", hit.message.conversation_id)>
-                                <span class="search-hit__title">{hit.title.clone()}</span>
-                                <span class="hint">{format!("{} · {}", hit.message.sender_name, clock_time(hit.message.sent_at))}</span>
-                                <bdi class="search-hit__text">{text}</bdi>
-                            </a>
-                        </li>
+                                <li>
+                                    <a class="search-hit" href=format!("/c/{}", hit.message.conversation_id)>
+                                        <span class="search-hit__title">{hit.title.clone()}</span>
+                                        <span class="hint">{format!("{} · {}", hit.message.sender_name, clock_time(hit.message.sent_at))}</span>
+                                        <bdi class="search-hit__text">{text}</bdi>
+                                    </a>
+                                </li>
                             }
                         }
                     </For>
