@@ -83,5 +83,15 @@ test("a confidential chat's PDF opens page by page in the viewer, under the wate
   await lisi.page.keyboard.press("Escape");
   await dialog.waitFor({ state: "detached" });
   assert.equal(await lisi.page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "Open PDF: report.pdf");
+
+  // With the network cut the viewer opens and says it needs the connection; nothing of the PDF
+  // was kept to show instead.
+  await lisi.context.setOffline(true);
+  await opener.click();
+  await dialog.getByText("This needs a connection to the server.").waitFor();
+  assert.equal(await dialog.locator("img.file-viewer__picture").count(), 0);
+  await lisi.page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "detached" });
+  await lisi.context.setOffline(false);
   await lisi.context.close();
 });
