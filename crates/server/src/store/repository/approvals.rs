@@ -12,7 +12,7 @@ use super::{SqlStore, uuid_at};
 use crate::domain::Actor;
 use crate::domain::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
 use crate::domain::approvals::workflow::{self, ApproverChange, Transition};
-use crate::store::sql::{Connection, OptionalExtension, params};
+use crate::store::sql::{Connection, Later, OptionalExtension, params};
 use crate::store::{ApprovalFilter, ApprovalOutcome, ApprovalStore, StoreError, StoreResult};
 use uuid::Uuid;
 use weft_protocol::approval::{
@@ -105,8 +105,16 @@ fn status_at(row: &crate::store::sql::Row<'_>, index: usize) -> crate::store::sq
 
 /// The member as the domain sees them acting (an unknown member acts with no role).
 pub(super) fn actor(conn: &Connection, member: MemberId) -> StoreResult<Actor> {
-    let role: Option<String> =
-        conn.query_row("SELECT role FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0)).optional()?;
+    actor_from(member, actor_later(conn, member)?)
+}
+
+/// [`actor`], asked now (`Connection::query_later`) and read with [`actor_from`].
+pub(super) fn actor_later(conn: &Connection, member: MemberId) -> StoreResult<Later<'_>> {
+    Ok(conn.query_later("SELECT role FROM members WHERE id = ?1", [member.to_string()])?)
+}
+
+pub(super) fn actor_from(member: MemberId, role: Later<'_>) -> StoreResult<Actor> {
+    let role: Option<String> = role.row(|row| row.get(0)).optional()?;
     Ok(Actor::new(member, if role.as_deref() == Some("admin") { Role::Admin } else { Role::Member }))
 }
 

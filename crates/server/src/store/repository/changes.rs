@@ -12,7 +12,7 @@
 use super::conversations::summaries;
 use super::directory::{DirectoryView, Facts};
 use super::{SqlStore, message_by_seq, seq_at, to_sql_seq};
-use crate::store::sql::{Connection, params};
+use crate::store::sql::{Connection, Later, OptionalExtension, params};
 use crate::store::{ChangeFeed, StoreError, StoreResult};
 use serde::{Deserialize, Serialize};
 use weft_protocol::sync::{Change, ChangeEnvelope, PullResponse};
@@ -68,20 +68,41 @@ pub(super) fn record(
     change: &StoredChange,
     now: Millis,
 ) -> StoreResult<u64> {
+    position_from(record_later(conn, conversation, target, change, now)?)
+}
+
+/// [`record`], sent with the next statement that waits (`Connection::query_later`); its
+/// position is read with [`position_from`].
+pub(super) fn record_later<'c>(
+    conn: &'c Connection,
+    conversation: ConversationId,
+    target: Option<MemberId>,
+    change: &StoredChange,
+    now: Millis,
+) -> StoreResult<Later<'c>> {
     let payload = serde_json::to_string(change).map_err(|err| super::corrupt(&err.to_string()))?;
-    let position: i64 = conn.query_row(
+    Ok(conn.query_later(
         "INSERT INTO changes (conversation_id, target_member_id, kind, payload, created_at) \
          VALUES (?1, ?2, 'v1', ?3, ?4) RETURNING position",
         params![conversation.to_string(), target.map(|t| t.to_string()), payload, now],
-        |row| row.get(0),
-    )?;
-    Ok(u64::try_from(position).unwrap_or(0))
+    )?)
+}
+
+/// A feed position read from a one-column answer (`RETURNING position`, `MAX(position)`; 0 for
+/// none).
+pub(super) fn position_from(found: Later<'_>) -> StoreResult<u64> {
+    let position: Option<i64> = found.row(|row| row.get(0)).optional()?.flatten();
+    Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
 }
 
 /// The feed's newest position (0 when empty).
 pub(super) fn head(conn: &Connection) -> StoreResult<u64> {
-    let position: Option<i64> = conn.query_row("SELECT MAX(position) FROM changes", (), |row| row.get(0))?;
-    Ok(position.map_or(0, |p| u64::try_from(p).unwrap_or(0)))
+    position_from(head_later(conn)?)
+}
+
+/// [`head`], asked now and read with [`position_from`].
+pub(super) fn head_later(conn: &Connection) -> StoreResult<Later<'_>> {
+    Ok(conn.query_later("SELECT MAX(position) FROM changes", ())?)
 }
 
 /// Appends a directory change inside the caller's transaction: for everyone (`target: None`) or

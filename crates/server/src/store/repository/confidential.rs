@@ -9,7 +9,7 @@ use super::conversations::{facts, participant_ids};
 use super::{SqlStore, corrupt, message_by_seq, seq_at, to_sql_seq, uuid_at};
 use crate::domain::conversations::confidential::{self as rules, SettingChange};
 use crate::domain::conversations::rules::{Mentions, require_participant, send};
-use crate::store::sql::{Connection, OptionalExtension, Row, params};
+use crate::store::sql::{Connection, Later, OptionalExtension, Row, params};
 use crate::store::{ConfidentialStore, DeterrentOutcome, Expired, Recipients, StoreError, StoreResult};
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
@@ -55,18 +55,28 @@ pub(super) fn confidentiality_at(
 pub(super) fn confidentiality(conn: &Connection, conversation: ConversationId) -> StoreResult<Option<Confidentiality>> {
     let offline_copy = policy(conn)?.offline_copy;
     let found = conn
-        .query_row(
-            "SELECT confidential_since, confidential_by_policy, message_lifetime FROM conversations WHERE id = ?1",
-            [conversation.to_string()],
-            |row| confidentiality_at(row, 0, offline_copy),
-        )
+        .query_row(CONFIDENTIALITY, [conversation.to_string()], |row| confidentiality_at(row, 0, offline_copy))
         .optional()?;
     Ok(found.flatten())
 }
 
+const CONFIDENTIALITY: &str =
+    "SELECT confidential_since, confidential_by_policy, message_lifetime FROM conversations WHERE id = ?1";
+
 /// The lifetime of a conversation's messages, if it has one.
 pub(super) fn lifetime(conn: &Connection, conversation: ConversationId) -> StoreResult<Option<MessageLifetime>> {
-    Ok(confidentiality(conn, conversation)?.and_then(|on| on.lifetime))
+    lifetime_from(lifetime_later(conn, conversation)?)
+}
+
+/// [`lifetime`], asked now (`Connection::query_later`) and read with [`lifetime_from`].
+pub(super) fn lifetime_later(conn: &Connection, conversation: ConversationId) -> StoreResult<Later<'_>> {
+    Ok(conn.query_later(CONFIDENTIALITY, [conversation.to_string()])?)
+}
+
+pub(super) fn lifetime_from(found: Later<'_>) -> StoreResult<Option<MessageLifetime>> {
+    // Whether an offline copy is allowed does not bear on the lifetime.
+    let found = found.row(|row| confidentiality_at(row, 0, false)).optional()?;
+    Ok(found.flatten().and_then(|on| on.lifetime))
 }
 
 fn save_setting(conn: &Connection, conversation: ConversationId, state: Option<Confidentiality>) -> StoreResult<()> {

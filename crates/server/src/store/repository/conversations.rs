@@ -8,7 +8,7 @@ use super::changes::{StoredChange, record};
 use super::directory::{DirectoryView, Facts};
 use super::{SqlStore, message_by_seq, seq_at, unique_violation, uuid_at};
 use crate::domain::conversations::rules::{self, Candidate, ConversationFacts};
-use crate::store::sql::{Connection, OptionalExtension, params};
+use crate::store::sql::{Connection, Later, OptionalExtension, params};
 use crate::store::{ConversationStore, Limits, Recipients, StoreError, StoreResult};
 use std::str::FromStr;
 use uuid::Uuid;
@@ -105,10 +105,11 @@ pub(super) fn summaries(
     Ok(list)
 }
 
+const PARTICIPANT_IDS: &str =
+    "SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id";
+
 pub(super) fn participant_ids(conn: &Connection, conversation: ConversationId) -> StoreResult<Vec<MemberId>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT member_id FROM participants WHERE conversation_id = ?1 ORDER BY joined_at, member_id",
-    )?;
+    let mut stmt = conn.prepare_cached(PARTICIPANT_IDS)?;
     let rows = stmt.query_map([conversation.to_string()], |row| Ok(MemberId(uuid_at(row, 0)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -139,17 +140,35 @@ fn kind_from(text: &str) -> ConversationKind {
 /// The conversation as the rules see it: kind, owner and participants (longest-standing first);
 /// `NotFound` when it does not exist.
 pub(super) fn facts(conn: &Connection, conversation: ConversationId) -> StoreResult<ConversationFacts> {
-    let found: Option<(String, String)> = conn
-        .query_row("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()], |row| {
-            Ok((row.get(0)?, row.get(1)?))
-        })
-        .optional()?;
-    let (kind, owner) = found.ok_or(ConversationRefusal::NotFound)?;
-    Ok(ConversationFacts {
-        kind: kind_from(&kind),
-        owner: MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))?,
-        participants: participant_ids(conn, conversation)?,
+    facts_later(conn, conversation)?.read()
+}
+
+/// [`facts`], asked now and read later, so that other questions travel with it
+/// (`Connection::query_later`).
+pub(super) struct FactsLater<'c> {
+    conversation: Later<'c>,
+    participants: Later<'c>,
+}
+
+pub(super) fn facts_later(conn: &Connection, conversation: ConversationId) -> StoreResult<FactsLater<'_>> {
+    Ok(FactsLater {
+        conversation: conn
+            .query_later("SELECT kind, owner_id FROM conversations WHERE id = ?1", [conversation.to_string()])?,
+        participants: conn.query_later(PARTICIPANT_IDS, [conversation.to_string()])?,
     })
+}
+
+impl FactsLater<'_> {
+    pub(super) fn read(self) -> StoreResult<ConversationFacts> {
+        let found: Option<(String, String)> = self.conversation.row(|row| Ok((row.get(0)?, row.get(1)?))).optional()?;
+        let participants = self.participants.rows(|row| Ok(MemberId(uuid_at(row, 0)?)))?;
+        let (kind, owner) = found.ok_or(ConversationRefusal::NotFound)?;
+        Ok(ConversationFacts {
+            kind: kind_from(&kind),
+            owner: MemberId::from_str(&owner).map_err(|err| super::corrupt(&err.to_string()))?,
+            participants,
+        })
+    }
 }
 
 /// The members as `actor` may bring them into a conversation: active and visible to them.

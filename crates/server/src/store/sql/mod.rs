@@ -8,6 +8,8 @@
 //! is written in the common dialect of both (`?N` placeholders become `$N` for PostgreSQL;
 //! `ON CONFLICT … DO NOTHING` instead of `INSERT OR IGNORE`; `CASE` instead of two-argument `MAX`).
 
+#[cfg(test)]
+mod pipeline_tests;
 mod postgres;
 mod sqlite;
 
@@ -368,6 +370,26 @@ impl Connection {
         self.run_execute(sql, params.into_values())
     }
 
+    /// Runs a write whose count of changed rows is not needed. On PostgreSQL it is queued and
+    /// sent with the next statement that waits for an answer (whose caller then gets this
+    /// write's error, if any); SQLite runs it at once.
+    pub fn execute_later(&self, sql: &str, params: impl Params) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(conn) => sqlite::execute(conn, sql, &params.into_values()).map(drop),
+            Backend::Postgres(conn) => conn.execute_later(sql, params.into_values()),
+        }
+    }
+
+    /// Starts a query whose rows are read later with [`Later::row`] or [`Later::rows`]. On
+    /// PostgreSQL, queries started one after another travel together: one round trip for all.
+    pub fn query_later(&self, sql: &str, params: impl Params) -> Result<Later<'_>> {
+        let state = match &self.backend {
+            Backend::Sqlite(conn) => LaterRows::Ready(sqlite::query(conn, sql, &params.into_values())),
+            Backend::Postgres(conn) => LaterRows::Queued(conn.query_later(sql, params.into_values())?),
+        };
+        Ok(Later { conn: self, state })
+    }
+
     /// Runs several statements without parameters (schema, transaction control).
     pub fn execute_batch(&self, sql: &str) -> Result<()> {
         match &self.backend {
@@ -403,8 +425,63 @@ impl Connection {
 
     /// Begins a transaction through a shared reference (the caller holds the connection's lock).
     pub fn unchecked_transaction(&self) -> Result<Transaction<'_>> {
-        self.execute_batch("BEGIN")?;
+        match &self.backend {
+            Backend::Sqlite(conn) => conn.execute_batch("BEGIN")?,
+            // Sent with the transaction's first statement.
+            Backend::Postgres(conn) => {
+                conn.forget_answers();
+                conn.batch_later("BEGIN");
+            }
+        }
         Ok(Transaction { conn: self, finished: false })
+    }
+
+    /// Ends the transaction with `COMMIT` or `ROLLBACK`.
+    fn finish(&self, how: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(conn) => Ok(conn.execute_batch(how)?),
+            Backend::Postgres(conn) => {
+                if how == "ROLLBACK" {
+                    // Statements not yet sent need not be.
+                    conn.forget_pipeline();
+                }
+                // After a commit, queries sent with it can still be read.
+                conn.batch(how)
+            }
+        }
+    }
+}
+
+enum LaterRows {
+    Ready(Result<Rows>),
+    Queued(u64),
+}
+
+/// The rows of a query started with [`Connection::query_later`].
+pub struct Later<'c> {
+    conn: &'c Connection,
+    state: LaterRows,
+}
+
+impl Later<'_> {
+    fn into_rows(self) -> Result<Rows> {
+        match (self.state, &self.conn.backend) {
+            (LaterRows::Ready(rows), _) => rows,
+            (LaterRows::Queued(slot), Backend::Postgres(conn)) => conn.rows(slot),
+            (LaterRows::Queued(_), Backend::Sqlite(_)) => Err(Error::Schema("SQLite queues no queries".into())),
+        }
+    }
+
+    /// The first row, mapped; [`Error::NoRows`] when there is none.
+    pub fn row<T>(self, map: impl FnOnce(&Row<'_>) -> Result<T>) -> Result<T> {
+        let rows = self.into_rows()?;
+        let first = rows.iter().next().ok_or(Error::NoRows)?;
+        map(&first)
+    }
+
+    /// Every row, mapped.
+    pub fn rows<T>(self, mut map: impl FnMut(&Row<'_>) -> Result<T>) -> Result<Vec<T>> {
+        self.into_rows()?.iter().map(|row| map(&row)).collect()
     }
 }
 
@@ -446,12 +523,12 @@ pub struct Transaction<'c> {
 impl Transaction<'_> {
     pub fn commit(mut self) -> Result<()> {
         self.finished = true;
-        self.conn.execute_batch("COMMIT")
+        self.conn.finish("COMMIT")
     }
 
     pub fn rollback(mut self) -> Result<()> {
         self.finished = true;
-        self.conn.execute_batch("ROLLBACK")
+        self.conn.finish("ROLLBACK")
     }
 }
 
@@ -468,7 +545,7 @@ impl Drop for Transaction<'_> {
         if !self.finished {
             // Nothing more can be done about a failed rollback: the connection reports the
             // transaction's state to its next statement.
-            let _ = self.conn.execute_batch("ROLLBACK");
+            let _ = self.conn.finish("ROLLBACK");
         }
     }
 }

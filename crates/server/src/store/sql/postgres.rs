@@ -4,17 +4,24 @@
 //! that connection task over channels). That works from any thread, also from inside another
 //! runtime's task (a test), where blocking on a runtime would panic.
 //!
+//! Statements travel in a pipeline: a statement whose answer is not needed yet (a transaction's
+//! `BEGIN`, a write queued with `execute_later`, a read started with `query_later`) is only
+//! queued, and the next call that must wait sends every queued statement together with its own,
+//! so they cost one round trip instead of one each. PostgreSQL runs them in order, as if sent one
+//! by one; the first failure among the queued writes is the error of the call that waited.
+//!
 //! Statements are prepared once per connection (keyed by their SQL) and reused. Placeholders are
 //! written `?N` in the shared SQL and become `$N` here. Values are encoded by the type PostgreSQL
 //! inferred for each placeholder and decoded by each column's type, so an integer bound where
 //! PostgreSQL expects text (or the reverse) converts instead of failing.
 
-use super::{Result, Rows, Value};
+use super::{Error, Result, Rows, Value};
 use bytes::BytesMut;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::OnceLock;
+use std::pin::Pin;
+use std::sync::{Arc, OnceLock};
 use tokio_postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use tokio_postgres::{Client, NoTls, Statement};
 
@@ -75,10 +82,44 @@ fn wait_for<T>(call: impl Future<Output = T>) -> T {
     futures_executor::block_on(call)
 }
 
+/// What PostgreSQL answered to one statement.
+enum Answer {
+    Rows(Rows),
+    Changed(u64),
+    Done,
+}
+
+/// A statement's answer, still to come.
+type Reply = Pin<Box<dyn Future<Output = Result<Answer>> + Send>>;
+
+/// A queued statement, numbered; `awaited` when a caller will ask for its answer (otherwise
+/// only its failure matters).
+struct Queued {
+    slot: u64,
+    awaited: bool,
+    reply: Reply,
+}
+
+/// Statements queued but not yet sent, and answers received but not yet asked for.
+#[derive(Default)]
+struct Pipeline {
+    next_slot: u64,
+    queued: Vec<Queued>,
+    answered: HashMap<u64, Result<Answer>>,
+}
+
+/// A statement to queue.
+enum Request {
+    Query(Statement, Vec<Value>),
+    Execute(Statement, Vec<Value>),
+    Batch(String),
+}
+
 /// One PostgreSQL session with its prepared statements.
 pub(crate) struct PgConnection {
-    client: Client,
+    client: Arc<Client>,
     statements: RefCell<HashMap<String, Statement>>,
+    pipeline: RefCell<Pipeline>,
 }
 
 impl PgConnection {
@@ -94,7 +135,8 @@ impl PgConnection {
             });
             Ok::<_, tokio_postgres::Error>(client)
         })?;
-        let conn = Self { client, statements: RefCell::new(HashMap::new()) };
+        let conn =
+            Self { client: Arc::new(client), statements: RefCell::new(HashMap::new()), pipeline: RefCell::default() };
         if !target.synchronous_commit {
             conn.batch("SET synchronous_commit = off")?;
         }
@@ -115,29 +157,128 @@ impl PgConnection {
     }
 
     pub(crate) fn query(&self, sql: &str, values: Vec<Value>) -> Result<Rows> {
-        let statement = self.statement(sql)?;
-        let columns = statement.columns().len();
-        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
-        let rows = wait_for(self.client.query(&statement, &params))?;
-        let mut out = Vec::with_capacity(rows.len() * columns);
-        for row in &rows {
-            for index in 0..columns {
-                out.push(row.try_get::<_, Cell>(index)?.0);
-            }
-        }
-        Ok(Rows { columns, values: out })
+        let slot = self.query_later(sql, values)?;
+        self.rows(slot)
     }
 
     pub(crate) fn execute(&self, sql: &str, values: Vec<Value>) -> Result<usize> {
-        let statement = self.statement(sql)?;
-        let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|value| value as &(dyn ToSql + Sync)).collect();
-        let changed = wait_for(self.client.execute(&statement, &params))?;
-        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+        let slot = self.enqueue(Request::Execute(self.statement(sql)?, values), true);
+        match self.answer(slot)? {
+            Answer::Changed(count) => Ok(usize::try_from(count).unwrap_or(usize::MAX)),
+            _ => Err(Error::Schema("an execute answered with rows".into())),
+        }
     }
 
     /// Runs statements without parameters (the simple query protocol: several at once).
     pub(crate) fn batch(&self, sql: &str) -> Result<()> {
-        Ok(wait_for(self.client.batch_execute(sql))?)
+        let slot = self.enqueue(Request::Batch(sql.to_owned()), true);
+        self.answer(slot).map(drop)
+    }
+
+    /// Queues statements without parameters; they go with the next statement that waits.
+    pub(crate) fn batch_later(&self, sql: &str) {
+        self.enqueue(Request::Batch(sql.to_owned()), false);
+    }
+
+    /// Queues a write whose count of changed rows nobody needs; it goes with the next statement
+    /// that waits, whose caller gets its error if it fails.
+    pub(crate) fn execute_later(&self, sql: &str, values: Vec<Value>) -> Result<()> {
+        self.enqueue(Request::Execute(self.statement(sql)?, values), false);
+        Ok(())
+    }
+
+    /// Queues a query; its rows are read with [`Self::rows`] (which sends it if still queued).
+    pub(crate) fn query_later(&self, sql: &str, values: Vec<Value>) -> Result<u64> {
+        Ok(self.enqueue(Request::Query(self.statement(sql)?, values), true))
+    }
+
+    /// The rows of a query queued with [`Self::query_later`].
+    pub(crate) fn rows(&self, slot: u64) -> Result<Rows> {
+        match self.answer(slot)? {
+            Answer::Rows(rows) => Ok(rows),
+            _ => Err(Error::Schema("a query answered without rows".into())),
+        }
+    }
+
+    /// Drops what is queued and forgets answers nobody asked for (a transaction ended).
+    pub(crate) fn forget_pipeline(&self) {
+        let mut pipeline = self.pipeline.borrow_mut();
+        pipeline.queued.clear();
+        pipeline.answered.clear();
+    }
+
+    fn enqueue(&self, request: Request, awaited: bool) -> u64 {
+        let client = Arc::clone(&self.client);
+        let reply: Reply = match request {
+            Request::Query(statement, values) => Box::pin(async move {
+                let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                let rows = client.query(&statement, &params).await?;
+                let columns = statement.columns().len();
+                let mut out = Vec::with_capacity(rows.len() * columns);
+                for row in &rows {
+                    for index in 0..columns {
+                        out.push(row.try_get::<_, Cell>(index)?.0);
+                    }
+                }
+                Ok(Answer::Rows(Rows { columns, values: out }))
+            }),
+            Request::Execute(statement, values) => Box::pin(async move {
+                let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+                Ok(Answer::Changed(client.execute(&statement, &params).await?))
+            }),
+            Request::Batch(sql) => Box::pin(async move {
+                client.batch_execute(&sql).await?;
+                Ok(Answer::Done)
+            }),
+        };
+        let mut pipeline = self.pipeline.borrow_mut();
+        let slot = pipeline.next_slot;
+        pipeline.next_slot += 1;
+        pipeline.queued.push(Queued { slot, awaited, reply });
+        slot
+    }
+
+    /// The answer to `slot`, sending everything queued (in order, together) if it is still
+    /// queued. When a statement sent together with it failed, the first such failure is this
+    /// call's error (PostgreSQL then refuses the rest of the transaction anyway), and a caller
+    /// who later asks for that statement's own answer gets its message.
+    fn answer(&self, slot: u64) -> Result<Answer> {
+        if let Some(answer) = self.pipeline.borrow_mut().answered.remove(&slot) {
+            return answer;
+        }
+        let queued = std::mem::take(&mut self.pipeline.borrow_mut().queued);
+        let (slots, replies): (Vec<_>, Vec<_>) =
+            queued.into_iter().map(|queued| ((queued.slot, queued.awaited), queued.reply)).unzip();
+        // `join_all` polls each reply in order before waiting, so every request is written to
+        // the connection before the first answer is awaited.
+        let answers = wait_for(futures_util::future::join_all(replies));
+        let mut first_failure = None;
+        let mut own = None;
+        let mut pipeline = self.pipeline.borrow_mut();
+        for ((queued_slot, awaited), answer) in slots.into_iter().zip(answers) {
+            let answer = match answer {
+                Err(err) if first_failure.is_none() => {
+                    let message = Err(Error::Schema(err.to_string()));
+                    first_failure = Some(err);
+                    message
+                }
+                answer => answer,
+            };
+            if queued_slot == slot {
+                own = Some(answer);
+            } else if awaited {
+                pipeline.answered.insert(queued_slot, answer);
+            }
+        }
+        if let Some(err) = first_failure {
+            return Err(err);
+        }
+        own.unwrap_or_else(|| Err(Error::Schema("an answer was asked for twice".into())))
+    }
+
+    /// Before a transaction: answers from an earlier one that nobody read are dropped.
+    pub(crate) fn forget_answers(&self) {
+        self.pipeline.borrow_mut().answered.clear();
     }
 
     /// Forgets prepared statements (after the schema changed under them).
