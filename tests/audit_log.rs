@@ -60,6 +60,7 @@ fn ordinal(action: AuditAction) -> usize {
         IntegrationSecretRotated => 38,
         IntegrationTokenIssued => 39,
         IntegrationTokenRefused => 40,
+        IntegrationApprovalSubmitted => 41,
     }
 }
 

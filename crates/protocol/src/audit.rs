@@ -59,6 +59,61 @@ pub enum AuditAction {
     /// An integration app signed in with its secret (`gettoken`), or was refused.
     IntegrationTokenIssued,
     IntegrationTokenRefused,
+    /// An integration app submitted an approval request in a member's name (`oa/applyevent`;
+    /// target: the request).
+    IntegrationApprovalSubmitted,
+}
+
+impl AuditAction {
+    /// Every action, in the order the console's filter lists them (sign-ins, sessions,
+    /// administrators' writes, confidential chats, integration apps).
+    pub const ALL: [Self; 42] = {
+        use AuditAction::*;
+        [
+            SignedIn,
+            SignInFailed,
+            SignInDelayed,
+            SignedOut,
+            SessionsSignedOutByMember,
+            PasswordChanged,
+            SessionsSignedOutByAdmin,
+            WipeRequested,
+            WipeReported,
+            MemberCreated,
+            MemberUpdated,
+            RoleChanged,
+            MemberDisabled,
+            MemberEnabled,
+            MemberDeleted,
+            PasswordSetByAdmin,
+            MembersImported,
+            MembersExported,
+            DepartmentCreated,
+            DepartmentUpdated,
+            DepartmentDeleted,
+            VisibilityChanged,
+            SessionPolicyChanged,
+            KioskCodeCreated,
+            KioskCodeRevoked,
+            AuditExported,
+            ConfidentialTurnedOn,
+            ConfidentialTurnedOff,
+            ConfidentialPolicyChanged,
+            ScreenshotSuspected,
+            PrintAttempted,
+            WatermarkTampered,
+            CopyAttempted,
+            ViewHidden,
+            ForwardRefused,
+            WatermarkDecoded,
+            IntegrationAppCreated,
+            IntegrationAppChanged,
+            IntegrationSecretRotated,
+            IntegrationTokenIssued,
+            IntegrationTokenRefused,
+            IntegrationApprovalSubmitted,
+        ]
+    };
 }
 
 /// One entry of `GET /api/v1/admin/audit`.

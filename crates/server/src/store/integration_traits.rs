@@ -1,9 +1,10 @@
 //! The store's trait for integration apps and the WeCom-compatible API's view of the directory
-//! (integer department ids, members flat as that API shows them).
+//! (integer department ids, members flat as that API shows them, approvals without a viewer).
 
 use super::StoreResult;
+use weft_protocol::approval::{ApprovalDetail, RequestStatus};
 use weft_protocol::integration::{IntegrationApp, IntegrationAppSettings};
-use weft_protocol::{DepartmentId, MemberId, Millis};
+use weft_protocol::{ApprovalId, DepartmentId, MemberId, Millis, TemplateId};
 
 /// What a presented access token is worth.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +24,8 @@ pub struct WecomDepartment {
     pub order: i64,
     /// Userids of its leaders.
     pub leaders: Vec<String>,
+    /// Weft's own id for it.
+    pub department_id: DepartmentId,
 }
 
 /// A member as the WeCom-compatible API shows them.
@@ -92,4 +95,26 @@ pub trait IntegrationStore {
     fn member_id_by_userid(&self, userid: &str) -> StoreResult<Option<MemberId>>;
     /// Members not deleted, or only the one with this userid.
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>>;
+    /// Userids and names of these members (deleted ones too: a request keeps its history).
+    fn wecom_names(&self, members: &[MemberId]) -> StoreResult<Vec<(MemberId, String, String)>>;
+    /// Requests for `oa/getapprovalinfo`, oldest first.
+    fn approval_numbers(&self, query: &ApprovalNumberQuery) -> StoreResult<Vec<ApprovalId>>;
+    /// A request as an integration app reads it: with no viewer, the app's approvals scope
+    /// being its permission.
+    fn approval_for_app(&self, id: ApprovalId) -> StoreResult<ApprovalDetail>;
+}
+
+/// Which requests `oa/getapprovalinfo` lists: submitted in `[from, until)`, with optional
+/// filters, `offset` rows in, at most `limit`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalNumberQuery {
+    pub from: Millis,
+    pub until: Millis,
+    pub template: Option<TemplateId>,
+    pub applicant: Option<MemberId>,
+    /// Requests by members of this department (main or not).
+    pub department: Option<DepartmentId>,
+    pub status: Option<RequestStatus>,
+    pub offset: u32,
+    pub limit: u32,
 }

@@ -16,7 +16,7 @@ pub mod sql;
 
 pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
-pub use integration_traits::{IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
+pub use integration_traits::{ApprovalNumberQuery, IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
 pub use repository::SqlStore;
 pub use session_traits::{
     AuditFilter, AuditRecord, AuditStore, MAX_AUDIT_PAGE, NewSession, SessionAdmin, SessionStore, TokenStatus,

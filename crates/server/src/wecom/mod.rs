@@ -7,7 +7,8 @@
 //! - [`token`]: `gettoken` (an integration app's secret for a 7200-second access token).
 //! - [`directory`]: departments and members, read; [`directory_write`]: departments written;
 //!   [`members_write`]: members created, updated and deleted.
-//! - [`oa`]: approvals (templates described in WeCom's controls).
+//! - [`oa`]: approval templates described in WeCom's controls; [`oa_requests`]: requests
+//!   submitted, listed and shown; [`oa_values`]: form values in WeCom's shape and back.
 //! - [`body`]: JSON bodies with or without a Content-Type, numbers as strings.
 
 mod body;
@@ -15,6 +16,8 @@ mod directory;
 mod directory_write;
 mod members_write;
 mod oa;
+mod oa_requests;
+mod oa_values;
 mod token;
 
 use crate::AppState;
@@ -36,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory_write::router())
         .merge(members_write::router())
         .merge(oa::router())
+        .merge(oa_requests::router())
         .fallback(unknown)
 }
 

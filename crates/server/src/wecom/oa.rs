@@ -1,9 +1,10 @@
-//! Approvals (OA) as WeCom shows them, first part: `oa/gettemplatedetail` describes a template's
+//! Approvals (OA) as WeCom shows them, templates: `oa/gettemplatedetail` describes a template's
 //! form in WeCom's control vocabulary (Text, Textarea, Number, Money, Date, DateRange, Selector,
 //! Contact, File, Table), so an outside system can build the `apply_data` of a request. The app
 //! needs the approvals scope; refusals use WeCom's OA codes.
 
 use super::body::WecomBody;
+use super::oa_values::{control_name, date_type, texts};
 use super::{CallingApp, WecomError, errcode, ok};
 use crate::AppState;
 use crate::error::ApiError;
@@ -12,7 +13,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::routing::post;
 use serde_json::{Value, json};
-use weft_protocol::approval::{ContactTarget, Control, ControlKind, DatePrecision, Template};
+use weft_protocol::approval::{ContactTarget, Control, ControlKind, Template};
 use weft_protocol::integration::IntegrationScope;
 use weft_protocol::{ErrorCode, TemplateId};
 
@@ -22,50 +23,34 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/oa/gettemplatedetail", post(template_detail))
 }
 
-/// Texts in WeCom's shape: one entry, in Chinese (the demo data's titles carry both languages).
-fn texts(text: &str) -> Value {
-    json!([{ "text": text, "lang": "zh_CN" }])
-}
-
-fn date_type(precision: DatePrecision) -> &'static str {
-    match precision {
-        DatePrecision::Day => "day",
-        DatePrecision::Hour => "hour",
-    }
-}
-
 /// One control: WeCom's `property` (name, id, title, placeholder, required) and `config`.
 fn control(control: &Control) -> Value {
-    let (name, config) = match &control.kind {
-        ControlKind::Text => ("Text", json!({})),
-        ControlKind::Textarea => ("Textarea", json!({})),
-        ControlKind::Number { decimals, .. } => ("Number", json!({ "number": { "decimals": decimals } })),
-        ControlKind::Money { currency } => ("Money", json!({ "money": { "currency": currency } })),
-        ControlKind::Date { precision } => ("Date", json!({ "date": { "type": date_type(*precision) } })),
-        ControlKind::DateRange { precision } => {
-            ("DateRange", json!({ "date_range": { "type": date_type(*precision) } }))
-        }
+    let config = match &control.kind {
+        ControlKind::Text | ControlKind::Textarea | ControlKind::File => json!({}),
+        ControlKind::Number { decimals, .. } => json!({ "number": { "decimals": decimals } }),
+        ControlKind::Money { currency } => json!({ "money": { "currency": currency } }),
+        ControlKind::Date { precision } => json!({ "date": { "type": date_type(*precision) } }),
+        ControlKind::DateRange { precision } => json!({ "date_range": { "type": date_type(*precision) } }),
         ControlKind::Selector { multi, options } => {
             let options: Vec<Value> =
                 options.iter().map(|o| json!({ "key": o.id, "value": texts(&o.label) })).collect();
             let kind = if *multi { "multi" } else { "single" };
-            ("Selector", json!({ "selector": { "type": kind, "options": options } }))
+            json!({ "selector": { "type": kind, "options": options } })
         }
         ControlKind::Contact { target, multi } => {
             let mode = match target {
                 ContactTarget::Members => "user",
                 ContactTarget::Departments => "department",
             };
-            ("Contact", json!({ "contact": { "type": if *multi { "multi" } else { "single" }, "mode": mode } }))
+            json!({ "contact": { "type": if *multi { "multi" } else { "single" }, "mode": mode } })
         }
-        ControlKind::File => ("File", json!({})),
         ControlKind::Table { columns } => {
-            ("Table", json!({ "table": { "children": columns.iter().map(self::control).collect::<Vec<_>>() } }))
+            json!({ "table": { "children": columns.iter().map(self::control).collect::<Vec<_>>() } })
         }
     };
     json!({
         "property": {
-            "control": name,
+            "control": control_name(&control.kind),
             "id": control.id,
             "title": texts(&control.title),
             "placeholder": texts(&control.placeholder),

@@ -5,11 +5,14 @@
 
 use super::{SqlStore, corrupt};
 use crate::store::sql::{Connection, OptionalExtension, Row, params};
-use crate::store::{IntegrationStore, StoreError, StoreResult, TokenLookup, WecomDepartment, WecomMember};
+use crate::store::{
+    ApprovalNumberQuery, IntegrationStore, StoreError, StoreResult, TokenLookup, WecomDepartment, WecomMember,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
+use weft_protocol::approval::ApprovalDetail;
 use weft_protocol::integration::{IntegrationApp, IntegrationAppSettings, IntegrationScope, MAX_APP_NAME_CHARS};
-use weft_protocol::{DepartmentId, MemberId, Millis};
+use weft_protocol::{ApprovalId, DepartmentId, MemberId, Millis};
 
 const CORP_ID_KEY: &str = "corp_id";
 /// WeCom's application agent ids start here.
@@ -280,6 +283,7 @@ impl IntegrationStore for SqlStore {
                 parent_id,
                 order,
                 leaders: leaders.remove(&key).unwrap_or_default(),
+                department_id: DepartmentId(key),
             })
             .collect())
     }
@@ -330,6 +334,18 @@ impl IntegrationStore for SqlStore {
             .query_row("SELECT id FROM members WHERE userid = ?1 AND status <> 'deleted'", [userid], |row| row.get(0))
             .optional()?;
         found.map(|id| id.parse().map(MemberId).map_err(|err: uuid::Error| corrupt(&err.to_string()))).transpose()
+    }
+
+    fn wecom_names(&self, members: &[MemberId]) -> StoreResult<Vec<(MemberId, String, String)>> {
+        super::integration_approvals::wecom_names(&self.read(), members)
+    }
+
+    fn approval_numbers(&self, query: &ApprovalNumberQuery) -> StoreResult<Vec<ApprovalId>> {
+        super::integration_approvals::approval_numbers(&self.read(), query)
+    }
+
+    fn approval_for_app(&self, id: ApprovalId) -> StoreResult<ApprovalDetail> {
+        super::approvals::detail(&self.read(), id)
     }
 
     fn wecom_members(&self, userid: Option<&str>) -> StoreResult<Vec<WecomMember>> {

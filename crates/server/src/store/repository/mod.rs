@@ -14,6 +14,7 @@ mod directory;
 mod directory_admin;
 mod import;
 mod integration;
+mod integration_approvals;
 mod members;
 mod messages;
 mod readers;
