@@ -16,7 +16,6 @@ mod import;
 mod integration;
 mod integration_approvals;
 mod members;
-mod message_batch;
 mod messages;
 mod readers;
 mod rules;
@@ -43,8 +42,6 @@ pub struct SqlStore {
     listener: RwLock<Option<Arc<dyn FeedListener>>>,
     /// A schema made for this store alone (tests on PostgreSQL), dropped with the store.
     private_schema: Option<String>,
-    /// Messages waiting for the writer (`message_batch`).
-    appends: message_batch::AppendQueue,
 }
 
 impl SqlStore {
@@ -107,7 +104,6 @@ impl SqlStore {
             readers: readers::Readers::default(),
             listener: RwLock::new(None),
             private_schema: None,
-            appends: message_batch::AppendQueue::default(),
         })
     }
 
