@@ -18,8 +18,8 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use uuid::Uuid;
 use weft_protocol::approval::{
-    ApprovalDetail, ApprovalMode, AuditAction as StepAction, Decision, FieldValue, FormValues, RequestStatus,
-    StepStatus, SubmitApprovalRequest,
+    ApprovalDetail, ApprovalMode, AuditAction as StepAction, ContactTarget, Control, ControlKind, Decision, FieldValue,
+    FormValues, RequestStatus, StepStatus, SubmitApprovalRequest,
 };
 use weft_protocol::audit::AuditAction;
 use weft_protocol::integration::IntegrationScope;
@@ -76,16 +76,33 @@ fn userids_in(value: &Value, found: &mut Vec<String>) {
     }
 }
 
-/// Names for reading `apply_data`: the userids it names, and every department's number.
+/// Whether a form of these controls can name departments (a Contact control picking them).
+fn picks_departments(controls: &[Control]) -> bool {
+    controls.iter().any(|control| match &control.kind {
+        ControlKind::Contact { target: ContactTarget::Departments, .. } => true,
+        ControlKind::Table { columns } => picks_departments(columns),
+        _ => false,
+    })
+}
+
+/// Adds every department's number, when a form of `controls` can name departments (listing
+/// them numbers any department that has none yet, a write: only when needed).
+fn add_departments(store: &dyn Store, controls: &[Control], names: &mut Names) -> Result<(), StoreError> {
+    if picks_departments(controls) {
+        for department in store.wecom_departments()? {
+            names.departments.insert(department.department_id, (department.id, department.name));
+        }
+    }
+    Ok(())
+}
+
+/// Names for reading `apply_data`: the members of the userids it names.
 fn names_for_userids(store: &dyn Store, userids: &[String]) -> Result<Names, StoreError> {
     let mut names = Names::default();
     for userid in userids {
         if let Some(member) = store.member_id_by_userid(userid)? {
             names.userids.insert(userid.clone(), member);
         }
-    }
-    for department in store.wecom_departments()? {
-        names.departments.insert(department.department_id, (department.id, department.name));
     }
     Ok(names)
 }
@@ -116,12 +133,13 @@ async fn apply(State(state): State<AppState>, app: CallingApp, body: WecomBody) 
     let now = state.clock.now();
     let prepared = state
         .db(move |store| {
-            let names = names_for_userids(store, &userids)?;
             let template = match store.template(template_id) {
                 Ok(template) => template,
                 Err(StoreError::NotFound(_)) => return Ok(Err(parameter("template_id: no such template"))),
                 Err(err) => return Err(err),
             };
+            let mut names = names_for_userids(store, &userids)?;
+            add_departments(store, &template.spec.controls, &mut names)?;
             let Some(applicant) = names.userids.get(&creator).copied() else {
                 return Ok(Err(parameter(format!("creator_userid: no member {creator}"))));
             };
@@ -371,9 +389,7 @@ async fn detail(State(state): State<AppState>, app: CallingApp, body: WecomBody)
             for (member, userid, name) in store.wecom_names(&members)? {
                 names.members.insert(member, (userid, name));
             }
-            for department in store.wecom_departments()? {
-                names.departments.insert(department.department_id, (department.id, department.name));
-            }
+            add_departments(store, &detail.template.spec.controls, &mut names)?;
             let applicant = names.members.get(&request.applicant_id).map(|(userid, _)| userid.clone());
             let main_department = match applicant {
                 Some(userid) => store.wecom_members(Some(&userid))?.first().map(|member| member.main_department),
