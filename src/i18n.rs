@@ -1905,12 +1905,11 @@ fn conversation_refusal_text(refusal: &ConversationRefusal, zh: bool) -> Option<
         ConversationRefusal::TooFewMembers => {
             ("请至少选择一位其他成员。".into(), "Pick at least one other member.".into())
         }
-        ConversationRefusal::ReadOnlyConversation => (
-            "审批会话是只读的：请在卡片上操作。".into(),
-            "The Approvals conversation is read-only: act on its cards.".into(),
-        ),
+        ConversationRefusal::ReadOnlyConversation => {
+            ("此会话是只读的：请在卡片上操作。".into(), "This conversation is read-only: act on its cards.".into())
+        }
         ConversationRefusal::ApprovalsConversationFixed => {
-            ("审批会话不能修改。".into(), "The Approvals conversation cannot be changed.".into())
+            ("此会话不能修改。".into(), "This conversation cannot be changed.".into())
         }
         ConversationRefusal::DirectChatFixed => {
             ("单聊始终只有两位成员。".into(), "A direct chat always has exactly its two members.".into())

@@ -4,13 +4,22 @@ use crate::{AttachmentId, ClientId, ConversationId, MemberId, MessageId, Millis}
 use serde::{Deserialize, Serialize};
 
 /// Direct chats have exactly two members; groups have a name and an owner. Each member also has
-/// one read-only "Approvals" conversation of their own, where the server posts approval cards.
+/// one read-only "Approvals" conversation of their own, where the server posts approval cards,
+/// and one read-only conversation with each integration app that messaged them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationKind {
     Direct,
     Group,
     Approvals,
+    App,
+}
+
+impl ConversationKind {
+    /// Nobody types into it: the server posts (approval cards, an app's messages).
+    pub fn is_read_only(self) -> bool {
+        matches!(self, ConversationKind::Approvals | ConversationKind::App)
+    }
 }
 
 /// A conversation as listed for one member (the title of a direct chat is the other person's name).
@@ -79,6 +88,23 @@ pub struct Message {
     pub expires_at: Option<Millis>,
 }
 
+impl Message {
+    /// The bot that posted it, if an integration app or a robot did.
+    pub fn bot(&self) -> Option<&crate::bot::BotMessage> {
+        match &self.card {
+            Some(MessageCard::Bot(bot)) => Some(bot),
+            _ => None,
+        }
+    }
+
+    /// Whether `member` wrote it. A bot's message is stored under a member (the recipient of an
+    /// app's message, whoever added a robot) but is nobody's own: it counts as unread for them
+    /// too, and they cannot recall it.
+    pub fn sent_by(&self, member: MemberId) -> bool {
+        self.sender_id == member && self.bot().is_none()
+    }
+}
+
 /// A card posted into a member's Approvals conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -86,6 +112,8 @@ pub enum MessageCard {
     Approval(crate::approval::ApprovalCard),
     /// Something the server announces in the conversation (a suspected screenshot, a setting).
     Notice(crate::confidential::Notice),
+    /// Posted by an integration app or a group robot.
+    Bot(crate::bot::BotMessage),
 }
 
 /// An uploaded file as messages show it. The bytes are fetched through a short-lived signed URL

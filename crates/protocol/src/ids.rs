@@ -56,6 +56,10 @@ typed_id!(
     TemplateId
 );
 typed_id!(
+    /// A group robot (its webhook key is a separate secret).
+    RobotId
+);
+typed_id!(
     /// A kiosk enrolment code (the id, not the secret code itself).
     KioskCodeId
 );

@@ -7,6 +7,7 @@
 pub mod approval;
 pub mod audit;
 pub mod auth;
+pub mod bot;
 pub mod chat;
 pub mod confidential;
 pub mod directory;
@@ -21,7 +22,8 @@ pub mod watermark;
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{
-    ApprovalId, AttachmentId, ClientId, ConversationId, KioskCodeId, MemberId, MessageId, SessionId, TemplateId,
+    ApprovalId, AttachmentId, ClientId, ConversationId, KioskCodeId, MemberId, MessageId, RobotId, SessionId,
+    TemplateId,
 };
 pub use refusal::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldProblem, FieldRule, Refusal};
 

@@ -77,9 +77,11 @@ pub enum ConversationRefusal {
     GroupFull { max: u32 },
     /// A group needs the creator and at least one other member.
     TooFewMembers,
-    /// The Approvals conversation only receives cards.
+    /// The Approvals conversation and a conversation with an app only receive what the server
+    /// posts.
     ReadOnlyConversation,
-    /// The Approvals conversation's membership and name cannot be changed.
+    /// The membership and name of the Approvals conversation and of a conversation with an app
+    /// cannot be changed.
     ApprovalsConversationFixed,
     /// A direct chat always has exactly its two members.
     DirectChatFixed,
@@ -395,8 +397,8 @@ impl fmt::Display for ConversationRefusal {
             Self::MentionAllOwnerOnly => f.write_str("only the group's owner or an administrator can mention everyone"),
             Self::GroupFull { max } => write!(f, "members: a group has at most {max} members"),
             Self::TooFewMembers => f.write_str("members: pick at least one other member"),
-            Self::ReadOnlyConversation => f.write_str("the Approvals conversation is read-only: act on its cards"),
-            Self::ApprovalsConversationFixed => f.write_str("the Approvals conversation cannot be changed"),
+            Self::ReadOnlyConversation => f.write_str("this conversation is read-only: act on its cards"),
+            Self::ApprovalsConversationFixed => f.write_str("this conversation cannot be changed"),
             Self::DirectChatFixed => f.write_str("a direct chat always has exactly its two members"),
             Self::DirectChatWithSelf => f.write_str("member: a direct chat needs another member"),
             Self::RemoveOwnerFirst => f.write_str("hand the group to someone else before removing its owner"),

@@ -16,6 +16,7 @@ pub mod file_gc;
 pub mod hub;
 pub mod pdf_pages;
 pub mod proxies;
+pub mod robot_limit;
 mod routes;
 pub mod search_keys;
 pub mod seed;
@@ -70,6 +71,8 @@ pub struct AppState {
     pub thumbnails: Arc<thumbnails::Thumbnailer>,
     /// Spaces out the deterrent reports of confidential views.
     pub deterrents: Arc<deterrent_limit::DeterrentLimiter>,
+    /// Counts each group robot's messages per minute.
+    pub robots: Arc<robot_limit::RobotLimiter>,
 }
 
 impl AppState {
@@ -92,6 +95,7 @@ impl AppState {
             url_key: Arc::new(auth::new_signing_key()),
             thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
             deterrents: Arc::new(deterrent_limit::DeterrentLimiter::default()),
+            robots: Arc::new(robot_limit::RobotLimiter::default()),
         }
     }
 

@@ -13,6 +13,7 @@ mod directory;
 mod integration_admin;
 mod live;
 mod messages;
+mod robots;
 mod session_admin;
 mod sync;
 
@@ -30,6 +31,7 @@ pub fn api() -> Router<AppState> {
         .merge(auth::router())
         .merge(attachments::router())
         .merge(conversations::router())
+        .merge(robots::router())
         .merge(confidential::router())
         .merge(directory::router())
         .merge(admin::router())

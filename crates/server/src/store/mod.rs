@@ -7,6 +7,7 @@
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
 mod attachment_traits;
+mod bot_traits;
 mod confidential_traits;
 mod integration_traits;
 mod migrations;
@@ -15,6 +16,7 @@ mod session_traits;
 pub mod sql;
 
 pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles};
+pub use bot_traits::{AppChat, BotStore, NewAppChat, RobotByKey};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
 pub use integration_traits::{ApprovalNumberQuery, IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
 pub use repository::SqlStore;
@@ -545,6 +547,7 @@ pub trait Store:
     + ConversationStore
     + ConfidentialStore
     + IntegrationStore
+    + BotStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -565,6 +568,7 @@ impl<T> Store for T where
         + ConversationStore
         + ConfidentialStore
         + IntegrationStore
+        + BotStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

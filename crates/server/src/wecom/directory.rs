@@ -41,7 +41,7 @@ fn int_param(query: Option<&str>, key: &str) -> Result<Option<i64>, WecomError> 
 }
 
 /// The department `root` and everything under it (all, when `root` is None).
-fn subtree(all: Vec<WecomDepartment>, root: Option<i64>) -> Result<Vec<WecomDepartment>, WecomError> {
+pub(super) fn subtree(all: Vec<WecomDepartment>, root: Option<i64>) -> Result<Vec<WecomDepartment>, WecomError> {
     let Some(root) = root else { return Ok(all) };
     if !all.iter().any(|department| department.id == root) {
         return Err(WecomError::new(errcode::DEPARTMENT_NOT_FOUND, format!("department not found: {root}")));

@@ -9,15 +9,21 @@
 //!   [`members_write`]: members created, updated and deleted.
 //! - [`oa`]: approval templates described in WeCom's controls; [`oa_requests`]: requests
 //!   submitted, listed and shown; [`oa_values`]: form values in WeCom's shape and back.
+//! - [`messages`]: `message/send`, an app's messages to members' conversations with it.
+//! - [`appchat`]: group chats an app makes, changes and posts into.
+//! - [`robots`]: group robots' webhook (`webhook/send?key=`), 20 messages a minute each.
 //! - [`body`]: JSON bodies with or without a Content-Type, numbers as strings.
 
+mod appchat;
 mod body;
 mod directory;
 mod directory_write;
 mod members_write;
+mod messages;
 mod oa;
 mod oa_requests;
 mod oa_values;
+mod robots;
 mod token;
 
 use crate::AppState;
@@ -38,6 +44,9 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(directory_write::router())
         .merge(members_write::router())
+        .merge(messages::router())
+        .merge(appchat::router())
+        .merge(robots::router())
         .merge(oa::router())
         .merge(oa_requests::router())
         .fallback(unknown)
@@ -69,6 +78,25 @@ pub mod errcode {
     /// Approvals (OA): a wrong parameter, and an app without the approvals scope.
     pub const OA_PARAMETER_ERROR: i64 = 301025;
     pub const OA_NO_PERMISSION: i64 = 301055;
+    /// Messages: a wrong message type, agent id, empty or too long content, nobody to send to.
+    pub const INVALID_MESSAGE_TYPE: i64 = 40008;
+    pub const INVALID_AGENT_ID: i64 = 40056;
+    pub const EMPTY_CONTENT: i64 = 44004;
+    pub const CONTENT_TOO_LONG: i64 = 45002;
+    pub const FREQUENCY_LIMIT: i64 = 45009;
+    pub const ALL_RECIPIENTS_INVALID: i64 = 81013;
+    pub const NO_RECIPIENTS: i64 = 82001;
+    /// App group chats.
+    pub const INVALID_CHAT_ID: i64 = 86001;
+    pub const CHAT_NOT_FOUND: i64 = 86003;
+    pub const INVALID_CHAT_NAME: i64 = 86004;
+    pub const INVALID_CHAT_OWNER: i64 = 86005;
+    pub const CHAT_MEMBER_COUNT: i64 = 86006;
+    pub const ILLEGAL_CHAT_MEMBER: i64 = 86007;
+    pub const OWNER_NOT_IN_LIST: i64 = 86207;
+    pub const CHAT_ID_EXISTS: i64 = 86215;
+    /// Group robots: an unknown key.
+    pub const INVALID_ROBOT_KEY: i64 = 93000;
 }
 
 /// A business error, answered as HTTP 200 like WeCom does.

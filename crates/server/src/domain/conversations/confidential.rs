@@ -36,7 +36,9 @@ pub fn change_setting(
     // Administrators act only where they take part, as with every group setting.
     require_participant(conversation, actor.id)?;
     match conversation.kind {
-        ConversationKind::Approvals => return Err(ConversationRefusal::ApprovalsConversationFixed),
+        ConversationKind::Approvals | ConversationKind::App => {
+            return Err(ConversationRefusal::ApprovalsConversationFixed);
+        }
         ConversationKind::Group if conversation.owner != actor.id && !actor.is_admin() => {
             return Err(ConversationRefusal::OwnerOnly);
         }

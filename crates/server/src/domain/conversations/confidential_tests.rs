@@ -22,7 +22,7 @@ fn conversation(kind: ConversationKind) -> ConversationFacts {
     let participants = match kind {
         ConversationKind::Group => vec![member(OWNER), member(PARTICIPANT), member(ADMIN)],
         ConversationKind::Direct => vec![member(OWNER), member(PARTICIPANT)],
-        ConversationKind::Approvals => vec![member(OWNER)],
+        ConversationKind::Approvals | ConversationKind::App => vec![member(OWNER)],
     };
     ConversationFacts { kind, owner: member(OWNER), participants }
 }

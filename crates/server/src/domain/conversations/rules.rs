@@ -74,7 +74,7 @@ fn group(conversation: &ConversationFacts, actor: &Actor) -> Result<(), Conversa
     require_participant(conversation, actor.id)?;
     match conversation.kind {
         ConversationKind::Group => Ok(()),
-        ConversationKind::Approvals => Err(ConversationRefusal::ApprovalsConversationFixed),
+        ConversationKind::Approvals | ConversationKind::App => Err(ConversationRefusal::ApprovalsConversationFixed),
         ConversationKind::Direct => Err(ConversationRefusal::DirectChatFixed),
     }
 }
@@ -173,7 +173,7 @@ pub fn send(
     mentions: Mentions<'_>,
 ) -> Result<Vec<MemberId>, ConversationRefusal> {
     require_participant(conversation, sender.id)?;
-    if conversation.kind == ConversationKind::Approvals {
+    if conversation.kind.is_read_only() {
         return Err(ConversationRefusal::ReadOnlyConversation);
     }
     if reply_found == Some(false) {
@@ -193,10 +193,31 @@ pub fn send(
     Ok(mentioned)
 }
 
+/// Adding a robot: any participant of a group.
+pub fn add_robot(conversation: &ConversationFacts, actor: &Actor) -> Result<(), ConversationRefusal> {
+    group(conversation, actor)
+}
+
+/// Removing a robot: whoever added it, the group's owner or an administrator, taking part.
+pub fn remove_robot(
+    conversation: &ConversationFacts,
+    actor: &Actor,
+    added_by: MemberId,
+) -> Result<(), ConversationRefusal> {
+    group(conversation, actor)?;
+    if actor.id == added_by || conversation.owner == actor.id || actor.is_admin() {
+        Ok(())
+    } else {
+        Err(ConversationRefusal::OwnerOnly)
+    }
+}
+
 /// A message as recall needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct SentMessage {
     pub sender: MemberId,
+    /// An app or a robot posted it: nobody's own, so nobody recalls it.
+    pub from_bot: bool,
     pub sent_at: Millis,
     pub recalled: bool,
 }
@@ -217,7 +238,7 @@ pub fn recall(
     window_ms: i64,
     now: Millis,
 ) -> Result<Recall, ConversationRefusal> {
-    if message.sender != actor {
+    if message.sender != actor || message.from_bot {
         return Err(ConversationRefusal::NotTheSender);
     }
     if message.recalled {

@@ -24,7 +24,7 @@ fn conversation(kind: ConversationKind) -> ConversationFacts {
     let participants = match kind {
         ConversationKind::Group => vec![member(OWNER), member(PARTICIPANT), member(OTHER_PARTICIPANT), member(ADMIN)],
         ConversationKind::Direct => vec![member(OWNER), member(PARTICIPANT)],
-        ConversationKind::Approvals => vec![member(OWNER)],
+        ConversationKind::Approvals | ConversationKind::App => vec![member(OWNER)],
     };
     ConversationFacts { kind, owner: member(OWNER), participants }
 }
@@ -68,23 +68,25 @@ fn group_actions_by_role() {
 }
 
 #[test]
-fn direct_chats_and_the_approvals_conversation_keep_their_members() {
+fn direct_chats_the_approvals_conversation_and_app_conversations_keep_their_members() {
     let direct = conversation(ConversationKind::Direct);
-    let approvals = conversation(ConversationKind::Approvals);
     for (name, action) in actions() {
-        let (on_direct, on_approvals) = (action(&direct, &actor(OWNER)), action(&approvals, &actor(OWNER)));
-        match name {
-            "send" => {
-                assert_eq!(on_direct, Ok(()));
-                assert_eq!(on_approvals, Err(ConversationRefusal::ReadOnlyConversation));
-            }
-            "mention all" => {
-                assert_eq!(on_direct, Err(ConversationRefusal::MentionAllOwnerOnly));
-                assert_eq!(on_approvals, Err(ConversationRefusal::ReadOnlyConversation));
-            }
-            _ => {
-                assert_eq!(on_direct, Err(ConversationRefusal::DirectChatFixed), "{name}");
-                assert_eq!(on_approvals, Err(ConversationRefusal::ApprovalsConversationFixed), "{name}");
+        for read_only in [ConversationKind::Approvals, ConversationKind::App] {
+            let approvals = conversation(read_only);
+            let (on_direct, on_approvals) = (action(&direct, &actor(OWNER)), action(&approvals, &actor(OWNER)));
+            match name {
+                "send" => {
+                    assert_eq!(on_direct, Ok(()));
+                    assert_eq!(on_approvals, Err(ConversationRefusal::ReadOnlyConversation));
+                }
+                "mention all" => {
+                    assert_eq!(on_direct, Err(ConversationRefusal::MentionAllOwnerOnly));
+                    assert_eq!(on_approvals, Err(ConversationRefusal::ReadOnlyConversation));
+                }
+                _ => {
+                    assert_eq!(on_direct, Err(ConversationRefusal::DirectChatFixed), "{name}");
+                    assert_eq!(on_approvals, Err(ConversationRefusal::ApprovalsConversationFixed), "{name}");
+                }
             }
         }
     }
@@ -163,7 +165,7 @@ fn mentions_name_participants_and_replies_must_exist() {
 #[test]
 fn recall_is_for_the_sender_within_the_window() {
     let window = 24 * 3_600_000;
-    let sent = SentMessage { sender: member(1), sent_at: 0, recalled: false };
+    let sent = SentMessage { sender: member(1), from_bot: false, sent_at: 0, recalled: false };
     assert_eq!(recall(sent, member(1), window, window), Ok(Recall::Recall), "the last moment still counts");
     assert_eq!(
         recall(sent, member(1), window, window + 1),
@@ -172,4 +174,7 @@ fn recall_is_for_the_sender_within_the_window() {
     assert_eq!(recall(sent, member(2), window, 1), Err(ConversationRefusal::NotTheSender));
     let again = SentMessage { recalled: true, ..sent };
     assert_eq!(recall(again, member(1), window, window * 9), Ok(Recall::AlreadyRecalled));
+    // A bot's message is stored under a member but is not theirs to take back.
+    let from_bot = SentMessage { from_bot: true, ..sent };
+    assert_eq!(recall(from_bot, member(1), window, 1), Err(ConversationRefusal::NotTheSender));
 }

@@ -359,6 +359,29 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX integration_tokens_by_app ON integration_tokens(agent_id);
     "#,
+    // 6 (= SQLite 15): the `app` conversation kind, messages posted by bots, app group chats and
+    //    group robots.
+    r#"
+    ALTER TABLE conversations DROP CONSTRAINT conversations_kind_check;
+    ALTER TABLE conversations ADD CONSTRAINT conversations_kind_check
+        CHECK (kind IN ('direct', 'group', 'approvals', 'app'));
+    ALTER TABLE messages ADD COLUMN from_bot BIGINT NOT NULL DEFAULT 0;
+    CREATE TABLE app_chats (
+        chat_id         TEXT COLLATE "C" PRIMARY KEY,
+        agent_id        BIGINT NOT NULL REFERENCES integration_apps(agent_id),
+        conversation_id TEXT COLLATE "C" NOT NULL UNIQUE REFERENCES conversations(id)
+    );
+    CREATE TABLE robots (
+        id              TEXT COLLATE "C" PRIMARY KEY,
+        conversation_id TEXT COLLATE "C" NOT NULL REFERENCES conversations(id),
+        name            TEXT COLLATE "C" NOT NULL,
+        key_hash        TEXT COLLATE "C" NOT NULL UNIQUE,
+        added_by        TEXT COLLATE "C" NOT NULL REFERENCES members(id),
+        added_at        BIGINT NOT NULL,
+        removed_at      BIGINT
+    );
+    CREATE INDEX robots_by_conversation ON robots(conversation_id);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

@@ -437,6 +437,51 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX integration_tokens_by_app ON integration_tokens(agent_id);
     "#,
+    // 15: integration apps and group robots post messages. `conversations` is rebuilt to allow
+    //     the `app` kind (a member's read-only conversation with one app; its `direct_key` is
+    //     `app:<agent id>:<member id>`). A message a bot posted is marked `from_bot` (it is stored
+    //     under a member but is nobody's own). App group chats keep the chat id the app chose;
+    //     robots belong to a group, their webhook keys stored hashed.
+    r#"
+    CREATE TABLE conversations_v15 (
+        id                     TEXT PRIMARY KEY,
+        kind                   TEXT NOT NULL CHECK (kind IN ('direct', 'group', 'approvals', 'app')),
+        name                   TEXT NOT NULL,
+        owner_id               TEXT NOT NULL REFERENCES members(id),
+        last_seq               INTEGER NOT NULL DEFAULT 0,
+        created_at             INTEGER NOT NULL,
+        updated_at             INTEGER NOT NULL,
+        direct_key             TEXT,
+        client_id              TEXT,
+        confidential_since     INTEGER,
+        confidential_by_policy INTEGER NOT NULL DEFAULT 0,
+        message_lifetime       TEXT
+    );
+    INSERT INTO conversations_v15 (id, kind, name, owner_id, last_seq, created_at, updated_at, direct_key, client_id,
+                                   confidential_since, confidential_by_policy, message_lifetime)
+        SELECT id, kind, name, owner_id, last_seq, created_at, updated_at, direct_key, client_id,
+               confidential_since, confidential_by_policy, message_lifetime FROM conversations;
+    DROP TABLE conversations;
+    ALTER TABLE conversations_v15 RENAME TO conversations;
+    CREATE UNIQUE INDEX conversations_direct ON conversations(direct_key) WHERE direct_key IS NOT NULL;
+    CREATE UNIQUE INDEX conversations_client ON conversations(owner_id, client_id) WHERE client_id IS NOT NULL;
+    ALTER TABLE messages ADD COLUMN from_bot INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE app_chats (
+        chat_id         TEXT PRIMARY KEY,
+        agent_id        INTEGER NOT NULL REFERENCES integration_apps(agent_id),
+        conversation_id TEXT NOT NULL UNIQUE REFERENCES conversations(id)
+    );
+    CREATE TABLE robots (
+        id              TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL REFERENCES conversations(id),
+        name            TEXT NOT NULL,
+        key_hash        TEXT NOT NULL UNIQUE,
+        added_by        TEXT NOT NULL REFERENCES members(id),
+        added_at        INTEGER NOT NULL,
+        removed_at      INTEGER
+    );
+    CREATE INDEX robots_by_conversation ON robots(conversation_id);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -162,7 +162,7 @@ fn policy_covers(conn: &Connection, conversation: ConversationId, covered: &Hash
             facts.participants.iter().any(|member| covered.contains(&member.to_string()))
         }
         weft_protocol::chat::ConversationKind::Group => covered.contains(&facts.owner.to_string()),
-        weft_protocol::chat::ConversationKind::Approvals => false,
+        weft_protocol::chat::ConversationKind::Approvals | weft_protocol::chat::ConversationKind::App => false,
     })
 }
 

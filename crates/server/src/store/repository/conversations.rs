@@ -22,6 +22,7 @@ fn kind_name(kind: ConversationKind) -> &'static str {
         ConversationKind::Direct => "direct",
         ConversationKind::Group => "group",
         ConversationKind::Approvals => "approvals",
+        ConversationKind::App => "app",
     }
 }
 
@@ -59,7 +60,7 @@ pub(super) fn summaries(
            {TITLE_FOR_VIEWER}, \
            COALESCE(r.seq, 0), \
            (SELECT COUNT(*) FROM messages um WHERE um.conversation_id = c.id AND um.seq > COALESCE(r.seq, 0) \
-              AND um.sender_id <> ?1 AND um.recalled_at IS NULL), \
+              AND (um.sender_id <> ?1 OR um.from_bot = 1) AND um.recalled_at IS NULL), \
            COALESCE(cp.muted, 0), COALESCE(cp.pinned, 0), \
            c.confidential_since, c.confidential_by_policy, c.message_lifetime \
          FROM conversations c JOIN participants p ON p.conversation_id = c.id AND p.member_id = ?1 \
@@ -72,11 +73,7 @@ pub(super) fn summaries(
     let mut stmt = conn.prepare_cached(&sql)?;
     let rows = stmt.query_map(params![viewer.to_string(), only.map(|id| id.to_string())], |row| {
         let kind: String = row.get(1)?;
-        let kind = match kind.as_str() {
-            "direct" => ConversationKind::Direct,
-            "approvals" => ConversationKind::Approvals,
-            _ => ConversationKind::Group,
-        };
+        let kind = kind_from(&kind);
         let count: i64 = row.get(6)?;
         let unread: i64 = row.get(9)?;
         Ok(ConversationSummary {
@@ -133,6 +130,7 @@ fn kind_from(text: &str) -> ConversationKind {
     match text {
         "direct" => ConversationKind::Direct,
         "approvals" => ConversationKind::Approvals,
+        "app" => ConversationKind::App,
         _ => ConversationKind::Group,
     }
 }
@@ -172,7 +170,7 @@ impl FactsLater<'_> {
 }
 
 /// The members as `actor` may bring them into a conversation: active and visible to them.
-fn candidates(conn: &Connection, actor: MemberId, members: &[MemberId]) -> StoreResult<Vec<Candidate>> {
+pub(super) fn candidates(conn: &Connection, actor: MemberId, members: &[MemberId]) -> StoreResult<Vec<Candidate>> {
     let mut view = DirectoryView::new(conn, actor, Facts::Only(members))?;
     let mut found = Vec::with_capacity(members.len());
     for member in members {
@@ -185,7 +183,7 @@ fn candidates(conn: &Connection, actor: MemberId, members: &[MemberId]) -> Store
     Ok(found)
 }
 
-fn insert_participants(
+pub(super) fn insert_participants(
     conn: &Connection,
     conversation: ConversationId,
     members: &[MemberId],

@@ -156,7 +156,12 @@ impl MessageStore for SqlStore {
         let tx = conn.transaction()?;
         require_participant(&tx, conversation, actor)?;
         let message = message_by_seq(&tx, conversation, seq)?.ok_or(StoreError::NotFound("message"))?;
-        let sent = SentMessage { sender: message.sender_id, sent_at: message.sent_at, recalled: message.recalled };
+        let sent = SentMessage {
+            sender: message.sender_id,
+            from_bot: message.bot().is_some(),
+            sent_at: message.sent_at,
+            recalled: message.recalled,
+        };
         if rules::recall(sent, actor, limits.recall_window_ms, now)? == Recall::AlreadyRecalled {
             return Ok(Vec::new());
         }

@@ -7,6 +7,7 @@ mod approval_departures;
 mod approvals;
 mod attachments;
 mod audit;
+mod bots;
 mod changes;
 mod confidential;
 mod conversations;
@@ -195,12 +196,19 @@ pub(super) fn message_from_row(row: &Row<'_>) -> crate::store::sql::Result<Messa
         }
         None => None,
     };
+    let card: Option<weft_protocol::chat::MessageCard> =
+        row.get::<_, Option<String>>(23)?.and_then(|json| serde_json::from_str(&json).ok());
+    let mut sender_name: String = row.get(4)?;
+    if let Some(weft_protocol::chat::MessageCard::Bot(bot)) = &card {
+        // Stored under a member, shown as the app or robot that posted it.
+        sender_name = bot.sender.name().to_owned();
+    }
     Ok(Message {
         id: MessageId(uuid_at(row, 0)?),
         conversation_id: ConversationId(uuid_at(row, 1)?),
         seq: seq_at(row, 2)?,
         sender_id: MemberId(uuid_at(row, 3)?),
-        sender_name: row.get(4)?,
+        sender_name,
         client_id: ClientId(uuid_at(row, 5)?),
         text: row.get(6)?,
         sent_at: row.get(7)?,
@@ -209,7 +217,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> crate::store::sql::Result<Messa
         mentions: serde_json::from_str(&mentions).unwrap_or_default(),
         mention_all: mention_all != 0,
         attachment: attachment_at(row, 15)?,
-        card: row.get::<_, Option<String>>(23)?.and_then(|json| serde_json::from_str(&json).ok()),
+        card,
         expires_at: row.get(24)?,
     })
 }
