@@ -8,6 +8,7 @@ use weft_protocol::approval::DatePrecision;
 use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
 
 pub mod audit;
+pub mod bots;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

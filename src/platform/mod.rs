@@ -25,6 +25,21 @@ pub fn local_remove(key: &str) {
     }
 }
 
+/// Puts `text` on the clipboard; false when the browser refused.
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let Ok(clipboard) = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()) else { return false };
+    if clipboard.is_undefined() {
+        return false;
+    }
+    crate::session::wipe::call_promise(&clipboard, "writeText", &[text.into()]).await.is_ok()
+}
+
+/// The address this app was loaded from (`https://weft.example.com`).
+pub fn origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
 /// Writes an error to the browser console (for failures the member is told about in words).
 pub fn log_error(message: &str) {
     web_sys::console::error_1(&message.into());

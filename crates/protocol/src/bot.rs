@@ -244,6 +244,7 @@ pub struct NewRobot {
 pub struct Robot {
     pub id: crate::ids::RobotId,
     pub name: String,
+    pub added_by: crate::MemberId,
     pub added_by_name: String,
     pub added_at: crate::Millis,
 }

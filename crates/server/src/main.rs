@@ -17,11 +17,27 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use weft_server::blobs::BlobStore;
 use weft_server::proxies::TrustedProxies;
-use weft_server::seed::{DEMO_ADMIN, DEMO_PASSWORD, DEMO_USERS, create_administrator, seed_demo};
+use weft_server::seed::{
+    DEMO_ADMIN, DEMO_APP_NAME, DEMO_APP_SECRET, DEMO_PASSWORD, DEMO_ROBOT_KEY, DEMO_USERS, create_administrator, seed_demo,
+};
 use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;
 use weft_server::store::{ConfidentialStore, Limits, MemberStore, PostgresTarget, SqlStore};
 use weft_server::{AppState, app, now_millis};
+
+/// The demo integration app's credentials and the demo robot's webhook (demo only: both are
+/// public constants).
+fn print_demo_integrations(store: &dyn weft_server::store::Store, local: &std::net::SocketAddr) {
+    let corp = store.corp_id();
+    let app = store.integration_apps().ok().and_then(|apps| apps.into_iter().find(|app| app.name == DEMO_APP_NAME));
+    if let (Ok(corp), Some(app)) = (corp, app) {
+        println!(
+            "  demo integration (WeCom API at http://{local}/cgi-bin/): corpid {corp} · agentid {} · secret {DEMO_APP_SECRET}",
+            app.agent_id
+        );
+        println!("  demo robot webhook: http://{local}/cgi-bin/webhook/send?key={DEMO_ROBOT_KEY}");
+    }
+}
 
 struct Options {
     addr: String,
@@ -285,6 +301,7 @@ async fn run() -> Result<(), String> {
     println!("  data: {database}{}", if seeded { " (demo organisation seeded)" } else { "" });
     if options.demo {
         println!("  demo sign-ins (password \"{DEMO_PASSWORD}\"): {} · admin: {DEMO_ADMIN}", DEMO_USERS.join(", "));
+        print_demo_integrations(state.store.as_ref(), &local);
     } else if empty {
         println!("  no members yet: create the first administrator with");
         println!("    weft-server admin create --userid admin --name 管理员  (same --data-dir / --database-url)");

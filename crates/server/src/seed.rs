@@ -1,17 +1,26 @@
 //! The demo organisation seeded on first start: 织锦科技 (Weft Demo Co.), a department tree
 //! (研发部 with 前端组 and 后端组, …) with leaders, twenty members with Chinese names and English
-//! aliases, direct leaders up to the CEO, mobiles and emails, a few chats with history, and three
-//! approval templates (expense, leave, purchase: `approvals::templates`).
+//! aliases, direct leaders up to the CEO, mobiles and emails, a few chats with history, three
+//! approval templates (expense, leave, purchase: `approvals::templates`), an integration app and
+//! a group robot.
 
 use crate::approvals::templates::{DemoPeople, demo_templates};
 use crate::auth::hash_password;
 use crate::store::{MemberInput, NewMember, NewMessage, Store, StoreError, StoreResult};
+use weft_protocol::integration::{IntegrationAppSettings, IntegrationScope};
 use uuid::Uuid;
 use weft_protocol::DepartmentId;
 use weft_protocol::auth::Role;
 use weft_protocol::chat::ConversationKind;
 use weft_protocol::directory::MemberStatus;
 use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
+
+/// The demo integration app's name and secret, and the demo robot's name and webhook key: public,
+/// like the demo password, so that the run command can print them (demo only).
+pub const DEMO_APP_NAME: &str = "演示 ERP Demo ERP";
+pub const DEMO_APP_SECRET: &str = "weft-demo-erp-secret";
+pub const DEMO_ROBOT_NAME: &str = "发布机器人 Release bot";
+pub const DEMO_ROBOT_KEY: &str = "weft-demo-robot-key";
 
 /// Every demo account's password. Printed at start; change it before real use.
 pub const DEMO_PASSWORD: &str = "weft-demo";
@@ -204,7 +213,43 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
         store.seed_conversation(id, ConversationKind::Direct, "", id_of(a)?, &[id_of(a)?, id_of(b)?], clock.get())?;
         post(store, id, messages)?;
     }
+    seed_integrations(store, &id_of, clock.get())?;
     Ok(true)
+}
+
+/// The demo integration app (every scope) and a robot in the engineering group (added by
+/// wangwu). Neither has posted yet: the run command prints how to make them.
+fn seed_integrations(
+    store: &dyn Store,
+    id_of: &dyn Fn(&str) -> StoreResult<MemberId>,
+    now: Millis,
+) -> StoreResult<()> {
+    let settings = IntegrationAppSettings {
+        name: DEMO_APP_NAME.into(),
+        scopes: vec![
+            IntegrationScope::DirectoryRead,
+            IntegrationScope::DirectoryWrite,
+            IntegrationScope::Messages,
+            IntegrationScope::Approvals,
+        ],
+        allowed_ips: Vec::new(),
+        enabled: true,
+    };
+    let admin = id_of(DEMO_ADMIN)?;
+    store.create_integration_app(&settings, &crate::auth::hash_token(DEMO_APP_SECRET), admin, now)?;
+    let engineering = store
+        .conversations_of(id_of("wangwu")?)?
+        .into_iter()
+        .find(|c| c.title == "研发部 Engineering")
+        .ok_or_else(|| StoreError::Corrupt("the demo engineering group is missing".into()))?;
+    store.add_robot(
+        engineering.id,
+        id_of("wangwu")?,
+        DEMO_ROBOT_NAME,
+        &crate::auth::hash_token(DEMO_ROBOT_KEY),
+        now,
+    )?;
+    Ok(())
 }
 
 /// The root department of an organisation set up without the demo.

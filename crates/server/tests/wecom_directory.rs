@@ -16,10 +16,12 @@ async fn only_administrators_make_integration_apps_and_the_secret_is_shown_once(
     let (admin, member) = (app.login("admin").await, app.login("zhangsan").await);
     let integration = make_app(&app, &admin, json!(["directory_read"]), json!([])).await;
     assert!(integration.corp_id.starts_with("ww"));
-    assert_eq!(integration.agent_id, 1_000_001);
+    // The demo organisation's own app is 1000001.
+    assert_eq!(integration.agent_id, 1_000_002);
     let list = app.call(Method::GET, "/api/v1/admin/integration-apps", Some(&admin), None).await;
     assert!(!list.body.to_string().contains(&integration.secret), "the secret is never shown again");
-    assert_eq!(list.body["apps"][0]["scopes"], json!(["directory_read"]));
+    let made = list.body["apps"].as_array().and_then(|apps| apps.iter().find(|a| a["agent_id"] == 1_000_002));
+    assert_eq!(made.map(|a| a["scopes"].clone()), Some(json!(["directory_read"])));
 
     let body = json!({ "name": "x", "scopes": [] });
     for (method, path) in [
@@ -46,6 +48,26 @@ async fn only_administrators_make_integration_apps_and_the_secret_is_shown_once(
 }
 
 #[tokio::test]
+async fn the_demo_app_and_robot_work_with_their_printed_credentials() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let list = app.call(Method::GET, "/api/v1/admin/integration-apps", Some(&admin), None).await;
+    let corp = list.body["corp_id"].as_str().expect("corp id");
+    let secret = weft_server::seed::DEMO_APP_SECRET;
+    let issued = wecom(&app, &format!("/cgi-bin/gettoken?corpid={corp}&corpsecret={secret}")).await;
+    assert_eq!(issued["errcode"], 0, "{issued}");
+    let key = weft_server::seed::DEMO_ROBOT_KEY;
+    let body = json!({ "msgtype": "text", "text": { "content": "构建 #418 通过" } }).to_string();
+    let posted = common::wecom::wecom_post(&app, &format!("/cgi-bin/webhook/send?key={key}"), &body).await;
+    assert_eq!(posted["errcode"], 0, "{posted}");
+    let wangwu = app.login("wangwu").await;
+    let group = app.conversation_id(&wangwu, "研发部 Engineering").await;
+    let history = app.call(Method::GET, &format!("/api/v1/conversations/{group}/messages"), Some(&wangwu), None).await;
+    let last = history.body["messages"].as_array().and_then(|m| m.last()).expect("a message");
+    assert_eq!(last["sender_name"], weft_server::seed::DEMO_ROBOT_NAME);
+}
+
+#[tokio::test]
 async fn gettoken_answers_wecoms_error_codes() {
     let app = TestApp::new();
     let admin = app.login("admin").await;
@@ -64,7 +86,7 @@ async fn gettoken_answers_wecoms_error_codes() {
     assert_eq!(issued["expires_in"], 7200);
 
     let audit = app.call(Method::GET, "/api/v1/admin/audit?action=integration_token_issued", Some(&admin), None).await;
-    assert_eq!(audit.body["entries"][0]["actor"], "ERP 连接器 (1000001)");
+    assert_eq!(audit.body["entries"][0]["actor"], "ERP 连接器 (1000002)");
     let refused =
         app.call(Method::GET, "/api/v1/admin/audit?action=integration_token_refused", Some(&admin), None).await;
     assert_eq!(refused.body["entries"].as_array().map(Vec::len), Some(1));

@@ -226,7 +226,7 @@ impl Engine {
                 continue;
             };
             let before = summary.clone();
-            let mine = Some(message.sender_id) == self.me;
+            let mine = self.me.is_some_and(|me| message.sent_by(me));
             if message.seq > summary.last_seq {
                 if !mine && message.seq > summary.read_seq && !message.recalled {
                     summary.unread += 1;

@@ -1,5 +1,5 @@
 //! Chat's own calls: starting a direct chat or a group, managing a group (rename, add and remove
-//! people, hand it over, leave) and searching messages on the server. The calls the sync makes
+//! people, hand it over, leave, its robots) and searching messages on the server. The calls the sync makes
 //! (snapshot, messages, sending, read positions) are in the shared `crate::api`.
 
 use crate::api::{Api, ApiError, decode, url};
@@ -8,7 +8,8 @@ use weft_protocol::chat::{
     AddMembersRequest, ConversationDetail, CreateGroupRequest, OpenDirectRequest, RenameRequest, SearchHit,
     TransferOwnerRequest,
 };
-use weft_protocol::{ConversationId, MemberId};
+use weft_protocol::bot::{AddedRobot, NewRobot, Robot};
+use weft_protocol::{ConversationId, MemberId, RobotId};
 
 impl Api {
     pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
@@ -48,6 +49,20 @@ impl Api {
         member: MemberId,
     ) -> Result<ConversationDetail, ApiError> {
         self.post(&format!("/conversations/{conversation}/owner"), &TransferOwnerRequest { member }).await
+    }
+
+    pub async fn robots(&self, conversation: ConversationId) -> Result<Vec<Robot>, ApiError> {
+        self.get(&format!("/conversations/{conversation}/robots")).await
+    }
+
+    pub async fn add_robot(&self, conversation: ConversationId, name: &str) -> Result<AddedRobot, ApiError> {
+        self.post(&format!("/conversations/{conversation}/robots"), &NewRobot { name: name.trim().to_owned() }).await
+    }
+
+    pub async fn remove_robot(&self, conversation: ConversationId, robot: RobotId) -> Result<(), ApiError> {
+        let request = self.authorise(Request::delete(&url(&format!("/conversations/{conversation}/robots/{robot}"))));
+        let response = request.send().await.map_err(|_| ApiError::Network)?;
+        if response.ok() { Ok(()) } else { decode::<()>(response).await }
     }
 
     pub async fn search(&self, query: &str) -> Result<Vec<SearchHit>, ApiError> {

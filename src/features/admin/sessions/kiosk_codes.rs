@@ -7,22 +7,12 @@ use super::super::components::{ConfirmButton, NoticeLine};
 use super::super::model::Notice;
 use super::super::state::use_admin;
 use crate::i18n::{Text, use_i18n};
-use crate::platform::date_time;
+use crate::platform::{copy_to_clipboard, date_time};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::KioskCodeId;
 use weft_protocol::auth::{KioskCode, MAX_KIOSK_LABEL_LEN};
-
-/// Puts `text` on the clipboard; false when the browser refused.
-async fn copy_to_clipboard(text: &str) -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let Ok(clipboard) = js_sys::Reflect::get(&window.navigator(), &"clipboard".into()) else { return false };
-    if clipboard.is_undefined() {
-        return false;
-    }
-    crate::session::wipe::call_promise(&clipboard, "writeText", &[text.into()]).await.is_ok()
-}
 
 #[component]
 pub fn KioskCodesPage() -> impl IntoView {

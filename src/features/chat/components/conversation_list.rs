@@ -34,6 +34,9 @@ fn preview(summary: &ConversationSummary, lang: Lang) -> String {
             format!("{} · {} · {event}", card.template_name, card.applicant_name)
         }
         Some(MessageCard::Notice(_)) => message.text.clone(),
+        Some(MessageCard::Bot(bot)) => {
+            format!("{}: {}", bot.sender.name(), bot.plain_text().lines().next().unwrap_or_default())
+        }
         None => format!("{}: {}", message.sender_name, message.text.lines().next().unwrap_or_default()),
     }
 }

@@ -11,7 +11,7 @@ use crate::ui::failure::Failure;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use weft_protocol::ConversationId;
-use weft_protocol::chat::{ConversationKind, Message};
+use weft_protocol::chat::Message;
 use weft_protocol::confidential::MAX_FORWARD_TARGETS;
 
 #[component]
@@ -25,7 +25,7 @@ pub fn ForwardDialog(message: Message, on_close: Callback<bool>) -> impl IntoVie
     let targets = move || {
         app.chat.conversations.with(|list| {
             list.iter()
-                .filter(|c| c.id != source && c.kind != ConversationKind::Approvals && c.confidential.is_none())
+                .filter(|c| c.id != source && !c.kind.is_read_only() && c.confidential.is_none())
                 .cloned()
                 .collect::<Vec<_>>()
         })

@@ -6,15 +6,18 @@
 //! message shows when it disappears.
 
 use crate::features::approvals::components::approval_card::ApprovalCardView;
+use crate::features::chat::components::bot_message::BotMessageView;
 use crate::features::chat::components::forward::ForwardDialog;
 use crate::features::confidential::expiry::ExpiryHint;
 use crate::features::confidential::view::use_confidential;
 use crate::i18n::confidential::Ct;
 use crate::i18n::confidential::notice_text;
+use crate::i18n::bots::Bt;
 use crate::i18n::{Text, use_i18n};
 use crate::platform::clock_time;
 use crate::ui::attachment::AttachmentView;
 use leptos::prelude::*;
+use weft_protocol::bot::BotSender;
 use weft_protocol::chat::{Message, MessageCard};
 
 /// How long after sending the app offers "Recall" (the server enforces its own window).
@@ -76,6 +79,27 @@ pub fn MessageItem(
         }
     });
     let for_reply = message.clone();
+    let bot = message.bot().cloned();
+    let bot_tag = bot.as_ref().map(|bot| {
+        let tag = match bot.sender {
+            BotSender::App { .. } => Bt::AppTag,
+            BotSender::Robot { .. } => Bt::RobotTag,
+        };
+        view! { <span class="message__bot-tag">{i18n.bot(tag)}</span> }
+    });
+    let text = message.text.clone();
+    let text_view = match bot {
+        Some(bot) => view! { <BotMessageView bot=bot/> }.into_any(),
+        None => view! {
+            <Show when={
+                let empty = message.text.is_empty();
+                move || !empty
+            }>
+                <bdi class="message__text">{text.clone()}</bdi>
+            </Show>
+        }
+        .into_any(),
+    };
     // Forwarding exists only outside confidential chats.
     let forwarding = RwSignal::new(false);
     let forwarded = RwSignal::new(false);
@@ -97,16 +121,12 @@ pub fn MessageItem(
         <li class="message" class:message--mine=mine data-seq=message.seq>
             <div class="message__meta">
                 <bdi class="message__sender">{message.sender_name.clone()}</bdi>
+                {bot_tag}
                 <time>{clock_time(message.sent_at)}</time>
             </div>
             {quoted}
             {message.attachment.clone().map(|file| view! { <AttachmentView file=file confidential=is_confidential/> })}
-            <Show when={
-                let empty = message.text.is_empty();
-                move || !empty
-            }>
-                <bdi class="message__text">{message.text.clone()}</bdi>
-            </Show>
+            {text_view}
             <div class="message__actions">
                 <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
                 {forward}

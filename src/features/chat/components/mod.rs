@@ -1,6 +1,7 @@
 //! The pieces chat screens are built from: the composer, the conversation list, one message, and
 //! the arithmetic of the timeline window.
 
+pub mod bot_message;
 pub mod composer;
 pub mod conversation_list;
 pub mod forward;

@@ -6,6 +6,7 @@
 use crate::api::{Api, ApiError};
 use crate::features::confidential::controls::ConfidentialSwitch;
 use crate::features::directory::components::member_picker::MemberPicker;
+use super::group_robots::GroupRobots;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::use_app;
@@ -156,6 +157,7 @@ pub fn GroupSettingsPage() -> impl IntoView {
                     <MemberPicker exclude=in_group selected=adding/>
                     <button type="submit" class="primary" disabled=move || adding.with(Vec::is_empty)>{i18n.t(Text::AddPeople)}</button>
                 </form>
+                <GroupRobots conversation=id can_manage=Signal::derive(can_manage)/>
                 <button type="button" class="link danger" on:click=leave.clone()>{i18n.t(Text::LeaveGroup)}</button>
                 </Show>
             </div>

@@ -94,10 +94,16 @@ fn app_sender(app: &IntegrationApp) -> BotSender {
 }
 
 fn robot_from_row(row: &crate::store::sql::Row<'_>) -> crate::store::sql::Result<Robot> {
-    Ok(Robot { id: RobotId(uuid_at(row, 0)?), name: row.get(1)?, added_by_name: row.get(2)?, added_at: row.get(3)? })
+    Ok(Robot {
+        id: RobotId(uuid_at(row, 0)?),
+        name: row.get(1)?,
+        added_by_name: row.get(2)?,
+        added_at: row.get(3)?,
+        added_by: MemberId(uuid_at(row, 4)?),
+    })
 }
 
-const ROBOTS: &str = "SELECT r.id, r.name, m.name, r.added_at FROM robots r JOIN members m ON m.id = r.added_by \
+const ROBOTS: &str = "SELECT r.id, r.name, m.name, r.added_at, r.added_by FROM robots r JOIN members m ON m.id = r.added_by \
      WHERE r.conversation_id = ?1 AND r.removed_at IS NULL";
 
 impl BotStore for SqlStore {

@@ -17,7 +17,7 @@ pub fn ConversationHeader(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let app = use_app();
-    let is_approvals = move || summary.with(|s| s.as_ref().is_some_and(|s| s.kind == ConversationKind::Approvals));
+    let is_read_only = move || summary.with(|s| s.as_ref().is_some_and(|s| s.kind.is_read_only()));
     let pinned = Signal::derive(move || summary.get().is_some_and(|s| s.pinned));
     let muted = Signal::derive(move || summary.get().is_some_and(|s| s.muted));
     // Flips pin (`true`) or mute (`false`), keeping the other as it is.
@@ -48,7 +48,7 @@ pub fn ConversationHeader(
             </Show>
             <ToggleButton pressed=pinned when_pressed=Text::Unpin otherwise=Text::Pin on_toggle=toggle_prefs(true)/>
             <ToggleButton pressed=muted when_pressed=Text::Unmute otherwise=Text::Mute on_toggle=toggle_prefs(false)/>
-            <Show when=move || !is_approvals()>
+            <Show when=move || !is_read_only()>
                 <span class="conversation__members">
                     {move || summary.get().map(|s| format!("{} {}", s.member_count, Text::Members.in_lang(i18n.lang.get()))).unwrap_or_default()}
                 </span>

@@ -12,6 +12,7 @@ use crate::features::chat::components::composer::Outgoing;
 use crate::features::chat::components::timeline_window::TimelineWindow;
 use crate::features::chat::outbox::FileError;
 use crate::features::confidential::view::ConfidentialView;
+use crate::i18n::bots::Bt;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::use_app;
@@ -118,9 +119,12 @@ pub fn ConversationPage() -> impl IntoView {
         None => Ok(()),
     });
     let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
-    // The Approvals conversation is read-only: its cards carry the actions.
+    // The Approvals conversation is read-only (its cards carry the actions), and so is a
+    // conversation with an app.
     let is_approvals =
         Signal::derive(move || summary.with(|s| s.as_ref().is_some_and(|s| s.kind == ConversationKind::Approvals)));
+    let is_app = Signal::derive(move || summary.with(|s| s.as_ref().is_some_and(|s| s.kind == ConversationKind::App)));
+    let read_only = Signal::derive(move || is_approvals.get() || is_app.get());
     let on_recall = Callback::new(move |seq: u64| {
         if let Some(id) = id.get_untracked() {
             app.recall(id, seq);
@@ -146,6 +150,9 @@ pub fn ConversationPage() -> impl IntoView {
             <Show when=move || is_approvals.get()>
                 <p class="hint conversation__hint">{i18n.t(Text::ApprovalCardsHint)}</p>
             </Show>
+            <Show when=move || is_app.get()>
+                <p class="hint conversation__hint">{i18n.bot(Bt::AppConversationReadOnly)}</p>
+            </Show>
             <Show
                 when=move || !(facts.with(|t| t.missing) || id.get().is_none())
                 fallback=move || view! { <p class="hint">{i18n.t(Text::ChatNotFound)}</p> }
@@ -160,7 +167,7 @@ pub fn ConversationPage() -> impl IntoView {
                     on_attach=on_attach
                     people=people
                     can_mention_all=can_mention_all
-                    read_only=is_approvals
+                    read_only=read_only
                 />
             </Show>
         </section>

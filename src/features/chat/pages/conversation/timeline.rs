@@ -241,7 +241,7 @@ impl TimelineModel {
         let (_, read) = self.unread_from.get_value()?;
         self.app.chat.timelines.with(|t| {
             let messages = &t.get(&self.unread_from.get_value()?.0)?.messages;
-            messages.iter().find(|m| m.seq > read && Some(m.sender_id) != me).map(|m| m.seq)
+            messages.iter().find(|m| m.seq > read && !me.is_some_and(|me| m.sent_by(me))).map(|m| m.seq)
         })
     }
 
@@ -281,7 +281,7 @@ impl TimelineModel {
                     if read == total { Text::Read } else { Text::Unread }.in_lang(lang).to_owned()
                 }
                 ConversationKind::Group => format!("{read}/{total} {}", Text::ReadOf.in_lang(lang)),
-                ConversationKind::Approvals => return None,
+                ConversationKind::Approvals | ConversationKind::App => return None,
             })
         })
     }
@@ -328,7 +328,7 @@ pub fn Timeline(
             </Show>
             <For each=move || visible.get() key=|m| (m.id, m.seq, m.recalled, m.reply_to.as_ref().is_some_and(|r| r.recalled), m.expires_at) let:message>
                 {
-                    let mine = me.get() == Some(message.sender_id);
+                    let mine = me.get().is_some_and(|me| message.sent_by(me));
                     let receipt = if mine { model.receipt_for(&message) } else { Signal::derive(|| None) };
                     let readers = model.readers_of(message.seq, message.sender_id);
                     let seq = message.seq;
