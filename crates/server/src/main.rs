@@ -18,7 +18,8 @@ use std::sync::Arc;
 use weft_server::blobs::BlobStore;
 use weft_server::proxies::TrustedProxies;
 use weft_server::seed::{
-    DEMO_ADMIN, DEMO_APP_NAME, DEMO_APP_SECRET, DEMO_PASSWORD, DEMO_ROBOT_KEY, DEMO_USERS, create_administrator, seed_demo,
+    DEMO_ADMIN, DEMO_APP_NAME, DEMO_APP_SECRET, DEMO_PASSWORD, DEMO_ROBOT_KEY, DEMO_USERS, create_administrator,
+    seed_demo,
 };
 use weft_server::seed_bench::{BENCH_GROUP_SIZE, BENCH_PASSWORD, seed_bench};
 use weft_server::static_files::Assets;

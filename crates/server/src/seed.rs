@@ -7,12 +7,12 @@
 use crate::approvals::templates::{DemoPeople, demo_templates};
 use crate::auth::hash_password;
 use crate::store::{MemberInput, NewMember, NewMessage, Store, StoreError, StoreResult};
-use weft_protocol::integration::{IntegrationAppSettings, IntegrationScope};
 use uuid::Uuid;
 use weft_protocol::DepartmentId;
 use weft_protocol::auth::Role;
 use weft_protocol::chat::ConversationKind;
 use weft_protocol::directory::MemberStatus;
+use weft_protocol::integration::{IntegrationAppSettings, IntegrationScope};
 use weft_protocol::{ClientId, ConversationId, MemberId, Millis};
 
 /// The demo integration app's name and secret, and the demo robot's name and webhook key: public,
@@ -219,11 +219,7 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
 
 /// The demo integration app (every scope) and a robot in the engineering group (added by
 /// wangwu). Neither has posted yet: the run command prints how to make them.
-fn seed_integrations(
-    store: &dyn Store,
-    id_of: &dyn Fn(&str) -> StoreResult<MemberId>,
-    now: Millis,
-) -> StoreResult<()> {
+fn seed_integrations(store: &dyn Store, id_of: &dyn Fn(&str) -> StoreResult<MemberId>, now: Millis) -> StoreResult<()> {
     let settings = IntegrationAppSettings {
         name: DEMO_APP_NAME.into(),
         scopes: vec![

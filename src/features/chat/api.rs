@@ -4,11 +4,11 @@
 
 use crate::api::{Api, ApiError, decode, url};
 use gloo_net::http::Request;
+use weft_protocol::bot::{AddedRobot, NewRobot, Robot};
 use weft_protocol::chat::{
     AddMembersRequest, ConversationDetail, CreateGroupRequest, OpenDirectRequest, RenameRequest, SearchHit,
     TransferOwnerRequest,
 };
-use weft_protocol::bot::{AddedRobot, NewRobot, Robot};
 use weft_protocol::{ConversationId, MemberId, RobotId};
 
 impl Api {

@@ -3,10 +3,10 @@
 //! only offers the owner's and administrators' actions to them. A direct chat's info (the same
 //! route) shows its people and the confidential switch only.
 
+use super::group_robots::GroupRobots;
 use crate::api::{Api, ApiError};
 use crate::features::confidential::controls::ConfidentialSwitch;
 use crate::features::directory::components::member_picker::MemberPicker;
-use super::group_robots::GroupRobots;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use crate::state::use_app;

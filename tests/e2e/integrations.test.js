@@ -1,0 +1,111 @@
+// What outside systems post, seen in the app: an integration app's messages through the
+// WeCom-compatible `message/send` (live, rendered, read-only, readable offline), and a group robot
+// a member adds from the group's settings, whose webhook posts into the group.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
+import { login, call } from "./support/api.js";
+
+const fixture = useServerAndBrowser();
+const DEMO_APP = "演示 ERP Demo ERP";
+const DEMO_SECRET = "weft-demo-erp-secret";
+
+/** The demo app's access token, as an integration gets it (corp id from the admin console's API). */
+async function accessToken(url) {
+  const admin = await login(url, "admin");
+  const apps = await call(url, admin.token, "GET", "/admin/integration-apps");
+  const corp = apps.body.corp_id;
+  const reply = await (await fetch(`${url}/cgi-bin/gettoken?corpid=${corp}&corpsecret=${DEMO_SECRET}`)).json();
+  assert.equal(reply.errcode, 0, JSON.stringify(reply));
+  return { token: reply.access_token, agentid: apps.body.apps.find((app) => app.name === DEMO_APP).agent_id };
+}
+
+/** A WeCom call as SDKs make it: a JSON body with no Content-Type. */
+async function wecomPost(url, path, body) {
+  const reply = await fetch(`${url}${path}`, { method: "POST", body: JSON.stringify(body) });
+  assert.equal(reply.status, 200);
+  return reply.json();
+}
+
+test("an app's messages arrive live in the member's read-only app conversation, rendered, and stay readable offline", async () => {
+  const url = fixture.server.url;
+  const { token, agentid } = await accessToken(url);
+  const send = (body) => wecomPost(url, `/cgi-bin/message/send?access_token=${token}`, { touser: "zhangsan|nobody", agentid, ...body });
+  const a = await signedIn(fixture, "zhangsan");
+
+  const first = await send({ msgtype: "text", text: { content: "订单 #1024 已发货 · Order shipped" } });
+  assert.equal(first.errcode, 0, JSON.stringify(first));
+  assert.equal(first.invaliduser, "nobody");
+  // It appears without a reload, with the app's name as the conversation's title.
+  await a.chats.conversation(DEMO_APP).waitFor({ timeout: 10_000 });
+  await a.chats.open(DEMO_APP);
+  await a.chats.timeline().getByText("订单 #1024 已发货 · Order shipped").waitFor();
+  await a.chats.timeline().getByText("App", { exact: true }).first().waitFor();
+  await a.page.getByText("Messages from this app arrive here; it cannot be answered.").waitFor();
+  assert.equal(await a.page.getByLabel("Message").count(), 0, "no composer in an app conversation");
+
+  const markdown = "## 周报 Weekly\n**已完成** 3 项 [查看 View](https://erp.example.com/r/1) [坏](javascript:alert(1))\n<script>alert(1)</script>";
+  assert.equal((await send({ msgtype: "markdown", markdown: { content: markdown } })).errcode, 0);
+  const timeline = a.chats.timeline();
+  await timeline.locator("strong", { hasText: "已完成" }).waitFor({ timeout: 10_000 });
+  assert.equal(await timeline.getByRole("link", { name: "查看 View" }).getAttribute("href"), "https://erp.example.com/r/1");
+  assert.equal(await timeline.getByRole("link", { name: "坏" }).count(), 0, "a javascript: address is not a link");
+  await timeline.getByText("<script>alert(1)</script>").waitFor();
+
+  const card = { title: "报销已到账", description: "<div class=\"gray\">2026年12月1日</div><div>金额 300 元</div>", url: "https://erp.example.com/claims/7" };
+  assert.equal((await send({ msgtype: "textcard", textcard: card })).errcode, 0);
+  const details = timeline.getByRole("link", { name: "详情" });
+  await details.waitFor({ timeout: 10_000 });
+  assert.equal(await details.getAttribute("href"), "https://erp.example.com/claims/7");
+  await timeline.getByText("金额 300 元").waitFor();
+
+  // Offline, a reload shows what the device saved.
+  await a.context.setOffline(true);
+  await a.page.reload();
+  await a.chats.waitForList();
+  await a.chats.open(DEMO_APP);
+  await a.chats.timeline().getByText("订单 #1024 已发货 · Order shipped").waitFor();
+  await a.chats.timeline().getByRole("link", { name: "详情" }).waitFor();
+  await a.context.setOffline(false);
+  assert.deepEqual(a.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e)), []);
+  await a.context.close();
+});
+
+test("a member adds a robot in the group's settings; its webhook posts into the group live", async () => {
+  const url = fixture.server.url;
+  const a = await signedIn(fixture, "lisi");
+  await a.chats.open("午饭搭子 Lunch crew");
+  await a.page.getByRole("link", { name: "Group settings" }).click();
+  await a.page.getByRole("heading", { name: "Group robots" }).waitFor();
+  await a.page.getByText("This group has no robots.").waitFor();
+  // A blank name is refused next to the field.
+  await a.page.getByRole("button", { name: "Add robot" }).click();
+  await a.page.getByText("Name the robot (at most 40 characters).").waitFor();
+  await a.page.getByLabel("Robot name").fill("订餐机器人 Lunch bot");
+  await a.page.getByRole("button", { name: "Add robot" }).click();
+  const address = a.page.getByLabel("Webhook address");
+  await address.waitFor();
+  const webhook = await address.inputValue();
+  assert.match(webhook, /\/cgi-bin\/webhook\/send\?key=[0-9a-f-]{36}$/);
+  await a.page.getByText("it is shown only this once").waitFor();
+  await a.page.getByRole("button", { name: "Done" }).click();
+  assert.equal(await address.count(), 0);
+  await a.page.locator(".participant", { hasText: "订餐机器人 Lunch bot" }).getByRole("button", { name: /Remove robot/ }).waitFor();
+
+  await a.page.getByRole("link", { name: "Back" }).click();
+  await a.page.getByRole("heading", { level: 2, name: "午饭搭子 Lunch crew" }).waitFor();
+  const posted = await wecomPost(url, new URL(webhook).pathname + new URL(webhook).search, {
+    msgtype: "markdown",
+    markdown: { content: "今天的外卖到了 **12:05** <@lisi>" },
+  });
+  assert.equal(posted.errcode, 0, JSON.stringify(posted));
+  const message = a.chats.timeline().locator(".message", { hasText: "今天的外卖到了" });
+  await message.waitFor({ timeout: 10_000 });
+  await message.getByText("Robot", { exact: true }).waitFor();
+  await message.getByText("订餐机器人 Lunch bot").waitFor();
+  await message.locator("strong", { hasText: "12:05" }).waitFor();
+  // Nobody may take a robot's message back, not even the member who added it.
+  assert.equal(await message.getByRole("button", { name: "Recall" }).count(), 0);
+  assert.deepEqual(a.errors, []);
+  await a.context.close();
+});
