@@ -1,7 +1,7 @@
 //! Installs what the build and tests need when it is missing (TOOLCHAIN.md): the wasm target,
 //! the wasm-bindgen CLI at the exact version in Cargo.lock, npm packages (binaryen's wasm-opt,
-//! playwright-core), cargo-leptos (the app build, which splits the wasm), and Debian's Chromium
-//! with its driver. wasm-bindgen and wasm-opt go on PATH before cargo-leptos runs, so it never
+//! playwright-core), cargo-leptos (the app build, which splits the wasm), Debian's Chromium
+//! with its driver, and a Python environment with the WeCom SDK the integration test drives. wasm-bindgen and wasm-opt go on PATH before cargo-leptos runs, so it never
 //! tries to download them.
 
 use crate::{XResult, root, run, step};
@@ -90,6 +90,27 @@ fn ensure_npm_packages() -> XResult {
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))?;
     }
     Ok(())
+}
+
+/// Where the WeCom SDK's Python environment lives (`tests/sdk/requirements.txt`).
+pub fn wecom_sdk_python() -> std::path::PathBuf {
+    root().join("target/wecom-sdk/bin/python")
+}
+
+/// A virtual environment with wechatpy and its pinned dependencies from PyPI, made once.
+pub fn ensure_wecom_sdk() -> XResult {
+    let python = wecom_sdk_python();
+    let ready = Command::new(&python).args(["-c", "import wechatpy, cryptography"]).output();
+    if ready.is_ok_and(|output| output.status.success()) {
+        return Ok(());
+    }
+    step("installing the WeCom SDK (wechatpy) for the integration test, from PyPI");
+    let venv = root().join("target/wecom-sdk");
+    run(Command::new("python3").arg("-m").arg("venv").arg("--clear").arg(&venv))?;
+    let requirements = root().join("tests/sdk/requirements.txt");
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+        .arg(requirements))
 }
 
 /// Chromium and ChromeDriver from Debian's packages (never a browser download).
