@@ -9,6 +9,7 @@ use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, Fiel
 
 pub mod audit;
 pub mod bots;
+pub mod integrations;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -577,6 +578,9 @@ pub enum Text {
     AdminCopied,
     AdminRevoke,
     AdminRevokeQuestion,
+    AdminRotateSecret,
+    AdminSaved,
+    AdminRotateQuestion,
     AdminRevoked,
     AdminKioskLabelEmpty,
     AdminCreatedAt,
@@ -1681,6 +1685,12 @@ impl Text {
             (Lang::Zh, AdminCopied) => "已复制。",
             (Lang::En, AdminRevoke) => "Revoke",
             (Lang::Zh, AdminRevoke) => "撤销",
+            (Lang::En, AdminSaved) => "Saved.",
+            (Lang::Zh, AdminSaved) => "已保存。",
+            (Lang::En, AdminRotateSecret) => "New secret",
+            (Lang::Zh, AdminRotateSecret) => "重置 Secret",
+            (Lang::En, AdminRotateQuestion) => "Make a new secret? The old one and its tokens stop working at once.",
+            (Lang::Zh, AdminRotateQuestion) => "重置 Secret？旧的 Secret 及其令牌将立即失效。",
             (Lang::En, AdminRevokeQuestion) => "Revoke this code? Sessions signed in with it end.",
             (Lang::Zh, AdminRevokeQuestion) => "撤销此注册码？用它登录的会话将结束。",
             (Lang::En, AdminRevoked) => "Revoked",

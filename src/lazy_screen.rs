@@ -10,6 +10,7 @@
 
 use crate::features::admin::audit::page::AuditLogPage;
 use crate::features::admin::confidential::{policy::ConfidentialPolicyPage, trace::WatermarkTracePage};
+use crate::features::admin::integrations::page::IntegrationAppsPage;
 use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
     departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
@@ -64,6 +65,7 @@ split_screen!(admin_kiosk_codes in admin => KioskCodesPage);
 split_screen!(admin_confidential in admin => ConfidentialPolicyPage);
 split_screen!(admin_watermark_trace in admin => WatermarkTracePage);
 split_screen!(admin_audit in admin => AuditLogPage);
+split_screen!(admin_integrations in admin => IntegrationAppsPage);
 split_screen!(approvals_list in approvals => ApprovalsPage);
 split_screen!(approval_detail in approvals => ApprovalDetailPage);
 split_screen!(approval_new in approvals => NewApprovalPage);

@@ -92,8 +92,7 @@ test("a member adds a robot in the group's settings; its webhook posts into the 
   assert.equal(await address.count(), 0);
   await a.page.locator(".participant", { hasText: "订餐机器人 Lunch bot" }).getByRole("button", { name: /Remove robot/ }).waitFor();
 
-  await a.page.getByRole("link", { name: "Back" }).click();
-  await a.page.getByRole("heading", { level: 2, name: "午饭搭子 Lunch crew" }).waitFor();
+  await a.chats.open("午饭搭子 Lunch crew");
   const posted = await wecomPost(url, new URL(webhook).pathname + new URL(webhook).search, {
     msgtype: "markdown",
     markdown: { content: "今天的外卖到了 **12:05** <@lisi>" },
@@ -108,4 +107,59 @@ test("a member adds a robot in the group's settings; its webhook posts into the 
   assert.equal(await message.getByRole("button", { name: "Recall" }).count(), 0);
   assert.deepEqual(a.errors, []);
   await a.context.close();
+});
+
+test("an administrator makes an integration app in the console: its secret works once shown, rotates, and stops when disabled", async () => {
+  const url = fixture.server.url;
+  const admin = await signedIn(fixture, "admin");
+  const page = admin.page;
+  await page.getByRole("link", { name: "Admin" }).click();
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Integration apps" }).click();
+  await page.getByRole("heading", { level: 2, name: "Integration apps" }).waitFor();
+  const corp = await page.getByTestId("corp-id").innerText();
+  assert.match(corp, /^ww[0-9a-f]+$/);
+  const table = page.getByRole("table", { name: "Integration apps" });
+  await table.getByRole("rowheader", { name: DEMO_APP }).waitFor();
+
+  // Missing name and permissions are flagged next to their fields.
+  await page.getByRole("button", { name: "Create app" }).click();
+  await page.getByText("Give the app a name.").waitFor();
+  await page.getByText("Pick at least one permission.").waitFor();
+  await page.getByLabel("App name").fill("客户系统 CRM");
+  await page.getByLabel("Read the directory").check();
+  await page.getByLabel("Send messages and app chats").check();
+  await page.getByRole("button", { name: "Create app" }).click();
+  const secretShown = page.getByTestId("integration-secret");
+  await secretShown.waitFor();
+  const secret = await secretShown.innerText();
+  await page.getByText("it is shown only this once").waitFor();
+  const row = table.getByRole("row", { name: /客户系统 CRM/ });
+  await row.waitFor();
+  const agent = Number(/100000\d/.exec(await row.innerText())[0]);
+  const gettoken = async (s) => (await fetch(`${url}/cgi-bin/gettoken?corpid=${corp}&corpsecret=${s}`)).json();
+  assert.equal((await gettoken(secret)).errcode, 0);
+
+  // A new secret: the old one stops at once.
+  await row.getByRole("button", { name: "New secret" }).click();
+  await page.getByRole("group", { name: /Make a new secret/ }).getByRole("button", { name: "New secret" }).click();
+  await page.waitForFunction((old) => document.querySelector("[data-testid=integration-secret]")?.textContent !== old, secret);
+  const rotated = await secretShown.innerText();
+  assert.equal((await gettoken(secret)).errcode, 40001);
+  assert.equal((await gettoken(rotated)).errcode, 0);
+
+  // Edit: the form takes the app's settings; a permission added is saved.
+  await row.getByRole("button", { name: "Edit 客户系统 CRM" }).click();
+  await page.getByRole("heading", { name: "Change integration app" }).waitFor();
+  assert.equal(await page.getByLabel("App name").inputValue(), "客户系统 CRM");
+  await page.getByLabel("Approvals").check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("Saved.").waitFor();
+  await row.getByText(/Approvals/).waitFor();
+
+  // Disabled, its secret is refused.
+  await row.getByRole("button", { name: "Disable" }).click();
+  await row.getByText("Disabled").waitFor();
+  assert.equal((await gettoken(rotated)).errcode, 40001);
+  assert.ok(agent >= 1000002);
+  await admin.context.close();
 });

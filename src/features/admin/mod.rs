@@ -2,12 +2,13 @@
 //! department tree (`model`), the state its pages share (`state`), the shared pieces
 //! (`components`), the pages for people and structure (`pages`, with the console's frame in
 //! `pages::layout`), approval templates (`templates`), and managed sessions (`sessions`: sessions, policies,
-//! kiosk codes), and the audit log (`audit`). All of it is loaded on first use.
+//! kiosk codes), integration apps (`integrations`), and the audit log (`audit`). All of it is loaded on first use.
 
 pub mod api;
 pub mod audit;
 pub mod components;
 pub mod confidential;
+pub mod integrations;
 pub mod model;
 pub mod pages;
 pub mod sessions;

@@ -86,6 +86,7 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/confidential">{i18n.c(Ct::PolicyTitle)}</A>
                 <A href="/admin/watermark-trace">{i18n.c(Ct::TraceTitle)}</A>
                 <A href="/admin/audit">{i18n.audit(crate::i18n::audit::At::Title)}</A>
+                <A href="/admin/integrations">{i18n.integ(crate::i18n::integrations::It::Title)}</A>
             </nav>
             <Show when=move || !refused() fallback=|| view! { <Refusal/> }>
                 <Show when=move || context.directory.with(Option::is_some) fallback=move || view! {

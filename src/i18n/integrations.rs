@@ -1,0 +1,108 @@
+//! The wording of the integration apps page (`/admin/integrations`) in English and Chinese.
+
+use super::{I18n, Lang};
+use leptos::prelude::*;
+use weft_protocol::integration::IntegrationScope;
+
+/// Every text of the integration apps page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum It {
+    Title,
+    Intro,
+    CorpId,
+    NewApp,
+    EditApp,
+    Name,
+    NameEmpty,
+    Scopes,
+    ScopesEmpty,
+    AllowedAddresses,
+    AllowedHint,
+    Create,
+    Save,
+    CancelEdit,
+    Edit,
+    Disable,
+    Enable,
+    AgentId,
+    LastUsed,
+    Never,
+    Status,
+    Actions,
+    Enabled,
+    Disabled,
+    AnyAddress,
+    SecretOnce,
+    SecretFor,
+    Copy,
+    Copied,
+    Saved,
+    NoApps,
+}
+
+impl It {
+    pub fn in_lang(self, lang: Lang) -> &'static str {
+        use It::*;
+        let (en, zh) = match self {
+            Title => ("Integration apps", "集成应用"),
+            Intro => (
+                "Outside systems (ERP, CRM, scripts) call the WeCom-compatible API at /cgi-bin/ with an app's secret.",
+                "外部系统（ERP、CRM、脚本）使用应用的 Secret 调用 /cgi-bin/ 下与企业微信兼容的接口。",
+            ),
+            CorpId => ("Corp ID", "企业 ID（corpid）"),
+            NewApp => ("New integration app", "新建集成应用"),
+            EditApp => ("Change integration app", "修改集成应用"),
+            Name => ("App name", "应用名称"),
+            NameEmpty => ("Give the app a name.", "请填写应用名称。"),
+            Scopes => ("What it may use", "可使用的权限"),
+            ScopesEmpty => ("Pick at least one permission.", "请至少选择一项权限。"),
+            AllowedAddresses => ("Allowed addresses (one per line)", "允许的来源地址（每行一个）"),
+            AllowedHint => {
+                ("Empty: any address. Networks as 203.0.113.0/24.", "留空表示不限。网段写作 203.0.113.0/24。")
+            }
+            Create => ("Create app", "创建应用"),
+            Save => ("Save changes", "保存修改"),
+            CancelEdit => ("Cancel", "取消"),
+            Edit => ("Edit", "修改"),
+            Disable => ("Disable", "停用"),
+            Enable => ("Enable", "启用"),
+            AgentId => ("Agent ID", "AgentId"),
+            LastUsed => ("Last used", "最近使用"),
+            Never => ("never", "从未"),
+            Status => ("Status", "状态"),
+            Actions => ("Actions", "操作"),
+            Enabled => ("Enabled", "已启用"),
+            Disabled => ("Disabled", "已停用"),
+            AnyAddress => ("any address", "不限"),
+            SecretOnce => (
+                "Copy the secret now: it is shown only this once. Store it where the outside system keeps its credentials.",
+                "请现在复制 Secret：它只显示这一次。请保存在外部系统存放凭据的地方。",
+            ),
+            SecretFor => ("Secret of", "Secret："),
+            Copy => ("Copy", "复制"),
+            Copied => ("Copied", "已复制"),
+            Saved => ("Saved.", "已保存。"),
+            NoApps => ("No integration apps yet.", "还没有集成应用。"),
+        };
+        if lang == Lang::Zh { zh } else { en }
+    }
+}
+
+/// A scope's name ("Messages", "应用消息").
+pub fn scope_text(scope: IntegrationScope, lang: Lang) -> &'static str {
+    let (en, zh) = match scope {
+        IntegrationScope::DirectoryRead => ("Read the directory", "读取通讯录"),
+        IntegrationScope::DirectoryWrite => ("Change the directory", "编辑通讯录"),
+        IntegrationScope::Messages => ("Send messages and app chats", "发送应用消息和群聊"),
+        IntegrationScope::Approvals => ("Approvals", "审批"),
+    };
+    if lang == Lang::Zh { zh } else { en }
+}
+
+impl I18n {
+    /// A reactive text of the integration apps page.
+    pub fn integ(self, text: It) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        let lang = self.lang;
+        move || text.in_lang(lang.get())
+    }
+}
