@@ -61,10 +61,11 @@ fn ordinal(action: AuditAction) -> usize {
         IntegrationTokenIssued => 39,
         IntegrationTokenRefused => 40,
         IntegrationApprovalSubmitted => 41,
+        WebhookChanged => 42,
     }
 }
 
-const NUMBERED: usize = 42;
+const NUMBERED: usize = 43;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

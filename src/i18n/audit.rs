@@ -120,6 +120,7 @@ pub fn action_label(action: AuditAction, lang: Lang) -> &'static str {
         IntegrationTokenIssued => ("Integration app signed in", "集成应用获取令牌"),
         IntegrationTokenRefused => ("Integration app refused", "集成应用获取令牌被拒绝"),
         IntegrationApprovalSubmitted => ("Approval submitted by integration app", "集成应用代为发起审批"),
+        WebhookChanged => ("Outgoing webhook changed", "修改外发 Webhook"),
     };
     if lang == Lang::Zh { zh } else { en }
 }

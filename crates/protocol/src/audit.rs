@@ -62,12 +62,15 @@ pub enum AuditAction {
     /// An integration app submitted an approval request in a member's name (`oa/applyevent`;
     /// target: the request).
     IntegrationApprovalSubmitted,
+    /// An outgoing webhook was registered, changed or removed (target: its id; the detail says
+    /// which and its address).
+    WebhookChanged,
 }
 
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 42] = {
+    pub const ALL: [Self; 43] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -112,6 +115,7 @@ impl AuditAction {
             IntegrationTokenIssued,
             IntegrationTokenRefused,
             IntegrationApprovalSubmitted,
+            WebhookChanged,
         ]
     };
 }

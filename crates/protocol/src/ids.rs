@@ -56,6 +56,10 @@ typed_id!(
     TemplateId
 );
 typed_id!(
+    /// An outgoing webhook an administrator registered.
+    WebhookId
+);
+typed_id!(
     /// A group robot (its webhook key is a separate secret).
     RobotId
 );

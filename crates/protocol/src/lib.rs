@@ -18,12 +18,13 @@ pub mod live;
 pub mod refusal;
 pub mod sync;
 pub mod watermark;
+pub mod webhook;
 
 pub use directory::DepartmentId;
 pub use error::{ErrorBody, ErrorCode};
 pub use ids::{
     ApprovalId, AttachmentId, ClientId, ConversationId, KioskCodeId, MemberId, MessageId, RobotId, SessionId,
-    TemplateId,
+    TemplateId, WebhookId,
 };
 pub use refusal::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldProblem, FieldRule, Refusal};
 

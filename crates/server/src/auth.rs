@@ -159,13 +159,26 @@ mod tests {
 
 /// HMAC-SHA256 of `message` under `key`, hex-encoded (RFC 2104), for signed download links.
 pub fn sign(key: &[u8; 32], message: &str) -> String {
+    hmac_sha256_hex(key, message.as_bytes())
+}
+
+/// HMAC-SHA256 of `message` under a key of any length, hex-encoded (RFC 2104: keys longer than
+/// the 64-byte block are hashed first).
+pub fn hmac_sha256_hex(key: &[u8], message: &[u8]) -> String {
+    let hashed;
+    let key = if key.len() > 64 {
+        hashed = Sha256::digest(key);
+        hashed.as_slice()
+    } else {
+        key
+    };
     let mut inner_key = [0x36u8; 64];
     let mut outer_key = [0x5cu8; 64];
     for (i, byte) in key.iter().enumerate() {
         inner_key[i] ^= byte;
         outer_key[i] ^= byte;
     }
-    let inner = Sha256::new().chain_update(inner_key).chain_update(message.as_bytes()).finalize();
+    let inner = Sha256::new().chain_update(inner_key).chain_update(message).finalize();
     to_hex(&Sha256::new().chain_update(outer_key).chain_update(inner).finalize())
 }
 
@@ -195,5 +208,18 @@ mod signing_tests {
         assert_ne!(sign(&key, "a:1"), sign(&[8u8; 32], "a:1"));
         assert!(same_signature(&sign(&key, "x"), &sign(&key, "x")));
         assert!(!same_signature(&sign(&key, "x"), &sign(&key, "y")));
+    }
+
+    #[test]
+    fn hmac_of_any_key_length_matches_rfc_4231() {
+        // Test case 2 (a short key) and test case 6 (a key longer than the block, hashed first).
+        assert_eq!(
+            hmac_sha256_hex(b"Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(
+            hmac_sha256_hex(&[0xaa; 131], b"Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
     }
 }

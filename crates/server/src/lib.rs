@@ -25,6 +25,7 @@ pub mod sign_in_guard;
 pub mod static_files;
 pub mod store;
 pub mod thumbnails;
+pub mod webhook_sender;
 pub mod wecom;
 /// The directory's visibility rules live in the domain layer; this path stays for older code.
 pub use domain::visibility;
@@ -73,6 +74,8 @@ pub struct AppState {
     pub deterrents: Arc<deterrent_limit::DeterrentLimiter>,
     /// Counts each group robot's messages per minute.
     pub robots: Arc<robot_limit::RobotLimiter>,
+    /// Sends outgoing webhooks' deliveries (`webhook_sender::spawn` runs it).
+    pub webhooks: Arc<webhook_sender::WebhookSender>,
 }
 
 impl AppState {
@@ -96,6 +99,7 @@ impl AppState {
             thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
             deterrents: Arc::new(deterrent_limit::DeterrentLimiter::default()),
             robots: Arc::new(robot_limit::RobotLimiter::default()),
+            webhooks: Arc::new(webhook_sender::WebhookSender::default()),
         }
     }
 

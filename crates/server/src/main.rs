@@ -321,6 +321,7 @@ async fn run() -> Result<(), String> {
     });
     weft_server::expiry::spawn_sweeper(state.clone());
     weft_server::file_gc::spawn_collector(state.clone());
+    weft_server::webhook_sender::spawn(state.clone());
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

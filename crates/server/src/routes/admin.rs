@@ -30,6 +30,7 @@ use weft_protocol::directory::{
     HideMemberRequest, ImportSummary, MemberFields, MemberStatus, SetDepartmentScopeRequest, SetPasswordRequest,
     UpdateDepartmentRequest, VisibilityRules, validate_department_name,
 };
+use weft_protocol::webhook::WebhookEvent;
 use weft_protocol::{DepartmentId, ErrorCode, MemberId, SessionId};
 
 /// Largest CSV file an import takes (20,000 rows of about 200 bytes, with room to spare).
@@ -86,6 +87,7 @@ async fn create_member(
     let card = state.db(move |store| store.create_member(admin.member_id, &member, now)).await?;
     let detail = json!({ "name": card.name, "role": card.role, "status": card.status });
     audited(&state, admin.member_id, AuditAction::MemberCreated, card.userid.clone(), detail).await;
+    crate::webhook_sender::member_event(&state, WebhookEvent::MemberCreated, &card).await;
     announce(&state, Vec::new()).await;
     Ok((StatusCode::CREATED, Json(card)))
 }
@@ -122,6 +124,9 @@ async fn set_status(
     let (card, ended) = state.db(move |store| store.set_member_status(actor, id, status, now)).await?;
     let action = if status == MemberStatus::Active { AuditAction::MemberEnabled } else { AuditAction::MemberDisabled };
     audited(state, actor, action, card.userid.clone(), json!({ "sessions_ended": ended.len() })).await;
+    if status == MemberStatus::Disabled {
+        crate::webhook_sender::member_event(state, WebhookEvent::MemberDisabled, &card).await;
+    }
     announce(state, ended).await;
     Ok(Json(card))
 }

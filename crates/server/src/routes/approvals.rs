@@ -94,6 +94,9 @@ async fn submit(
 ) -> Result<(StatusCode, Json<ApprovalDetail>), ApiError> {
     let now = crate::now_millis();
     let outcome = state.db(move |store| store.submit_approval(user.member_id, &request, now)).await?;
+    if outcome.created {
+        crate::webhook_sender::approval_events(&state, &outcome.detail, true).await;
+    }
     Ok(reply(&state, outcome))
 }
 
@@ -164,6 +167,9 @@ async fn decide(
 ) -> Result<(StatusCode, Json<ApprovalDetail>), ApiError> {
     let now = crate::now_millis();
     let outcome = state.db(move |store| store.decide_approval(user.member_id, id, &request, now)).await?;
+    if outcome.created {
+        crate::webhook_sender::approval_events(&state, &outcome.detail, false).await;
+    }
     Ok(reply(&state, outcome))
 }
 

@@ -16,6 +16,7 @@ mod messages;
 mod robots;
 mod session_admin;
 mod sync;
+mod webhooks_admin;
 
 use crate::AppState;
 use crate::error::ApiError;
@@ -38,6 +39,7 @@ pub fn api() -> Router<AppState> {
         .merge(session_admin::router())
         .merge(audit::router())
         .merge(integration_admin::router())
+        .merge(webhooks_admin::router())
         .merge(approvals::router())
         .merge(messages::router())
         .merge(sync::router())

@@ -14,6 +14,7 @@ mod migrations;
 mod repository;
 mod session_traits;
 pub mod sql;
+mod webhook_traits;
 
 pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles};
 pub use bot_traits::{AppChat, BotStore, NewAppChat, RobotByKey};
@@ -24,6 +25,7 @@ pub use session_traits::{
     AuditFilter, AuditRecord, AuditStore, MAX_AUDIT_PAGE, NewSession, SessionAdmin, SessionStore, TokenStatus,
 };
 pub use sql::PostgresTarget;
+pub use webhook_traits::{AttemptOutcome, DueDelivery, WebhookStore};
 
 use std::sync::Arc;
 use weft_protocol::DepartmentId;
@@ -548,6 +550,7 @@ pub trait Store:
     + ConfidentialStore
     + IntegrationStore
     + BotStore
+    + WebhookStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -569,6 +572,7 @@ impl<T> Store for T where
         + ConfidentialStore
         + IntegrationStore
         + BotStore
+        + WebhookStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

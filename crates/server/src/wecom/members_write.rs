@@ -160,6 +160,7 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let now = state.clock.now();
     let card = state.db(move |store| store.create_member(acting, &member, now)).await.map_err(refused)?;
     audited(&state, &app, AuditAction::MemberCreated, &userid, json!({ "name": card.name })).await;
+    crate::webhook_sender::member_event(&state, weft_protocol::webhook::WebhookEvent::MemberCreated, &card).await;
     state.directory_changed().await;
     Ok(super::ok_with("created", json!({})))
 }

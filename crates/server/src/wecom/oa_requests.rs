@@ -162,6 +162,7 @@ async fn apply(State(state): State<AppState>, app: CallingApp, body: WecomBody) 
     let outcome = state.db(move |store| store.submit_approval(applicant, &request, now)).await.map_err(refused)?;
     let id = outcome.detail.request.id;
     if outcome.created {
+        crate::webhook_sender::approval_events(&state, &outcome.detail, true).await;
         state.hub.changed(outcome.recipients);
     }
     let detail = json!({ "sp_no": id.to_string(), "creator_userid": body.text("creator_userid") });

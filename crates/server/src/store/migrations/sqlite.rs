@@ -482,6 +482,36 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX robots_by_conversation ON robots(conversation_id);
     "#,
+    // 16: outgoing webhooks (the secret deliveries are signed with is kept: signing needs it) and
+    //     their deliveries, one per webhook and event id, with where each stands.
+    r#"
+    CREATE TABLE webhooks (
+        id         TEXT PRIMARY KEY,
+        url        TEXT NOT NULL,
+        events     TEXT NOT NULL,
+        secret     TEXT NOT NULL,
+        enabled    INTEGER NOT NULL DEFAULT 1,
+        created_by TEXT NOT NULL REFERENCES members(id),
+        created_at INTEGER NOT NULL,
+        removed_at INTEGER
+    );
+    CREATE TABLE webhook_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        webhook_id      TEXT NOT NULL REFERENCES webhooks(id),
+        event_id        TEXT NOT NULL,
+        event           TEXT NOT NULL,
+        body            TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        last_status     INTEGER,
+        last_error      TEXT NOT NULL DEFAULT '',
+        created_at      INTEGER NOT NULL,
+        next_attempt_at INTEGER,
+        delivered_at    INTEGER,
+        UNIQUE (webhook_id, event_id)
+    );
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

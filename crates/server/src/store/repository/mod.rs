@@ -22,6 +22,7 @@ mod readers;
 mod rules;
 mod session_admin;
 mod sessions;
+mod webhooks;
 
 use super::{CommittedMessage, FeedListener, StoreError, StoreResult, migrations};
 use crate::store::sql::{Connection, OptionalExtension, PgConnection, PostgresTarget, Row, params, quote_identifier};
