@@ -38,6 +38,27 @@ pub enum It {
     Copied,
     Saved,
     NoApps,
+    Webhooks,
+    WebhooksIntro,
+    WebhookUrl,
+    WebhookUrlBad,
+    Events,
+    EventsEmpty,
+    AddWebhook,
+    NoWebhooks,
+    WebhookSecretOnce,
+    ShowDeliveries,
+    HideDeliveries,
+    NoDeliveries,
+    Event,
+    EventId,
+    Attempts,
+    Result,
+    Time,
+    Pending,
+    Delivered,
+    Failed,
+    RemoveWebhook,
 }
 
 impl It {
@@ -83,9 +104,50 @@ impl It {
             Copied => ("Copied", "已复制"),
             Saved => ("Saved.", "已保存。"),
             NoApps => ("No integration apps yet.", "还没有集成应用。"),
+            Webhooks => ("Outgoing webhooks", "外发 Webhook"),
+            WebhooksIntro => (
+                "Weft posts events to these addresses, signed: X-Weft-Signature is sha256= and the HMAC-SHA256 of \"<X-Weft-Timestamp>.<body>\" under the webhook's secret. Failed deliveries are retried with growing waits.",
+                "Weft 会把事件签名后发送到这些地址：X-Weft-Signature 为 sha256= 加上以 Webhook 的 Secret 对“<X-Weft-Timestamp>.<正文>”计算的 HMAC-SHA256。发送失败会间隔递增地重试。",
+            ),
+            WebhookUrl => ("Webhook address", "Webhook 地址"),
+            WebhookUrlBad => (
+                "An http:// or https:// address without spaces or credentials.",
+                "请填写 http:// 或 https:// 开头、不含空格和账号密码的地址。",
+            ),
+            Events => ("Events", "事件"),
+            EventsEmpty => ("Pick at least one event.", "请至少选择一个事件。"),
+            AddWebhook => ("Add webhook", "添加 Webhook"),
+            NoWebhooks => ("No webhooks yet.", "还没有 Webhook。"),
+            WebhookSecretOnce => {
+                ("Copy the signing secret now: it is shown only this once.", "请现在复制签名 Secret：它只显示这一次。")
+            }
+            ShowDeliveries => ("Deliveries", "发送记录"),
+            HideDeliveries => ("Hide deliveries", "收起发送记录"),
+            NoDeliveries => ("Nothing sent yet.", "还没有发送记录。"),
+            Event => ("Event", "事件"),
+            EventId => ("Event ID", "事件 ID"),
+            Attempts => ("Attempts", "尝试次数"),
+            Result => ("Result", "结果"),
+            Time => ("Time", "时间"),
+            Pending => ("Retrying", "重试中"),
+            Delivered => ("Delivered", "已送达"),
+            Failed => ("Failed", "失败"),
+            RemoveWebhook => ("Remove", "删除"),
         };
         if lang == Lang::Zh { zh } else { en }
     }
+}
+
+/// An event's name ("Approval submitted", "审批已提交").
+pub fn event_text(event: weft_protocol::webhook::WebhookEvent, lang: Lang) -> &'static str {
+    use weft_protocol::webhook::WebhookEvent::*;
+    let (en, zh) = match event {
+        ApprovalSubmitted => ("Approval submitted", "审批已提交"),
+        ApprovalDecided => ("Approval decided", "审批已完成"),
+        MemberCreated => ("Member created", "成员已创建"),
+        MemberDisabled => ("Member disabled", "成员已停用"),
+    };
+    if lang == Lang::Zh { zh } else { en }
 }
 
 /// A scope's name ("Messages", "应用消息").

@@ -3,9 +3,13 @@
 // a member adds from the group's settings, whose webhook posts into the group.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { createHmac } from "node:crypto";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
 import { login, call } from "./support/api.js";
 
+// Webhook retries come quickly here (the server reads this when the fixture starts it).
+process.env.WEFT_WEBHOOK_RETRY_MS = "200";
 const fixture = useServerAndBrowser();
 const DEMO_APP = "演示 ERP Demo ERP";
 const DEMO_SECRET = "weft-demo-erp-secret";
@@ -161,5 +165,69 @@ test("an administrator makes an integration app in the console: its secret works
   await row.getByText("Disabled").waitFor();
   assert.equal((await gettoken(rotated)).errcode, 40001);
   assert.ok(agent >= 1000002);
+  await admin.context.close();
+});
+
+/** A webhook receiver on loopback: checks each call's signature with `secret()`, answers 500 to
+ * the first `failures` calls and 200 after, and keeps what it saw. */
+async function webhookReceiver(secret, failures) {
+  const seen = { calls: [], accepted: [] };
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk) => (body += chunk));
+    request.on("end", () => {
+      const expected = "sha256=" + createHmac("sha256", secret()).update(`${request.headers["x-weft-timestamp"]}.${body}`).digest("hex");
+      const signed = request.headers["x-weft-signature"] === expected;
+      seen.calls.push({ signed, event: request.headers["x-weft-event"], id: request.headers["x-weft-delivery"] });
+      if (!signed) return response.writeHead(401).end();
+      if (seen.calls.length <= failures) return response.writeHead(500).end();
+      seen.accepted.push(JSON.parse(body));
+      response.writeHead(200).end("ok");
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}/weft`, seen, close: () => server.close() };
+}
+
+test("an administrator adds an outgoing webhook in the console; a receiver failing twice gets one signed delivery, listed with its attempts", async () => {
+  const url = fixture.server.url;
+  let secret = "";
+  const receiver = await webhookReceiver(() => secret, 2);
+  const admin = await signedIn(fixture, "admin");
+  const page = admin.page;
+  await page.goto(`${url}/admin/integrations`);
+  await page.getByRole("heading", { level: 2, name: "Outgoing webhooks" }).waitFor();
+  // A bad address and no events are flagged next to their fields.
+  await page.getByLabel("Webhook address").fill("ftp://erp.example.com");
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await page.getByText("An http:// or https:// address without spaces or credentials.").waitFor();
+  await page.getByText("Pick at least one event.").waitFor();
+  await page.getByLabel("Webhook address").fill(receiver.url);
+  await page.getByLabel("Member created").check();
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  secret = await page.getByTestId("webhook-secret").innerText();
+  assert.match(secret, /^[0-9a-f]{64}$/);
+  const item = page.getByRole("listitem", { name: receiver.url });
+  await item.getByText("Member created").waitFor();
+
+  const token = (await login(url, "admin")).token;
+  const created = await call(url, token, "POST", "/admin/members", { userid: "hooked", name: "钩子", departments: ["hr"] });
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  for (let i = 0; i < 100 && receiver.seen.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  await new Promise((r) => setTimeout(r, 500));
+  assert.equal(receiver.seen.accepted.length, 1, JSON.stringify(receiver.seen));
+  assert.equal(receiver.seen.calls.length, 3);
+  assert.ok(receiver.seen.calls.every((c) => c.signed && c.id === receiver.seen.calls[0].id && c.event === "member_created"));
+  assert.equal(receiver.seen.accepted[0].data.userid, "hooked");
+
+  await item.getByRole("button", { name: "Deliveries" }).click();
+  const row = item.getByRole("row", { name: /Member created/ });
+  await row.getByText("Delivered · HTTP 200").waitFor();
+  assert.match(await row.innerText(), /\b3\b/);
+  // Removing asks first; afterwards the list is empty.
+  await item.getByRole("button", { name: "Remove" }).click();
+  await page.getByRole("group", { name: /Remove this webhook/ }).getByRole("button", { name: "Remove" }).click();
+  await page.getByText("No webhooks yet.").waitFor();
+  receiver.close();
   await admin.context.close();
 });

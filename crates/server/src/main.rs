@@ -9,7 +9,8 @@
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
 //! (`WEFT_MAX_GROUP_SIZE`, default 500), `--upload-quota-mib` (`WEFT_UPLOAD_QUOTA_MIB`, default
 //! 5120: the bytes of files one member may have uploaded), `--bench-members N` (adds `bench0001…` in groups of ten
-//! for the load benchmark, `cargo xtask bench-server`).
+//! for the load benchmark, `cargo xtask bench-server`). `WEFT_WEBHOOK_RETRY_MS` (default 5000) is
+//! the wait before an outgoing webhook's first retry, doubled for each later one.
 
 use axum::serve::ListenerExt;
 use std::net::SocketAddr;
@@ -293,6 +294,10 @@ async fn run() -> Result<(), String> {
     let mut state = AppState::new(Arc::new(store), assets, blobs);
     state.limits = options.limits;
     state.trusted_proxies = Arc::new(options.trusted_proxies.clone());
+    if let Ok(value) = std::env::var("WEFT_WEBHOOK_RETRY_MS") {
+        let base = parse_number::<i64>("WEFT_WEBHOOK_RETRY_MS", &value)?;
+        state.webhooks = Arc::new(weft_server::webhook_sender::WebhookSender::new(base));
+    }
     let listener = tokio::net::TcpListener::bind(&options.addr)
         .await
         .map_err(|err| format!("cannot listen on {}: {err}", options.addr))?;

@@ -6,6 +6,7 @@
 use super::super::components::{ConfirmButton, NoticeLine};
 use super::super::model::Notice;
 use super::super::state::use_admin;
+use super::webhooks::WebhooksSection;
 use crate::i18n::integrations::{It, scope_text};
 use crate::i18n::{Text, use_i18n};
 use crate::platform::{copy_to_clipboard, date_time};
@@ -280,5 +281,6 @@ pub fn IntegrationAppsPage() -> impl IntoView {
                 </table>
             </Show>
         </section>
+        <WebhooksSection/>
     }
 }
