@@ -47,6 +47,7 @@ test("an app's messages arrive live in the member's read-only app conversation, 
   await a.chats.timeline().getByText("App", { exact: true }).first().waitFor();
   await a.page.getByText("Messages from this app arrive here; it cannot be answered.").waitFor();
   assert.equal(await a.page.getByLabel("Message").count(), 0, "no composer in an app conversation");
+  assert.equal(await a.chats.timeline().getByRole("button", { name: "Reply" }).count(), 0, "nothing to reply with");
 
   const markdown = "## 周报 Weekly\n**已完成** 3 项 [查看 View](https://erp.example.com/r/1) [坏](javascript:alert(1))\n<script>alert(1)</script>";
   assert.equal((await send({ msgtype: "markdown", markdown: { content: markdown } })).errcode, 0);

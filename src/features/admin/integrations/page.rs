@@ -225,6 +225,7 @@ pub fn IntegrationAppsPage() -> impl IntoView {
                 when=move || listing.with(|l| l.as_ref().is_some_and(|l| !l.apps.is_empty()))
                 fallback=move || view! { <p class="hint">{move || listing.with(Option::is_some).then(|| i18n.integ(It::NoApps)())}</p> }
             >
+                <div class="table-scroll" role="region" tabindex="0" aria-label=i18n.integ(It::Title)>
                 <table class="admin-table">
                     <caption class="visually-hidden">{i18n.integ(It::Title)}</caption>
                     <thead>
@@ -279,6 +280,7 @@ pub fn IntegrationAppsPage() -> impl IntoView {
                         />
                     </tbody>
                 </table>
+                </div>
             </Show>
         </section>
         <WebhooksSection/>

@@ -215,6 +215,7 @@ pub fn WebhooksSection() -> impl IntoView {
                                                 return view! { <p class="hint">{i18n.integ(It::NoDeliveries)}</p> }.into_any();
                                             }
                                             view! {
+                                                <div class="table-scroll" role="region" tabindex="0" aria-label=i18n.integ(It::ShowDeliveries)>
                                                 <table class="admin-table">
                                                     <caption class="visually-hidden">{i18n.integ(It::ShowDeliveries)}</caption>
                                                     <thead><tr>
@@ -239,6 +240,7 @@ pub fn WebhooksSection() -> impl IntoView {
                                                         }).collect_view()}
                                                     </tbody>
                                                 </table>
+                                                </div>
                                             }.into_any()
                                         }}
                                     </Show>

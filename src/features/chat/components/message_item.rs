@@ -8,6 +8,7 @@
 use crate::features::approvals::components::approval_card::ApprovalCardView;
 use crate::features::chat::components::bot_message::BotMessageView;
 use crate::features::chat::components::forward::ForwardDialog;
+use crate::features::chat::state::use_chat;
 use crate::features::confidential::expiry::ExpiryHint;
 use crate::features::confidential::view::use_confidential;
 use crate::i18n::bots::Bt;
@@ -79,6 +80,10 @@ pub fn MessageItem(
         }
     });
     let for_reply = message.clone();
+    // Nothing is typed into a read-only conversation (an app's), so nothing answers a message.
+    let read_only = use_chat()
+        .conversations
+        .with_untracked(|list| list.iter().any(|c| c.id == message.conversation_id && c.kind.is_read_only()));
     let bot = message.bot().cloned();
     let bot_tag = bot.as_ref().map(|bot| {
         let tag = match bot.sender {
@@ -128,7 +133,9 @@ pub fn MessageItem(
             {message.attachment.clone().map(|file| view! { <AttachmentView file=file confidential=is_confidential/> })}
             {text_view}
             <div class="message__actions">
-                <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
+                {(!read_only).then(|| view! {
+                    <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
+                })}
                 {forward}
                 {can_recall.then(|| view! {
                     <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
