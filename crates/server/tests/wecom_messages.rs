@@ -52,6 +52,14 @@ impl Messaging {
     }
 }
 
+/// A group `owner` makes with `members` (member ids); returns its id.
+async fn new_group(app: &TestApp, owner: &str, name: &str, members: &[&str]) -> String {
+    let body = json!({ "client_id": uuid::Uuid::new_v4(), "name": name, "members": members });
+    let group = app.call(Method::POST, "/api/v1/conversations", Some(owner), Some(body)).await;
+    assert_eq!(group.status, StatusCode::CREATED, "{}", group.body);
+    group.body["summary"]["id"].as_str().expect("group id").to_owned()
+}
+
 fn text(content: &str) -> Value {
     json!({ "msgtype": "text", "text": { "content": content } })
 }
@@ -273,16 +281,7 @@ async fn a_group_member_adds_a_robot_that_posts_twenty_messages_a_minute_until_r
     let admin = app.login("admin").await;
     let ids = app.member_ids(&admin).await;
     let (zhangsan, lisi, wangwu) = (app.login("zhangsan").await, app.login("lisi").await, app.login("wangwu").await);
-    let group = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations",
-            Some(&zhangsan),
-            Some(json!({ "client_id": uuid::Uuid::new_v4(), "name": "发布群 Releases", "members": [ids["lisi"]] })),
-        )
-        .await;
-    assert_eq!(group.status, StatusCode::CREATED, "{}", group.body);
-    let group = group.body["summary"]["id"].as_str().expect("group id").to_owned();
+    let group = new_group(&app, &zhangsan, "发布群 Releases", &[&ids["lisi"]]).await;
     let robots = format!("/api/v1/conversations/{group}/robots");
 
     // Names are checked; outsiders do not learn the group exists.
@@ -347,17 +346,7 @@ async fn only_the_adder_the_owner_or_an_administrator_removes_a_robot_and_direct
     let admin = app.login("admin").await;
     let ids = app.member_ids(&admin).await;
     let (zhangsan, lisi, wangwu) = (app.login("zhangsan").await, app.login("lisi").await, app.login("wangwu").await);
-    let group = app
-        .call(
-            Method::POST,
-            "/api/v1/conversations",
-            Some(&zhangsan),
-            Some(
-                json!({ "client_id": uuid::Uuid::new_v4(), "name": "三人群", "members": [ids["lisi"], ids["wangwu"]] }),
-            ),
-        )
-        .await;
-    let group = group.body["summary"]["id"].as_str().expect("group id").to_owned();
+    let group = new_group(&app, &zhangsan, "三人群", &[&ids["lisi"], &ids["wangwu"]]).await;
     let robots = format!("/api/v1/conversations/{group}/robots");
     let added = app.call(Method::POST, &robots, Some(&lisi), Some(json!({ "name": "日报 Daily" }))).await;
     let one = format!("{robots}/{}", added.body["robot"]["id"].as_str().expect("id"));

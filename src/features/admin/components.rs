@@ -1,5 +1,6 @@
 //! The pieces the console's pages share: the notice line, a destructive button behind a
-//! confirmation, and checkbox lists over departments (as a tree) and members (with a filter).
+//! confirmation, checkboxes for a few fixed choices, and checkbox lists over departments (as a
+//! tree) and members (with a filter).
 
 use super::model::{Notice, depth_class, toggle_in, tree_rows};
 use crate::i18n::{Text, use_i18n};
@@ -149,4 +150,34 @@ pub fn MemberChecklist(
             </ul>
         </fieldset>
     }
+}
+
+/// Checkboxes for a few fixed choices (an app's permissions, a webhook's events), each a full-height
+/// row; `chosen` holds the ticked ones.
+#[component]
+pub fn ChoiceBoxes<T>(
+    choices: Vec<T>,
+    chosen: RwSignal<Vec<T>>,
+    /// A choice's words in a language.
+    label: fn(T, crate::i18n::Lang) -> &'static str,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    choices
+        .into_iter()
+        .map(|choice| {
+            view! {
+                <label class="checkbox">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || chosen.with(|c| c.contains(&choice))
+                        on:change=move |_| chosen.update(|c| toggle_in(c, &choice))
+                    />
+                    {move || label(choice, i18n.lang.get())}
+                </label>
+            }
+        })
+        .collect_view()
 }

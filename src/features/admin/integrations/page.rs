@@ -3,7 +3,7 @@
 //! secret show the secret this once, with Copy. Disabling an app ends its tokens; the server
 //! checks everything again and records each change in the audit log.
 
-use super::super::components::{ConfirmButton, NoticeLine};
+use super::super::components::{ChoiceBoxes, ConfirmButton, NoticeLine};
 use super::super::model::Notice;
 use super::super::state::use_admin;
 use super::webhooks::WebhooksSection;
@@ -181,26 +181,7 @@ pub fn IntegrationAppsPage() -> impl IntoView {
                 <p class="field-error" id="integration-name-error">{move || name_problem.get().map(|p| p.in_lang(i18n.lang.get()))}</p>
                 <fieldset aria-describedby="integration-scopes-error">
                     <legend>{i18n.integ(It::Scopes)}</legend>
-                    {SCOPES.into_iter().map(|scope| {
-                        view! {
-                            <label class="checkbox">
-                                <input
-                                    type="checkbox"
-                                    prop:checked=move || scopes.with(|s| s.contains(&scope))
-                                    on:change=move |ev| {
-                                        let on = event_target_checked(&ev);
-                                        scopes.update(|s| {
-                                            s.retain(|x| *x != scope);
-                                            if on {
-                                                s.push(scope);
-                                            }
-                                        });
-                                    }
-                                />
-                                {move || scope_text(scope, i18n.lang.get())}
-                            </label>
-                        }
-                    }).collect_view()}
+                    <ChoiceBoxes choices=SCOPES.to_vec() chosen=scopes label=scope_text/>
                     <p class="field-error" id="integration-scopes-error">{move || scopes_problem.get().map(|p| p.in_lang(i18n.lang.get()))}</p>
                 </fieldset>
                 <label for="integration-ips">{i18n.integ(It::AllowedAddresses)}</label>

@@ -2,7 +2,7 @@
 //! wants (the signing secret shown once, with Copy), turning one off and on, removing one (after
 //! a confirmation), and each one's deliveries with their results.
 
-use super::super::components::{ConfirmButton, NoticeLine};
+use super::super::components::{ChoiceBoxes, ConfirmButton, NoticeLine};
 use super::super::model::Notice;
 use super::super::state::use_admin;
 use crate::i18n::integrations::{It, event_text};
@@ -147,24 +147,7 @@ pub fn WebhooksSection() -> impl IntoView {
                 <p class="field-error" id="webhook-url-error">{move || url_problem.get().map(|p| p.in_lang(i18n.lang.get()))}</p>
                 <fieldset aria-describedby="webhook-events-error">
                     <legend>{i18n.integ(It::Events)}</legend>
-                    {WebhookEvent::ALL.into_iter().map(|event| view! {
-                        <label class="checkbox">
-                            <input
-                                type="checkbox"
-                                prop:checked=move || events.with(|e| e.contains(&event))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    events.update(|e| {
-                                        e.retain(|x| *x != event);
-                                        if on {
-                                            e.push(event);
-                                        }
-                                    });
-                                }
-                            />
-                            {move || event_text(event, i18n.lang.get())}
-                        </label>
-                    }).collect_view()}
+                    <ChoiceBoxes choices=WebhookEvent::ALL.to_vec() chosen=events label=event_text/>
                     <p class="field-error" id="webhook-events-error">{move || events_problem.get().map(|p| p.in_lang(i18n.lang.get()))}</p>
                 </fieldset>
                 <button type="submit" class="primary">{i18n.integ(It::AddWebhook)}</button>
