@@ -53,7 +53,28 @@ pub enum BotContent {
         url: String,
         button: String,
     },
+    /// Up to [`MAX_NEWS_ARTICLES`] linked articles (WeCom's `news`; their pictures are not
+    /// fetched from elsewhere).
+    News {
+        articles: Vec<NewsArticle>,
+    },
+    /// A picture a robot posted; the message's attachment holds it.
+    Image,
 }
+
+/// One article of a news message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewsArticle {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    pub url: String,
+}
+
+/// Most articles one news message carries (WeCom's limit).
+pub const MAX_NEWS_ARTICLES: usize = 8;
+/// Largest picture a robot may post, in bytes (WeCom's limit).
+pub const MAX_ROBOT_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// A message an integration app or a robot posted (the card of a [`crate::chat::Message`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +96,10 @@ impl BotMessage {
             BotContent::TextCard { title, description, .. } => {
                 format!("{title}\n{}", strip_tags(description))
             }
+            BotContent::News { articles } => {
+                articles.iter().map(|article| article.title.as_str()).collect::<Vec<_>>().join("\n")
+            }
+            BotContent::Image => "[图片 Image]".to_owned(),
         }
     }
 }

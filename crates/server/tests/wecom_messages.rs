@@ -317,8 +317,10 @@ async fn a_group_member_adds_a_robot_that_posts_twenty_messages_a_minute_until_r
     let summary = list.body.as_array().expect("list").iter().find(|c| c["id"] == group.as_str()).expect("group");
     assert_eq!(summary["unread"], 2);
 
-    let image = json!({ "msgtype": "image", "image": { "base64": "", "md5": "" } });
-    assert_eq!(wecom_post(&app, &webhook, &image.to_string()).await["errcode"], 40008);
+    let empty = json!({ "msgtype": "image", "image": { "base64": "", "md5": "" } });
+    assert_eq!(wecom_post(&app, &webhook, &empty.to_string()).await["errcode"], 40009);
+    let voice = json!({ "msgtype": "voice", "voice": { "media_id": "x" } });
+    assert_eq!(wecom_post(&app, &webhook, &voice.to_string()).await["errcode"], 40008);
     let wrong =
         wecom_post(&app, "/cgi-bin/webhook/send?key=00000000-0000-0000-0000-000000000000", &mention.to_string()).await;
     assert_eq!(wrong["errcode"], 93000);
@@ -368,4 +370,77 @@ async fn only_the_adder_the_owner_or_an_administrator_removes_a_robot_and_direct
         )
         .await;
     assert_eq!(reply.body["reason"]["kind"], "direct_chat_fixed", "{}", reply.body);
+}
+
+/// A small PNG, base64-encoded, with its MD5 as WeCom's robots send it.
+fn png_for_webhook() -> (String, String) {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    let mut bytes = Vec::new();
+    image::RgbImage::from_pixel(4, 3, image::Rgb([30, 95, 191]))
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .expect("png");
+    let md5: String = md5::Md5::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+    (base64::engine::general_purpose::STANDARD.encode(&bytes), md5)
+}
+
+#[tokio::test]
+async fn robots_post_news_and_pictures_that_only_the_groups_members_may_fetch() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let ids = app.member_ids(&admin).await;
+    let (zhangsan, wangwu) = (app.login("zhangsan").await, app.login("wangwu").await);
+    let group = new_group(&app, &zhangsan, "图片群 Pictures", &[&ids["lisi"]]).await;
+    let added = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/conversations/{group}/robots"),
+            Some(&zhangsan),
+            Some(json!({ "name": "图表机器人" })),
+        )
+        .await;
+    let webhook = added.body["webhook_path"].as_str().expect("webhook").to_owned();
+
+    let news = json!({ "msgtype": "news", "news": { "articles": [
+        { "title": "季度报告 Q4", "description": "营收增长 12%", "url": "https://bi.example.com/q4", "picurl": "https://bi.example.com/q4.png" },
+        { "title": "Roadmap", "url": "https://wiki.example.com/roadmap" },
+    ] } });
+    assert_eq!(wecom_post(&app, &webhook, &news.to_string()).await["errcode"], 0);
+    let (png, md5) = png_for_webhook();
+    let picture = json!({ "msgtype": "image", "image": { "base64": png, "md5": md5 } });
+    assert_eq!(wecom_post(&app, &webhook, &picture.to_string()).await["errcode"], 0);
+    for (body, errcode) in [
+        (json!({ "msgtype": "image", "image": { "base64": png, "md5": "0".repeat(32) } }), 40058),
+        (json!({ "msgtype": "image", "image": { "base64": "not base64!", "md5": md5 } }), 40058),
+        (json!({ "msgtype": "image", "image": { "base64": "R0lGODlhAQABAAAAACw=", "md5": "x" } }), 40058),
+        (json!({ "msgtype": "news", "news": { "articles": [] } }), 44004),
+        (json!({ "msgtype": "news", "news": { "articles": [{ "title": "x", "url": "javascript:alert(1)" }] } }), 40058),
+    ] {
+        assert_eq!(wecom_post(&app, &webhook, &body.to_string()).await["errcode"], errcode, "{body}");
+    }
+
+    let history =
+        app.call(Method::GET, &format!("/api/v1/conversations/{group}/messages"), Some(&zhangsan), None).await;
+    let messages = history.body["messages"].as_array().expect("messages");
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0]["card"]["content"]["format"], "news");
+    assert_eq!(messages[0]["card"]["content"]["articles"][1]["url"], "https://wiki.example.com/roadmap");
+    assert_eq!(messages[0]["text"], "季度报告 Q4\nRoadmap");
+    assert_eq!(messages[1]["card"]["content"]["format"], "image");
+    let attachment = &messages[1]["attachment"];
+    assert_eq!(attachment["content_type"], "image/png");
+    assert_eq!(attachment["width"], 4);
+    let url = format!("/api/v1/attachments/{}/url", attachment["id"].as_str().expect("id"));
+    assert_eq!(app.call(Method::GET, &url, Some(&zhangsan), None).await.status, StatusCode::OK);
+    let outsider = app.call(Method::GET, &url, Some(&wangwu), None).await;
+    assert_eq!(outsider.status, StatusCode::NOT_FOUND, "{}", outsider.body);
+
+    // An app's message may be news too.
+    let m = Messaging { app, admin, access: String::new(), agent_id: 0 };
+    let integration = make_app(&m.app, &m.admin, json!(["messages"]), json!([])).await;
+    let access = token(&m.app, &integration).await;
+    let body = json!({ "touser": "zhangsan", "agentid": integration.agent_id, "msgtype": "news",
+        "news": { "articles": [{ "title": "新版本 v2.4", "url": "https://erp.example.com/v24" }] } });
+    let reply = wecom_post(&m.app, &format!("/cgi-bin/message/send?access_token={access}"), &body.to_string()).await;
+    assert_eq!(reply["errcode"], 0, "{reply}");
 }

@@ -21,7 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use uuid::Uuid;
 use weft_protocol::chat::{Attachment, FileVariant, MAX_ATTACHMENT_BYTES, SignedUrl, Thumbnail, sanitize_file_name};
-use weft_protocol::{AttachmentId, ClientId, ConversationRefusal, ErrorCode, Refusal};
+use weft_protocol::{AttachmentId, ClientId, ConversationRefusal, ErrorCode, MemberId, Refusal};
 
 /// How long a signed URL works.
 const URL_LIFETIME_MS: i64 = 5 * 60 * 1000;
@@ -73,6 +73,19 @@ async fn upload(
             ),
         ));
     }
+    let stored = keep_file(&state, user.member_id, client_id, file_name, bytes).await?;
+    Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// Stores a file's bytes (content-addressed), its thumbnail when it is an image, and its row
+/// under `owner`: the upload route's work, shared with robots' pictures.
+pub(crate) async fn keep_file(
+    state: &AppState,
+    owner: MemberId,
+    client_id: ClientId,
+    file_name: String,
+    bytes: Bytes,
+) -> Result<Attachment, ApiError> {
     let content_type = sniff_content_type(&bytes).to_owned();
     let blobs = state.blobs.clone();
     let size = bytes.len() as u64;
@@ -90,11 +103,10 @@ async fn upload(
         height: None,
         thumbnail: None,
     };
-    let thumbnail = if attachment.is_image() { thumbnail(&state, bytes, &mut attachment).await? } else { None };
+    let thumbnail = if attachment.is_image() { thumbnail(state, bytes, &mut attachment).await? } else { None };
     let file = StoredAttachment { attachment, sha256, thumbnail };
     let now = crate::now_millis();
-    let stored = state.db(move |store| store.create_attachment(user.member_id, client_id, &file, now)).await?;
-    Ok((StatusCode::CREATED, Json(stored)))
+    state.db(move |store| store.create_attachment(owner, client_id, &file, now)).await
 }
 
 /// Makes and stores the thumbnail of an uploaded image, filling in its sizes. An image that cannot

@@ -4,7 +4,7 @@
 mod admin;
 mod approvals;
 mod attachment_pages;
-mod attachments;
+pub(crate) mod attachments;
 mod audit;
 mod auth;
 mod confidential;

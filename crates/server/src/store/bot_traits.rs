@@ -4,7 +4,7 @@
 use super::{Limits, Recipients, StoreResult};
 use weft_protocol::bot::{BotContent, Robot};
 use weft_protocol::integration::IntegrationApp;
-use weft_protocol::{ConversationId, MemberId, Millis, RobotId};
+use weft_protocol::{AttachmentId, ConversationId, MemberId, Millis, RobotId};
 
 /// A group an integration app made (`appchat/create`), as `appchat/get` shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,13 +83,15 @@ pub trait BotStore {
     ) -> StoreResult<()>;
     /// The robot (not removed, its group still a group) whose key this is.
     fn robot_by_key(&self, key_hash: &str) -> StoreResult<Option<RobotByKey>>;
-    /// Posts a robot's message, mentioning participants. Returns whom to wake.
+    /// Posts a robot's message, mentioning participants, with the picture it sent (an attachment
+    /// stored first). Returns whom to wake.
     fn post_robot_message(
         &self,
         robot: &RobotByKey,
         content: &BotContent,
         mentions: &[MemberId],
         mention_all: bool,
+        attachment: Option<AttachmentId>,
         now: Millis,
     ) -> StoreResult<Recipients>;
 }

@@ -17,7 +17,10 @@ use axum::routing::post;
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use weft_protocol::MemberId;
-use weft_protocol::bot::{BotContent, MAX_CARD_DESCRIPTION_BYTES, MAX_CARD_TITLE_BYTES, MAX_CONTENT_BYTES, is_web_url};
+use weft_protocol::bot::{
+    BotContent, MAX_CARD_DESCRIPTION_BYTES, MAX_CARD_TITLE_BYTES, MAX_CONTENT_BYTES, MAX_NEWS_ARTICLES, NewsArticle,
+    is_web_url,
+};
 use weft_protocol::integration::IntegrationScope;
 
 /// The scope sending needs.
@@ -65,8 +68,40 @@ pub fn content_of(body: &WecomBody) -> Result<BotContent, WecomError> {
                 button: if button.is_empty() { DEFAULT_BUTTON.to_owned() } else { button.chars().take(8).collect() },
             })
         }
+        "news" => news_of(body.0.get("news")),
         _ => Err(WecomError::new(errcode::INVALID_MESSAGE_TYPE, format!("invalid message type: {kind}"))),
     }
+}
+
+/// A news message's articles (`{"articles": [{title, description, url, picurl}]}`): one to
+/// eight, each with a title and a web address; pictures are not fetched from elsewhere.
+pub fn news_of(object: Option<&Value>) -> Result<BotContent, WecomError> {
+    let items = object.and_then(|o| o.get("articles")).and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.is_empty() {
+        return Err(WecomError::new(errcode::EMPTY_CONTENT, "empty content: news.articles"));
+    }
+    if items.len() > MAX_NEWS_ARTICLES {
+        return Err(WecomError::new(errcode::INVALID_PARAMETER, "invalid parameter: at most 8 news.articles"));
+    }
+    let text = |item: &Value, key: &str| item.get(key).and_then(Value::as_str).unwrap_or("").trim().to_owned();
+    let mut articles = Vec::with_capacity(items.len());
+    for item in &items {
+        let (title, description, url) = (text(item, "title"), text(item, "description"), text(item, "url"));
+        if title.is_empty() || title.len() > MAX_CARD_TITLE_BYTES {
+            return Err(WecomError::new(errcode::INVALID_PARAMETER, "invalid parameter: news.articles.title"));
+        }
+        if description.len() > MAX_CARD_DESCRIPTION_BYTES {
+            return Err(WecomError::new(
+                errcode::CONTENT_TOO_LONG,
+                "content size out of limit: news.articles.description",
+            ));
+        }
+        if !is_web_url(&url) {
+            return Err(WecomError::new(errcode::INVALID_PARAMETER, "invalid parameter: news.articles.url"));
+        }
+        articles.push(NewsArticle { title, description, url });
+    }
+    Ok(BotContent::News { articles })
 }
 
 /// The `|`-joined entries of a recipient field (blank ones dropped).

@@ -97,6 +97,9 @@ pub mod errcode {
     pub const CHAT_ID_EXISTS: i64 = 86215;
     /// Group robots: an unknown key.
     pub const INVALID_ROBOT_KEY: i64 = 93000;
+    /// Files: a picture too large or empty, a type that is not taken.
+    pub const INVALID_IMAGE_SIZE: i64 = 40009;
+    pub const INVALID_FILE_TYPE: i64 = 40005;
 }
 
 /// A business error, answered as HTTP 200 like WeCom does.

@@ -1,6 +1,7 @@
 //! A message an integration app or a group robot posted: its text, WeCom's markdown subset (read
-//! into blocks by `weft_protocol::bot`, rendered as elements, never as HTML), or a text card whose
-//! button opens its web address in a new tab.
+//! into blocks by `weft_protocol::bot`, rendered as elements, never as HTML), a text card whose
+//! button opens its web address in a new tab, or news (linked articles). A robot's picture is the
+//! message's attachment, shown like any other.
 
 use leptos::prelude::*;
 use weft_protocol::bot::{Block, BlockKind, BotContent, BotMessage, Span, Tone, markdown_blocks, strip_tags};
@@ -65,5 +66,24 @@ pub fn BotMessageView(bot: BotMessage) -> impl IntoView {
             }
             .into_any()
         }
+        BotContent::News { articles } => view! {
+            <ul class="bot-news">
+                {articles.into_iter().map(|article| {
+                    let title = if weft_protocol::bot::is_web_url(&article.url) {
+                        view! { <a href=article.url target="_blank" rel="noopener noreferrer">{article.title}</a> }.into_any()
+                    } else {
+                        article.title.into_any()
+                    };
+                    view! {
+                        <li class="bot-card">
+                            <p class="bot-card__title">{title}</p>
+                            <p class="bot-card__line">{article.description}</p>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+        .into_any(),
+        BotContent::Image => ().into_any(),
     }
 }

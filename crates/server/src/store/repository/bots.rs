@@ -15,44 +15,51 @@ use uuid::Uuid;
 use weft_protocol::bot::{BotContent, BotMessage, BotSender, Robot, validate_robot_name};
 use weft_protocol::chat::{ConversationKind, MessageCard};
 use weft_protocol::integration::IntegrationApp;
-use weft_protocol::{ClientId, ConversationId, ConversationRefusal, MemberId, MessageId, Millis, RobotId};
+use weft_protocol::{
+    AttachmentId, ClientId, ConversationId, ConversationRefusal, MemberId, MessageId, Millis, RobotId,
+};
+
+/// A bot's message about to be appended.
+struct Posting<'a> {
+    conversation: ConversationId,
+    /// The member it is stored under (it is nobody's own).
+    stored_under: MemberId,
+    message: &'a BotMessage,
+    mentions: &'a [MemberId],
+    mention_all: bool,
+    attachment: Option<AttachmentId>,
+}
 
 /// Appends a bot's message with its change-feed row, inside the caller's transaction.
-fn post(
-    conn: &Connection,
-    conversation: ConversationId,
-    stored_under: MemberId,
-    message: &BotMessage,
-    mentions: &[MemberId],
-    mention_all: bool,
-    now: Millis,
-) -> StoreResult<()> {
+fn post(conn: &Connection, posting: &Posting<'_>, now: Millis) -> StoreResult<()> {
     let seq: i64 = conn.query_row(
         "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END \
          WHERE id = ?1 RETURNING last_seq",
-        params![conversation.to_string(), now],
+        params![posting.conversation.to_string(), now],
         |row| row.get(0),
     )?;
-    let card = serde_json::to_string(&MessageCard::Bot(message.clone())).map_err(|err| corrupt(&err.to_string()))?;
-    let mentions = serde_json::to_string(mentions).map_err(|err| corrupt(&err.to_string()))?;
+    let card =
+        serde_json::to_string(&MessageCard::Bot(posting.message.clone())).map_err(|err| corrupt(&err.to_string()))?;
+    let mentions = serde_json::to_string(posting.mentions).map_err(|err| corrupt(&err.to_string()))?;
     conn.execute(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card, from_bot, mentions, mention_all) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10)",
+        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card, from_bot, mentions, mention_all, attachment_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11)",
         params![
             MessageId(Uuid::now_v7()).to_string(),
-            conversation.to_string(),
+            posting.conversation.to_string(),
             seq,
-            stored_under.to_string(),
+            posting.stored_under.to_string(),
             ClientId(Uuid::now_v7()).to_string(),
-            message.plain_text(),
+            posting.message.plain_text(),
             now,
             card,
             mentions,
-            i64::from(mention_all)
+            i64::from(posting.mention_all),
+            posting.attachment.map(|id| id.to_string())
         ],
     )?;
     let seq = u64::try_from(seq).unwrap_or(0);
-    record(conn, conversation, None, &StoredChange::Message { seq }, now)?;
+    record(conn, posting.conversation, None, &StoredChange::Message { seq }, now)?;
     Ok(())
 }
 
@@ -119,7 +126,15 @@ impl BotStore for SqlStore {
         let tx = conn.transaction()?;
         for member in recipients {
             let conversation = app_conversation(&tx, app, *member, now)?;
-            post(&tx, conversation, *member, &message, &[], false, now)?;
+            let posting = Posting {
+                conversation,
+                stored_under: *member,
+                message: &message,
+                mentions: &[],
+                mention_all: false,
+                attachment: None,
+            };
+            post(&tx, &posting, now)?;
         }
         tx.commit()?;
         Ok(recipients.to_vec())
@@ -176,7 +191,15 @@ impl BotStore for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let current = facts(&tx, chat.conversation)?;
-        post(&tx, chat.conversation, current.owner, &message, &[], false, now)?;
+        let posting = Posting {
+            conversation: chat.conversation,
+            stored_under: current.owner,
+            message: &message,
+            mentions: &[],
+            mention_all: false,
+            attachment: None,
+        };
+        post(&tx, &posting, now)?;
         tx.commit()?;
         Ok(current.participants)
     }
@@ -271,6 +294,7 @@ impl BotStore for SqlStore {
         content: &BotContent,
         mentions: &[MemberId],
         mention_all: bool,
+        attachment: Option<AttachmentId>,
         now: Millis,
     ) -> StoreResult<Recipients> {
         let message = BotMessage { sender: BotSender::Robot { name: robot.name.clone() }, content: content.clone() };
@@ -284,7 +308,15 @@ impl BotStore for SqlStore {
             mentions.iter().copied().filter(|member| current.participants.contains(member)).collect();
         mentioned.sort();
         mentioned.dedup();
-        post(&tx, robot.conversation, robot.added_by, &message, &mentioned, mention_all, now)?;
+        let posting = Posting {
+            conversation: robot.conversation,
+            stored_under: robot.added_by,
+            message: &message,
+            mentions: &mentioned,
+            mention_all,
+            attachment,
+        };
+        post(&tx, &posting, now)?;
         tx.commit()?;
         Ok(current.participants)
     }
