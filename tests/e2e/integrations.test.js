@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { createHmac } from "node:crypto";
+import { createHash, createHmac } from "node:crypto";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
 import { login, call } from "./support/api.js";
 
@@ -110,6 +110,18 @@ test("a member adds a robot in the group's settings; its webhook posts into the 
   await message.locator("strong", { hasText: "12:05" }).waitFor();
   // Nobody may take a robot's message back, not even the member who added it.
   assert.equal(await message.getByRole("button", { name: "Recall" }).count(), 0);
+
+  // News shows as linked articles; a picture as the group's own image.
+  const path = new URL(webhook).pathname + new URL(webhook).search;
+  const news = { msgtype: "news", news: { articles: [{ title: "菜单 Menu", description: "今日特价", url: "https://food.example.com/menu" }] } };
+  assert.equal((await wecomPost(url, path, news)).errcode, 0);
+  const menu = a.chats.timeline().getByRole("link", { name: "菜单 Menu" });
+  await menu.waitFor({ timeout: 10_000 });
+  assert.equal(await menu.getAttribute("href"), "https://food.example.com/menu");
+  const png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+  const md5 = createHash("md5").update(Buffer.from(png, "base64")).digest("hex");
+  assert.equal((await wecomPost(url, path, { msgtype: "image", image: { base64: png, md5 } })).errcode, 0);
+  await a.chats.timeline().getByRole("img", { name: /^robot-\d+\.png$/ }).waitFor({ timeout: 10_000 });
   assert.deepEqual(a.errors, []);
   await a.context.close();
 });
