@@ -50,6 +50,7 @@ pub trait WebhookStore {
     /// Deliveries due at `now`, oldest first, at most `limit`.
     fn due_deliveries(&self, now: Millis, limit: u32) -> StoreResult<Vec<DueDelivery>>;
     fn record_attempt(&self, delivery: i64, outcome: &AttemptOutcome, now: Millis) -> StoreResult<()>;
-    /// A webhook's newest deliveries first, at most `limit`.
+    /// A webhook's newest deliveries first, at most `limit`; `NotFound` for a removed or unknown
+    /// webhook.
     fn deliveries(&self, id: WebhookId, limit: u32) -> StoreResult<Vec<Delivery>>;
 }

@@ -4,13 +4,10 @@
 //! conversation, so they reach devices through the change feed, count as unread and stay readable
 //! offline.
 
-use super::changes::{StoredChange, record};
-use super::uuid_at;
 use crate::store::StoreResult;
-use crate::store::sql::{Connection, OptionalExtension, params};
-use uuid::Uuid;
+use crate::store::sql::Connection;
 use weft_protocol::approval::{ApprovalCard, ApprovalDetail, CardEvent, RequestStatus, card_lines};
-use weft_protocol::chat::MessageCard;
+use weft_protocol::chat::{ConversationKind, MessageCard};
 use weft_protocol::{ConversationId, MemberId, Millis};
 
 /// The conversation's stored name (the app shows its own words for the kind).
@@ -61,22 +58,5 @@ pub(super) fn post(
 /// The member's Approvals conversation, made (and announced on their feed) the first time.
 fn approvals_conversation(conn: &Connection, member: MemberId, now: Millis) -> StoreResult<ConversationId> {
     let key = format!("approvals:{member}");
-    let existing = conn
-        .query_row("SELECT id FROM conversations WHERE direct_key = ?1", [&key], |row| uuid_at(row, 0))
-        .optional()?;
-    if let Some(id) = existing {
-        return Ok(ConversationId(id));
-    }
-    let id = ConversationId(Uuid::now_v7());
-    conn.execute(
-        "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) \
-         VALUES (?1, 'approvals', ?2, ?3, ?4, ?4, ?5)",
-        params![id.to_string(), APPROVALS_TITLE, member.to_string(), now, key],
-    )?;
-    conn.execute(
-        "INSERT INTO participants (conversation_id, member_id, joined_at) VALUES (?1, ?2, ?3)",
-        params![id.to_string(), member.to_string(), now],
-    )?;
-    record(conn, id, None, &StoredChange::Conversation, now)?;
-    Ok(id)
+    super::conversations::member_conversation(conn, ConversationKind::Approvals, &key, APPROVALS_TITLE, member, now)
 }

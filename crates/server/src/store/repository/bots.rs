@@ -6,8 +6,8 @@
 
 use super::approvals::actor;
 use super::changes::{StoredChange, record};
-use super::conversations::{candidates, facts, insert_participants, participant_ids};
-use super::{SqlStore, corrupt, uuid_at};
+use super::conversations::{candidates, facts, insert_participants, member_conversation, participant_ids};
+use super::{ServerMessage, SqlStore, post_server_message, uuid_at};
 use crate::domain::conversations::rules;
 use crate::store::sql::{Connection, OptionalExtension, params};
 use crate::store::{AppChat, BotStore, Limits, NewAppChat, Recipients, RobotByKey, StoreError, StoreResult};
@@ -15,9 +15,7 @@ use uuid::Uuid;
 use weft_protocol::bot::{BotContent, BotMessage, BotSender, Robot, validate_robot_name};
 use weft_protocol::chat::{ConversationKind, MessageCard};
 use weft_protocol::integration::IntegrationApp;
-use weft_protocol::{
-    AttachmentId, ClientId, ConversationId, ConversationRefusal, MemberId, MessageId, Millis, RobotId,
-};
+use weft_protocol::{AttachmentId, ConversationId, ConversationRefusal, MemberId, Millis, RobotId};
 
 /// A bot's message about to be appended.
 struct Posting<'a> {
@@ -30,37 +28,22 @@ struct Posting<'a> {
     attachment: Option<AttachmentId>,
 }
 
-/// Appends a bot's message with its change-feed row, inside the caller's transaction.
+/// Appends a bot's message, marked as a bot's, with its change-feed row, inside the caller's
+/// transaction.
 fn post(conn: &Connection, posting: &Posting<'_>, now: Millis) -> StoreResult<()> {
-    let seq: i64 = conn.query_row(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END \
-         WHERE id = ?1 RETURNING last_seq",
-        params![posting.conversation.to_string(), now],
-        |row| row.get(0),
-    )?;
-    let card =
-        serde_json::to_string(&MessageCard::Bot(posting.message.clone())).map_err(|err| corrupt(&err.to_string()))?;
-    let mentions = serde_json::to_string(posting.mentions).map_err(|err| corrupt(&err.to_string()))?;
-    conn.execute(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card, from_bot, mentions, mention_all, attachment_id) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 1, ?9, ?10, ?11)",
-        params![
-            MessageId(Uuid::now_v7()).to_string(),
-            posting.conversation.to_string(),
-            seq,
-            posting.stored_under.to_string(),
-            ClientId(Uuid::now_v7()).to_string(),
-            posting.message.plain_text(),
-            now,
-            card,
-            mentions,
-            i64::from(posting.mention_all),
-            posting.attachment.map(|id| id.to_string())
-        ],
-    )?;
-    let seq = u64::try_from(seq).unwrap_or(0);
-    record(conn, posting.conversation, None, &StoredChange::Message { seq }, now)?;
-    Ok(())
+    let card = MessageCard::Bot(posting.message.clone());
+    let fallback = posting.message.plain_text();
+    let message = ServerMessage {
+        conversation: posting.conversation,
+        sender: posting.stored_under,
+        fallback: &fallback,
+        card: &card,
+        from_bot: true,
+        mentions: posting.mentions,
+        mention_all: posting.mention_all,
+        attachment: posting.attachment,
+    };
+    post_server_message(conn, &message, now)
 }
 
 /// The member's conversation with the app, made (and announced on their feed) the first time;
@@ -72,28 +55,7 @@ fn app_conversation(
     now: Millis,
 ) -> StoreResult<ConversationId> {
     let key = format!("app:{}:{member}", app.agent_id);
-    let existing = conn
-        .query_row("SELECT id, name FROM conversations WHERE direct_key = ?1", [&key], |row| {
-            Ok((uuid_at(row, 0)?, row.get::<_, String>(1)?))
-        })
-        .optional()?;
-    if let Some((id, name)) = existing {
-        let id = ConversationId(id);
-        if name != app.name {
-            conn.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![id.to_string(), app.name])?;
-            record(conn, id, None, &StoredChange::Conversation, now)?;
-        }
-        return Ok(id);
-    }
-    let id = ConversationId(Uuid::now_v7());
-    conn.execute(
-        "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) \
-         VALUES (?1, 'app', ?2, ?3, ?4, ?4, ?5)",
-        params![id.to_string(), app.name, member.to_string(), now, key],
-    )?;
-    insert_participants(conn, id, &[member], now)?;
-    record(conn, id, None, &StoredChange::Conversation, now)?;
-    Ok(id)
+    member_conversation(conn, ConversationKind::App, &key, &app.name, member, now)
 }
 
 fn app_sender(app: &IntegrationApp) -> BotSender {

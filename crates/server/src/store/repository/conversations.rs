@@ -198,6 +198,41 @@ pub(super) fn insert_participants(
     Ok(())
 }
 
+/// The conversation of `kind` that `member` alone takes part in under `key` (their Approvals
+/// conversation, their conversation with an app): made, and announced on their feed, the first
+/// time; renamed to `name` when that changed.
+pub(super) fn member_conversation(
+    conn: &Connection,
+    kind: ConversationKind,
+    key: &str,
+    name: &str,
+    member: MemberId,
+    now: Millis,
+) -> StoreResult<ConversationId> {
+    let existing = conn
+        .query_row("SELECT id, name FROM conversations WHERE direct_key = ?1", [key], |row| {
+            Ok((uuid_at(row, 0)?, row.get::<_, String>(1)?))
+        })
+        .optional()?;
+    if let Some((id, stored)) = existing {
+        let id = ConversationId(id);
+        if stored != name {
+            conn.execute("UPDATE conversations SET name = ?2 WHERE id = ?1", params![id.to_string(), name])?;
+            record(conn, id, None, &StoredChange::Conversation, now)?;
+        }
+        return Ok(id);
+    }
+    let id = ConversationId(Uuid::now_v7());
+    conn.execute(
+        "INSERT INTO conversations (id, kind, name, owner_id, created_at, updated_at, direct_key) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)",
+        params![id.to_string(), kind_name(kind), name, member.to_string(), now, key],
+    )?;
+    insert_participants(conn, id, &[member], now)?;
+    record(conn, id, None, &StoredChange::Conversation, now)?;
+    Ok(id)
+}
+
 fn touch(conn: &Connection, conversation: ConversationId, now: Millis) -> StoreResult<()> {
     conn.execute(
         "UPDATE conversations SET updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1",

@@ -256,9 +256,57 @@ pub(super) fn message_by_seq(
     Ok(conn.query_row(&sql, params![conversation.to_string(), to_sql_seq(seq)], message_from_row).optional()?)
 }
 
-/// Appends a message the server posts (an approval card, a notice) in the name of `sender`, with
-/// its change-feed row, inside the caller's transaction: the next sequence number, `fallback`
-/// as its text for previews and search, `card` as what the app renders.
+/// A message the server posts: an approval card, a notice, or what an app or a robot sent.
+pub(super) struct ServerMessage<'a> {
+    pub conversation: ConversationId,
+    /// The member it is stored under (`messages.sender_id` names a member).
+    pub sender: MemberId,
+    /// Its text for previews and search.
+    pub fallback: &'a str,
+    /// What the app renders.
+    pub card: &'a weft_protocol::chat::MessageCard,
+    /// An app or a robot posted it: nobody's own (see `Message::sent_by`).
+    pub from_bot: bool,
+    pub mentions: &'a [MemberId],
+    pub mention_all: bool,
+    pub attachment: Option<AttachmentId>,
+}
+
+/// Appends a message the server posts, with its change-feed row, inside the caller's
+/// transaction: the next sequence number, then the row.
+pub(super) fn post_server_message(conn: &Connection, message: &ServerMessage<'_>, now: Millis) -> StoreResult<()> {
+    let seq: i64 = conn.query_row(
+        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
+        params![message.conversation.to_string(), now],
+        |row| row.get(0),
+    )?;
+    let card = serde_json::to_string(message.card).map_err(|err| corrupt(&err.to_string()))?;
+    let mentions = serde_json::to_string(message.mentions).map_err(|err| corrupt(&err.to_string()))?;
+    conn.execute(
+        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card, from_bot, mentions, mention_all, attachment_id) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            MessageId(Uuid::now_v7()).to_string(),
+            message.conversation.to_string(),
+            seq,
+            message.sender.to_string(),
+            ClientId(Uuid::now_v7()).to_string(),
+            message.fallback,
+            now,
+            card,
+            i64::from(message.from_bot),
+            mentions,
+            i64::from(message.mention_all),
+            message.attachment.map(|id| id.to_string())
+        ],
+    )?;
+    let seq = u64::try_from(seq).unwrap_or(0);
+    changes::record(conn, message.conversation, None, &changes::StoredChange::Message { seq }, now)?;
+    Ok(())
+}
+
+/// A card (an approval card, a notice) posted in the name of `sender`: [`post_server_message`]
+/// with no mentions or file.
 pub(super) fn post_card(
     conn: &Connection,
     conversation: ConversationId,
@@ -267,29 +315,17 @@ pub(super) fn post_card(
     card: &weft_protocol::chat::MessageCard,
     now: Millis,
 ) -> StoreResult<()> {
-    let seq: i64 = conn.query_row(
-        "UPDATE conversations SET last_seq = last_seq + 1, updated_at = CASE WHEN updated_at > ?2 THEN updated_at ELSE ?2 END WHERE id = ?1 RETURNING last_seq",
-        params![conversation.to_string(), now],
-        |row| row.get(0),
-    )?;
-    let json = serde_json::to_string(card).map_err(|err| corrupt(&err.to_string()))?;
-    conn.execute(
-        "INSERT INTO messages (id, conversation_id, seq, sender_id, client_id, body, sent_at, card) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            MessageId(Uuid::now_v7()).to_string(),
-            conversation.to_string(),
-            seq,
-            sender.to_string(),
-            ClientId(Uuid::now_v7()).to_string(),
-            fallback,
-            now,
-            json
-        ],
-    )?;
-    let seq = u64::try_from(seq).unwrap_or(0);
-    changes::record(conn, conversation, None, &changes::StoredChange::Message { seq }, now)?;
-    Ok(())
+    let message = ServerMessage {
+        conversation,
+        sender,
+        fallback,
+        card,
+        from_bot: false,
+        mentions: &[],
+        mention_all: false,
+        attachment: None,
+    };
+    post_server_message(conn, &message, now)
 }
 
 pub(super) fn unique_violation(err: &crate::store::sql::Error) -> bool {

@@ -45,7 +45,8 @@ fn status_name(status: DeliveryStatus) -> &'static str {
     }
 }
 
-fn count(value: Option<i64>) -> Option<u16> {
+/// A stored HTTP status, if it fits one.
+fn http_status(value: Option<i64>) -> Option<u16> {
     value.and_then(|v| u16::try_from(v).ok())
 }
 
@@ -190,6 +191,9 @@ impl WebhookStore for SqlStore {
 
     fn deliveries(&self, id: WebhookId, limit: u32) -> StoreResult<Vec<Delivery>> {
         let conn = self.read();
+        conn.query_row(&format!("{WEBHOOK} AND id = ?1"), [id.to_string()], webhook_from_row)
+            .optional()?
+            .ok_or(StoreError::NotFound("webhook"))?;
         let mut stmt = conn.prepare_cached(
             "SELECT event_id, event, status, attempts, last_status, last_error, created_at, next_attempt_at, delivered_at \
              FROM webhook_deliveries WHERE webhook_id = ?1 ORDER BY id DESC LIMIT ?2",
@@ -221,7 +225,7 @@ impl WebhookStore for SqlStore {
                 event: WebhookEvent::parse(&event).ok_or_else(|| corrupt("unknown webhook event"))?,
                 status,
                 attempts: u32::try_from(attempts).unwrap_or(0),
-                last_status: count(last_status),
+                last_status: http_status(last_status),
                 last_error,
                 created_at,
                 next_attempt_at,
