@@ -143,6 +143,7 @@ impl<'de> Deserialize<'de> for Decimal {
 
 /// How precise a date control is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DatePrecision {
     /// `YYYY-MM-DD`.
@@ -153,6 +154,7 @@ pub enum DatePrecision {
 
 /// What a contact control picks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContactTarget {
     Members,
@@ -161,6 +163,7 @@ pub enum ContactTarget {
 
 /// One choice of a selector; values name the option by `id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SelectOption {
     pub id: String,
     pub label: String,
@@ -168,6 +171,7 @@ pub struct SelectOption {
 
 /// The kind of a control and its settings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ControlKind {
     Text,
@@ -209,6 +213,7 @@ pub enum ControlKind {
 /// One field of a template's form. Ids are unique across the whole template, table columns
 /// included, so an error names a field without ambiguity.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Control {
     pub id: String,
     pub title: String,
@@ -225,6 +230,7 @@ pub struct Control {
 
 /// Who approves a step (or is copied).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum ApproverSource {
     /// These members.
@@ -243,6 +249,7 @@ pub enum ApproverSource {
 
 /// How many of a step's approvers must approve.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalMode {
     /// The first approval completes the step (或签).
@@ -253,6 +260,7 @@ pub enum ApprovalMode {
 
 /// A comparison of a Number or Money field with a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CompareOp {
     Gt,
@@ -263,6 +271,7 @@ pub enum CompareOp {
 
 /// When a conditional step is included.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "test", rename_all = "snake_case")]
 pub enum Condition {
     /// A Number or Money field compared with `value` (money in its unit: `"10000.00"`). An empty
@@ -274,6 +283,7 @@ pub enum Condition {
 
 /// One step of the chain as the template describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepTemplate {
     pub name: String,
     pub approvers: ApproverSource,
@@ -285,6 +295,7 @@ pub struct StepTemplate {
 
 /// The approver chain: ordered steps, CC lists, and who approves when a step resolves to nobody.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApproverChain {
     pub steps: Vec<StepTemplate>,
     /// Copied when the request is submitted.
@@ -299,6 +310,7 @@ pub struct ApproverChain {
 
 /// What an administrator writes: the whole template (every edit stores a new version).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TemplateSpec {
     pub name: String,
     /// A short icon name the app maps to a picture (`expense`, `leave`, …).
@@ -311,6 +323,7 @@ pub struct TemplateSpec {
 
 /// A template version as stored: requests point at `(id, version)`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Template {
     pub id: TemplateId,
     /// Starts at 1; each edit adds one.
@@ -327,6 +340,7 @@ pub struct Template {
 
 /// A field's value; the kind must fit the control's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum FieldValue {
     /// Text and Textarea.
@@ -354,6 +368,7 @@ pub type FormValues = BTreeMap<String, FieldValue>;
 /// row from 0) and the rule its value breaks. On the wire it travels as a [`FieldProblem`] whose
 /// path is `form.<control_id>` or `form.<table>[<row>].<column>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub control_id: String,
     /// The table holding the cell.
@@ -826,6 +841,7 @@ impl<'de> Deserialize<'de> for RequestStatus {
 
 /// An approver's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     Approve,
@@ -834,6 +850,7 @@ pub enum Decision {
 
 /// Where a step stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     /// Not reached yet.
@@ -848,6 +865,7 @@ pub enum StepStatus {
 
 /// One approver of a step and what they decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApproverState {
     pub member_id: MemberId,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -860,6 +878,7 @@ pub struct ApproverState {
 
 /// A resolved step of a request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StepState {
     pub name: String,
     pub mode: ApprovalMode,
@@ -871,6 +890,7 @@ pub struct StepState {
 
 /// When a CC'd member is copied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CcWhen {
     Submit,
@@ -880,6 +900,7 @@ pub enum CcWhen {
 /// A member copied on a request; `notified` once the moment came (completion CCs only learn of
 /// an approved request).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CcEntry {
     pub member_id: MemberId,
     pub when: CcWhen,
@@ -888,6 +909,7 @@ pub struct CcEntry {
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     Submitted,
@@ -902,6 +924,7 @@ pub enum AuditAction {
 
 /// One line of a request's append-only audit trail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     pub actor_id: MemberId,
     pub actor_name: String,
@@ -916,6 +939,7 @@ pub struct AuditEntry {
 
 /// A submitted request with everything a participant may see.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalRequest {
     pub id: ApprovalId,
     pub template_id: TemplateId,
@@ -941,6 +965,7 @@ pub struct ApprovalRequest {
 /// (names, sizes, types: the form holds only their ids; any reader of the request may fetch a
 /// signed link to each through `GET /attachments/{id}/url`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalDetail {
     pub request: ApprovalRequest,
     pub template: Template,
@@ -975,6 +1000,7 @@ impl ApprovalDetail {
 
 /// One row of a request list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalSummary {
     pub id: ApprovalId,
     pub template_id: TemplateId,
@@ -993,6 +1019,7 @@ pub struct ApprovalSummary {
 
 /// Why a card was posted into a member's Approvals conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum CardEvent {
     /// The request reached a step the member approves (`step` from 0).
@@ -1005,6 +1032,7 @@ pub enum CardEvent {
 
 /// One "label: value" line a card shows from the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CardLine {
     pub label: String,
     pub value: String,
@@ -1013,6 +1041,7 @@ pub struct CardLine {
 /// What an approval card shows; its live state (status, who still decides) comes from the
 /// request's summary in the change feed, so an old card never offers a decision that is gone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApprovalCard {
     pub request_id: ApprovalId,
     pub template_name: String,
@@ -1074,6 +1103,7 @@ pub fn money_text(cents: i64) -> String {
 
 /// Which list `GET /approvals/requests?box=` shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ApprovalBox {
     /// In review, and the viewer is an approver of the current step who has not decided.
@@ -1125,6 +1155,7 @@ impl std::str::FromStr for ListCursor {
 /// `POST /approvals/requests`. `template_version` is the version the form was filled in with:
 /// when the template changed since, the server answers 409 so the app reloads the form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitApprovalRequest {
     pub client_id: ClientId,
     pub template_id: TemplateId,
@@ -1134,6 +1165,7 @@ pub struct SubmitApprovalRequest {
 
 /// `POST /approvals/requests/{id}/decision`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRequest {
     pub client_id: ClientId,
     pub decision: Decision,
@@ -1143,12 +1175,14 @@ pub struct DecisionRequest {
 
 /// `POST /approvals/requests/{id}/withdraw`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WithdrawRequest {
     pub client_id: ClientId,
 }
 
 /// `POST /approvals/requests/{id}/comments`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CommentRequest {
     pub client_id: ClientId,
     pub text: String,

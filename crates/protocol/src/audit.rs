@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an audit entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AuditAction {
     SignedIn,
@@ -122,6 +123,7 @@ impl AuditAction {
 
 /// One entry of `GET /api/v1/admin/audit`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Increasing; pages go backwards from the newest.
     pub id: u64,
@@ -141,6 +143,7 @@ pub struct AuditEntry {
 
 /// A page of the audit log, newest first; `next_before` continues it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next_before: Option<u64>,

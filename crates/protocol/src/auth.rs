@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     pub username: String,
     pub password: String,
@@ -21,6 +22,7 @@ pub struct LoginRequest {
 
 /// Reply to a successful sign-in. The token is shown once and stored only hashed on the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     pub token: String,
     pub session_id: SessionId,
@@ -31,6 +33,7 @@ pub struct LoginResponse {
 
 /// How a device is used: kept by one person, or shared by many (front desk, ward, kiosk).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceMode {
     #[default]
@@ -40,6 +43,7 @@ pub enum DeviceMode {
 
 /// How long sessions in one device mode last. Minutes and hours, as administrators set them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lifetimes {
     /// The app locks its screen after this many idle minutes (0: never).
     pub lock_after_minutes: u32,
@@ -59,6 +63,7 @@ impl Lifetimes {
 
 /// The session policy of a department (and of its sub-departments without their own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionPolicy {
     /// Members of the department always sign in in shared mode.
     pub force_shared: bool,
@@ -74,6 +79,7 @@ impl Default for SessionPolicy {
 
 /// The terms one session runs under: its mode and that mode's lifetimes under the member's policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionTerms {
     pub mode: DeviceMode,
     pub lifetimes: Lifetimes,
@@ -83,6 +89,7 @@ pub struct SessionTerms {
 
 /// `GET /api/v1/auth/session`: the session making the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CurrentSession {
     pub id: SessionId,
     pub terms: SessionTerms,
@@ -90,6 +97,7 @@ pub struct CurrentSession {
 
 /// `POST /api/v1/auth/password`: a member changes their own password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     pub current_password: String,
     pub new_password: String,
@@ -98,30 +106,35 @@ pub struct ChangePasswordRequest {
 /// Reply to a password change: this session's new token (the old one stops working, as do the
 /// member's other sessions).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordResponse {
     pub token: String,
 }
 
 /// `POST /api/v1/auth/unlock`: the member's password, to lift a shared device's idle lock.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UnlockRequest {
     pub password: String,
 }
 
 /// `POST /api/v1/auth/kiosk-check`: whether an enrolment code is valid, before a browser keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskCheckRequest {
     pub code: String,
 }
 
 /// A valid enrolment code's label ("Front desk 2").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskCheckResponse {
     pub label: String,
 }
 
 /// Why a session ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum SessionEnd {
     /// Signed out on the device, or by the member from another session.
@@ -142,6 +155,7 @@ pub enum SessionEnd {
 
 /// What the organisation says about a member, as seen by a colleague.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberProfile {
     pub id: MemberId,
     /// The organisation's stable account name (e.g. `zhangsan`).
@@ -156,6 +170,7 @@ pub struct MemberProfile {
 
 /// A member's role in the workspace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,
@@ -164,6 +179,7 @@ pub enum Role {
 
 /// One entry of `GET /api/v1/auth/sessions`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionInfo {
     pub id: SessionId,
     pub device: String,
@@ -179,6 +195,7 @@ pub struct SessionInfo {
 
 /// One entry of `GET /api/v1/admin/sessions`: any member's session, live or ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AdminSessionInfo {
     pub id: SessionId,
     pub member_id: MemberId,
@@ -202,12 +219,14 @@ pub struct AdminSessionInfo {
 
 /// `GET /api/v1/admin/session-policies`: every department's own policy, and the default.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionPolicies {
     pub default: SessionPolicy,
     pub departments: Vec<DepartmentSessionPolicy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentSessionPolicy {
     pub department_id: crate::DepartmentId,
     pub department_name: String,
@@ -216,12 +235,14 @@ pub struct DepartmentSessionPolicy {
 
 /// `POST /api/v1/admin/kiosk-codes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewKioskCode {
     pub label: String,
 }
 
 /// An enrolment code for kiosk browsers. `code` is shown only in the reply that creates it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KioskCode {
     pub id: crate::KioskCodeId,
     pub label: String,

@@ -19,6 +19,7 @@ pub const MAX_ROBOT_NAME_CHARS: usize = 40;
 
 /// Who posted a bot message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BotSender {
     /// An integration app (`message/send`, `appchat/send`).
@@ -37,6 +38,7 @@ impl BotSender {
 
 /// What a bot message says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "format", rename_all = "snake_case")]
 pub enum BotContent {
     Text {
@@ -64,6 +66,7 @@ pub enum BotContent {
 
 /// One article of a news message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewsArticle {
     pub title: String,
     #[serde(default)]
@@ -78,6 +81,7 @@ pub const MAX_ROBOT_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// A message an integration app or a robot posted (the card of a [`crate::chat::Message`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BotMessage {
     pub sender: BotSender,
     pub content: BotContent,
@@ -260,12 +264,14 @@ fn font_open_at(text: &str) -> Option<(Tone, &str)> {
 
 /// Adding a robot to a group (`POST /api/v1/conversations/{id}/robots`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRobot {
     pub name: String,
 }
 
 /// A group's robot as its members see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Robot {
     pub id: crate::ids::RobotId,
     pub name: String,
@@ -276,6 +282,7 @@ pub struct Robot {
 
 /// A robot just added: its webhook address (with its key), shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddedRobot {
     pub robot: Robot,
     /// `/cgi-bin/webhook/send?key=…`, relative to the server's address.

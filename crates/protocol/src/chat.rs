@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// one read-only "Approvals" conversation of their own, where the server posts approval cards,
 /// and one read-only conversation with each integration app that messaged them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConversationKind {
     Direct,
@@ -24,6 +25,7 @@ impl ConversationKind {
 
 /// A conversation as listed for one member (the title of a direct chat is the other person's name).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationSummary {
     pub id: ConversationId,
     pub kind: ConversationKind,
@@ -54,6 +56,7 @@ pub struct ConversationSummary {
 
 /// A message as stored and delivered. `seq` orders messages within their conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub id: MessageId,
     pub conversation_id: ConversationId,
@@ -107,6 +110,7 @@ impl Message {
 
 /// A card posted into a member's Approvals conversation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum MessageCard {
     Approval(crate::approval::ApprovalCard),
@@ -120,6 +124,7 @@ pub enum MessageCard {
 /// (`GET /api/v1/attachments/{id}/url`), which only participants of a conversation holding the
 /// file (and its uploader) can obtain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attachment {
     pub id: AttachmentId,
     pub file_name: String,
@@ -141,6 +146,7 @@ pub struct Attachment {
 /// The size of an image's thumbnail: it fits in [`THUMBNAIL_MAX_SIDE`] on both sides, keeps the
 /// image's aspect ratio and is never larger than the image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Thumbnail {
     pub width: u32,
     pub height: u32,
@@ -190,6 +196,7 @@ impl FileVariant {
 
 /// `GET /api/v1/attachments/{id}/url`: where to fetch the bytes, until `expires_at`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedUrl {
     pub url: String,
     pub expires_at: Millis,
@@ -199,6 +206,7 @@ pub struct SignedUrl {
 /// has. Each page is fetched as a picture through `GET /api/v1/attachments/{id}/url?page=N`
 /// (1-based), drawn for the viewer with their watermark; the PDF itself is never handed out there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PdfPages {
     pub pages: u32,
 }
@@ -228,6 +236,7 @@ pub fn sanitize_file_name(name: &str) -> String {
 
 /// What a reply shows of the message it answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReplyPreview {
     pub seq: u64,
     pub sender_name: String,
@@ -242,6 +251,7 @@ pub const REPLY_EXCERPT_CHARS: usize = 80;
 /// `POST /api/v1/conversations/{id}/messages`. Retrying with the same `client_id` returns the
 /// message already stored instead of sending it twice.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendMessageRequest {
     pub client_id: ClientId,
     pub text: String,
@@ -258,6 +268,7 @@ pub struct SendMessageRequest {
 
 /// `PUT /api/v1/conversations/{id}/prefs`: the viewer's own settings for a conversation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationPrefs {
     pub muted: bool,
     pub pinned: bool,
@@ -265,12 +276,14 @@ pub struct ConversationPrefs {
 
 /// `POST /api/v1/conversations/{id}/read`: everything up to `seq` has been seen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MarkReadRequest {
     pub seq: u64,
 }
 
 /// A participant as a conversation shows them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Participant {
     pub id: MemberId,
     pub name: String,
@@ -281,6 +294,7 @@ pub struct Participant {
 
 /// `GET /api/v1/conversations/{id}`: the summary, who takes part, and how far each has read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConversationDetail {
     pub summary: ConversationSummary,
     pub participants: Vec<Participant>,
@@ -298,6 +312,7 @@ impl ConversationDetail {
 
 /// `POST /api/v1/conversations`: a new group with the creator as owner.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateGroupRequest {
     pub client_id: ClientId,
     pub name: String,
@@ -306,24 +321,28 @@ pub struct CreateGroupRequest {
 
 /// `POST /api/v1/conversations/direct`: the one direct chat with `member` (created on first use).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenDirectRequest {
     pub member: MemberId,
 }
 
 /// `PATCH /api/v1/conversations/{id}`: rename a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RenameRequest {
     pub name: String,
 }
 
 /// `POST /api/v1/conversations/{id}/members`: add members to a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AddMembersRequest {
     pub members: Vec<MemberId>,
 }
 
 /// `POST /api/v1/conversations/{id}/owner`: hand the group to another participant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TransferOwnerRequest {
     pub member: MemberId,
 }
@@ -352,6 +371,7 @@ pub fn excerpt(text: &str) -> String {
 
 /// One search hit: the message and the conversation's title for the viewer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SearchHit {
     pub conversation_title: String,
     pub message: Message,
@@ -359,6 +379,7 @@ pub struct SearchHit {
 
 /// A page of history, newest last. `has_more` says whether older messages exist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessagePage {
     pub messages: Vec<Message>,
     pub has_more: bool,

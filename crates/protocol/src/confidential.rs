@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// When a message of a conversation with a lifetime is deleted, everywhere.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum MessageLifetime {
     /// `seconds` after someone other than the sender first reads it.
@@ -40,6 +41,7 @@ impl MessageLifetime {
 
 /// How a conversation is confidential (`ConversationSummary::confidential`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Confidentiality {
     /// When it was turned on.
     pub since: Millis,
@@ -57,6 +59,7 @@ pub struct Confidentiality {
 /// `PUT /api/v1/conversations/{id}/confidential`: a group's owner or an administrator turns it
 /// on or off and sets the lifetime. Answers with the conversation's new summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfidentialSettings {
     pub enabled: bool,
     #[serde(default)]
@@ -65,6 +68,7 @@ pub struct ConfidentialSettings {
 
 /// `GET`/`PUT /api/v1/admin/confidential-policy`: the workspace's rules for confidential chats.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfidentialPolicy {
     /// Direct chats with a member of these departments (or their sub-departments) are
     /// confidential, and so are groups created by such members.
@@ -84,6 +88,7 @@ impl Default for ConfidentialPolicy {
 
 /// What the app saw a member do in a confidential view.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeterrentKind {
     /// PrintScreen, Win+Shift+S, Cmd+Shift+3/4/5: also announced in the conversation.
@@ -98,6 +103,7 @@ pub enum DeterrentKind {
 
 /// `POST /api/v1/conversations/{id}/deterrents` (204). Only for confidential conversations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeterrentReport {
     pub kind: DeterrentKind,
     /// What the app noticed (e.g. "overlay removed", "opacity 0"), at most
@@ -110,6 +116,7 @@ pub const MAX_DETERRENT_DETAIL_CHARS: usize = 200;
 
 /// A notice the server posts into a conversation (`MessageCard::Notice`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Notice {
     /// "〈name〉 may have taken a screenshot".
@@ -121,6 +128,7 @@ pub enum Notice {
 /// `POST /api/v1/conversations/{id}/messages/{seq}/forward`: copies of one message into other
 /// conversations the member takes part in. Refused with 403 for confidential messages.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ForwardRequest {
     pub to: Vec<ConversationId>,
     /// Retrying with the same id sends nothing twice.
@@ -133,6 +141,7 @@ pub const MAX_FORWARD_TARGETS: usize = 20;
 /// `GET /api/v1/watermark`: the mark this session's confidential views carry now, and the text
 /// of the visible watermark.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatermarkMark {
     /// Drawn with [`crate::watermark::tile`].
     pub mark: u32,
@@ -145,6 +154,7 @@ pub struct WatermarkMark {
 
 /// Who a decoded mark was issued to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatermarkOwner {
     pub mark: u32,
     pub member_id: MemberId,
@@ -156,6 +166,7 @@ pub struct WatermarkOwner {
 
 /// `POST /api/v1/admin/watermark/decode` (the image as the body): who the picture was shown to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatermarkDecode {
     /// None: no mark found (not a confidential view, or too damaged).
     pub owner: Option<WatermarkOwner>,

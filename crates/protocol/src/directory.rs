@@ -15,6 +15,7 @@ use std::fmt;
 
 /// A department. Seeded departments have short readable ids (`eng`); new ones get UUIDs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct DepartmentId(pub String);
 
@@ -32,6 +33,7 @@ impl From<&str> for DepartmentId {
 
 /// A department as a viewer sees it. The root has no parent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Department {
     pub id: DepartmentId,
     pub name: String,
@@ -44,6 +46,7 @@ pub struct Department {
 
 /// A member's account status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MemberStatus {
     /// May sign in.
@@ -75,6 +78,7 @@ impl MemberStatus {
 
 /// One of a member's departments.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberDepartment {
     pub department_id: DepartmentId,
     /// The member leads this department.
@@ -83,6 +87,7 @@ pub struct MemberDepartment {
 
 /// A member's directory card, as a viewer who may see them gets it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectoryMember {
     pub id: MemberId,
     /// The organisation's stable account name; unique (case-insensitively).
@@ -128,6 +133,7 @@ pub fn keys_match(keys: &[String], normalized: &str) -> bool {
 /// `GET /api/v1/directory`: every department and member the viewer may see, and the feed cursor
 /// the snapshot is current at. The app then follows the change feed from `cursor`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectorySnapshot {
     pub departments: Vec<Department>,
     pub members: Vec<DirectoryMember>,
@@ -136,6 +142,7 @@ pub struct DirectorySnapshot {
 
 /// `POST /api/v1/admin/members`: the userid, the fields, and an optional initial password.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateMemberRequest {
     pub userid: String,
     #[serde(flatten)]
@@ -147,6 +154,7 @@ pub struct CreateMemberRequest {
 
 /// The editable fields of a member (`PUT /api/v1/admin/members/{id}` takes exactly these).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemberFields {
     pub name: String,
     #[serde(default)]
@@ -177,6 +185,7 @@ pub struct MemberFields {
 /// `POST /api/v1/admin/members/{id}/password`: sets a new password (an invited member becomes
 /// active) and ends the member's sessions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetPasswordRequest {
     pub password: String,
@@ -184,6 +193,7 @@ pub struct SetPasswordRequest {
 
 /// `POST /api/v1/admin/departments`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateDepartmentRequest {
     pub name: String,
@@ -195,6 +205,7 @@ pub struct CreateDepartmentRequest {
 
 /// `PATCH /api/v1/admin/departments/{id}`: rename, reorder, or move under another parent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UpdateDepartmentRequest {
     #[serde(default)]
@@ -209,6 +220,7 @@ pub struct UpdateDepartmentRequest {
 /// of them has its own rule) see only members of `visible_department_ids` and their
 /// sub-departments (and themselves).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentScope {
     pub department_id: DepartmentId,
     pub visible_department_ids: Vec<DepartmentId>,
@@ -217,6 +229,7 @@ pub struct DepartmentScope {
 /// A hidden member: nobody sees them but members of `allowed_department_ids` (with their
 /// sub-departments), the `allowed_member_ids`, administrators and themselves.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HiddenMember {
     pub member_id: MemberId,
     pub allowed_department_ids: Vec<DepartmentId>,
@@ -225,6 +238,7 @@ pub struct HiddenMember {
 
 /// `GET /api/v1/admin/visibility`: every rule.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisibilityRules {
     pub department_scopes: Vec<DepartmentScope>,
     pub hidden_members: Vec<HiddenMember>,
@@ -232,6 +246,7 @@ pub struct VisibilityRules {
 
 /// `PUT /api/v1/admin/visibility/departments/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SetDepartmentScopeRequest {
     pub visible_department_ids: Vec<DepartmentId>,
@@ -239,6 +254,7 @@ pub struct SetDepartmentScopeRequest {
 
 /// `PUT /api/v1/admin/visibility/members/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HideMemberRequest {
     #[serde(default)]
@@ -272,6 +288,7 @@ pub const MAX_IMPORT_ROWS: usize = 20_000;
 /// One problem in an imported CSV file. `row` is the line's number as a spreadsheet shows it (the
 /// header is row 1); `field` is a column name (or `file` for the whole file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsvRowError {
     pub row: usize,
     pub field: String,
@@ -281,6 +298,7 @@ pub struct CsvRowError {
 /// The 422 body of a refused import: an [`crate::ErrorBody`] with every problem found.
 /// Nothing was imported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CsvImportError {
     pub code: ErrorCode,
     pub message: String,
@@ -289,6 +307,7 @@ pub struct CsvImportError {
 
 /// A successful import: everything was applied in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportSummary {
     pub created: usize,
     pub updated: usize,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Machine-readable error codes. The app maps them to its own wording; integrators switch on them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The request body or parameters could not be understood.
@@ -45,6 +46,7 @@ pub enum ErrorCode {
 /// The JSON body of every 4xx/5xx API response. `message` is English, for logs and older
 /// clients; the app words `reason` and `problems` itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: ErrorCode,
     pub message: String,

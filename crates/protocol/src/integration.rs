@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What an integration app may touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IntegrationScope {
     DirectoryRead,
@@ -18,6 +19,7 @@ pub enum IntegrationScope {
 /// An integration app (`GET /api/v1/admin/integration-apps`). Its secret is never shown again
 /// after it was made.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrationApp {
     /// WeCom's `agentid`: 1000001 and up.
     pub agent_id: u32,
@@ -34,6 +36,7 @@ pub struct IntegrationApp {
 
 /// The workspace's integration apps and its corp id (WeCom's `corpid`, asked for by `gettoken`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrationApps {
     pub corp_id: String,
     pub apps: Vec<IntegrationApp>,
@@ -41,6 +44,7 @@ pub struct IntegrationApps {
 
 /// `POST /api/v1/admin/integration-apps`, and `PUT …/{agent_id}` (with `enabled`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrationAppSettings {
     pub name: String,
     pub scopes: Vec<IntegrationScope>,
@@ -56,6 +60,7 @@ fn enabled_by_default() -> bool {
 
 /// A new app or a rotated secret: the secret, shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IntegrationSecret {
     pub app: IntegrationApp,
     pub secret: String,

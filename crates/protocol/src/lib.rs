@@ -15,6 +15,8 @@ pub mod error;
 pub mod ids;
 pub mod integration;
 pub mod live;
+#[cfg(feature = "openapi")]
+mod openapi_schemas;
 pub mod refusal;
 pub mod sync;
 pub mod watermark;

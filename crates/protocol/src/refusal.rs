@@ -14,6 +14,7 @@ use std::fmt;
 
 /// Why an action was refused, by area.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "area", rename_all = "snake_case")]
 pub enum Refusal {
     Approval(ApprovalRefusal),
@@ -27,6 +28,7 @@ pub enum Refusal {
 /// Why an approval action (submit, decide, withdraw, comment, read) was refused. Steps are
 /// numbered from 0, as everywhere on the wire.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ApprovalRefusal {
     /// The request does not exist, or the member may not read it (its existence is not revealed).
@@ -65,6 +67,7 @@ pub enum ApprovalRefusal {
 /// Why a conversation or message action was refused: group rules, the direct and approvals
 /// kinds, mentions and recall.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ConversationRefusal {
     /// The conversation does not exist, or the member does not take part (not revealed).
@@ -114,6 +117,7 @@ pub enum ConversationRefusal {
 /// Why an administrator's change to the directory was refused: what nobody may do to their own
 /// account, and what keeps the department tree whole.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DirectoryRefusal {
     /// Administrators do not change their own role (another administrator does).
@@ -144,6 +148,7 @@ pub enum DirectoryRefusal {
 /// or `chain.steps[1].name`) and which rule it breaks. On the wire: `{"path": …, "rule": …,
 /// …the rule's parameters}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldProblem {
     pub path: String,
     #[serde(flatten)]
@@ -158,6 +163,7 @@ impl FieldProblem {
 
 /// The rule a field breaks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum FieldRule {
     /// Empty, but required.

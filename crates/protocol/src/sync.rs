@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// One change, as the viewing member sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// A new message (or its current state, if it was since recalled).
@@ -47,6 +48,7 @@ pub enum Change {
 
 /// A change and its position in the feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeEnvelope {
     pub position: u64,
     pub change: Change,
@@ -54,6 +56,7 @@ pub struct ChangeEnvelope {
 
 /// `GET /api/v1/changes?after=<cursor>&limit=<n>`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     pub changes: Vec<ChangeEnvelope>,
     /// The position to ask after next time (the last change's, or `after` when there is none).
@@ -63,6 +66,7 @@ pub struct PullResponse {
 
 /// `GET /api/v1/sync/bootstrap`: the conversation list and the cursor it is current at.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Bootstrap {
     pub conversations: Vec<ConversationSummary>,
     pub cursor: u64,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// What happened, as a webhook subscribes to it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum WebhookEvent {
     ApprovalSubmitted,
@@ -40,6 +41,7 @@ impl WebhookEvent {
 
 /// `POST /api/v1/admin/webhooks` and `PUT …/{id}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WebhookSettings {
     /// Where events are posted: `https://…` (or `http://` for addresses inside the organisation).
     pub url: String,
@@ -54,6 +56,7 @@ fn enabled_by_default() -> bool {
 
 /// A registered webhook (its secret is never shown again after it was made).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Webhook {
     pub id: crate::WebhookId,
     pub url: String,
@@ -64,6 +67,7 @@ pub struct Webhook {
 
 /// A new webhook and the secret its deliveries are signed with, shown this once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewWebhook {
     pub webhook: Webhook,
     pub secret: String,
@@ -71,6 +75,7 @@ pub struct NewWebhook {
 
 /// Where a delivery stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeliveryStatus {
     /// Not accepted yet; tried again after `next_attempt_at`.
@@ -83,6 +88,7 @@ pub enum DeliveryStatus {
 
 /// One event sent (or being sent) to one webhook (`GET /api/v1/admin/webhooks/{id}/deliveries`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
     /// The event's id: the same event is delivered to a webhook at most once.
     pub event_id: String,

@@ -14,6 +14,8 @@ pub mod expiry;
 pub mod extract;
 pub mod file_gc;
 pub mod hub;
+pub mod openapi;
+pub mod openapi_page;
 pub mod pdf_pages;
 pub mod proxies;
 pub mod robot_limit;
@@ -139,7 +141,16 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// The whole server as one router.
 pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
-    let api = routes::api()
+    let (api, document) = routes::api();
+    let document_json = axum::body::Bytes::from(
+        serde_json::to_vec_pretty(&document).expect("an OpenAPI document always serialises"),
+    );
+    let reference_page = axum::body::Bytes::from(openapi_page::render(&document));
+    let api = api
+        .route(
+            openapi::DOCUMENT_PATH,
+            axum::routing::get(move || std::future::ready(openapi_page::json_response(document_json.clone()))),
+        )
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let wecom = wecom::router()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
@@ -147,6 +158,10 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .nest("/cgi-bin", wecom)
+        .route(
+            openapi::REFERENCE_PATH,
+            axum::routing::get(move || std::future::ready(openapi_page::html_response(reference_page.clone()))),
+        )
         .fallback(serve_app)
         .with_state(state)
         .layer(axum::middleware::from_fn(time_limit))

@@ -22,30 +22,33 @@ use crate::AppState;
 use crate::error::ApiError;
 use axum::Router;
 use axum::http::StatusCode;
-use axum::routing::get;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::ErrorCode;
 
-/// Everything under `/api/v1`.
-pub fn api() -> Router<AppState> {
-    Router::new()
-        .route("/health", get(health))
-        .merge(auth::router())
-        .merge(attachments::router())
+/// Everything under `/api/v1`, with its OpenAPI description (collected from the same handlers,
+/// so the two cannot drift apart).
+pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, document) = OpenApiRouter::with_openapi(crate::openapi::base())
+        .routes(routes!(health))
+        .merge(auth::router().into())
+        .merge(attachments::router().into())
         .merge(conversations::router())
-        .merge(robots::router())
-        .merge(confidential::router())
-        .merge(directory::router())
-        .merge(admin::router())
-        .merge(session_admin::router())
-        .merge(audit::router())
-        .merge(integration_admin::router())
-        .merge(webhooks_admin::router())
-        .merge(approvals::router())
-        .merge(messages::router())
-        .merge(sync::router())
-        .merge(live::router())
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(wrong_method)
+        .merge(robots::router().into())
+        .merge(confidential::router().into())
+        .merge(directory::router().into())
+        .merge(admin::router().into())
+        .merge(session_admin::router().into())
+        .merge(audit::router().into())
+        .merge(integration_admin::router().into())
+        .merge(webhooks_admin::router().into())
+        .merge(approvals::router().into())
+        .merge(messages::router().into())
+        .merge(sync::router().into())
+        .merge(live::router().into())
+        .split_for_parts();
+    let router = router.fallback(unknown_route).method_not_allowed_fallback(wrong_method);
+    (router, crate::openapi::complete(document))
 }
 
 /// An audit entry for an integration app's use of the WeCom-compatible API (`name` is the app's
@@ -61,6 +64,9 @@ pub(crate) async fn record_integration(
     audit::record(state, audit::Actor::Named(actor), action, name, detail, address).await;
 }
 
+/// Whether the server is up, and which protocol version it speaks.
+#[utoipa::path(get, path = "/health", tag = "session", security(()),
+    responses((status = 200, description = "`{\"status\": \"ok\", \"protocol\": 1}`", body = serde_json::Value)))]
 async fn health() -> axum::Json<serde_json::Value> {
     axum::Json(serde_json::json!({ "status": "ok", "protocol": weft_protocol::PROTOCOL_VERSION }))
 }
