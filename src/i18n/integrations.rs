@@ -9,6 +9,8 @@ use weft_protocol::integration::IntegrationScope;
 pub enum It {
     Title,
     Intro,
+    ApiReference,
+    ApiReferenceHint,
     CorpId,
     NewApp,
     EditApp,
@@ -69,6 +71,11 @@ impl It {
             Intro => (
                 "Outside systems (ERP, CRM, scripts) call the WeCom-compatible API at /cgi-bin/ with an app's secret.",
                 "外部系统（ERP、CRM、脚本）使用应用的 Secret 调用 /cgi-bin/ 下与企业微信兼容的接口。",
+            ),
+            ApiReference => ("Weft API reference", "Weft 接口文档"),
+            ApiReferenceHint => (
+                "Weft's own API (/api/v1), described in OpenAPI: generate a client from its document.",
+                "Weft 自己的接口（/api/v1）以 OpenAPI 描述，可据此生成客户端。",
             ),
             CorpId => ("Corp ID", "企业 ID（corpid）"),
             NewApp => ("New integration app", "新建集成应用"),

@@ -1,8 +1,8 @@
 // Issue #15's acceptance: a real WeCom SDK from the package registries (wechatpy 1.8.18, with its
 // base URL changed) drives Weft's WeCom-compatible API — departments, members, messages with
 // `invaliduser`, app chats, approvals and WeCom's error codes (tests/sdk/wecom_sdk.py) — and the
-// message it sends shows up in the recipient's open app. `cargo xtask test` makes the SDK's Python
-// environment (target/wecom-sdk) and names it in WEFT_WECOM_SDK_PYTHON.
+// message it sends shows up in the recipient's open app. `cargo xtask test` makes the Python
+// environment of the API tools (target/api-tools) and names it in WEFT_API_TOOLS_PYTHON.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -11,10 +11,10 @@ import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
 import { login, call } from "./support/api.js";
 
 const fixture = useServerAndBrowser();
-const PYTHON = process.env.WEFT_WECOM_SDK_PYTHON ?? "target/wecom-sdk/bin/python";
+const PYTHON = process.env.WEFT_API_TOOLS_PYTHON ?? "target/api-tools/bin/python";
 
 test("wechatpy drives the WeCom-compatible API, and its message reaches the member's open app", async () => {
-  assert.ok(existsSync(PYTHON), `no WeCom SDK environment at ${PYTHON}: run \`cargo xtask test\` once to make it`);
+  assert.ok(existsSync(PYTHON), `no API tools environment at ${PYTHON}: run \`cargo xtask test\` once to make it`);
   const url = fixture.server.url;
   const admin = await login(url, "admin");
   const apps = await call(url, admin.token, "GET", "/admin/integration-apps");

@@ -75,7 +75,7 @@ fn run_check(name: &str, command: &mut Command) -> (Counts, bool) {
 pub fn test_all() -> XResult {
     ensure_build_tools()?;
     ensure_browser()?;
-    crate::tools::ensure_wecom_sdk()?;
+    crate::tools::ensure_api_tools()?;
     let root = root();
     let cargo = |args: &[&str]| {
         let mut command = Command::new("cargo");
@@ -155,7 +155,7 @@ pub fn test_all() -> XResult {
                 .env("WEFT_SERVER_BIN", root.join("target/debug/weft-server"))
                 .env("WEFT_DIST", root.join("dist"))
                 .env("CHROMIUM", CHROMIUM)
-                .env("WEFT_WECOM_SDK_PYTHON", crate::tools::wecom_sdk_python());
+                .env("WEFT_API_TOOLS_PYTHON", crate::tools::api_tools_python());
             record(
                 "end-to-end tests",
                 run_suite("end-to-end tests (Playwright, real server, headless Chromium)", &mut e2e),

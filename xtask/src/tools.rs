@@ -92,20 +92,23 @@ fn ensure_npm_packages() -> XResult {
     Ok(())
 }
 
-/// Where the WeCom SDK's Python environment lives (`tests/sdk/requirements.txt`).
-pub fn wecom_sdk_python() -> std::path::PathBuf {
-    root().join("target/wecom-sdk/bin/python")
+/// Where the Python environment of the API tools lives (`tests/sdk/requirements.txt`).
+pub fn api_tools_python() -> std::path::PathBuf {
+    root().join("target/api-tools/bin/python")
 }
 
-/// A virtual environment with wechatpy and its pinned dependencies from PyPI, made once.
-pub fn ensure_wecom_sdk() -> XResult {
-    let python = wecom_sdk_python();
-    let ready = Command::new(&python).args(["-c", "import wechatpy, cryptography"]).output();
+/// A virtual environment with the tools the end-to-end tests drive the APIs with (the WeCom SDK
+/// wechatpy, schemathesis, openapi-spec-validator) and their pinned dependencies from PyPI, made once.
+pub fn ensure_api_tools() -> XResult {
+    let python = api_tools_python();
+    let ready = Command::new(&python)
+        .args(["-c", "import wechatpy, cryptography, schemathesis, openapi_spec_validator"])
+        .output();
     if ready.is_ok_and(|output| output.status.success()) {
         return Ok(());
     }
-    step("installing the WeCom SDK (wechatpy) for the integration test, from PyPI");
-    let venv = root().join("target/wecom-sdk");
+    step("installing the API tools (wechatpy, schemathesis, openapi-spec-validator) from PyPI");
+    let venv = root().join("target/api-tools");
     run(Command::new("python3").arg("-m").arg("venv").arg("--clear").arg(&venv))?;
     let requirements = root().join("tests/sdk/requirements.txt");
     run(Command::new(&python)

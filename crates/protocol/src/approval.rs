@@ -205,6 +205,7 @@ pub enum ControlKind {
     },
     File,
     /// Rows of the column controls (which may not be tables themselves).
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Table {
         columns: Vec<Control>,
     },
@@ -358,6 +359,8 @@ pub enum FieldValue {
     Members(Vec<MemberId>),
     Departments(Vec<DepartmentId>),
     Files(Vec<AttachmentId>),
+    /// A table's rows, each a form of the column controls.
+    #[cfg_attr(feature = "openapi", schema(no_recursion))]
     Rows(Vec<FormValues>),
 }
 

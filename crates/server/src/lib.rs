@@ -142,14 +142,11 @@ const HSTS: &str = "max-age=31536000; includeSubDomains";
 pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
     let (api, document) = routes::api();
-    let document_json = axum::body::Bytes::from(
-        serde_json::to_vec_pretty(&document).expect("an OpenAPI document always serialises"),
-    );
-    let reference_page = axum::body::Bytes::from(openapi_page::render(&document));
+    let published = openapi::published(document);
     let api = api
         .route(
             openapi::DOCUMENT_PATH,
-            axum::routing::get(move || std::future::ready(openapi_page::json_response(document_json.clone()))),
+            axum::routing::get(|| std::future::ready(openapi_page::json_response(published.json.clone()))),
         )
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let wecom = wecom::router()
@@ -160,7 +157,7 @@ pub fn app(state: AppState) -> Router {
         .nest("/cgi-bin", wecom)
         .route(
             openapi::REFERENCE_PATH,
-            axum::routing::get(move || std::future::ready(openapi_page::html_response(reference_page.clone()))),
+            axum::routing::get(|| std::future::ready(openapi_page::html_response(published.page.clone()))),
         )
         .fallback(serve_app)
         .with_state(state)

@@ -1,6 +1,7 @@
 //! `weft-server`: starts the workspace API server on an embedded SQLite database (or PostgreSQL)
 //! and serves the built app. It starts empty: `weft-server admin create --userid … --name …`
 //! makes the first administrator; `--demo` (`WEFT_DEMO=1`) seeds the demo organisation instead.
+//! `weft-server openapi` prints the OpenAPI description of `/api/v1` and exits.
 //!
 //! Options (or environment variables): `--addr` (`WEFT_ADDR`, default 127.0.0.1:8080),
 //! `--trusted-proxy LIST` (`WEFT_TRUSTED_PROXIES`: addresses or networks of reverse proxies
@@ -134,7 +135,7 @@ fn options() -> Result<Options, String> {
             "--userid" if admin_create => userid = Some(value()?),
             "--name" if admin_create => name = Some(value()?),
             "--help" | "-h" => {
-                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]\n       weft-server watermark decode PICTURE [--data-dir DIR | --database-url URL]".into());
+                return Err("usage: weft-server [--demo] [--addr HOST:PORT] [--data-dir DIR] [--database-url postgres://…] [--postgres-synchronous-commit] [--dist DIR] [--trusted-proxy ADDR/NET,…] [--recall-window-hours N] [--max-group-size N] [--upload-quota-mib N] [--bench-members N]\n       weft-server admin create --userid USERID --name NAME [--data-dir DIR | --database-url URL]\n       weft-server watermark decode PICTURE [--data-dir DIR | --database-url URL]\n       weft-server openapi   (prints the OpenAPI description of /api/v1)".into());
             }
             other => return Err(format!("unknown option {other}; see --help")),
         }
@@ -177,6 +178,11 @@ fn restart_with_fixed_malloc_threshold() {
 fn restart_with_fixed_malloc_threshold() {}
 
 fn main() -> std::process::ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("openapi") {
+        // The description of /api/v1, for generating a client without a running server.
+        println!("{}", weft_server::openapi::document_json());
+        return std::process::ExitCode::SUCCESS;
+    }
     restart_with_fixed_malloc_threshold();
     match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime.block_on(serve_main()),

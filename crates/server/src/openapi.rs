@@ -28,7 +28,8 @@ approvals, files, sessions and the administrator's console. Every call but signi
 The WeCom-compatible API under `/cgi-bin/` is described separately (see the README).",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
-    components(schemas(ErrorBody)),
+    // ApprovalBox is named only by a query parameter, which does not collect its schema.
+    components(schemas(ErrorBody, weft_protocol::approval::ApprovalBox)),
     tags(
         (name = "session", description = "Signing in and out, this member's sessions and devices"),
         (name = "conversations", description = "Direct chats and groups"),
@@ -72,24 +73,68 @@ pub fn complete(mut document: Document) -> Document {
         RefOr::T(
             ResponseBuilder::new()
                 .description("Refused: a JSON error body saying why (`code`, `message`, and `reason` or `problems`).")
-                .content("application/json", ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build())
+                .content(
+                    "application/json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("ErrorBody"))).build(),
+                )
                 .build(),
         ),
     );
-    document.security = Some(vec![utoipa::openapi::security::SecurityRequirement::new(
-        SESSION_SCHEME,
-        Vec::<String>::new(),
-    )]);
+    document.security =
+        Some(vec![utoipa::openapi::security::SecurityRequirement::new(SESSION_SCHEME, Vec::<String>::new())]);
+    let mut names = std::collections::HashMap::<String, usize>::new();
     for item in document.paths.paths.values_mut() {
+        for operation in operations_mut(item) {
+            *names.entry(operation.operation_id.clone().unwrap_or_default()).or_default() += 1;
+        }
+    }
+    for (path, item) in &mut document.paths.paths {
         for operation in operations_mut(item) {
             operation
                 .responses
                 .responses
                 .entry("4XX".to_owned())
                 .or_insert_with(|| RefOr::Ref(Ref::from_response_name(REFUSED_RESPONSE)));
+            let handler = operation.operation_id.clone().unwrap_or_default();
+            if names.get(&handler).copied().unwrap_or(0) > 1 {
+                operation.operation_id = Some(qualified_id(&handler, path));
+            }
+            split_summary(operation);
         }
     }
     document
+}
+
+/// A handler's name made unique by its path (`list` at `/admin/webhooks` → `list_admin_webhooks`).
+fn qualified_id(handler: &str, path: &str) -> String {
+    let words: Vec<String> = path
+        .split('/')
+        .filter(|part| !part.is_empty() && !part.starts_with('{'))
+        .map(|part| part.replace(['-', '.'], "_"))
+        .collect();
+    format!("{handler}_{}", words.join("_"))
+}
+
+/// The handler's doc comment arrives as one summary paragraph: its first sentence stays the
+/// summary, the rest becomes (the start of) the description.
+fn split_summary(operation: &mut Operation) {
+    let Some(summary) = operation.summary.take() else { return };
+    let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    let cut = summary
+        .match_indices(". ")
+        .map(|(at, _)| at + 1)
+        .find(|&at| !summary[..at].ends_with("e.g.") && !summary[..at].ends_with("i.e."));
+    let (first, rest) = match cut {
+        Some(at) => (summary[..at].to_owned(), summary[at..].trim().to_owned()),
+        None => (summary, String::new()),
+    };
+    operation.summary = Some(first);
+    let description = [rest, operation.description.take().unwrap_or_default()]
+        .into_iter()
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    operation.description = (!description.is_empty()).then_some(description);
 }
 
 fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = &mut Operation> {
@@ -98,9 +143,41 @@ fn operations_mut(item: &mut utoipa::openapi::PathItem) -> impl Iterator<Item = 
         .filter_map(Option::as_mut)
 }
 
-/// The complete document as pretty JSON (what `GET /api/v1/openapi.json` and
-/// `weft-server openapi` print).
+/// The document as served: JSON and the rendered reference page, made once per process (the
+/// description is fixed at build time, and tests build the router for every request).
+pub struct Published {
+    pub json: axum::body::Bytes,
+    pub page: axum::body::Bytes,
+}
+
+/// The published forms of `document` (the first call's; later calls describe the same API).
+pub fn published(document: Document) -> &'static Published {
+    static PUBLISHED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
+    PUBLISHED.get_or_init(|| Published {
+        json: serde_json::to_vec_pretty(&document).expect("an OpenAPI document always serialises").into(),
+        page: crate::openapi_page::render(&document).into(),
+    })
+}
+
+/// The complete document as pretty JSON (what `weft-server openapi` prints).
 pub fn document_json() -> String {
     let (_, document) = crate::routes::api();
     serde_json::to_string_pretty(&document).expect("an OpenAPI document always serialises")
 }
+
+/// A body of raw bytes (an uploaded file, a downloaded one, a picture), as the description names
+/// it: a binary string rather than an array of numbers.
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> RefOr<utoipa::openapi::Schema> {
+        utoipa::openapi::schema::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::SchemaType::Type(utoipa::openapi::schema::Type::String))
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Binary,
+            )))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}

@@ -112,7 +112,9 @@ fn operations(document: &Value) -> impl Iterator<Item = (&str, &str, &Value)> {
 
 fn render_operation(page: &mut String, document: &Value, prefix: &str, path: &str, method: &str, operation: &Value) {
     let id = text(&operation["operationId"]);
-    let signed_in = !operation["security"].as_array().is_some_and(|list| list.iter().all(|entry| entry == &Value::Object(Default::default())));
+    let signed_in = !operation["security"]
+        .as_array()
+        .is_some_and(|list| list.iter().all(|entry| entry == &Value::Object(Default::default())));
     let _ = write!(
         page,
         "<article id=\"op-{anchor}\" aria-labelledby=\"op-{anchor}-title\"><h3 id=\"op-{anchor}-title\"><span class=\"method {method}\">{upper}</span> \
@@ -236,7 +238,8 @@ fn type_of(schema: &Value) -> String {
         return format!("<a href=\"#schema-{}\">{}</a>", anchor(name), escape(name));
     }
     if let Some(values) = schema["enum"].as_array() {
-        let values: Vec<String> = values.iter().map(|value| format!("<code>{}</code>", escape(&value.to_string()))).collect();
+        let values: Vec<String> =
+            values.iter().map(|value| format!("<code>{}</code>", escape(&value.to_string()))).collect();
         return format!("one of {}", values.join(", "));
     }
     if let Some(variants) = schema["oneOf"].as_array().or_else(|| schema["anyOf"].as_array()) {

@@ -94,6 +94,32 @@ pub fn urlencode(text: &str) -> String {
         .collect()
 }
 
+/// Found by the API fuzzer: an order at the top of i64 made "one after the last sibling"
+/// overflow, and every later department in that parent failed with a 500.
+#[tokio::test]
+async fn a_department_order_outside_wecoms_range_is_a_field_error_and_nothing_breaks() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    for (order, rule) in [(i64::MAX, "at_most"), (-1, "at_least")] {
+        let body = json!({ "name": "报销 Expense", "parent_id": "root", "order": order });
+        let reply = app.call(Method::POST, "/api/v1/admin/departments", Some(&admin), Some(body)).await;
+        assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        assert_eq!(reply.body["problems"][0]["path"], "order", "{}", reply.body);
+        assert_eq!(reply.body["problems"][0]["rule"], rule, "{}", reply.body);
+        let reply = app
+            .call(Method::PATCH, "/api/v1/admin/departments/hr", Some(&admin), Some(json!({ "order": order })))
+            .await;
+        assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    }
+    let top = json!({ "name": "最后 Last", "parent_id": "root", "order": u32::MAX });
+    let reply = app.call(Method::POST, "/api/v1/admin/departments", Some(&admin), Some(top)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let after = json!({ "name": "报销 Expense", "parent_id": "root" });
+    let reply = app.call(Method::POST, "/api/v1/admin/departments", Some(&admin), Some(after)).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    assert_eq!(reply.body["order"], i64::from(u32::MAX) + 1);
+}
+
 #[tokio::test]
 async fn the_tree_refuses_cycles_and_deleting_what_is_still_used() {
     let app = TestApp::new();

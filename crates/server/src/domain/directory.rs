@@ -5,6 +5,7 @@
 
 use weft_protocol::auth::Role;
 use weft_protocol::directory::MemberStatus;
+use weft_protocol::refusal::{FieldProblem, FieldRule};
 use weft_protocol::{DepartmentId, DirectoryRefusal, MemberId};
 
 /// An administrator (`actor`) edits `member`'s fields: only someone else may change a role, so a
@@ -82,6 +83,18 @@ pub fn check_department_name<'a>(
     if sibling_names.any(|sibling| sibling == name) { Err(DirectoryRefusal::DepartmentNameTaken) } else { Ok(()) }
 }
 
+/// A department's place among its siblings, when one is given: WeCom's range, 0 to 2³² − 1 (so
+/// "one after the last" always fits too).
+pub fn check_department_order(order: Option<i64>) -> Result<(), FieldProblem> {
+    match order {
+        Some(order) if order < 0 => Err(FieldProblem::new("order", FieldRule::AtLeast { min: 0 })),
+        Some(order) if order > i64::from(u32::MAX) => {
+            Err(FieldProblem::new("order", FieldRule::AtMost { max: u32::MAX }))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +106,18 @@ mod tests {
 
     fn department(name: &str) -> DepartmentId {
         DepartmentId(name.to_owned())
+    }
+
+    #[test]
+    fn a_department_order_stays_within_wecoms_range() {
+        assert_eq!(check_department_order(None), Ok(()));
+        assert_eq!(check_department_order(Some(0)), Ok(()));
+        assert_eq!(check_department_order(Some(i64::from(u32::MAX))), Ok(()));
+        assert_eq!(check_department_order(Some(-1)), Err(FieldProblem::new("order", FieldRule::AtLeast { min: 0 })));
+        assert_eq!(
+            check_department_order(Some(i64::MAX)),
+            Err(FieldProblem::new("order", FieldRule::AtMost { max: u32::MAX }))
+        );
     }
 
     #[test]

@@ -14,15 +14,16 @@ use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery};
 use crate::hub::HubEvent;
 use crate::store::NewMember;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use uuid::Uuid;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::directory::{
@@ -36,22 +37,24 @@ use weft_protocol::{DepartmentId, ErrorCode, MemberId, SessionId};
 /// Largest CSV file an import takes (20,000 rows of about 200 bytes, with room to spare).
 pub const MAX_IMPORT_BYTES: usize = 16 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/members", post(create_member))
-        .route("/admin/members/{id}", put(update_member).delete(delete_member))
-        .route("/admin/members/{id}/disable", post(disable_member))
-        .route("/admin/members/{id}/enable", post(enable_member))
-        .route("/admin/members/{id}/password", post(set_password))
-        .route("/admin/members/import", post(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
-        .route("/admin/members.csv", get(export))
-        .route("/admin/members/template.csv", get(template))
-        .route("/admin/departments", post(create_department))
-        .route("/admin/departments/{id}", axum::routing::patch(update_department).delete(delete_department))
-        .route("/admin/visibility", get(visibility))
-        .route("/admin/visibility/departments/{id}", put(set_scope).delete(clear_scope))
-        .route("/admin/visibility/members/{id}", put(hide).delete(unhide))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_member))
+        .routes(routes!(update_member, delete_member))
+        .routes(routes!(disable_member))
+        .routes(routes!(enable_member))
+        .routes(routes!(set_password))
+        .routes(routes!(import).layer(DefaultBodyLimit::max(MAX_IMPORT_BYTES)))
+        .routes(routes!(export))
+        .routes(routes!(template))
+        .routes(routes!(create_department))
+        .routes(routes!(update_department, delete_department))
+        .routes(routes!(visibility))
+        .routes(routes!(set_scope, clear_scope))
+        .routes(routes!(hide, unhide))
 }
+
+const TAG: &str = "admin";
 
 /// Records an administrator's write in the audit log.
 async fn audited(state: &AppState, admin: MemberId, action: AuditAction, target: String, detail: serde_json::Value) {
@@ -67,6 +70,13 @@ async fn announce(state: &AppState, ended: Vec<SessionId>) {
     state.directory_changed().await;
 }
 
+/// Creates a member.
+///
+/// With a password the member is active; without one they are invited and cannot sign in until
+/// an administrator sets a password. Administrators only. 409 when the userid, mobile or email
+/// is already someone else's.
+#[utoipa::path(post, path = "/admin/members", tag = TAG, request_body = CreateMemberRequest,
+    responses((status = 201, description = "The new member", body = DirectoryMember)))]
 async fn create_member(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -92,6 +102,14 @@ async fn create_member(
     Ok((StatusCode::CREATED, Json(card)))
 }
 
+/// Changes a member's directory fields (name, departments, leader, role, ...).
+///
+/// A changed role ends the member's sessions. Administrators only. 404 for an unknown or deleted
+/// member; 409 when administrators change their own role, or the mobile or email is someone
+/// else's.
+#[utoipa::path(put, path = "/admin/members/{id}", tag = TAG, request_body = MemberFields,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 200, description = "The member as changed", body = DirectoryMember)))]
 async fn update_member(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -131,7 +149,13 @@ async fn set_status(
     Ok(Json(card))
 }
 
-/// Disables the member: they cannot sign in, every session ends and live sockets close.
+/// Disables a member: they cannot sign in, every session ends and live sockets close.
+///
+/// Administrators only. 404 for an unknown or deleted member; 409 when administrators disable
+/// themselves.
+#[utoipa::path(post, path = "/admin/members/{id}/disable", tag = TAG,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 200, description = "The disabled member", body = DirectoryMember)))]
 async fn disable_member(
     State(state): State<AppState>,
     admin: AdminUser,
@@ -140,6 +164,13 @@ async fn disable_member(
     set_status(&state, admin, id, MemberStatus::Disabled).await
 }
 
+/// Enables a disabled member again, so they can sign in.
+///
+/// Administrators only. 404 for an unknown or deleted member; 409 for an invited member without
+/// a password (setting one activates them).
+#[utoipa::path(post, path = "/admin/members/{id}/enable", tag = TAG,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 200, description = "The active member", body = DirectoryMember)))]
 async fn enable_member(
     State(state): State<AppState>,
     admin: AdminUser,
@@ -148,6 +179,13 @@ async fn enable_member(
     set_status(&state, admin, id, MemberStatus::Active).await
 }
 
+/// Sets a member's password and ends all their sessions.
+///
+/// An invited member becomes active. Administrators only. 404 for an unknown or deleted member;
+/// 422 when the password is too short or too long.
+#[utoipa::path(post, path = "/admin/members/{id}/password", tag = TAG, request_body = SetPasswordRequest,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 204, description = "Password set; the member's sessions have ended")))]
 async fn set_password(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -164,6 +202,13 @@ async fn set_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Deletes a member from the directory and ends their sessions.
+///
+/// Their messages stay; their userid, mobile and email are freed. Administrators only. 404 for
+/// an unknown or already deleted member; 409 when administrators delete themselves.
+#[utoipa::path(delete, path = "/admin/members/{id}", tag = TAG,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_member(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -192,15 +237,24 @@ fn import_refused(errors: Vec<CsvRowError>) -> Response {
 
 /// `POST /admin/members/import?dry_run=true` checks the file as an import would and answers
 /// what it would do, without writing anything.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ImportQuery {
+    /// Only check the file and answer what the import would do; nothing is written.
     #[serde(default)]
     dry_run: bool,
 }
 
-/// Creates or updates (by userid) every member in the CSV body, all or nothing; or, as a dry
-/// run, only reports the problems or the would-be summary.
+/// Imports members from a CSV file, all or nothing (or, as a dry run, only checks it).
+///
+/// Creates or updates (by userid) every member in the file. The body is the CSV file itself (at
+/// most 16 MiB, columns as in the template). When any row has problems nothing is imported and
+/// the answer is 422 with a `CsvImportError` body listing every problem by row; 413 when the
+/// file is too large. Administrators only.
+#[utoipa::path(post, path = "/admin/members/import", tag = TAG, params(ImportQuery),
+    request_body(content = String, content_type = "text/csv", description = "The CSV file"),
+    responses((status = 200, description = "What was imported (or, as a dry run, what would be)", body = ImportSummary)))]
 async fn import(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -263,7 +317,11 @@ fn csv_failed(err: &csv::Error) -> ApiError {
     ApiError::internal()
 }
 
-/// Every member (not deleted) with the import's columns.
+/// Downloads every member (not deleted) as CSV, with the import's columns.
+///
+/// Administrators only.
+#[utoipa::path(get, path = "/admin/members.csv", tag = TAG,
+    responses((status = 200, description = "`members.csv`, as an attachment", content_type = "text/csv", body = String)))]
 async fn export(State(state): State<AppState>, AdminUser(admin): AdminUser) -> Result<Response, ApiError> {
     let rows = state.db(|store| store.export_members()).await?;
     let bytes = csv_io::write(&rows).map_err(|err| csv_failed(&err))?;
@@ -272,12 +330,22 @@ async fn export(State(state): State<AppState>, AdminUser(admin): AdminUser) -> R
     Ok(csv_response(bytes, "members.csv"))
 }
 
-/// The import template: the header row.
+/// Downloads the import template: a CSV file with only the header row.
+///
+/// Administrators only.
+#[utoipa::path(get, path = "/admin/members/template.csv", tag = TAG,
+    responses((status = 200, description = "`members-template.csv`, as an attachment", content_type = "text/csv", body = String)))]
 async fn template(_admin: AdminUser) -> Result<Response, ApiError> {
     let bytes = csv_io::write(&[]).map_err(|err| csv_failed(&err))?;
     Ok(csv_response(bytes, "members-template.csv"))
 }
 
+/// Creates a department under a parent.
+///
+/// It goes after its siblings unless `order` is given. Administrators only. 422 when the parent
+/// does not exist or the name is invalid; 409 when a sibling already has that name.
+#[utoipa::path(post, path = "/admin/departments", tag = TAG, request_body = CreateDepartmentRequest,
+    responses((status = 201, description = "The new department", body = Department)))]
 async fn create_department(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -294,6 +362,14 @@ async fn create_department(
     Ok((StatusCode::CREATED, Json(department)))
 }
 
+/// Renames, reorders or moves a department.
+///
+/// Send at least one of `name`, `parent_id` and `order`. Administrators only. 404 for an unknown
+/// department; 409 when a sibling already has that name, for moving the root, or for moving a
+/// department under itself.
+#[utoipa::path(patch, path = "/admin/departments/{id}", tag = TAG, request_body = UpdateDepartmentRequest,
+    params(("id" = DepartmentId, Path, description = "The department")),
+    responses((status = 200, description = "The department as changed", body = Department)))]
 async fn update_department(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -315,6 +391,13 @@ async fn update_department(
     Ok(Json(department))
 }
 
+/// Deletes an empty department.
+///
+/// Administrators only. 404 for an unknown department; 409 for the root, or a department that
+/// still has sub-departments or members.
+#[utoipa::path(delete, path = "/admin/departments/{id}", tag = TAG,
+    params(("id" = DepartmentId, Path, description = "The department")),
+    responses((status = 204, description = "Deleted")))]
 async fn delete_department(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -328,10 +411,22 @@ async fn delete_department(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The visibility rules: departments with a limited view, and hidden members.
+///
+/// Administrators only.
+#[utoipa::path(get, path = "/admin/visibility", tag = TAG,
+    responses((status = 200, description = "Every visibility rule", body = VisibilityRules)))]
 async fn visibility(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<VisibilityRules>, ApiError> {
     Ok(Json(state.db(|store| store.visibility_rules()).await?))
 }
 
+/// Limits what a department's members see to the listed departments.
+///
+/// Replaces any earlier scope; an empty list means they see only themselves. Administrators
+/// only. 404 for an unknown department; 422 when a listed department does not exist.
+#[utoipa::path(put, path = "/admin/visibility/departments/{id}", tag = TAG, request_body = SetDepartmentScopeRequest,
+    params(("id" = DepartmentId, Path, description = "The department whose members' view is limited")),
+    responses((status = 204, description = "Scope set")))]
 async fn set_scope(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -346,6 +441,12 @@ async fn set_scope(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Removes a department's scope: its members see the whole directory again.
+///
+/// Administrators only. 404 for an unknown department.
+#[utoipa::path(delete, path = "/admin/visibility/departments/{id}", tag = TAG,
+    params(("id" = DepartmentId, Path, description = "The department")),
+    responses((status = 204, description = "Scope removed")))]
 async fn clear_scope(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -359,6 +460,13 @@ async fn clear_scope(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Hides a member from everyone except the listed departments and members.
+///
+/// Replaces any earlier exceptions. Administrators only. 404 for an unknown or deleted member;
+/// 422 when a listed department or member does not exist.
+#[utoipa::path(put, path = "/admin/visibility/members/{id}", tag = TAG, request_body = HideMemberRequest,
+    params(("id" = MemberId, Path, description = "The member to hide")),
+    responses((status = 204, description = "Hidden")))]
 async fn hide(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -373,6 +481,12 @@ async fn hide(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Makes a hidden member visible again.
+///
+/// Administrators only. 404 for an unknown or deleted member.
+#[utoipa::path(delete, path = "/admin/visibility/members/{id}", tag = TAG,
+    params(("id" = MemberId, Path, description = "The member")),
+    responses((status = 204, description = "Visible again")))]
 async fn unhide(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

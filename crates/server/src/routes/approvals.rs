@@ -8,36 +8,46 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::store::{ApprovalFilter, ApprovalOutcome};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::approval::{
     ApprovalBox, ApprovalDetail, ApprovalSummary, CommentRequest, DecisionRequest, ListCursor, RequestStatus,
     SubmitApprovalRequest, Template, TemplateSpec, WithdrawRequest, validate_template,
 };
 use weft_protocol::{ApprovalId, TemplateId};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/approvals/templates", get(templates).post(create_template))
-        .route("/approvals/templates/{id}", get(template).put(update_template).delete(archive_template))
-        .route("/approvals/requests", get(list).post(submit))
-        .route("/approvals/requests/{id}", get(request))
-        .route("/approvals/requests/{id}/decision", post(decide))
-        .route("/approvals/requests/{id}/withdraw", post(withdraw))
-        .route("/approvals/requests/{id}/comments", post(comment))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(templates, create_template))
+        .routes(routes!(template, update_template, archive_template))
+        .routes(routes!(list, submit))
+        .routes(routes!(request))
+        .routes(routes!(decide))
+        .routes(routes!(withdraw))
+        .routes(routes!(comment))
 }
+
+const TAG: &str = "approvals";
 
 fn checked(spec: &TemplateSpec) -> Result<(), ApiError> {
     validate_template(spec).map_err(ApiError::problems)
 }
 
+/// The templates members can submit requests with, each at its current version (any member).
+#[utoipa::path(get, path = "/approvals/templates", tag = TAG,
+    responses((status = 200, description = "The templates that are not archived", body = Vec<Template>)))]
 async fn templates(State(state): State<AppState>, _user: AuthUser) -> Result<Json<Vec<Template>>, ApiError> {
     Ok(Json(state.db(|store| store.templates()).await?))
 }
 
+/// One template at its current version (any member; 404 when unknown or archived).
+#[utoipa::path(get, path = "/approvals/templates/{id}", tag = TAG,
+    params(("id" = TemplateId, Path, description = "The template")),
+    responses((status = 200, description = "The template", body = Template)))]
 async fn template(
     State(state): State<AppState>,
     _user: AuthUser,
@@ -46,6 +56,10 @@ async fn template(
     Ok(Json(state.db(move |store| store.template(id)).await?))
 }
 
+/// Creates a template at version 1 (administrators only). The members and departments it names
+/// must exist.
+#[utoipa::path(post, path = "/approvals/templates", tag = TAG, request_body = TemplateSpec,
+    responses((status = 201, description = "The new template", body = Template)))]
 async fn create_template(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -57,6 +71,11 @@ async fn create_template(
     Ok((StatusCode::CREATED, Json(template)))
 }
 
+/// Edits a template (administrators only): the spec becomes its next version; requests already
+/// submitted keep the version they were filled in with.
+#[utoipa::path(put, path = "/approvals/templates/{id}", tag = TAG, request_body = TemplateSpec,
+    params(("id" = TemplateId, Path, description = "The template")),
+    responses((status = 200, description = "The template at its new version", body = Template)))]
 async fn update_template(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -68,6 +87,11 @@ async fn update_template(
     Ok(Json(state.db(move |store| store.update_template(admin.member_id, id, &spec, now)).await?))
 }
 
+/// Archives a template (administrators only): it leaves the list and takes no new requests;
+/// requests already submitted with it go on.
+#[utoipa::path(delete, path = "/approvals/templates/{id}", tag = TAG,
+    params(("id" = TemplateId, Path, description = "The template")),
+    responses((status = 204, description = "Archived")))]
 async fn archive_template(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -87,6 +111,14 @@ fn reply(state: &AppState, outcome: ApprovalOutcome) -> (StatusCode, Json<Approv
     (StatusCode::CREATED, Json(outcome.detail))
 }
 
+/// Submits a request: a template's form, filled in by the caller (the applicant). A retry with the same `client_id` answers 200 with the request as it is and
+/// records nothing. 409 when the template changed since the form was filled in, or a step has
+/// nobody to approve it.
+#[utoipa::path(post, path = "/approvals/requests", tag = TAG, request_body = SubmitApprovalRequest,
+    responses(
+        (status = 201, description = "The new request", body = ApprovalDetail),
+        (status = 200, description = "A retry: the request as it is now", body = ApprovalDetail),
+    ))]
 async fn submit(
     State(state): State<AppState>,
     user: AuthUser,
@@ -100,6 +132,11 @@ async fn submit(
     Ok(reply(&state, outcome))
 }
 
+/// One request with its chain, decisions and comments. Readable by its applicant, its approvers,
+/// members copied on it (once notified) and administrators; 404 to anyone else.
+#[utoipa::path(get, path = "/approvals/requests/{id}", tag = TAG,
+    params(("id" = ApprovalId, Path, description = "The request")),
+    responses((status = 200, description = "The request", body = ApprovalDetail)))]
 async fn request(
     State(state): State<AppState>,
     user: AuthUser,
@@ -108,16 +145,21 @@ async fn request(
     Ok(Json(state.db(move |store| store.approval(user.member_id, id)).await?))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct ListQuery {
+    /// Which list: `waiting` (for the caller to decide), `submitted` (by the caller), `cc`
+    /// (copied to the caller) or `done` (decided by the caller).
     #[serde(rename = "box")]
     list: ApprovalBox,
+    /// Only requests made with this template.
     template: Option<TemplateId>,
     /// 1 in review, 2 approved, 3 rejected, 4 withdrawn.
     status: Option<u8>,
     /// The previous page's last row, `<updated_at>:<id>` ([`ListCursor`]).
     before: Option<String>,
+    /// Most rows in the page: 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
@@ -127,12 +169,16 @@ const MAX_LIST: u32 = 200;
 /// Requests one list page returns unless `limit` says otherwise.
 const DEFAULT_LIST: u32 = 50;
 
+/// One page of one of the caller's request lists (`box`), newest change first.
+///
 /// `GET /approvals/requests?box=waiting|submitted|cc|done[&template=][&status=1..4][&limit=][&before=]`:
 /// one page of a list, newest change first (`updated_at` descending, ties by id descending), at
 /// most `limit` rows (default 50, at most 200). A full page may have more after it: pass its last
 /// row as `before=<updated_at>:<id>` (see [`ListCursor`]) for the next older page, which starts
 /// strictly after that row, so paging through an unchanging list repeats and skips nothing. A
 /// malformed cursor is 422 `{code: "invalid_field", message: "before: …"}`.
+#[utoipa::path(get, path = "/approvals/requests", tag = TAG, params(ListQuery),
+    responses((status = 200, description = "One page of the list, newest change first", body = Vec<ApprovalSummary>)))]
 async fn list(
     State(state): State<AppState>,
     user: AuthUser,
@@ -159,6 +205,16 @@ async fn list(
     Ok(Json(state.db(move |store| store.approvals(user.member_id, filter)).await?))
 }
 
+/// Approves or rejects a request, by an approver of its current step. A retry with the same
+/// `client_id` answers 200 and records nothing. 403 when the caller approves no step of it; 409
+/// when the state is in the way (already finished or withdrawn, already decided, the caller's
+/// step is over or not started yet).
+#[utoipa::path(post, path = "/approvals/requests/{id}/decision", tag = TAG, request_body = DecisionRequest,
+    params(("id" = ApprovalId, Path, description = "The request")),
+    responses(
+        (status = 201, description = "The request after the decision", body = ApprovalDetail),
+        (status = 200, description = "A retry: the request as it is now", body = ApprovalDetail),
+    ))]
 async fn decide(
     State(state): State<AppState>,
     user: AuthUser,
@@ -173,6 +229,14 @@ async fn decide(
     Ok(reply(&state, outcome))
 }
 
+/// Withdraws a request while it is in review (its applicant only: 403 for anyone else; 409 once
+/// it is no longer in review). A retry with the same `client_id` answers 200 and records nothing.
+#[utoipa::path(post, path = "/approvals/requests/{id}/withdraw", tag = TAG, request_body = WithdrawRequest,
+    params(("id" = ApprovalId, Path, description = "The request")),
+    responses(
+        (status = 201, description = "The withdrawn request", body = ApprovalDetail),
+        (status = 200, description = "A retry: the request as it is now", body = ApprovalDetail),
+    ))]
 async fn withdraw(
     State(state): State<AppState>,
     user: AuthUser,
@@ -184,6 +248,14 @@ async fn withdraw(
     Ok(reply(&state, outcome))
 }
 
+/// Comments on a request (anyone who may read it; 404 to anyone else). A retry with the same
+/// `client_id` answers 200 and records nothing.
+#[utoipa::path(post, path = "/approvals/requests/{id}/comments", tag = TAG, request_body = CommentRequest,
+    params(("id" = ApprovalId, Path, description = "The request")),
+    responses(
+        (status = 201, description = "The request with the new comment", body = ApprovalDetail),
+        (status = 200, description = "A retry: the request as it is now", body = ApprovalDetail),
+    ))]
 async fn comment(
     State(state): State<AppState>,
     user: AuthUser,

@@ -13,7 +13,14 @@ use axum::http::StatusCode;
 use weft_protocol::chat::{FileVariant, PdfPages};
 use weft_protocol::{AttachmentId, ConversationRefusal, ErrorCode, Refusal};
 
-/// `GET /attachments/{id}/pages`: how many pages a PDF in a confidential conversation has.
+const TAG: &str = "files";
+
+/// How many pages a PDF in a confidential conversation has (there it is shown page by page, never
+/// handed out whole). 404: the caller may not see the file; 409: the conversation is not
+/// confidential; a file that is not a PDF is a field error.
+#[utoipa::path(get, path = "/attachments/{id}/pages", tag = TAG,
+    params(("id" = AttachmentId, Path, description = "The PDF")),
+    responses((status = 200, description = "The PDF's page count", body = PdfPages)))]
 pub(super) async fn pages(
     State(state): State<AppState>,
     user: AuthUser,

@@ -12,13 +12,14 @@ use crate::error::ApiError;
 use crate::extract::{ApiPath, AuthUser, query_param};
 use crate::store::{StoredAttachment, StoredThumbnail};
 use crate::thumbnails::ThumbnailError;
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use uuid::Uuid;
 use weft_protocol::chat::{Attachment, FileVariant, MAX_ATTACHMENT_BYTES, SignedUrl, Thumbnail, sanitize_file_name};
 use weft_protocol::{AttachmentId, ClientId, ConversationRefusal, ErrorCode, MemberId, Refusal};
@@ -26,14 +27,27 @@ use weft_protocol::{AttachmentId, ClientId, ConversationRefusal, ErrorCode, Memb
 /// How long a signed URL works.
 const URL_LIFETIME_MS: i64 = 5 * 60 * 1000;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/attachments", post(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)))
-        .route("/attachments/{id}/url", get(signed_url))
-        .route("/attachments/{id}/pages", get(attachment_pages::pages))
-        .route("/files/{id}", get(download))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload).layer(DefaultBodyLimit::max(MAX_ATTACHMENT_BYTES)))
+        .routes(routes!(signed_url))
+        .routes(routes!(attachment_pages::pages))
+        .routes(routes!(download))
 }
 
+const TAG: &str = "files";
+
+/// Uploads a file as the raw request body (at most 10 MiB; its type is decided from the bytes,
+/// its name sanitised, a thumbnail made for an image). A retry with the same `client_id` does
+/// not count twice against the caller's upload quota. 413: the file is too large or would pass
+/// the quota.
+#[utoipa::path(post, path = "/attachments", tag = TAG,
+    params(
+        ("client_id" = Uuid, Query, description = "A UUID the client picks to name this upload"),
+        ("name" = Option<String>, Query, description = "The file's name (sanitised)"),
+    ),
+    request_body(content = crate::openapi::Binary, content_type = "application/octet-stream", description = "The file's bytes"),
+    responses((status = 201, description = "The stored file", body = Attachment)))]
 async fn upload(
     State(state): State<AppState>,
     user: AuthUser,
@@ -159,6 +173,17 @@ fn link_message(
     message
 }
 
+/// A link to a file's bytes (or its thumbnail, or a PDF page) that works without the bearer
+/// token for five minutes. 404: the caller may not see the file (or it has no thumbnail); 403:
+/// in a confidential conversation only images and PDF pages are shown; 409: `page` was asked
+/// for a PDF outside a confidential conversation.
+#[utoipa::path(get, path = "/attachments/{id}/url", tag = TAG,
+    params(
+        ("id" = AttachmentId, Path, description = "The file"),
+        ("variant" = Option<String>, Query, description = "`original` (the default) or `thumbnail`"),
+        ("page" = Option<u32>, Query, description = "A page of a PDF in a confidential conversation, from 1"),
+    ),
+    responses((status = 200, description = "The signed link and when it expires", body = SignedUrl)))]
 async fn signed_url(
     State(state): State<AppState>,
     user: AuthUser,
@@ -227,6 +252,20 @@ fn link_refused() -> ApiError {
     )
 }
 
+/// A file's bytes behind a signed link from `GET /attachments/{id}/url` (no sign-in needed: the
+/// signature is the permission). The content type is the file's own (`image/png` for a marked
+/// image or a PDF page); files other than images are sent as downloads. 403: the link is invalid
+/// or has expired; 404: the file (or its thumbnail) is gone.
+#[utoipa::path(get, path = "/files/{id}", tag = TAG, security(()),
+    params(
+        ("id" = AttachmentId, Path, description = "The file"),
+        ("variant" = Option<String>, Query, description = "`original` (the default) or `thumbnail`, as signed"),
+        ("exp" = i64, Query, description = "When the link expires (milliseconds since the epoch), as signed"),
+        ("mark" = Option<u32>, Query, description = "The viewer's watermark mark, as signed"),
+        ("page" = Option<u32>, Query, description = "The PDF page, as signed"),
+        ("sig" = String, Query, description = "The signature"),
+    ),
+    responses((status = 200, description = "The file's bytes", content_type = "application/octet-stream", body = crate::openapi::Binary)))]
 async fn download(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<AttachmentId>,

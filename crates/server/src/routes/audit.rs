@@ -5,19 +5,22 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiQuery};
 use crate::store::{AuditFilter, AuditRecord};
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 use std::net::IpAddr;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::audit::{AuditAction, AuditPage};
 use weft_protocol::{MemberId, Millis};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/admin/audit", get(list)).route("/admin/audit.csv", get(export))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(export))
 }
+
+const TAG: &str = "audit";
 
 /// Who acted: a member (their userid is filled in from the directory), or for a failed sign-in
 /// only the name that was tried.
@@ -53,16 +56,25 @@ pub(super) async fn record(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
+    /// Only entries of this action.
     action: Option<AuditAction>,
+    /// Only entries by this actor (userid or the name tried); empty means any.
     actor: Option<String>,
+    /// Only entries about this target; empty means any.
     target: Option<String>,
+    /// Only entries with an id below this one (the next page: the last id of the previous one).
     before: Option<u64>,
     /// From this time on (milliseconds), and before `until`.
+    #[param(value_type = Option<i64>)]
     since: Option<Millis>,
+    /// Before this time (milliseconds since the epoch).
+    #[param(value_type = Option<i64>)]
     until: Option<Millis>,
+    /// At most this many entries, 1 to 500 (default: 100 for a page, 500 for the CSV).
     limit: Option<usize>,
 }
 
@@ -80,6 +92,10 @@ impl AuditQuery {
     }
 }
 
+/// One page of the audit log, newest first, optionally filtered (administrators only). An
+/// unknown query parameter is a field error.
+#[utoipa::path(get, path = "/admin/audit", tag = TAG, params(AuditQuery),
+    responses((status = 200, description = "A page of entries, newest first", body = AuditPage)))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -90,7 +106,11 @@ async fn list(
 }
 
 /// The filtered log as CSV (newest first, up to one page of the largest size), for auditors'
-/// spreadsheets. Cells are written as text (no formulas).
+/// spreadsheets. Cells are written as text (no formulas). Administrators only; the export itself
+/// is recorded in the log.
+#[utoipa::path(get, path = "/admin/audit.csv", tag = TAG, params(AuditQuery),
+    responses((status = 200, description = "The entries as CSV (UTF-8 with BOM), sent as the download `weft-audit.csv`",
+        content_type = "text/csv", body = String)))]
 async fn export(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

@@ -12,13 +12,13 @@ use crate::hub::HubEvent;
 use crate::sign_in_guard::retry_after_seconds;
 use crate::store::{MemberStatus, NewSession};
 use axum::Json;
-use axum::Router;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
 use serde_json::json;
 use std::net::IpAddr;
 use std::time::Instant;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::auth::{
@@ -28,20 +28,22 @@ use weft_protocol::auth::{
 };
 use weft_protocol::{ErrorCode, MemberId, SessionId};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/login", post(login))
-        .route("/auth/logout", post(logout))
-        .route("/auth/session", get(current_session))
-        .route("/auth/sessions", get(sessions))
-        .route("/auth/sessions/sign-out-others", post(sign_out_others))
-        .route("/auth/sessions/{id}", delete(revoke))
-        .route("/auth/password", post(change_password))
-        .route("/auth/unlock", post(unlock))
-        .route("/auth/kiosk-check", post(kiosk_check))
-        .route("/auth/wiped", post(wiped))
-        .route("/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(current_session))
+        .routes(routes!(sessions))
+        .routes(routes!(sign_out_others))
+        .routes(routes!(revoke))
+        .routes(routes!(change_password))
+        .routes(routes!(unlock))
+        .routes(routes!(kiosk_check))
+        .routes(routes!(wiped))
+        .routes(routes!(me))
 }
+
+const TAG: &str = "session";
 
 /// An argon2id hash of a random password: unknown usernames are verified against it so that a
 /// wrong username takes as long as a wrong password.
@@ -112,6 +114,12 @@ async fn check_own_password(
     Ok(userid)
 }
 
+/// Signs in with username and password and returns a new session token (shown once). No sign-in
+/// needed. 401: wrong username or password; 403: the account is disabled; 429: too many failed
+/// sign-ins from here (see `Retry-After`); 503: too many sign-ins at once. A `kiosk_code` that is
+/// no longer valid is a field error; with a valid one the session is always shared.
+#[utoipa::path(post, path = "/auth/login", tag = TAG, security(()), request_body = LoginRequest,
+    responses((status = 200, description = "The new session: its token, id, the member and the session's terms", body = LoginResponse)))]
 async fn login(
     axum::extract::State(state): axum::extract::State<AppState>,
     ClientIp(ip): ClientIp,
@@ -209,6 +217,9 @@ async fn login(
 /// Signs this session out. The answer asks the browser to drop what it cached over HTTP for
 /// this origin (`Clear-Site-Data: "cache"`); the app wipes the person's stored data itself, so
 /// the installed app's own files stay for the next person.
+#[utoipa::path(post, path = "/auth/logout", tag = TAG,
+    responses((status = 204, description = "Signed out; the token stops working at once",
+        headers(("Clear-Site-Data" = String, description = "`\"cache\"`: the browser drops its HTTP cache for this origin")))))]
 async fn logout(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -224,6 +235,9 @@ async fn logout(
     Ok(response)
 }
 
+/// The signed-in member's own profile.
+#[utoipa::path(get, path = "/me", tag = TAG,
+    responses((status = 200, description = "The caller's profile", body = MemberProfile)))]
 async fn me(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -232,6 +246,9 @@ async fn me(
     profile.map(Json).ok_or_else(ApiError::unauthenticated)
 }
 
+/// This session: its id and the terms it runs under (device mode, lifetimes, when it ends).
+#[utoipa::path(get, path = "/auth/session", tag = TAG,
+    responses((status = 200, description = "The caller's current session", body = CurrentSession)))]
 async fn current_session(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -241,6 +258,9 @@ async fn current_session(
     Ok(Json(CurrentSession { id: user.session_id, terms }))
 }
 
+/// The caller's own sessions (devices where they are signed in), this one marked.
+#[utoipa::path(get, path = "/auth/sessions", tag = TAG,
+    responses((status = 200, description = "The caller's sessions", body = Vec<SessionInfo>)))]
 async fn sessions(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -249,6 +269,11 @@ async fn sessions(
     Ok(Json(list))
 }
 
+/// Signs out one of the caller's own sessions (e.g. a lost device); its live sockets close.
+/// 404: no live session of the caller has this id.
+#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = TAG,
+    params(("id" = SessionId, Path, description = "One of the caller's sessions")),
+    responses((status = 204, description = "The session ended")))]
 async fn revoke(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -261,6 +286,9 @@ async fn revoke(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Signs out every session of the caller except this one.
+#[utoipa::path(post, path = "/auth/sessions/sign-out-others", tag = TAG,
+    responses((status = 204, description = "Every other session ended")))]
 async fn sign_out_others(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -275,7 +303,10 @@ async fn sign_out_others(
 }
 
 /// The member's own password change: the current password must match; this session gets a new
-/// token (the old one stops working at once) and every other session ends.
+/// token (the old one stops working at once) and every other session ends. A wrong current
+/// password is a field error and counts as a failed sign-in (429 after too many).
+#[utoipa::path(post, path = "/auth/password", tag = TAG, request_body = ChangePasswordRequest,
+    responses((status = 200, description = "The new token of this session", body = ChangePasswordResponse)))]
 async fn change_password(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -297,7 +328,10 @@ async fn change_password(
     Ok(Json(ChangePasswordResponse { token }))
 }
 
-/// Lifts a shared device's idle lock: the signed-in member's password, counted like a sign-in.
+/// Lifts a shared device's idle lock: the signed-in member's password, counted like a sign-in
+/// (a wrong one is a field error; 429 after too many).
+#[utoipa::path(post, path = "/auth/unlock", tag = TAG, request_body = UnlockRequest,
+    responses((status = 204, description = "Unlocked")))]
 async fn unlock(
     axum::extract::State(state): axum::extract::State<AppState>,
     user: AuthUser,
@@ -309,7 +343,10 @@ async fn unlock(
 }
 
 /// Whether a kiosk enrolment code is valid (before a browser keeps it). Codes are 256-bit
-/// random, so answering this to anyone reveals nothing guessable.
+/// random, so answering this to anyone reveals nothing guessable. No sign-in needed; 404: no
+/// such code (or it was revoked).
+#[utoipa::path(post, path = "/auth/kiosk-check", tag = TAG, security(()), request_body = KioskCheckRequest,
+    responses((status = 200, description = "The code is valid; the kiosk's label", body = KioskCheckResponse)))]
 async fn kiosk_check(
     axum::extract::State(state): axum::extract::State<AppState>,
     ApiJson(request): ApiJson<KioskCheckRequest>,
@@ -324,7 +361,11 @@ async fn kiosk_check(
     Ok(Json(KioskCheckResponse { label }))
 }
 
-/// The device of a session asked to wipe reports it done; the session ends as wiped.
+/// The device of a session asked to wipe reports it done; the session ends as wiped. Takes the
+/// token of that session (which otherwise answers 401 `wipe_required`); 409: no wipe was asked
+/// of this session.
+#[utoipa::path(post, path = "/auth/wiped", tag = TAG,
+    responses((status = 204, description = "The wipe is recorded and the session ended")))]
 async fn wiped(
     axum::extract::State(state): axum::extract::State<AppState>,
     WipingSession(session, member): WipingSession,

@@ -7,13 +7,14 @@ use super::audit::{Actor, record};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, AuthUser, ClientIp};
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde_json::json;
+use utoipa_axum::router::{OpenApiRouter, UtoipaMethodRouterExt};
+use utoipa_axum::routes;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::chat::{ConversationDetail, Message};
 use weft_protocol::confidential::{
@@ -25,16 +26,25 @@ use weft_protocol::{ConversationId, ConversationRefusal, ErrorCode, Refusal};
 /// Largest picture accepted for tracing.
 const MAX_TRACE_BYTES: usize = 20 * 1024 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations/{id}/confidential", put(set_confidential))
-        .route("/conversations/{id}/deterrents", post(report_deterrent))
-        .route("/conversations/{id}/messages/{seq}/forward", post(forward))
-        .route("/watermark", get(watermark))
-        .route("/admin/confidential-policy", get(policy).put(set_policy))
-        .route("/admin/watermark/decode", post(decode).layer(DefaultBodyLimit::max(MAX_TRACE_BYTES)))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(set_confidential))
+        .routes(routes!(report_deterrent))
+        .routes(routes!(forward))
+        .routes(routes!(watermark))
+        .routes(routes!(policy, set_policy))
+        .routes(routes!(decode).layer(DefaultBodyLimit::max(MAX_TRACE_BYTES)))
 }
 
+const TAG: &str = "confidential";
+
+/// Turns a conversation's confidentiality on or off, or changes its message lifetime. In a group
+/// only its owner or an administrator may (403 for other members); a participant of a direct
+/// chat may. 409 for the approvals and app conversations, and for turning off what the
+/// workspace policy turned on. Posts a notice into the conversation when it is turned on or off.
+#[utoipa::path(put, path = "/conversations/{id}/confidential", tag = TAG, request_body = ConfidentialSettings,
+    params(("id" = ConversationId, Path, description = "The conversation")),
+    responses((status = 200, description = "The conversation with its new setting", body = ConversationDetail)))]
 async fn set_confidential(
     State(state): State<AppState>,
     user: AuthUser,
@@ -71,6 +81,13 @@ fn audit_action(kind: DeterrentKind) -> AuditAction {
     }
 }
 
+/// Reports what the app noticed in a confidential conversation (a screenshot shortcut, a print
+/// or copy attempt, a tampered watermark, the view hidden). Each report is an audit entry; a
+/// screenshot shortcut also posts a notice into the conversation. The same report from the same
+/// session is accepted once in a short while (429 with `Retry-After` otherwise).
+#[utoipa::path(post, path = "/conversations/{id}/deterrents", tag = TAG, request_body = DeterrentReport,
+    params(("id" = ConversationId, Path, description = "The confidential conversation")),
+    responses((status = 204, description = "Recorded")))]
 async fn report_deterrent(
     State(state): State<AppState>,
     user: AuthUser,
@@ -109,6 +126,12 @@ async fn report_deterrent(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Forwards one message into other conversations the caller takes part in (at most 20). Refused
+/// with 403 for a confidential conversation's messages (the refusal is an audit entry). A retry
+/// with the same `client_id` sends nothing twice.
+#[utoipa::path(post, path = "/conversations/{id}/messages/{seq}/forward", tag = TAG, request_body = ForwardRequest,
+    params(("id" = ConversationId, Path, description = "The conversation the message is in"), ("seq" = u64, Path, description = "The message's sequence number in the conversation")),
+    responses((status = 200, description = "The copies, one per target conversation", body = Vec<Message>)))]
 async fn forward(
     State(state): State<AppState>,
     user: AuthUser,
@@ -141,6 +164,10 @@ fn is_confidential_refusal(err: &ApiError) -> bool {
         && matches!(err.reason.as_deref(), Some(Refusal::Conversation(ConversationRefusal::Confidential)))
 }
 
+/// The watermark the caller's session shows on confidential views now: the hidden mark (issued
+/// per session and hour) and the text of the visible watermark.
+#[utoipa::path(get, path = "/watermark", tag = TAG,
+    responses((status = 200, description = "The session's current watermark", body = WatermarkMark)))]
 async fn watermark(State(state): State<AppState>, user: AuthUser) -> Result<Json<WatermarkMark>, ApiError> {
     let now = state.clock.now();
     let (mark, issued_at) = state.db(move |store| store.watermark_mark(user.session_id, user.member_id, now)).await?;
@@ -155,10 +182,17 @@ async fn watermark(State(state): State<AppState>, user: AuthUser) -> Result<Json
     }))
 }
 
+/// The workspace's confidential policy (administrators only).
+#[utoipa::path(get, path = "/admin/confidential-policy", tag = TAG,
+    responses((status = 200, description = "The policy", body = ConfidentialPolicy)))]
 async fn policy(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<ConfidentialPolicy>, ApiError> {
     Ok(Json(state.db(|store| store.confidential_policy()).await?))
 }
 
+/// Replaces the workspace's confidential policy (administrators only) and applies it to every
+/// direct chat at once. The change is an audit entry.
+#[utoipa::path(put, path = "/admin/confidential-policy", tag = TAG, request_body = ConfidentialPolicy,
+    responses((status = 200, description = "The saved policy", body = ConfidentialPolicy)))]
 async fn set_policy(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -175,6 +209,12 @@ async fn set_policy(
     Ok(Json(policy))
 }
 
+/// Traces a leaked picture of a confidential view back to the member and session it was shown to
+/// (administrators only). The body is the picture itself (PNG, JPEG, GIF or WebP, at most 20 MiB;
+/// 413 when larger, 422 when it cannot be read). Each trace is an audit entry.
+#[utoipa::path(post, path = "/admin/watermark/decode", tag = TAG,
+    request_body(content = crate::openapi::Binary, content_type = "application/octet-stream", description = "The picture's bytes"),
+    responses((status = 200, description = "Whose mark was found (if any) and how clearly", body = WatermarkDecode)))]
 async fn decode(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

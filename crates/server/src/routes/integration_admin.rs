@@ -6,21 +6,26 @@ use super::audit::{Actor, record};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ClientIp};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::integration::{IntegrationApp, IntegrationAppSettings, IntegrationApps, IntegrationSecret};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/integration-apps", get(list).post(create))
-        .route("/admin/integration-apps/{agent_id}", put(update))
-        .route("/admin/integration-apps/{agent_id}/secret", post(rotate))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update)).routes(routes!(rotate))
 }
 
+const TAG: &str = "integrations";
+
+/// The integration apps, with the workspace's corp id that apps sign in with.
+///
+/// Secrets are never listed. Administrators only.
+#[utoipa::path(get, path = "/admin/integration-apps", tag = TAG,
+    responses((status = 200, description = "The corp id and every integration app", body = IntegrationApps)))]
 async fn list(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<IntegrationApps>, ApiError> {
     let corp_id = state.db(|store| store.corp_id()).await?;
     let apps = state.db(|store| store.integration_apps()).await?;
@@ -31,6 +36,11 @@ fn describe(app: &IntegrationApp) -> serde_json::Value {
     json!({ "name": app.name, "scopes": app.scopes, "allowed_ips": app.allowed_ips, "enabled": app.enabled })
 }
 
+/// Creates an integration app and answers its secret, which is shown only this once.
+///
+/// Administrators only. 422 when a setting is invalid.
+#[utoipa::path(post, path = "/admin/integration-apps", tag = TAG, request_body = IntegrationAppSettings,
+    responses((status = 201, description = "The new app and its secret (shown only now)", body = IntegrationSecret)))]
 async fn create(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -45,6 +55,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(IntegrationSecret { app, secret })))
 }
 
+/// Changes an integration app's name, scopes, allowed addresses or enabled state.
+///
+/// Disabling an app also ends its access tokens. Administrators only. 404 for an unknown app;
+/// 422 when a setting is invalid.
+#[utoipa::path(put, path = "/admin/integration-apps/{agent_id}", tag = TAG, request_body = IntegrationAppSettings,
+    params(("agent_id" = u32, Path, description = "The app's agent id")),
+    responses((status = 200, description = "The app as changed", body = IntegrationApp)))]
 async fn update(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -59,6 +76,13 @@ async fn update(
     Ok(Json(app))
 }
 
+/// Gives an integration app a new secret, shown only this once.
+///
+/// The old secret and the app's access tokens stop working at once. Administrators only. 404
+/// for an unknown app.
+#[utoipa::path(post, path = "/admin/integration-apps/{agent_id}/secret", tag = TAG,
+    params(("agent_id" = u32, Path, description = "The app's agent id")),
+    responses((status = 200, description = "The app and its new secret (shown only now)", body = IntegrationSecret)))]
 async fn rotate(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

@@ -9,14 +9,14 @@ use crate::error::ApiError;
 use crate::extract::authenticate;
 use crate::hub::{Delivery, FeedTail, HubEvent};
 use crate::store::TokenStatus;
-use axum::Router;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
-use axum::routing::get;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::MemberId;
 use weft_protocol::live::{ClientFrame, ServerFrame};
 use weft_protocol::sync::MAX_PULL;
@@ -26,10 +26,22 @@ const AUTH_TIMEOUT: Duration = Duration::from_secs(10);
 /// Largest frame a client may send.
 const MAX_CLIENT_FRAME: usize = 16 * 1024;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/live", get(upgrade))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upgrade))
 }
 
+const TAG: &str = "sync";
+
+/// The live socket: a WebSocket (`GET` with `Upgrade: websocket`) delivering the caller's change
+/// feed as it happens. It takes no `Authorization` header: the first frame, within 10 seconds,
+/// must be the JSON text `{"type": "auth", "token": ..., "cursor": ...}` (`cursor` optional:
+/// changes after it are sent first). The server answers `{"type": "ready", "member_id": ...}`,
+/// then `{"type": "changes", "changes": [...], "cursor": ...}` frames; the client may send
+/// `{"type": "ping"}` (answered `{"type": "pong"}`), and `{"type": "session_ended"}` comes before
+/// the socket closes for good. Client frames are at most 16 KiB. Any other close: reconnect with
+/// the last cursor. A request that is not a WebSocket upgrade answers 400.
+#[utoipa::path(get, path = "/live", tag = TAG, security(()),
+    responses((status = 101, description = "Switching to the WebSocket protocol (JSON text frames as described above)")))]
 async fn upgrade(
     State(state): State<AppState>,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,

@@ -4,32 +4,42 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::store::NewMessage;
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::chat::{
     MAX_PAGE, MarkReadRequest, Message, MessagePage, SearchHit, SendMessageRequest, validate_body,
 };
 use weft_protocol::{ConversationId, Millis};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/conversations/{id}/messages", get(history).post(send))
-        .route("/conversations/{id}/messages/{seq}/recall", post(recall))
-        .route("/conversations/{id}/read", post(mark_read))
-        .route("/search/messages", get(search))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(history, send))
+        .routes(routes!(recall))
+        .routes(routes!(mark_read))
+        .routes(routes!(search))
 }
 
-#[derive(Debug, Deserialize)]
+const TAG: &str = "messages";
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct HistoryQuery {
     /// Return messages with a sequence number below this one (default: the newest).
     before: Option<u64>,
+    /// Most messages to return: 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
+/// One page of a conversation's messages, oldest first, ending at the newest (or just before
+/// `before`). Participants only: 404 to anyone else. Messages past their lifetime are left out.
+#[utoipa::path(get, path = "/conversations/{id}/messages", tag = TAG,
+    params(("id" = ConversationId, Path, description = "The conversation"), HistoryQuery),
+    responses((status = 200, description = "The page of messages", body = MessagePage)))]
 async fn history(
     State(state): State<AppState>,
     user: AuthUser,
@@ -56,6 +66,15 @@ fn is_expired(message: &Message, now: Millis) -> bool {
     message.expires_at.is_some_and(|at| at <= now)
 }
 
+/// Sends a message (text, or an uploaded attachment) to a conversation the caller takes part in.
+/// A retry with the same `client_id` stores nothing new and answers 200 with the message stored
+/// the first time.
+#[utoipa::path(post, path = "/conversations/{id}/messages", tag = TAG, request_body = SendMessageRequest,
+    params(("id" = ConversationId, Path, description = "The conversation")),
+    responses(
+        (status = 201, description = "The message as stored", body = Message),
+        (status = 200, description = "A retry: the message stored the first time", body = Message),
+    ))]
 async fn send(
     State(state): State<AppState>,
     user: AuthUser,
@@ -90,6 +109,12 @@ async fn send(
     Ok((StatusCode::CREATED, Json(stored.message)))
 }
 
+/// Takes back one of the caller's own messages within the recall window: its text and file are
+/// removed for everyone. Recalling it again changes nothing. 403 for someone else's message,
+/// 409 once the window has passed.
+#[utoipa::path(post, path = "/conversations/{id}/messages/{seq}/recall", tag = TAG,
+    params(("id" = ConversationId, Path, description = "The conversation"), ("seq" = u64, Path, description = "The message's sequence number in the conversation")),
+    responses((status = 204, description = "Recalled")))]
 async fn recall(
     State(state): State<AppState>,
     user: AuthUser,
@@ -101,6 +126,11 @@ async fn recall(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Marks everything up to `seq` as read by the caller. The read position only moves forward,
+/// never past the newest message.
+#[utoipa::path(post, path = "/conversations/{id}/read", tag = TAG, request_body = MarkReadRequest,
+    params(("id" = ConversationId, Path, description = "The conversation")),
+    responses((status = 204, description = "Read position saved")))]
 async fn mark_read(
     State(state): State<AppState>,
     user: AuthUser,
@@ -113,16 +143,22 @@ async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct SearchQuery {
+    /// The text to look for (1 to 100 characters after trimming).
     q: String,
+    /// Most hits to return: 1 to 200 (default 50).
     limit: Option<u32>,
 }
 
 /// Longest search query, in characters.
 const MAX_QUERY_CHARS: usize = 100;
 
+/// Searches the messages of every conversation the caller takes part in, newest first.
+#[utoipa::path(get, path = "/search/messages", tag = TAG, params(SearchQuery),
+    responses((status = 200, description = "The matching messages", body = Vec<SearchHit>)))]
 async fn search(
     State(state): State<AppState>,
     user: AuthUser,

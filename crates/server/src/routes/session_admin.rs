@@ -9,12 +9,13 @@ use crate::auth::{hash_token, new_token};
 use crate::domain::sessions::check_policy;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery, ClientIp};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{delete, get, post, put};
-use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::auth::{
     AdminSessionInfo, DepartmentSessionPolicy, KioskCode, MAX_KIOSK_LABEL_LEN, NewKioskCode, SessionPolicies,
@@ -22,25 +23,34 @@ use weft_protocol::auth::{
 };
 use weft_protocol::{DepartmentId, KioskCodeId, MemberId, SessionId};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/sessions", get(list))
-        .route("/admin/sessions/{id}", delete(end_one))
-        .route("/admin/sessions/{id}/wipe", post(wipe))
-        .route("/admin/members/{id}/sessions", delete(end_all_of_member))
-        .route("/admin/session-policies", get(policies))
-        .route("/admin/session-policies/{id}", put(set_policy).delete(clear_policy))
-        .route("/admin/kiosk-codes", get(kiosk_codes).post(create_kiosk_code))
-        .route("/admin/kiosk-codes/{id}", delete(revoke_kiosk_code))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(end_one))
+        .routes(routes!(wipe))
+        .routes(routes!(end_all_of_member))
+        .routes(routes!(policies))
+        .routes(routes!(set_policy, clear_policy))
+        .routes(routes!(kiosk_codes, create_kiosk_code))
+        .routes(routes!(revoke_kiosk_code))
 }
 
-#[derive(Debug, Deserialize)]
+const TAG: &str = "admin-sessions";
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only this member's sessions.
     member: Option<MemberId>,
+    /// Also list sessions that ended in the last 30 days (by default only live ones).
     #[serde(default)]
     ended: bool,
 }
 
+/// Every member's sessions, most recently used first, at most 500 (administrators only);
+/// optionally only one member's, and recently ended ones too.
+#[utoipa::path(get, path = "/admin/sessions", tag = TAG, params(ListQuery),
+    responses((status = 200, description = "The sessions", body = Vec<AdminSessionInfo>)))]
 async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -50,6 +60,11 @@ async fn list(
     Ok(Json(state.db(move |store| store.admin_sessions(query.member, query.ended, now)).await?))
 }
 
+/// Signs out one session of any member (administrators only); its live sockets close. 404: no
+/// live session has this id.
+#[utoipa::path(delete, path = "/admin/sessions/{id}", tag = TAG,
+    params(("id" = SessionId, Path, description = "The session to end")),
+    responses((status = 204, description = "The session ended")))]
 async fn end_one(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -66,6 +81,10 @@ async fn end_one(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Signs out every session of one member (administrators only). 404: no such member.
+#[utoipa::path(delete, path = "/admin/members/{id}/sessions", tag = TAG,
+    params(("id" = MemberId, Path, description = "The member whose sessions end")),
+    responses((status = 204, description = "Every session of the member ended")))]
 async fn end_all_of_member(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -83,7 +102,11 @@ async fn end_all_of_member(
 }
 
 /// Asks the session's device to wipe what it keeps at its next contact; its open sockets close
-/// now so that contact comes at once.
+/// now so that contact comes at once (administrators only). 404: no live session has this id,
+/// or a wipe is already asked of it.
+#[utoipa::path(post, path = "/admin/sessions/{id}/wipe", tag = TAG,
+    params(("id" = SessionId, Path, description = "The session whose device wipes")),
+    responses((status = 204, description = "The wipe is requested")))]
 async fn wipe(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -99,10 +122,18 @@ async fn wipe(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The default session policy and every department's own one (administrators only).
+#[utoipa::path(get, path = "/admin/session-policies", tag = TAG,
+    responses((status = 200, description = "The session policies", body = SessionPolicies)))]
 async fn policies(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<SessionPolicies>, ApiError> {
     Ok(Json(state.db(|store| store.session_policies()).await?))
 }
 
+/// Sets a department's own session policy, which its sub-departments without their own follow
+/// too (administrators only). 404: no such department.
+#[utoipa::path(put, path = "/admin/session-policies/{id}", tag = TAG, request_body = SessionPolicy,
+    params(("id" = DepartmentId, Path, description = "The department")),
+    responses((status = 200, description = "The department's new policy", body = DepartmentSessionPolicy)))]
 async fn set_policy(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -120,6 +151,11 @@ async fn set_policy(
     Ok(Json(set))
 }
 
+/// Removes a department's own session policy, so it follows its parent's or the default
+/// (administrators only). 404: the department has no policy of its own.
+#[utoipa::path(delete, path = "/admin/session-policies/{id}", tag = TAG,
+    params(("id" = DepartmentId, Path, description = "The department")),
+    responses((status = 204, description = "The department's own policy is removed")))]
 async fn clear_policy(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -135,11 +171,18 @@ async fn clear_policy(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// The kiosk enrolment codes, revoked ones included, without the codes themselves
+/// (administrators only).
+#[utoipa::path(get, path = "/admin/kiosk-codes", tag = TAG,
+    responses((status = 200, description = "The enrolment codes", body = Vec<KioskCode>)))]
 async fn kiosk_codes(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<Vec<KioskCode>>, ApiError> {
     Ok(Json(state.db(|store| store.kiosk_codes()).await?))
 }
 
-/// Creates an enrolment code; the code itself is in this answer only (stored hashed).
+/// Creates a kiosk enrolment code (administrators only); the code itself is in this answer only
+/// (stored hashed).
+#[utoipa::path(post, path = "/admin/kiosk-codes", tag = TAG, request_body = NewKioskCode,
+    responses((status = 201, description = "The new code, with `code` filled in", body = KioskCode)))]
 async fn create_kiosk_code(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
@@ -163,6 +206,11 @@ async fn create_kiosk_code(
     Ok((StatusCode::CREATED, Json(KioskCode { code: Some(code), ..created })))
 }
 
+/// Revokes a kiosk enrolment code and ends the sessions signed in with it (administrators
+/// only). 404: no such code.
+#[utoipa::path(delete, path = "/admin/kiosk-codes/{id}", tag = TAG,
+    params(("id" = KioskCodeId, Path, description = "The enrolment code")),
+    responses((status = 204, description = "The code is revoked")))]
 async fn revoke_kiosk_code(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,

@@ -4,16 +4,23 @@
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{ApiQuery, AuthUser};
+use axum::Json;
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::sync::{Bootstrap, MAX_PULL, PullResponse};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/sync/bootstrap", get(bootstrap)).route("/changes", get(pull))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(bootstrap)).routes(routes!(pull))
 }
 
+const TAG: &str = "sync";
+
+/// A new device's starting point: the caller's conversations and the feed cursor to pull changes
+/// after.
+#[utoipa::path(get, path = "/sync/bootstrap", tag = TAG,
+    responses((status = 200, description = "The caller's conversations and the cursor they were read at", body = Bootstrap)))]
 async fn bootstrap(State(state): State<AppState>, user: AuthUser) -> Result<Json<Bootstrap>, ApiError> {
     // The cursor is read before the list: a change landing in between is delivered again
     // (harmless, applying is idempotent) rather than missed.
@@ -27,13 +34,20 @@ async fn bootstrap(State(state): State<AppState>, user: AuthUser) -> Result<Json
     Ok(Json(snapshot))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct PullQuery {
+    /// The cursor of the last change this device applied (from the bootstrap or the last pull).
     after: u64,
+    /// At most this many changes, 1 to 500 (the default).
     limit: Option<u32>,
 }
 
+/// The caller's changes after a cursor, in feed order (`has_more` says to pull again from the
+/// returned cursor). An unknown query parameter, or a `limit` out of range, is a field error.
+#[utoipa::path(get, path = "/changes", tag = TAG, params(PullQuery),
+    responses((status = 200, description = "A page of changes and the cursor after it", body = PullResponse)))]
 async fn pull(
     State(state): State<AppState>,
     user: AuthUser,

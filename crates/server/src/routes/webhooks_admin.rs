@@ -6,11 +6,12 @@ use super::audit::{Actor, record};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ApiPath, ClientIp};
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::routing::{get, put};
-use axum::{Json, Router};
 use serde_json::json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use weft_protocol::WebhookId;
 use weft_protocol::audit::AuditAction;
 use weft_protocol::webhook::{Delivery, NewWebhook, Webhook, WebhookSettings};
@@ -18,13 +19,17 @@ use weft_protocol::webhook::{Delivery, NewWebhook, Webhook, WebhookSettings};
 /// Deliveries listed per webhook, newest first.
 const DELIVERIES_SHOWN: u32 = 100;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/admin/webhooks", get(list).post(create))
-        .route("/admin/webhooks/{id}", put(update).delete(remove))
-        .route("/admin/webhooks/{id}/deliveries", get(deliveries))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, create)).routes(routes!(update, remove)).routes(routes!(deliveries))
 }
 
+const TAG: &str = "integrations";
+
+/// The outgoing webhooks.
+///
+/// Signing secrets are never listed. Administrators only.
+#[utoipa::path(get, path = "/admin/webhooks", tag = TAG,
+    responses((status = 200, description = "Every webhook not removed", body = Vec<Webhook>)))]
 async fn list(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<Vec<Webhook>>, ApiError> {
     Ok(Json(state.db(|store| store.webhooks()).await?))
 }
@@ -35,6 +40,11 @@ async fn audit(state: &AppState, admin: &AdminUser, ip: Option<std::net::IpAddr>
     record(state, actor, AuditAction::WebhookChanged, webhook.id.to_string(), detail, ip).await;
 }
 
+/// Registers a webhook and answers its signing secret, which is shown only this once.
+///
+/// Administrators only. 422 when the address or events are invalid.
+#[utoipa::path(post, path = "/admin/webhooks", tag = TAG, request_body = WebhookSettings,
+    responses((status = 201, description = "The new webhook and its signing secret (shown only now)", body = NewWebhook)))]
 async fn create(
     State(state): State<AppState>,
     admin: AdminUser,
@@ -48,6 +58,13 @@ async fn create(
     Ok((StatusCode::CREATED, Json(NewWebhook { webhook, secret })))
 }
 
+/// Changes a webhook's address, events or enabled state.
+///
+/// Administrators only. 404 for an unknown or removed webhook; 422 when the address or events
+/// are invalid.
+#[utoipa::path(put, path = "/admin/webhooks/{id}", tag = TAG, request_body = WebhookSettings,
+    params(("id" = WebhookId, Path, description = "The webhook")),
+    responses((status = 200, description = "The webhook as changed", body = Webhook)))]
 async fn update(
     State(state): State<AppState>,
     admin: AdminUser,
@@ -60,6 +77,12 @@ async fn update(
     Ok(Json(webhook))
 }
 
+/// Removes a webhook; its pending deliveries are marked failed.
+///
+/// Administrators only. 404 for an unknown or already removed webhook.
+#[utoipa::path(delete, path = "/admin/webhooks/{id}", tag = TAG,
+    params(("id" = WebhookId, Path, description = "The webhook")),
+    responses((status = 204, description = "Removed")))]
 async fn remove(
     State(state): State<AppState>,
     admin: AdminUser,
@@ -72,6 +95,12 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A webhook's latest deliveries (at most 100, newest first) with their results.
+///
+/// Administrators only. 404 for an unknown or removed webhook.
+#[utoipa::path(get, path = "/admin/webhooks/{id}/deliveries", tag = TAG,
+    params(("id" = WebhookId, Path, description = "The webhook")),
+    responses((status = 200, description = "The latest deliveries, newest first", body = Vec<Delivery>)))]
 async fn deliveries(
     State(state): State<AppState>,
     _admin: AdminUser,

@@ -139,6 +139,10 @@ pub fn IntegrationAppsPage() -> impl IntoView {
         <section class="admin-section" aria-labelledby="integrations-title">
             <h2 id="integrations-title">{i18n.integ(It::Title)}</h2>
             <p class="hint">{i18n.integ(It::Intro)}</p>
+            <p class="hint">
+                <a href="/api/reference" rel="external" target="_blank">{i18n.integ(It::ApiReference)}</a>
+                " — "{i18n.integ(It::ApiReferenceHint)}
+            </p>
             <NoticeLine notice=notice/>
             <NoticeLine notice=status status=true/>
             {move || listing.get().map(|list| {

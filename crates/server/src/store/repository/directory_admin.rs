@@ -455,6 +455,7 @@ impl DirectoryAdmin for SqlStore {
         if !department_exists(&tx, parent)? {
             return Err(unknown_department("parent_id", parent));
         }
+        directory::check_department_order(order)?;
         let siblings = sibling_names(&tx, parent, None)?;
         directory::check_department_name(name, siblings.iter().map(String::as_str))?;
         let order = match order {
@@ -484,6 +485,7 @@ impl DirectoryAdmin for SqlStore {
     ) -> StoreResult<Department> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
+        directory::check_department_order(change.order)?;
         let current = admin_department(&tx, id)?;
         let parent = change.parent_id.clone().or_else(|| current.parent_id.clone());
         let name = change.name.clone().unwrap_or_else(|| current.name.clone());
