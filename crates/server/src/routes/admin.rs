@@ -254,7 +254,10 @@ struct ImportQuery {
 /// file is too large. Administrators only.
 #[utoipa::path(post, path = "/admin/members/import", tag = TAG, params(ImportQuery),
     request_body(content = String, content_type = "text/csv", description = "The CSV file"),
-    responses((status = 200, description = "What was imported (or, as a dry run, what would be)", body = ImportSummary)))]
+    responses(
+        (status = 200, description = "What was imported (or, as a dry run, what would be)", body = ImportSummary),
+        (status = 422, description = "Rows with problems; nothing was imported", body = CsvImportError),
+    ))]
 async fn import(
     State(state): State<AppState>,
     AdminUser(admin): AdminUser,
