@@ -138,12 +138,18 @@ const PERMISSIONS_POLICY: &str =
 /// speaks plain HTTP: TLS ends at the proxy, see README "Serving it").
 const HSTS: &str = "max-age=31536000; includeSubDomains";
 
+/// The `/api/v1` router, built once per process and cloned (tests build the whole app for every
+/// request, and collecting the OpenAPI description with it is not free).
+fn api_router() -> Router<AppState> {
+    static API: std::sync::OnceLock<Router<AppState>> = std::sync::OnceLock::new();
+    API.get_or_init(|| routes::api().0).clone()
+}
+
 /// The whole server as one router.
 pub fn app(state: AppState) -> Router {
     let csp = state.assets.csp();
-    let (api, document) = routes::api();
-    let published = openapi::published(document);
-    let api = api
+    let published = openapi::published();
+    let api = api_router()
         .route(
             openapi::DOCUMENT_PATH,
             axum::routing::get(|| std::future::ready(openapi_page::json_response(published.json.clone()))),

@@ -150,12 +150,15 @@ pub struct Published {
     pub page: axum::body::Bytes,
 }
 
-/// The published forms of `document` (the first call's; later calls describe the same API).
-pub fn published(document: Document) -> &'static Published {
+/// The published forms of the document, made on first use.
+pub fn published() -> &'static Published {
     static PUBLISHED: std::sync::OnceLock<Published> = std::sync::OnceLock::new();
-    PUBLISHED.get_or_init(|| Published {
-        json: serde_json::to_vec_pretty(&document).expect("an OpenAPI document always serialises").into(),
-        page: crate::openapi_page::render(&document).into(),
+    PUBLISHED.get_or_init(|| {
+        let (_, document) = crate::routes::api();
+        Published {
+            json: serde_json::to_vec_pretty(&document).expect("an OpenAPI document always serialises").into(),
+            page: crate::openapi_page::render(&document).into(),
+        }
     })
 }
 
