@@ -62,10 +62,9 @@ impl Nt {
             DevicesLink => ("Devices and password", "登录设备与密码"),
             About => ("About", "关于"),
             Version => ("Version", "版本"),
-            AboutText => (
-                "Weft, your organisation's own open, self-hosted workspace.",
-                "Weft：你所在组织自己部署的开源工作台。",
-            ),
+            AboutText => {
+                ("Weft, your organisation's own open, self-hosted workspace.", "Weft：你所在组织自己部署的开源工作台。")
+            }
         };
         if lang == Lang::Zh { zh } else { en }
     }

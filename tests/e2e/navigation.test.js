@@ -116,8 +116,22 @@ test("at 360×640: the Messages badge counts what 李四 sent, the conversation 
   const li = await signInAs(fixture, "lisi", { contextOptions: { viewport: DESK } });
   const { page } = zhang;
   await mainNav(page).waitFor();
-  // Nothing unread yet: the link is named by its label alone.
-  assert.equal((await destination(page, "Messages").innerText()).trim(), "Messages");
+  // The seeded chats' unread messages: the tab counts those of conversations not muted.
+  const list = page.getByRole("navigation", { name: "Chats" });
+  const listed = await list
+    .locator("[data-testid=unread]:not(.unread-badge--muted)")
+    .evaluateAll((badges) => badges.reduce((sum, badge) => sum + Number(badge.textContent), 0));
+  const name = listed > 0 ? `Messages ${listed} unread` : "Messages";
+  await mainNav(page).getByRole("link", { name, exact: true }).waitFor();
+  // Read them all (open each, then Back): the link is named by its label alone.
+  while ((await list.locator("[data-testid=unread]").count()) > 0) {
+    const unread = list.getByRole("listitem").filter({ has: page.getByTestId("unread") }).first();
+    await unread.getByRole("link").click();
+    await page.getByRole("log").waitFor();
+    await page.getByRole("link", { name: "Back" }).click();
+    await list.waitFor();
+  }
+  await mainNav(page).getByRole("link", { name: "Messages", exact: true }).waitFor();
 
   await li.chats.open("张三");
   await li.chats.send("导航测试 nav test");

@@ -63,7 +63,9 @@ impl Destination {
     fn icon(self) -> &'static str {
         match self {
             Destination::Messages => "M4 5h16v11H9l-5 4z",
-            Destination::Directory => "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14c1.8.8 3 2.6 3 5",
+            Destination::Directory => {
+                "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM3 20c0-3.3 2.7-6 6-6s6 2.7 6 6M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14c1.8.8 3 2.6 3 5"
+            }
             Destination::Workbench => "M4 4h6v6H4zM14 4h6v6h-6zM4 14h6v6H4zM14 14h6v6h-6z",
             Destination::Me => "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM4 21c0-4.4 3.6-8 8-8s8 3.6 8 8",
         }
@@ -78,9 +80,7 @@ pub fn badge_count(count: usize) -> String {
 /// Unread messages in conversations that are not muted (what the Messages badge counts).
 pub fn unread_total() -> Memo<usize> {
     let chat = crate::features::chat::state::use_chat();
-    Memo::new(move |_| {
-        chat.conversations.with(|all| all.iter().filter(|c| !c.muted).map(|c| c.unread as usize).sum())
-    })
+    Memo::new(move |_| chat.conversations.with(|all| all.iter().filter(|c| !c.muted).map(|c| c.unread as usize).sum()))
 }
 
 /// Approval steps waiting for the member's decision, as far as the device knows (the requests
@@ -90,9 +90,9 @@ pub fn pending_approvals() -> Memo<usize> {
     let session = use_session();
     Memo::new(move |_| {
         let Some(me) = session.0.with(|s| s.as_ref().map(|s| s.me.id)) else { return 0 };
-        app.approvals.summaries.with(|all| {
-            all.values().filter(|s| s.current_step.is_some_and(|step| may_decide(s, me, step))).count()
-        })
+        app.approvals
+            .summaries
+            .with(|all| all.values().filter(|s| s.current_step.is_some_and(|step| may_decide(s, me, step))).count())
     })
 }
 
