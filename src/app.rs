@@ -16,6 +16,7 @@ use leptos_router::path;
 #[component]
 pub fn App() -> impl IntoView {
     I18n::provide();
+    crate::platform::theme::Theme::load().apply();
     let session = SessionContext(RwSignal::new(Session::load()));
     provide_context(session);
     let app = AppState::provide(session);
@@ -114,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("search") view=|| view! { <LazyScreen load=lazy::search/> }/>
                     <Route path=path!("directory") view=|| view! { <LazyScreen load=lazy::directory/> }/>
                     <Route path=path!("settings") view=|| view! { <LazyScreen load=lazy::settings/> }/>
+                    <Route path=path!("workbench") view=|| view! { <LazyScreen load=lazy::workbench/> }/>
+                    <Route path=path!("me") view=|| view! { <LazyScreen load=lazy::me/> }/>
                     <Route path=path!("approvals") view=|| view! { <LazyScreen load=lazy::approvals_list/> }/>
                     <Route
                         path=path!("approvals/new/:template")

@@ -24,6 +24,7 @@ use crate::features::approvals::pages::{
 };
 use crate::features::chat::pages::{group_settings::GroupSettingsPage, new_chat::NewChatPage, search::SearchPage};
 use crate::features::directory::pages::directory::DirectoryPage;
+use crate::features::nav::{me::MePage, workbench::WorkbenchPage};
 use crate::features::session::pages::devices::SettingsPage;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
@@ -76,6 +77,14 @@ split_screen!(group_settings in group_settings => GroupSettingsPage);
 split_screen!(
     /// Settings → Devices: the member's sessions and password.
     settings in settings => SettingsPage
+);
+split_screen!(
+    /// The Workbench: the workspace's apps (Approvals, the admin console).
+    workbench in workbench => WorkbenchPage
+);
+split_screen!(
+    /// Me: profile, language, theme, devices, about.
+    me in me => MePage
 );
 
 /// Shows the screen `load` builds: a loading line while its chunk downloads, then the screen, or

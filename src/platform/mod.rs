@@ -2,6 +2,7 @@
 //! the service worker in `pwa`.
 
 pub mod pwa;
+pub mod theme;
 
 use weft_protocol::{ClientId, Millis};
 

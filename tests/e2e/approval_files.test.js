@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
+import { openApprovalsPage } from "./support/pages.js";
 import { login, call } from "./support/api.js";
 
 const fixture = useServerAndBrowser();
@@ -13,7 +14,7 @@ const fixture = useServerAndBrowser();
 const RECEIPT = "Taxi 256.00 CNY\n";
 
 async function openExpenseForm(page) {
-  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
+  await openApprovalsPage(page);
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
   await page.getByRole("link", { name: "报销 Expense" }).click();
   await page.getByLabel(/Receipts/).waitFor();
@@ -127,7 +128,7 @@ test("a list longer than a page loads the rest with Load more", async () => {
 
   const member = await signedIn(fixture, "lisi");
   const { page } = member;
-  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
+  await openApprovalsPage(page);
   await page.getByRole("button", { name: "Submitted by me" }).click();
   const rows = page.getByRole("list", { name: "Approvals" }).getByRole("link");
   await page.waitForFunction(() => document.querySelectorAll(".approvals__list a").length === 50);

@@ -6,11 +6,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
+import { openApprovalsPage } from "./support/pages.js";
 
 const fixture = useServerAndBrowser();
 
 async function openApprovals(page) {
-  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
+  await openApprovalsPage(page);
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
 }
 

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useServerAndBrowser } from "./support/fixtures.js";
 import { watchErrors } from "./support/browser.js";
-import { SignInPage, ChatsPage } from "./support/pages.js";
+import { SignInPage, ChatsPage, openApprovalsPage } from "./support/pages.js";
 import { login, call } from "./support/api.js";
 
 const fixture = useServerAndBrowser();
@@ -131,11 +131,14 @@ test("installed online, the approvals list and a new request's form open for the
   assert.ok(templatesKept(), "the templates were fetched after start-up");
   await cutNetwork(context, page);
 
-  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
+  // Workbench, then Approvals: both screens' code comes from the service worker's cache.
+  await openApprovalsPage(page);
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
-  const chunk = responses.find((response) => new URL(response.url()).pathname.includes("/split_approvals."));
-  assert.ok(chunk, "the approvals chunk was requested");
-  assert.equal(chunk.fromServiceWorker(), true, "served from the service worker's cache");
+  for (const name of ["workbench", "approvals"]) {
+    const chunk = responses.find((response) => new URL(response.url()).pathname.includes(`/split_${name}.`));
+    assert.ok(chunk, `the ${name} chunk was requested`);
+    assert.equal(chunk.fromServiceWorker(), true, `the ${name} chunk was served from the service worker's cache`);
+  }
 
   // The form's screen, reached by its address while offline (the page itself is the cached shell).
   await page.goto(`${fixture.server.url}/approvals/new/${expense.id}`);
@@ -148,11 +151,11 @@ test("installed online, the approvals list and a new request's form open for the
 });
 
 test("a screen whose code cannot be fetched offers Retry, which works once the network is back", async () => {
-  // No service worker, so nothing is cached ahead: the first visit to Approvals needs the network.
+  // No service worker, so nothing is cached ahead: the first visit to the Workbench needs the network.
   const member = await signIn("zhangsan", { serviceWorkers: "block" });
   const { page, context } = member;
   await cutNetwork(context, page);
-  await page.locator(".sidebar__actions").getByRole("link", { name: "Approvals" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Workbench/ }).click();
   const failure = page.getByRole("alert").filter({ hasText: "This screen could not be downloaded." });
   await failure.waitFor();
   // The rest of the app still answers: the chat list is there and a second Retry offline fails cleanly.
@@ -162,6 +165,8 @@ test("a screen whose code cannot be fetched offers Retry, which works once the n
 
   await restoreNetwork(context, page);
   await page.getByRole("button", { name: "Retry" }).click();
+  await page.getByRole("heading", { level: 2, name: "Workbench" }).waitFor();
+  await page.getByRole("list", { name: "Apps" }).getByRole("link", { name: /^Approvals/ }).click();
   await page.getByRole("heading", { level: 2, name: "Approvals" }).waitFor();
   await page.getByRole("link", { name: "报销 Expense" }).waitFor();
   assert.equal(await failure.count(), 0);

@@ -63,3 +63,9 @@ export class ChatsPage {
     return this.page.getByTestId("connection");
   }
 }
+
+/** Opens the Approvals page as a member does: Workbench in the main navigation, then its Approvals tile. */
+export async function openApprovalsPage(page) {
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /^Workbench/ }).click();
+  await page.getByRole("list", { name: "Apps" }).getByRole("link", { name: /^Approvals/ }).click();
+}

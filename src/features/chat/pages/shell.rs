@@ -1,7 +1,12 @@
-//! The signed-in layout: header with connection state and account actions, the conversation
-//! list, and the selected page beside it (stacked on narrow screens).
+//! The signed-in layout: header with connection state and account actions, the main
+//! navigation (a rail at the far left on desks, a tab bar at the bottom on phones), the
+//! conversation list with New chat and Search in its header, and the selected page beside it.
+//! On phones one pane shows at a time, and an open conversation fills the screen (no tab bar;
+//! its Back link returns to the list).
 
 use crate::features::chat::components::conversation_list::ConversationList;
+use crate::features::nav::main_nav::MainNav;
+use crate::i18n::nav::Nt;
 use crate::i18n::{Text, use_i18n};
 use crate::session::{EndCause, use_session};
 use crate::state::use_app;
@@ -30,7 +35,10 @@ fn SignedIn() -> impl IntoView {
     let session = use_session();
     let app = use_app();
     let location = use_location();
+    // A page is open beside (on phones: instead of) the chat list.
     let in_conversation = move || location.pathname.get() != "/";
+    // A conversation is open: on phones it fills the screen.
+    let in_chat = move || location.pathname.with(|path| path.starts_with("/c/"));
     // Only administrators are offered the console (the server refuses everyone else anyway).
     let is_admin = move || session.0.with(|s| s.as_ref().map(|s| s.me.role)) == Some(weft_protocol::auth::Role::Admin);
     let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
@@ -40,7 +48,7 @@ fn SignedIn() -> impl IntoView {
     let sign_out = move |_| app.end_session(EndCause::SignedOut);
 
     view! {
-        <div class="shell" class:shell--conversation=in_conversation>
+        <div class="shell" class:shell--conversation=in_conversation class:shell--chat=in_chat>
             <header class="topbar">
                 <a class="topbar__brand" href="/">
                     <img src="/icons/icon-192.png" alt="" width="28" height="28"/>
@@ -62,12 +70,19 @@ fn SignedIn() -> impl IntoView {
             </Show>
             <StoreHealthBanner/>
             <div class="shell__body">
+                <MainNav/>
                 <div class="sidebar">
-                    <div class="sidebar__actions">
-                        <a class="button" href="/new">{i18n.t(Text::NewChat)}</a>
-                        <a class="button" href="/search">{i18n.t(Text::Search)}</a>
-                        <a class="button" href="/directory">{i18n.t(Text::Directory)}</a>
-                        <a class="button" href="/approvals">{i18n.t(Text::Approvals)}</a>
+                    <div class="sidebar__actions" role="group" aria-label=i18n.nav(Nt::ChatActions)>
+                        <a class="button" href="/new">
+                            <span class="button__icon" aria-hidden="true">"+"</span>
+                            {i18n.t(Text::NewChat)}
+                        </a>
+                        <a class="button" href="/search">
+                            <svg class="button__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                                <path d="M10.5 17a6.5 6.5 0 1 0 0-13 6.5 6.5 0 0 0 0 13zM15.5 15.5 20 20"/>
+                            </svg>
+                            {i18n.t(Text::Search)}
+                        </a>
                     </div>
                     <ConversationList/>
                 </div>
