@@ -86,7 +86,7 @@ fn ensure_npm_packages() -> XResult {
     let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
     let fresh = matches!((modified(&installed), modified(&lock)), (Some(i), Some(l)) if i >= l);
     if !fresh || !root.join("node_modules/.bin/wasm-opt").exists() {
-        step("installing npm packages (binaryen, playwright-core)");
+        step("installing npm packages (binaryen, playwright-core, axe-core)");
         run(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root))?;
     }
     Ok(())
