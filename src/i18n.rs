@@ -10,6 +10,7 @@ use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, Fiel
 pub mod audit;
 pub mod bots;
 pub mod integrations;
+pub mod notifications;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

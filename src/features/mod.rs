@@ -7,6 +7,7 @@ pub mod approvals;
 pub mod chat;
 pub mod confidential;
 pub mod directory;
+pub mod notifications;
 pub mod session;
 pub mod sign_in;
 

@@ -13,6 +13,7 @@ mod directory;
 mod integration_admin;
 mod live;
 mod messages;
+mod push;
 mod robots;
 mod session_admin;
 mod sync;
@@ -44,6 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(webhooks_admin::router().into())
         .merge(approvals::router().into())
         .merge(messages::router().into())
+        .merge(push::router().into())
         .merge(sync::router().into())
         .merge(live::router().into())
         .split_for_parts();
