@@ -45,7 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(webhooks_admin::router().into())
         .merge(approvals::router().into())
         .merge(messages::router().into())
-        .merge(push::router().into())
+        .merge(push::router())
         .merge(sync::router().into())
         .merge(live::router().into())
         .split_for_parts();
