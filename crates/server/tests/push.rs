@@ -265,7 +265,12 @@ async fn quiet_hours_hold_pushes_and_confidential_chats_say_only_new_message() {
     };
     let reply = w.app.call(Method::PUT, "/api/v1/push/settings", Some(&lisi), Some(quiet)).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let own = Device::new(&w.receiver, "zhangsan-laptop");
+    w.subscribe(&zhangsan, &own).await;
     w.send(&zhangsan, &direct, "quiet please", json!([])).await;
+    // Pushes are decided in order: once lisi's answer reached 张三, the quiet one was decided.
+    w.send(&lisi, &direct, "ok", json!([])).await;
+    w.next_push("zhangsan-laptop", 0).await;
     let reply = w
         .app
         .call(Method::PUT, "/api/v1/push/settings", Some(&lisi), Some(json!({ "mentions_break_mute": true })))
