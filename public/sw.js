@@ -49,3 +49,70 @@ self.addEventListener("fetch", (event) => {
     caches.match(request, { cacheName: SHELL_CACHE }).then((cached) => cached || fetch(request)),
   );
 });
+
+// Web Push (the server encrypts per RFC 8291; the browser decrypts before this runs). The payload
+// is `weft_protocol::push::PushPayload`: {kind, title, body, tag, url, unread}.
+// The rule: every open window of the app is told (`weft-push`) and shows an in-app banner; the
+// system notification is shown unless a window of the app is visible (then the banner is
+// enough). Notifications are grouped per conversation by `tag`, and a new one re-alerts.
+// The app badge shows the member's unread total from the payload.
+self.addEventListener("push", (event) => {
+  let payload = {};
+  try {
+    payload = event.data ? event.data.json() : {};
+  } catch {
+    payload = {};
+  }
+  event.waitUntil(showPush(payload));
+});
+
+async function showPush(payload) {
+  const title = payload.title || "Weft";
+  const url = typeof payload.url === "string" && payload.url.startsWith("/") ? payload.url : "/";
+  const unread = Number.isInteger(payload.unread) ? payload.unread : null;
+  const badge =
+    unread === null || !("setAppBadge" in self.navigator)
+      ? Promise.resolve()
+      : (unread > 0 ? self.navigator.setAppBadge(unread) : self.navigator.clearAppBadge()).catch(() => {});
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  for (const client of windows) {
+    client.postMessage({ type: "weft-push", payload: { ...payload, title, url } });
+  }
+  const visible = windows.some((client) => client.visibilityState === "visible");
+  const shown = visible
+    ? Promise.resolve()
+    : self.registration.showNotification(title, {
+        body: payload.body || "",
+        tag: payload.tag || url,
+        renotify: Boolean(payload.tag),
+        icon: "/icons/icon-192.png",
+        badge: "/icons/icon-192.png",
+        data: { url, kind: payload.kind || "message" },
+      });
+  await Promise.all([badge, shown]);
+}
+
+// A click opens the conversation or approval: an open window of the app is focused and told to
+// go there (`weft-open`, routed inside the app so nothing reloads); without one, a new window
+// opens at that address.
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const path = (event.notification.data && event.notification.data.url) || "/";
+  const url = new URL(path, self.location.origin).href;
+  event.waitUntil(openApp(url));
+});
+
+async function openApp(url) {
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const client = windows.find((w) => w.focused) || windows.find((w) => w.visibilityState === "visible") || windows[0];
+  if (client) {
+    client.postMessage({ type: "weft-open", url });
+    try {
+      await client.focus();
+    } catch {
+      // Focusing needs a user gesture in some browsers; the window still navigates.
+    }
+    return;
+  }
+  await self.clients.openWindow(url);
+}

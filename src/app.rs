@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
         // Locked: the app stays mounted (nothing typed is lost) but is neither visible nor usable.
         <div class="app-root" class:app-root--locked=move || idle.locked.get() inert=move || idle.locked.get()>
         <Router>
+            <crate::features::notifications::in_app::InAppNotifications/>
             <Routes fallback=|| view! { <crate::features::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <ParentRoute path=path!("admin") view=|| view! { <LazyScreen load=lazy::admin_layout/> }>

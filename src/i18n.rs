@@ -11,6 +11,7 @@ pub mod audit;
 pub mod bots;
 pub mod integrations;
 pub mod nav;
+pub mod notifications;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

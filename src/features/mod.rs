@@ -8,6 +8,7 @@ pub mod chat;
 pub mod confidential;
 pub mod directory;
 pub mod nav;
+pub mod notifications;
 pub mod session;
 pub mod sign_in;
 

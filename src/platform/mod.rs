@@ -1,6 +1,7 @@
 //! Small wrappers over browser APIs the app uses in several places: local storage, time, ids;
-//! the service worker in `pwa`.
+//! the service worker in `pwa`, the Push API in `push`.
 
+pub mod push;
 pub mod pwa;
 pub mod theme;
 

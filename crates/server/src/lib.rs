@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod openapi_page;
 pub mod pdf_pages;
 pub mod proxies;
+pub mod push;
 pub mod robot_limit;
 mod routes;
 pub mod search_keys;
@@ -78,6 +79,8 @@ pub struct AppState {
     pub robots: Arc<robot_limit::RobotLimiter>,
     /// Sends outgoing webhooks' deliveries (`webhook_sender::spawn` runs it).
     pub webhooks: Arc<webhook_sender::WebhookSender>,
+    /// Sends Web Push notifications of new messages (`push::spawn` runs it).
+    pub push: Arc<push::PushSender>,
 }
 
 impl AppState {
@@ -85,8 +88,11 @@ impl AppState {
     /// free tries per account from one address before tries from there are spaced out.
     pub fn new(store: Arc<dyn Store>, assets: Assets, blobs: blobs::BlobStore) -> Self {
         let hub = Hub::new();
-        // New messages are announced to the hub in feed order, rendered once (see `hub`).
-        store.set_feed_listener(Arc::new(hub.clone()));
+        let push = Arc::new(push::PushSender::default());
+        // New messages are announced to the hub in feed order, rendered once (see `hub`), and
+        // queued for Web Push.
+        let listeners: Vec<Arc<dyn store::FeedListener>> = vec![Arc::new(hub.clone()), push.clone()];
+        store.set_feed_listener(Arc::new(push::Listeners(listeners)));
         Self {
             store,
             hub,
@@ -102,6 +108,7 @@ impl AppState {
             deterrents: Arc::new(deterrent_limit::DeterrentLimiter::default()),
             robots: Arc::new(robot_limit::RobotLimiter::default()),
             webhooks: Arc::new(webhook_sender::WebhookSender::default()),
+            push,
         }
     }
 

@@ -333,6 +333,11 @@ async fn run() -> Result<(), String> {
     weft_server::expiry::spawn_sweeper(state.clone());
     weft_server::file_gc::spawn_collector(state.clone());
     weft_server::webhook_sender::spawn(state.clone());
+    if std::env::var("WEFT_PUSH_ALLOW_LOOPBACK").is_ok_and(|value| value == "1") {
+        // Tests only: push endpoints may be plain http:// on a loopback address.
+        state.push.allow_loopback_http.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+    weft_server::push::spawn(state.clone());
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await

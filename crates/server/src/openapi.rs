@@ -34,6 +34,7 @@ The WeCom-compatible API under `/cgi-bin/` is described separately (see the READ
         (name = "session", description = "Signing in and out, this member's sessions and devices"),
         (name = "conversations", description = "Direct chats and groups"),
         (name = "messages", description = "Sending, history, recall, read state and search"),
+        (name = "notifications", description = "Web Push: the VAPID key, this device's subscription, notification settings"),
         (name = "confidential", description = "Confidential conversations and their deterrents"),
         (name = "robots", description = "Group robots (their posts arrive through /cgi-bin/webhook/send)"),
         (name = "files", description = "Uploads, previews and signed download links"),

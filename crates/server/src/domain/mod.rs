@@ -10,6 +10,7 @@
 //! - [`directory`]: what administrators may do to accounts (their own included) and what keeps
 //!   the department tree whole.
 //! - [`files`]: who may fetch an uploaded file.
+//! - [`notifications`]: whether a new message pushes to a member, and what the push says.
 //! - [`sessions`]: whether a session still admits its member, and when to note it was seen.
 //! - [`visibility`]: who may see whom in the directory.
 //!
@@ -20,6 +21,7 @@ pub mod approvals;
 pub mod conversations;
 pub mod directory;
 pub mod files;
+pub mod notifications;
 pub mod sessions;
 pub mod visibility;
 

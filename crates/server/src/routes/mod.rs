@@ -13,6 +13,7 @@ mod directory;
 mod integration_admin;
 mod live;
 mod messages;
+mod push;
 mod robots;
 mod session_admin;
 mod sync;
@@ -44,6 +45,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(webhooks_admin::router())
         .merge(approvals::router())
         .merge(messages::router())
+        .merge(push::router())
         .merge(sync::router())
         .merge(live::router())
         .split_for_parts();

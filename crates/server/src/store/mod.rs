@@ -11,6 +11,7 @@ mod bot_traits;
 mod confidential_traits;
 mod integration_traits;
 mod migrations;
+mod push_traits;
 mod repository;
 mod session_traits;
 pub mod sql;
@@ -20,6 +21,7 @@ pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, 
 pub use bot_traits::{AppChat, BotStore, NewAppChat, RobotByKey};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
 pub use integration_traits::{ApprovalNumberQuery, IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
+pub use push_traits::{PushStore, PushTarget, StoredPushSubscription};
 pub use repository::SqlStore;
 pub use session_traits::{
     AuditFilter, AuditRecord, AuditStore, MAX_AUDIT_PAGE, NewSession, SessionAdmin, SessionStore, TokenStatus,
@@ -551,6 +553,7 @@ pub trait Store:
     + IntegrationStore
     + BotStore
     + WebhookStore
+    + PushStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -573,6 +576,7 @@ impl<T> Store for T where
         + IntegrationStore
         + BotStore
         + WebhookStore
+        + PushStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

@@ -1,5 +1,6 @@
 //! `/settings`: where the member is signed in (device, mode, last seen, address, "This device")
-//! with sign-out of one session or of all the others, and below it, on a shared device, the
+//! with sign-out of one session or of all the others, then the notification settings
+//! (`features::notifications::settings`), and below them, on a shared device, the
 //! quick-unlock PIN (`pin_form.rs`, which needs no server), and the password form
 //! (`password.rs`). The sessions and the password need the server: offline, the page says so
 //! and keeps what it showed.
@@ -144,6 +145,7 @@ pub fn SettingsPage() -> impl IntoView {
                         </button>
                     </Show>
                 </section>
+                <crate::features::notifications::settings::NotificationSettings/>
                 <Show when=move || app.sync.session.0.with(|s| s.as_ref().is_some_and(crate::session::Session::is_shared))>
                     <crate::features::session::pin_form::PinSettings/>
                 </Show>

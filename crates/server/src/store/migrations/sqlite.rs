@@ -512,6 +512,38 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_at) WHERE status = 'pending';
     "#,
+    // 17: Web Push: the server's VAPID key pair (made once), each device's push subscription
+    //     (per session, removed when the session ends), each member's notification settings, and
+    //     the messages the server posted that wait to be pushed (written with the message).
+    r#"
+    CREATE TABLE push_vapid (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        private_key TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE TABLE push_subscriptions (
+        endpoint   TEXT PRIMARY KEY,
+        member_id  TEXT NOT NULL REFERENCES members(id),
+        session_id TEXT NOT NULL REFERENCES sessions(id),
+        p256dh     TEXT NOT NULL,
+        auth       TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX push_subscriptions_by_member ON push_subscriptions(member_id);
+    CREATE INDEX push_subscriptions_by_session ON push_subscriptions(session_id);
+    CREATE TABLE push_settings (
+        member_id           TEXT PRIMARY KEY REFERENCES members(id),
+        mentions_break_mute INTEGER NOT NULL DEFAULT 1,
+        quiet_start         INTEGER,
+        quiet_end           INTEGER,
+        utc_offset_minutes  INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE push_pending (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        conversation_id TEXT NOT NULL,
+        seq             INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -18,6 +18,7 @@ mod integration;
 mod integration_approvals;
 mod members;
 mod messages;
+mod push;
 mod readers;
 mod rules;
 mod session_admin;
@@ -302,6 +303,12 @@ pub(super) fn post_server_message(conn: &Connection, message: &ServerMessage<'_>
     )?;
     let seq = u64::try_from(seq).unwrap_or(0);
     changes::record(conn, message.conversation, None, &changes::StoredChange::Message { seq }, now)?;
+    // Members' own messages reach the push sender through the feed listener; these wait in
+    // `push_pending`, committed with the message, until the sender takes them.
+    conn.execute(
+        "INSERT INTO push_pending (conversation_id, seq) VALUES (?1, ?2)",
+        params![message.conversation.to_string(), to_sql_seq(seq)],
+    )?;
     Ok(())
 }
 

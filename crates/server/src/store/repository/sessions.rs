@@ -47,6 +47,12 @@ pub(super) fn end_from(name: Option<&str>) -> SessionEnd {
     }
 }
 
+/// Removes the push subscriptions a session registered (it ended: its device hears no more).
+fn forget_pushes(conn: &Connection, session: SessionId) -> StoreResult<()> {
+    conn.execute("DELETE FROM push_subscriptions WHERE session_id = ?1", [session.to_string()])?;
+    Ok(())
+}
+
 /// Ends every live session of the member for `reason`; returns them (their sockets must close).
 pub(super) fn revoke_all_sessions(
     conn: &Connection,
@@ -62,6 +68,9 @@ pub(super) fn revoke_all_sessions(
         "UPDATE sessions SET revoked_at = ?2, ended_reason = ?3 WHERE member_id = ?1 AND revoked_at IS NULL",
         params![member.to_string(), now, end_name(reason)],
     )?;
+    for id in &ids {
+        forget_pushes(conn, *id)?;
+    }
     Ok(ids)
 }
 
@@ -71,6 +80,7 @@ pub(super) fn end_session(conn: &Connection, session: SessionId, reason: Session
         "UPDATE sessions SET revoked_at = ?2, ended_reason = ?3 WHERE id = ?1 AND revoked_at IS NULL",
         params![session.to_string(), now, end_name(reason)],
     )?;
+    forget_pushes(conn, session)?;
     Ok(changed == 1)
 }
 
@@ -237,11 +247,15 @@ impl SessionStore for SqlStore {
         reason: SessionEnd,
         now: Millis,
     ) -> StoreResult<bool> {
-        let changed = self.conn().execute(
+        let conn = self.conn();
+        let changed = conn.execute(
             "UPDATE sessions SET revoked_at = ?3, ended_reason = ?4 \
              WHERE id = ?1 AND member_id = ?2 AND revoked_at IS NULL",
             params![session.to_string(), member.to_string(), now, end_name(reason)],
         )?;
+        if changed == 1 {
+            forget_pushes(&conn, session)?;
+        }
         Ok(changed == 1)
     }
 
@@ -274,11 +288,13 @@ impl SessionStore for SqlStore {
     }
 
     fn report_wiped(&self, session: SessionId, now: Millis) -> StoreResult<bool> {
-        let changed = self.conn().execute(
+        let conn = self.conn();
+        let changed = conn.execute(
             "UPDATE sessions SET wiped_at = ?2, revoked_at = ?2, ended_reason = 'wiped' \
              WHERE id = ?1 AND wipe_requested_at IS NOT NULL AND revoked_at IS NULL",
             params![session.to_string(), now],
         )?;
+        forget_pushes(&conn, session)?;
         Ok(changed == 1)
     }
 

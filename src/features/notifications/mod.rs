@@ -1,0 +1,7 @@
+//! Notifications (issue #16): the member's Web Push calls (`api`), the settings section
+//! (`settings::NotificationSettings`, shown on the settings page until the Me page takes it) and
+//! the in-app banner the service worker's messages drive (`in_app`).
+
+pub mod api;
+pub mod in_app;
+pub mod settings;
