@@ -224,7 +224,7 @@ test("notification settings: push unavailable when the push service never answer
       await new SignInPage(page, url).signIn("lisi");
     }
     await new ChatsPage(page, url).waitForList();
-    await page.goto(`${url}/settings`);
+    await page.goto(`${url}/me`);
     const section = page.getByRole("region", { name: "Notifications" });
     await section.getByRole("heading", { name: "Notifications" }).waitFor();
     const mentions = section.getByLabel("@mentions notify me in muted chats");
@@ -236,7 +236,7 @@ test("notification settings: push unavailable when the push service never answer
 
   const page = await context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
-  await page.goto(`${url}/settings`);
+  await page.goto(`${url}/me`);
   const section = page.getByRole("region", { name: "Notifications" });
   const push = section.getByLabel("Push notifications on this device");
   await assert.doesNotReject(() => section.getByText("Push is off for this device.").waitFor());

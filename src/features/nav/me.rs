@@ -1,8 +1,8 @@
 //! `/me` (我): the member's own page, a list of sections, each a component below: the profile
-//! (from the signed-in session), the language, the colour theme, the devices they are signed in
-//! on (the Settings → Devices page of the managed sessions), and about. A new section (the
-//! notification settings of Web Push, for one) is one more component and one more line in
-//! [`MePage`].
+//! (from the signed-in session), the language, the colour theme, notifications (Web Push:
+//! `features::notifications::settings`), the devices they are signed in on (the Settings →
+//! Devices page of the managed sessions), and about. A new section is one more component and
+//! one more line in [`MePage`].
 
 use crate::i18n::nav::Nt;
 use crate::i18n::{Lang, use_i18n};
@@ -18,11 +18,12 @@ pub fn MePage() -> impl IntoView {
             <header class="conversation__header">
                 <h2 id="me-title">{i18n.nav(Nt::Me)}</h2>
             </header>
-            // The sections, in the order shown. Notifications (Web Push) go after Theme.
+            // The sections, in the order shown.
             <div class="page__body me__body">
                 <ProfileSection/>
                 <LanguageSection/>
                 <ThemeSection/>
+                <crate::features::notifications::settings::NotificationSettings/>
                 <DevicesSection/>
                 <AboutSection/>
             </div>

@@ -1,5 +1,5 @@
 //! Notifications (issue #16): the member's Web Push calls (`api`), the settings section
-//! (`settings::NotificationSettings`, shown on the settings page until the Me page takes it) and
+//! (`settings::NotificationSettings`, a section of the Me page) and
 //! the in-app banner the service worker's messages drive (`in_app`).
 
 pub mod api;

@@ -1,5 +1,4 @@
-//! `NotificationSettings`: the notifications section of the member's settings (it moves to the
-//! Me page as is) — push on this device (the browser's subscription, raced against a timeout:
+//! `NotificationSettings`: the notifications section of the Me page — push on this device (the browser's subscription, raced against a timeout:
 //! a browser whose push service never answers shows "Push unavailable"), whether @mentions
 //! break through muted chats, and quiet hours in the member's local time.
 
@@ -163,7 +162,7 @@ pub fn NotificationSettings() -> impl IntoView {
     };
 
     view! {
-        <section class="notification-settings" aria-labelledby="notifications-title">
+        <section class="me-section notification-settings" aria-labelledby="notifications-title">
             <h3 id="notifications-title">{i18n.nt(Nt::Notifications)}</h3>
             <p class="device-mode__hint">{i18n.nt(Nt::NotificationsHint)}</p>
             <p class="setting-row">

@@ -145,7 +145,6 @@ pub fn SettingsPage() -> impl IntoView {
                         </button>
                     </Show>
                 </section>
-                <crate::features::notifications::settings::NotificationSettings/>
                 <Show when=move || app.sync.session.0.with(|s| s.as_ref().is_some_and(crate::session::Session::is_shared))>
                     <crate::features::session::pin_form::PinSettings/>
                 </Show>
