@@ -66,6 +66,9 @@ pub fn ApprovalsPage() -> impl IntoView {
     // Every reload bumps the generation; a page answered for an older one is dropped.
     let generation = StoredValue::new(0u64);
     let shown_filter = StoredValue::new(None::<ListFilter>);
+    // How many rows "Load more" asked for: a reload that starts while that page is on its way
+    // (and so drops it) asks for them too, so the click is never lost.
+    let wanted = StoredValue::new(0usize);
     Effect::new(move |_| {
         let filter = ListFilter { list: list.get(), template: template.get(), status: status.get() };
         app.approvals.summaries.track();
@@ -74,7 +77,11 @@ pub fn ApprovalsPage() -> impl IntoView {
         // starts again from one page.
         let same = shown_filter.get_value() == Some(filter);
         shown_filter.set_value(Some(filter));
-        let shown = if same { rows.with_untracked(|r| r.as_ref().map_or(0, Vec::len)) } else { 0 };
+        if !same {
+            wanted.set_value(0);
+        }
+        let shown =
+            if same { rows.with_untracked(|r| r.as_ref().map_or(0, Vec::len)).max(wanted.get_value()) } else { 0 };
         let limit = u32::try_from(shown).unwrap_or(MAX_RELOAD).clamp(PAGE, MAX_RELOAD);
         let mine = generation.get_value() + 1;
         generation.set_value(mine);
@@ -121,6 +128,8 @@ pub fn ApprovalsPage() -> impl IntoView {
             return;
         }
         loading_more.set(true);
+        let shown = rows.with_untracked(|r| r.as_ref().map_or(0, Vec::len));
+        wanted.set_value(shown + PAGE as usize);
         let mine = generation.get_value();
         spawn_local(async move {
             let result = api.approvals(filter, Some(before), PAGE + 1).await;
