@@ -38,7 +38,6 @@ The WeCom-compatible API under `/cgi-bin/` is described separately (see the READ
         (name = "confidential", description = "Confidential conversations and their deterrents"),
         (name = "robots", description = "Group robots (their posts arrive through /cgi-bin/webhook/send)"),
         (name = "files", description = "Uploads, previews and signed download links"),
-        (name = "notifications", description = "Web Push: the server's key, this device's subscription, the member's settings"),
         (name = "directory", description = "The organisation as the caller may see it"),
         (name = "approvals", description = "Templates and requests"),
         (name = "sync", description = "The offline copy: bootstrap, the change feed, the live socket"),
