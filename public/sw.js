@@ -4,6 +4,11 @@
 // online. Data is not cached here: chats live in IndexedDB, and /api is never cached.
 /* global WEFT_VERSION, WEFT_PRECACHE */
 const SHELL_CACHE = `weft-shell-${WEFT_VERSION}`;
+// Things shared into Weft from other apps wait here until the member picks a conversation (the
+// app reads them from `/share-inbox/<id>` and its files from `/share-inbox/<id>/<n>`, then deletes
+// them; signing out deletes this cache with the rest of the member's data).
+const SHARE_CACHE = "weft-share";
+const SHARE_ACTION = "/share-target";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(
@@ -31,8 +36,12 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET") return;
   const url = new URL(request.url);
+  if (request.method === "POST" && url.origin === self.location.origin && url.pathname === SHARE_ACTION) {
+    event.respondWith(receiveShare(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.origin !== self.location.origin || url.pathname.startsWith("/api/")) return;
 
   if (request.mode === "navigate") {
@@ -115,4 +124,40 @@ async function openApp(url) {
     return;
   }
   await self.clients.openWindow(url);
+}
+
+// Web Share Target (manifest `share_target`): the phone's share sheet posts the shared title,
+// text, link and files here. They are kept on the device, network or not, and the app opens its
+// Share screen to pick the conversation; sending then goes through the outbox like any message.
+async function receiveShare(request) {
+  let form;
+  try {
+    form = await request.formData();
+  } catch {
+    return Response.redirect("/share?error=unreadable", 303);
+  }
+  const id = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  const text = (name) => {
+    const value = form.get(name);
+    return typeof value === "string" ? value : "";
+  };
+  const files = form.getAll("files").filter((file) => typeof file !== "string" && file.size > 0);
+  const cache = await caches.open(SHARE_CACHE);
+  await Promise.all(
+    files.map((file, index) =>
+      cache.put(
+        `/share-inbox/${id}/${index}`,
+        new Response(file, { headers: { "content-type": file.type || "application/octet-stream" } }),
+      ),
+    ),
+  );
+  const meta = {
+    title: text("title"),
+    text: text("text"),
+    url: text("url"),
+    files: files.map((file) => ({ name: file.name, type: file.type, size: file.size })),
+    received_at: Date.now(),
+  };
+  await cache.put(`/share-inbox/${id}`, new Response(JSON.stringify(meta), { headers: { "content-type": "application/json" } }));
+  return Response.redirect(`/share?id=${encodeURIComponent(id)}`, 303);
 }

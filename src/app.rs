@@ -118,6 +118,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings") view=|| view! { <LazyScreen load=lazy::settings/> }/>
                     <Route path=path!("workbench") view=|| view! { <LazyScreen load=lazy::workbench/> }/>
                     <Route path=path!("me") view=|| view! { <LazyScreen load=lazy::me/> }/>
+                    <Route path=path!("share") view=|| view! { <LazyScreen load=lazy::share/> }/>
                     <Route path=path!("approvals") view=|| view! { <LazyScreen load=lazy::approvals_list/> }/>
                     <Route
                         path=path!("approvals/new/:template")

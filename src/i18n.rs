@@ -12,6 +12,7 @@ pub mod bots;
 pub mod integrations;
 pub mod nav;
 pub mod notifications;
+pub mod share;
 
 /// A display language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -26,6 +26,7 @@ use crate::features::chat::pages::{group_settings::GroupSettingsPage, new_chat::
 use crate::features::directory::pages::directory::DirectoryPage;
 use crate::features::nav::{me::MePage, workbench::WorkbenchPage};
 use crate::features::session::pages::devices::SettingsPage;
+use crate::features::share::page::SharePage;
 use crate::i18n::{Text, use_i18n};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
@@ -74,6 +75,10 @@ split_screen!(directory in directory => DirectoryPage);
 split_screen!(search in search => SearchPage);
 split_screen!(new_chat in new_chat => NewChatPage);
 split_screen!(group_settings in group_settings => GroupSettingsPage);
+split_screen!(
+    /// Share into Weft: what another app shared, and the chat to send it to.
+    share in share => SharePage
+);
 split_screen!(
     /// Settings → Devices: the member's sessions and password.
     settings in settings => SettingsPage

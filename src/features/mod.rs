@@ -10,6 +10,7 @@ pub mod directory;
 pub mod nav;
 pub mod notifications;
 pub mod session;
+pub mod share;
 pub mod sign_in;
 
 use crate::i18n::{Text, use_i18n};

@@ -34,7 +34,7 @@ pub async fn copy_to_clipboard(text: &str) -> bool {
     if clipboard.is_undefined() {
         return false;
     }
-    crate::session::wipe::call_promise(&clipboard, "writeText", &[text.into()]).await.is_ok()
+    call_promise(&clipboard, "writeText", &[text.into()]).await.is_ok()
 }
 
 /// The address this app was loaded from (`https://weft.example.com`).
@@ -115,4 +115,16 @@ pub fn device_label() -> String {
         .copied()
         .unwrap_or("unknown OS");
     format!("{browser} on {os}")
+}
+
+/// Calls `target[method](...args)` and awaits the promise it returns.
+pub async fn call_promise(
+    target: &wasm_bindgen::JsValue,
+    method: &str,
+    args: &[wasm_bindgen::JsValue],
+) -> Result<wasm_bindgen::JsValue, wasm_bindgen::JsValue> {
+    use wasm_bindgen::JsCast;
+    let function: js_sys::Function = js_sys::Reflect::get(target, &method.into())?.dyn_into()?;
+    let promise: js_sys::Promise = function.apply(target, &args.iter().collect::<js_sys::Array>())?.dyn_into()?;
+    wasm_bindgen_futures::JsFuture::from(promise).await
 }

@@ -59,7 +59,7 @@ pub fn hold_database(database: &str) -> DatabaseLock {
 /// The databases some tab of this browser holds a lock on.
 pub async fn held_databases() -> Vec<String> {
     let Some(locks) = lock_manager() else { return Vec::new() };
-    let Ok(state) = super::wipe::call_promise(&locks, "query", &[]).await else { return Vec::new() };
+    let Ok(state) = crate::platform::call_promise(&locks, "query", &[]).await else { return Vec::new() };
     let held: Array = Reflect::get(&state, &"held".into()).map(JsCast::unchecked_into).unwrap_or_default();
     held.iter().filter_map(|lock| Reflect::get(&lock, &"name".into()).ok()?.as_string()).collect()
 }

@@ -4,8 +4,9 @@
 //! the notifications shown for them. Also, at start, the databases left by shared-device
 //! sessions whose tab is gone (their key died with the tab, so nothing in them is readable).
 
+use crate::platform::call_promise;
 use crate::store::IdbStore;
-use js_sys::{Array, Promise, Reflect};
+use js_sys::{Array, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
@@ -115,13 +116,6 @@ async fn database_names() -> Result<Vec<String>, JsValue> {
     }
     let list: Array = call_promise(&factory, "databases", &[]).await?.unchecked_into();
     Ok(list.iter().filter_map(|info| Reflect::get(&info, &"name".into()).ok()?.as_string()).collect())
-}
-
-/// Calls `target[method](...args)` and awaits the promise it returns.
-pub(crate) async fn call_promise(target: &JsValue, method: &str, args: &[JsValue]) -> Result<JsValue, JsValue> {
-    let function: js_sys::Function = Reflect::get(target, &method.into())?.dyn_into()?;
-    let promise: Promise = function.apply(target, &args.iter().collect::<Array>())?.dyn_into()?;
-    JsFuture::from(promise).await
 }
 
 fn describe(error: &JsValue) -> String {

@@ -172,6 +172,7 @@ pub fn app(state: AppState) -> Router {
             openapi::REFERENCE_PATH,
             axum::routing::get(|| std::future::ready(openapi_page::html_response(published.page.clone()))),
         )
+        .route(SHARE_TARGET_PATH, axum::routing::post(share_without_worker))
         .fallback(serve_app)
         .with_state(state)
         .layer(axum::middleware::from_fn(time_limit))
@@ -228,6 +229,16 @@ async fn time_limit(request: axum::extract::Request, next: axum::middleware::Nex
             format!("the request took longer than {} s; try again", REQUEST_TIMEOUT.as_secs()),
         )),
     }
+}
+
+/// The manifest's `share_target` action. The app's service worker takes shares on the device
+/// (`public/sw.js`, offline too); one reaches the server only when no worker runs yet (the app
+/// not opened since it was installed). The server keeps nobody's unsent files, so the Share
+/// screen is told that the share did not arrive and asks to share again.
+pub const SHARE_TARGET_PATH: &str = "/share-target";
+
+async fn share_without_worker() -> axum::response::Redirect {
+    axum::response::Redirect::to("/share?error=unavailable")
 }
 
 async fn serve_app(

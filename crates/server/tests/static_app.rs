@@ -139,3 +139,24 @@ async fn path_traversal_never_leaves_the_dist_folder() {
         assert!(status == StatusCode::NOT_FOUND || text.contains(LOADER), "{path}: {status}");
     }
 }
+
+#[tokio::test]
+async fn a_share_that_reaches_the_server_sends_the_app_to_say_it_did_not_arrive() {
+    let app = TestApp::with_assets(Assets::load(&dist()).expect("load"));
+    let boundary = "weft-share-test";
+    let body =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"text\"\r\n\r\nhello\r\n--{boundary}--\r\n");
+    let request = Request::builder()
+        .method("POST")
+        .uri(weft_server::SHARE_TARGET_PATH)
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(Body::from(body))
+        .expect("request");
+    let (status, headers, _) = app.raw(request).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/share?error=unavailable");
+    // The Share screen itself is an app address like any other.
+    let (status, _, body) = get(&app, "/share?id=abc", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&body).contains(LOADER));
+}

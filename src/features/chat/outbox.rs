@@ -33,7 +33,21 @@ impl AppState {
 
     /// Queues a file: its bytes are kept on the device until uploaded, then the message is sent
     /// (upload first, then send: a retry never uploads twice or sends without the file).
-    pub fn send_file(self, id: ConversationId, file: web_sys::File) -> Result<(), FileError> {
+    pub fn send_file(self, id: ConversationId, file_name: &str, file: web_sys::Blob) -> Result<(), FileError> {
+        let entry = self.file_entry(id, file_name, &file)?;
+        spawn_local(self.keep_and_queue(id, entry, file));
+        Ok(())
+    }
+
+    /// [`Self::send_file`], finished once the file is kept on the device and queued (so its
+    /// source can be let go).
+    pub async fn queue_file(self, id: ConversationId, file_name: &str, file: web_sys::Blob) -> Result<(), FileError> {
+        let entry = self.file_entry(id, file_name, &file)?;
+        self.keep_and_queue(id, entry, file).await;
+        Ok(())
+    }
+
+    fn file_entry(self, id: ConversationId, file_name: &str, file: &web_sys::Blob) -> Result<OutboxEntry, FileError> {
         let size = file.size() as u64;
         if size == 0 {
             return Err(FileError::Empty);
@@ -41,8 +55,7 @@ impl AppState {
         if size > MAX_ATTACHMENT_BYTES as u64 {
             return Err(FileError::TooLarge);
         }
-        let client_id = crate::platform::new_client_id();
-        let pending = PendingFile { file_name: sanitize_file_name(&file.name()), size, uploaded: None };
+        let pending = PendingFile { file_name: sanitize_file_name(file_name), size, uploaded: None };
         let action = OutboxAction::Send {
             text: String::new(),
             reply_to: None,
@@ -50,14 +63,14 @@ impl AppState {
             mention_all: false,
             file: Some(pending),
         };
-        let entry = OutboxEntry::new(Some(id), client_id, action, self.sync.next_order());
-        spawn_local(async move {
-            if let Some(store) = self.sync.local() {
-                self.sync.check_write("queued file", store.put_upload_for(Some(id), &entry.client_id, &file).await);
-            }
-            self.enqueue(entry);
-        });
-        Ok(())
+        Ok(OutboxEntry::new(Some(id), crate::platform::new_client_id(), action, self.sync.next_order()))
+    }
+
+    async fn keep_and_queue(self, id: ConversationId, entry: OutboxEntry, file: web_sys::Blob) {
+        if let Some(store) = self.sync.local() {
+            self.sync.check_write("queued file", store.put_upload_for(Some(id), &entry.client_id, &file).await);
+        }
+        self.enqueue(entry);
     }
 
     /// Queues recalling one of the member's own messages.

@@ -33,8 +33,9 @@ export class ChatsPage {
     return this.page.getByRole("navigation", { name: "Chats" });
   }
 
+  /** A conversation's row in the list: its link (named by the title), preview, time and unread count. */
   conversation(title) {
-    return this.list().getByRole("link", { name: title });
+    return this.list().getByRole("listitem").filter({ has: this.page.getByRole("link", { name: title }) });
   }
 
   async waitForList() {

@@ -164,9 +164,13 @@ pub fn Composer(
                         submit();
                     }
                 }
+                // A text box cannot be "expanded"; while suggestions show, it points at the list
+                // and at the highlighted one, which screen readers announce as it moves.
                 aria-autocomplete="list"
-                aria-controls="mention-list"
-                aria-expanded=move || suggestions.with(|s| !s.is_empty()).to_string()
+                aria-controls=move || suggestions.with(|s| !s.is_empty()).then_some("mention-list")
+                aria-activedescendant=move || {
+                    suggestions.with(|s| !s.is_empty()).then(|| format!("mention-option-{}", highlighted.get()))
+                }
                 aria-invalid=move || too_long().to_string()
                 aria-describedby="composer-error"
             ></textarea>
@@ -207,6 +211,7 @@ pub fn Composer(
                         };
                         view! {
                             <li
+                                id=format!("mention-option-{index}")
                                 role="option"
                                 aria-selected=move || (highlighted.get() == index).to_string()
                                 on:mousedown=move |ev| {

@@ -62,38 +62,42 @@ pub fn ConversationList() -> impl IntoView {
                         let href = format!("/c/{}", summary.id);
                         let current_href = href.clone();
                         let is_current = move || location.pathname.get() == current_href;
-                        let title_id = format!("conversation-title-{}", summary.id);
+                        let row_is_current = is_current.clone();
                         let preview_id = format!("conversation-preview-{}", summary.id);
-                        let (title_ref, preview_ref) = (title_id.clone(), preview_id.clone());
+                        let unread_id = format!("conversation-unread-{}", summary.id);
+                        let described_by = if summary.unread > 0 { format!("{preview_id} {unread_id}") } else { preview_id.clone() };
                         let time = summary.last_message.as_ref().map(|m| clock_time(m.sent_at)).unwrap_or_default();
+                        // The link's name is the conversation's title alone (what a person says to
+                        // open it); preview, time and unread count describe it. The whole row is
+                        // its click target (CSS stretches the link over the row).
                         view! {
-                            <li>
-                                <a
-                                    href=href
-                                    class="conversation-link"
-                                    aria-current=move || is_current().then_some("page")
-                                    aria-labelledby=title_ref
-                                    aria-describedby=preview_ref
-                                >
-                                    <span class="avatar" aria-hidden="true">{title_in(&summary, i18n.lang.get_untracked()).chars().next().map(String::from).unwrap_or_default()}</span>
-                                    <span class="conversation-link__text">
-                                        <span class="conversation-link__title" id=title_id>
-                                            {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
-                                            {let shown = summary.clone(); move || title_in(&shown, i18n.lang.get())}
-                                            {summary.confidential.is_some().then(|| view! { " " <ConfidentialBadge/> })}
-                                            {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
-                                        </span>
-                                        <span class="conversation-link__preview" id=preview_id>{let shown = summary.clone(); move || preview(&shown, i18n.lang.get())}</span>
-                                    </span>
-                                    <span class="conversation-link__side">
-                                        <time class="conversation-link__time">{time}</time>
-                                        {(summary.unread > 0).then(|| {
-                                            let count = if summary.unread > 99 { "99+".to_owned() } else { summary.unread.to_string() };
-                                            let label = format!("{} {}", summary.unread, Text::Unread.in_lang(i18n.lang.get_untracked()));
-                                            view! { <span class="unread-badge" class:unread-badge--muted=summary.muted data-testid="unread" aria-label=label>{count}</span> }
-                                        })}
-                                    </span>
-                                </a>
+                            <li class="conversation-item" class:conversation-item--current=row_is_current>
+                                <span class="avatar" aria-hidden="true">{title_in(&summary, i18n.lang.get_untracked()).chars().next().map(String::from).unwrap_or_default()}</span>
+                                <span class="conversation-item__text">
+                                    <a
+                                        href=href
+                                        class="conversation-link"
+                                        aria-current=move || is_current().then_some("page")
+                                        aria-describedby=described_by
+                                    >
+                                        {summary.pinned.then(|| view! { <span class="pin" title=Text::Pinned.in_lang(i18n.lang.get_untracked())>"📌 "</span> })}
+                                        {let shown = summary.clone(); move || title_in(&shown, i18n.lang.get())}
+                                        {summary.confidential.is_some().then(|| view! { " " <ConfidentialBadge/> })}
+                                        {summary.muted.then(|| view! { <span class="hint" title=Text::Muted.in_lang(i18n.lang.get_untracked())>" 🔕"</span> })}
+                                    </a>
+                                    <span class="conversation-item__preview" id=preview_id>{let shown = summary.clone(); move || preview(&shown, i18n.lang.get())}</span>
+                                </span>
+                                <span class="conversation-item__side">
+                                    <time class="conversation-item__time">{time}</time>
+                                    {(summary.unread > 0).then(|| {
+                                        let count = if summary.unread > 99 { "99+".to_owned() } else { summary.unread.to_string() };
+                                        let label = format!("{} {}", summary.unread, Text::Unread.in_lang(i18n.lang.get_untracked()));
+                                        view! {
+                                            <span class="unread-badge" class:unread-badge--muted=summary.muted data-testid="unread" aria-hidden="true">{count}</span>
+                                            <span class="visually-hidden" id=unread_id>{label}</span>
+                                        }
+                                    })}
+                                </span>
                             </li>
                         }
                     }

@@ -40,7 +40,7 @@ pub struct TimelineModel {
     seqs: Memo<Vec<u64>>,
     visible: Memo<Vec<Message>>,
     window: RwSignal<TimelineWindow>,
-    log_ref: NodeRef<html::Ol>,
+    log_ref: NodeRef<html::Div>,
     /// Where one message that stays on screen sat before the window moved: its `seq` and top.
     anchor: StoredValue<Option<(u64, f64)>>,
     /// Set from a move of the window until the page has been put back in place: scroll events
@@ -307,7 +307,9 @@ pub fn Timeline(
     let shown_pending =
         Signal::derive(move || if window.with(TimelineWindow::follows_newest) { pending.get() } else { Vec::new() });
     view! {
-        <ol
+        // The log is the scrolling region (announced politely as messages arrive); the list of
+        // messages inside it keeps every item in a list for assistive technology.
+        <div
             class="timeline"
             role="log"
             aria-live="polite"
@@ -318,6 +320,7 @@ pub fn Timeline(
             data-window=WINDOW
             data-follows-newest=move || window.get().follows_newest().to_string()
         >
+        <ol class="timeline__list">
             <Show when=move || facts.with(|t| t.has_more) || window.with(|w| seqs.with(|s| w.range(s).start > 0))>
                 <li class="timeline__more">
                     <button type="button" class="link" on:click=move |_| model.show_earlier()>{i18n.t(Text::EarlierMessages)}</button>
@@ -347,6 +350,7 @@ pub fn Timeline(
             </Show>
             <PendingList entries=shown_pending/>
         </ol>
+        </div>
         <Show when=move || !model.follows_newest()>
             <button type="button" class="jump-newest" on:click=move |_| model.jump_to_newest()>{i18n.t(Text::JumpToNewest)}</button>
         </Show>
