@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod connection_badge;
+pub mod edge_swipe;
 pub mod failure;
 pub mod store_health_banner;
 pub mod text_field;

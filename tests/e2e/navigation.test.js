@@ -111,8 +111,8 @@ for (const [name, viewport] of [
   });
 }
 
-test("at 360×640: the Messages badge counts what 李四 sent, the conversation fills the screen and Back returns", async () => {
-  const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: PHONE } });
+test("at 360×640: the Messages badge counts what 李四 sent, the conversation fills the screen, and Back or an edge swipe returns", async () => {
+  const zhang = await signInAs(fixture, "zhangsan", { contextOptions: { viewport: PHONE, hasTouch: true } });
   const li = await signInAs(fixture, "lisi", { contextOptions: { viewport: DESK } });
   const { page } = zhang;
   await mainNav(page).waitFor();
@@ -152,6 +152,22 @@ test("at 360×640: the Messages badge counts what 李四 sent, the conversation 
   await mainNav(page).waitFor();
   // Read now: the badge is gone.
   await mainNav(page).getByRole("link", { name: "Messages", exact: true }).waitFor();
+
+  // The back gesture: a swipe from the left edge does what Back does; scrolling up along the
+  // edge does not.
+  const cdp = await zhang.context.newCDPSession(page);
+  const drag = async (points) => {
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [points[0]] });
+    for (const point of points.slice(1)) await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [point] });
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+  };
+  await zhang.chats.open("李四");
+  await drag([{ x: 8, y: 520 }, { x: 14, y: 400 }, { x: 20, y: 260 }]);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole("log").isVisible(), true, "a vertical drag stays in the conversation");
+  await drag([{ x: 6, y: 320 }, { x: 70, y: 324 }, { x: 170, y: 330 }]);
+  await page.getByRole("navigation", { name: "Chats" }).waitFor();
+  await mainNav(page).waitFor();
   await zhang.context.close();
   await li.context.close();
 });

@@ -120,7 +120,7 @@ test("a photo and words shared offline land in the chosen chat exactly once", as
   await a.page.getByRole("radio", { name: "李四" }).check();
   await note.fill("团建合影 Team photo 🎉");
   await send.click();
-  await a.page.waitForURL(/\/c\/\d+$/);
+  await a.page.waitForURL(/\/c\/[0-9a-f-]+$/);
   await a.page.getByRole("heading", { level: 2, name: "李四" }).waitFor();
   await a.page.locator("[data-pending=true]").nth(1).waitFor();
   assert.equal(await waitingShares(a.page), 0, "a sent share leaves the device's share inbox");

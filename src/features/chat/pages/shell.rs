@@ -2,7 +2,7 @@
 //! navigation (a rail at the far left on desks, a tab bar at the bottom on phones), the
 //! conversation list with New chat and Search in its header, and the selected page beside it.
 //! On phones one pane shows at a time, and an open conversation fills the screen (no tab bar;
-//! its Back link returns to the list).
+//! its Back link, or a swipe from the left edge, returns to the list).
 
 use crate::features::chat::components::conversation_list::ConversationList;
 use crate::features::nav::main_nav::MainNav;
@@ -11,6 +11,7 @@ use crate::i18n::{Text, use_i18n};
 use crate::session::{EndCause, use_session};
 use crate::state::use_app;
 use crate::ui::connection_badge::ConnectionBadge;
+use crate::ui::edge_swipe::EdgeSwipe;
 use crate::ui::store_health_banner::StoreHealthBanner;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
@@ -46,9 +47,18 @@ fn SignedIn() -> impl IntoView {
     // Unsent writes are shown first; then this device's copy is wiped at once and the server
     // told when it can be reached.
     let sign_out = move |_| app.end_session(EndCause::SignedOut);
+    // On phones a swipe from the left edge goes back, like the page's Back link.
+    let swipe = EdgeSwipe::new();
 
     view! {
-        <div class="shell" class:shell--conversation=in_conversation class:shell--chat=in_chat>
+        <div
+            class="shell"
+            class:shell--conversation=in_conversation
+            class:shell--chat=in_chat
+            on:touchstart=move |ev| swipe.start(&ev)
+            on:touchend=move |ev| swipe.end(&ev)
+            on:touchcancel=move |_| swipe.cancel()
+        >
             <header class="topbar">
                 <a class="topbar__brand" href="/">
                     <img src="/icons/icon-192.png" alt="" width="28" height="28"/>
