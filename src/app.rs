@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
         <div class="app-root" class:app-root--locked=move || idle.locked.get() inert=move || idle.locked.get()>
         <Router>
             <crate::features::notifications::in_app::InAppNotifications/>
+            <crate::features::notifications::badge::AppBadge/>
             <Routes fallback=|| view! { <crate::features::NotFound/> }>
                 <Route path=path!("/sign-in") view=SignInPage/>
                 <ParentRoute path=path!("admin") view=|| view! { <LazyScreen load=lazy::admin_layout/> }>

@@ -319,3 +319,13 @@ async fn a_device_store_that_opens_is_healthy() {
     }
     IdbStore::delete(&name).await.expect("delete");
 }
+
+#[wasm_bindgen_test]
+fn only_a_mostly_sideways_swipe_to_the_right_means_back() {
+    use weft::ui::edge_swipe::is_back_swipe;
+    assert!(is_back_swipe(120, 10));
+    assert!(is_back_swipe(72, 36));
+    assert!(!is_back_swipe(60, 0), "too short");
+    assert!(!is_back_swipe(100, 80), "too steep: a scroll");
+    assert!(!is_back_swipe(-150, 0), "leftwards");
+}

@@ -128,3 +128,19 @@ pub async fn call_promise(
     let promise: js_sys::Promise = function.apply(target, &args.iter().collect::<js_sys::Array>())?.dyn_into()?;
     wasm_bindgen_futures::JsFuture::from(promise).await
 }
+
+/// Shows `count` on the app's icon (nothing for 0); browsers without badges ignore it.
+pub async fn set_app_badge(count: u64) {
+    let Some(window) = web_sys::window() else { return };
+    let navigator: wasm_bindgen::JsValue = window.navigator().into();
+    let supported = js_sys::Reflect::has(&navigator, &"setAppBadge".into()).unwrap_or(false);
+    if !supported {
+        return;
+    }
+    // Browsers refuse badges in some states (not installed, no permission); that changes nothing.
+    let _ = if count == 0 {
+        call_promise(&navigator, "clearAppBadge", &[]).await
+    } else {
+        call_promise(&navigator, "setAppBadge", &[(count as f64).into()]).await
+    };
+}

@@ -1,8 +1,9 @@
 //! Removing everything of a person from this browser when their session ends: their device
 //! database, Cache Storage entries other than the app's own shell, the app's local and session
-//! storage keys (the language, a kiosk enrolment and calls still owed to the server stay), and
-//! the notifications shown for them. Also, at start, the databases left by shared-device
-//! sessions whose tab is gone (their key died with the tab, so nothing in them is readable).
+//! storage keys (the language, a kiosk enrolment and calls still owed to the server stay), the
+//! notifications shown for them and the app icon's unread badge. Also, at start, the databases
+//! left by shared-device sessions whose tab is gone (their key died with the tab, so nothing in
+//! them is readable).
 
 use crate::platform::call_promise;
 use crate::store::IdbStore;
@@ -29,6 +30,7 @@ pub async fn wipe_person(database: &str) {
     if let Err(error) = close_notifications().await {
         crate::platform::log_error(&format!("could not close notifications: {}", describe(&error)));
     }
+    crate::platform::set_app_badge(0).await;
 }
 
 /// Whether a storage key survives a wipe: it belongs to the browser or the terminal, not to a

@@ -133,6 +133,15 @@ test("at 360×640: the Messages badge counts what 李四 sent, the conversation 
   }
   await mainNav(page).getByRole("link", { name: "Messages", exact: true }).waitFor();
 
+  // The app icon's badge follows the unread total while the app is open (a spy that still
+  // calls the browser's own setAppBadge/clearAppBadge records the counts).
+  await page.evaluate(() => {
+    window.__badges = [];
+    const set = navigator.setAppBadge.bind(navigator);
+    const clear = navigator.clearAppBadge.bind(navigator);
+    navigator.setAppBadge = (n) => (window.__badges.push(n), set(n));
+    navigator.clearAppBadge = () => (window.__badges.push(0), clear());
+  });
   await li.chats.open("张三");
   await li.chats.send("导航测试 nav test");
   const withBadge = mainNav(page).getByRole("link", { name: "Messages 1 unread" });
@@ -144,14 +153,17 @@ test("at 360×640: the Messages badge counts what 李四 sent, the conversation 
   await zhang.chats.timeline().getByText("导航测试 nav test").waitFor();
   assert.equal(await mainNav(page).isVisible(), false, "the tab bar is hidden in a conversation");
   assert.equal(await page.getByRole("navigation", { name: "Chats" }).isVisible(), false);
+  assert.equal(await page.getByRole("button", { name: "Sign out" }).isVisible(), false, "nor the top bar");
   const conversation = await page.getByRole("log").boundingBox();
   assert.ok(conversation.width >= PHONE.width - 1, "the conversation is as wide as the screen");
 
   await page.getByRole("link", { name: "Back" }).click();
   await page.getByRole("navigation", { name: "Chats" }).waitFor();
   await mainNav(page).waitFor();
-  // Read now: the badge is gone.
+  // Read now: the badge is gone, on the tab and on the app's icon.
   await mainNav(page).getByRole("link", { name: "Messages", exact: true }).waitFor();
+  await page.waitForFunction(() => window.__badges.at(-1) === 0);
+  assert.deepEqual(await page.evaluate(() => window.__badges), [1, 0], "the icon showed 1 unread, then none");
 
   // The back gesture: a swipe from the left edge does what Back does; scrolling up along the
   // edge does not.
