@@ -108,3 +108,65 @@ for (const scheme of ["light", "dark"]) {
     });
   }
 }
+
+/**
+ * Presses Tab until the focused element satisfies `wanted` ({tag, id, name, text}); every element
+ * focused on the way must show its focus (an outline, on itself or the ::after that stretches
+ * a row's link over the row, or a box shadow).
+ */
+async function tabTo(page, wanted, what, limit = 80) {
+  const visited = [];
+  for (let step = 0; step < limit; step++) {
+    // The element focused already counts (a page may focus its first field itself).
+    if (step > 0) await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      const shows = (style) => style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+      const style = getComputedStyle(element);
+      return {
+        tag: element.tagName.toLowerCase(),
+        id: element.id,
+        name: element.getAttribute("name"),
+        text: (element.getAttribute("aria-label") || element.textContent || "").trim().slice(0, 60),
+        visible: shows(style) || style.boxShadow !== "none" || shows(getComputedStyle(element, "::after")),
+      };
+    });
+    visited.push(`${focused.tag}#${focused.id} ${focused.text}`);
+    // Past the last control focus leaves the page for the browser's own controls.
+    if (focused.tag === "body") continue;
+    assert.ok(focused.visible, `focus is not visible on ${focused.tag}#${focused.id} "${focused.text}"`);
+    if (wanted(focused)) return;
+  }
+  assert.fail(`${what} was not reached by Tab; focus went through:\n${visited.join("\n")}`);
+}
+
+test("the keyboard alone signs in, opens a chat, sends, moves between destinations and picks a theme, focus always visible", async () => {
+  const context = await fixture.browser.newContext({ locale: "en-US", viewport: SCREENS[0].viewport });
+  const page = await context.newPage();
+  await new SignInPage(page, fixture.server.url).open();
+  await tabTo(page, (f) => f.tag === "input" && f.id.includes("user"), "Username");
+  await page.keyboard.type("zhangsan");
+  await tabTo(page, (f) => f.tag === "input" && f.id.includes("pass"), "Password");
+  await page.keyboard.type("weft-demo");
+  await page.keyboard.press("Enter");
+  const chats = new ChatsPage(page, fixture.server.url);
+  await chats.waitForList();
+
+  await tabTo(page, (f) => f.tag === "a" && f.text.includes("研发部 Engineering"), "the chat 研发部 Engineering");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { level: 2, name: "研发部 Engineering" }).waitFor();
+  await tabTo(page, (f) => f.id === "composer-input", "the message box");
+  await page.keyboard.type("键盘发送 sent by keyboard");
+  await page.keyboard.press("Enter");
+  await chats.timeline().getByText("键盘发送 sent by keyboard").waitFor();
+
+  await tabTo(page, (f) => f.tag === "a" && f.text === "Me", "Me in the main navigation");
+  await page.keyboard.press("Enter");
+  await page.getByRole("heading", { name: /^Me/ }).first().waitFor();
+  // A radio group is one Tab stop; the arrow keys move the choice (System → Light → Dark).
+  await tabTo(page, (f) => f.name === "me-theme", "the theme choices");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.waitForFunction(() => document.documentElement.dataset.theme === "dark");
+  await context.close();
+});
