@@ -18,6 +18,7 @@ pub mod openapi;
 pub mod openapi_page;
 pub mod pdf_pages;
 pub mod proxies;
+pub mod public_address;
 pub mod push;
 pub mod robot_limit;
 mod routes;

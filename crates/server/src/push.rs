@@ -7,11 +7,14 @@
 //! retried, so a dead push service cannot cause a storm; 404 or 410 removes the subscription.
 //! The queue is bounded: when it is full, new pushes are dropped (counted in the log).
 //!
-//! Endpoints must be `https://`; plain `http://` to a loopback address is accepted only when
-//! [`PushSender::allow_loopback_http`] is on (tests, `WEFT_PUSH_ALLOW_LOOPBACK=1`).
+//! Endpoints must be `https://` to the public internet (`public_address`: literal addresses
+//! are checked at registration and before sending, names as they resolve); loopback, and plain
+//! `http://` to it, are accepted only when [`PushSender::allow_loopback_http`] is on (tests,
+//! `WEFT_PUSH_ALLOW_LOOPBACK=1`).
 
 use crate::AppState;
 use crate::domain::notifications;
+use crate::public_address::{PublicOnlyResolver, literal, permitted};
 use crate::store::{CommittedMessage, FeedListener, StoredPushSubscription};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -54,7 +57,7 @@ pub struct PushSender {
     /// The VAPID `sub` claim: how a push service reaches the operator (`WEFT_PUSH_SUBJECT`).
     pub subject: String,
     /// Accept `http://` endpoints on loopback addresses (tests only).
-    pub allow_loopback_http: AtomicBool,
+    pub allow_loopback_http: Arc<AtomicBool>,
 }
 
 impl Default for PushSender {
@@ -67,8 +70,11 @@ impl Default for PushSender {
 impl PushSender {
     pub fn new(subject: String) -> Self {
         let (queue, receiver) = mpsc::channel(QUEUE);
+        let allow_loopback_http = Arc::new(AtomicBool::new(false));
+        let resolver = PublicOnlyResolver { allow_loopback: Arc::clone(&allow_loopback_http) };
         let client = reqwest::Client::builder()
             .timeout(SEND_TIMEOUT)
+            .dns_resolver(Arc::new(resolver))
             .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("Weft-Push/", env!("CARGO_PKG_VERSION")))
             .build()
@@ -81,7 +87,7 @@ impl PushSender {
             client,
             key: OnceLock::new(),
             subject,
-            allow_loopback_http: AtomicBool::new(false),
+            allow_loopback_http,
         }
     }
 
@@ -115,10 +121,14 @@ impl PushSender {
         }
         let uri: axum::http::Uri = endpoint.parse().map_err(|_| "endpoint: not a URL".to_owned())?;
         let host = uri.host().unwrap_or_default();
+        let allow_loopback = self.allow_loopback_http.load(Ordering::Relaxed);
         match uri.scheme_str() {
             Some("https") if !host.is_empty() => {}
-            Some("http") if self.allow_loopback_http.load(Ordering::Relaxed) && is_loopback(host) => {}
+            Some("http") if allow_loopback && is_loopback(host) => {}
             _ => return Err("endpoint: must be an https:// URL of a push service".into()),
+        }
+        if literal(host).is_some_and(|ip| !permitted(ip, allow_loopback)) {
+            return Err("endpoint: must be a push service on the public internet".into());
         }
         let p256dh = URL_SAFE_NO_PAD
             .decode(subscription.keys.p256dh.trim_end_matches('='))
@@ -137,8 +147,7 @@ impl PushSender {
 }
 
 fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    host == "localhost" || literal(host).is_some_and(|ip| ip.is_loopback())
 }
 
 impl FeedListener for PushSender {
@@ -277,6 +286,11 @@ fn build(
     body: &[u8],
 ) -> Result<reqwest::Request, String> {
     let endpoint: axum::http::Uri = subscription.endpoint.parse().map_err(|_| "bad endpoint".to_owned())?;
+    // Names are checked as they resolve (`PublicOnlyResolver`); a literal address is not resolved.
+    let allow_loopback = state.push.allow_loopback_http.load(Ordering::Relaxed);
+    if literal(endpoint.host().unwrap_or_default()).is_some_and(|ip| !permitted(ip, allow_loopback)) {
+        return Err("endpoint is not a public address".into());
+    }
     let p256dh = URL_SAFE_NO_PAD.decode(subscription.p256dh.trim_end_matches('=')).map_err(|e| e.to_string())?;
     let auth = URL_SAFE_NO_PAD.decode(subscription.auth.trim_end_matches('=')).map_err(|e| e.to_string())?;
     if auth.len() != 16 {

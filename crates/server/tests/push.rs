@@ -354,6 +354,20 @@ async fn bad_subscriptions_and_settings_are_refused_with_422() {
     let mut loopback = good.clone();
     loopback["endpoint"] = json!("http://127.0.0.1:9/x");
     assert_error(&put(loopback).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    // No member can make the server call a host on its own network (SSRF), https or not.
+    for inside in [
+        "https://127.0.0.1/x",
+        "https://10.0.0.7/x",
+        "https://169.254.169.254/latest",
+        "https://[::1]/x",
+        "https://[fd00::1]/x",
+    ] {
+        let mut private = good.clone();
+        private["endpoint"] = json!(inside);
+        let reply = put(private).await;
+        assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+        assert!(reply.body["message"].as_str().expect("message").contains("public internet"), "{inside}");
+    }
     let mut bad_key = good.clone();
     bad_key["keys"]["p256dh"] = json!(B64.encode([4u8; 65]));
     let reply = put(bad_key).await;
