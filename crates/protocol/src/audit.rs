@@ -66,12 +66,14 @@ pub enum AuditAction {
     /// An outgoing webhook was registered, changed or removed (target: its id; the detail says
     /// which and its address).
     WebhookChanged,
+    /// The workspace's policies were changed on the Policies page (detail: before and after).
+    WorkspacePoliciesChanged,
 }
 
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 43] = {
+    pub const ALL: [Self; 44] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -103,6 +105,7 @@ impl AuditAction {
             ConfidentialTurnedOn,
             ConfidentialTurnedOff,
             ConfidentialPolicyChanged,
+            WorkspacePoliciesChanged,
             ScreenshotSuspected,
             PrintAttempted,
             WatermarkTampered,

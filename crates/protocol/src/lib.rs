@@ -17,6 +17,7 @@ pub mod integration;
 pub mod live;
 #[cfg(feature = "openapi")]
 mod openapi_schemas;
+pub mod policy;
 pub mod push;
 pub mod refusal;
 pub mod sync;

@@ -14,6 +14,7 @@ pub mod expiry;
 pub mod extract;
 pub mod file_gc;
 pub mod hub;
+pub mod live_policies;
 pub mod openapi;
 pub mod openapi_page;
 pub mod pdf_pages;
@@ -67,7 +68,8 @@ pub struct AppState {
     /// lifetime, wipe request): the longest an ended session's socket stays open.
     pub session_recheck: Duration,
     pub assets: Arc<Assets>,
-    pub limits: store::Limits,
+    /// The workspace's policies in force (recall window, group size, files); see `live_policies`.
+    pub policies: Arc<live_policies::LivePolicies>,
     /// Uploaded files' bytes.
     pub blobs: Arc<blobs::BlobStore>,
     /// Signs download links (random per process).
@@ -102,7 +104,7 @@ impl AppState {
             trusted_proxies: Arc::new(proxies::TrustedProxies::default()),
             session_recheck: Duration::from_secs(30),
             assets: Arc::new(assets),
-            limits: store::Limits::default(),
+            policies: Arc::new(live_policies::LivePolicies::default()),
             blobs: Arc::new(blobs),
             url_key: Arc::new(auth::new_signing_key()),
             thumbnails: Arc::new(thumbnails::Thumbnailer::new(THUMBNAIL_DECODES)),
@@ -111,6 +113,19 @@ impl AppState {
             webhooks: Arc::new(webhook_sender::WebhookSender::default()),
             push,
         }
+    }
+
+    /// The store limits of the policies in force now.
+    pub fn limits(&self) -> store::Limits {
+        self.policies.limits()
+    }
+
+    /// Puts the server's start-up limits (flags, or their defaults) in force, unless an
+    /// administrator has saved the workspace's policies, which win.
+    pub fn start_with_limits(&self, limits: store::Limits) -> Result<(), store::StoreError> {
+        let saved = self.store.workspace_policies()?;
+        self.policies.replace(saved.unwrap_or_else(|| domain::policies::defaults(limits)));
+        Ok(())
     }
 
     /// Runs a store call on the blocking pool (the store does synchronous I/O).

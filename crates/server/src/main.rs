@@ -9,7 +9,8 @@
 //! `--data-dir` (`WEFT_DATA_DIR`, default `data`), `--dist` (`WEFT_DIST`, default `dist`),
 //! `--recall-window-hours` (`WEFT_RECALL_WINDOW_HOURS`, default 24), `--max-group-size`
 //! (`WEFT_MAX_GROUP_SIZE`, default 500), `--upload-quota-mib` (`WEFT_UPLOAD_QUOTA_MIB`, default
-//! 5120: the bytes of files one member may have uploaded), `--bench-members N` (adds `bench0001…` in groups of ten
+//! 5120: the bytes of files one member may have uploaded) — these three are the workspace's
+//! policies until an administrator saves them on the console's Policies page —, `--bench-members N` (adds `bench0001…` in groups of ten
 //! for the load benchmark, `cargo xtask bench-server`). `WEFT_WEBHOOK_RETRY_MS` (default 5000) is
 //! the wait before an outgoing webhook's first retry, doubled for each later one.
 
@@ -298,7 +299,8 @@ async fn run() -> Result<(), String> {
     let blobs =
         BlobStore::open(&options.data_dir.join("blobs")).map_err(|err| format!("cannot open the file store: {err}"))?;
     let mut state = AppState::new(Arc::new(store), assets, blobs);
-    state.limits = options.limits;
+    // The flags are the defaults; policies saved on the console's Policies page win.
+    state.start_with_limits(options.limits).map_err(|err| format!("cannot read the workspace policies: {err}"))?;
     state.trusted_proxies = Arc::new(options.trusted_proxies.clone());
     if let Ok(value) = std::env::var("WEFT_WEBHOOK_RETRY_MS") {
         let base = parse_number::<i64>("WEFT_WEBHOOK_RETRY_MS", &value)?;

@@ -43,6 +43,7 @@ The WeCom-compatible API under `/cgi-bin/` is described separately (see the READ
         (name = "sync", description = "The offline copy: bootstrap, the change feed, the live socket"),
         (name = "admin", description = "Members, departments and visibility (administrators)"),
         (name = "admin-sessions", description = "Sessions, session policies and kiosk codes (administrators)"),
+        (name = "admin-policies", description = "The workspace's policies: recall window, group size, files (administrators)"),
         (name = "audit", description = "The audit log (administrators)"),
         (name = "integrations", description = "Integration apps and outgoing webhooks (administrators)"),
     )

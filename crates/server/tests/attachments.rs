@@ -9,6 +9,7 @@ use common::{TestApp, assert_error};
 use serde_json::json;
 use sha2::Digest;
 use uuid::Uuid;
+use weft_protocol::policy::WorkspacePolicies;
 
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
@@ -138,23 +139,25 @@ async fn uploads_are_idempotent_bounded_and_validated() {
 
 #[tokio::test]
 async fn a_member_cannot_upload_past_their_quota_but_may_retry_an_upload() {
-    let mut app = TestApp::new();
-    app.state.limits.upload_quota_bytes = (PNG.len() * 2 + PNG.len() / 2) as u64;
+    let app = TestApp::new();
+    // The quota is a workspace policy (whole MiB): 1 MiB takes two files of 400 KiB, not three.
+    app.state.policies.replace(WorkspacePolicies { upload_quota_mib: 1, ..app.state.policies.current() });
+    let file = vec![b'a'; 400 * 1024];
     let zhangsan = app.login("zhangsan").await;
     let first = Uuid::new_v4();
     for client_id in [first, Uuid::new_v4()] {
-        let (status, body) = app.upload(&zhangsan, &format!("client_id={client_id}&name=a.png"), PNG).await;
+        let (status, body) = app.upload(&zhangsan, &format!("client_id={client_id}&name=a.txt"), &file).await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
     }
-    let (status, body) = app.upload(&zhangsan, &format!("client_id={}&name=c.png", Uuid::new_v4()), PNG).await;
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={}&name=c.txt", Uuid::new_v4()), &file).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE, "{body}");
     assert!(body["message"].as_str().is_some_and(|m| m.starts_with("file:") && m.contains("quota")), "{body}");
     // A retry of an upload already counted is not refused.
-    let (status, body) = app.upload(&zhangsan, &format!("client_id={first}&name=a.png"), PNG).await;
+    let (status, body) = app.upload(&zhangsan, &format!("client_id={first}&name=a.txt"), &file).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // Another member's quota is their own.
     let lisi = app.login("lisi").await;
-    let (status, _) = app.upload(&lisi, &format!("client_id={}&name=d.png", Uuid::new_v4()), PNG).await;
+    let (status, _) = app.upload(&lisi, &format!("client_id={}&name=d.txt", Uuid::new_v4()), &file).await;
     assert_eq!(status, StatusCode::CREATED);
 }
 

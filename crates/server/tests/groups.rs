@@ -7,6 +7,7 @@ use axum::http::{Method, StatusCode};
 use common::{TestApp, assert_error};
 use serde_json::{Value, json};
 use uuid::Uuid;
+use weft_protocol::policy::WorkspacePolicies;
 
 async fn member_ids(app: &TestApp, token: &str) -> std::collections::HashMap<String, String> {
     let reply = app.call(Method::GET, "/api/v1/members", Some(token), None).await;
@@ -72,8 +73,8 @@ async fn bad_group_requests_name_the_field() {
 
 #[tokio::test]
 async fn a_group_cannot_exceed_its_size_limit() {
-    let mut app = TestApp::new();
-    app.state.limits.max_group_size = 3;
+    let app = TestApp::new();
+    app.state.policies.replace(WorkspacePolicies { max_group_size: 3, ..app.state.policies.current() });
     let zhangsan = app.login("zhangsan").await;
     let ids = member_ids(&app, &zhangsan).await;
     let reply = app

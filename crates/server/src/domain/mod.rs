@@ -11,6 +11,7 @@
 //!   the department tree whole.
 //! - [`files`]: who may fetch an uploaded file.
 //! - [`notifications`]: whether a new message pushes to a member, and what the push says.
+//! - [`policies`]: the workspace's policies an administrator sets, and the limits they mean.
 //! - [`sessions`]: whether a session still admits its member, and when to note it was seen.
 //! - [`visibility`]: who may see whom in the directory.
 //!
@@ -22,6 +23,7 @@ pub mod conversations;
 pub mod directory;
 pub mod files;
 pub mod notifications;
+pub mod policies;
 pub mod sessions;
 pub mod visibility;
 

@@ -73,7 +73,8 @@ async fn upload(
         .map(ClientId)
         .ok_or_else(|| ApiError::invalid_field("client_id: a UUID naming this upload"))?;
     let file_name = sanitize_file_name(&query_param(query.as_deref(), "name").unwrap_or_default());
-    let quota = state.limits.upload_quota_bytes;
+    check_policies(&state, &file_name, bytes.len() as u64)?;
+    let quota = state.limits().upload_quota_bytes;
     let used = state.db(move |store| store.uploaded_bytes(user.member_id, client_id)).await?;
     if used.saturating_add(bytes.len() as u64) > quota {
         const MIB: u64 = 1024 * 1024;
@@ -89,6 +90,27 @@ async fn upload(
     }
     let stored = keep_file(&state, user.member_id, client_id, file_name, bytes).await?;
     Ok((StatusCode::CREATED, Json(stored)))
+}
+
+/// The workspace's file policies (Policies page): the largest file, and the kinds allowed.
+fn check_policies(state: &AppState, file_name: &str, size: u64) -> Result<(), ApiError> {
+    let policies = state.policies.current();
+    if size > policies.max_file_bytes {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
+            format!("file: at most {} KiB under this workspace's policy", policies.max_file_bytes / 1024),
+        ));
+    }
+    if !policies.allows_file(file_name) {
+        let kind =
+            file_name.rsplit_once('.').map(|(_, ext)| format!(".{ext} files")).unwrap_or("files without a type".into());
+        return Err(ApiError::invalid_field(format!(
+            "file: {kind} are not allowed in this workspace; allowed: {}",
+            policies.allowed_file_types.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 /// Stores a file's bytes (content-addressed), its thumbnail when it is an image, and its row

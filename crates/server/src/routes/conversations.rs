@@ -62,7 +62,7 @@ async fn create_group(
     user: AuthUser,
     ApiJson(request): ApiJson<CreateGroupRequest>,
 ) -> Result<(StatusCode, Json<ConversationDetail>), ApiError> {
-    let (limits, now) = (state.limits, crate::now_millis());
+    let (limits, now) = (state.limits(), crate::now_millis());
     let (id, recipients) = state
         .db(move |store| {
             store.create_group(user.member_id, request.client_id, &request.name, &request.members, limits, now)
@@ -123,7 +123,7 @@ async fn add_members(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(request): ApiJson<AddMembersRequest>,
 ) -> Result<Json<ConversationDetail>, ApiError> {
-    let (limits, now) = (state.limits, crate::now_millis());
+    let (limits, now) = (state.limits(), crate::now_millis());
     let recipients =
         state.db(move |store| store.add_members(id, user.member_id, &request.members, limits, now)).await?;
     state.hub.changed(recipients);

@@ -120,7 +120,7 @@ async fn recall(
     user: AuthUser,
     ApiPath((id, seq)): ApiPath<(ConversationId, u64)>,
 ) -> Result<StatusCode, ApiError> {
-    let (limits, now) = (state.limits, crate::now_millis());
+    let (limits, now) = (state.limits(), crate::now_millis());
     let recipients = state.db(move |store| store.recall_message(id, seq, user.member_id, limits, now)).await?;
     state.hub.changed(recipients);
     Ok(StatusCode::NO_CONTENT)

@@ -13,6 +13,7 @@ mod directory;
 mod integration_admin;
 mod live;
 mod messages;
+mod policies;
 mod push;
 mod robots;
 mod session_admin;
@@ -40,6 +41,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(directory::router())
         .merge(admin::router())
         .merge(session_admin::router())
+        .merge(policies::router())
         .merge(audit::router())
         .merge(integration_admin::router())
         .merge(webhooks_admin::router())

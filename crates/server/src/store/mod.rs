@@ -11,6 +11,7 @@ mod bot_traits;
 mod confidential_traits;
 mod integration_traits;
 mod migrations;
+mod policy_traits;
 mod push_traits;
 mod repository;
 mod session_traits;
@@ -21,6 +22,7 @@ pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, 
 pub use bot_traits::{AppChat, BotStore, NewAppChat, RobotByKey};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
 pub use integration_traits::{ApprovalNumberQuery, IntegrationStore, TokenLookup, WecomDepartment, WecomMember};
+pub use policy_traits::PolicyStore;
 pub use push_traits::{PushStore, PushTarget, StoredPushSubscription};
 pub use repository::SqlStore;
 pub use session_traits::{
@@ -554,6 +556,7 @@ pub trait Store:
     + BotStore
     + WebhookStore
     + PushStore
+    + PolicyStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -577,6 +580,7 @@ impl<T> Store for T where
         + BotStore
         + WebhookStore
         + PushStore
+        + PolicyStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

@@ -137,7 +137,7 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
             names.into_iter().map(|(_, _, name)| name).collect::<Vec<_>>().join("、")
         }
     };
-    let (agent_id, limits, now) = (app.0.agent_id, state.limits, state.clock.now());
+    let (agent_id, limits, now) = (app.0.agent_id, state.limits(), state.clock.now());
     let stored_id = chat_id.clone();
     let outcome = state
         .db(move |store| {
@@ -185,7 +185,7 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
         None => None,
     };
     let name = body.text("name").map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let (conversation, limits, now) = (chat.conversation, state.limits, state.clock.now());
+    let (conversation, limits, now) = (chat.conversation, state.limits(), state.clock.now());
     let owner = chat.owner;
     let outcome = state
         .db(move |store| {

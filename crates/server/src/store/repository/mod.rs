@@ -18,6 +18,7 @@ mod integration;
 mod integration_approvals;
 mod members;
 mod messages;
+mod policies;
 mod push;
 mod readers;
 mod rules;
