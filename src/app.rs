@@ -98,6 +98,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("kiosk-codes") view=|| view! { <LazyScreen load=lazy::admin_kiosk_codes/> }/>
                     <Route path=path!("confidential") view=|| view! { <LazyScreen load=lazy::admin_confidential/> }/>
+                    <Route path=path!("policies") view=|| view! { <LazyScreen load=lazy::admin_policies/> }/>
                     <Route
                         path=path!("watermark-trace")
                         view=|| view! { <LazyScreen load=lazy::admin_watermark_trace/> }

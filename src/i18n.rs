@@ -12,6 +12,7 @@ pub mod bots;
 pub mod integrations;
 pub mod nav;
 pub mod notifications;
+pub mod policies;
 pub mod share;
 
 /// A display language.

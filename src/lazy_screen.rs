@@ -15,6 +15,7 @@ use crate::features::admin::pages::layout::AdminLayout;
 use crate::features::admin::pages::{
     departments::DepartmentsPage, import::ImportPage, members::MembersPage, visibility::VisibilityPage,
 };
+use crate::features::admin::policies::PoliciesPage;
 use crate::features::admin::sessions::{
     kiosk_codes::KioskCodesPage, list::SessionsPage, policies::SessionPoliciesPage,
 };
@@ -65,6 +66,7 @@ split_screen!(admin_sessions in admin => SessionsPage);
 split_screen!(admin_session_policies in admin => SessionPoliciesPage);
 split_screen!(admin_kiosk_codes in admin => KioskCodesPage);
 split_screen!(admin_confidential in admin => ConfidentialPolicyPage);
+split_screen!(admin_policies in admin => PoliciesPage);
 split_screen!(admin_watermark_trace in admin => WatermarkTracePage);
 split_screen!(admin_audit in admin => AuditLogPage);
 split_screen!(admin_integrations in admin => IntegrationAppsPage);

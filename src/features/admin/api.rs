@@ -1,5 +1,6 @@
 //! The administrator's calls: the full directory the console works from, and `/api/v1/admin/*`
-//! (members, departments, visibility rules, the CSV import with its dry run, export and template),
+//! (members, departments, visibility rules, the CSV import with its dry run, export and template,
+//! the workspace policies),
 //! and writing approval templates (`/api/v1/approvals/templates`: create, new version, archive).
 
 use crate::api::{Api, ApiError, decode, url};
@@ -11,6 +12,7 @@ use weft_protocol::directory::{
     ImportSummary, MemberFields, SetDepartmentScopeRequest, SetPasswordRequest, UpdateDepartmentRequest,
     VisibilityRules,
 };
+use weft_protocol::policy::WorkspacePolicies;
 use weft_protocol::{DepartmentId, ErrorBody, MemberId, TemplateId};
 
 /// What the server said about a CSV file.
@@ -149,5 +151,15 @@ impl Api {
             return decode::<()>(response).await.map(|()| String::new());
         }
         response.text().await.map_err(|err| ApiError::Decode(err.to_string()))
+    }
+
+    /// The workspace's policies in force (`GET /admin/policies`).
+    pub async fn workspace_policies(&self) -> Result<WorkspacePolicies, ApiError> {
+        self.get("/admin/policies").await
+    }
+
+    /// Replaces the workspace's policies; the answer is what the server saved (tidied).
+    pub async fn set_workspace_policies(&self, policies: &WorkspacePolicies) -> Result<WorkspacePolicies, ApiError> {
+        self.send_json(Request::put(&url("/admin/policies")), policies).await
     }
 }

@@ -11,6 +11,7 @@ pub mod confidential;
 pub mod integrations;
 pub mod model;
 pub mod pages;
+pub mod policies;
 pub mod sessions;
 pub mod state;
 pub mod templates;

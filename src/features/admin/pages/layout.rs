@@ -81,6 +81,7 @@ fn AdminConsole() -> impl IntoView {
                 <A href="/admin/visibility">{i18n.t(Text::AdminVisibility)}</A>
                 <A href="/admin/templates">{i18n.t(Text::AdminTemplates)}</A>
                 <A href="/admin/sessions">{i18n.t(Text::AdminSessions)}</A>
+                <A href="/admin/policies">{i18n.policy(crate::i18n::policies::Pt::Title)}</A>
                 <A href="/admin/session-policies">{i18n.t(Text::AdminSessionPolicies)}</A>
                 <A href="/admin/kiosk-codes">{i18n.t(Text::AdminKioskCodes)}</A>
                 <A href="/admin/confidential">{i18n.c(Ct::PolicyTitle)}</A>

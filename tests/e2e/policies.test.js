@@ -1,0 +1,63 @@
+// The console's Policies page (issue #14) as an administrator uses it, and its effect on members
+// at once: a bad value is refused beside its field, a save applies with no restart (a member
+// can no longer make a group larger than the new limit, nor send a file type not allowed), and
+// the change is in the audit log.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
+import { signInAs } from "./support/sessions.js";
+
+const fixture = useServerAndBrowser();
+
+test("an administrator tightens the policies and a member meets them at once", async () => {
+  const { context, page } = await signInAs(fixture, "admin", { contextOptions: { viewport: { width: 1280, height: 800 } } });
+  await page.getByRole("link", { name: "Admin", exact: true }).first().click();
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Policies", exact: true }).click();
+  await page.getByRole("heading", { level: 2, name: "Policies" }).waitFor();
+  const group = page.getByLabel("Largest group (people, 2–2000)");
+  const types = page.getByLabel("Allowed file types");
+  assert.equal(await page.getByLabel("Recall window (minutes)").inputValue(), "1440");
+  assert.equal(await group.inputValue(), "500");
+  assert.equal(await page.getByLabel("Largest file (KB, 1–10240)").inputValue(), "10240");
+  assert.equal(await types.inputValue(), "");
+  const save = page.getByRole("button", { name: "Save policies" });
+
+  // Bad values are said beside their fields, and nothing is saved.
+  await group.fill("很多 many");
+  await save.click();
+  await page.locator("#policy-group-error").getByText("Enter a whole number.").waitFor();
+  assert.equal(await group.getAttribute("aria-invalid"), "true");
+  await group.fill("1");
+  await save.click();
+  await page.locator("#policy-group-error").getByText("between 2 and 2000").waitFor();
+  await types.fill("pdf, ../exe");
+  await group.fill("3");
+  await save.click();
+  await page.locator("#policy-types-error").getByText("is not a file name extension", { exact: false }).waitFor();
+
+  await types.fill("PDF，png .docx");
+  await save.click();
+  await page.getByRole("status").getByText("Saved. The policies apply now.").waitFor();
+  assert.equal(await types.inputValue(), "docx, pdf, png", "the server's tidied list");
+
+  // A member meets them at once: no group of four, no .exe file.
+  const member = await signedIn(fixture, "wangwu");
+  await member.page.getByRole("link", { name: "New chat" }).click();
+  for (const [search, name] of [["guo", /郭军/], ["ma qiang", /马强/], ["zhang", /张三/]]) {
+    await member.page.getByLabel("Find people").fill(search);
+    await member.page.getByRole("checkbox", { name }).check();
+  }
+  await member.page.getByLabel("Group name").fill("四人组 Four");
+  await member.page.getByRole("button", { name: "Start chat" }).click();
+  await member.page.getByText("A group has at most 3 members.").waitFor();
+  await member.page.goto(`${fixture.server.url}/`);
+  await member.chats.open("研发部 Engineering");
+  await member.page.getByLabel("Attach a file").setInputFiles({ name: "setup.exe", mimeType: "application/octet-stream", buffer: Buffer.from("MZ") });
+  await member.chats.timeline().getByText("allowed in this workspace; allowed: docx, pdf, png", { exact: false }).waitFor({ timeout: 15_000 });
+  await member.context.close();
+
+  // The change is on the record.
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
+  await page.getByRole("table", { name: "Audit log" }).getByRole("cell", { name: "Workspace policies changed" }).first().waitFor();
+  await context.close();
+});
