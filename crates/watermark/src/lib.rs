@@ -6,9 +6,9 @@
 //! Finding: for each cell size (geometric steps over the sizes a screenshot can have) and
 //! sub-cell phase, the picture is cut into cells; each cell's brightness minus its neighbours'
 //! (so text and pictures cancel out, clipped so a stroke cannot outvote a tile) is folded onto
-//! the 16×16 tile; the sync cells are correlated at every tile offset. The best alignment, if it
-//! stands well clear of chance, gives the payload bits (summed over every copy seen), and the
-//! mark counts only when its check matches.
+//! the 16×16 tile; the sync cells are correlated at every tile offset. The best alignments (one
+//! per promising cell size), if they stand well clear of chance, give the payload bits (summed
+//! over every copy seen), best first, and a mark counts only when its check matches.
 
 use image::{DynamicImage, GrayImage, Rgba, RgbaImage};
 use weft_protocol::watermark::{ALPHA, CellRole, PAYLOAD_BITS, TILE_CELLS, TILE_LEN, layout, mark_of, tile};
@@ -243,9 +243,13 @@ pub fn find(image: &DynamicImage) -> Found {
         cell *= COARSE_STEP;
     }
     sizes.sort_by(|a, b| b.0.total_cmp(&a.0));
-    // Second pass: around the best sizes, finer sizes and four phases per axis.
-    let mut best: Option<(f32, Folded, usize, usize)> = None;
+    // Second pass: around each of the best sizes, finer sizes and four phases per axis; the best
+    // grid of each is a candidate. A page's own rhythm (lines of text, a repeating pattern) can
+    // make a wrong size correlate more than the mark's, so the candidates that stand clear of
+    // chance are read in turn, best first, until one spells a mark (its check must match).
+    let mut candidates: Vec<(f32, Folded, usize, usize)> = Vec::new();
     for &(_, around) in sizes.iter().take(4) {
+        let mut best: Option<(f32, Folded, usize, usize)> = None;
         let mut cell = around / COARSE_STEP;
         while cell <= around * COARSE_STEP {
             for grid in phases(cell, 4) {
@@ -257,14 +261,15 @@ pub fn find(image: &DynamicImage) -> Found {
             }
             cell *= FINE_STEP;
         }
+        candidates.extend(best);
     }
-    match best {
-        Some((score, folded, dx, dy)) => {
-            let mark = if score >= FOUND_SCORE { spell(&soft_bits(&folded, &roles, dx, dy)) } else { None };
-            Found { mark, score }
-        }
-        None => Found { mark: None, score: 0.0 },
-    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let score = candidates.first().map_or(0.0, |candidate| candidate.0);
+    let mark = candidates
+        .iter()
+        .filter(|(score, ..)| *score >= FOUND_SCORE)
+        .find_map(|(_, folded, dx, dy)| spell(&soft_bits(folded, &roles, *dx, *dy)));
+    Found { mark, score }
 }
 
 #[cfg(test)]

@@ -99,3 +99,37 @@ fn an_embedded_image_preview_carries_the_mark() {
     let marked = DynamicImage::ImageRgba8(embed(&photo, MARK, cell_px_for(640, 480)));
     assert_eq!(find(&jpeg(&marked, 80)).mark, Some(MARK));
 }
+
+/// A page of text set in a strict rhythm (its strokes repeat every 7 px), which makes a wrong
+/// cell size correlate with the sync cells better than the mark's own.
+fn rhythmic_page() -> DynamicImage {
+    let mut page = RgbImage::from_pixel(900, 700, Rgb([250, 250, 250]));
+    for y in (40..660).step_by(60) {
+        for x in 60..700 {
+            if (x / 7 + y) % 3 == 0 {
+                for dy in 0..14 {
+                    page.put_pixel(x, y + dy, Rgb([40, 40, 40]));
+                }
+            }
+        }
+    }
+    DynamicImage::ImageRgb8(page)
+}
+
+#[test]
+fn marks_are_found_on_a_page_whose_own_rhythm_outscores_them() {
+    let page = rhythmic_page();
+    // Marks this page once hid behind a wrong cell size (its sync score beat the mark's), and
+    // a spread of others.
+    let mut state: u64 = 20_261_201;
+    let mut marks = vec![982_897_944, 614_846_112, 854_379_141];
+    marks.extend((0..12).map(|_| {
+        state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (state >> 32) as u32
+    }));
+    for mark in marks {
+        let marked = DynamicImage::ImageRgba8(embed(&page, mark, cell_px_for(900, 700)));
+        assert_eq!(find(&marked).mark, Some(mark), "mark {mark}");
+    }
+    assert_eq!(find(&page).mark, None, "the page alone names nobody");
+}
