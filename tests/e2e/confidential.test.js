@@ -390,7 +390,8 @@ test("at 360×640: with “keep no offline copy” the raw IndexedDB records hol
 
   // The network cut: the view keeps its watermark (the mark kept from before) and its guards.
   await li.context.setOffline(true);
-  await page.getByTestId("connection").and(page.locator("[data-state=offline]")).waitFor();
+  // A phone's conversation fills the screen (no top bar): the offline banner says it.
+  await page.getByRole("status").filter({ hasText: "You are offline" }).waitFor();
   await page.evaluate((selector) => document.querySelector(selector).remove(), OVERLAY);
   await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
   const state = await overlayState(page);
@@ -404,8 +405,10 @@ test("at 360×640: with “keep no offline copy” the raw IndexedDB records hol
   // Back online, the copy tried offline reaches the audit log.
   await li.context.setOffline(false);
   await page.evaluate(() => window.dispatchEvent(new Event("online")));
-  // The socket that lived through the outage is replaced: the badge says online again.
-  await page.getByTestId("connection").and(page.locator("[data-state=online]")).waitFor({ timeout: 15_000 });
+  // The socket that lived through the outage is replaced: the banner goes, and the connection
+  // state (shown in the top bar outside a phone's conversation) is online again.
+  await page.getByRole("status").filter({ hasText: "You are offline" }).waitFor({ state: "detached", timeout: 15_000 });
+  await page.locator("[data-testid=connection][data-state=online]").waitFor({ state: "attached", timeout: 15_000 });
   const offlineCopy = await eventually(async () => {
     const found = await audited(admin, "copy_attempted", conversation);
     return found.find((e) => e.actor === "lisi" && /offline/.test(e.detail.detail));
