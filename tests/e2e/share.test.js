@@ -169,3 +169,29 @@ test("a share can be discarded, an empty Share screen says so, and signing out w
   await a.page.waitForFunction(async () => (await caches.keys()).every((name) => name.startsWith("weft-shell-")));
   await a.context.close();
 });
+
+test("shared while signed out on one's own phone, it waits through signing in and opens the Share screen", async () => {
+  const context = await fixture.browser.newContext({ locale: "en-US", viewport: { width: 360, height: 640 }, hasTouch: true });
+  const page = await context.newPage();
+  const signIn = new SignInPage(page, fixture.server.url);
+  await signIn.open();
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  // The share sheet posts while nobody is signed in: the worker keeps it, the app asks to sign in.
+  await page.evaluate(() => {
+    const form = document.createElement("form");
+    Object.assign(form, { id: "share-sheet", method: "post", enctype: "multipart/form-data", action: "/share-target" });
+    const text = Object.assign(document.createElement("input"), { type: "hidden", name: "text", value: "登录后分享 shared before signing in" });
+    form.append(text);
+    document.body.append(form);
+    form.submit();
+  });
+  await page.getByLabel("Username").waitFor();
+  assert.equal(await waitingShares(page), 1);
+  await signIn.signIn("yangfan");
+  await page.waitForURL(/\/share\?id=[a-z0-9-]+$/);
+  assert.equal(await page.getByLabel("Message with it").inputValue(), "登录后分享 shared before signing in");
+  await page.getByRole("button", { name: "Discard" }).click();
+  await page.waitForURL(/\/$/);
+  await context.close();
+});

@@ -2,7 +2,9 @@
 //! username and password, errors next to the field they concern, and the form kept on failure.
 //! The member says which device this is ("My device" keeps the session; "Shared device" keeps
 //! nothing after sign-out); a browser enrolled as a kiosk (`kiosk.rs`) offers no choice. Above
-//! the form, a shared device lists the people who recently signed in on it (`recent.rs`).
+//! the form, a shared device lists the people who recently signed in on it (`recent.rs`). Signed
+//! in, the member lands on the chats, or on the Share screen when something shared into Weft
+//! waits on their own device.
 
 use super::kiosk::{KioskEnrolmentForm, KioskTerminal};
 use super::recent::RecentPeople;
@@ -78,7 +80,7 @@ pub fn SignInPage() -> impl IntoView {
 
     view! {
         <Show when=move || session.0.with(Option::is_some)>
-            <Redirect path="/"/>
+            <AfterSignIn/>
         </Show>
         <main class="sign-in">
             <form class="sign-in__card" on:submit=submit novalidate=true>
@@ -167,4 +169,20 @@ fn DeviceModeChoice(mode: RwSignal<DeviceMode>) -> impl IntoView {
             {option(DeviceMode::Shared, "mode-shared", Text::ModeSharedDevice, Text::ModeSharedDeviceHint)}
         </fieldset>
     }
+}
+
+/// Where signing in lands: the Share screen when something shared from another app waits on
+/// this device (personal devices only: on a shared one it may be someone else's), else the chats.
+#[component]
+fn AfterSignIn() -> impl IntoView {
+    let session = use_session();
+    let personal = session
+        .0
+        .with_untracked(|s| s.as_ref().and_then(|s| s.terms.as_ref()).is_some_and(|t| t.mode == DeviceMode::Personal));
+    let target = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        let waiting = if personal { crate::features::share::inbox::newest().await.ok().flatten() } else { None };
+        target.set(Some(waiting.map_or_else(|| "/".to_owned(), |id| format!("/share?id={id}"))));
+    });
+    move || target.get().map(|path| view! { <Redirect path=path/> })
 }
