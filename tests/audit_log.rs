@@ -62,10 +62,11 @@ fn ordinal(action: AuditAction) -> usize {
         IntegrationTokenRefused => 40,
         IntegrationApprovalSubmitted => 41,
         WebhookChanged => 42,
+        WorkspacePoliciesChanged => 43,
     }
 }
 
-const NUMBERED: usize = 43;
+const NUMBERED: usize = 44;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

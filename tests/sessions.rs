@@ -240,6 +240,7 @@ fn this_session_is_listed_first_then_the_most_recent() {
         current,
         mode: DeviceMode::Personal,
         address: None,
+        push: false,
     };
     let mut list = vec![info(1, false, 10), info(2, true, 5), info(3, false, 20)];
     sort_sessions(&mut list);

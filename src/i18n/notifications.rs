@@ -11,6 +11,8 @@ pub enum Nt {
     PushOnThisDevice,
     PushOn,
     PushOff,
+    SessionPushOn,
+    SessionPushOff,
     Enabling,
     PushUnavailable,
     PushUnsupported,
@@ -39,6 +41,8 @@ impl Nt {
             PushOnThisDevice => ("Push notifications on this device", "在此设备上接收推送通知"),
             PushOn => ("Push is on for this device.", "此设备已开启推送。"),
             PushOff => ("Push is off for this device.", "此设备未开启推送。"),
+            SessionPushOn => ("Push on", "已开启推送"),
+            SessionPushOff => ("Off", "未开启"),
             Enabling => ("Turning push on…", "正在开启推送…"),
             PushUnavailable => (
                 "Push unavailable: this browser's push service did not answer.",

@@ -191,6 +191,9 @@ pub struct SessionInfo {
     /// The address the session signed in from (behind a trusted proxy, the client's).
     #[serde(default)]
     pub address: Option<String>,
+    /// Whether the device receives Web Push notifications through this session.
+    #[serde(default)]
+    pub push: bool,
 }
 
 /// One entry of `GET /api/v1/admin/sessions`: any member's session, live or ended.

@@ -149,7 +149,10 @@ async fn changes_outside_the_fast_path_interleave_without_a_gap() {
     }
     send(app.state.clone(), wangwu.clone(), engineering.clone(), "mixed last".into()).await;
     let seen = envelopes_until(&mut socket, "mixed last", 1).await;
-    let pulled = pulled_positions(&app, &lisi, start).await;
+    // The pull comes later than the socket's last envelope and may hold changes made after it
+    // (seen once on PostgreSQL under load); up to that envelope, both have the same, no gap.
+    let last_seen = positions(&seen).last().copied().unwrap_or(start);
+    let pulled: Vec<u64> = pulled_positions(&app, &lisi, start).await.into_iter().filter(|p| *p <= last_seen).collect();
     assert_eq!(positions(&seen), pulled);
     let kinds: Vec<&str> = seen.iter().filter_map(|e| e["change"]["type"].as_str()).collect();
     assert!(kinds.contains(&"message") && kinds.contains(&"conversation"), "{kinds:?}");

@@ -309,6 +309,16 @@ async fn a_gone_subscription_is_removed_and_signing_out_removes_the_devices_subs
     w.subscribe(&lisi_tablet_session, &gone).await;
     w.subscribe(&lisi_phone_session, &phone).await;
     let direct = w.app.conversation_id(&zhangsan, "李四").await;
+    // The member's device list says which of their sessions receive pushes.
+    let receiving = |token: String| {
+        let app = &w.app;
+        async move {
+            let list = app.call(Method::GET, "/api/v1/auth/sessions", Some(&token), None).await.body;
+            list.as_array().expect("sessions").iter().map(|s| s["push"].as_bool().expect("push")).filter(|p| *p).count()
+        }
+    };
+    assert_eq!(receiving(lisi_phone_session.clone()).await, 2, "both of 李四's sessions");
+    assert_eq!(receiving(zhangsan.clone()).await, 0, "张三 subscribed nothing");
 
     w.send(&zhangsan, &direct, "one", json!([])).await;
     w.next_push("gone-tablet", 0).await;
@@ -317,6 +327,7 @@ async fn a_gone_subscription_is_removed_and_signing_out_removes_the_devices_subs
     let (_, body) = w.next_push("lisi-phone", 1).await;
     assert_eq!(phone.decrypt(&body)["body"], "two");
     assert_eq!(w.pushes_to("gone-tablet"), 1, "410 removed it: never tried again");
+    assert_eq!(receiving(lisi_phone_session.clone()).await, 1, "the tablet's gone subscription no longer counts");
     let removed = w
         .app
         .call(

@@ -1,4 +1,5 @@
-//! `/settings`: where the member is signed in (device, mode, last seen, address, "This device")
+//! `/settings`: where the member is signed in (device, mode, last seen, address, whether it
+//! receives pushes, "This device")
 //! with sign-out of one session or of all the others, then the notification settings
 //! (`features::notifications::settings`), and below them, on a shared device, the
 //! quick-unlock PIN (`pin_form.rs`, which needs no server), and the password form
@@ -7,6 +8,7 @@
 
 use super::password::ChangePasswordForm;
 use crate::api::ApiError;
+use crate::i18n::notifications::Nt;
 use crate::i18n::{Text, use_i18n};
 use crate::state::use_app;
 use crate::ui::failure::error_text;
@@ -114,6 +116,8 @@ pub fn SettingsPage() -> impl IntoView {
                                             <dd>{crate::platform::date_time(s.created_at)}</dd>
                                             <dt>{i18n.t(Text::SessionAddress)}</dt>
                                             <dd>{s.address.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                                            <dt>{i18n.nt(Nt::Notifications)}</dt>
+                                            <dd>{i18n.nt(if s.push { Nt::SessionPushOn } else { Nt::SessionPushOff })}</dd>
                                         </dl>
                                         <Show when=move || !s.current>
                                             <button

@@ -222,7 +222,9 @@ impl SessionStore for SqlStore {
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>> {
         let conn = self.read();
         let mut stmt = conn.prepare(
-            "SELECT id, device, created_at, last_seen_at, mode, address FROM sessions \
+            "SELECT id, device, created_at, last_seen_at, mode, address, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM push_subscriptions p WHERE p.session_id = sessions.id) THEN 1 ELSE 0 END AS BIGINT) \
+             FROM sessions \
              WHERE member_id = ?1 AND revoked_at IS NULL AND wipe_requested_at IS NULL ORDER BY last_seen_at DESC",
         )?;
         let rows = stmt.query_map([member.to_string()], |row| {
@@ -235,6 +237,7 @@ impl SessionStore for SqlStore {
                 current: id == current,
                 mode: mode_from(&row.get::<_, String>(4)?),
                 address: row.get(5)?,
+                push: row.get::<_, i64>(6)? != 0,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
