@@ -42,6 +42,6 @@ impl WorkspacePolicies {
             return true;
         }
         let extension = file_name.rsplit_once('.').map(|(_, ext)| ext.to_lowercase()).unwrap_or_default();
-        self.allowed_file_types.iter().any(|allowed| *allowed == extension)
+        self.allowed_file_types.contains(&extension)
     }
 }

@@ -326,6 +326,7 @@ fn session_info() {
         current: true,
         mode: DeviceMode::Personal,
         address: Some("192.0.2.7".into()),
+        push: true,
     }, @r#"
     {
       "id": "00000000-0000-0000-0000-000000000009",
@@ -334,7 +335,8 @@ fn session_info() {
       "last_seen_at": 2,
       "current": true,
       "mode": "personal",
-      "address": "192.0.2.7"
+      "address": "192.0.2.7",
+      "push": true
     }
     "#);
 }
@@ -914,6 +916,29 @@ fn audit_entry() {
       "target": "",
       "detail": {},
       "address": "203.0.113.7"
+    }
+    "#);
+}
+
+#[test]
+fn workspace_policies() {
+    let policies = weft_protocol::policy::WorkspacePolicies {
+        recall_window_minutes: 120,
+        max_group_size: 200,
+        max_file_bytes: 4096,
+        upload_quota_mib: 1024,
+        allowed_file_types: vec!["pdf".into(), "png".into()],
+    };
+    insta::assert_json_snapshot!(policies, @r#"
+    {
+      "recall_window_minutes": 120,
+      "max_group_size": 200,
+      "max_file_bytes": 4096,
+      "upload_quota_mib": 1024,
+      "allowed_file_types": [
+        "pdf",
+        "png"
+      ]
     }
     "#);
 }
