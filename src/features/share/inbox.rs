@@ -67,10 +67,11 @@ pub fn valid_id(id: &str) -> bool {
     !id.is_empty() && id.len() <= 40 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The share cache, if the service worker ever made one (opening makes it, so look first).
 async fn open_cache() -> Result<Option<JsValue>, JsValue> {
     let Some(window) = web_sys::window() else { return Ok(None) };
     let caches = Reflect::get(&window, &"caches".into())?;
-    if caches.is_undefined() {
+    if caches.is_undefined() || !call_promise(&caches, "has", &[SHARE_CACHE.into()]).await?.is_truthy() {
         return Ok(None);
     }
     Ok(Some(call_promise(&caches, "open", &[SHARE_CACHE.into()]).await?))

@@ -82,7 +82,8 @@ pub fn SignInPage() -> impl IntoView {
         <Show when=move || session.0.with(Option::is_some)>
             <AfterSignIn/>
         </Show>
-        <main class="sign-in">
+        // Signed in, the form is gone at once (not while deciding where to go).
+        <main class="sign-in" hidden=move || session.0.with(Option::is_some)>
             <form class="sign-in__card" on:submit=submit novalidate=true>
                 <div class="sign-in__brand">
                     <img src="/icons/icon-192.png" alt="" width="48" height="48"/>
