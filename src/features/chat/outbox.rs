@@ -16,10 +16,29 @@ use weft_protocol::ConversationId;
 use weft_protocol::chat::{MAX_ATTACHMENT_BYTES, TextError, sanitize_file_name, validate_text};
 
 /// Why a file cannot be queued.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FileError {
     Empty,
     TooLarge,
+}
+
+impl FileError {
+    /// Why a file of `size` bytes cannot be sent, if so.
+    pub fn of_size(size: u64) -> Option<Self> {
+        match size {
+            0 => Some(FileError::Empty),
+            size if size > MAX_ATTACHMENT_BYTES as u64 => Some(FileError::TooLarge),
+            _ => None,
+        }
+    }
+
+    /// What the member is told.
+    pub fn text(self) -> crate::i18n::Text {
+        match self {
+            FileError::Empty => crate::i18n::Text::FileEmpty,
+            FileError::TooLarge => crate::i18n::Text::FileTooLarge,
+        }
+    }
 }
 
 impl AppState {
@@ -49,11 +68,8 @@ impl AppState {
 
     fn file_entry(self, id: ConversationId, file_name: &str, file: &web_sys::Blob) -> Result<OutboxEntry, FileError> {
         let size = file.size() as u64;
-        if size == 0 {
-            return Err(FileError::Empty);
-        }
-        if size > MAX_ATTACHMENT_BYTES as u64 {
-            return Err(FileError::TooLarge);
+        if let Some(problem) = FileError::of_size(size) {
+            return Err(problem);
         }
         let pending = PendingFile { file_name: sanitize_file_name(file_name), size, uploaded: None };
         let action = OutboxAction::Send {

@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use weft_protocol::ConversationId;
-use weft_protocol::chat::{MAX_ATTACHMENT_BYTES, TextError, validate_text};
+use weft_protocol::chat::{TextError, validate_text};
 
 /// Where the Share screen stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,35 +39,19 @@ struct FileRow {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum FileProblem {
-    Empty,
-    TooLarge,
+    /// Refused as any attached file would be (empty, too large).
+    File(FileError),
     Gone,
     NotKept,
 }
 
 impl FileProblem {
-    fn of(error: FileError) -> Self {
-        match error {
-            FileError::Empty => FileProblem::Empty,
-            FileError::TooLarge => FileProblem::TooLarge,
-        }
-    }
-
     fn in_lang(self, lang: Lang) -> &'static str {
         match self {
-            FileProblem::Empty => Text::FileEmpty.in_lang(lang),
-            FileProblem::TooLarge => Text::FileTooLarge.in_lang(lang),
+            FileProblem::File(error) => error.text().in_lang(lang),
             FileProblem::Gone => St::FileGone.in_lang(lang),
             FileProblem::NotKept => St::StoreFailed.in_lang(lang),
         }
-    }
-}
-
-fn size_problem(file: &SharedFile) -> Option<FileProblem> {
-    match file.size {
-        0 => Some(FileProblem::Empty),
-        size if size > MAX_ATTACHMENT_BYTES as u64 => Some(FileProblem::TooLarge),
-        _ => None,
     }
 }
 
@@ -154,7 +138,7 @@ pub fn SharePage() -> impl IntoView {
             for row in files.get_untracked() {
                 let problem = match inbox::file(&id, row.index).await {
                     Ok(Some(blob)) => {
-                        app.queue_file(conversation, &row.file.name, blob).await.err().map(FileProblem::of)
+                        app.queue_file(conversation, &row.file.name, blob).await.err().map(FileProblem::File)
                     }
                     Ok(None) => Some(FileProblem::Gone),
                     Err(_) => Some(FileProblem::NotKept),
@@ -326,6 +310,10 @@ fn rows(share: &Share) -> Vec<FileRow> {
         .files
         .iter()
         .enumerate()
-        .map(|(index, file)| FileRow { index, file: file.clone(), problem: size_problem(file) })
+        .map(|(index, file)| FileRow {
+            index,
+            file: file.clone(),
+            problem: FileError::of_size(file.size).map(FileProblem::File),
+        })
         .collect()
 }

@@ -112,10 +112,7 @@ pub fn ConversationPage() -> impl IntoView {
         summary.get().is_some_and(|s| s.kind == ConversationKind::Group && (Some(s.owner_id) == me.get() || admin))
     });
     let on_attach = Callback::new(move |file: web_sys::File| match id.get_untracked() {
-        Some(id) => app.send_file(id, &file.name(), file.into()).map_err(|problem| match problem {
-            FileError::Empty => Text::FileEmpty,
-            FileError::TooLarge => Text::FileTooLarge,
-        }),
+        Some(id) => app.send_file(id, &file.name(), file.into()).map_err(FileError::text),
         None => Ok(()),
     });
     let on_reply = Callback::new(move |message: Message| replying.set(Some(message)));
