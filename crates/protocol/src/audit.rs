@@ -68,12 +68,15 @@ pub enum AuditAction {
     WebhookChanged,
     /// The workspace's policies were changed on the Policies page (detail: before and after).
     WorkspacePoliciesChanged,
+    /// An administration route refused the member: their role lacks the right, or the target is
+    /// outside the departments they administer (target: the route; detail: method and why).
+    AccessRefused,
 }
 
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 44] = {
+    pub const ALL: [Self; 45] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -106,6 +109,7 @@ impl AuditAction {
             ConfidentialTurnedOff,
             ConfidentialPolicyChanged,
             WorkspacePoliciesChanged,
+            AccessRefused,
             ScreenshotSuspected,
             PrintAttempted,
             WatermarkTampered,

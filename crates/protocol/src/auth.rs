@@ -166,6 +166,9 @@ pub struct MemberProfile {
     pub position: String,
     pub department: String,
     pub role: Role,
+    /// The department whose subtree a department administrator manages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_scope: Option<crate::DepartmentId>,
 }
 
 /// A member's role in the workspace.
@@ -174,7 +177,56 @@ pub struct MemberProfile {
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Member,
+    /// The workspace administrator: everything in the console.
     Admin,
+    /// Manages members, departments and visibility within one department's subtree (the
+    /// member's `admin_scope`).
+    DepartmentAdmin,
+    /// Reads the audit log and exports compliance archives; changes nothing.
+    Auditor,
+    /// Manages approval templates only.
+    ApprovalsAdmin,
+}
+
+impl Role {
+    /// Every role, in the order the console lists them.
+    pub const ALL: [Self; 5] = [Self::Member, Self::Admin, Self::DepartmentAdmin, Self::Auditor, Self::ApprovalsAdmin];
+
+    /// The role's name on the wire and in CSV files (`department_admin`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Member => "member",
+            Self::Admin => "admin",
+            Self::DepartmentAdmin => "department_admin",
+            Self::Auditor => "auditor",
+            Self::ApprovalsAdmin => "approvals_admin",
+        }
+    }
+
+    /// The role a name stands for (as [`Role::name`] writes it).
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.name() == name)
+    }
+
+    /// Whether the role opens the administration console at all.
+    pub fn administers(self) -> bool {
+        self != Self::Member
+    }
+
+    /// Members, departments and visibility (a department administrator within their scope).
+    pub fn manages_directory(self) -> bool {
+        matches!(self, Self::Admin | Self::DepartmentAdmin)
+    }
+
+    /// The audit log (reading it and its CSV).
+    pub fn reads_audit_log(self) -> bool {
+        matches!(self, Self::Admin | Self::Auditor)
+    }
+
+    /// Approval templates.
+    pub fn manages_templates(self) -> bool {
+        matches!(self, Self::Admin | Self::ApprovalsAdmin)
+    }
 }
 
 /// One entry of `GET /api/v1/auth/sessions`.

@@ -104,6 +104,9 @@ pub struct DirectoryMember {
     pub direct_leader_id: Option<MemberId>,
     pub status: MemberStatus,
     pub role: Role,
+    /// The department whose subtree a department administrator manages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_scope: Option<DepartmentId>,
     /// A picture's URL, or empty.
     pub avatar: String,
     /// Lower-case strings a search should match by substring (see the module doc).
@@ -180,6 +183,9 @@ pub struct MemberFields {
     /// `member` when absent.
     #[serde(default)]
     pub role: Option<Role>,
+    /// Required for a `department_admin`: the department whose subtree they manage.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub admin_scope: Option<DepartmentId>,
 }
 
 /// `POST /api/v1/admin/members/{id}/password`: sets a new password (an invited member becomes
@@ -267,7 +273,7 @@ pub struct HideMemberRequest {
 /// `leader_of` hold `;`-separated department paths from the root (`织锦科技/研发部/前端组`);
 /// `main_department` is one path; `direct_leader` a userid. `password` is only read on import
 /// (exported empty).
-pub const CSV_HEADERS: [&str; 12] = [
+pub const CSV_HEADERS: [&str; 14] = [
     "userid",
     "name",
     "alias",
@@ -279,6 +285,8 @@ pub const CSV_HEADERS: [&str; 12] = [
     "leader_of",
     "direct_leader",
     "status",
+    "role",
+    "admin_scope",
     "password",
 ];
 

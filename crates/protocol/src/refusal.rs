@@ -140,6 +140,14 @@ pub enum DirectoryRefusal {
     HasMembers { count: u32 },
     /// Sibling departments have different names.
     DepartmentNameTaken,
+    /// A department administrator acted on a member or department outside their subtree (or,
+    /// for departments, on the top of their subtree itself, which only a workspace
+    /// administrator moves, renames or deletes).
+    OutsideScope,
+    /// A department administrator gave or took a role: only the workspace administrator does.
+    RoleNotTheirs,
+    /// A department that department administrators manage cannot be deleted.
+    AdministeredBy { count: u32 },
     #[serde(other)]
     Unknown,
 }
@@ -448,6 +456,11 @@ impl fmt::Display for DirectoryRefusal {
             }
             Self::HasMembers { count } => write!(f, "this department still has {count} member(s); move them first"),
             Self::DepartmentNameTaken => f.write_str("name: a department with this name already exists there"),
+            Self::OutsideScope => f.write_str("this is outside the departments you administer"),
+            Self::RoleNotTheirs => f.write_str("role: only the workspace administrator gives or takes roles"),
+            Self::AdministeredBy { count } => {
+                write!(f, "{count} department administrator(s) manage this department; give them another scope first")
+            }
             Self::Unknown => f.write_str("the request was refused"),
         }
     }

@@ -288,6 +288,7 @@ fn login() {
             position: "工程师 Engineer".into(),
             department: "研发部".into(),
             role: Role::Member,
+            admin_scope: None,
         },
         terms: SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 43_200_001 },
     }, @r#"
@@ -565,6 +566,7 @@ mod directory {
             direct_leader_id: Some(MemberId(id(2))),
             status: MemberStatus::Active,
             role: Role::Member,
+            admin_scope: None,
             avatar: String::new(),
             search_keys: vec!["张三".into(), "zhangsan".into(), "zs".into()],
             version: 3,
@@ -733,6 +735,7 @@ mod directory {
                 direct_leader_id: Some(MemberId(id(2))),
                 avatar: "https://cdn.example/a.png".into(),
                 role: Some(Role::Member),
+                admin_scope: None,
             },
             password: Some("initial-pass".into()),
         }, @r#"
@@ -941,4 +944,42 @@ fn workspace_policies() {
       ]
     }
     "#);
+}
+
+/// Delegated roles travel by name, and a department administrator's scope beside the role; the
+/// scope is left out for everyone else (older clients never see an unknown field).
+#[test]
+fn delegated_roles_and_a_department_administrators_scope() {
+    use weft_protocol::DepartmentId;
+    use weft_protocol::directory::MemberFields;
+    let names: Vec<serde_json::Value> =
+        Role::ALL.iter().map(|role| serde_json::to_value(role).expect("serialisable")).collect();
+    assert_eq!(
+        names,
+        ["member", "admin", "department_admin", "auditor", "approvals_admin"].map(serde_json::Value::from)
+    );
+    for role in Role::ALL {
+        assert_eq!(Role::parse(role.name()), Some(role));
+        assert_eq!(serde_json::to_value(role).expect("serialisable"), role.name());
+    }
+    assert_eq!(Role::parse("owner"), None);
+    let fields: MemberFields = serde_json::from_value(serde_json::json!({
+        "name": "王五", "departments": ["eng"], "role": "department_admin", "admin_scope": "eng"
+    }))
+    .expect("serialisable");
+    assert_eq!((fields.role, fields.admin_scope), (Some(Role::DepartmentAdmin), Some(DepartmentId("eng".into()))));
+    let profile = MemberProfile {
+        id: MemberId(Uuid::nil()),
+        userid: "wangwu".into(),
+        name: "王五".into(),
+        alias: String::new(),
+        position: String::new(),
+        department: "研发部".into(),
+        role: Role::DepartmentAdmin,
+        admin_scope: Some(DepartmentId("eng".into())),
+    };
+    let json = serde_json::to_value(&profile).expect("serialisable");
+    assert_eq!((json["role"].as_str(), json["admin_scope"].as_str()), (Some("department_admin"), Some("eng")));
+    let member = MemberProfile { role: Role::Member, admin_scope: None, ..profile };
+    assert!(serde_json::to_value(&member).expect("serialisable").get("admin_scope").is_none());
 }

@@ -9,6 +9,7 @@
 use crate::directory::text_fields;
 use crate::store::{ExportRow, ImportRow};
 use std::collections::HashMap;
+use weft_protocol::auth::Role;
 use weft_protocol::directory::{
     CSV_HEADERS, CsvRowError, MAX_IMPORT_ROWS, MemberStatus, validate_new_password, validate_userid,
 };
@@ -127,6 +128,30 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedImport, Vec<CsvRowError>> {
             }
             status
         };
+        let role_text = get("role").to_lowercase();
+        let role = if role_text.is_empty() {
+            None
+        } else {
+            let role = Role::parse(&role_text);
+            if role.is_none() {
+                let names: Vec<&str> = Role::ALL.iter().map(|role| role.name()).collect();
+                error("role", format!("role: {role_text:?} is not one of {} (or empty)", names.join(", ")));
+            }
+            role
+        };
+        let admin_scope = get("admin_scope");
+        match role {
+            Some(Role::DepartmentAdmin) if admin_scope.is_empty() => {
+                error("admin_scope", "admin_scope: a department administrator needs the department they manage".into());
+            }
+            Some(role) if role != Role::DepartmentAdmin && !admin_scope.is_empty() => {
+                error("admin_scope", "admin_scope: only a department administrator has one".into());
+            }
+            None if !admin_scope.is_empty() => {
+                error("admin_scope", "admin_scope: give the role department_admin with it".into());
+            }
+            _ => {}
+        }
         // Passwords are not trimmed: spaces may be part of one.
         let password =
             columns.get("password").and_then(|i| record.get(*i)).filter(|p| !p.is_empty()).map(str::to_owned);
@@ -149,6 +174,8 @@ pub fn parse(bytes: &[u8]) -> Result<ParsedImport, Vec<CsvRowError>> {
             leader_of: split_list(&get("leader_of")),
             direct_leader,
             status,
+            role,
+            admin_scope,
             password_hash: None,
         });
         parsed.passwords.push(password);
@@ -237,6 +264,8 @@ pub fn write(rows: &[ExportRow]) -> Result<Vec<u8>, csv::Error> {
             &leader_of,
             &row.direct_leader,
             row.status.as_str(),
+            row.role.name(),
+            &row.admin_scope,
             "",
         ];
         writer.write_record(cells.iter().map(|cell| neutralised(cell).into_owned()))?;
@@ -286,6 +315,8 @@ mod tests {
             leader_of: vec!["Co/财务部".into()],
             direct_leader: "lisi".into(),
             status: MemberStatus::Disabled,
+            role: Role::DepartmentAdmin,
+            admin_scope: "Co/财务部".into(),
         };
         let bytes = write(std::slice::from_ref(&row)).expect("csv");
         let parsed = parse(&bytes).expect("reads back");
@@ -295,7 +326,25 @@ mod tests {
             (row.name.as_str(), row.departments, row.leader_of)
         );
         assert_eq!(back.status, Some(MemberStatus::Disabled));
+        assert_eq!((back.role, back.admin_scope.as_str()), (Some(Role::DepartmentAdmin), "Co/财务部"));
         assert_eq!(parsed.passwords, vec![None]);
+    }
+
+    #[test]
+    fn roles_are_read_by_name_and_a_scope_goes_with_department_administrators_only() {
+        let file = "userid,name,departments,role,admin_scope\n\
+                    a,甲,Co,auditor,\n\
+                    b,乙,Co,department_admin,Co/研发部\n\
+                    c,丙,Co,owner,\n\
+                    d,丁,Co,department_admin,\n\
+                    e,戊,Co,member,Co/研发部\n\
+                    f,己,Co,,Co/研发部\n";
+        let errors = parse(file.as_bytes()).err().unwrap_or_default();
+        let fields: Vec<(usize, &str)> = errors.iter().map(|e| (e.row, e.field.as_str())).collect();
+        assert_eq!(fields, vec![(4, "role"), (5, "admin_scope"), (6, "admin_scope"), (7, "admin_scope")]);
+        let good = parse(file.lines().take(3).collect::<Vec<_>>().join("\n").as_bytes()).expect("valid");
+        let roles: Vec<(Option<Role>, &str)> = good.rows.iter().map(|r| (r.role, r.admin_scope.as_str())).collect();
+        assert_eq!(roles, vec![(Some(Role::Auditor), ""), (Some(Role::DepartmentAdmin), "Co/研发部")]);
     }
 
     #[test]
@@ -312,6 +361,8 @@ mod tests {
             leader_of: Vec::new(),
             direct_leader: String::new(),
             status: MemberStatus::Active,
+            role: Role::Member,
+            admin_scope: String::new(),
         };
         let bytes = write(std::slice::from_ref(&row)).expect("export");
         let text = String::from_utf8(bytes.clone()).expect("utf-8");

@@ -167,6 +167,13 @@ pub fn member_input(fields: &MemberFields) -> Result<MemberInput, Vec<FieldProbl
     let (departments, main_department, leader_of) =
         department_fields(&fields.departments, fields.main_department_id.as_ref(), &fields.leader_of)
             .map_err(|error| vec![error.problem()])?;
+    let role = fields.role.unwrap_or(Role::Member);
+    // A scope belongs to a department administrator only (and they need one).
+    let admin_scope = match (role, &fields.admin_scope) {
+        (Role::DepartmentAdmin, Some(scope)) => Some(scope.clone()),
+        (Role::DepartmentAdmin, None) => return Err(vec![FieldProblem::new("admin_scope", FieldRule::Required)]),
+        _ => None,
+    };
     Ok(MemberInput {
         name: text.name,
         alias: text.alias,
@@ -178,7 +185,8 @@ pub fn member_input(fields: &MemberFields) -> Result<MemberInput, Vec<FieldProbl
         leader_of,
         direct_leader: fields.direct_leader_id,
         avatar: text.avatar,
-        role: fields.role.unwrap_or(Role::Member),
+        role,
+        admin_scope,
     })
 }
 

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use weft_protocol::approval::FieldError;
 use weft_protocol::refusal::problems_message;
-use weft_protocol::{ApprovalRefusal, ConversationRefusal, ErrorBody, ErrorCode, FieldProblem, FieldRule, Refusal};
+use weft_protocol::{
+    ApprovalRefusal, ConversationRefusal, DirectoryRefusal, ErrorBody, ErrorCode, FieldProblem, FieldRule, Refusal,
+};
 
 #[derive(Debug)]
 pub struct ApiError {
@@ -71,6 +73,7 @@ pub fn refusal_status(refusal: &Refusal) -> (StatusCode, ErrorCode) {
             | ConversationRefusal::Unknown => CONFLICT,
         },
         // Each is a conflict with the directory's current state (the actor is an administrator).
+        Refusal::Directory(DirectoryRefusal::OutsideScope | DirectoryRefusal::RoleNotTheirs) => FORBIDDEN,
         Refusal::Directory(_) => CONFLICT,
         Refusal::Unknown => CONFLICT,
     }
@@ -141,13 +144,20 @@ impl IntoResponse for ApiError {
             reason: self.reason.map(|reason| *reason),
             problems: self.problems,
         };
+        let note = ErrorNote(body.message.clone());
         let mut response = (self.status, Json(body)).into_response();
+        response.extensions_mut().insert(note);
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
         }
         response
     }
 }
+
+/// The English message of an error response, kept with the response for layers that log or
+/// audit it (the audit of refused administration routes).
+#[derive(Debug, Clone)]
+pub struct ErrorNote(pub String);
 
 impl From<StoreError> for ApiError {
     fn from(err: StoreError) -> Self {

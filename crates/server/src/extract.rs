@@ -3,6 +3,7 @@
 
 use crate::AppState;
 use crate::auth::hash_token;
+use crate::domain::admin_scope::DirectoryActor;
 use crate::error::ApiError;
 use crate::store::{ActiveSession, TokenStatus};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
@@ -110,8 +111,24 @@ pub struct AuthUser {
     pub role: Role,
 }
 
-/// A signed-in administrator: 401 without a session, 403 for anyone else. Every admin route
-/// takes this, so the check happens on the server for every call.
+/// The signed-in member, when their role passes `allowed`: 401 without a session, 403 (saying
+/// who may) for anyone else.
+async fn member_whose_role(
+    parts: &mut Parts,
+    state: &AppState,
+    allowed: fn(Role) -> bool,
+    who_may: &str,
+) -> Result<AuthUser, ApiError> {
+    let user = AuthUser::from_request_parts(parts, state).await?;
+    if !allowed(user.role) {
+        return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, format!("only {who_may} can do this")));
+    }
+    Ok(user)
+}
+
+/// A signed-in workspace administrator: 401 without a session, 403 for anyone else (the
+/// delegated roles included). Routes of the workspace's own settings take this, so the check
+/// happens on the server for every call.
 #[derive(Debug, Clone, Copy)]
 pub struct AdminUser(pub AuthUser);
 
@@ -119,18 +136,69 @@ impl FromRequestParts<AppState> for AdminUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let user = AuthUser::from_request_parts(parts, state).await?;
-        if user.role != Role::Admin {
-            return Err(ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "only administrators can do this"));
-        }
-        Ok(Self(user))
+        member_whose_role(parts, state, |role| role == Role::Admin, "administrators").await.map(Self)
+    }
+}
+
+/// A member who manages the directory — the workspace administrator, or a department
+/// administrator — with how far they reach; the store refuses targets outside it.
+#[derive(Debug, Clone)]
+pub struct DirectoryAdminUser {
+    pub user: AuthUser,
+    pub actor: DirectoryActor,
+}
+
+impl FromRequestParts<AppState> for DirectoryAdminUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let user =
+            member_whose_role(parts, state, Role::manages_directory, "administrators and department administrators")
+                .await?;
+        let member = user.member_id;
+        let reach = state.db(move |store| store.directory_reach(member)).await?.ok_or_else(|| {
+            ApiError::new(StatusCode::FORBIDDEN, ErrorCode::Forbidden, "no department is given to you to administer")
+        })?;
+        Ok(Self { user, actor: DirectoryActor { id: member, reach } })
+    }
+}
+
+/// A member who reads the audit log and traces watermarks: the workspace administrator or an
+/// auditor.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditReader(pub AuthUser);
+
+impl FromRequestParts<AppState> for AuditReader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        member_whose_role(parts, state, Role::reads_audit_log, "administrators and auditors").await.map(Self)
+    }
+}
+
+/// A member who manages approval templates: the workspace administrator or an approvals
+/// administrator.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplatesAdmin(pub AuthUser);
+
+impl FromRequestParts<AppState> for TemplatesAdmin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        member_whose_role(parts, state, Role::manages_templates, "administrators and approvals administrators")
+            .await
+            .map(Self)
     }
 }
 
 /// The bearer token of a request, if it carries one.
 fn bearer_token(parts: &Parts) -> Option<&str> {
-    parts
-        .headers
+    bearer_token_of(&parts.headers)
+}
+
+/// The bearer token in request headers, if they carry one.
+pub(crate) fn bearer_token_of(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
         .get(axum::http::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
         .and_then(|header| header.strip_prefix("Bearer "))

@@ -177,7 +177,8 @@ pub fn app(state: AppState) -> Router {
             openapi::DOCUMENT_PATH,
             axum::routing::get(|| std::future::ready(openapi_page::json_response(published.json.clone()))),
         )
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), routes::audit::record_refusals));
     let wecom = wecom::router()
         .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let proxies = Arc::clone(&state.trusted_proxies);

@@ -2,7 +2,8 @@
 //! (研发部 with 前端组 and 后端组, …) with leaders, twenty members with Chinese names and English
 //! aliases, direct leaders up to the CEO, mobiles and emails, a few chats with history, three
 //! approval templates (expense, leave, purchase: `approvals::templates`), an integration app and
-//! a group robot.
+//! a group robot. Besides the administrator, three members hold delegated roles
+//! ([`DELEGATED_ROLES`]).
 
 use crate::approvals::templates::{DemoPeople, demo_templates};
 use crate::auth::hash_password;
@@ -75,6 +76,25 @@ const MEMBERS: &[SeedMember] = &[
     ("hulin", "胡琳", "Hu Lin", "产品运营 Product Operations", &["product"], &[], Some("lisi")),
     ("sunli", "孙丽", "Sun Li", "招聘专员 Recruiter", &["hr"], &[], Some("chenjing")),
 ];
+
+/// Demo members with a delegated role: 王五 administers 研发部 (and its groups), 黄丽 audits, 胡琳
+/// looks after the approval templates.
+const DELEGATED_ROLES: &[(&str, Role, Option<&str>)] = &[
+    ("wangwu", Role::DepartmentAdmin, Some("eng")),
+    ("huangli", Role::Auditor, None),
+    ("hulin", Role::ApprovalsAdmin, None),
+];
+
+/// The demo role of a member, with a department administrator's scope.
+fn demo_role(userid: &str) -> (Role, Option<DepartmentId>) {
+    if userid == DEMO_ADMIN {
+        return (Role::Admin, None);
+    }
+    DELEGATED_ROLES
+        .iter()
+        .find(|(delegate, _, _)| *delegate == userid)
+        .map_or((Role::Member, None), |(_, role, scope)| (*role, scope.map(DepartmentId::from)))
+}
 
 /// A seeded message: (sender's userid, text).
 type SeedMessage = (&'static str, &'static str);
@@ -164,7 +184,8 @@ pub fn seed_demo(store: &dyn Store, now: Millis) -> StoreResult<bool> {
                 leader_of: leads.iter().map(|d| DepartmentId::from(*d)).collect(),
                 direct_leader,
                 avatar: String::new(),
-                role: if *userid == DEMO_ADMIN { Role::Admin } else { Role::Member },
+                role: demo_role(userid).0,
+                admin_scope: demo_role(userid).1,
             },
             password_hash: password_hash.clone(),
             status: MemberStatus::Active,
@@ -284,6 +305,7 @@ pub fn create_administrator(
             direct_leader: None,
             avatar: String::new(),
             role: Role::Admin,
+            admin_scope: None,
         },
         password_hash,
         status: MemberStatus::Active,

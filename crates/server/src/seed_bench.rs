@@ -48,6 +48,7 @@ pub fn seed_bench(store: &dyn Store, count: usize, now: Millis) -> StoreResult<u
                 direct_leader: None,
                 avatar: String::new(),
                 role: Role::Member,
+                admin_scope: None,
             },
             userid,
             password_hash: password_hash.clone(),

@@ -29,7 +29,7 @@ async fn the_template_names_the_columns() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         text.trim_start_matches('\u{feff}').trim_end(),
-        "userid,name,alias,position,mobile,email,departments,main_department,leader_of,direct_leader,status,password"
+        "userid,name,alias,position,mobile,email,departments,main_department,leader_of,direct_leader,status,role,admin_scope,password"
     );
 }
 
@@ -138,7 +138,7 @@ async fn importing_the_export_changes_nothing_and_rows_update_by_userid() {
     let edited = exported
         .replace("赵六,Zhao Liu,后端工程师 Backend Engineer", "赵六,Zhao Liu,资深后端 Senior Backend")
         .replace("heyun@weft.example,织锦科技 Weft Demo Co./财务部 Finance,织锦科技 Weft Demo Co./财务部 Finance,,huangli,active", "heyun@weft.example,织锦科技 Weft Demo Co./财务部 Finance,织锦科技 Weft Demo Co./财务部 Finance,,huangli,disabled")
-        + &format!("newhire,新同学,,,,new@weft.example,{ROOT}/研发部 Engineering/后端组 Backend,,,zhaoliu,,start-here-1\n");
+        + &format!("newhire,新同学,,,,new@weft.example,{ROOT}/研发部 Engineering/后端组 Backend,,,zhaoliu,,,,start-here-1\n");
     let heyun = app.login("heyun").await;
     let reply = import(&app, &admin, edited).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -171,7 +171,7 @@ async fn a_dry_run_reports_what_an_import_would_do_and_writes_nothing() {
     let start = app.cursor(&viewer).await;
     let edited = exported.replace("赵六,Zhao Liu,后端工程师 Backend Engineer", "赵六,Zhao Liu,资深后端 Senior Backend")
         + &format!(
-            "newhire,新同学,,,,new@weft.example,{ROOT}/研发部 Engineering/后端组 Backend,,,zhaoliu,,start-here-1\n"
+            "newhire,新同学,,,,new@weft.example,{ROOT}/研发部 Engineering/后端组 Backend,,,zhaoliu,,,,start-here-1\n"
         );
 
     let reply = dry_run(&app, &admin, edited.clone()).await;
@@ -365,8 +365,7 @@ async fn twenty_thousand_members_measured() {
     println!("feed pull from zero ({} changes): {:?}", all.len(), started.elapsed());
 }
 
-const HEADER: &str =
-    "userid,name,alias,position,mobile,email,departments,main_department,leader_of,direct_leader,status,password";
+const HEADER: &str = "userid,name,alias,position,mobile,email,departments,main_department,leader_of,direct_leader,status,role,admin_scope,password";
 
 #[tokio::test]
 async fn a_password_set_by_import_ends_the_members_sessions() {
@@ -374,7 +373,7 @@ async fn a_password_set_by_import_ends_the_members_sessions() {
     let admin = app.login("admin").await;
     let member = app.login("maqiang").await;
     let csv = format!(
-        "{HEADER}\nmaqiang,马强,Ma Qiang,运维工程师 SRE,,,{ROOT}/研发部 Engineering/后端组 Backend,,,,,a new password 1\n"
+        "{HEADER}\nmaqiang,马强,Ma Qiang,运维工程师 SRE,,,{ROOT}/研发部 Engineering/后端组 Backend,,,,,,,a new password 1\n"
     );
     let reply = import(&app, &admin, csv).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);

@@ -8,13 +8,17 @@ use weft_protocol::directory::MemberStatus;
 use weft_protocol::refusal::{FieldProblem, FieldRule};
 use weft_protocol::{DepartmentId, DirectoryRefusal, MemberId};
 
-/// An administrator (`actor`) edits `member`'s fields: only someone else may change a role, so a
-/// workspace never loses its last administrator by a slip.
+/// A role as granted: the role and, for a department administrator, the top of their subtree.
+pub type RoleGrant<'a> = (Role, Option<&'a DepartmentId>);
+
+/// An administrator (`actor`) edits `member`'s fields: only someone else may change a role (or a
+/// department administrator's scope), so a workspace never loses its last administrator by a
+/// slip and nobody widens their own reach.
 pub fn check_member_edit(
     actor: MemberId,
     member: MemberId,
-    current: Role,
-    requested: Role,
+    current: RoleGrant<'_>,
+    requested: RoleGrant<'_>,
 ) -> Result<(), DirectoryRefusal> {
     if actor == member && current != requested {
         return Err(DirectoryRefusal::OwnRole);
@@ -133,12 +137,20 @@ mod tests {
         ];
         for (own, current, requested, allowed) in cases {
             let target = if own { admin } else { other };
-            let outcome = check_member_edit(admin, target, current, requested);
+            let outcome = check_member_edit(admin, target, (current, None), (requested, None));
             assert_eq!(outcome.is_ok(), allowed, "own {own}, {current:?} → {requested:?}");
             if !allowed {
                 assert_eq!(outcome, Err(DirectoryRefusal::OwnRole));
             }
         }
+        let (eng, sales) = (department("eng"), department("sales"));
+        let own_scope =
+            check_member_edit(admin, admin, (Role::DepartmentAdmin, Some(&eng)), (Role::DepartmentAdmin, Some(&sales)));
+        assert_eq!(own_scope, Err(DirectoryRefusal::OwnRole));
+        assert_eq!(
+            check_member_edit(admin, other, (Role::DepartmentAdmin, Some(&eng)), (Role::DepartmentAdmin, Some(&sales))),
+            Ok(())
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@
 //! Refusals are the typed enums of `weft_protocol::refusal`, so the app translates them and the
 //! HTTP layer maps them to status codes in one place (`crate::error`).
 
+pub mod admin_scope;
 pub mod approvals;
 pub mod conversations;
 pub mod directory;

@@ -1,7 +1,9 @@
 //! The administrator's directory API under `/admin`: members (create, update, disable, enable,
 //! set password, delete), departments (create, rename/reorder/move, delete), visibility rules,
 //! and the CSV import (with a dry run that only checks), export and template. Every route takes
-//! [`AdminUser`]: 401 without a session, 403 for members who are not administrators.
+//! [`DirectoryAdminUser`]: 401 without a session, 403 for members who are neither the workspace
+//! administrator nor a department administrator; a department administrator's targets must lie
+//! within their subtree (the store refuses others with 403 `outside_scope`).
 //!
 //! Writes wake every live socket: each pulls its member's feed, which shows only what that member
 //! may see. Disabling (or deleting, or a new password) also closes the member's sockets.
@@ -10,8 +12,9 @@ use super::audit::{Actor, record};
 use crate::AppState;
 use crate::csv_io;
 use crate::directory::{check_password, check_userid, member_input};
+use crate::domain::admin_scope::DirectoryActor;
 use crate::error::ApiError;
-use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, DirectoryAdminUser};
 use crate::hub::HubEvent;
 use crate::store::NewMember;
 use axum::Json;
@@ -79,7 +82,7 @@ async fn announce(state: &AppState, ended: Vec<SessionId>) {
     responses((status = 201, description = "The new member", body = DirectoryMember)))]
 async fn create_member(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiJson(request): ApiJson<CreateMemberRequest>,
 ) -> Result<(StatusCode, Json<DirectoryMember>), ApiError> {
     let userid = request.userid.trim().to_owned();
@@ -94,9 +97,10 @@ async fn create_member(
     };
     let member = NewMember { id: MemberId(Uuid::now_v7()), userid, input, password_hash, status };
     let now = crate::now_millis();
-    let card = state.db(move |store| store.create_member(admin.member_id, &member, now)).await?;
+    let actor = admin.id;
+    let card = state.db(move |store| store.create_member(&admin, &member, now)).await?;
     let detail = json!({ "name": card.name, "role": card.role, "status": card.status });
-    audited(&state, admin.member_id, AuditAction::MemberCreated, card.userid.clone(), detail).await;
+    audited(&state, actor, AuditAction::MemberCreated, card.userid.clone(), detail).await;
     crate::webhook_sender::member_event(&state, WebhookEvent::MemberCreated, &card).await;
     announce(&state, Vec::new()).await;
     Ok((StatusCode::CREATED, Json(card)))
@@ -112,34 +116,35 @@ async fn create_member(
     responses((status = 200, description = "The member as changed", body = DirectoryMember)))]
 async fn update_member(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(fields): ApiJson<MemberFields>,
 ) -> Result<Json<DirectoryMember>, ApiError> {
     let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
     let before = state.db(move |store| store.member_profile(id)).await?;
-    let (card, ended) = state.db(move |store| store.update_member(admin.member_id, id, &input, now)).await?;
+    let actor = admin.id;
+    let (card, ended) = state.db(move |store| store.update_member(&admin, id, &input, now)).await?;
     let old_role = before.map(|profile| profile.role);
     let (action, detail) = if old_role.is_some_and(|role| role != card.role) {
         (AuditAction::RoleChanged, json!({ "from": old_role, "to": card.role, "sessions_ended": ended.len() }))
     } else {
         (AuditAction::MemberUpdated, json!({ "fields": fields }))
     };
-    audited(&state, admin.member_id, action, card.userid.clone(), detail).await;
+    audited(&state, actor, action, card.userid.clone(), detail).await;
     announce(&state, ended).await;
     Ok(Json(card))
 }
 
 async fn set_status(
     state: &AppState,
-    admin: AdminUser,
+    admin: DirectoryActor,
     id: MemberId,
     status: MemberStatus,
 ) -> Result<Json<DirectoryMember>, ApiError> {
     let now = crate::now_millis();
-    let actor = admin.0.member_id;
-    let (card, ended) = state.db(move |store| store.set_member_status(actor, id, status, now)).await?;
+    let actor = admin.id;
+    let (card, ended) = state.db(move |store| store.set_member_status(&admin, id, status, now)).await?;
     let action = if status == MemberStatus::Active { AuditAction::MemberEnabled } else { AuditAction::MemberDisabled };
     audited(state, actor, action, card.userid.clone(), json!({ "sessions_ended": ended.len() })).await;
     if status == MemberStatus::Disabled {
@@ -158,7 +163,7 @@ async fn set_status(
     responses((status = 200, description = "The disabled member", body = DirectoryMember)))]
 async fn disable_member(
     State(state): State<AppState>,
-    admin: AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
 ) -> Result<Json<DirectoryMember>, ApiError> {
     set_status(&state, admin, id, MemberStatus::Disabled).await
@@ -173,7 +178,7 @@ async fn disable_member(
     responses((status = 200, description = "The active member", body = DirectoryMember)))]
 async fn enable_member(
     State(state): State<AppState>,
-    admin: AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
 ) -> Result<Json<DirectoryMember>, ApiError> {
     set_status(&state, admin, id, MemberStatus::Active).await
@@ -188,16 +193,17 @@ async fn enable_member(
     responses((status = 204, description = "Password set; the member's sessions have ended")))]
 async fn set_password(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(request): ApiJson<SetPasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     check_password(&request.password)?;
     let password_hash = super::auth::hash_new_password(request.password).await?;
     let now = crate::now_millis();
-    let ended = state.db(move |store| store.set_password(id, &password_hash, now)).await?;
+    let actor = admin.id;
+    let ended = state.db(move |store| store.set_password(&admin, id, &password_hash, now)).await?;
     let detail = json!({ "sessions_ended": ended.len() });
-    audited(&state, admin.member_id, AuditAction::PasswordSetByAdmin, id.to_string(), detail).await;
+    audited(&state, actor, AuditAction::PasswordSetByAdmin, id.to_string(), detail).await;
     announce(&state, ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -211,12 +217,13 @@ async fn set_password(
     responses((status = 204, description = "Deleted")))]
 async fn delete_member(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let ended = state.db(move |store| store.delete_member(admin.member_id, id, now)).await?;
-    audited(&state, admin.member_id, AuditAction::MemberDeleted, id.to_string(), json!({})).await;
+    let actor = admin.id;
+    let ended = state.db(move |store| store.delete_member(&admin, id, now)).await?;
+    audited(&state, actor, AuditAction::MemberDeleted, id.to_string(), json!({})).await;
     announce(&state, ended).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -260,7 +267,7 @@ struct ImportQuery {
     ))]
 async fn import(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiQuery(query): ApiQuery<ImportQuery>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
@@ -291,12 +298,13 @@ async fn import(
         Err(errors) => return Ok(import_refused(errors)),
     };
     let now = crate::now_millis();
-    let outcome = state.db(move |store| store.import_members(&parsed.rows, now, dry_run)).await?;
+    let actor = admin.id;
+    let outcome = state.db(move |store| store.import_members(&admin, &parsed.rows, now, dry_run)).await?;
     match outcome {
         Ok((summary, ended)) => {
             if !dry_run {
                 let detail = json!({ "summary": summary, "sessions_ended": ended.len() });
-                audited(&state, admin.member_id, AuditAction::MembersImported, "members.csv".into(), detail).await;
+                audited(&state, actor, AuditAction::MembersImported, "members.csv".into(), detail).await;
                 announce(&state, ended).await;
             }
             Ok(Json::<ImportSummary>(summary).into_response())
@@ -325,11 +333,15 @@ fn csv_failed(err: &csv::Error) -> ApiError {
 /// Administrators only.
 #[utoipa::path(get, path = "/admin/members.csv", tag = TAG,
     responses((status = 200, description = "`members.csv`, as an attachment", content_type = "text/csv", body = String)))]
-async fn export(State(state): State<AppState>, AdminUser(admin): AdminUser) -> Result<Response, ApiError> {
-    let rows = state.db(|store| store.export_members()).await?;
+async fn export(
+    State(state): State<AppState>,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
+) -> Result<Response, ApiError> {
+    let actor = admin.id;
+    let rows = state.db(move |store| store.export_members(&admin)).await?;
     let bytes = csv_io::write(&rows).map_err(|err| csv_failed(&err))?;
     let detail = json!({ "rows": rows.len() });
-    audited(&state, admin.member_id, AuditAction::MembersExported, "members.csv".into(), detail).await;
+    audited(&state, actor, AuditAction::MembersExported, "members.csv".into(), detail).await;
     Ok(csv_response(bytes, "members.csv"))
 }
 
@@ -338,7 +350,7 @@ async fn export(State(state): State<AppState>, AdminUser(admin): AdminUser) -> R
 /// Administrators only.
 #[utoipa::path(get, path = "/admin/members/template.csv", tag = TAG,
     responses((status = 200, description = "`members-template.csv`, as an attachment", content_type = "text/csv", body = String)))]
-async fn template(_admin: AdminUser) -> Result<Response, ApiError> {
+async fn template(_admin: DirectoryAdminUser) -> Result<Response, ApiError> {
     let bytes = csv_io::write(&[]).map_err(|err| csv_failed(&err))?;
     Ok(csv_response(bytes, "members-template.csv"))
 }
@@ -351,16 +363,17 @@ async fn template(_admin: AdminUser) -> Result<Response, ApiError> {
     responses((status = 201, description = "The new department", body = Department)))]
 async fn create_department(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiJson(request): ApiJson<CreateDepartmentRequest>,
 ) -> Result<(StatusCode, Json<Department>), ApiError> {
     let name = request.name.trim().to_owned();
     validate_department_name(&name).map_err(ApiError::invalid_field)?;
     let now = crate::now_millis();
+    let actor = admin.id;
     let department =
-        state.db(move |store| store.create_department(&name, &request.parent_id, request.order, now)).await?;
+        state.db(move |store| store.create_department(&admin, &name, &request.parent_id, request.order, now)).await?;
     let detail = json!({ "name": department.name, "parent_id": department.parent_id });
-    audited(&state, admin.member_id, AuditAction::DepartmentCreated, department.id.to_string(), detail).await;
+    audited(&state, actor, AuditAction::DepartmentCreated, department.id.to_string(), detail).await;
     announce(&state, Vec::new()).await;
     Ok((StatusCode::CREATED, Json(department)))
 }
@@ -375,7 +388,7 @@ async fn create_department(
     responses((status = 200, description = "The department as changed", body = Department)))]
 async fn update_department(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
     ApiJson(mut request): ApiJson<UpdateDepartmentRequest>,
 ) -> Result<Json<Department>, ApiError> {
@@ -388,8 +401,9 @@ async fn update_department(
     }
     let now = crate::now_millis();
     let change = json!({ "change": request });
-    let department = state.db(move |store| store.update_department(&id, &request, now)).await?;
-    audited(&state, admin.member_id, AuditAction::DepartmentUpdated, department.id.to_string(), change).await;
+    let actor = admin.id;
+    let department = state.db(move |store| store.update_department(&admin, &id, &request, now)).await?;
+    audited(&state, actor, AuditAction::DepartmentUpdated, department.id.to_string(), change).await;
     announce(&state, Vec::new()).await;
     Ok(Json(department))
 }
@@ -403,13 +417,14 @@ async fn update_department(
     responses((status = 204, description = "Deleted")))]
 async fn delete_department(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     let target = id.to_string();
-    state.db(move |store| store.delete_department(&id, now)).await?;
-    audited(&state, admin.member_id, AuditAction::DepartmentDeleted, target, json!({})).await;
+    let actor = admin.id;
+    state.db(move |store| store.delete_department(&admin, &id, now)).await?;
+    audited(&state, actor, AuditAction::DepartmentDeleted, target, json!({})).await;
     announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -419,7 +434,10 @@ async fn delete_department(
 /// Administrators only.
 #[utoipa::path(get, path = "/admin/visibility", tag = TAG,
     responses((status = 200, description = "Every visibility rule", body = VisibilityRules)))]
-async fn visibility(State(state): State<AppState>, _admin: AdminUser) -> Result<Json<VisibilityRules>, ApiError> {
+async fn visibility(
+    State(state): State<AppState>,
+    _admin: DirectoryAdminUser,
+) -> Result<Json<VisibilityRules>, ApiError> {
     Ok(Json(state.db(|store| store.visibility_rules()).await?))
 }
 
@@ -432,14 +450,15 @@ async fn visibility(State(state): State<AppState>, _admin: AdminUser) -> Result<
     responses((status = 204, description = "Scope set")))]
 async fn set_scope(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
     ApiJson(request): ApiJson<SetDepartmentScopeRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     let (target, detail) = (id.to_string(), json!({ "scope": request.visible_department_ids }));
-    state.db(move |store| store.set_department_scope(&id, &request.visible_department_ids, now)).await?;
-    audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, detail).await;
+    let actor = admin.id;
+    state.db(move |store| store.set_department_scope(&admin, &id, &request.visible_department_ids, now)).await?;
+    audited(&state, actor, AuditAction::VisibilityChanged, target, detail).await;
     announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -452,13 +471,14 @@ async fn set_scope(
     responses((status = 204, description = "Scope removed")))]
 async fn clear_scope(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<DepartmentId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     let target = id.to_string();
-    state.db(move |store| store.clear_department_scope(&id, now)).await?;
-    audited(&state, admin.member_id, AuditAction::VisibilityChanged, target, json!({ "scope": null })).await;
+    let actor = admin.id;
+    state.db(move |store| store.clear_department_scope(&admin, &id, now)).await?;
+    audited(&state, actor, AuditAction::VisibilityChanged, target, json!({ "scope": null })).await;
     announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -472,14 +492,15 @@ async fn clear_scope(
     responses((status = 204, description = "Hidden")))]
 async fn hide(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
     ApiJson(request): ApiJson<HideMemberRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
     let detail = json!({ "hidden": true, "allow": request });
-    state.db(move |store| store.hide_member(id, &request, now)).await?;
-    audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), detail).await;
+    let actor = admin.id;
+    state.db(move |store| store.hide_member(&admin, id, &request, now)).await?;
+    audited(&state, actor, AuditAction::VisibilityChanged, id.to_string(), detail).await;
     announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -492,12 +513,13 @@ async fn hide(
     responses((status = 204, description = "Visible again")))]
 async fn unhide(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    DirectoryAdminUser { actor: admin, .. }: DirectoryAdminUser,
     ApiPath(id): ApiPath<MemberId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    state.db(move |store| store.unhide_member(id, now)).await?;
-    audited(&state, admin.member_id, AuditAction::VisibilityChanged, id.to_string(), json!({ "hidden": false })).await;
+    let actor = admin.id;
+    state.db(move |store| store.unhide_member(&admin, id, now)).await?;
+    audited(&state, actor, AuditAction::VisibilityChanged, id.to_string(), json!({ "hidden": false })).await;
     announce(&state, Vec::new()).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -6,7 +6,7 @@
 
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{AdminUser, ApiJson, ApiPath, ApiQuery, AuthUser};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser, TemplatesAdmin};
 use crate::store::{ApprovalFilter, ApprovalOutcome};
 use axum::Json;
 use axum::extract::State;
@@ -56,13 +56,13 @@ async fn template(
     Ok(Json(state.db(move |store| store.template(id)).await?))
 }
 
-/// Creates a template at version 1 (administrators only). The members and departments it names
+/// Creates a template at version 1 (administrators and approvals administrators). The members and departments it names
 /// must exist.
 #[utoipa::path(post, path = "/approvals/templates", tag = TAG, request_body = TemplateSpec,
     responses((status = 201, description = "The new template", body = Template)))]
 async fn create_template(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    TemplatesAdmin(admin): TemplatesAdmin,
     ApiJson(spec): ApiJson<TemplateSpec>,
 ) -> Result<(StatusCode, Json<Template>), ApiError> {
     checked(&spec)?;
@@ -71,14 +71,14 @@ async fn create_template(
     Ok((StatusCode::CREATED, Json(template)))
 }
 
-/// Edits a template (administrators only): the spec becomes its next version; requests already
+/// Edits a template (administrators and approvals administrators): the spec becomes its next version; requests already
 /// submitted keep the version they were filled in with.
 #[utoipa::path(put, path = "/approvals/templates/{id}", tag = TAG, request_body = TemplateSpec,
     params(("id" = TemplateId, Path, description = "The template")),
     responses((status = 200, description = "The template at its new version", body = Template)))]
 async fn update_template(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    TemplatesAdmin(admin): TemplatesAdmin,
     ApiPath(id): ApiPath<TemplateId>,
     ApiJson(spec): ApiJson<TemplateSpec>,
 ) -> Result<Json<Template>, ApiError> {
@@ -87,14 +87,14 @@ async fn update_template(
     Ok(Json(state.db(move |store| store.update_template(admin.member_id, id, &spec, now)).await?))
 }
 
-/// Archives a template (administrators only): it leaves the list and takes no new requests;
+/// Archives a template (administrators and approvals administrators): it leaves the list and takes no new requests;
 /// requests already submitted with it go on.
 #[utoipa::path(delete, path = "/approvals/templates/{id}", tag = TAG,
     params(("id" = TemplateId, Path, description = "The template")),
     responses((status = 204, description = "Archived")))]
 async fn archive_template(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    _admin: TemplatesAdmin,
     ApiPath(id): ApiPath<TemplateId>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();

@@ -2,19 +2,56 @@
 //! logged, never shown to the member), and administrators read the log as pages or as CSV.
 
 use crate::AppState;
-use crate::error::ApiError;
-use crate::extract::{AdminUser, ApiQuery};
+use crate::error::{ApiError, ErrorNote};
+use crate::extract::{ApiQuery, AuditReader};
+use crate::extract::{ClientIp, authenticate, bearer_token_of};
 use crate::store::{AuditFilter, AuditRecord};
 use axum::Json;
 use axum::extract::State;
+use axum::extract::{FromRequestParts, Request};
+use axum::http::StatusCode;
 use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use serde_json::json;
 use std::net::IpAddr;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use weft_protocol::audit::{AuditAction, AuditPage};
 use weft_protocol::{MemberId, Millis};
+
+/// Whether a path (under `/api/v1`, or with that prefix) is an administration route.
+fn is_administration(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    path.starts_with("/admin/") || path.starts_with("/approvals/templates")
+}
+
+/// Records in the audit log every refusal (403) of an administration route to a signed-in member —
+/// a role without the right, or a target outside a department administrator's reach — so that
+/// attempts show in the log next to what was done. One layer over the whole API.
+pub(crate) async fn record_refusals(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if !is_administration(&path) {
+        return next.run(request).await;
+    }
+    let (mut parts, body) = request.into_parts();
+    let Ok(ClientIp(address)) = ClientIp::from_request_parts(&mut parts, &state).await;
+    let token = bearer_token_of(&parts.headers).map(str::to_owned);
+    let method = parts.method.to_string();
+    let response = next.run(Request::from_parts(parts, body)).await;
+    if response.status() != StatusCode::FORBIDDEN {
+        return response;
+    }
+    let Some(token) = token else { return response };
+    if let Ok(Some(user)) = authenticate(&state, &token).await {
+        let why = response.extensions().get::<ErrorNote>().map(|note| note.0.clone()).unwrap_or_default();
+        let target = format!("/api/v1{}", path.strip_prefix("/api/v1").unwrap_or(&path));
+        let detail = json!({ "method": method, "why": why });
+        record(&state, Actor::Member(user.member_id), AuditAction::AccessRefused, target, detail, address).await;
+    }
+    response
+}
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(list)).routes(routes!(export))
@@ -92,13 +129,13 @@ impl AuditQuery {
     }
 }
 
-/// One page of the audit log, newest first, optionally filtered (administrators only). An
+/// One page of the audit log, newest first, optionally filtered (administrators and auditors). An
 /// unknown query parameter is a field error.
 #[utoipa::path(get, path = "/admin/audit", tag = TAG, params(AuditQuery),
     responses((status = 200, description = "A page of entries, newest first", body = AuditPage)))]
 async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    _reader: AuditReader,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let filter = query.filter(100);
@@ -106,14 +143,14 @@ async fn list(
 }
 
 /// The filtered log as CSV (newest first, up to one page of the largest size), for auditors'
-/// spreadsheets. Cells are written as text (no formulas). Administrators only; the export itself
+/// spreadsheets. Cells are written as text (no formulas). Administrators and auditors; the export itself
 /// is recorded in the log.
 #[utoipa::path(get, path = "/admin/audit.csv", tag = TAG, params(AuditQuery),
     responses((status = 200, description = "The entries as CSV (UTF-8 with BOM), sent as the download `weft-audit.csv`",
         content_type = "text/csv", body = String)))]
 async fn export(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    AuditReader(admin): AuditReader,
     ApiQuery(query): ApiQuery<AuditQuery>,
 ) -> Result<Response, ApiError> {
     let filter = query.filter(crate::store::MAX_AUDIT_PAGE);

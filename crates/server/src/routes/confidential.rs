@@ -6,7 +6,7 @@
 use super::audit::{Actor, record};
 use crate::AppState;
 use crate::error::ApiError;
-use crate::extract::{AdminUser, ApiJson, ApiPath, AuthUser, ClientIp};
+use crate::extract::{AdminUser, ApiJson, ApiPath, AuditReader, AuthUser, ClientIp};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -210,14 +210,14 @@ async fn set_policy(
 }
 
 /// Traces a leaked picture of a confidential view back to the member and session it was shown to
-/// (administrators only). The body is the picture itself (PNG, JPEG, GIF or WebP, at most 20 MiB;
+/// (administrators and auditors). The body is the picture itself (PNG, JPEG, GIF or WebP, at most 20 MiB;
 /// 413 when larger, 422 when it cannot be read). Each trace is an audit entry.
 #[utoipa::path(post, path = "/admin/watermark/decode", tag = TAG,
     request_body(content = crate::openapi::Binary, content_type = "application/octet-stream", description = "The picture's bytes"),
     responses((status = 200, description = "Whose mark was found (if any) and how clearly", body = WatermarkDecode)))]
 async fn decode(
     State(state): State<AppState>,
-    AdminUser(admin): AdminUser,
+    AuditReader(admin): AuditReader,
     ClientIp(ip): ClientIp,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<WatermarkDecode>, ApiError> {

@@ -5,7 +5,7 @@ mod admin;
 mod approvals;
 mod attachment_pages;
 pub(crate) mod attachments;
-mod audit;
+pub(crate) mod audit;
 mod auth;
 mod confidential;
 mod conversations;

@@ -31,6 +31,7 @@ pub use session_traits::{
 pub use sql::PostgresTarget;
 pub use webhook_traits::{AttemptOutcome, DueDelivery, WebhookStore};
 
+use crate::domain::admin_scope::{DirectoryActor, Reach};
 use std::sync::Arc;
 use weft_protocol::DepartmentId;
 use weft_protocol::approval::{
@@ -139,6 +140,8 @@ pub struct MemberInput {
     pub direct_leader: Option<MemberId>,
     pub avatar: String,
     pub role: Role,
+    /// A department administrator's department (their subtree is what they manage).
+    pub admin_scope: Option<DepartmentId>,
 }
 
 /// A new member, as created by seeding, the admin API or an import.
@@ -172,6 +175,10 @@ pub struct ImportRow {
     /// `None`: keep an existing member's status; new members become active with a password,
     /// invited without.
     pub status: Option<DirectoryStatus>,
+    /// `None`: keep an existing member's role (and scope); new members are members.
+    pub role: Option<Role>,
+    /// A department administrator's department, as a path; empty for other roles.
+    pub admin_scope: String,
     /// The argon2 hash of the row's initial password, if it gave one.
     pub password_hash: Option<String>,
 }
@@ -194,6 +201,9 @@ pub struct ExportRow {
     pub leader_of: Vec<String>,
     pub direct_leader: String,
     pub status: DirectoryStatus,
+    pub role: Role,
+    /// A department administrator's department, as a path; empty otherwise.
+    pub admin_scope: String,
 }
 
 /// A session found by its token hash.
@@ -278,11 +288,11 @@ pub trait DirectoryStore {
 /// transaction, including removals for viewers who can no longer see someone (or a directory
 /// reset when too much changed for one viewer to list). `actor` is the administrator.
 pub trait DirectoryAdmin {
-    fn create_member(&self, actor: MemberId, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember>;
+    fn create_member(&self, actor: &DirectoryActor, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember>;
     /// A changed role ends the member's sessions (returned): rights never outlive a token.
     fn update_member(
         &self,
-        actor: MemberId,
+        actor: &DirectoryActor,
         member: MemberId,
         input: &MemberInput,
         now: Millis,
@@ -291,18 +301,25 @@ pub trait DirectoryAdmin {
     /// live sockets must be closed).
     fn set_member_status(
         &self,
-        actor: MemberId,
+        actor: &DirectoryActor,
         member: MemberId,
         status: DirectoryStatus,
         now: Millis,
     ) -> StoreResult<(DirectoryMember, Vec<SessionId>)>;
     /// Removes the member from the directory (the row stays for message history, with the
     /// userid, mobile and email freed); returns the sessions it ended.
-    fn delete_member(&self, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>>;
+    fn delete_member(&self, actor: &DirectoryActor, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>>;
     /// Sets a new password hash (an invited member becomes active); ends the member's sessions.
-    fn set_password(&self, member: MemberId, password_hash: &str, now: Millis) -> StoreResult<Vec<SessionId>>;
+    fn set_password(
+        &self,
+        actor: &DirectoryActor,
+        member: MemberId,
+        password_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Vec<SessionId>>;
     fn create_department(
         &self,
+        actor: &DirectoryActor,
         name: &str,
         parent: &DepartmentId,
         order: Option<i64>,
@@ -310,25 +327,49 @@ pub trait DirectoryAdmin {
     ) -> StoreResult<Department>;
     fn update_department(
         &self,
+        actor: &DirectoryActor,
         department: &DepartmentId,
         change: &UpdateDepartmentRequest,
         now: Millis,
     ) -> StoreResult<Department>;
-    fn delete_department(&self, department: &DepartmentId, now: Millis) -> StoreResult<()>;
+    fn delete_department(&self, actor: &DirectoryActor, department: &DepartmentId, now: Millis) -> StoreResult<()>;
     fn visibility_rules(&self) -> StoreResult<VisibilityRules>;
     /// Sets (replaces) a department's scope; `visible` may be empty (members see only themselves).
-    fn set_department_scope(&self, department: &DepartmentId, visible: &[DepartmentId], now: Millis)
+    fn set_department_scope(
+        &self,
+        actor: &DirectoryActor,
+        department: &DepartmentId,
+        visible: &[DepartmentId],
+        now: Millis,
+    ) -> StoreResult<()>;
+    fn clear_department_scope(&self, actor: &DirectoryActor, department: &DepartmentId, now: Millis)
     -> StoreResult<()>;
-    fn clear_department_scope(&self, department: &DepartmentId, now: Millis) -> StoreResult<()>;
-    fn hide_member(&self, member: MemberId, allow: &HideMemberRequest, now: Millis) -> StoreResult<()>;
-    fn unhide_member(&self, member: MemberId, now: Millis) -> StoreResult<()>;
+    fn hide_member(
+        &self,
+        actor: &DirectoryActor,
+        member: MemberId,
+        allow: &HideMemberRequest,
+        now: Millis,
+    ) -> StoreResult<()>;
+    fn unhide_member(&self, actor: &DirectoryActor, member: MemberId, now: Millis) -> StoreResult<()>;
     /// Creates or updates (by userid) every row in one transaction, or nothing: `Ok(Err(rows))`
-    /// lists every row the current directory refuses.
+    /// lists every row the current directory refuses (for a department administrator, rows
+    /// outside their reach too).
     /// On success, also the sessions ended by rows that disabled someone. With `dry_run` every
     /// check runs and the summary is what the import would do, but nothing is written.
-    fn import_members(&self, rows: &[ImportRow], now: Millis, dry_run: bool) -> StoreResult<ImportOutcome>;
-    /// Every member not deleted, ordered by main department and userid.
-    fn export_members(&self) -> StoreResult<Vec<ExportRow>>;
+    fn import_members(
+        &self,
+        actor: &DirectoryActor,
+        rows: &[ImportRow],
+        now: Millis,
+        dry_run: bool,
+    ) -> StoreResult<ImportOutcome>;
+    /// Every member not deleted within the administrator's reach, ordered by main department and
+    /// userid.
+    fn export_members(&self, actor: &DirectoryActor) -> StoreResult<Vec<ExportRow>>;
+    /// How far a directory administrator reaches: `None` when the member administers no part of
+    /// the directory.
+    fn directory_reach(&self, member: MemberId) -> StoreResult<Option<Reach>>;
 }
 
 /// Conversations and who takes part in them.

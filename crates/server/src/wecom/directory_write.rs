@@ -6,6 +6,7 @@
 use super::body::WecomBody;
 use super::{CallingApp, DIRECTORY_WRITE, WecomError, errcode, ok_with, query_param};
 use crate::AppState;
+use crate::domain::admin_scope::DirectoryActor;
 use crate::error::ApiError;
 use axum::Json;
 use axum::Router;
@@ -45,6 +46,12 @@ fn refused(err: ApiError) -> WecomError {
     WecomError::new(code, err.message)
 }
 
+/// Integration apps change the directory as the administrator who made them, everywhere.
+async fn acting_for(state: &AppState, app: &CallingApp) -> Result<DirectoryActor, WecomError> {
+    let agent_id = app.0.agent_id;
+    Ok(DirectoryActor::workspace(state.db(move |store| store.integration_app_creator(agent_id)).await?))
+}
+
 async fn department(state: &AppState, id: i64, missing: i64) -> Result<DepartmentId, WecomError> {
     state
         .db(move |store| store.department_by_wecom_id(id))
@@ -73,7 +80,9 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
         return Err(WecomError::new(60008, format!("department id exists: {id}")));
     }
     let now = state.clock.now();
-    let created = state.db(move |store| store.create_department(&name, &parent, order, now)).await.map_err(refused)?;
+    let actor = acting_for(&state, &app).await?;
+    let created =
+        state.db(move |store| store.create_department(&actor, &name, &parent, order, now)).await.map_err(refused)?;
     let key = created.id.clone();
     let id = state.db(move |store| store.number_department(&key, wanted)).await.map_err(refused)?;
     let detail = json!({ "name": created.name, "parentid": parent_id, "id": id });
@@ -94,7 +103,8 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let change = UpdateDepartmentRequest { name, parent_id, order: body.int("order")? };
     let now = state.clock.now();
     let detail = json!({ "id": id, "change": serde_json::to_value(&change).unwrap_or_default() });
-    state.db(move |store| store.update_department(&target, &change, now)).await.map_err(refused)?;
+    let actor = acting_for(&state, &app).await?;
+    state.db(move |store| store.update_department(&actor, &target, &change, now)).await.map_err(refused)?;
     app.audit(&state, AuditAction::DepartmentUpdated, detail).await;
     state.directory_changed().await;
     Ok(ok_with("updated", json!({})))
@@ -111,7 +121,8 @@ async fn delete(
         .ok_or_else(|| WecomError::new(errcode::INVALID_DEPARTMENT_ID, "invalid department id"))?;
     let target = department(&state, id, errcode::DEPARTMENT_NOT_FOUND).await?;
     let now = state.clock.now();
-    state.db(move |store| store.delete_department(&target, now)).await.map_err(refused)?;
+    let actor = acting_for(&state, &app).await?;
+    state.db(move |store| store.delete_department(&actor, &target, now)).await.map_err(refused)?;
     app.audit(&state, AuditAction::DepartmentDeleted, json!({ "id": id })).await;
     state.directory_changed().await;
     Ok(ok_with("deleted", json!({})))

@@ -6,6 +6,7 @@
 use super::body::WecomBody;
 use super::{CallingApp, DIRECTORY_WRITE, WecomError, errcode, ok, query_param};
 use crate::AppState;
+use crate::domain::admin_scope::DirectoryActor;
 use crate::error::ApiError;
 use crate::store::NewMember;
 use axum::Json;
@@ -146,6 +147,7 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
         direct_leader_id,
         avatar: String::new(),
         role: None,
+        admin_scope: None,
     };
     let input = crate::directory::member_input(&fields).map_err(|problems| refused(ApiError::problems(problems)))?;
     let member = NewMember {
@@ -158,7 +160,10 @@ async fn create(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     let agent_id = app.0.agent_id;
     let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
     let now = state.clock.now();
-    let card = state.db(move |store| store.create_member(acting, &member, now)).await.map_err(refused)?;
+    let card = state
+        .db(move |store| store.create_member(&DirectoryActor::workspace(acting), &member, now))
+        .await
+        .map_err(refused)?;
     audited(&state, &app, AuditAction::MemberCreated, &userid, json!({ "name": card.name })).await;
     crate::webhook_sender::member_event(&state, weft_protocol::webhook::WebhookEvent::MemberCreated, &card).await;
     state.directory_changed().await;
@@ -184,6 +189,7 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
         direct_leader_id: current.direct_leader_id,
         avatar: current.avatar,
         role: Some(current.role),
+        admin_scope: current.admin_scope,
     };
     for (key, field) in [
         ("name", &mut fields.name),
@@ -223,7 +229,10 @@ async fn update(State(state): State<AppState>, app: CallingApp, body: WecomBody)
     }
     let input = crate::directory::member_input(&fields).map_err(|problems| refused(ApiError::problems(problems)))?;
     let now = state.clock.now();
-    let (_, ended) = state.db(move |store| store.update_member(acting, id, &input, now)).await.map_err(refused)?;
+    let (_, ended) = state
+        .db(move |store| store.update_member(&DirectoryActor::workspace(acting), id, &input, now))
+        .await
+        .map_err(refused)?;
     for session in ended {
         state.hub.publish(crate::hub::HubEvent::SessionEnded { session });
     }
@@ -239,11 +248,14 @@ async fn delete_one(state: &AppState, app: &CallingApp, userid: String) -> Resul
     let agent_id = app.0.agent_id;
     let acting = state.db(move |store| store.integration_app_creator(agent_id)).await?;
     let now = state.clock.now();
-    let ended = state.db(move |store| store.delete_member(acting, member, now)).await.map_err(|err| {
-        // The member is gone already, or is the administrator the app acts for.
-        let code = if err.code == ErrorCode::NotFound { errcode::USER_NOT_FOUND } else { errcode::NO_PRIVILEGE };
-        WecomError::new(code, err.message)
-    })?;
+    let ended = state
+        .db(move |store| store.delete_member(&DirectoryActor::workspace(acting), member, now))
+        .await
+        .map_err(|err| {
+            // The member is gone already, or is the administrator the app acts for.
+            let code = if err.code == ErrorCode::NotFound { errcode::USER_NOT_FOUND } else { errcode::NO_PRIVILEGE };
+            WecomError::new(code, err.message)
+        })?;
     for session in ended {
         state.hub.publish(crate::hub::HubEvent::SessionEnded { session });
     }

@@ -441,6 +441,18 @@ const MIGRATIONS: &[&str] = &[
         seq             BIGINT NOT NULL
     );
     "#,
+    // 9 (= SQLite 18): delegated administration — a member's delegated role and a department
+    //    administrator's scope.
+    r#"
+    ALTER TABLE members
+        ADD COLUMN admin_role TEXT COLLATE "C"
+            CHECK (admin_role IN ('department_admin', 'auditor', 'approvals_admin')),
+        ADD COLUMN admin_scope TEXT COLLATE "C" REFERENCES departments(id),
+        ADD CONSTRAINT members_delegated_role CHECK (admin_role IS NULL OR role = 'member'),
+        ADD CONSTRAINT members_admin_scope
+            CHECK ((admin_scope IS NOT NULL) = (COALESCE(admin_role, '') = 'department_admin'));
+    CREATE INDEX members_by_admin_scope ON members(admin_scope) WHERE admin_scope IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

@@ -544,6 +544,16 @@ const MIGRATIONS: &[&str] = &[
         seq             INTEGER NOT NULL
     );
     "#,
+    // 18: delegated administration. `role` keeps 'member' or 'admin' (its CHECK cannot be widened
+    //     without rebuilding `members`); `admin_role` names a delegated role of a member, and
+    //     `admin_scope` the department whose subtree a department administrator manages.
+    r#"
+    ALTER TABLE members ADD COLUMN admin_role TEXT
+        CHECK (admin_role IS NULL OR (admin_role IN ('department_admin', 'auditor', 'approvals_admin') AND role = 'member'));
+    ALTER TABLE members ADD COLUMN admin_scope TEXT REFERENCES departments(id)
+        CHECK ((admin_scope IS NOT NULL) = (COALESCE(admin_role, '') = 'department_admin'));
+    CREATE INDEX members_by_admin_scope ON members(admin_scope) WHERE admin_scope IS NOT NULL;
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.

@@ -156,3 +156,34 @@ fn sessions_signed_in_before_migration_11_become_personal_and_end_90_days_after_
     assert_eq!((mode.as_str(), idle_ms, ends_at, reason), ("personal", 14 * 86_400_000, 1000 + 90 * 86_400_000, None));
     Ok(())
 }
+
+#[test]
+fn delegated_roles_arrive_on_a_database_of_version_17_and_their_rules_hold() -> rusqlite::Result<()> {
+    let mut conn = Connection::open_in_memory()?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    assert_eq!(migrate_to(&mut conn, 17)?, 17);
+    conn.execute_batch(
+        "INSERT INTO departments (id, name, parent_id, sort_order) VALUES ('root', 'Co', NULL, 0), ('eng', 'Eng', 'root', 1);
+         INSERT INTO members (id, userid, name, department_id, role, status, password_hash)
+           VALUES ('m1', 'zhangsan', '张三', 'eng', 'member', 'active', 'h'), ('m2', 'admin', '管理员', 'root', 'admin', 'active', 'h');",
+    )?;
+    assert_eq!(migrate(&mut conn)?, MIGRATIONS.len());
+    let roles: Vec<(String, String, Option<String>)> = conn
+        .prepare("SELECT userid, role, admin_role FROM members ORDER BY userid")?
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    assert_eq!(roles, vec![("admin".into(), "admin".into(), None), ("zhangsan".into(), "member".into(), None)]);
+    conn.execute("UPDATE members SET admin_role = 'department_admin', admin_scope = 'eng' WHERE id = 'm1'", [])?;
+    // A department administrator needs a scope, nobody else has one, and an administrator holds
+    // no delegated role besides.
+    for refused in [
+        "UPDATE members SET admin_scope = NULL WHERE id = 'm1'",
+        "UPDATE members SET admin_role = 'auditor' WHERE id = 'm1'",
+        "UPDATE members SET admin_role = 'auditor' WHERE id = 'm2'",
+        "UPDATE members SET admin_role = 'owner', admin_scope = NULL WHERE id = 'm1'",
+        "UPDATE members SET admin_scope = 'nowhere' WHERE id = 'm1'",
+    ] {
+        assert!(conn.execute(refused, []).is_err(), "{refused}");
+    }
+    Ok(())
+}

@@ -7,7 +7,7 @@
 
 use super::approval_cards::{card_of, post};
 use super::changes::{StoredChange, record_addressed};
-use super::directory::{DirectoryView, Facts};
+use super::directory::{DirectoryView, Facts, role_from};
 use super::{SqlStore, uuid_at};
 use crate::domain::Actor;
 use crate::domain::approvals::chain::{self, ChainError, DepartmentNode, MemberNode, OrgChart};
@@ -110,12 +110,12 @@ pub(super) fn actor(conn: &Connection, member: MemberId) -> StoreResult<Actor> {
 
 /// [`actor`], asked now (`Connection::query_later`) and read with [`actor_from`].
 pub(super) fn actor_later(conn: &Connection, member: MemberId) -> StoreResult<Later<'_>> {
-    Ok(conn.query_later("SELECT role FROM members WHERE id = ?1", [member.to_string()])?)
+    Ok(conn.query_later("SELECT COALESCE(admin_role, role) FROM members WHERE id = ?1", [member.to_string()])?)
 }
 
 pub(super) fn actor_from(member: MemberId, role: Later<'_>) -> StoreResult<Actor> {
     let role: Option<String> = role.row(|row| row.get(0)).optional()?;
-    Ok(Actor::new(member, if role.as_deref() == Some("admin") { Role::Admin } else { Role::Member }))
+    Ok(Actor::new(member, role.as_deref().map_or(Role::Member, role_from)))
 }
 
 fn template_version(conn: &Connection, id: TemplateId, version: u32) -> StoreResult<Option<Template>> {
@@ -212,7 +212,9 @@ fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
             node.leaders.push(MemberId(member));
         }
     }
-    let mut stmt = conn.prepare_cached("SELECT id, department_id, direct_leader_id, role, status FROM members")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, department_id, direct_leader_id, COALESCE(admin_role, role), status FROM members",
+    )?;
     let rows = stmt.query_map((), |row| {
         Ok((
             uuid_at(row, 0)?,
@@ -229,7 +231,7 @@ fn load_org_chart(conn: &Connection) -> StoreResult<OrgChart> {
             MemberNode {
                 main_department: DepartmentId(department),
                 direct_leader: leader.and_then(|l| l.parse().ok()),
-                role: if role == "admin" { Role::Admin } else { Role::Member },
+                role: role_from(&role),
                 active: status == "active",
             },
         );

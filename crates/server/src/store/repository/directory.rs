@@ -20,8 +20,9 @@ pub(super) enum Facts<'a> {
     Only(&'a [MemberId]),
 }
 
+/// A stored role (`COALESCE(admin_role, role)`); anything unknown acts as a member.
 pub(super) fn role_from(text: &str) -> Role {
-    if text == "admin" { Role::Admin } else { Role::Member }
+    Role::parse(text).unwrap_or(Role::Member)
 }
 
 pub(super) fn status_from(text: &str) -> MemberStatus {
@@ -124,7 +125,8 @@ pub(super) fn ensure_facts(conn: &Connection, model: &mut OrgModel, ids: &[Membe
 
 /// `SELECT … FROM members m` for directory cards; callers add `WHERE`/`ORDER BY`.
 pub(super) const CARD_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.position, m.mobile, m.email, \
-     m.department_id, m.direct_leader_id, m.status, m.role, m.avatar, m.search_keys, m.version, m.updated_at \
+     m.department_id, m.direct_leader_id, m.status, COALESCE(m.admin_role, m.role), m.avatar, m.search_keys, m.version, \
+     m.updated_at, m.admin_scope \
      FROM members m";
 
 /// A card as stored (departments and leader still unfiltered).
@@ -147,6 +149,7 @@ pub(super) fn card_from_row(row: &Row<'_>) -> crate::store::sql::Result<Director
         direct_leader_id: leader.and_then(|l| l.parse().ok()),
         status: status_from(&status),
         role: role_from(&role),
+        admin_scope: row.get::<_, Option<String>>(15)?.map(DepartmentId),
         avatar: row.get(11)?,
         search_keys: search_keys::split(&keys),
         version: u64::try_from(version).unwrap_or(0),
@@ -335,7 +338,7 @@ impl DirectoryStore for SqlStore {
 pub(super) fn visible_active_profiles(conn: &Connection, viewer: MemberId) -> StoreResult<Vec<MemberProfile>> {
     let view = DirectoryView::new(conn, viewer, Facts::All)?;
     let mut stmt = conn.prepare_cached(
-        "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, m.role \
+        "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, COALESCE(m.admin_role, m.role), m.admin_scope \
          FROM members m JOIN departments d ON d.id = m.department_id \
          WHERE m.status = 'active' ORDER BY d.sort_order, m.userid",
     )?;
@@ -348,6 +351,7 @@ pub(super) fn visible_active_profiles(conn: &Connection, viewer: MemberId) -> St
             position: row.get(4)?,
             department: row.get(5)?,
             role: role_from(&row.get::<_, String>(6)?),
+            admin_scope: row.get::<_, Option<String>>(7)?.map(DepartmentId),
         })
     })?;
     let mut out = Vec::new();

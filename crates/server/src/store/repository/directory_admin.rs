@@ -8,10 +8,11 @@
 use super::approval_departures::release_departed_approver;
 use super::changes::{StoredChange, record_directory};
 use super::directory::{DirectoryView, Facts, department_from_row, load_model, role_from};
-use super::members::role_name;
+use super::members::role_columns;
 use super::sessions::revoke_all_sessions;
 use super::{SqlStore, unique_violation, uuid_at};
 use crate::directory::leader_cycle;
+use crate::domain::admin_scope::{DirectoryActor, MemberPlace, Reach};
 use crate::domain::directory;
 use crate::search_keys::{join, search_keys};
 use crate::store::sql::{Connection, OptionalExtension, params};
@@ -19,7 +20,7 @@ use crate::store::{DirectoryAdmin, MemberInput, NewMember, StoreError, StoreResu
 use crate::visibility::{OrgModel, diff_viewers};
 use std::collections::HashSet;
 use uuid::Uuid;
-use weft_protocol::auth::SessionEnd;
+use weft_protocol::auth::{Role, SessionEnd};
 use weft_protocol::directory::{
     Department, DirectoryMember, HideMemberRequest, MemberStatus, UpdateDepartmentRequest, VisibilityRules,
 };
@@ -34,8 +35,8 @@ pub(super) fn insert_member_row(conn: &Connection, member: &NewMember, now: Mill
     let keys = search_keys(&input.name, &input.alias, &member.userid, &input.email, &input.position);
     conn.prepare_cached(
         "INSERT INTO members (id, userid, name, alias, position, department_id, role, status, password_hash, \
-         mobile, email, direct_leader_id, avatar, search_keys, version, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15)",
+         mobile, email, direct_leader_id, avatar, search_keys, version, updated_at, admin_role, admin_scope) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?16, ?17)",
     )?
     .execute(params![
         member.id.to_string(),
@@ -44,7 +45,7 @@ pub(super) fn insert_member_row(conn: &Connection, member: &NewMember, now: Mill
         input.alias,
         input.position,
         input.main_department.0,
-        role_name(input.role),
+        role_columns(input.role).0,
         member.status.as_str(),
         member.password_hash,
         input.mobile,
@@ -52,7 +53,9 @@ pub(super) fn insert_member_row(conn: &Connection, member: &NewMember, now: Mill
         input.direct_leader.map(|l| l.to_string()),
         input.avatar,
         join(&keys),
-        now
+        now,
+        role_columns(input.role).1,
+        input.admin_scope.as_ref().map(|scope| scope.0.as_str())
     ])
     .map_err(|err| if unique_violation(&err) { StoreError::Duplicate("userid") } else { err.into() })?;
     write_departments(conn, member.id, input)
@@ -83,8 +86,8 @@ pub(super) fn update_member_row(
     let keys = search_keys(&input.name, &input.alias, userid, &input.email, &input.position);
     conn.prepare_cached(
         "UPDATE members SET name = ?2, alias = ?3, position = ?4, department_id = ?5, role = ?6, mobile = ?7, \
-         email = ?8, direct_leader_id = ?9, avatar = ?10, search_keys = ?11, version = version + 1, updated_at = ?12 \
-         WHERE id = ?1",
+         email = ?8, direct_leader_id = ?9, avatar = ?10, search_keys = ?11, version = version + 1, updated_at = ?12, \
+         admin_role = ?13, admin_scope = ?14 WHERE id = ?1",
     )?
     .execute(params![
         member.to_string(),
@@ -92,13 +95,15 @@ pub(super) fn update_member_row(
         input.alias,
         input.position,
         input.main_department.0,
-        role_name(input.role),
+        role_columns(input.role).0,
         input.mobile,
         input.email,
         input.direct_leader.map(|l| l.to_string()),
         input.avatar,
         join(&keys),
-        now
+        now,
+        role_columns(input.role).1,
+        input.admin_scope.as_ref().map(|scope| scope.0.as_str())
     ])?;
     write_departments(conn, member, input)
 }
@@ -124,6 +129,11 @@ pub(super) fn stored_leader(conn: &Connection, member: MemberId) -> StoreResult<
 /// someone else who is not deleted and does not close a cycle, and the userid (for a new member),
 /// mobile and email are nobody else's.
 fn check_member(conn: &Connection, member: MemberId, userid: Option<&str>, input: &MemberInput) -> StoreResult<()> {
+    if let Some(scope) = &input.admin_scope
+        && !department_exists(conn, scope)?
+    {
+        return Err(unknown_department("admin_scope", scope));
+    }
     for department in &input.departments {
         if !department_exists(conn, department)? {
             return Err(FieldProblem::new(
@@ -163,6 +173,60 @@ fn check_member(conn: &Connection, member: MemberId, userid: Option<&str>, input
         return Err(StoreError::Duplicate("email"));
     }
     Ok(())
+}
+
+/// Each department's line of ancestors (itself first, up to the root).
+fn lines_of(conn: &Connection, departments: &[DepartmentId]) -> StoreResult<Vec<Vec<DepartmentId>>> {
+    departments.iter().map(|department| ancestor_line(conn, department)).collect()
+}
+
+/// A member's stored role and, for a department administrator, their scope.
+fn stored_role(conn: &Connection, member: MemberId) -> StoreResult<(Role, Option<DepartmentId>)> {
+    let (role, scope): (String, Option<String>) = conn
+        .prepare_cached("SELECT COALESCE(admin_role, role), admin_scope FROM members WHERE id = ?1")?
+        .query_row([member.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?
+        .ok_or(StoreError::NotFound("member"))?;
+    Ok((role_from(&role), scope.map(DepartmentId)))
+}
+
+/// Refuses when the member is outside the administrator's reach (a department administrator's
+/// subtree, or another administrator).
+pub(super) fn check_member_reach(conn: &Connection, actor: &DirectoryActor, member: MemberId) -> StoreResult<()> {
+    if actor.reach == Reach::Workspace {
+        return Ok(());
+    }
+    let (role, scope) = stored_role(conn, member)?;
+    let lines = lines_of(conn, &departments_of(conn, member)?)?;
+    Ok(actor.reach.check_member(&MemberPlace { role, admin_scope: scope.as_ref(), department_lines: &lines })?)
+}
+
+/// Refuses a member as they would be after a create or an edit when the administrator may not
+/// make them so.
+fn check_result_reach(
+    conn: &Connection,
+    actor: &DirectoryActor,
+    before: Option<MemberId>,
+    input: &MemberInput,
+) -> StoreResult<()> {
+    if actor.reach == Reach::Workspace {
+        return Ok(());
+    }
+    if let Some(member) = before {
+        check_member_reach(conn, actor, member)?;
+    }
+    let lines = lines_of(conn, &input.departments)?;
+    let after = MemberPlace { role: input.role, admin_scope: input.admin_scope.as_ref(), department_lines: &lines };
+    Ok(actor.reach.check_result(None, &after)?)
+}
+
+/// Refuses a department outside the administrator's reach (for a department administrator,
+/// the top of their subtree too).
+fn check_department_reach(conn: &Connection, actor: &DirectoryActor, department: &DepartmentId) -> StoreResult<()> {
+    if actor.reach == Reach::Workspace {
+        return Ok(());
+    }
+    Ok(actor.reach.check_department(&ancestor_line(conn, department)?)?)
 }
 
 /// Departments the member leads.
@@ -269,7 +333,7 @@ fn admin_department(conn: &Connection, id: &DepartmentId) -> StoreResult<Departm
 /// (userid, role, status) of a member who is not deleted.
 pub(super) fn live_member(conn: &Connection, member: MemberId) -> StoreResult<(String, String, String)> {
     conn.query_row(
-        "SELECT userid, role, status FROM members WHERE id = ?1 AND status <> 'deleted'",
+        "SELECT userid, COALESCE(admin_role, role), status FROM members WHERE id = ?1 AND status <> 'deleted'",
         [member.to_string()],
         |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )
@@ -291,7 +355,7 @@ fn sibling_names(conn: &Connection, parent: &DepartmentId, except: Option<&Depar
 }
 
 /// `start` and its ancestors up to the root, nearest first.
-fn ancestor_line(conn: &Connection, start: &DepartmentId) -> StoreResult<Vec<DepartmentId>> {
+pub(super) fn ancestor_line(conn: &Connection, start: &DepartmentId) -> StoreResult<Vec<DepartmentId>> {
     Ok(conn
         .prepare_cached(
             "WITH RECURSIVE up(id, depth) AS (SELECT id, 0 FROM departments WHERE id = ?1 \
@@ -308,35 +372,44 @@ fn count(conn: &Connection, sql: &str, id: &DepartmentId) -> StoreResult<u32> {
 }
 
 impl DirectoryAdmin for SqlStore {
-    fn create_member(&self, actor: MemberId, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember> {
+    fn create_member(&self, actor: &DirectoryActor, member: &NewMember, now: Millis) -> StoreResult<DirectoryMember> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         check_member(&tx, member.id, Some(&member.userid), &member.input)?;
+        check_result_reach(&tx, actor, None, &member.input)?;
         insert_member_row(&tx, member, now)?;
         // Nobody loses anyone by a new member, and those who may see them get this change.
         record_directory(&tx, None, &StoredChange::DirMember { member_id: member.id }, now)?;
         broadcast_departments(&tx, &member.input.leader_of, now)?;
-        let card = admin_card(&tx, actor, member.id)?;
+        let card = admin_card(&tx, actor.id, member.id)?;
         tx.commit()?;
         Ok(card)
     }
 
     fn update_member(
         &self,
-        actor: MemberId,
+        actor: &DirectoryActor,
         member: MemberId,
         input: &MemberInput,
         now: Millis,
     ) -> StoreResult<(DirectoryMember, Vec<SessionId>)> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let (userid, role, _) = live_member(&tx, member)?;
-        directory::check_member_edit(actor, member, role_from(&role), input.role)?;
+        let (userid, _, _) = live_member(&tx, member)?;
+        let (role, scope) = stored_role(&tx, member)?;
+        check_result_reach(&tx, actor, Some(member), input)?;
+        let role_changes = role != input.role || scope != input.admin_scope;
+        directory::check_member_edit(
+            actor.id,
+            member,
+            (role, scope.as_ref()),
+            (input.role, input.admin_scope.as_ref()),
+        )?;
         check_member(&tx, member, None, input)?;
         let old_departments = departments_of(&tx, member)?;
         let old_leads = led_departments(&tx, member)?;
         // Who sees whom depends on departments and roles only: skip the diff otherwise.
-        let moves = role != role_name(input.role) || old_departments != input.departments;
+        let moves = role != input.role || old_departments != input.departments;
         let before = if moves { Some(load_model(&tx, Facts::All)?) } else { None };
         update_member_row(&tx, member, &userid, input, now)?;
         record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
@@ -344,20 +417,21 @@ impl DirectoryAdmin for SqlStore {
         if let Some(before) = before {
             record_corrections(&tx, &before, &HashSet::from([member]), &HashSet::new(), now)?;
         }
-        // A changed role rotates the member's sessions: they sign in again under the new rights.
-        let ended = if role == role_name(input.role) {
-            Vec::new()
-        } else {
+        // A changed role or scope rotates the member's sessions: they sign in again under the
+        // new rights.
+        let ended = if role_changes {
             revoke_all_sessions(&tx, member, SessionEnd::CredentialsChanged, now)?
+        } else {
+            Vec::new()
         };
-        let card = admin_card(&tx, actor, member)?;
+        let card = admin_card(&tx, actor.id, member)?;
         tx.commit()?;
         Ok((card, ended))
     }
 
     fn set_member_status(
         &self,
-        actor: MemberId,
+        actor: &DirectoryActor,
         member: MemberId,
         status: MemberStatus,
         now: Millis,
@@ -365,9 +439,10 @@ impl DirectoryAdmin for SqlStore {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         live_member(&tx, member)?;
+        check_member_reach(&tx, actor, member)?;
         let hash: String =
             tx.query_row("SELECT password_hash FROM members WHERE id = ?1", [member.to_string()], |row| row.get(0))?;
-        directory::check_status_change(actor, member, status, !hash.is_empty())?;
+        directory::check_status_change(actor.id, member, status, !hash.is_empty())?;
         let changed = tx.execute(
             "UPDATE members SET status = ?2, version = version + 1, updated_at = ?3 WHERE id = ?1 AND status <> ?2",
             params![member.to_string(), status.as_str(), now],
@@ -381,19 +456,20 @@ impl DirectoryAdmin for SqlStore {
             // Disabled members stay in the directory (greyed out): nobody's visibility changes.
             record_directory(&tx, None, &StoredChange::DirMember { member_id: member }, now)?;
             if status != MemberStatus::Active {
-                release_departed_approver(&tx, member, actor, now)?;
+                release_departed_approver(&tx, member, actor.id, now)?;
             }
         }
-        let card = admin_card(&tx, actor, member)?;
+        let card = admin_card(&tx, actor.id, member)?;
         tx.commit()?;
         Ok((card, sessions))
     }
 
-    fn delete_member(&self, actor: MemberId, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>> {
+    fn delete_member(&self, actor: &DirectoryActor, member: MemberId, now: Millis) -> StoreResult<Vec<SessionId>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         live_member(&tx, member)?;
-        directory::check_deletion(actor, member)?;
+        check_member_reach(&tx, actor, member)?;
+        directory::check_deletion(actor.id, member)?;
         let before = load_model(&tx, Facts::All)?;
         let led = led_departments(&tx, member)?;
         let id = member.to_string();
@@ -416,7 +492,7 @@ impl DirectoryAdmin for SqlStore {
             params![id, now],
         )?;
         let sessions = revoke_all_sessions(&tx, member, SessionEnd::MemberDisabled, now)?;
-        release_departed_approver(&tx, member, actor, now)?;
+        release_departed_approver(&tx, member, actor.id, now)?;
         for report in &reports {
             record_directory(&tx, None, &StoredChange::DirMember { member_id: *report }, now)?;
         }
@@ -426,10 +502,17 @@ impl DirectoryAdmin for SqlStore {
         Ok(sessions)
     }
 
-    fn set_password(&self, member: MemberId, password_hash: &str, now: Millis) -> StoreResult<Vec<SessionId>> {
+    fn set_password(
+        &self,
+        actor: &DirectoryActor,
+        member: MemberId,
+        password_hash: &str,
+        now: Millis,
+    ) -> StoreResult<Vec<SessionId>> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let (_, _, status) = live_member(&tx, member)?;
+        check_member_reach(&tx, actor, member)?;
         tx.execute("UPDATE members SET password_hash = ?2 WHERE id = ?1", params![member.to_string(), password_hash])?;
         if status == "invited" {
             tx.execute(
@@ -445,6 +528,7 @@ impl DirectoryAdmin for SqlStore {
 
     fn create_department(
         &self,
+        actor: &DirectoryActor,
         name: &str,
         parent: &DepartmentId,
         order: Option<i64>,
@@ -455,6 +539,7 @@ impl DirectoryAdmin for SqlStore {
         if !department_exists(&tx, parent)? {
             return Err(unknown_department("parent_id", parent));
         }
+        actor.reach.check_parent(&ancestor_line(&tx, parent)?)?;
         directory::check_department_order(order)?;
         let siblings = sibling_names(&tx, parent, None)?;
         directory::check_department_name(name, siblings.iter().map(String::as_str))?;
@@ -479,6 +564,7 @@ impl DirectoryAdmin for SqlStore {
 
     fn update_department(
         &self,
+        actor: &DirectoryActor,
         id: &DepartmentId,
         change: &UpdateDepartmentRequest,
         now: Millis,
@@ -487,6 +573,7 @@ impl DirectoryAdmin for SqlStore {
         let tx = conn.transaction()?;
         directory::check_department_order(change.order)?;
         let current = admin_department(&tx, id)?;
+        check_department_reach(&tx, actor, id)?;
         let parent = change.parent_id.clone().or_else(|| current.parent_id.clone());
         let name = change.name.clone().unwrap_or_else(|| current.name.clone());
         let moving = change.parent_id.is_some() && change.parent_id != current.parent_id;
@@ -497,6 +584,7 @@ impl DirectoryAdmin for SqlStore {
                 return Err(unknown_department("parent_id", new_parent));
             }
             directory::check_department_move(id, current.parent_id.is_none(), &line)?;
+            actor.reach.check_parent(&line)?;
         }
         if let Some(parent) = &parent
             && (moving || name != current.name)
@@ -518,13 +606,19 @@ impl DirectoryAdmin for SqlStore {
         Ok(department)
     }
 
-    fn delete_department(&self, id: &DepartmentId, now: Millis) -> StoreResult<()> {
+    fn delete_department(&self, actor: &DirectoryActor, id: &DepartmentId, now: Millis) -> StoreResult<()> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
         let current = admin_department(&tx, id)?;
+        check_department_reach(&tx, actor, id)?;
         let children = count(&tx, "SELECT COUNT(*) FROM departments WHERE parent_id = ?1", id)?;
         let members = count(&tx, "SELECT COUNT(*) FROM member_departments WHERE department_id = ?1", id)?;
         directory::check_department_deletion(current.parent_id.is_none(), children, members)?;
+        let administrators =
+            count(&tx, "SELECT COUNT(*) FROM members WHERE admin_scope = ?1 AND status <> 'deleted'", id)?;
+        if administrators > 0 {
+            return Err(DirectoryRefusal::AdministeredBy { count: administrators }.into());
+        }
         let Some(parent) = current.parent_id else { return Err(DirectoryRefusal::RootCannotBeDeleted.into()) };
         let before = load_model(&tx, Facts::All)?;
         tx.execute(
@@ -549,36 +643,59 @@ impl DirectoryAdmin for SqlStore {
         super::rules::visibility_rules(&self.read())
     }
 
+    // The rule writes open their own transaction on the writer connection held here, so the
+    // reach checked first still holds when they write (there is one writer at a time).
     fn set_department_scope(
         &self,
+        actor: &DirectoryActor,
         department: &DepartmentId,
         visible: &[DepartmentId],
         now: Millis,
     ) -> StoreResult<()> {
-        super::rules::set_department_scope(&mut self.conn(), department, visible, now)
+        let mut conn = self.conn();
+        actor.reach.check_visibility_of(&ancestor_line(&conn, department)?)?;
+        super::rules::set_department_scope(&mut conn, department, visible, now)
     }
 
-    fn clear_department_scope(&self, department: &DepartmentId, now: Millis) -> StoreResult<()> {
-        super::rules::clear_department_scope(&mut self.conn(), department, now)
+    fn clear_department_scope(
+        &self,
+        actor: &DirectoryActor,
+        department: &DepartmentId,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        actor.reach.check_visibility_of(&ancestor_line(&conn, department)?)?;
+        super::rules::clear_department_scope(&mut conn, department, now)
     }
 
-    fn hide_member(&self, member: MemberId, allow: &HideMemberRequest, now: Millis) -> StoreResult<()> {
-        super::rules::hide_member(&mut self.conn(), member, allow, now)
+    fn hide_member(
+        &self,
+        actor: &DirectoryActor,
+        member: MemberId,
+        allow: &HideMemberRequest,
+        now: Millis,
+    ) -> StoreResult<()> {
+        let mut conn = self.conn();
+        check_member_reach(&conn, actor, member)?;
+        super::rules::hide_member(&mut conn, member, allow, now)
     }
 
-    fn unhide_member(&self, member: MemberId, now: Millis) -> StoreResult<()> {
-        super::rules::unhide_member(&mut self.conn(), member, now)
+    fn unhide_member(&self, actor: &DirectoryActor, member: MemberId, now: Millis) -> StoreResult<()> {
+        let mut conn = self.conn();
+        check_member_reach(&conn, actor, member)?;
+        super::rules::unhide_member(&mut conn, member, now)
     }
 
     fn import_members(
         &self,
+        actor: &DirectoryActor,
         rows: &[crate::store::ImportRow],
         now: Millis,
         dry_run: bool,
     ) -> StoreResult<crate::store::ImportOutcome> {
         let mut conn = self.conn();
         let tx = conn.transaction()?;
-        let outcome = super::import::import(&tx, rows, now)?;
+        let outcome = super::import::import(&tx, actor, rows, now)?;
         // A dry run applies the rows inside the transaction (so the summary is exact) and then
         // rolls it back; a refused import is never committed either.
         match outcome {
@@ -594,7 +711,16 @@ impl DirectoryAdmin for SqlStore {
         }
     }
 
-    fn export_members(&self) -> StoreResult<Vec<crate::store::ExportRow>> {
-        super::import::export(&self.read())
+    fn export_members(&self, actor: &DirectoryActor) -> StoreResult<Vec<crate::store::ExportRow>> {
+        super::import::export(&self.read(), actor)
+    }
+
+    fn directory_reach(&self, member: MemberId) -> StoreResult<Option<Reach>> {
+        let (role, scope) = stored_role(&self.read(), member)?;
+        Ok(match (role, scope) {
+            (Role::Admin, _) => Some(Reach::Workspace),
+            (Role::DepartmentAdmin, Some(top)) => Some(Reach::Subtree(top)),
+            _ => None,
+        })
     }
 }

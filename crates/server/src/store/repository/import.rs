@@ -5,10 +5,12 @@
 //! caller's one transaction, or not at all.
 
 use super::changes::{StoredChange, record_directory};
-use super::directory::{Facts, load_model, status_from};
+use super::directory::{Facts, load_model, role_from, status_from};
+use super::directory_admin::ancestor_line;
 use super::directory_admin::{insert_member_row, led_departments, record_corrections, update_member_row};
 use super::sessions::revoke_all_sessions;
 use super::uuid_at;
+use crate::domain::admin_scope::{DirectoryActor, MemberPlace, Reach};
 use crate::store::sql::{Connection, params};
 use crate::store::{ExportRow, ImportRow, MemberInput, NewMember, StoreResult};
 use std::collections::{HashMap, HashSet};
@@ -16,7 +18,7 @@ use uuid::Uuid;
 use weft_protocol::auth::Role;
 use weft_protocol::auth::SessionEnd;
 use weft_protocol::directory::{CsvRowError, ImportSummary, MemberStatus};
-use weft_protocol::{DepartmentId, MemberId, Millis, SessionId};
+use weft_protocol::{DepartmentId, DirectoryRefusal, MemberId, Millis, SessionId};
 
 /// Every department's path from the root (`织锦科技/研发部/前端组`).
 fn department_paths(conn: &Connection) -> StoreResult<HashMap<DepartmentId, String>> {
@@ -60,6 +62,46 @@ struct Existing {
     leader: Option<MemberId>,
     row: ExportRow,
     role: Role,
+    admin_scope: Option<DepartmentId>,
+    departments: Vec<DepartmentId>,
+}
+
+/// Departments' lines of ancestors, looked up once each (only department administrators need
+/// them).
+struct Lines<'c> {
+    conn: &'c Connection,
+    known: HashMap<DepartmentId, Vec<DepartmentId>>,
+}
+
+impl<'c> Lines<'c> {
+    fn new(conn: &'c Connection) -> Self {
+        Self { conn, known: HashMap::new() }
+    }
+
+    fn of(&mut self, departments: &[DepartmentId]) -> StoreResult<Vec<Vec<DepartmentId>>> {
+        let mut lines = Vec::with_capacity(departments.len());
+        for department in departments {
+            if !self.known.contains_key(department) {
+                let line = ancestor_line(self.conn, department)?;
+                self.known.insert(department.clone(), line);
+            }
+            lines.push(self.known[department].clone());
+        }
+        Ok(lines)
+    }
+}
+
+impl Existing {
+    /// Whether a department administrator reaches this member.
+    fn within(&self, reach: &Reach, lines: &mut Lines<'_>) -> StoreResult<bool> {
+        let department_lines = lines.of(&self.departments)?;
+        let place = MemberPlace {
+            role: self.role,
+            admin_scope: self.admin_scope.as_ref(),
+            department_lines: &department_lines,
+        };
+        Ok(reach.check_member(&place).is_ok())
+    }
 }
 
 fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) -> StoreResult<Vec<Existing>> {
@@ -74,7 +116,8 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
     }
     let mut stmt = conn.prepare(
         "SELECT m.id, m.userid, m.name, m.alias, m.position, m.mobile, m.email, m.department_id, m.status, \
-         m.password_hash <> '', m.direct_leader_id, COALESCE(l.userid, ''), m.role \
+         m.password_hash <> '', m.direct_leader_id, COALESCE(l.userid, ''), COALESCE(m.admin_role, m.role), \
+         m.admin_scope \
          FROM members m LEFT JOIN members l ON l.id = m.direct_leader_id WHERE m.status <> 'deleted' \
          ORDER BY m.department_id, m.userid",
     )?;
@@ -88,6 +131,7 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
             row.get::<_, Option<String>>(10)?,
             row.get::<_, String>(11)?,
             row.get::<_, String>(12)?,
+            row.get::<_, Option<String>>(13)?.map(DepartmentId),
         ))
     })?;
     let path = |d: &DepartmentId| paths.get(d).cloned().unwrap_or_default();
@@ -102,6 +146,7 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
             leader,
             leader_userid,
             role,
+            admin_scope,
         ) = row?;
         let departments = memberships.remove(&id).unwrap_or_default();
         let status = status_from(&status);
@@ -113,7 +158,7 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
             mobile: mobile.clone(),
             email: email.clone(),
             leader: leader.and_then(|l| l.parse().ok()),
-            role: if role == "admin" { Role::Admin } else { Role::Member },
+            role: role_from(&role),
             row: ExportRow {
                 userid,
                 name,
@@ -126,16 +171,27 @@ fn existing_members(conn: &Connection, paths: &HashMap<DepartmentId, String>) ->
                 leader_of: departments.iter().filter(|(_, leads)| *leads).map(|(d, _)| path(d)).collect(),
                 direct_leader: leader_userid,
                 status,
+                role: role_from(&role),
+                admin_scope: admin_scope.as_ref().map(&path).unwrap_or_default(),
             },
+            admin_scope,
+            departments: departments.into_iter().map(|(d, _)| d).collect(),
         });
     }
     Ok(out)
 }
 
-/// Every member not deleted, for the CSV export.
-pub(super) fn export(conn: &Connection) -> StoreResult<Vec<ExportRow>> {
+/// Every member not deleted within the administrator's reach, for the CSV export.
+pub(super) fn export(conn: &Connection, actor: &DirectoryActor) -> StoreResult<Vec<ExportRow>> {
     let paths = department_paths(conn)?;
-    Ok(existing_members(conn, &paths)?.into_iter().map(|e| e.row).collect())
+    let mut lines = Lines::new(conn);
+    let mut rows = Vec::new();
+    for member in existing_members(conn, &paths)? {
+        if actor.reach == Reach::Workspace || member.within(&actor.reach, &mut lines)? {
+            rows.push(member.row);
+        }
+    }
+    Ok(rows)
 }
 
 /// A row resolved against the directory.
@@ -150,7 +206,12 @@ struct Planned<'a> {
 
 /// Checks every row, then applies them all; `Ok(Err(errors))` when anything is wrong (nothing is
 /// written then: the caller does not commit).
-pub(super) fn import(conn: &Connection, rows: &[ImportRow], now: Millis) -> StoreResult<crate::store::ImportOutcome> {
+pub(super) fn import(
+    conn: &Connection,
+    actor: &DirectoryActor,
+    rows: &[ImportRow],
+    now: Millis,
+) -> StoreResult<crate::store::ImportOutcome> {
     let paths = department_paths(conn)?;
     let by_path: HashMap<&str, &DepartmentId> = paths.iter().map(|(id, path)| (path.as_str(), id)).collect();
     let existing = existing_members(conn, &paths)?;
@@ -204,6 +265,18 @@ pub(super) fn import(conn: &Connection, rows: &[ImportRow], now: Millis) -> Stor
                 }
             }
         };
+        let (role, admin_scope) = match (row.role, existing_index) {
+            (Some(role), _) if row.admin_scope.is_empty() => (role, None),
+            (Some(role), _) => match resolve(&row.admin_scope) {
+                Some(scope) => (role, Some(scope)),
+                None => {
+                    error(row.row, "admin_scope", format!("admin_scope: there is no department {:?}", row.admin_scope));
+                    (role, None)
+                }
+            },
+            (None, Some(i)) => (existing[i].role, existing[i].admin_scope.clone()),
+            (None, None) => (Role::Member, None),
+        };
         let mut leader_of = Vec::new();
         for path in &row.leader_of {
             match resolve(path) {
@@ -247,11 +320,44 @@ pub(super) fn import(conn: &Connection, rows: &[ImportRow], now: Millis) -> Stor
                 leader_of,
                 direct_leader: None,
                 avatar: String::new(),
-                role: existing_index.map_or(Role::Member, |i| existing[i].role),
+                role,
+                admin_scope,
             },
             leader_userid: row.direct_leader.clone(),
             status,
         });
+    }
+
+    // A department administrator imports only members within their reach, and gives no roles.
+    if actor.reach != Reach::Workspace {
+        let mut lines = Lines::new(conn);
+        for plan in &plans {
+            if let Some(i) = plan.existing
+                && !existing[i].within(&actor.reach, &mut lines)?
+            {
+                let userid = &plan.row.userid;
+                error(plan.row.row, "userid", format!("userid: {userid} is outside the departments you administer"));
+                continue;
+            }
+            let department_lines = lines.of(&plan.input.departments)?;
+            let after = MemberPlace {
+                role: plan.input.role,
+                admin_scope: plan.input.admin_scope.as_ref(),
+                department_lines: &department_lines,
+            };
+            let role_kept = plan.existing.is_some_and(|i| {
+                existing[i].role == plan.input.role && existing[i].admin_scope == plan.input.admin_scope
+            });
+            match actor.reach.check_result(None, &after) {
+                Err(DirectoryRefusal::RoleNotTheirs) if !role_kept => {
+                    error(plan.row.row, "role", "role: only the workspace administrator gives or takes roles".into())
+                }
+                Err(_) if !department_lines.is_empty() && department_lines.iter().all(|line| !line.is_empty()) => {
+                    error(plan.row.row, "departments", "departments: outside the departments you administer".into());
+                }
+                _ => {}
+            }
+        }
     }
 
     // Mobiles and emails are unique among the members that will exist afterwards.
@@ -317,20 +423,26 @@ pub(super) fn import(conn: &Connection, rows: &[ImportRow], now: Millis) -> Stor
     }
     // An import never leaves the workspace without an active administrator.
     let status_after = |index: usize| plans.iter().find(|p| p.existing == Some(index)).map(|p| p.status);
+    let role_after = |index: usize| plans.iter().find(|p| p.existing == Some(index)).map(|p| p.input.role);
     let admins_left = existing
         .iter()
         .enumerate()
-        .filter(|(i, e)| e.role == Role::Admin && status_after(*i).unwrap_or(e.status) == MemberStatus::Active)
+        .filter(|(i, e)| {
+            role_after(*i).unwrap_or(e.role) == Role::Admin
+                && status_after(*i).unwrap_or(e.status) == MemberStatus::Active
+        })
         .count();
     if admins_left == 0 {
         for plan in &plans {
-            if plan.existing.is_some_and(|i| existing[i].role == Role::Admin) && plan.status != MemberStatus::Active {
-                error(
-                    plan.row.row,
-                    "status",
-                    "status: this would leave the workspace without an active administrator".into(),
-                );
+            if !plan.existing.is_some_and(|i| existing[i].role == Role::Admin) {
+                continue;
             }
+            let field = if plan.input.role == Role::Admin { "status" } else { "role" };
+            error(
+                plan.row.row,
+                field,
+                format!("{field}: this would leave the workspace without an active administrator"),
+            );
         }
     }
     if !errors.is_empty() {
@@ -366,6 +478,8 @@ fn apply(
                 leader_of: input.leader_of.iter().map(path).collect(),
                 direct_leader: plan.leader_userid.clone(),
                 status: plan.status,
+                role: input.role,
+                admin_scope: input.admin_scope.as_ref().map(path).unwrap_or_default(),
             };
             let same = existing[i].row.direct_leader.eq_ignore_ascii_case(&now_row.direct_leader)
                 && ExportRow { direct_leader: String::new(), ..existing[i].row.clone() }
@@ -405,6 +519,10 @@ fn apply(
                 touched_departments.extend(old_leads.iter().filter(|d| !plan.input.leader_of.contains(d)).cloned());
                 touched_departments.extend(plan.input.leader_of.iter().filter(|d| !old_leads.contains(d)).cloned());
                 update_member_row(conn, plan.id, &existing[i].userid, &plan.input, now)?;
+                if existing[i].role != plan.input.role || existing[i].admin_scope != plan.input.admin_scope {
+                    // A changed role ends the member's sessions, as the admin API's does.
+                    sessions.extend(revoke_all_sessions(conn, plan.id, SessionEnd::CredentialsChanged, now)?);
+                }
                 if let Some(hash) = &plan.row.password_hash {
                     conn.execute(
                         "UPDATE members SET password_hash = ?2 WHERE id = ?1",

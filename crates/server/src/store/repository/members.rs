@@ -5,17 +5,19 @@ use super::directory_admin::insert_member_row;
 use super::{SqlStore, uuid_at};
 use crate::store::sql::{OptionalExtension, Row, params};
 use crate::store::{Credentials, MemberStatus, MemberStore, NewMember, StoreResult};
-use weft_protocol::MemberId;
 use weft_protocol::auth::{MemberProfile, Role};
+use weft_protocol::{DepartmentId, MemberId};
 
-pub(super) fn role_name(role: Role) -> &'static str {
+/// How a role is stored: `members.role` ('admin' or 'member') and the delegated `admin_role`.
+pub(super) fn role_columns(role: Role) -> (&'static str, Option<&'static str>) {
     match role {
-        Role::Admin => "admin",
-        Role::Member => "member",
+        Role::Admin => ("admin", None),
+        Role::Member => ("member", None),
+        delegated => ("member", Some(delegated.name())),
     }
 }
 
-const PROFILE_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, m.role \
+const PROFILE_SELECT: &str = "SELECT m.id, m.userid, m.name, m.alias, m.position, d.name, COALESCE(m.admin_role, m.role), m.admin_scope \
      FROM members m JOIN departments d ON d.id = m.department_id";
 
 fn profile_from_row(row: &Row<'_>) -> crate::store::sql::Result<MemberProfile> {
@@ -28,6 +30,7 @@ fn profile_from_row(row: &Row<'_>) -> crate::store::sql::Result<MemberProfile> {
         position: row.get(4)?,
         department: row.get(5)?,
         role: role_from(&role),
+        admin_scope: row.get::<_, Option<String>>(7)?.map(DepartmentId),
     })
 }
 

@@ -115,7 +115,7 @@ pub(super) fn policy_of(conn: &Connection, tree: &PolicyTree, member: MemberId) 
     Ok(sessions::resolve_policy(&member_departments(conn, member)?, &tree.0, &tree.1))
 }
 
-const FACTS_SELECT: &str = "SELECT s.id, s.member_id, m.role, s.last_seen_at, s.ended_reason, \
+const FACTS_SELECT: &str = "SELECT s.id, s.member_id, COALESCE(m.admin_role, m.role), s.last_seen_at, s.ended_reason, \
      s.revoked_at IS NOT NULL, m.status = 'active', s.idle_ms, s.ends_at, s.wipe_requested_at IS NOT NULL \
      FROM sessions s JOIN members m ON m.id = s.member_id";
 
