@@ -13,6 +13,7 @@ pub mod integrations;
 pub mod nav;
 pub mod notifications;
 pub mod policies;
+pub mod roles;
 pub mod share;
 
 /// A display language.
@@ -1902,6 +1903,17 @@ fn directory_refusal_text(refusal: &DirectoryRefusal, zh: bool) -> Option<String
         DirectoryRefusal::DepartmentNameTaken => {
             ("同级已有同名部门。".into(), "a department with this name already exists there".into())
         }
+        DirectoryRefusal::OutsideScope => {
+            ("这不在你管理的部门范围内。".into(), "this is outside the departments you administer".into())
+        }
+        DirectoryRefusal::RoleNotTheirs => (
+            "只有工作区管理员可以授予或收回角色。".into(),
+            "only the workspace administrator gives or takes roles".into(),
+        ),
+        DirectoryRefusal::AdministeredBy { count } => (
+            format!("有 {count} 位部门管理员管理该部门，请先为他们另行指定管理范围。"),
+            format!("{count} department administrator(s) manage this department; give them another scope first"),
+        ),
         DirectoryRefusal::Unknown => return None,
     };
     Some(if zh { zh_text } else { en_text })

@@ -1,14 +1,18 @@
 //! Browser tests of the admin console's pieces: the department tree's order, the part of the tree
 //! a department may not move into, the order numbers a reorder sends, and where the server's
-//! typed problems with a member's fields are shown.
+//! typed problems with a member's fields are shown, and which sections and targets each role
+//! reaches.
 
 use wasm_bindgen_test::*;
+use weft::features::admin::access::{Reach, Section, home, may_open, section_of};
 use weft::features::admin::model::{subtree, tree_rows};
 use weft::features::admin::pages::departments::reorder;
 use weft::features::admin::pages::member_form::{MemberPlace, place_member_problem};
+use weft::i18n::roles::role_label;
 use weft::i18n::{Lang, Text};
-use weft_protocol::directory::Department;
-use weft_protocol::{DepartmentId, FieldProblem, FieldRule};
+use weft_protocol::auth::Role;
+use weft_protocol::directory::{Department, DirectoryMember, MemberDepartment, MemberStatus};
+use weft_protocol::{DepartmentId, FieldProblem, FieldRule, MemberId};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -84,4 +88,94 @@ fn typed_member_problems_are_placed_by_their_field() {
         Some(MemberPlace::Picker { field: "direct_leader", words: "This would make a circle of leaders.".into() })
     );
     assert_eq!(place("nickname", FieldRule::Required, Lang::En), None, "no such field: shown as a notice");
+}
+
+fn card(role: Role, departments: &[&str]) -> DirectoryMember {
+    DirectoryMember {
+        id: MemberId(uuid::Uuid::nil()),
+        userid: "m".into(),
+        name: "成员".into(),
+        alias: String::new(),
+        position: String::new(),
+        mobile: String::new(),
+        email: String::new(),
+        departments: departments
+            .iter()
+            .map(|d| MemberDepartment { department_id: DepartmentId::from(*d), is_leader: false })
+            .collect(),
+        main_department_id: DepartmentId::from(departments.first().copied().unwrap_or("root")),
+        direct_leader_id: None,
+        status: MemberStatus::Active,
+        role,
+        admin_scope: None,
+        avatar: String::new(),
+        search_keys: Vec::new(),
+        version: 1,
+        updated_at: 0,
+    }
+}
+
+#[wasm_bindgen_test]
+fn each_role_opens_its_own_sections_of_the_console() {
+    let pages = [
+        ("/admin", Section::Directory),
+        ("/admin/", Section::Directory),
+        ("/admin/departments", Section::Directory),
+        ("/admin/import", Section::Directory),
+        ("/admin/visibility", Section::Directory),
+        ("/admin/templates", Section::Templates),
+        ("/admin/templates/new", Section::Templates),
+        ("/admin/audit", Section::Audit),
+        ("/admin/watermark-trace", Section::Audit),
+        ("/admin/sessions", Section::Workspace),
+        ("/admin/policies", Section::Workspace),
+        ("/admin/integrations", Section::Workspace),
+    ];
+    for (path, section) in pages {
+        assert_eq!(section_of(path), section, "{path}");
+    }
+    // (role, directory, templates, audit, workspace)
+    let rights = [
+        (Role::Admin, true, true, true, true),
+        (Role::DepartmentAdmin, true, false, false, false),
+        (Role::Auditor, false, false, true, false),
+        (Role::ApprovalsAdmin, false, true, false, false),
+        (Role::Member, false, false, false, false),
+    ];
+    for (role, directory, templates, audit, workspace) in rights {
+        let opens =
+            [Section::Directory, Section::Templates, Section::Audit, Section::Workspace].map(|s| may_open(role, s));
+        assert_eq!(opens, [directory, templates, audit, workspace], "{role:?}");
+        // Every role's start page is one it may open.
+        if role.administers() {
+            assert!(may_open(role, section_of(home(role))), "{role:?}");
+        }
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_department_administrator_reaches_their_subtree_and_nothing_above_it() {
+    let reach = Reach::of(Role::DepartmentAdmin, Some(&DepartmentId::from("eng")), &demo());
+    assert!(reach.covers(&"eng".into()) && reach.covers(&"fe".into()) && reach.covers(&"be".into()));
+    assert!(!reach.covers(&"hr".into()) && !reach.covers(&"root".into()));
+    assert!(!reach.edits_department(&"eng".into()), "the top stays with the workspace administrator");
+    assert!(reach.edits_department(&"fe".into()));
+    assert!(reach.covers_member(&card(Role::Member, &["fe", "be"])));
+    assert!(!reach.covers_member(&card(Role::Member, &["fe", "hr"])));
+    assert!(!reach.covers_member(&card(Role::Auditor, &["fe"])));
+    assert!(!reach.gives_roles());
+    let everything = Reach::of(Role::Admin, None, &demo());
+    assert!(everything.covers_member(&card(Role::Admin, &["hr"])) && everything.gives_roles());
+    assert_eq!(Reach::of(Role::Auditor, None, &demo()), Reach::Nothing);
+    assert_eq!(Reach::of(Role::DepartmentAdmin, None, &demo()), Reach::Nothing);
+}
+
+#[wasm_bindgen_test]
+fn every_role_has_a_name_in_both_languages() {
+    let mut seen = std::collections::HashSet::new();
+    for role in Role::ALL {
+        for lang in [Lang::En, Lang::Zh] {
+            assert!(seen.insert(role_label(role, lang)), "{role:?} {lang:?}");
+        }
+    }
 }

@@ -63,10 +63,11 @@ fn ordinal(action: AuditAction) -> usize {
         IntegrationApprovalSubmitted => 41,
         WebhookChanged => 42,
         WorkspacePoliciesChanged => 43,
+        AccessRefused => 44,
     }
 }
 
-const NUMBERED: usize = 44;
+const NUMBERED: usize = 45;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

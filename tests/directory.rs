@@ -37,6 +37,7 @@ fn member(n: u128, name: &str, keys: &[&str], departments: &[&str]) -> Directory
         direct_leader_id: None,
         status: MemberStatus::Active,
         role: Role::Member,
+        admin_scope: None,
         avatar: String::new(),
         search_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
         version: 1,

@@ -216,6 +216,7 @@ fn shared_session(n: u128) -> weft::session::Session {
             position: String::new(),
             department: String::new(),
             role: Role::Member,
+            admin_scope: None,
         },
         terms: Some(SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 0 }),
     }

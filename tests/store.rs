@@ -80,6 +80,7 @@ fn directory_rows() -> (Vec<Department>, Vec<DirectoryMember>) {
         direct_leader_id: None,
         status: MemberStatus::Active,
         role: Role::Member,
+        admin_scope: None,
         avatar: String::new(),
         search_keys: keys.iter().map(|k| (*k).to_owned()).collect(),
         version: 3,

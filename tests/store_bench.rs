@@ -119,6 +119,7 @@ fn directory_member(n: u32) -> weft_protocol::directory::DirectoryMember {
         direct_leader_id: None,
         status: MemberStatus::Active,
         role: weft_protocol::auth::Role::Member,
+        admin_scope: None,
         avatar: String::new(),
         search_keys: vec![
             name,

@@ -17,6 +17,7 @@ pub fn zhangsan_session(session_id: u128, terms: Option<SessionTerms>) -> Sessio
             position: String::new(),
             department: String::new(),
             role: Role::Member,
+            admin_scope: None,
         },
         terms,
     }

@@ -2,6 +2,7 @@
 //! (downloaded again after every change), whether it loaded, and the drafts kept across pages
 //! (the member form, the approval template).
 
+use super::access::Reach;
 use super::model::Notice;
 use super::pages::member_form::MemberDraft;
 use super::templates::editor::TemplateEditing;
@@ -9,6 +10,7 @@ use crate::api::Api;
 use crate::session::SessionContext;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use weft_protocol::auth::Role;
 use weft_protocol::directory::{Department, DirectoryMember, DirectorySnapshot};
 use weft_protocol::{DepartmentId, MemberId};
 
@@ -68,6 +70,19 @@ impl AdminContext {
                 Err(error) => self.load.set(Load::Failed(Notice::of(&error))),
             }
         });
+    }
+
+    /// The signed-in administrator's role.
+    pub fn role(self) -> Role {
+        self.session.0.with(|s| s.as_ref().map_or(Role::Member, |s| s.me.role))
+    }
+
+    /// How far the signed-in administrator reaches in the directory (reactive).
+    pub fn reach(self) -> Reach {
+        let (role, scope) =
+            self.session.0.with(|s| s.as_ref().map_or((Role::Member, None), |s| (s.me.role, s.me.admin_scope.clone())));
+        self.directory
+            .with(|d| Reach::of(role, scope.as_ref(), d.as_ref().map(|d| d.departments.as_slice()).unwrap_or_default()))
     }
 
     pub fn departments(self) -> Vec<Department> {

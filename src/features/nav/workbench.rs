@@ -7,14 +7,13 @@ use crate::i18n::nav::Nt;
 use crate::i18n::{Text, use_i18n};
 use crate::session::use_session;
 use leptos::prelude::*;
-use weft_protocol::auth::Role;
 
 #[component]
 pub fn WorkbenchPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let pending = pending_approvals();
-    let is_admin = move || session.0.with(|s| s.as_ref().map(|s| s.me.role)) == Some(Role::Admin);
+    let is_admin = move || session.0.with(|s| s.as_ref().is_some_and(|s| s.me.role.administers()));
     view! {
         <section class="conversation page workbench" aria-labelledby="workbench-title">
             <header class="conversation__header">

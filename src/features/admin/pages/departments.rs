@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::features::admin::components::NoticeLine;
 use crate::features::admin::model::{Notice, TreeRow, depth_class, indented, subtree, tree_rows};
 use crate::features::admin::state::use_admin;
+use crate::i18n::roles::Rt;
 use crate::i18n::{Text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
@@ -85,8 +86,16 @@ pub fn DepartmentsPage() -> impl IntoView {
         let Some(id) = selected.get() else { return Vec::new() };
         let departments = admin.departments();
         let inside = subtree(&departments, &id);
-        tree_rows(&departments).into_iter().filter(|r| !inside.contains(&r.department.id)).collect::<Vec<TreeRow>>()
+        let reach = admin.reach();
+        tree_rows(&departments)
+            .into_iter()
+            .filter(|r| !inside.contains(&r.department.id) && reach.covers(&r.department.id))
+            .collect::<Vec<TreeRow>>()
     };
+    // A department administrator edits the departments below the top of their subtree, and adds
+    // sub-departments anywhere in it.
+    let edits = move || current.get().is_some_and(|d| admin.reach().edits_department(&d.id));
+    let extends = move || current.get().is_some_and(|d| admin.reach().covers(&d.id));
 
     let run = move |call: Call, success: Text, after: Box<dyn FnOnce()>| {
         notice.set(None);
@@ -198,6 +207,10 @@ pub fn DepartmentsPage() -> impl IntoView {
                 <NoticeLine notice=done status=true/>
                 <Show when=move || current.get().is_some() fallback=move || view! { <p class="hint">{i18n.t(Text::AdminPickADepartment)}</p> }>
                     <h3>{move || current.get().map(|d| d.name).unwrap_or_default()}</h3>
+                    <Show when=move || !extends()>
+                        <p class="hint">{i18n.role(Rt::OutsideReach)}</p>
+                    </Show>
+                    <Show when=edits>
                     <form class="admin-form" on:submit=submit_rename novalidate=true>
                         <TextField id="department-name" label=Text::AdminDepartmentName value=rename error=rename_error maxlength=64/>
                         <button type="submit">{i18n.t(Text::AdminRenameDepartment)}</button>
@@ -224,11 +237,14 @@ pub fn DepartmentsPage() -> impl IntoView {
                             <button type="submit">{i18n.t(Text::AdminMoveDepartment)}</button>
                         </form>
                     </Show>
+                    </Show>
+                    <Show when=extends>
                     <form class="admin-form" on:submit=add novalidate=true>
                         <TextField id="department-new" label=Text::AdminSubDepartmentName value=new_name error=new_name_error maxlength=64/>
                         <button type="submit">{i18n.t(Text::AdminAddSubDepartment)}</button>
                     </form>
-                    <Show when=move || current.get().is_some_and(|d| d.parent_id.is_some())>
+                    </Show>
+                    <Show when=move || edits() && current.get().is_some_and(|d| d.parent_id.is_some())>
                         <Show
                             when=move || confirming.get()
                             fallback=move || view! {

@@ -5,6 +5,7 @@ use crate::api::ApiError;
 use crate::features::admin::components::{DepartmentChecklist, NoticeLine};
 use crate::features::admin::model::{Notice, indented, toggle_in, tree_rows};
 use crate::features::admin::state::{AdminContext, use_admin};
+use crate::i18n::roles::{Rt, role_label};
 use crate::i18n::{Lang, Text, field_rule_text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
@@ -36,6 +37,8 @@ pub struct MemberDraft {
     pub leader_of: RwSignal<Vec<DepartmentId>>,
     pub direct_leader: RwSignal<Option<MemberId>>,
     pub role: RwSignal<Role>,
+    /// The department a department administrator manages.
+    pub admin_scope: RwSignal<Option<DepartmentId>>,
     /// Kept as it was (the console does not edit pictures).
     pub avatar: RwSignal<String>,
 }
@@ -57,6 +60,7 @@ impl MemberDraft {
             leader_of: RwSignal::new(Vec::new()),
             direct_leader: RwSignal::new(None),
             role: RwSignal::new(Role::Member),
+            admin_scope: RwSignal::new(None),
             avatar: RwSignal::new(String::new()),
         }
     }
@@ -91,6 +95,7 @@ impl MemberDraft {
         );
         self.direct_leader.set(card.and_then(|c| c.direct_leader_id));
         self.role.set(card.map_or(Role::Member, |c| c.role));
+        self.admin_scope.set(card.and_then(|c| c.admin_scope.clone()));
         self.open.set(true);
     }
 
@@ -109,6 +114,10 @@ impl MemberDraft {
             direct_leader_id: self.direct_leader.get_untracked(),
             avatar: self.avatar.get_untracked(),
             role: Some(self.role.get_untracked()),
+            admin_scope: self
+                .admin_scope
+                .get_untracked()
+                .filter(|_| self.role.get_untracked() == Role::DepartmentAdmin),
         }
     }
 }
@@ -132,6 +141,7 @@ struct FieldErrors {
     departments: RwSignal<Option<String>>,
     direct_leader: RwSignal<Option<String>>,
     role: RwSignal<Option<String>>,
+    admin_scope: RwSignal<Option<String>>,
 }
 
 impl FieldErrors {
@@ -147,6 +157,7 @@ impl FieldErrors {
             departments: RwSignal::new(None),
             direct_leader: RwSignal::new(None),
             role: RwSignal::new(None),
+            admin_scope: RwSignal::new(None),
         }
     }
 
@@ -154,7 +165,7 @@ impl FieldErrors {
         for text in [self.userid, self.name, self.alias, self.position, self.mobile, self.email, self.password] {
             text.set(None);
         }
-        for raw in [self.departments, self.direct_leader, self.role] {
+        for raw in [self.departments, self.direct_leader, self.role, self.admin_scope] {
             raw.set(None);
         }
     }
@@ -200,6 +211,7 @@ impl FieldErrors {
             "departments" => Some(self.departments),
             "direct_leader" => Some(self.direct_leader),
             "role" => Some(self.role),
+            "admin_scope" => Some(self.admin_scope),
             _ => None,
         }
     }
@@ -236,6 +248,7 @@ pub fn place_member_problem(problem: &FieldProblem, lang: Lang) -> Option<Member
         "departments" | "main_department_id" | "leader_of" => picker("departments"),
         "direct_leader_id" => picker("direct_leader"),
         "role" => picker("role"),
+        "admin_scope" => picker("admin_scope"),
         _ => None,
     }
 }
@@ -262,7 +275,9 @@ fn check(draft: MemberDraft, errors: FieldErrors, creating: bool, lang: crate::i
     judge(errors.email, validate_email(&fields.email), Text::AdminEmailRule);
     let no_department = fields.departments.is_empty();
     errors.departments.set(no_department.then(|| Text::AdminPickDepartment.in_lang(lang).to_owned()));
-    ok && !no_department
+    let no_scope = fields.role == Some(Role::DepartmentAdmin) && fields.admin_scope.is_none();
+    errors.admin_scope.set(no_scope.then(|| Rt::PickScope.in_lang(lang).to_owned()));
+    ok && !no_department && !no_scope
 }
 
 #[component]
@@ -275,7 +290,11 @@ pub fn MemberForm() -> impl IntoView {
     let done = RwSignal::new(None::<Notice>);
     let busy = RwSignal::new(false);
     let creating = move || draft.editing.get().is_none();
-    let departments = Signal::derive(move || admin.departments());
+    // A department administrator places members only within their subtree.
+    let departments = Signal::derive(move || {
+        admin.departments().into_iter().filter(|d| admin.reach().covers(&d.id)).collect::<Vec<_>>()
+    });
+    let gives_roles = move || admin.reach().gives_roles();
     // The chosen departments, in tree order, for the main-department and leader-of pickers.
     let chosen = move || {
         let picked = draft.departments.get();
@@ -408,16 +427,50 @@ pub fn MemberForm() -> impl IntoView {
                     </For>
                 </select>
                 <p class="field-error" id="member-direct-leader-error">{show(errors.direct_leader)}</p>
-                <label for="member-role">{i18n.t(Text::AdminRole)}</label>
-                <select
-                    id="member-role"
-                    aria-describedby="member-role-error"
-                    on:change=move |ev| draft.role.set(if event_target_value(&ev) == "admin" { Role::Admin } else { Role::Member })
-                >
-                    <option value="member" prop:selected=move || draft.role.get() == Role::Member>{i18n.t(Text::AdminRoleMember)}</option>
-                    <option value="admin" prop:selected=move || draft.role.get() == Role::Admin>{i18n.t(Text::AdminRoleAdmin)}</option>
-                </select>
-                <p class="field-error" id="member-role-error">{show(errors.role)}</p>
+                <Show when=gives_roles fallback=move || view! { <p class="hint">{i18n.role(Rt::RolesAreTheAdministrators)}</p> }>
+                    <label for="member-role">{i18n.t(Text::AdminRole)}</label>
+                    <select
+                        id="member-role"
+                        aria-describedby="member-role-error"
+                        on:change=move |ev| draft.role.set(Role::parse(&event_target_value(&ev)).unwrap_or(Role::Member))
+                    >
+                        {Role::ALL
+                            .into_iter()
+                            .map(|role| view! {
+                                <option value=role.name() prop:selected=move || draft.role.get() == role>
+                                    {move || role_label(role, i18n.lang.get())}
+                                </option>
+                            })
+                            .collect_view()}
+                    </select>
+                    <p class="field-error" id="member-role-error">{show(errors.role)}</p>
+                    <Show when=move || draft.role.get() == Role::DepartmentAdmin>
+                        <label for="member-admin-scope">{i18n.role(Rt::Scope)}</label>
+                        <select
+                            id="member-admin-scope"
+                            aria-describedby="member-admin-scope-hint member-admin-scope-error"
+                            on:change=move |ev| {
+                                let value = event_target_value(&ev);
+                                draft.admin_scope.set((!value.is_empty()).then_some(DepartmentId(value)));
+                            }
+                        >
+                            <option value="" prop:selected=move || draft.admin_scope.get().is_none()>"—"</option>
+                            <For each=move || tree_rows(&admin.departments()) key=|row| row.department.id.clone() let:row>
+                                {
+                                    let id = row.department.id.clone();
+                                    let value = id.0.clone();
+                                    view! {
+                                        <option value=value prop:selected=move || draft.admin_scope.get().as_ref() == Some(&id)>
+                                            {indented(&row)}
+                                        </option>
+                                    }
+                                }
+                            </For>
+                        </select>
+                        <p class="hint" id="member-admin-scope-hint">{i18n.role(Rt::ScopeHint)}</p>
+                        <p class="field-error" id="member-admin-scope-error">{show(errors.admin_scope)}</p>
+                    </Show>
+                </Show>
                 <Show when=creating>
                     <TextField
                         id="member-password"

@@ -7,6 +7,7 @@ use crate::api::ApiError;
 use crate::features::admin::components::{ConfirmButton, NoticeLine};
 use crate::features::admin::model::{Notice, indented, tree_rows};
 use crate::features::admin::state::use_admin;
+use crate::i18n::roles::{Rt, role_label};
 use crate::i18n::{Text, use_i18n};
 use crate::ui::text_field::TextField;
 use leptos::prelude::*;
@@ -201,18 +202,29 @@ pub fn MembersPage() -> impl IntoView {
                             let disabled = member.status == MemberStatus::Disabled;
                             let invited = member.status == MemberStatus::Invited;
                             let confirming = move || pending.get() == Some(Pending::Delete(id));
+                            let role = member.role;
+                            let reached = {
+                                let card = member.clone();
+                                move || admin.reach().covers_member(&card)
+                            };
                             view! {
                                 <tr class:member--disabled=disabled>
                                     <th scope="row">
                                         {member.name.clone()}
-                                        {(member.role == Role::Admin).then(|| view! { " " <span class="badge">{i18n.t(Text::AdminRoleAdmin)}</span> })}
+                                        {(role != Role::Member).then(|| view! {
+                                            " " <span class="badge">{move || role_label(role, i18n.lang.get())}</span>
+                                        })}
                                     </th>
                                     <td>{member.userid.clone()}</td>
                                     <td>{admin.department_name(&member.main_department_id)}</td>
                                     <td>{member.position.clone()}</td>
                                     <td>{i18n.t(status_text(member.status))}</td>
                                     <td class="admin-table__actions">
-                                        <button type="button" class="link" on:click=move |_| edit(card.clone())>
+                                        <Show when=reached.clone() fallback=move || view! { <span class="hint">{i18n.role(Rt::OutsideReach)}</span> }>
+                                        <button type="button" class="link" on:click={
+                                            let card = card.clone();
+                                            move |_| edit(card.clone())
+                                        }>
                                             {i18n.t(Text::AdminEdit)}
                                         </button>
                                         <Show when=move || !invited>
@@ -235,6 +247,7 @@ pub fn MembersPage() -> impl IntoView {
                                             on_yes=Callback::new(move |()| delete(id))
                                             on_cancel=Callback::new(move |()| pending.set(None))
                                         />
+                                        </Show>
                                     </td>
                                 </tr>
                             }

@@ -99,6 +99,16 @@ pub fn VisibilityPage() -> impl IntoView {
         ids.iter().map(|id| admin.department_name(id)).collect::<Vec<_>>().join("、")
     };
     let departments = Signal::derive(move || admin.departments());
+    // The departments and members whose visibility the administrator may set.
+    let reachable_departments = Signal::derive(move || {
+        admin.departments().into_iter().filter(|d| admin.reach().covers(&d.id)).collect::<Vec<_>>()
+    });
+    let reachable_members = Signal::derive(move || {
+        let reach = admin.reach();
+        let mut members: Vec<_> = admin.members().into_iter().filter(|m| reach.covers_member(m)).collect();
+        members.sort_by(|a, b| a.userid.cmp(&b.userid));
+        members
+    });
     let members = Signal::derive(move || {
         let mut members = admin.members();
         members.sort_by(|a, b| a.userid.cmp(&b.userid));
@@ -115,8 +125,10 @@ pub fn VisibilityPage() -> impl IntoView {
             <ul class="rules" aria-labelledby="rules-title">
                 {move || rules.get().map(|current| {
                     let none = current.department_scopes.is_empty() && current.hidden_members.is_empty();
+                    let reach = admin.reach();
                     let scopes = current.department_scopes.into_iter().map(|scope| {
                         let id = scope.department_id.clone();
+                        let removable = reach.covers(&id);
                         let name = admin.department_name(&id);
                         let label = format!("{} {name}", Text::AdminRemoveRule.in_lang(i18n.lang.get()));
                         view! {
@@ -125,15 +137,18 @@ pub fn VisibilityPage() -> impl IntoView {
                                     <strong>{name.clone()}</strong>" "{i18n.t(Text::AdminSeesOnly)}" "
                                     {names(&scope.visible_department_ids)}
                                 </span>
-                                <button type="button" class="link danger" aria-label=label on:click=move |_| {
-                                    let (Some(api), id) = (admin.api(), id.clone()) else { return };
-                                    run(Box::pin(async move { api.clear_department_scope(&id).await }), Text::AdminRuleRemoved);
-                                }>{i18n.t(Text::AdminRemoveRule)}</button>
+                                {removable.then(|| view! {
+                                    <button type="button" class="link danger" aria-label=label on:click=move |_| {
+                                        let (Some(api), id) = (admin.api(), id.clone()) else { return };
+                                        run(Box::pin(async move { api.clear_department_scope(&id).await }), Text::AdminRuleRemoved);
+                                    }>{i18n.t(Text::AdminRemoveRule)}</button>
+                                })}
                             </li>
                         }
                     }).collect_view();
                     let hidden = current.hidden_members.into_iter().map(|rule| {
                         let id = rule.member_id;
+                        let removable = admin.members().iter().any(|m| m.id == id && reach.covers_member(m));
                         let name = admin.member_name(id);
                         let label = format!("{} {name}", Text::AdminRemoveRule.in_lang(i18n.lang.get()));
                         let people = rule.allowed_member_ids.iter().map(|m| admin.member_name(*m)).collect::<Vec<_>>().join("、");
@@ -144,10 +159,12 @@ pub fn VisibilityPage() -> impl IntoView {
                                     {names(&rule.allowed_department_ids)}
                                     {(!people.is_empty()).then(|| format!(" + {people}"))}
                                 </span>
-                                <button type="button" class="link danger" aria-label=label on:click=move |_| {
-                                    let Some(api) = admin.api() else { return };
-                                    run(Box::pin(async move { api.unhide_member(id).await }), Text::AdminRuleRemoved);
-                                }>{i18n.t(Text::AdminRemoveRule)}</button>
+                                {removable.then(|| view! {
+                                    <button type="button" class="link danger" aria-label=label on:click=move |_| {
+                                        let Some(api) = admin.api() else { return };
+                                        run(Box::pin(async move { api.unhide_member(id).await }), Text::AdminRuleRemoved);
+                                    }>{i18n.t(Text::AdminRemoveRule)}</button>
+                                })}
                             </li>
                         }
                     }).collect_view();
@@ -170,7 +187,7 @@ pub fn VisibilityPage() -> impl IntoView {
                     }
                 >
                     <option value="" prop:selected=move || scope_department.get().is_none()>{i18n.t(Text::AdminChoose)}</option>
-                    <For each=move || tree_rows(&departments.get()) key=|row| row.department.id.clone() let:row>
+                    <For each=move || tree_rows(&reachable_departments.get()) key=|row| row.department.id.clone() let:row>
                         {
                             let id = row.department.id.clone();
                             view! {
@@ -190,7 +207,7 @@ pub fn VisibilityPage() -> impl IntoView {
                 <label for="hide-member">{i18n.t(Text::AdminMember)}</label>
                 <select id="hide-member" on:change=move |ev| pick_member(event_target_value(&ev).parse::<MemberId>().ok())>
                     <option value="" prop:selected=move || hidden_member.get().is_none()>{i18n.t(Text::AdminChoose)}</option>
-                    <For each=move || members.get() key=|m| m.id let:member>
+                    <For each=move || reachable_members.get() key=|m| m.id let:member>
                         {
                             let id = member.id;
                             view! {

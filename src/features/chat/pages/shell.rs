@@ -40,8 +40,9 @@ fn SignedIn() -> impl IntoView {
     let in_conversation = move || location.pathname.get() != "/";
     // A conversation is open: on phones it fills the screen.
     let in_chat = move || location.pathname.with(|path| path.starts_with("/c/"));
-    // Only administrators are offered the console (the server refuses everyone else anyway).
-    let is_admin = move || session.0.with(|s| s.as_ref().map(|s| s.me.role)) == Some(weft_protocol::auth::Role::Admin);
+    // Only administrators (the delegated roles too) are offered the console (the server refuses
+    // everyone else anyway).
+    let is_admin = move || session.0.with(|s| s.as_ref().is_some_and(|s| s.me.role.administers()));
     let my_name = move || session.0.with(|s| s.as_ref().map(|s| s.me.name.clone()).unwrap_or_default());
 
     // Unsent writes are shown first; then this device's copy is wiped at once and the server
