@@ -164,6 +164,7 @@ fn approval(n: u128, updated_at: i64, reason: &str) -> ApprovalDetail {
             fallback: false,
             approvers: vec![ApproverState {
                 member_id: MemberId(id(2)),
+                name: String::new(),
                 decision: None,
                 decided_at: None,
                 comment: None,

@@ -871,6 +871,10 @@ pub enum StepStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApproverState {
     pub member_id: MemberId,
+    /// The approver's name as the server has it: shown even to a viewer the visibility rules keep
+    /// from the approver's card (shared work names the people in it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<Decision>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

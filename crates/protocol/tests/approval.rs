@@ -521,6 +521,7 @@ fn wire_request() {
                 fallback: false,
                 approvers: vec![ApproverState {
                     member_id: member(3),
+                    name: String::new(),
                     decision: Some(Decision::Approve),
                     decided_at: Some(1_764_000_100_000),
                     comment: Some("同意".into()),
@@ -533,6 +534,7 @@ fn wire_request() {
                 fallback: true,
                 approvers: vec![ApproverState {
                     member_id: member(1),
+                    name: String::new(),
                     decision: None,
                     decided_at: None,
                     comment: None,

@@ -282,3 +282,81 @@ async fn both_rules_together_and_a_replay_shows_the_current_state() {
     let reply = app.scope_department(&admin, "finance", &["nope"]).await;
     assert_error(&reply, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
 }
+
+/// People one shares work with are named there, whatever the rules: a group's participants, the
+/// approvers of one's own request, the audit log's actors. Their card, contacts, department and
+/// position stay hidden when the rules hide them (see ARCHITECTURE.md, "Visibility and shared
+/// work").
+#[tokio::test]
+async fn shared_work_names_a_hidden_colleague_while_their_card_stays_hidden() {
+    let (app, admin, ids) = setup().await;
+    let zhangsan = app.login("zhangsan").await;
+    // 李四 makes a group with 张三 and 孙丽 while everyone sees everyone …
+    let lisi = app.login("lisi").await;
+    let body =
+        json!({ "client_id": uuid::Uuid::new_v4(), "name": "招聘 Hiring", "members": [ids["zhangsan"], ids["sunli"]] });
+    let group = app.call(Method::POST, "/api/v1/conversations", Some(&lisi), Some(body)).await;
+    assert_eq!(group.status, StatusCode::CREATED, "{}", group.body);
+    let group_id = group.body["summary"]["id"].as_str().expect("id").to_owned();
+    // … then 孙丽 and 张三's leader 王五 are hidden from everyone.
+    for hidden in ["sunli", "wangwu"] {
+        let reply = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/admin/visibility/members/{}", ids[hidden]),
+                Some(&admin),
+                Some(json!({})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    }
+
+    // The group still names her: hiding her there would break the conversation.
+    let detail = app.call(Method::GET, &format!("/api/v1/conversations/{group_id}"), Some(&zhangsan), None).await;
+    let names: Vec<&str> = detail.body["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .filter_map(|p| p["name"].as_str())
+        .collect();
+    assert!(names.contains(&"孙丽"), "{names:?}");
+    // 张三's leave request names 王五 as its approver.
+    let templates = app.call(Method::GET, "/api/v1/approvals/templates", Some(&zhangsan), None).await;
+    let leave = templates.body.as_array().and_then(|t| t.iter().find(|t| t["icon"] == "leave")).expect("leave").clone();
+    let form = json!({
+        "type": { "kind": "selected", "value": ["sick"] },
+        "period": { "kind": "date_range", "value": { "start": "2025-05-01", "end": "2025-05-01" } },
+    });
+    let body = json!({ "client_id": uuid::Uuid::new_v4(), "template_id": leave["id"], "template_version": leave["version"], "form": form });
+    let request = app.call(Method::POST, "/api/v1/approvals/requests", Some(&zhangsan), Some(body)).await;
+    assert_eq!(request.status, StatusCode::CREATED, "{}", request.body);
+    let approver = &request.body["request"]["steps"][0]["approvers"][0];
+    assert_eq!(
+        (approver["member_id"].as_str(), approver["name"].as_str()),
+        (Some(ids["wangwu"].as_str()), Some("王五"))
+    );
+
+    // Their cards, contacts, departments and positions stay hidden.
+    for hidden in ["sunli", "wangwu"] {
+        let card =
+            app.call(Method::GET, &format!("/api/v1/directory/members/{}", ids[hidden]), Some(&zhangsan), None).await;
+        assert_eq!(card.status, StatusCode::NOT_FOUND, "{hidden}: {}", card.body);
+        let found = app.call(Method::GET, &format!("/api/v1/directory/search?q={hidden}"), Some(&zhangsan), None).await;
+        assert_eq!(found.body.as_array().map(Vec::len), Some(0), "{hidden}: {}", found.body);
+        let snapshot = app.call(Method::GET, "/api/v1/directory", Some(&zhangsan), None).await;
+        let listed =
+            snapshot.body["members"].as_array().expect("members").iter().any(|m| m["id"] == ids[hidden].as_str());
+        assert!(!listed, "{hidden} is not in the directory");
+    }
+    let text = serde_json::to_string(&detail.body).expect("json");
+    for private in ["sunli@weft.example", "招聘专员", "13800000"] {
+        assert!(!text.contains(private), "the group does not carry {private}: {text}");
+    }
+
+    // The auditor reads the log by who acted, hidden or not.
+    let sunli = app.login("sunli").await;
+    drop(sunli);
+    let auditor = app.login("huangli").await;
+    let log = app.call(Method::GET, "/api/v1/admin/audit?actor=sunli&action=signed_in", Some(&auditor), None).await;
+    assert_eq!(log.body["entries"][0]["actor"], "sunli", "{}", log.body);
+}

@@ -210,7 +210,12 @@ pub fn ApprovalDetailPage() -> impl IntoView {
                     .map(|step| {
                         step.approvers
                             .iter()
-                            .map(|a| d.member(a.member_id).map_or_else(|| a.member_id.to_string(), |m| m.name.clone()))
+                            .map(|a| {
+                                // A card the rules hide is not in the copy; the request names them.
+                                d.member(a.member_id).map(|m| m.name.clone()).unwrap_or_else(|| {
+                                    if a.name.is_empty() { a.member_id.to_string() } else { a.name.clone() }
+                                })
+                            })
                             .collect::<Vec<_>>()
                     })
                     .collect::<Vec<_>>()

@@ -97,6 +97,7 @@ impl Transition {
                             0,
                             weft_protocol::approval::ApproverState {
                                 member_id: member,
+                                name: String::new(),
                                 decision: None,
                                 decided_at: None,
                                 comment: None,

@@ -33,7 +33,13 @@ fn actor(n: u128) -> Actor {
 }
 
 fn approver(n: u128, decision: Option<Decision>, at: Millis) -> ApproverState {
-    ApproverState { member_id: member(n), decision, decided_at: decision.map(|_| at), comment: None }
+    ApproverState {
+        member_id: member(n),
+        name: String::new(),
+        decision,
+        decided_at: decision.map(|_| at),
+        comment: None,
+    }
 }
 
 fn step(name: &str, mode: ApprovalMode, status: StepStatus, approvers: Vec<ApproverState>) -> StepState {

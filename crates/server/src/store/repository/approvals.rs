@@ -399,7 +399,8 @@ pub(super) fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalD
         })?
         .collect::<Result<_, _>>()?;
     let mut stmt = conn.prepare_cached(
-        "SELECT step, member_id, decision, decided_at, comment FROM approval_approvers WHERE request_id = ?1 ORDER BY step, sort",
+        "SELECT a.step, a.member_id, a.decision, a.decided_at, a.comment, m.name FROM approval_approvers a \
+         JOIN members m ON m.id = a.member_id WHERE a.request_id = ?1 ORDER BY a.step, a.sort",
     )?;
     let rows = stmt.query_map([&key], |row| {
         let decision: Option<String> = row.get(2)?;
@@ -407,6 +408,7 @@ pub(super) fn detail(conn: &Connection, id: ApprovalId) -> StoreResult<ApprovalD
             row.get::<_, usize>(0)?,
             ApproverState {
                 member_id: MemberId(uuid_at(row, 1)?),
+                name: row.get(5)?,
                 decision: decision.map(|d| if d == "reject" { Decision::Reject } else { Decision::Approve }),
                 decided_at: row.get(3)?,
                 comment: row.get::<_, Option<String>>(4)?.filter(|c| !c.is_empty()),
