@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                         view=|| view! { <LazyScreen load=lazy::admin_watermark_trace/> }
                     />
                     <Route path=path!("audit") view=|| view! { <LazyScreen load=lazy::admin_audit/> }/>
+                    <Route path=path!("archive") view=|| view! { <LazyScreen load=lazy::admin_archive/> }/>
                     <Route path=path!("integrations") view=|| view! { <LazyScreen load=lazy::admin_integrations/> }/>
                     <Route
                         path=path!("templates/:id")

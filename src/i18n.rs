@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use weft_protocol::approval::DatePrecision;
 use weft_protocol::{ApprovalRefusal, ConversationRefusal, DirectoryRefusal, FieldRule, Refusal};
 
+pub mod archive;
 pub mod audit;
 pub mod bots;
 pub mod integrations;

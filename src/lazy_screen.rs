@@ -8,6 +8,7 @@
 //! when a chunk fails to load, and a panic aborts the wasm module. The same wasm_split macro with
 //! its `fallible` option returns the failure instead, and the loader retries it from scratch.
 
+use crate::features::admin::archive::ArchivePage;
 use crate::features::admin::audit::page::AuditLogPage;
 use crate::features::admin::confidential::{policy::ConfidentialPolicyPage, trace::WatermarkTracePage};
 use crate::features::admin::integrations::page::IntegrationAppsPage;
@@ -69,6 +70,7 @@ split_screen!(admin_confidential in admin => ConfidentialPolicyPage);
 split_screen!(admin_policies in admin => PoliciesPage);
 split_screen!(admin_watermark_trace in admin => WatermarkTracePage);
 split_screen!(admin_audit in admin => AuditLogPage);
+split_screen!(admin_archive in admin => ArchivePage);
 split_screen!(admin_integrations in admin => IntegrationAppsPage);
 split_screen!(approvals_list in approvals => ApprovalsPage);
 split_screen!(approval_detail in approvals => ApprovalDetailPage);

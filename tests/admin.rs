@@ -130,22 +130,22 @@ fn each_role_opens_its_own_sections_of_the_console() {
         ("/admin/sessions", Section::Workspace),
         ("/admin/policies", Section::Workspace),
         ("/admin/integrations", Section::Workspace),
+        ("/admin/archive", Section::Archive),
     ];
     for (path, section) in pages {
         assert_eq!(section_of(path), section, "{path}");
     }
-    // (role, directory, templates, audit, workspace)
+    // (role, directory, templates, audit, workspace, archive): archives are the auditor's alone.
     let rights = [
-        (Role::Admin, true, true, true, true),
-        (Role::DepartmentAdmin, true, false, false, false),
-        (Role::Auditor, false, false, true, false),
-        (Role::ApprovalsAdmin, false, true, false, false),
-        (Role::Member, false, false, false, false),
+        (Role::Admin, [true, true, true, true, false]),
+        (Role::DepartmentAdmin, [true, false, false, false, false]),
+        (Role::Auditor, [false, false, true, false, true]),
+        (Role::ApprovalsAdmin, [false, true, false, false, false]),
+        (Role::Member, [false, false, false, false, false]),
     ];
-    for (role, directory, templates, audit, workspace) in rights {
-        let opens =
-            [Section::Directory, Section::Templates, Section::Audit, Section::Workspace].map(|s| may_open(role, s));
-        assert_eq!(opens, [directory, templates, audit, workspace], "{role:?}");
+    for (role, expected) in rights {
+        let sections = [Section::Directory, Section::Templates, Section::Audit, Section::Workspace, Section::Archive];
+        assert_eq!(sections.map(|s| may_open(role, s)), expected, "{role:?}");
         // Every role's start page is one it may open.
         if role.administers() {
             assert!(may_open(role, section_of(home(role))), "{role:?}");
@@ -178,4 +178,16 @@ fn every_role_has_a_name_in_both_languages() {
             assert!(seen.insert(role_label(role, lang)), "{role:?} {lang:?}");
         }
     }
+}
+
+#[wasm_bindgen_test]
+fn an_archive_request_needs_someone_and_a_date_range() {
+    use weft::features::admin::archive::archive_request;
+    use weft::i18n::archive::Ar;
+    let member = MemberId(uuid::Uuid::from_u128(1));
+    assert_eq!(archive_request(vec![], vec![], (Some(0), Some(1))), Err(Ar::ChooseSomething));
+    assert_eq!(archive_request(vec![member], vec![], (None, Some(1))), Err(Ar::ChooseDates));
+    assert_eq!(archive_request(vec![member], vec![], (Some(5), Some(5))), Err(Ar::ChooseDates));
+    let request = archive_request(vec![member], vec![], (Some(0), Some(1))).expect("a request");
+    assert_eq!((request.member_ids, request.since, request.until), (vec![member], 0, 1));
 }

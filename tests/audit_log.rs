@@ -64,10 +64,11 @@ fn ordinal(action: AuditAction) -> usize {
         WebhookChanged => 42,
         WorkspacePoliciesChanged => 43,
         AccessRefused => 44,
+        ArchiveExported => 45,
     }
 }
 
-const NUMBERED: usize = 45;
+const NUMBERED: usize = 46;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

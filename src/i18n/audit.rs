@@ -109,6 +109,7 @@ pub fn action_label(action: AuditAction, lang: Lang) -> &'static str {
         ConfidentialPolicyChanged => ("Confidential policy changed", "修改保密策略"),
         WorkspacePoliciesChanged => ("Workspace policies changed", "修改工作区策略"),
         AccessRefused => ("Administration refused", "管理操作被拒绝"),
+        ArchiveExported => ("Compliance archive exported", "导出合规存档"),
         ScreenshotSuspected => ("Screenshot suspected", "疑似截屏"),
         PrintAttempted => ("Print attempted", "尝试打印"),
         WatermarkTampered => ("Watermark tampered with", "水印被篡改"),

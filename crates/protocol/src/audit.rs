@@ -71,12 +71,15 @@ pub enum AuditAction {
     /// An administration route refused the member: their role lacks the right, or the target is
     /// outside the departments they administer (target: the route; detail: method and why).
     AccessRefused,
+    /// An auditor exported a compliance archive (target: its manifest's SHA-256; detail: what it
+    /// covers).
+    ArchiveExported,
 }
 
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 45] = {
+    pub const ALL: [Self; 46] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -105,6 +108,7 @@ impl AuditAction {
             KioskCodeCreated,
             KioskCodeRevoked,
             AuditExported,
+            ArchiveExported,
             ConfidentialTurnedOn,
             ConfidentialTurnedOff,
             ConfidentialPolicyChanged,

@@ -78,11 +78,15 @@ pub struct ConfidentialPolicy {
     /// The lifetime conversations made confidential by the policy get.
     #[serde(default)]
     pub default_lifetime: Option<MessageLifetime>,
+    /// Compliance archives include confidential conversations (marked as such); `false` (the
+    /// default): they are left out, and the manifest lists which.
+    #[serde(default)]
+    pub in_archives: bool,
 }
 
 impl Default for ConfidentialPolicy {
     fn default() -> Self {
-        Self { departments: Vec::new(), offline_copy: true, default_lifetime: None }
+        Self { departments: Vec::new(), offline_copy: true, default_lifetime: None, in_archives: false }
     }
 }
 

@@ -5,6 +5,7 @@
 //! for `wasm32-unknown-unknown` and natively.
 
 pub mod approval;
+pub mod archive;
 pub mod audit;
 pub mod auth;
 pub mod bot;

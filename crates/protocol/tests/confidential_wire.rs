@@ -49,16 +49,21 @@ fn the_setting_and_its_lifetimes() {
 fn the_policy_defaults_to_keeping_offline_copies() {
     assert_eq!(
         ConfidentialPolicy::default(),
-        ConfidentialPolicy { departments: vec![], offline_copy: true, default_lifetime: None }
+        ConfidentialPolicy { departments: vec![], offline_copy: true, default_lifetime: None, in_archives: false }
     );
     round_trip(
         &ConfidentialPolicy {
             departments: vec![DepartmentId("legal".into())],
             offline_copy: false,
             default_lifetime: None,
+            in_archives: true,
         },
-        json!({ "departments": ["legal"], "offline_copy": false, "default_lifetime": null }),
+        json!({ "departments": ["legal"], "offline_copy": false, "default_lifetime": null, "in_archives": true }),
     );
+    // A policy saved before archives existed keeps confidential chats out of them.
+    let older: ConfidentialPolicy =
+        serde_json::from_value(json!({ "departments": [], "offline_copy": true })).expect("older policy");
+    assert!(!older.in_archives);
 }
 
 #[test]

@@ -176,6 +176,19 @@ impl FromRequestParts<AppState> for AuditReader {
     }
 }
 
+/// An auditor: the one role that exports compliance archives (never an ordinary administrator
+/// alone).
+#[derive(Debug, Clone, Copy)]
+pub struct AuditorUser(pub AuthUser);
+
+impl FromRequestParts<AppState> for AuditorUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        member_whose_role(parts, state, |role| role == Role::Auditor, "auditors").await.map(Self)
+    }
+}
+
 /// A member who manages approval templates: the workspace administrator or an approvals
 /// administrator.
 #[derive(Debug, Clone, Copy)]

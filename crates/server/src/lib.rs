@@ -2,6 +2,7 @@
 //! `/api/v1`, the live socket, and the built app), so tests drive exactly what runs.
 
 pub mod approvals;
+pub mod archive_tar;
 pub mod auth;
 pub mod blobs;
 pub mod clock;

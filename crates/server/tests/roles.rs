@@ -22,6 +22,8 @@ enum Right {
     Templates,
     /// The workspace's own settings: the administrator only.
     Workspace,
+    /// Compliance archives: auditors only (never an administrator alone).
+    Archive,
 }
 
 /// Whether a directory route's target lies inside 研发部 (`Some(true)`), outside it
@@ -163,6 +165,15 @@ fn routes(ids: &HashMap<String, String>, template: &str) -> Vec<Route> {
         route(Method::DELETE, format!("/api/v1/admin/visibility/members/{outside}"), None, Directory, Some(false)),
         route(Method::GET, "/api/v1/admin/audit", None, Audit, None),
         route(Method::GET, "/api/v1/admin/audit.csv", None, Audit, None),
+        route(Method::POST, "/api/v1/admin/watermark/decode", None, Audit, None),
+        route(Method::GET, "/api/v1/admin/archives/conversations", None, Archive, None),
+        route(
+            Method::POST,
+            "/api/v1/admin/archives",
+            Some(json!({ "member_ids": [inside], "since": 0, "until": 1 })),
+            Archive,
+            None,
+        ),
         route(Method::POST, "/api/v1/approvals/templates", Some(spec.clone()), Templates, None),
         route(Method::PUT, format!("/api/v1/approvals/templates/{template}"), Some(spec), Templates, None),
         route(Method::GET, "/api/v1/admin/sessions", None, Workspace, None),
@@ -184,6 +195,8 @@ fn routes(ids: &HashMap<String, String>, template: &str) -> Vec<Route> {
 /// Whether a role may call a route (`inside` as above).
 fn allowed(role: &str, right: Right, inside: Inside) -> bool {
     match (role, right) {
+        ("auditor", Right::Archive) => true,
+        (_, Right::Archive) => false,
         ("admin", _) => true,
         ("department_admin", Right::Directory) => inside != Some(false),
         ("auditor", Right::Audit) => true,

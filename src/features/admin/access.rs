@@ -18,6 +18,8 @@ pub enum Section {
     Audit,
     /// The workspace's own settings (sessions, policies, kiosks, integrations, …).
     Workspace,
+    /// Compliance archives: auditors only (never an administrator alone).
+    Archive,
 }
 
 /// The section a console path belongs to (`/admin/departments` → directory).
@@ -28,6 +30,7 @@ pub fn section_of(path: &str) -> Section {
         "" | "departments" | "import" | "visibility" => Section::Directory,
         "templates" => Section::Templates,
         "audit" | "watermark-trace" => Section::Audit,
+        "archive" => Section::Archive,
         _ => Section::Workspace,
     }
 }
@@ -39,6 +42,7 @@ pub fn may_open(role: Role, section: Section) -> bool {
         Section::Templates => role.manages_templates(),
         Section::Audit => role.reads_audit_log(),
         Section::Workspace => role == Role::Admin,
+        Section::Archive => role == Role::Auditor,
     }
 }
 

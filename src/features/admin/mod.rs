@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod api;
+pub mod archive;
 pub mod audit;
 pub mod components;
 pub mod confidential;

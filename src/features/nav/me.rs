@@ -1,9 +1,11 @@
 //! `/me` (我): the member's own page, a list of sections, each a component below: the profile
 //! (from the signed-in session), the language, the colour theme, notifications (Web Push:
 //! `features::notifications::settings`), the devices they are signed in on (the Settings →
-//! Devices page of the managed sessions), and about. A new section is one more component and
+//! Devices page of the managed sessions), the notice that work communications may be archived
+//! under the organisation's policy, and about. A new section is one more component and
 //! one more line in [`MePage`].
 
+use crate::i18n::archive::Ar;
 use crate::i18n::nav::Nt;
 use crate::i18n::{Lang, use_i18n};
 use crate::platform::theme::Theme;
@@ -25,6 +27,7 @@ pub fn MePage() -> impl IntoView {
                 <ThemeSection/>
                 <crate::features::notifications::settings::NotificationSettings/>
                 <DevicesSection/>
+                <ArchiveNoticeSection/>
                 <AboutSection/>
             </div>
         </section>
@@ -154,6 +157,18 @@ fn DevicesSection() -> impl IntoView {
         <MeSection id="me-devices" title=Nt::Devices>
             <a class="me__link" href="/settings">{i18n.nav(Nt::DevicesLink)}</a>
         </MeSection>
+    }
+}
+
+/// The notice that work communications may be archived under the organisation's policy.
+#[component]
+fn ArchiveNoticeSection() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <section class="me-section" aria-labelledby="me-archive">
+            <h3 id="me-archive">{i18n.archive(Ar::NoticeTitle)}</h3>
+            <p data-testid="archive-notice">{i18n.archive(Ar::Notice)}</p>
+        </section>
     }
 }
 

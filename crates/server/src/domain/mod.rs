@@ -3,6 +3,10 @@
 //! needs, calls it here, and saves what it returns (a transition or a refusal) in one
 //! transaction together with the change-feed row; a second storage backend only loads and saves.
 //!
+//! - [`admin_scope`]: how far an administrator reaches in the directory (a department
+//!   administrator: one subtree).
+//! - [`archive`]: what a compliance archive request must say, which conversations it holds, and
+//!   its manifest.
 //! - [`approvals`]: chain resolution at submit (`chain`) and the request workflow — who may read,
 //!   decide, withdraw and comment, the step state machine and the cards it posts (`workflow`).
 //! - [`conversations`]: group rules, the direct and approvals kinds, mentions and the recall
@@ -20,6 +24,7 @@
 
 pub mod admin_scope;
 pub mod approvals;
+pub mod archive;
 pub mod conversations;
 pub mod directory;
 pub mod files;

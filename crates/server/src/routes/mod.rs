@@ -3,6 +3,7 @@
 
 mod admin;
 mod approvals;
+mod archive;
 mod attachment_pages;
 pub(crate) mod attachments;
 pub(crate) mod audit;
@@ -43,6 +44,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(session_admin::router())
         .merge(policies::router())
         .merge(audit::router())
+        .merge(archive::router())
         .merge(integration_admin::router())
         .merge(webhooks_admin::router())
         .merge(approvals::router())

@@ -6,6 +6,7 @@
 //! field problems (`Problems`), older refusals that still carry a message (`NotFound`,
 //! `Forbidden`, `Invalid`, `Conflict`), and internal failures.
 
+mod archive_traits;
 mod attachment_traits;
 mod bot_traits;
 mod confidential_traits;
@@ -18,6 +19,7 @@ mod session_traits;
 pub mod sql;
 mod webhook_traits;
 
+pub use archive_traits::{ArchiveStore, StoredArchiveMessage};
 pub use attachment_traits::{AttachmentStore, StoredAttachment, StoredThumbnail, UNUSED_FILES_PER_PASS, UnusedFiles};
 pub use bot_traits::{AppChat, BotStore, NewAppChat, RobotByKey};
 pub use confidential_traits::{ConfidentialStore, DeterrentOutcome, Expired};
@@ -598,6 +600,7 @@ pub trait Store:
     + WebhookStore
     + PushStore
     + PolicyStore
+    + ArchiveStore
     + MessageStore
     + AttachmentStore
     + ApprovalStore
@@ -622,6 +625,7 @@ impl<T> Store for T where
         + WebhookStore
         + PushStore
         + PolicyStore
+        + ArchiveStore
         + MessageStore
         + AttachmentStore
         + ApprovalStore

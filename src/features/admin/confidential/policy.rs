@@ -4,6 +4,7 @@
 use super::super::components::NoticeLine;
 use super::super::model::Notice;
 use super::super::state::use_admin;
+use crate::i18n::archive::Ar;
 use crate::i18n::confidential::{Ct, LIFETIME_CHOICES, lifetime_text};
 use crate::i18n::use_i18n;
 use leptos::prelude::*;
@@ -95,6 +96,20 @@ pub fn ConfidentialPolicyPage() -> impl IntoView {
                         />
                         " "{i18n.c(Ct::PolicyOfflineCopy)}
                     </label>
+                    <label class="switch">
+                        <input
+                            type="checkbox"
+                            role="switch"
+                            aria-describedby="confidential-in-archives-hint"
+                            prop:checked=move || policy.with(|p| p.as_ref().is_some_and(|p| p.in_archives))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                policy.update(|p| if let Some(p) = p { p.in_archives = on });
+                            }
+                        />
+                        " "{i18n.archive(Ar::InArchives)}
+                    </label>
+                    <p class="hint" id="confidential-in-archives-hint">{i18n.archive(Ar::InArchivesHint)}</p>
                     <div>
                         <label for="confidential-default-lifetime">{i18n.c(Ct::PolicyDefaultLifetime)}</label>
                         <select

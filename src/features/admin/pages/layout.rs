@@ -101,6 +101,7 @@ fn AdminConsole() -> impl IntoView {
                 {link("/admin/confidential", Box::new(i18n.c(Ct::PolicyTitle)))}
                 {link("/admin/watermark-trace", Box::new(i18n.c(Ct::TraceTitle)))}
                 {link("/admin/audit", Box::new(i18n.audit(crate::i18n::audit::At::Title)))}
+                {link("/admin/archive", Box::new(i18n.archive(crate::i18n::archive::Ar::Title)))}
                 {link("/admin/integrations", Box::new(i18n.integ(crate::i18n::integrations::It::Title)))}
             </nav>
             <ScopeNote/>

@@ -126,7 +126,7 @@ pub(super) fn require_participant(
     found.map(|_| ()).ok_or(StoreError::NotFound("conversation"))
 }
 
-fn kind_from(text: &str) -> ConversationKind {
+pub(super) fn kind_from(text: &str) -> ConversationKind {
     match text {
         "direct" => ConversationKind::Direct,
         "approvals" => ConversationKind::Approvals,

@@ -5,6 +5,7 @@
 mod approval_cards;
 mod approval_departures;
 mod approvals;
+mod archive;
 mod attachments;
 mod audit;
 mod bots;
