@@ -294,7 +294,8 @@ async fn the_policy_makes_direct_chats_with_listed_departments_confidential_unti
     let app = TestApp::new();
     let (zhangsan, admin) = (app.login("zhangsan").await, app.login("admin").await);
     let direct = app.conversation_id(&zhangsan, "李四").await;
-    let policy = json!({ "departments": ["product"], "offline_copy": false, "default_lifetime": null });
+    let policy =
+        json!({ "departments": ["product"], "offline_copy": false, "default_lifetime": null, "in_archives": false });
 
     assert_error(
         &app.call(Method::PUT, "/api/v1/admin/confidential-policy", Some(&zhangsan), Some(policy.clone())).await,

@@ -64,7 +64,8 @@ fn AdminConsole() -> impl IntoView {
     let allowed = move || may_open(role(), section());
     let at_start = move || location.pathname.with(|path| path.trim_end_matches('/') == "/admin");
     let link = move |href: &'static str, label: Box<dyn Fn() -> &'static str + Send + Sync>| {
-        may_open(role(), section_of(href)).then(|| view! { <A href=href exact=true>{label}</A> })
+        // Only the members page (`/admin`) is current on its own address alone.
+        may_open(role(), section_of(href)).then(|| view! { <A href=href exact={href == "/admin"}>{label}</A> })
     };
     let refused = move || context.load.get() == Load::Failed(Notice::Text(Text::AdminOnly));
     let failure = move || match context.load.get() {
