@@ -66,6 +66,9 @@ impl AppState {
         self.refresh_terms(&session);
         spawn_local(async move {
             let store = Rc::new(NoCopy::new(sync.store_health.open_store_with(&database, key_place).await));
+            // The terms as the server last said (the refresh may have answered while the store opened).
+            let keeps_chats = sync.session.0.with_untracked(|s| s.as_ref().is_none_or(Session::keeps_chats_offline));
+            sync.check_write("offline-copy policy", store.set_device_barred(!keeps_chats).await);
             // The session may have ended while the store opened (a wipe answered at start): then
             // close it at once, or the wipe's delete would wait on this connection.
             if sync.session.0.with_untracked(|s| s.as_ref().map(|s| s.session_id)) != Some(session.session_id) {
@@ -200,6 +203,10 @@ impl AppState {
                                 kept.save();
                             }
                         });
+                        if let Some(store) = self.sync.local() {
+                            let barred = !current.terms.offline_copy;
+                            self.sync.check_write("offline-copy policy", store.set_device_barred(barred).await);
+                        }
                     }
                 }
                 Err(error) => self.on_error(&error),

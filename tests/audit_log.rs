@@ -65,10 +65,11 @@ fn ordinal(action: AuditAction) -> usize {
         WorkspacePoliciesChanged => 43,
         AccessRefused => 44,
         ArchiveExported => 45,
+        AuditEntriesRemoved => 46,
     }
 }
 
-const NUMBERED: usize = 46;
+const NUMBERED: usize = 47;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

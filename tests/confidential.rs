@@ -419,6 +419,35 @@ async fn with_no_offline_copy_the_raw_records_hold_nothing_of_the_conversation()
     store.close();
 }
 
+/// The workspace's offline-copy policy bars a whole device: what it kept of every conversation
+/// goes (summaries stay, without their last message), and nothing arrives on it after.
+#[wasm_bindgen_test]
+async fn a_device_barred_by_the_offline_copy_policy_keeps_no_chat_at_all() {
+    let name = unique("weft-device-barred-");
+    let store = NoCopy::new(IdbStore::open(&name).await.expect("open"));
+    store.replace_conversations(&[summary(2, None, Some(message(2, 1, "KEPT-BEFORE")))]).await.expect("in the browser");
+    store.put_messages(&[message(2, 1, "KEPT-BEFORE")]).await.expect("in the browser");
+    store.put_outbox(&send_entry(2, 2, "QUEUED-BEFORE")).await.expect("in the browser");
+    assert!(dump_database(&name).await.as_string().expect("text").contains("KEPT-BEFORE"));
+
+    store.set_device_barred(true).await.expect("in the browser");
+    store.put_messages(&[message(2, 2, "ARRIVED-AFTER")]).await.expect("in the browser");
+    store.put_outbox(&send_entry(2, 3, "QUEUED-AFTER")).await.expect("in the browser");
+    store.put_conversation(&summary(3, None, Some(message(3, 1, "NEW-CHAT")))).await.expect("in the browser");
+    let dump = dump_database(&name).await.as_string().expect("text");
+    for text in ["KEPT-BEFORE", "QUEUED-BEFORE", "ARRIVED-AFTER", "QUEUED-AFTER", "NEW-CHAT"] {
+        assert!(!dump.contains(text), "{text} is not on the device:\n{dump}");
+    }
+    assert_eq!(store.conversations().await.expect("in the browser").len(), 2, "the list itself stays");
+    assert_eq!(store.outbox().await.expect("in the browser").len(), 2, "unsent messages wait in memory");
+
+    // Lifting the bar keeps what arrives from then on.
+    store.set_device_barred(false).await.expect("in the browser");
+    store.put_messages(&[message(2, 4, "KEPT-AGAIN")]).await.expect("in the browser");
+    assert!(dump_database(&name).await.as_string().expect("text").contains("KEPT-AGAIN"));
+    store.close();
+}
+
 // ---- expiry ------------------------------------------------------------------------------------
 
 #[wasm_bindgen_test]

@@ -218,7 +218,12 @@ fn shared_session(n: u128) -> weft::session::Session {
             role: Role::Member,
             admin_scope: None,
         },
-        terms: Some(SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 0 }),
+        terms: Some(SessionTerms {
+            mode: DeviceMode::Shared,
+            lifetimes: Lifetimes::SHARED_DEFAULT,
+            ends_at: 0,
+            offline_copy: true,
+        }),
     }
 }
 

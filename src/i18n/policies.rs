@@ -23,6 +23,14 @@ pub enum Pt {
     Save,
     Saved,
     WholeNumber,
+    OfflineCopies,
+    OfflineCopiesHint,
+    OfflineAllDevices,
+    OfflinePersonalDevices,
+    OfflineNoDevices,
+    AuditLog,
+    AuditRetention,
+    AuditRetentionHint,
 }
 
 impl Pt {
@@ -55,6 +63,20 @@ impl Pt {
             Save => ("Save policies", "保存策略"),
             Saved => ("Saved. The policies apply now.", "已保存，策略已生效。"),
             WholeNumber => ("Enter a whole number.", "请输入整数。"),
+            OfflineCopies => ("Offline copies of chats", "聊天的离线副本"),
+            OfflineCopiesHint => (
+                "Where a device may not keep chats, messages, files and unsent messages stay in memory and what it kept is deleted; the directory and approvals are kept. Devices follow a change when they next open Weft.",
+                "不允许保存的设备上，消息、文件和待发送消息只保留在内存中，已保存的内容会被删除；通讯录和审批仍会保存。设备在下次打开 Weft 时按新策略执行。",
+            ),
+            OfflineAllDevices => ("Every device", "所有设备"),
+            OfflinePersonalDevices => ("Personal devices only (not shared devices)", "仅个人设备（共享设备不保存）"),
+            OfflineNoDevices => ("No device (chats load from the server)", "任何设备都不保存（聊天从服务器加载）"),
+            AuditLog => ("Audit log", "审计日志"),
+            AuditRetention => ("Keep audit entries for (days)", "审计记录保留天数"),
+            AuditRetentionHint => (
+                "0: keep every entry. Otherwise 180–3650; older entries are removed every hour, and each removal is itself recorded.",
+                "0 表示永久保留。否则为 180–3650 天；更早的记录每小时删除一次，每次删除本身也记入审计日志。",
+            ),
         };
         if lang == Lang::Zh { zh } else { en }
     }

@@ -73,6 +73,12 @@ impl Session {
         self.mode() == DeviceMode::Shared
     }
 
+    /// Whether the workspace's offline-copy policy lets this device keep chats (yes while the
+    /// server has not said).
+    pub fn keeps_chats_offline(&self) -> bool {
+        self.terms.is_none_or(|terms| terms.offline_copy)
+    }
+
     /// The session's lifetimes, or the defaults of its mode while the server has not said.
     pub fn lifetimes(&self) -> Lifetimes {
         match self.terms {

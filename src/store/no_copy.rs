@@ -2,12 +2,14 @@
 //! out of it everything of a conversation whose `confidential.offline_copy` is false — its
 //! messages, its outbox entries and queued files (kept in memory instead), and the last-message
 //! preview of its stored summary. It learns which conversations these are from the summaries
-//! that pass through it, and when one becomes such, deletes what was kept of it.
+//! that pass through it, and when one becomes such, deletes what was kept of it. The workspace's
+//! offline-copy policy may bar the whole device (a shared device, or every device): then every
+//! conversation is kept out the same way, and what the device kept before goes.
 
 use super::{DirectoryRows, Store, StoreError, StoredApproval};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, HashSet};
 use weft_protocol::approval::{ApprovalDetail, ApprovalSummary, Template};
 use weft_protocol::chat::{ConversationSummary, Message};
@@ -23,6 +25,8 @@ pub fn keeps_offline_copy(summary: &ConversationSummary) -> bool {
 /// A device store that keeps nothing of no-offline-copy conversations.
 pub struct NoCopy<S> {
     inner: S,
+    /// The workspace's policy lets this device keep no chats at all.
+    device_barred: Cell<bool>,
     barred: RefCell<HashSet<ConversationId>>,
     /// Outbox entries and files of barred conversations, kept only in memory.
     entries: RefCell<HashMap<String, OutboxEntry>>,
@@ -38,11 +42,31 @@ impl<S> std::ops::Deref for NoCopy<S> {
 
 impl<S: Store> NoCopy<S> {
     pub fn new(inner: S) -> Self {
-        Self { inner, barred: RefCell::default(), entries: RefCell::default(), files: RefCell::default() }
+        Self {
+            inner,
+            device_barred: Cell::new(false),
+            barred: RefCell::default(),
+            entries: RefCell::default(),
+            files: RefCell::default(),
+        }
     }
 
     pub fn is_barred(&self, conversation: ConversationId) -> bool {
-        self.barred.borrow().contains(&conversation)
+        self.device_barred.get() || self.barred.borrow().contains(&conversation)
+    }
+
+    /// Follows the workspace's offline-copy policy for this device. Barring it deletes what it
+    /// kept of every conversation (the summaries stay, without their last message); lifting
+    /// the bar keeps what arrives from then on.
+    pub async fn set_device_barred(&self, barred: bool) -> Result<(), StoreError> {
+        if self.device_barred.replace(barred) == barred || !barred {
+            return Ok(());
+        }
+        for summary in self.inner.conversations().await? {
+            self.purge(&summary).await?;
+            self.inner.put_conversation(&self.storable(&summary)).await?;
+        }
+        Ok(())
     }
 
     /// Learns from a summary; returns true when it newly bars its conversation.

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { useServerAndBrowser } from "./support/fixtures.js";
 import { call, login } from "./support/api.js";
-import { signInAs, adminToken, eventually } from "./support/sessions.js";
+import { signInAs, adminToken, eventually, rawIndexedDb } from "./support/sessions.js";
 
 const fixture = useServerAndBrowser();
 const DESK = { width: 1280, height: 800 };
@@ -120,35 +120,6 @@ async function audited(token, action, target) {
   return body.entries;
 }
 
-/** Every key and value of every IndexedDB database of the page's origin, as text. */
-function rawIndexedDb(page) {
-  return page.evaluate(async () => {
-    const show = (value) =>
-      JSON.stringify(value, (_, v) =>
-        v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? `bytes:${new TextDecoder().decode(v)}` : v instanceof Blob ? `blob:${v.size}` : v,
-      );
-    const lines = [];
-    for (const { name } of await indexedDB.databases()) {
-      const db = await new Promise((resolve, reject) => {
-        const request = indexedDB.open(name);
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-      });
-      for (const store of db.objectStoreNames) {
-        const [keys, values] = await new Promise((resolve, reject) => {
-          const tx = db.transaction(store, "readonly");
-          const keys = tx.objectStore(store).getAllKeys();
-          const values = tx.objectStore(store).getAll();
-          tx.oncomplete = () => resolve([keys.result, values.result]);
-          tx.onerror = () => reject(tx.error);
-        });
-        keys.forEach((key, n) => lines.push(`${name}/${store} ${show(key)} ${show(values[n])}`));
-      }
-      db.close();
-    }
-    return lines.join("\n");
-  });
-}
 
 test("at 1280×800: 张三 marks the chat with 李四 confidential; both see the lock, and the watermark names each viewer in the DOM and in the pixels", async () => {
   const admin = await adminToken(fixture.server.url);

@@ -1,11 +1,14 @@
 // The console's Policies page (issue #14) as an administrator uses it, and its effect on members
 // at once: a bad value is refused beside its field, a save applies with no restart (a member
 // can no longer make a group larger than the new limit, nor send a file type not allowed), and
-// the change is in the audit log.
+// the change is in the audit log. The offline-copy rule keeps chats off a member's device (and
+// off it with the network cut), and the audit log's retention is refused beside its field when
+// too short.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { useServerAndBrowser, signedIn } from "./support/fixtures.js";
-import { signInAs } from "./support/sessions.js";
+import { call } from "./support/api.js";
+import { signInAs, adminToken, eventually, rawIndexedDb } from "./support/sessions.js";
 
 const fixture = useServerAndBrowser();
 
@@ -60,4 +63,50 @@ test("an administrator tightens the policies and a member meets them at once", a
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
   await page.getByRole("table", { name: "Audit log" }).getByRole("cell", { name: "Workspace policies changed" }).first().waitFor();
   await context.close();
+});
+
+test("at 360×640: with offline copies on no device a member's chats stay off the device, online and with the network cut", async () => {
+  const admin = await signInAs(fixture, "admin", { contextOptions: { viewport: { width: 1280, height: 800 } } });
+  await admin.page.goto(`${fixture.server.url}/admin/policies`);
+  await admin.page.getByRole("heading", { level: 2, name: "Policies" }).waitFor();
+  const offline = admin.page.getByRole("group", { name: "Offline copies of chats" });
+  assert.ok(await offline.getByRole("radio", { name: "Every device" }).isChecked(), "the default");
+  const retention = admin.page.getByLabel("Keep audit entries for (days)");
+  assert.equal(await retention.inputValue(), "0");
+  await retention.fill("90");
+  await offline.getByRole("radio", { name: "No device (chats load from the server)" }).check();
+  await admin.page.getByRole("button", { name: "Save policies" }).click();
+  await admin.page.locator("#policy-retention-error").getByText("between 180 and 3650").waitFor();
+  await retention.fill("365");
+  await admin.page.getByRole("button", { name: "Save policies" }).click();
+  await admin.page.getByRole("status").getByText("Saved. The policies apply now.").waitFor();
+  await admin.page.reload();
+  await admin.page.getByRole("heading", { level: 2, name: "Policies" }).waitFor();
+  assert.ok(await offline.getByRole("radio", { name: "No device (chats load from the server)" }).isChecked(), "saved");
+  assert.equal(await retention.inputValue(), "365");
+
+  // The member reads the chat from the server; the device keeps the directory but no message.
+  const li = await signInAs(fixture, "lisi", { contextOptions: { viewport: { width: 360, height: 640 } } });
+  await li.chats.open("午饭搭子 Lunch crew");
+  await li.chats.timeline().getByText("中午吃什么？What's for lunch?").waitFor();
+  const lunch = new URL(li.page.url()).pathname.split("/")[2];
+  await eventually(async () => (await rawIndexedDb(li.page)).includes("zhangsan"), 10_000, "the directory on the device");
+  const raw = await rawIndexedDb(li.page);
+  assert.ok(!raw.includes(`"${lunch}:`), "no message row of the chat");
+  assert.ok(!raw.includes("中午吃什么"), "none of its text, not even as the list's preview");
+
+  // With the network cut and the app reopened, the list is there but the chat's words are not.
+  await li.context.setOffline(true);
+  await li.page.reload();
+  await li.chats.waitForList();
+  await li.chats.open("午饭搭子 Lunch crew");
+  await li.page.getByRole("status").filter({ hasText: "You are offline" }).waitFor();
+  assert.equal(await li.chats.timeline().getByText("中午吃什么？What's for lunch?").count(), 0, "nothing kept to show");
+  await li.context.close();
+
+  const token = await adminToken(fixture.server.url);
+  const policies = (await call(fixture.server.url, token, "GET", "/admin/policies")).body;
+  const restored = { ...policies, offline_copies: "all_devices", audit_retention_days: 0 };
+  assert.equal((await call(fixture.server.url, token, "PUT", "/admin/policies", restored)).status, 200);
+  await admin.context.close();
 });

@@ -74,12 +74,15 @@ pub enum AuditAction {
     /// An auditor exported a compliance archive (target: its manifest's SHA-256; detail: what it
     /// covers).
     ArchiveExported,
+    /// Entries older than the workspace's audit-log retention were removed (actor: the server;
+    /// detail: how many, and the retention in days).
+    AuditEntriesRemoved,
 }
 
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 46] = {
+    pub const ALL: [Self; 47] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -108,6 +111,7 @@ impl AuditAction {
             KioskCodeCreated,
             KioskCodeRevoked,
             AuditExported,
+            AuditEntriesRemoved,
             ArchiveExported,
             ConfidentialTurnedOn,
             ConfidentialTurnedOff,

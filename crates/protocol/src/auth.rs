@@ -85,6 +85,14 @@ pub struct SessionTerms {
     pub lifetimes: Lifetimes,
     /// When the session ends whatever happens (sign-in plus the lifetime).
     pub ends_at: Millis,
+    /// Whether the device may keep an offline copy of chats (the workspace's offline-copy
+    /// policy for this mode). Absent from older servers: yes.
+    #[serde(default = "keeps_offline_copy_by_default")]
+    pub offline_copy: bool,
+}
+
+fn keeps_offline_copy_by_default() -> bool {
+    true
 }
 
 /// `GET /api/v1/auth/session`: the session making the request.

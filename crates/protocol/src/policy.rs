@@ -1,6 +1,7 @@
 //! The workspace's policies that administrators set on the console's Policies page and that
 //! apply at once (no restart): how long messages may be recalled, how large groups may grow, how
-//! large files may be, how much each member may upload, and which kinds of file members may send.
+//! large files may be, how much each member may upload, which kinds of file members may send,
+//! which devices may keep an offline copy of chats, and how long the audit log keeps its entries.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,6 +17,39 @@ pub const MAX_GROUP_SIZE_LIMIT: u32 = 2000;
 pub const MAX_UPLOAD_QUOTA_MIB: u64 = 1024 * 1024;
 /// At most this many file types may be listed.
 pub const MAX_FILE_TYPES: usize = 100;
+/// The shortest audit-log retention a policy may set: 180 days, the six months China's
+/// Cybersecurity Law (art. 21) asks network logs to be kept.
+pub const MIN_AUDIT_RETENTION_DAYS: u32 = 180;
+/// The longest audit-log retention a policy may set (beyond it, keep forever: 0).
+pub const MAX_AUDIT_RETENTION_DAYS: u32 = 3650;
+
+/// Which devices may keep an offline copy of chats (messages, files, previews, unsent messages);
+/// the directory and approvals are kept on every device regardless.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum OfflineCopies {
+    /// Personal and shared devices alike.
+    #[default]
+    AllDevices,
+    /// Personal devices only: a shared device keeps chats in memory while signed in.
+    PersonalDevices,
+    /// No device: chats are read from the server and kept only in memory.
+    NoDevices,
+}
+
+impl OfflineCopies {
+    pub const ALL: [Self; 3] = [Self::AllDevices, Self::PersonalDevices, Self::NoDevices];
+
+    /// Whether a device in this mode may keep chats.
+    pub fn allows(self, mode: crate::auth::DeviceMode) -> bool {
+        match self {
+            Self::AllDevices => true,
+            Self::PersonalDevices => mode == crate::auth::DeviceMode::Personal,
+            Self::NoDevices => false,
+        }
+    }
+}
 
 /// `GET/PUT /api/v1/admin/policies`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +67,13 @@ pub struct WorkspacePolicies {
     /// any kind.
     #[serde(default)]
     pub allowed_file_types: Vec<String>,
+    /// Which devices may keep an offline copy of chats.
+    #[serde(default)]
+    pub offline_copies: OfflineCopies,
+    /// Days the audit log keeps an entry before it is removed: 0 keeps every entry forever,
+    /// otherwise 180 to 3650.
+    #[serde(default)]
+    pub audit_retention_days: u32,
 }
 
 impl WorkspacePolicies {

@@ -290,7 +290,12 @@ fn login() {
             role: Role::Member,
             admin_scope: None,
         },
-        terms: SessionTerms { mode: DeviceMode::Shared, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 43_200_001 },
+        terms: SessionTerms {
+            mode: DeviceMode::Shared,
+            lifetimes: Lifetimes::SHARED_DEFAULT,
+            ends_at: 43_200_001,
+            offline_copy: false,
+        },
     }, @r#"
     {
       "token": "tok",
@@ -311,7 +316,8 @@ fn login() {
           "idle_minutes": 30,
           "lifetime_hours": 12
         },
-        "ends_at": 43200001
+        "ends_at": 43200001,
+        "offline_copy": false
       }
     }
     "#);
@@ -931,6 +937,8 @@ fn workspace_policies() {
         max_file_bytes: 4096,
         upload_quota_mib: 1024,
         allowed_file_types: vec!["pdf".into(), "png".into()],
+        offline_copies: weft_protocol::policy::OfflineCopies::PersonalDevices,
+        audit_retention_days: 365,
     };
     insta::assert_json_snapshot!(policies, @r#"
     {
@@ -941,7 +949,9 @@ fn workspace_policies() {
       "allowed_file_types": [
         "pdf",
         "png"
-      ]
+      ],
+      "offline_copies": "personal_devices",
+      "audit_retention_days": 365
     }
     "#);
 }

@@ -3,6 +3,7 @@
 
 pub mod approvals;
 pub mod archive_tar;
+pub mod audit_retention;
 pub mod auth;
 pub mod blobs;
 pub mod clock;

@@ -334,6 +334,7 @@ async fn run() -> Result<(), String> {
     });
     weft_server::expiry::spawn_sweeper(state.clone());
     weft_server::file_gc::spawn_collector(state.clone());
+    weft_server::audit_retention::spawn_purger(state.clone());
     weft_server::webhook_sender::spawn(state.clone());
     if std::env::var("WEFT_PUSH_ALLOW_LOOPBACK").is_ok_and(|value| value == "1") {
         // Tests only: push endpoints may be plain http:// on a loopback address.

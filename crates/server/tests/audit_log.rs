@@ -168,3 +168,45 @@ async fn the_log_filters_by_a_time_range() {
     let bad = app.call(Method::GET, "/api/v1/admin/audit?since=yesterday", Some(&admin), None).await;
     assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
 }
+
+#[tokio::test]
+async fn entries_past_the_retention_are_removed_and_the_removal_is_on_the_record() {
+    const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    app.login("zhangsan").await;
+    let old = audit(&app, &admin, "limit=500").await["entries"].as_array().expect("entries").len();
+    assert!(old >= 2, "two sign-ins at least");
+    app.state.clock.advance(200 * DAY_MS);
+    let admin = app.login("admin").await;
+    assert_eq!(weft_server::audit_retention::purge(&app.state).await, 0, "kept forever by default");
+
+    let path = "/api/v1/admin/policies";
+    let mut policies = app.call(Method::GET, path, Some(&admin), None).await.body;
+    assert_eq!(policies["audit_retention_days"], 0);
+    policies["audit_retention_days"] = json!(90);
+    let short = app.call(Method::PUT, path, Some(&admin), Some(policies.clone())).await;
+    assert_error(&short, StatusCode::UNPROCESSABLE_ENTITY, "invalid_field");
+    assert!(short.body["message"].as_str().expect("message").starts_with("audit_retention_days"), "{}", short.body);
+    assert_eq!(audit(&app, &admin, "limit=500").await["entries"].as_array().expect("entries").len(), old + 1);
+
+    policies["audit_retention_days"] = json!(180);
+    assert_eq!(app.call(Method::PUT, path, Some(&admin), Some(policies)).await.status, StatusCode::OK);
+    // The save starts a pass of its own; this one finds what it left, if anything.
+    weft_server::audit_retention::purge(&app.state).await;
+    let page = audit(&app, &admin, "limit=500").await;
+    let line = app.state.clock.now() - 180 * DAY_MS;
+    let entries = page["entries"].as_array().expect("entries");
+    assert!(entries.iter().all(|e| e["at"].as_i64().expect("at") >= line), "nothing older than 180 days: {page}");
+    assert_eq!(
+        actions(&page),
+        ["audit_entries_removed", "workspace_policies_changed", "signed_in"],
+        "the new entries stay"
+    );
+    let removal = &entries[0];
+    assert_eq!(removal["actor"], "weft");
+    assert!(removal["actor_id"].is_null());
+    assert_eq!(removal["detail"], json!({ "removed": old, "retention_days": 180 }));
+    // Nothing is left to remove until entries age past the line.
+    assert_eq!(weft_server::audit_retention::purge(&app.state).await, 0);
+}

@@ -25,6 +25,8 @@ fn policies(recall: u32, group: u32, file_bytes: u64, quota_mib: u64, types: &[&
         "max_file_bytes": file_bytes,
         "upload_quota_mib": quota_mib,
         "allowed_file_types": types,
+        "offline_copies": "all_devices",
+        "audit_retention_days": 0,
     })
 }
 
@@ -147,4 +149,37 @@ async fn saved_policies_win_over_the_start_up_flags_after_a_restart() {
     app.state.start_with_limits(Limits::default()).expect("restart");
     assert_eq!(app.call(Method::GET, PATH, Some(&admin), None).await.body, saved);
     assert_eq!(app.state.limits().max_group_size, 20);
+}
+
+#[tokio::test]
+async fn the_offline_copy_rule_reaches_each_session_by_its_device_mode_at_once() {
+    let app = TestApp::new();
+    let admin = app.login("admin").await;
+    let sign_in = |mode: &'static str| {
+        app.call(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Some(json!({ "username": "zhangsan", "password": "weft-demo", "mode": mode })),
+        )
+    };
+    let shared = sign_in("shared").await.body;
+    assert_eq!(shared["terms"]["offline_copy"], true, "every device keeps chats by default");
+    let shared_token = shared["token"].as_str().expect("token").to_owned();
+    let current = || app.call(Method::GET, "/api/v1/auth/session", Some(&shared_token), None);
+
+    for (rule, shared_keeps, personal_keeps) in
+        [("personal_devices", false, true), ("no_devices", false, false), ("all_devices", true, true)]
+    {
+        let mut new = policies(24 * 60, 500, 10 * 1024 * 1024, 5120, &[]);
+        new["offline_copies"] = json!(rule);
+        let saved = put(&app, &admin, new).await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        assert_eq!(current().await.body["terms"]["offline_copy"], shared_keeps, "{rule}: the signed-in shared device");
+        assert_eq!(sign_in("shared").await.body["terms"]["offline_copy"], shared_keeps, "{rule}: a new shared sign-in");
+        assert_eq!(sign_in("personal").await.body["terms"]["offline_copy"], personal_keeps, "{rule}: personal");
+    }
+    let mut unknown = policies(24 * 60, 500, 10 * 1024 * 1024, 5120, &[]);
+    unknown["offline_copies"] = json!("some_devices");
+    assert_eq!(put(&app, &admin, unknown).await.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -1,6 +1,7 @@
 //! `/admin/policies`: the workspace's policies in one place — the recall window, the largest
-//! group, the largest file, each member's upload quota and the allowed file types — loaded from
-//! and saved to the server, which applies them at once; links to the per-department session
+//! group, the largest file, each member's upload quota, the allowed file types, which devices keep
+//! offline copies of chats and how long the audit log keeps its entries — loaded from and saved
+//! to the server, which applies them at once; links to the per-department session
 //! lifetimes and the confidential-chat policy. A value the server refuses is shown beside its
 //! field (the server's message names the field).
 
@@ -12,7 +13,7 @@ use crate::i18n::policies::Pt;
 use crate::i18n::{Lang, use_i18n};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use weft_protocol::policy::WorkspacePolicies;
+use weft_protocol::policy::{OfflineCopies, WorkspacePolicies};
 
 const KIB: u64 = 1024;
 const MIB: u64 = 1024 * 1024;
@@ -50,6 +51,8 @@ struct Form {
     file: Field,
     quota: Field,
     types: Field,
+    retention: Field,
+    offline_copies: RwSignal<OfflineCopies>,
 }
 
 impl Form {
@@ -60,11 +63,18 @@ impl Form {
             file: Field::new("max_file_bytes", "policy-file", Pt::MaxFile, None),
             quota: Field::new("upload_quota_mib", "policy-quota", Pt::Quota, None),
             types: Field::new("allowed_file_types", "policy-types", Pt::FileTypes, Some(Pt::FileTypesHint)),
+            retention: Field::new(
+                "audit_retention_days",
+                "policy-retention",
+                Pt::AuditRetention,
+                Some(Pt::AuditRetentionHint),
+            ),
+            offline_copies: RwSignal::new(OfflineCopies::default()),
         }
     }
 
-    fn all(&self) -> [Field; 5] {
-        [self.recall, self.group, self.file, self.quota, self.types]
+    fn all(&self) -> [Field; 6] {
+        [self.recall, self.group, self.file, self.quota, self.types, self.retention]
     }
 
     fn show(&self, policies: &WorkspacePolicies) {
@@ -73,6 +83,8 @@ impl Form {
         self.file.text.set(policies.max_file_bytes.div_ceil(KIB).to_string());
         self.quota.text.set(policies.upload_quota_mib.to_string());
         self.types.text.set(policies.allowed_file_types.join(", "));
+        self.retention.text.set(policies.audit_retention_days.to_string());
+        self.offline_copies.set(policies.offline_copies);
     }
 
     /// The policies the form says, or None with each unreadable field's problem set.
@@ -84,6 +96,7 @@ impl Form {
         let group = self.group.number(lang);
         let file = self.file.number(lang);
         let quota = self.quota.number(lang);
+        let retention = self.retention.number(lang);
         let types = self
             .types
             .text
@@ -100,6 +113,8 @@ impl Form {
             max_file_bytes: file?.saturating_mul(KIB),
             upload_quota_mib: quota?,
             allowed_file_types: types,
+            offline_copies: self.offline_copies.get_untracked(),
+            audit_retention_days: u32::try_from(retention?).unwrap_or(u32::MAX),
         })
     }
 
@@ -190,7 +205,27 @@ pub fn PoliciesPage() -> impl IntoView {
             </div>
         }
     };
-    let [recall, group, file, quota, types] = form.with_value(Form::all);
+    let [recall, group, file, quota, types, retention] = form.with_value(Form::all);
+    let offline_copies = form.with_value(|f| f.offline_copies);
+    let offline_choice = move |choice: OfflineCopies| {
+        let id = format!("policy-offline-{}", offline_copy_value(choice));
+        view! {
+            <div class="policy-choice">
+                <input
+                    type="radio"
+                    id=id.clone()
+                    name="policy-offline-copies"
+                    value=offline_copy_value(choice)
+                    prop:checked=move || offline_copies.get() == choice
+                    on:change=move |_| {
+                        offline_copies.set(choice);
+                        saved.set(false);
+                    }
+                />
+                <label for=id>{i18n.policy(offline_copy_label(choice))}</label>
+            </div>
+        }
+    };
     view! {
         <section aria-labelledby="policies-title" class="policies">
             <h2 id="policies-title">{i18n.policy(Pt::Title)}</h2>
@@ -209,6 +244,15 @@ pub fn PoliciesPage() -> impl IntoView {
                         {field_view(quota)}
                         {field_view(types)}
                     </fieldset>
+                    <fieldset aria-describedby="policy-offline-hint">
+                        <legend>{i18n.policy(Pt::OfflineCopies)}</legend>
+                        <p class="hint policy-field__hint" id="policy-offline-hint">{i18n.policy(Pt::OfflineCopiesHint)}</p>
+                        {OfflineCopies::ALL.map(offline_choice)}
+                    </fieldset>
+                    <fieldset>
+                        <legend>{i18n.policy(Pt::AuditLog)}</legend>
+                        {field_view(retention)}
+                    </fieldset>
                     <button type="submit" class="primary" disabled=move || busy.get()>{i18n.policy(Pt::Save)}</button>
                     <Show when=move || saved.get()>
                         <span class="form-status" role="status">{i18n.policy(Pt::Saved)}</span>
@@ -221,5 +265,22 @@ pub fn PoliciesPage() -> impl IntoView {
                 <li><a href="/admin/confidential">{i18n.policy(Pt::ConfidentialPolicy)}</a></li>
             </ul>
         </section>
+    }
+}
+
+/// The value of an offline-copy choice's radio button (the wire name).
+fn offline_copy_value(choice: OfflineCopies) -> &'static str {
+    match choice {
+        OfflineCopies::AllDevices => "all_devices",
+        OfflineCopies::PersonalDevices => "personal_devices",
+        OfflineCopies::NoDevices => "no_devices",
+    }
+}
+
+fn offline_copy_label(choice: OfflineCopies) -> Pt {
+    match choice {
+        OfflineCopies::AllDevices => Pt::OfflineAllDevices,
+        OfflineCopies::PersonalDevices => Pt::OfflinePersonalDevices,
+        OfflineCopies::NoDevices => Pt::OfflineNoDevices,
     }
 }

@@ -66,3 +66,33 @@ export async function eventually(check, timeout = 10_000, what = "condition") {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+/** Every key and value of every IndexedDB database of the page's origin, as text. */
+export function rawIndexedDb(page) {
+  return page.evaluate(async () => {
+    const show = (value) =>
+      JSON.stringify(value, (_, v) =>
+        v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? `bytes:${new TextDecoder().decode(v)}` : v instanceof Blob ? `blob:${v.size}` : v,
+      );
+    const lines = [];
+    for (const { name } of await indexedDB.databases()) {
+      const db = await new Promise((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      for (const store of db.objectStoreNames) {
+        const [keys, values] = await new Promise((resolve, reject) => {
+          const tx = db.transaction(store, "readonly");
+          const keys = tx.objectStore(store).getAllKeys();
+          const values = tx.objectStore(store).getAll();
+          tx.oncomplete = () => resolve([keys.result, values.result]);
+          tx.onerror = () => reject(tx.error);
+        });
+        keys.forEach((key, n) => lines.push(`${name}/${store} ${show(key)} ${show(values[n])}`));
+      }
+      db.close();
+    }
+    return lines.join("\n");
+  });
+}

@@ -1,15 +1,19 @@
 //! The workspace's policies (`weft_protocol::policy`): checking an administrator's new ones
-//! (ranges, file types tidied to lowercase extensions without dots, sorted, each once), and the
-//! store limits they mean.
+//! (ranges, file types tidied to lowercase extensions without dots, sorted, each once), the
+//! store limits they mean, what a session's device may keep, and where the audit log's
+//! retention puts its purge line.
 
 use crate::store::Limits;
+use weft_protocol::Millis;
+use weft_protocol::auth::SessionTerms;
 use weft_protocol::policy::{
-    MAX_FILE_BYTES_LIMIT, MAX_FILE_TYPES, MAX_GROUP_SIZE_LIMIT, MAX_RECALL_WINDOW_MINUTES, MAX_UPLOAD_QUOTA_MIB,
-    MIN_FILE_BYTES_LIMIT, WorkspacePolicies,
+    MAX_AUDIT_RETENTION_DAYS, MAX_FILE_BYTES_LIMIT, MAX_FILE_TYPES, MAX_GROUP_SIZE_LIMIT, MAX_RECALL_WINDOW_MINUTES,
+    MAX_UPLOAD_QUOTA_MIB, MIN_AUDIT_RETENTION_DAYS, MIN_FILE_BYTES_LIMIT, OfflineCopies, WorkspacePolicies,
 };
 
 const MIB: u64 = 1024 * 1024;
 const MINUTE_MS: i64 = 60_000;
+const DAY_MS: i64 = 24 * 60 * MINUTE_MS;
 
 /// The policies a workspace has until an administrator saves its own: the server's start-up
 /// limits (flags or their defaults), every file size up to the hard limit, any file type.
@@ -20,7 +24,21 @@ pub fn defaults(limits: Limits) -> WorkspacePolicies {
         max_file_bytes: MAX_FILE_BYTES_LIMIT,
         upload_quota_mib: limits.upload_quota_bytes.div_ceil(MIB),
         allowed_file_types: Vec::new(),
+        offline_copies: OfflineCopies::AllDevices,
+        audit_retention_days: 0,
     }
+}
+
+/// A session's terms with what the offline-copy policy lets its device keep.
+pub fn with_offline_copies(terms: SessionTerms, policies: &WorkspacePolicies) -> SessionTerms {
+    SessionTerms { offline_copy: policies.offline_copies.allows(terms.mode), ..terms }
+}
+
+/// The time before which audit entries are past the retention at `now`; None while entries are
+/// kept forever.
+pub fn audit_purge_line(policies: &WorkspacePolicies, now: Millis) -> Option<Millis> {
+    (policies.audit_retention_days > 0)
+        .then(|| now.saturating_sub(Millis::from(policies.audit_retention_days) * DAY_MS))
 }
 
 /// The store limits the policies mean.
@@ -47,6 +65,12 @@ pub fn check(policies: WorkspacePolicies) -> Result<WorkspacePolicies, String> {
     }
     if !(1..=MAX_UPLOAD_QUOTA_MIB).contains(&policies.upload_quota_mib) {
         return Err(format!("upload_quota_mib: between 1 and {MAX_UPLOAD_QUOTA_MIB} (1 TiB)"));
+    }
+    let retention = policies.audit_retention_days;
+    if retention != 0 && !(MIN_AUDIT_RETENTION_DAYS..=MAX_AUDIT_RETENTION_DAYS).contains(&retention) {
+        return Err(format!(
+            "audit_retention_days: 0 (keep forever) or between {MIN_AUDIT_RETENTION_DAYS} and {MAX_AUDIT_RETENTION_DAYS}"
+        ));
     }
     if policies.allowed_file_types.len() > MAX_FILE_TYPES {
         return Err(format!("allowed_file_types: at most {MAX_FILE_TYPES} types"));
@@ -105,6 +129,8 @@ mod tests {
         assert!(refused(|p| p.max_file_bytes = 10).starts_with("max_file_bytes"));
         assert!(refused(|p| p.max_file_bytes = MAX_FILE_BYTES_LIMIT + 1).starts_with("max_file_bytes"));
         assert!(refused(|p| p.upload_quota_mib = 0).starts_with("upload_quota_mib"));
+        assert!(refused(|p| p.audit_retention_days = 179).starts_with("audit_retention_days"));
+        assert!(refused(|p| p.audit_retention_days = 3651).starts_with("audit_retention_days"));
         assert!(refused(|p| p.allowed_file_types = vec!["../exe".into()]).starts_with("allowed_file_types"));
         assert!(refused(|p| p.allowed_file_types = vec![String::new()]).starts_with("allowed_file_types"));
         assert!(
@@ -124,5 +150,27 @@ mod tests {
         assert!(!tidy.allows_file("README"), "no extension, not listed");
         assert!(!tidy.allows_file("archive.pdf.exe"));
         assert!(sample().allows_file("anything.exe"), "an empty list allows any kind");
+    }
+
+    #[test]
+    fn offline_copies_follow_the_device_mode() {
+        use weft_protocol::auth::{DeviceMode, Lifetimes};
+        let terms = |mode| SessionTerms { mode, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 1, offline_copy: true };
+        let kept = |rule, mode| {
+            with_offline_copies(terms(mode), &WorkspacePolicies { offline_copies: rule, ..sample() }).offline_copy
+        };
+        assert!(kept(OfflineCopies::AllDevices, DeviceMode::Shared));
+        assert!(kept(OfflineCopies::PersonalDevices, DeviceMode::Personal));
+        assert!(!kept(OfflineCopies::PersonalDevices, DeviceMode::Shared));
+        assert!(!kept(OfflineCopies::NoDevices, DeviceMode::Personal));
+    }
+
+    #[test]
+    fn the_purge_line_is_the_retention_before_now_and_absent_when_kept_forever() {
+        let now = 1_000 * DAY_MS;
+        assert_eq!(audit_purge_line(&sample(), now), None);
+        let kept_a_year = WorkspacePolicies { audit_retention_days: 365, ..sample() };
+        assert_eq!(audit_purge_line(&kept_a_year, now), Some(635 * DAY_MS));
+        assert_eq!(check(kept_a_year.clone()), Ok(kept_a_year));
     }
 }

@@ -142,6 +142,7 @@ pub fn terms(policy: &SessionPolicy, asked: DeviceMode, kiosk: bool, created_at:
         mode,
         lifetimes,
         ends_at: created_at.saturating_add(Millis::from(lifetimes.lifetime_hours) * HOUR_MS),
+        offline_copy: true,
     }
 }
 

@@ -5,7 +5,7 @@
 use super::audit::{Actor, record};
 use crate::AppState;
 use crate::auth::{PasswordJobError, hash_token, new_token, on_password_thread, verify_password};
-use crate::domain::sessions;
+use crate::domain::{policies, sessions};
 use crate::error::ApiError;
 use crate::extract::{ApiJson, ApiPath, AuthUser, ClientIp, WipingSession};
 use crate::hub::HubEvent;
@@ -209,6 +209,7 @@ async fn login(
         })
         .await?;
     let me = me.ok_or_else(ApiError::internal)?;
+    let terms = policies::with_offline_copies(terms, &state.policies.current());
     let detail = json!({ "mode": terms.mode, "kiosk": kiosk.is_some() });
     record(&state, Actor::Member(member_id), AuditAction::SignedIn, session_id.to_string(), detail, ip).await;
     Ok(Json(LoginResponse { token, session_id, me, terms }))
@@ -255,6 +256,7 @@ async fn current_session(
 ) -> Result<Json<CurrentSession>, ApiError> {
     let terms = state.db(move |store| store.session_terms(user.session_id)).await?;
     let terms = terms.ok_or_else(ApiError::unauthenticated)?;
+    let terms = policies::with_offline_copies(terms, &state.policies.current());
     Ok(Json(CurrentSession { id: user.session_id, terms }))
 }
 

@@ -4,6 +4,7 @@
 
 use super::audit::{Actor, record};
 use crate::AppState;
+use crate::audit_retention::ENTRIES_PER_PASS;
 use crate::domain::policies::check;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ClientIp};
@@ -48,5 +49,9 @@ async fn set_policies(
     let detail = json!({ "before": before, "after": new });
     record(&state, Actor::Member(admin.member_id), AuditAction::WorkspacePoliciesChanged, "workspace", detail, ip)
         .await;
+    if new.audit_retention_days != before.audit_retention_days {
+        // A shorter retention applies now, not at the next hourly pass.
+        tokio::spawn(async move { while crate::audit_retention::purge(&state).await >= ENTRIES_PER_PASS {} });
+    }
     Ok(Json(new))
 }

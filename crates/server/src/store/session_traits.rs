@@ -141,4 +141,9 @@ pub struct AuditFilter {
 pub trait AuditStore {
     fn record_audit(&self, record: &AuditRecord) -> StoreResult<()>;
     fn audit_log(&self, filter: &AuditFilter) -> StoreResult<AuditPage>;
+    /// Removes at most `limit` of the entries older than `before` (oldest first), moving the
+    /// purge line there (never back), and records the removal as an entry of its own, all in one
+    /// transaction; returns how many went (0: nothing removed, nothing recorded).
+    fn remove_audit_before(&self, before: Millis, retention_days: u32, now: Millis, limit: usize)
+    -> StoreResult<usize>;
 }

@@ -87,6 +87,27 @@ mod tests {
     }
 
     #[test]
+    fn only_entries_before_the_purge_line_may_go_and_the_line_only_moves_forward() {
+        let store = seeded();
+        let conn = store.conn();
+        let insert = "INSERT INTO audit_log (at, actor, action) VALUES (?1, 'admin', 'signed_in')";
+        for at in [100, 200, 300] {
+            conn.execute(insert, params![at]).expect("appending is allowed");
+        }
+        let delete_before = |at: i64| conn.execute("DELETE FROM audit_log WHERE at < ?1", params![at]);
+        assert!(delete_before(250).is_err_and(|err| err.to_string().contains("append-only")), "line at 0");
+        conn.execute("UPDATE audit_log_purge_line SET before_at = 250", ()).expect("the line moves forward");
+        assert!(delete_before(400).is_err_and(|err| err.to_string().contains("append-only")), "300 is after it");
+        assert_eq!(delete_before(250).expect("past the line"), 2);
+        let back = conn.execute("UPDATE audit_log_purge_line SET before_at = 100", ());
+        assert!(back.is_err_and(|err| err.to_string().contains("only moves forward")));
+        let gone = conn.execute("DELETE FROM audit_log_purge_line", ());
+        assert!(gone.is_err_and(|err| err.to_string().contains("only moves forward")));
+        let count: i64 = conn.query_row("SELECT COUNT(*) FROM audit_log", (), |row| row.get(0)).expect("count");
+        assert_eq!(count, 1);
+    }
+
+    #[test]
     fn a_unique_field_refusal_is_recognised_on_this_backend() {
         let store = seeded();
         let conn = store.conn();

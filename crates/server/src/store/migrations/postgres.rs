@@ -453,6 +453,32 @@ const MIGRATIONS: &[&str] = &[
             CHECK ((admin_scope IS NOT NULL) = (COALESCE(admin_role, '') = 'department_admin'));
     CREATE INDEX members_by_admin_scope ON members(admin_scope) WHERE admin_scope IS NOT NULL;
     "#,
+    // 10 (= SQLite 19): the audit log's retention — deletes allowed only before the purge line,
+    //     which moves forward only.
+    r#"
+    CREATE TABLE audit_log_purge_line (before_at BIGINT NOT NULL);
+    INSERT INTO audit_log_purge_line (before_at) VALUES (0);
+    CREATE FUNCTION audit_log_purge_line_forward() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'UPDATE' AND NEW.before_at >= OLD.before_at THEN RETURN NEW; END IF;
+            RAISE EXCEPTION 'the audit log purge line only moves forward';
+        END $$;
+    CREATE TRIGGER audit_log_purge_line_forward BEFORE INSERT OR UPDATE OR DELETE ON audit_log_purge_line
+        FOR EACH ROW EXECUTE FUNCTION audit_log_purge_line_forward();
+    CREATE TRIGGER audit_log_purge_line_untruncated BEFORE TRUNCATE ON audit_log_purge_line
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_purge_line_forward();
+    DROP TRIGGER audit_log_no_delete ON audit_log;
+    CREATE FUNCTION audit_log_delete_past_retention() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF OLD.at < (SELECT before_at FROM audit_log_purge_line) THEN RETURN OLD; END IF;
+            RAISE EXCEPTION 'the audit log is append-only';
+        END $$;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        FOR EACH ROW EXECUTE FUNCTION audit_log_delete_past_retention();
+    CREATE TRIGGER audit_log_untruncated BEFORE TRUNCATE ON audit_log
+        FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
+    CREATE INDEX audit_log_by_time ON audit_log(at);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards. Each step

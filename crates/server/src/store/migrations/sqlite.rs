@@ -554,6 +554,25 @@ const MIGRATIONS: &[&str] = &[
         CHECK ((admin_scope IS NOT NULL) = (COALESCE(admin_role, '') = 'department_admin'));
     CREATE INDEX members_by_admin_scope ON members(admin_scope) WHERE admin_scope IS NOT NULL;
     "#,
+    // 19: the audit log's retention. Entries stay append-only except those older than the purge
+    //     line, which the server moves forward (never back) as the retention policy says, in the
+    //     same transaction as the removal and its own audit entry.
+    r#"
+    CREATE TABLE audit_log_purge_line (before_at INTEGER NOT NULL);
+    INSERT INTO audit_log_purge_line (before_at) VALUES (0);
+    CREATE TRIGGER audit_log_purge_line_forward BEFORE UPDATE ON audit_log_purge_line
+        WHEN NEW.before_at < OLD.before_at
+        BEGIN SELECT RAISE(ABORT, 'the audit log purge line only moves forward'); END;
+    CREATE TRIGGER audit_log_purge_line_kept BEFORE DELETE ON audit_log_purge_line
+        BEGIN SELECT RAISE(ABORT, 'the audit log purge line only moves forward'); END;
+    CREATE TRIGGER audit_log_purge_line_single BEFORE INSERT ON audit_log_purge_line
+        BEGIN SELECT RAISE(ABORT, 'the audit log has one purge line'); END;
+    DROP TRIGGER audit_log_no_delete;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        WHEN OLD.at >= (SELECT before_at FROM audit_log_purge_line)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE INDEX audit_log_by_time ON audit_log(at);
+    "#,
 ];
 
 /// Brings the database to the newest schema; returns the version it is at afterwards.
