@@ -174,6 +174,27 @@ async fn a_request_must_name_someone_over_a_real_range() {
         .await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     assert!(found.body.as_array().expect("list").iter().any(|c| c["title"] == "研发部 Engineering"), "{}", found.body);
+    let titles = |query: &'static str| {
+        let auditor = auditor.clone();
+        let app = &app;
+        async move {
+            let path = format!("/api/v1/admin/archives/conversations?q={query}");
+            let reply = app.call(Method::GET, &path, Some(&auditor), None).await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            reply
+                .body
+                .as_array()
+                .expect("list")
+                .iter()
+                .map(|c| c["title"].as_str().expect("title").to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // By a participant's userid: lisi's direct chat with zhangsan is titled by their names.
+    assert!(titles("LISI").await.iter().any(|t| t.contains("李四")), "a participant's userid, any case");
+    // LIKE's wildcards are plain characters here.
+    assert!(titles("%25").await.is_empty(), "a percent sign matches only a percent sign");
+    assert!(titles("_").await.is_empty(), "an underscore matches only an underscore");
     let admin = app.login("admin").await;
     let reply = app.call(Method::GET, "/api/v1/admin/archives/conversations", Some(&admin), None).await;
     assert_error(&reply, StatusCode::FORBIDDEN, "forbidden");

@@ -19,7 +19,7 @@ use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
 use serde::Deserialize;
 use serde_json::json;
-use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use weft_protocol::archive::{ArchiveCandidate, ArchiveManifest, ArchiveRequest, ArchiveSignature, ArchivedMessage};
@@ -93,14 +93,14 @@ async fn export(
     let (included, excluded_confidential) = split_confidential(conversations, policy.in_archives);
 
     let mut messages: Vec<ArchivedMessage> = Vec::new();
-    let mut files: BTreeMap<String, ()> = BTreeMap::new();
+    let mut files: BTreeSet<String> = BTreeSet::new();
     for conversation in &included {
         let (id, confidential, since, until) =
             (conversation.id, conversation.confidential, request.since, request.until);
         for (mut message, sha256) in state.db(move |store| store.archive_messages(id, since, until)).await? {
             message.confidential = confidential;
             if let Some(sha256) = sha256 {
-                files.insert(sha256, ());
+                files.insert(sha256);
             }
             messages.push(message);
         }
@@ -108,7 +108,7 @@ async fn export(
     let blobs = std::sync::Arc::clone(&state.blobs);
     let file_entries = tokio::task::spawn_blocking(move || {
         files
-            .into_keys()
+            .into_iter()
             .filter_map(|sha256| blobs.get(&sha256).ok().map(|bytes| (format!("files/{sha256}"), bytes)))
             .collect::<Vec<_>>()
     })

@@ -37,30 +37,31 @@ fn title(kind: ConversationKind, name: String, people: &[ArchivedPerson]) -> Str
 impl ArchiveStore for SqlStore {
     fn archive_candidates(&self, query: &str, limit: u32) -> StoreResult<Vec<ArchiveCandidate>> {
         let conn = self.read();
+        // A conversation matches by its name, or by a participant's name or userid (a direct
+        // chat's title is its people's names); the database filters and limits.
+        let needle = query.trim().to_lowercase();
+        let pattern = format!("%{}%", needle.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let rows: Vec<(String, String, String, bool)> = conn
             .prepare_cached(
-                "SELECT id, kind, name, confidential_since IS NOT NULL FROM conversations \
-                 ORDER BY updated_at DESC, id",
+                "SELECT c.id, c.kind, c.name, c.confidential_since IS NOT NULL FROM conversations c \
+                 WHERE ?1 = '' OR lower(c.name) LIKE ?2 ESCAPE '\\' OR EXISTS (\
+                     SELECT 1 FROM participants p JOIN members m ON m.id = p.member_id \
+                     WHERE p.conversation_id = c.id \
+                       AND (lower(m.name) LIKE ?2 ESCAPE '\\' OR lower(m.userid) LIKE ?2 ESCAPE '\\')) \
+                 ORDER BY c.updated_at DESC, c.id LIMIT ?3",
             )?
-            .query_map((), |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?
+            .query_map(params![needle, pattern, i64::from(limit)], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+            })?
             .collect::<Result<_, _>>()?;
-        let needle = query.trim().to_lowercase();
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(rows.len());
         for (id, kind, name, confidential) in rows {
             let kind = kind_from(&kind);
             let people = participants(&conn, &id)?;
             let title = title(kind, name, &people);
-            let matches = needle.is_empty()
-                || title.to_lowercase().contains(&needle)
-                || people.iter().any(|p| p.userid.to_lowercase().contains(&needle));
-            if matches {
-                let participants = u32::try_from(people.len()).unwrap_or(u32::MAX);
-                let id = id.parse().map_err(|_| super::corrupt("a conversation id"))?;
-                found.push(ArchiveCandidate { id, kind, title, participants, confidential });
-                if found.len() >= limit as usize {
-                    break;
-                }
-            }
+            let participants = u32::try_from(people.len()).unwrap_or(u32::MAX);
+            let id = id.parse().map_err(|_| super::corrupt("a conversation id"))?;
+            found.push(ArchiveCandidate { id, kind, title, participants, confidential });
         }
         Ok(found)
     }
