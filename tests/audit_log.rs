@@ -66,10 +66,11 @@ fn ordinal(action: AuditAction) -> usize {
         AccessRefused => 44,
         ArchiveExported => 45,
         AuditEntriesRemoved => 46,
+        SharedToAnotherApp => 47,
     }
 }
 
-const NUMBERED: usize = 47;
+const NUMBERED: usize = 48;
 
 #[wasm_bindgen_test]
 fn the_filter_lists_every_action() {

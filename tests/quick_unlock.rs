@@ -223,6 +223,7 @@ fn shared_session(n: u128) -> weft::session::Session {
             lifetimes: Lifetimes::SHARED_DEFAULT,
             ends_at: 0,
             offline_copy: true,
+            external_sharing: true,
         }),
     }
 }

@@ -27,7 +27,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 fn session(mode: DeviceMode) -> Session {
     let lifetimes = if mode == DeviceMode::Shared { Lifetimes::SHARED_DEFAULT } else { Lifetimes::PERSONAL_DEFAULT };
-    support::zhangsan_session(7, Some(SessionTerms { mode, lifetimes, ends_at: 0, offline_copy: true }))
+    support::zhangsan_session(
+        7,
+        Some(SessionTerms { mode, lifetimes, ends_at: 0, offline_copy: true, external_sharing: true }),
+    )
 }
 
 fn local() -> web_sys::Storage {

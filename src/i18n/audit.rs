@@ -104,6 +104,7 @@ pub fn action_label(action: AuditAction, lang: Lang) -> &'static str {
         KioskCodeCreated => ("Kiosk code created", "创建共享终端注册码"),
         KioskCodeRevoked => ("Kiosk code revoked", "撤销共享终端注册码"),
         AuditExported => ("Audit log exported", "导出审计日志"),
+        SharedToAnotherApp => ("Shared to another app", "分享到其他应用"),
         AuditEntriesRemoved => ("Audit entries past retention removed", "删除超过保留期的审计记录"),
         ConfidentialTurnedOn => ("Confidential chat turned on", "开启保密会话"),
         ConfidentialTurnedOff => ("Confidential chat turned off", "关闭保密会话"),
@@ -153,6 +154,7 @@ pub fn detail_key(key: &str, lang: Lang) -> Option<&'static str> {
         "summary" => ("summary", "摘要"),
         "label" => ("label", "标签"),
         "removed" => ("removed", "删除条数"),
+        "file" => ("file", "文件"),
         "retention_days" => ("retention (days)", "保留天数"),
         _ => return None,
     };

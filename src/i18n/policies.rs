@@ -28,6 +28,9 @@ pub enum Pt {
     OfflineAllDevices,
     OfflinePersonalDevices,
     OfflineNoDevices,
+    Sharing,
+    ExternalSharing,
+    ExternalSharingHint,
     AuditLog,
     AuditRetention,
     AuditRetentionHint,
@@ -71,6 +74,12 @@ impl Pt {
             OfflineAllDevices => ("Every device", "所有设备"),
             OfflinePersonalDevices => ("Personal devices only (not shared devices)", "仅个人设备（共享设备不保存）"),
             OfflineNoDevices => ("No device (chats load from the server)", "任何设备都不保存（聊天从服务器加载）"),
+            Sharing => ("Sharing outside Weft", "分享到 Weft 之外"),
+            ExternalSharing => ("Members may share messages to other apps", "允许成员将消息分享到其他应用"),
+            ExternalSharingHint => (
+                "Phones and installed apps offer Share… on messages and files; each share is asked of the server and recorded in the audit log. Never from confidential chats.",
+                "手机和已安装的应用会在消息和文件上提供“分享…”；每次分享都须经服务器允许并记入审计日志。保密会话中不可分享。",
+            ),
             AuditLog => ("Audit log", "审计日志"),
             AuditRetention => ("Keep audit entries for (days)", "审计记录保留天数"),
             AuditRetentionHint => (

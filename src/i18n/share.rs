@@ -1,5 +1,5 @@
-//! The wording of the Share screen (things shared into Weft from other apps), in English and
-//! Chinese.
+//! The wording of sharing, in English and Chinese: the Share screen (things shared into Weft
+//! from other apps) and "Share…" on a message (out of Weft to them).
 
 use super::{I18n, Lang};
 use leptos::prelude::*;
@@ -24,6 +24,10 @@ pub enum St {
     FileGone,
     TooManyFiles,
     StoreFailed,
+    ShareOut,
+    ShareOutOffline,
+    ShareOutRefused,
+    ShareOutFailed,
 }
 
 impl St {
@@ -58,6 +62,16 @@ impl St {
                 "This device could not keep the file for sending; try again.",
                 "本设备无法保存该文件以待发送，请重试。",
             ),
+            ShareOut => ("Share…", "分享…"),
+            ShareOutOffline => (
+                "Sharing to other apps needs a connection: every share is recorded.",
+                "分享到其他应用需要联网：每次分享都会被记录。",
+            ),
+            ShareOutRefused => (
+                "This message cannot be shared to other apps in this workspace.",
+                "本企业不允许将此消息分享到其他应用。",
+            ),
+            ShareOutFailed => ("Could not share this message.", "未能分享此消息。"),
         };
         if lang == Lang::Zh { zh } else { en }
     }

@@ -79,6 +79,12 @@ impl Session {
         self.terms.is_none_or(|terms| terms.offline_copy)
     }
 
+    /// Whether the workspace lets this member share messages to other apps (yes while the
+    /// server has not said; it is asked again at every share).
+    pub fn shares_to_other_apps(&self) -> bool {
+        self.terms.is_none_or(|terms| terms.external_sharing)
+    }
+
     /// The session's lifetimes, or the defaults of its mode while the server has not said.
     pub fn lifetimes(&self) -> Lifetimes {
         match self.terms {

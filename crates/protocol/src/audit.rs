@@ -74,6 +74,9 @@ pub enum AuditAction {
     /// An auditor exported a compliance archive (target: its manifest's SHA-256; detail: what it
     /// covers).
     ArchiveExported,
+    /// A member shared a message to another app on their device (target: the conversation;
+    /// detail: the message's seq, the file's name if any, the session).
+    SharedToAnotherApp,
     /// Entries older than the workspace's audit-log retention were removed (actor: the server;
     /// detail: how many, and the retention in days).
     AuditEntriesRemoved,
@@ -82,7 +85,7 @@ pub enum AuditAction {
 impl AuditAction {
     /// Every action, in the order the console's filter lists them (sign-ins, sessions,
     /// administrators' writes, confidential chats, integration apps).
-    pub const ALL: [Self; 47] = {
+    pub const ALL: [Self; 48] = {
         use AuditAction::*;
         [
             SignedIn,
@@ -124,6 +127,7 @@ impl AuditAction {
             CopyAttempted,
             ViewHidden,
             ForwardRefused,
+            SharedToAnotherApp,
             WatermarkDecoded,
             IntegrationAppCreated,
             IntegrationAppChanged,

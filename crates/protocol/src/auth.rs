@@ -87,11 +87,15 @@ pub struct SessionTerms {
     pub ends_at: Millis,
     /// Whether the device may keep an offline copy of chats (the workspace's offline-copy
     /// policy for this mode). Absent from older servers: yes.
-    #[serde(default = "keeps_offline_copy_by_default")]
+    #[serde(default = "allowed_by_default")]
     pub offline_copy: bool,
+    /// Whether the member may share messages to other apps (the workspace's external-sharing
+    /// policy). Absent from older servers: yes.
+    #[serde(default = "allowed_by_default")]
+    pub external_sharing: bool,
 }
 
-fn keeps_offline_copy_by_default() -> bool {
+fn allowed_by_default() -> bool {
     true
 }
 

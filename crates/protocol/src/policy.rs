@@ -1,7 +1,8 @@
 //! The workspace's policies that administrators set on the console's Policies page and that
 //! apply at once (no restart): how long messages may be recalled, how large groups may grow, how
 //! large files may be, how much each member may upload, which kinds of file members may send,
-//! which devices may keep an offline copy of chats, and how long the audit log keeps its entries.
+//! which devices may keep an offline copy of chats, whether members may share messages to other
+//! apps, and how long the audit log keeps its entries.
 
 use serde::{Deserialize, Serialize};
 
@@ -70,10 +71,19 @@ pub struct WorkspacePolicies {
     /// Which devices may keep an offline copy of chats.
     #[serde(default)]
     pub offline_copies: OfflineCopies,
+    /// Whether members may share messages and files to other apps on their device (the system
+    /// share sheet); each share is asked of the server first and recorded. Never from a
+    /// confidential conversation.
+    #[serde(default = "shares_by_default")]
+    pub external_sharing: bool,
     /// Days the audit log keeps an entry before it is removed: 0 keeps every entry forever,
     /// otherwise 180 to 3650.
     #[serde(default)]
     pub audit_retention_days: u32,
+}
+
+fn shares_by_default() -> bool {
+    true
 }
 
 impl WorkspacePolicies {

@@ -295,6 +295,7 @@ fn login() {
             lifetimes: Lifetimes::SHARED_DEFAULT,
             ends_at: 43_200_001,
             offline_copy: false,
+            external_sharing: true,
         },
     }, @r#"
     {
@@ -317,7 +318,8 @@ fn login() {
           "lifetime_hours": 12
         },
         "ends_at": 43200001,
-        "offline_copy": false
+        "offline_copy": false,
+        "external_sharing": true
       }
     }
     "#);
@@ -938,6 +940,7 @@ fn workspace_policies() {
         upload_quota_mib: 1024,
         allowed_file_types: vec!["pdf".into(), "png".into()],
         offline_copies: weft_protocol::policy::OfflineCopies::PersonalDevices,
+        external_sharing: false,
         audit_retention_days: 365,
     };
     insta::assert_json_snapshot!(policies, @r#"
@@ -951,6 +954,7 @@ fn workspace_policies() {
         "png"
       ],
       "offline_copies": "personal_devices",
+      "external_sharing": false,
       "audit_retention_days": 365
     }
     "#);

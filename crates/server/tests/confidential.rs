@@ -468,3 +468,49 @@ async fn files_in_a_confidential_chat_are_only_images_each_carrying_its_viewers_
     let forged = url.replace(&format!("mark={lisi_mark}"), "mark=1");
     assert_eq!(app.get_raw(&forged).await.0, StatusCode::FORBIDDEN);
 }
+
+/// Sharing a message to another app is asked of the server first: allowed and recorded for a
+/// participant of an ordinary conversation; refused for a confidential one, for someone not in
+/// the conversation, for a message that is not there, and for everyone once the workspace's
+/// policy turns sharing off.
+#[tokio::test]
+async fn sharing_to_other_apps_is_asked_recorded_and_refused_where_it_may_not_happen() {
+    let app = TestApp::new();
+    let (zhangsan, admin, wangwu) = (app.login("zhangsan").await, app.login("admin").await, app.login("wangwu").await);
+    let ids = app.member_ids(&admin).await;
+    let secret = group(&app, &zhangsan, &ids).await;
+    let direct = app.conversation_id(&zhangsan, "李四").await;
+    let seq = send(&app, &zhangsan, &direct, "周报 Weekly report").await["seq"].as_u64().expect("seq");
+    assert_eq!(set(&app, &zhangsan, &secret, json!({ "enabled": true })).await.status, StatusCode::OK);
+    let secret_seq = send(&app, &zhangsan, &secret, "机密 Confidential").await["seq"].as_u64().expect("seq");
+    let share = |token: &str, conversation: &str, seq: u64| {
+        let path = format!("/api/v1/conversations/{conversation}/messages/{seq}/share-out");
+        let token = token.to_owned();
+        let app = &app;
+        async move { app.call(Method::POST, &path, Some(&token), None).await }
+    };
+
+    for (who, token, conversation, seq, status) in [
+        ("a participant", zhangsan.as_str(), direct.as_str(), seq, StatusCode::NO_CONTENT),
+        ("someone not in it", wangwu.as_str(), direct.as_str(), seq, StatusCode::NOT_FOUND),
+        ("a message not there", zhangsan.as_str(), direct.as_str(), seq + 100, StatusCode::NOT_FOUND),
+        ("a confidential conversation", zhangsan.as_str(), secret.as_str(), secret_seq, StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(share(token, conversation, seq).await.status, status, "{who}");
+    }
+    let shared = audit(&app, &admin, "shared_to_another_app").await;
+    assert_eq!(shared.len(), 1, "only the allowed share is recorded");
+    assert_eq!((shared[0]["actor"].as_str(), shared[0]["target"].as_str()), (Some("zhangsan"), Some(direct.as_str())));
+    assert_eq!(shared[0]["detail"]["seq"], seq);
+
+    let mut policies = app.call(Method::GET, "/api/v1/admin/policies", Some(&admin), None).await.body;
+    policies["external_sharing"] = json!(false);
+    assert_eq!(
+        app.call(Method::PUT, "/api/v1/admin/policies", Some(&admin), Some(policies)).await.status,
+        StatusCode::OK
+    );
+    assert_error(&share(&zhangsan, &direct, seq).await, StatusCode::FORBIDDEN, "forbidden");
+    let terms = app.call(Method::GET, "/api/v1/auth/session", Some(&zhangsan), None).await.body["terms"].clone();
+    assert_eq!(terms["external_sharing"], false, "the app learns it with its session's terms");
+    assert_eq!(audit(&app, &admin, "shared_to_another_app").await.len(), 1);
+}

@@ -26,6 +26,7 @@ fn policies(recall: u32, group: u32, file_bytes: u64, quota_mib: u64, types: &[&
         "upload_quota_mib": quota_mib,
         "allowed_file_types": types,
         "offline_copies": "all_devices",
+        "external_sharing": true,
         "audit_retention_days": 0,
     })
 }

@@ -1,9 +1,9 @@
 //! `/admin/policies`: the workspace's policies in one place — the recall window, the largest
 //! group, the largest file, each member's upload quota, the allowed file types, which devices keep
-//! offline copies of chats and how long the audit log keeps its entries — loaded from and saved
-//! to the server, which applies them at once; links to the per-department session
-//! lifetimes and the confidential-chat policy. A value the server refuses is shown beside its
-//! field (the server's message names the field).
+//! offline copies of chats, whether members may share messages to other apps and how long the
+//! audit log keeps its entries — loaded from and saved to the server, which applies them at once;
+//! links to the per-department session lifetimes and the confidential-chat policy. A value the
+//! server refuses is shown beside its field (the server's message names the field).
 
 use super::components::NoticeLine;
 use super::model::Notice;
@@ -53,6 +53,7 @@ struct Form {
     types: Field,
     retention: Field,
     offline_copies: RwSignal<OfflineCopies>,
+    external_sharing: RwSignal<bool>,
 }
 
 impl Form {
@@ -70,6 +71,7 @@ impl Form {
                 Some(Pt::AuditRetentionHint),
             ),
             offline_copies: RwSignal::new(OfflineCopies::default()),
+            external_sharing: RwSignal::new(true),
         }
     }
 
@@ -85,6 +87,7 @@ impl Form {
         self.types.text.set(policies.allowed_file_types.join(", "));
         self.retention.text.set(policies.audit_retention_days.to_string());
         self.offline_copies.set(policies.offline_copies);
+        self.external_sharing.set(policies.external_sharing);
     }
 
     /// The policies the form says, or None with each unreadable field's problem set.
@@ -114,6 +117,7 @@ impl Form {
             upload_quota_mib: quota?,
             allowed_file_types: types,
             offline_copies: self.offline_copies.get_untracked(),
+            external_sharing: self.external_sharing.get_untracked(),
             audit_retention_days: u32::try_from(retention?).unwrap_or(u32::MAX),
         })
     }
@@ -207,6 +211,7 @@ pub fn PoliciesPage() -> impl IntoView {
     };
     let [recall, group, file, quota, types, retention] = form.with_value(Form::all);
     let offline_copies = form.with_value(|f| f.offline_copies);
+    let external_sharing = form.with_value(|f| f.external_sharing);
     let offline_choice = move |choice: OfflineCopies| {
         let id = format!("policy-offline-{}", offline_copy_value(choice));
         view! {
@@ -248,6 +253,23 @@ pub fn PoliciesPage() -> impl IntoView {
                         <legend>{i18n.policy(Pt::OfflineCopies)}</legend>
                         <p class="hint policy-field__hint" id="policy-offline-hint">{i18n.policy(Pt::OfflineCopiesHint)}</p>
                         {OfflineCopies::ALL.map(offline_choice)}
+                    </fieldset>
+                    <fieldset>
+                        <legend>{i18n.policy(Pt::Sharing)}</legend>
+                        <div class="policy-choice">
+                            <input
+                                type="checkbox"
+                                id="policy-external-sharing"
+                                aria-describedby="policy-sharing-hint"
+                                prop:checked=move || external_sharing.get()
+                                on:change=move |ev| {
+                                    external_sharing.set(event_target_checked(&ev));
+                                    saved.set(false);
+                                }
+                            />
+                            <label for="policy-external-sharing">{i18n.policy(Pt::ExternalSharing)}</label>
+                        </div>
+                        <p class="hint policy-field__hint" id="policy-sharing-hint">{i18n.policy(Pt::ExternalSharingHint)}</p>
                     </fieldset>
                     <fieldset>
                         <legend>{i18n.policy(Pt::AuditLog)}</legend>

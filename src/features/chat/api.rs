@@ -12,6 +12,11 @@ use weft_protocol::chat::{
 use weft_protocol::{ConversationId, MemberId, RobotId};
 
 impl Api {
+    /// Asks to share one message to another app (the server records it, or refuses).
+    pub async fn share_out(&self, conversation: ConversationId, seq: u64) -> Result<(), ApiError> {
+        self.post_empty::<()>(&format!("/conversations/{conversation}/messages/{seq}/share-out"), None).await
+    }
+
     pub async fn create_group(&self, request: &CreateGroupRequest) -> Result<ConversationDetail, ApiError> {
         self.post("/conversations", request).await
     }

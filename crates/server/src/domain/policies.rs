@@ -25,13 +25,19 @@ pub fn defaults(limits: Limits) -> WorkspacePolicies {
         upload_quota_mib: limits.upload_quota_bytes.div_ceil(MIB),
         allowed_file_types: Vec::new(),
         offline_copies: OfflineCopies::AllDevices,
+        external_sharing: true,
         audit_retention_days: 0,
     }
 }
 
-/// A session's terms with what the offline-copy policy lets its device keep.
-pub fn with_offline_copies(terms: SessionTerms, policies: &WorkspacePolicies) -> SessionTerms {
-    SessionTerms { offline_copy: policies.offline_copies.allows(terms.mode), ..terms }
+/// A session's terms with what the policies let it do: keep chats on its device (by its mode),
+/// share messages to other apps.
+pub fn with_device_policies(terms: SessionTerms, policies: &WorkspacePolicies) -> SessionTerms {
+    SessionTerms {
+        offline_copy: policies.offline_copies.allows(terms.mode),
+        external_sharing: policies.external_sharing,
+        ..terms
+    }
 }
 
 /// The time before which audit entries are past the retention at `now`; None while entries are
@@ -155,9 +161,15 @@ mod tests {
     #[test]
     fn offline_copies_follow_the_device_mode() {
         use weft_protocol::auth::{DeviceMode, Lifetimes};
-        let terms = |mode| SessionTerms { mode, lifetimes: Lifetimes::SHARED_DEFAULT, ends_at: 1, offline_copy: true };
+        let terms = |mode| SessionTerms {
+            mode,
+            lifetimes: Lifetimes::SHARED_DEFAULT,
+            ends_at: 1,
+            offline_copy: true,
+            external_sharing: true,
+        };
         let kept = |rule, mode| {
-            with_offline_copies(terms(mode), &WorkspacePolicies { offline_copies: rule, ..sample() }).offline_copy
+            with_device_policies(terms(mode), &WorkspacePolicies { offline_copies: rule, ..sample() }).offline_copy
         };
         assert!(kept(OfflineCopies::AllDevices, DeviceMode::Shared));
         assert!(kept(OfflineCopies::PersonalDevices, DeviceMode::Personal));

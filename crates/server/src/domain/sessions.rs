@@ -143,6 +143,7 @@ pub fn terms(policy: &SessionPolicy, asked: DeviceMode, kiosk: bool, created_at:
         lifetimes,
         ends_at: created_at.saturating_add(Millis::from(lifetimes.lifetime_hours) * HOUR_MS),
         offline_copy: true,
+        external_sharing: true,
     }
 }
 

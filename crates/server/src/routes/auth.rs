@@ -209,7 +209,7 @@ async fn login(
         })
         .await?;
     let me = me.ok_or_else(ApiError::internal)?;
-    let terms = policies::with_offline_copies(terms, &state.policies.current());
+    let terms = policies::with_device_policies(terms, &state.policies.current());
     let detail = json!({ "mode": terms.mode, "kiosk": kiosk.is_some() });
     record(&state, Actor::Member(member_id), AuditAction::SignedIn, session_id.to_string(), detail, ip).await;
     Ok(Json(LoginResponse { token, session_id, me, terms }))
@@ -256,7 +256,7 @@ async fn current_session(
 ) -> Result<Json<CurrentSession>, ApiError> {
     let terms = state.db(move |store| store.session_terms(user.session_id)).await?;
     let terms = terms.ok_or_else(ApiError::unauthenticated)?;
-    let terms = policies::with_offline_copies(terms, &state.policies.current());
+    let terms = policies::with_device_policies(terms, &state.policies.current());
     Ok(Json(CurrentSession { id: user.session_id, terms }))
 }
 

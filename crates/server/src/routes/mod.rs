@@ -18,6 +18,7 @@ mod policies;
 mod push;
 mod robots;
 mod session_admin;
+mod sharing;
 mod sync;
 mod webhooks_admin;
 
@@ -39,6 +40,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(conversations::router())
         .merge(robots::router())
         .merge(confidential::router())
+        .merge(sharing::router())
         .merge(directory::router())
         .merge(admin::router())
         .merge(session_admin::router())

@@ -8,6 +8,7 @@
 use crate::features::approvals::components::approval_card::ApprovalCardView;
 use crate::features::chat::components::bot_message::BotMessageView;
 use crate::features::chat::components::forward::ForwardDialog;
+use crate::features::chat::components::share_out::ShareOutButton;
 use crate::features::chat::state::use_chat;
 use crate::features::confidential::expiry::ExpiryHint;
 use crate::features::confidential::view::use_confidential;
@@ -137,6 +138,7 @@ pub fn MessageItem(
                     <button type="button" class="link" on:click=move |_| on_reply.run(for_reply.clone())>{i18n.t(Text::Reply)}</button>
                 })}
                 {forward}
+                <ShareOutButton message=message.clone() confidential=is_confidential/>
                 {can_recall.then(|| view! {
                     <button type="button" class="link" on:click=move |_| on_recall.run(seq)>{i18n.t(Text::Recall)}</button>
                 })}

@@ -6,4 +6,5 @@ pub mod composer;
 pub mod conversation_list;
 pub mod forward;
 pub mod message_item;
+pub mod share_out;
 pub mod timeline_window;

@@ -216,7 +216,7 @@ impl SessionStore for SqlStore {
         let tree = load_policy_tree(&conn)?;
         let mode = mode_from(&mode);
         let lifetimes = sessions::lifetimes_for(&policy_of(&conn, &tree, member)?, mode);
-        Ok(Some(SessionTerms { mode, lifetimes, ends_at, offline_copy: true }))
+        Ok(Some(SessionTerms { mode, lifetimes, ends_at, offline_copy: true, external_sharing: true }))
     }
 
     fn sessions_of(&self, member: MemberId, current: SessionId) -> StoreResult<Vec<SessionInfo>> {
