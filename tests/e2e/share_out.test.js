@@ -63,7 +63,7 @@ test("at 360×640: Share… hands a message to another app once the server has r
   // A share already on screen is refused by the server; reopened, the app offers none.
   await message.getByRole("button", { name: "Share…" }).click();
   await message.getByRole("alert").getByText("This message cannot be shared to other apps in this workspace.").waitFor();
-  await li.page.reload();
+  await li.page.goto(`${fixture.server.url}/`);
   await li.chats.waitForList();
   await li.chats.open("午饭搭子 Lunch crew");
   await li.chats.timeline().getByText(LUNCH).waitFor();
