@@ -159,6 +159,8 @@ fn details_read_as_one_line_in_the_members_language() {
     assert_eq!(detail_summary(&policy, Lang::En), "policy.shared.idle minutes: 10");
     assert_eq!(detail_summary(&json!({"policy": null}), Lang::En), "policy: —");
     assert_eq!(detail_summary(&json!({"fields": ["name", "email"]}), Lang::En), "fields: name, email");
+    let changed = json!({"before": {"name": "陈静", "email": null}, "after": {"name": "陈静 Chen Jing", "email": "cj@example.com"}});
+    assert_eq!(detail_summary(&changed, Lang::Zh), "email: — → cj@example.com · 名称: 陈静 → 陈静 Chen Jing");
     assert_eq!(detail_summary(&json!({}), Lang::En), "");
     assert_eq!(detail_summary(&serde_json::Value::Null, Lang::En), "");
     let long = json!({"note": "字".repeat(400)});

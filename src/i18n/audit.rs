@@ -154,6 +154,8 @@ pub fn detail_key(key: &str, lang: Lang) -> Option<&'static str> {
         "summary" => ("summary", "摘要"),
         "label" => ("label", "标签"),
         "removed" => ("removed", "删除条数"),
+        "before" => ("before", "修改前"),
+        "after" => ("after", "修改后"),
         "file" => ("file", "文件"),
         "retention_days" => ("retention (days)", "保留天数"),
         _ => return None,

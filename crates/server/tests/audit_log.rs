@@ -81,6 +81,14 @@ async fn administrators_writes_and_role_changes_are_recorded_newest_first() {
     assert_eq!(role["entries"][0]["detail"]["to"], "admin");
     let created = audit(&app, &admin, "action=department_created").await;
     assert_eq!(created["entries"][0]["detail"]["name"], "法务部 Legal");
+
+    // An update records what it changed, before and after, and nothing it left alone.
+    let rename = json!({ "name": "陈静 Chen Jing", "departments": ["hr"], "leader_of": ["hr"], "direct_leader_id": ids["gaoyuan"], "role": "admin" });
+    assert_eq!(app.call(Method::PUT, &path, Some(&admin), Some(rename)).await.status, StatusCode::OK);
+    let updated = audit(&app, &admin, "action=member_updated").await;
+    let detail = &updated["entries"][0]["detail"];
+    assert_eq!((&detail["before"]["name"], &detail["after"]["name"]), (&json!("陈静"), &json!("陈静 Chen Jing")));
+    assert!(detail["before"].get("role").is_none() && detail["after"].get("userid").is_none(), "{detail}");
 }
 
 #[tokio::test]
@@ -108,6 +116,7 @@ async fn session_management_is_recorded() {
     assert_eq!(page["entries"][3]["target"], session);
     assert_eq!(page["entries"][3]["actor"], "wangwu");
     assert_eq!(page["entries"][2]["detail"]["policy"]["shared"]["idle_minutes"], 10);
+    assert!(page["entries"][2]["detail"]["before"].is_null(), "sales had no policy of its own before");
     // Paging continues where the page ended, without repeats.
     let next = page["next_before"].as_u64().expect("more");
     let older = audit(&app, &admin, &format!("limit=4&before={next}")).await;

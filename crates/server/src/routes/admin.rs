@@ -8,7 +8,7 @@
 //! Writes wake every live socket: each pulls its member's feed, which shows only what that member
 //! may see. Disabling (or deleting, or a new password) also closes the member's sockets.
 
-use super::audit::{Actor, record};
+use super::audit::{Actor, changed_fields, record};
 use crate::AppState;
 use crate::csv_io;
 use crate::directory::{check_password, check_userid, member_input};
@@ -122,14 +122,19 @@ async fn update_member(
 ) -> Result<Json<DirectoryMember>, ApiError> {
     let input = member_input(&fields).map_err(ApiError::problems)?;
     let now = crate::now_millis();
-    let before = state.db(move |store| store.member_profile(id)).await?;
     let actor = admin.id;
+    let old_role = state.db(move |store| store.member_profile(id)).await?.map(|profile| profile.role);
+    // The card as the administrator saw it (absent when the rules hide it from them).
+    let before = state.db(move |store| store.directory_member(actor, id)).await.ok();
     let (card, ended) = state.db(move |store| store.update_member(&admin, id, &input, now)).await?;
-    let old_role = before.map(|profile| profile.role);
     let (action, detail) = if old_role.is_some_and(|role| role != card.role) {
         (AuditAction::RoleChanged, json!({ "from": old_role, "to": card.role, "sessions_ended": ended.len() }))
     } else {
-        (AuditAction::MemberUpdated, json!({ "fields": fields }))
+        let after = serde_json::to_value(&card).unwrap_or_default();
+        match before.and_then(|card| serde_json::to_value(card).ok()) {
+            Some(before) => (AuditAction::MemberUpdated, changed_fields(&before, &after)),
+            None => (AuditAction::MemberUpdated, json!({ "fields": fields })),
+        }
     };
     audited(&state, actor, action, card.userid.clone(), detail).await;
     announce(&state, ended).await;
@@ -455,8 +460,17 @@ async fn set_scope(
     ApiJson(request): ApiJson<SetDepartmentScopeRequest>,
 ) -> Result<StatusCode, ApiError> {
     let now = crate::now_millis();
-    let (target, detail) = (id.to_string(), json!({ "scope": request.visible_department_ids }));
+    let target = id.to_string();
     let actor = admin.id;
+    let department = id.clone();
+    let before = state
+        .db(move |store| store.visibility_rules())
+        .await?
+        .department_scopes
+        .into_iter()
+        .find(|scope| scope.department_id == department)
+        .map(|scope| scope.visible_department_ids);
+    let detail = json!({ "before": before, "scope": request.visible_department_ids });
     state.db(move |store| store.set_department_scope(&admin, &id, &request.visible_department_ids, now)).await?;
     audited(&state, actor, AuditAction::VisibilityChanged, target, detail).await;
     announce(&state, Vec::new()).await;

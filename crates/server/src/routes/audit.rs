@@ -66,6 +66,23 @@ pub(super) enum Actor<'a> {
     Named(&'a str),
 }
 
+/// What an administrator's write changed: the top-level fields of two JSON objects that differ,
+/// as `{"before": {...}, "after": {...}}` (a field only one side has counts as changed).
+pub(super) fn changed_fields(before: &serde_json::Value, after: &serde_json::Value) -> serde_json::Value {
+    let empty = serde_json::Map::new();
+    let (old, new) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let mut was = serde_json::Map::new();
+    let mut now = serde_json::Map::new();
+    for key in old.keys().chain(new.keys().filter(|key| !old.contains_key(*key))) {
+        let (a, b) = (old.get(key), new.get(key));
+        if a != b {
+            was.insert(key.clone(), a.cloned().unwrap_or(serde_json::Value::Null));
+            now.insert(key.clone(), b.cloned().unwrap_or(serde_json::Value::Null));
+        }
+    }
+    serde_json::json!({ "before": was, "after": now })
+}
+
 /// Appends an entry to the audit log.
 pub(super) async fn record(
     state: &AppState,
@@ -182,4 +199,24 @@ async fn export(
         .headers_mut()
         .insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("attachment; filename=\"weft-audit.csv\""));
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::changed_fields;
+    use serde_json::json;
+
+    #[test]
+    fn only_the_fields_that_differ_are_kept_on_both_sides() {
+        let before = json!({ "name": "陈静", "position": "专员", "email": null, "gone": 1 });
+        let after = json!({ "name": "陈静", "position": "经理", "email": "cj@example.com", "new": true });
+        assert_eq!(
+            changed_fields(&before, &after),
+            json!({
+                "before": { "position": "专员", "email": null, "gone": 1, "new": null },
+                "after": { "position": "经理", "email": "cj@example.com", "gone": null, "new": true },
+            })
+        );
+        assert_eq!(changed_fields(&before, &before), json!({ "before": {}, "after": {} }));
+    }
 }

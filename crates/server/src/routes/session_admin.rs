@@ -144,9 +144,10 @@ async fn set_policy(
     check_policy(&policy).map_err(ApiError::invalid_field)?;
     let now = state.clock.now();
     let department = DepartmentId(id.clone());
+    let before = own_policy(&state, &department).await?;
     let set = state.db(move |store| store.set_session_policy(&department, &policy, now)).await?;
     let set = set.ok_or_else(|| ApiError::not_found("department"))?;
-    let detail = json!({ "policy": policy });
+    let detail = json!({ "before": before, "policy": policy });
     record(&state, Actor::Member(admin.member_id), AuditAction::SessionPolicyChanged, id, detail, ip).await;
     Ok(Json(set))
 }
@@ -163,12 +164,20 @@ async fn clear_policy(
     ApiPath(id): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
     let department = DepartmentId(id.clone());
+    let before = own_policy(&state, &department).await?;
     if !state.db(move |store| store.clear_session_policy(&department)).await? {
         return Err(ApiError::not_found("session policy of this department"));
     }
-    let detail = json!({ "policy": null });
+    let detail = json!({ "before": before, "policy": null });
     record(&state, Actor::Member(admin.member_id), AuditAction::SessionPolicyChanged, id, detail, ip).await;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A department's own session policy, if it has one (what a change replaces, for the audit log).
+async fn own_policy(state: &AppState, department: &DepartmentId) -> Result<Option<SessionPolicy>, ApiError> {
+    let department = department.clone();
+    let policies = state.db(|store| store.session_policies()).await?;
+    Ok(policies.departments.into_iter().find(|own| own.department_id == department).map(|own| own.policy))
 }
 
 /// The kiosk enrolment codes, revoked ones included, without the codes themselves

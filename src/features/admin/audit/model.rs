@@ -118,6 +118,14 @@ pub fn detail_summary(detail: &Value, lang: Lang) -> String {
                 flatten(&label(key, lang), value, lang, &mut parts);
             }
         }
+    } else if let (Some(Value::Object(before)), Some(Value::Object(after))) =
+        (detail.get("before"), detail.get("after"))
+    {
+        // What a write changed reads field by field, old → new.
+        for key in before.keys().chain(after.keys().filter(|key| !before.contains_key(*key))) {
+            let (old, new) = (before.get(key).unwrap_or(&Value::Null), after.get(key).unwrap_or(&Value::Null));
+            parts.push(format!("{}: {} → {}", label(key, lang), scalar(old, lang), scalar(new, lang)));
+        }
     } else {
         match detail {
             Value::Object(map) => {
