@@ -89,6 +89,14 @@ async fn administrators_writes_and_role_changes_are_recorded_newest_first() {
     let detail = &updated["entries"][0]["detail"];
     assert_eq!((&detail["before"]["name"], &detail["after"]["name"]), (&json!("陈静"), &json!("陈静 Chen Jing")));
     assert!(detail["before"].get("role").is_none() && detail["after"].get("userid").is_none(), "{detail}");
+    let legal = format!("/api/v1/admin/departments/{}", dept.body["id"].as_str().expect("id"));
+    let renamed = app.call(Method::PATCH, &legal, Some(&admin), Some(json!({"name": "法务部 Law"}))).await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.body);
+    let updated = audit(&app, &admin, "action=department_updated").await;
+    assert_eq!(
+        updated["entries"][0]["detail"],
+        json!({ "before": { "name": "法务部 Legal" }, "after": { "name": "法务部 Law" } })
+    );
 }
 
 #[tokio::test]

@@ -405,9 +405,20 @@ async fn update_department(
         validate_department_name(name).map_err(ApiError::invalid_field)?;
     }
     let now = crate::now_millis();
-    let change = json!({ "change": request });
     let actor = admin.id;
+    let wanted = id.clone();
+    let before = state
+        .db(move |store| store.directory_snapshot(actor))
+        .await?
+        .departments
+        .into_iter()
+        .find(|department| department.id == wanted);
     let department = state.db(move |store| store.update_department(&admin, &id, &request, now)).await?;
+    let described = |department: &Department| json!({ "name": department.name, "parent_id": department.parent_id, "order": department.order });
+    let change = match &before {
+        Some(before) => changed_fields(&described(before), &described(&department)),
+        None => json!({ "after": described(&department) }),
+    };
     audited(&state, actor, AuditAction::DepartmentUpdated, department.id.to_string(), change).await;
     announce(&state, Vec::new()).await;
     Ok(Json(department))
