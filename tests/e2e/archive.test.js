@@ -64,6 +64,15 @@ test("an auditor exports one conversation for today and the manifest verifies", 
   assert.equal(summary.created_by, "huangli");
   assert.ok(summary.messages.includes(text), JSON.stringify(summary.messages));
 
+  // With the network cut the page says an export needs the server, and offers none.
+  await context.setOffline(true);
+  await page.getByRole("status").filter({ hasText: "Exporting an archive needs a connection." }).waitFor();
+  assert.ok(await page.getByRole("button", { name: "Export archive" }).isDisabled());
+  await context.setOffline(false);
+  await page.evaluate(() => window.dispatchEvent(new Event("online")));
+  await page.getByRole("status").filter({ hasText: "Exporting an archive needs a connection." }).waitFor({ state: "detached", timeout: 15_000 });
+  assert.ok(await page.getByRole("button", { name: "Export archive" }).isEnabled());
+
   // The export is on the record.
   await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" }).click();
   await page.getByRole("table", { name: "Audit log" }).getByRole("cell", { name: "Compliance archive exported" }).first().waitFor();
