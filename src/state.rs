@@ -270,6 +270,8 @@ impl Features for AppState {
     }
 
     async fn ready(self) {
+        // The terms may have changed while no socket could say so.
+        self.terms_changed();
         if self.sync.engine.with_value(Engine::cursor).is_none() {
             self.bootstrap().await;
         }
@@ -299,5 +301,11 @@ impl Features for AppState {
     /// unsent writes are shown, then everything is wiped (`sign_out.rs`).
     fn session_ended(self, over: SessionOver) {
         self.session_over(over);
+    }
+
+    fn terms_changed(self) {
+        if let Some(session) = self.sync.session.0.get_untracked() {
+            self.refresh_terms(&session);
+        }
     }
 }

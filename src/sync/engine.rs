@@ -35,6 +35,7 @@ pub trait ApplyFeed: Features {
                 spawn_local(self.apply_incoming());
             }
             LiveEvent::Frame(ServerFrame::SessionEnded) => self.session_ended(SessionOver::Unknown),
+            LiveEvent::Frame(ServerFrame::TermsChanged) => self.terms_changed(),
             LiveEvent::Frame(ServerFrame::Pong) => {}
             LiveEvent::Disconnected => {
                 self.sync().connection.set(if crate::platform::browser_online() {

@@ -52,6 +52,8 @@ pub trait Features: Copy + 'static {
     async fn deliver(self, api: &Api, entry: &OutboxEntry) -> Result<(), ApiError>;
     /// The server ended this session: wipe and sign out.
     fn session_ended(self, over: SessionOver);
+    /// The server says the session's terms may have changed: ask for them again.
+    fn terms_changed(self);
 }
 
 /// How the sync learnt that the session is over.

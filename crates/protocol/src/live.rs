@@ -40,4 +40,7 @@ pub enum ServerFrame {
     Pong,
     /// The session ended (signed out, revoked, or the member was disabled).
     SessionEnded,
+    /// The workspace's policies changed what sessions may do (offline copies, sharing to other
+    /// apps): ask `GET /auth/session` for this session's terms again.
+    TermsChanged,
 }

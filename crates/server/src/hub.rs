@@ -30,6 +30,8 @@ pub enum HubEvent {
     ChangedForEveryone,
     /// A session ended: its sockets close.
     SessionEnded { session: SessionId },
+    /// The policies changed what sessions may do: every socket tells its app to ask again.
+    TermsChanged,
 }
 
 /// A new message's change, at `position` in the feed, rendered as the `changes` frame every
@@ -174,6 +176,11 @@ impl Hub {
     /// Wakes every socket (after a directory change).
     pub fn changed_for_everyone(&self) {
         self.publish(HubEvent::ChangedForEveryone);
+    }
+
+    /// Every socket tells its app that its session's terms may have changed.
+    pub fn terms_changed(&self) {
+        self.publish(HubEvent::TermsChanged);
     }
 
     pub fn publish(&self, event: HubEvent) {

@@ -168,6 +168,8 @@ async fn the_offline_copy_rule_reaches_each_session_by_its_device_mode_at_once()
     assert_eq!(shared["terms"]["offline_copy"], true, "every device keeps chats by default");
     let shared_token = shared["token"].as_str().expect("token").to_owned();
     let current = || app.call(Method::GET, "/api/v1/auth/session", Some(&shared_token), None);
+    // An open app hears of each change at once.
+    let mut socket = common::open_live_socket(app.serve().await, &shared_token).await;
 
     for (rule, shared_keeps, personal_keeps) in
         [("personal_devices", false, true), ("no_devices", false, false), ("all_devices", true, true)]
@@ -176,6 +178,7 @@ async fn the_offline_copy_rule_reaches_each_session_by_its_device_mode_at_once()
         new["offline_copies"] = json!(rule);
         let saved = put(&app, &admin, new).await;
         assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        assert!(hears_terms_changed(&mut socket).await, "{rule}: the live socket says the terms changed");
         assert_eq!(current().await.body["terms"]["offline_copy"], shared_keeps, "{rule}: the signed-in shared device");
         assert_eq!(sign_in("shared").await.body["terms"]["offline_copy"], shared_keeps, "{rule}: a new shared sign-in");
         assert_eq!(sign_in("personal").await.body["terms"]["offline_copy"], personal_keeps, "{rule}: personal");
@@ -183,4 +186,18 @@ async fn the_offline_copy_rule_reaches_each_session_by_its_device_mode_at_once()
     let mut unknown = policies(24 * 60, 500, 10 * 1024 * 1024, 5120, &[]);
     unknown["offline_copies"] = json!("some_devices");
     assert_eq!(put(&app, &admin, unknown).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// Whether the socket sends `terms_changed` within five seconds.
+async fn hears_terms_changed(socket: &mut common::LiveSocket) -> bool {
+    use futures_util::StreamExt;
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+        while let Some(Ok(frame)) = socket.next().await {
+            if frame.to_text().unwrap_or("").contains("terms_changed") {
+                return true;
+            }
+        }
+        false
+    });
+    heard.await.unwrap_or(false)
 }

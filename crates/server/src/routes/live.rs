@@ -170,6 +170,12 @@ async fn serve(state: AppState, mut socket: WebSocket) {
                 let pull = match event {
                     Ok(HubEvent::Changed { members }) => members.contains(&user.member_id),
                     Ok(HubEvent::ChangedForEveryone) => true,
+                    Ok(HubEvent::TermsChanged) => {
+                        if socket.send(encode(&ServerFrame::TermsChanged)).await.is_err() {
+                            return;
+                        }
+                        false
+                    }
                     Ok(HubEvent::SessionEnded { session }) => {
                         if session == user.session_id {
                             let _ = socket.send(encode(&ServerFrame::SessionEnded)).await;

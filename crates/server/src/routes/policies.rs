@@ -49,6 +49,10 @@ async fn set_policies(
     let detail = json!({ "before": before, "after": new });
     record(&state, Actor::Member(admin.member_id), AuditAction::WorkspacePoliciesChanged, "workspace", detail, ip)
         .await;
+    if new.offline_copies != before.offline_copies || new.external_sharing != before.external_sharing {
+        // Devices follow at once: each app asks for its session's terms again.
+        state.hub.terms_changed();
+    }
     if new.audit_retention_days != before.audit_retention_days {
         // A shorter retention applies now, not at the next hourly pass.
         tokio::spawn(async move { while crate::audit_retention::purge(&state).await >= ENTRIES_PER_PASS {} });

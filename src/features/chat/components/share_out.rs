@@ -43,16 +43,19 @@ impl NotShared {
 #[component]
 pub fn ShareOutButton(message: Message, confidential: bool) -> impl IntoView {
     let i18n = use_i18n();
-    let allowed = use_session().0.with_untracked(|s| s.as_ref().is_none_or(|s| s.shares_to_other_apps()));
-    if confidential || !allowed || !browser_can_share() {
+    if confidential || !browser_can_share() {
         return None;
     }
+    let session = use_session();
+    // Follows the session's terms as they change (the server says when).
+    let allowed = move || session.0.with(|s| s.as_ref().is_none_or(|s| s.shares_to_other_apps()));
     let app = use_app();
+    let message = StoredValue::new(message);
     let problem = RwSignal::new(None::<NotShared>);
     let busy = RwSignal::new(false);
     let share = move |_| {
         let Some(api) = app.sync.api() else { return };
-        let message = message.clone();
+        let message = message.get_value();
         problem.set(None);
         busy.set(true);
         spawn_local(async move {
@@ -61,7 +64,9 @@ pub fn ShareOutButton(message: Message, confidential: bool) -> impl IntoView {
         });
     };
     Some(view! {
-        <button type="button" class="link" on:click=share disabled=move || busy.get()>{i18n.share(St::ShareOut)}</button>
+        <Show when=allowed>
+            <button type="button" class="link" on:click=share disabled=move || busy.get()>{i18n.share(St::ShareOut)}</button>
+        </Show>
         <Show when=move || problem.with(Option::is_some)>
             <span class="hint" role="alert">{move || problem.get().map(|p| p.text().in_lang(i18n.lang.get()))}</span>
         </Show>
