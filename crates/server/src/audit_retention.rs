@@ -26,15 +26,19 @@ pub async fn purge(state: &AppState) -> usize {
     }
 }
 
-/// Runs [`purge`] every [`PURGE_EVERY`] for as long as the server runs.
+/// Passes of [`purge`] until one removes less than its share (a full pass may leave more behind).
+pub async fn purge_all(state: &AppState) {
+    while purge(state).await >= ENTRIES_PER_PASS {}
+}
+
+/// Runs [`purge_all`] every [`PURGE_EVERY`] for as long as the server runs.
 pub fn spawn_purger(state: AppState) {
     tokio::spawn(async move {
         let mut ticks = tokio::time::interval(PURGE_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             ticks.tick().await;
-            // A full pass may leave more behind: go again until a pass removes less than its share.
-            while purge(&state).await >= ENTRIES_PER_PASS {}
+            purge_all(&state).await;
         }
     });
 }

@@ -4,7 +4,6 @@
 
 use super::audit::{Actor, record};
 use crate::AppState;
-use crate::audit_retention::ENTRIES_PER_PASS;
 use crate::domain::policies::check;
 use crate::error::ApiError;
 use crate::extract::{AdminUser, ApiJson, ClientIp};
@@ -55,7 +54,7 @@ async fn set_policies(
     }
     if new.audit_retention_days != before.audit_retention_days {
         // A shorter retention applies now, not at the next hourly pass.
-        tokio::spawn(async move { while crate::audit_retention::purge(&state).await >= ENTRIES_PER_PASS {} });
+        tokio::spawn(async move { crate::audit_retention::purge_all(&state).await });
     }
     Ok(Json(new))
 }
